@@ -588,7 +588,9 @@ type PathFilter struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The hops, from the queried object outwards.
 	Path []*PathStep `protobuf:"bytes,1,rep,name=path,proto3" json:"path,omitempty"`
-	// Conditions on the record reached; only Condition, and/or/not nodes are meaningful here.
+	// Constraints on the last step's attribute value. Inside them, Condition.attribute names a property
+	// of that value (e.g. "email_domain", "target_record_id", or "value" for plain values), as in
+	// Attio's path filters; only condition, and, or and not nodes are meaningful here.
 	Constraints   *Filter `protobuf:"bytes,2,opt,name=constraints,proto3" json:"constraints,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -647,7 +649,8 @@ type Sort struct {
 	Field string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`
 	// The direction.
 	Direction SortDirection `protobuf:"varint,3,opt,name=direction,proto3,enum=attio.v1.SortDirection" json:"direction,omitempty"`
-	// Optional path, to sort by an attribute of a referenced record.
+	// Optional path, to sort by an attribute of a referenced record: the full path of [object,
+	// attribute] hops, whose last step names the attribute sorted by (then `attribute` repeats it).
 	Path          []*PathStep `protobuf:"bytes,4,rep,name=path,proto3" json:"path,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

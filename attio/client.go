@@ -1,0 +1,423 @@
+package attio
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Default base URLs.
+const (
+	DefaultBaseURL    = "https://api.maton.ai/attio/v2" // Attio through the Maton gateway
+	DirectBaseURL     = "https://api.attio.com/v2"      // Attio itself
+	DefaultControlURL = "https://ctrl.maton.ai"         // Maton's connection control plane
+)
+
+// Config configures a Client. Only APIKey is required.
+type Config struct {
+	// APIKey is the Maton API key (or, with Direct, an Attio access token).
+	// It is sent as a bearer token and never appears in errors.
+	APIKey string
+	// BaseURL of the data plane, ending in /v2. Default DefaultBaseURL, or
+	// DirectBaseURL when Direct is set.
+	BaseURL string
+	// ControlURL of Maton's control plane. Default DefaultControlURL.
+	ControlURL string
+	// Direct means BaseURL is Attio itself: no Maton-Connection header, no
+	// Maton cap in the default limits, and every HTTP error is Attio's.
+	Direct bool
+	// HTTPClient to use; nil means a tuned default (see NewHTTPClient).
+	HTTPClient *http.Client
+	// Limits of the outbound budget; nil means DefaultLimits (DirectLimits
+	// with Direct). Fields set to 0 are unlimited.
+	Limits *Limits
+	// InteractiveReserve is the fraction of each budget that bulk traffic
+	// leaves free while interactive traffic is active. 0 means 0.2;
+	// negative means no reserve.
+	InteractiveReserve float64
+	// MaxAttempts per call, including the first. 0 means 5; 1 disables retries.
+	MaxAttempts int
+	// BaseBackoff and MaxBackoff bound the exponential backoff (full
+	// jitter). Defaults 200ms and 10s.
+	BaseBackoff time.Duration
+	MaxBackoff  time.Duration
+	// Observer, if set, is called once per attempt.
+	Observer Observer
+	// UserAgent sent upstream; default "attio-facade".
+	UserAgent string
+}
+
+// Client calls Attio (through Maton or directly) and Maton's control plane.
+// It is safe for concurrent use; share one per API key so the budget is shared.
+type Client struct {
+	apiKey      string
+	base        string
+	control     string
+	direct      bool
+	hc          *http.Client
+	maxAttempts int
+	baseBackoff time.Duration
+	maxBackoff  time.Duration
+	observer    Observer
+	userAgent   string
+
+	sched              scheduler
+	maton, read, write *budget
+}
+
+// New returns a Client for cfg.
+func New(cfg Config) (*Client, error) {
+	if cfg.APIKey == "" {
+		return nil, errors.New("attio: Config.APIKey is required")
+	}
+	c := &Client{
+		apiKey:      cfg.APIKey,
+		base:        cfg.BaseURL,
+		control:     cfg.ControlURL,
+		direct:      cfg.Direct,
+		hc:          cfg.HTTPClient,
+		maxAttempts: cfg.MaxAttempts,
+		baseBackoff: cfg.BaseBackoff,
+		maxBackoff:  cfg.MaxBackoff,
+		observer:    cfg.Observer,
+		userAgent:   cfg.UserAgent,
+	}
+	if c.base == "" {
+		c.base = DefaultBaseURL
+		if c.direct {
+			c.base = DirectBaseURL
+		}
+	}
+	if c.control == "" {
+		c.control = DefaultControlURL
+	}
+	for _, u := range []string{c.base, c.control} {
+		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
+			return nil, errors.New("attio: base URLs must be absolute http(s) URLs")
+		}
+	}
+	c.base = strings.TrimSuffix(c.base, "/")
+	c.control = strings.TrimSuffix(c.control, "/")
+	if c.hc == nil {
+		c.hc = NewHTTPClient()
+	}
+	if c.maxAttempts <= 0 {
+		c.maxAttempts = 5
+	}
+	if c.baseBackoff <= 0 {
+		c.baseBackoff = 200 * time.Millisecond
+	}
+	if c.maxBackoff <= 0 {
+		c.maxBackoff = 10 * time.Second
+	}
+	if c.userAgent == "" {
+		c.userAgent = "attio-facade"
+	}
+	lim := DefaultLimits()
+	if c.direct {
+		lim = DirectLimits()
+	}
+	if cfg.Limits != nil {
+		lim = *cfg.Limits
+	}
+	reserve := cfg.InteractiveReserve
+	if reserve == 0 {
+		reserve = 0.2
+	}
+	c.maton = newBudget(lim.Maton, reserve)
+	c.read = newBudget(lim.AttioReads, reserve)
+	c.write = newBudget(lim.AttioWrites, reserve)
+	return c, nil
+}
+
+// NewHTTPClient returns the default transport setup: keep-alive with enough
+// idle connections per host for ~16 parallel calls, bounded dial, TLS and
+// response-header waits, HTTP/2 when the server offers it. No overall
+// Timeout: calls are bounded by their context.
+func NewHTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   10 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}}
+}
+
+type ctxKey int
+
+const (
+	connectionKey ctxKey = iota
+	priorityKey
+	requestInfoKey
+)
+
+// WithConnection makes calls under ctx use the given Maton connection
+// (sent as the Maton-Connection header). An empty id means the account's
+// default connection.
+func WithConnection(ctx context.Context, connectionID string) context.Context {
+	return context.WithValue(ctx, connectionKey, connectionID)
+}
+
+// ConnectionFrom returns the connection set by WithConnection.
+func ConnectionFrom(ctx context.Context) (string, bool) {
+	id, ok := ctx.Value(connectionKey).(string)
+	return id, ok && id != ""
+}
+
+// WithPriority sets the priority class of calls under ctx.
+func WithPriority(ctx context.Context, p Priority) context.Context {
+	return context.WithValue(ctx, priorityKey, p)
+}
+
+// PriorityFrom returns the priority class of ctx (interactive by default).
+func PriorityFrom(ctx context.Context) Priority {
+	p, _ := ctx.Value(priorityKey).(Priority)
+	return p
+}
+
+// RequestInfo describes the attempt an outgoing *http.Request belongs to. It
+// is in the request's context so a RoundTripper wrapper (e.g. otelhttp) can
+// name spans by endpoint template rather than by raw URL.
+type RequestInfo struct {
+	Endpoint string // e.g. "GET /v2/objects/{object}/records/{record_id}"
+	Method   string
+	Attempt  int // 1-based
+	Priority Priority
+}
+
+// RequestInfoFromContext returns the RequestInfo of an outgoing request.
+func RequestInfoFromContext(ctx context.Context) (RequestInfo, bool) {
+	ri, ok := ctx.Value(requestInfoKey).(RequestInfo)
+	return ri, ok
+}
+
+// Attempt is what an Observer learns about one HTTP attempt.
+type Attempt struct {
+	Endpoint      string // template, e.g. "GET /v2/objects/{object}/records/{record_id}"
+	Method        string
+	Attempt       int // 1-based
+	Priority      Priority
+	StatusCode    int           // 0 when no answer was received
+	Duration      time.Duration // request start to body decoded (or failure)
+	RateLimitWait time.Duration // time spent waiting for the outbound budget
+	ExecutionID   string        // X-Attio-Execution-Id
+	ErrorCode     string        // Attio's or Maton's error code
+	Err           error         // nil on success
+	WillRetry     bool
+}
+
+// Observer is told about every attempt (metrics, tracing, logging).
+// It must be safe for concurrent use and return quickly.
+type Observer interface {
+	ObserveAttempt(ctx context.Context, a Attempt)
+}
+
+// ObserverFunc adapts a function to Observer.
+type ObserverFunc func(ctx context.Context, a Attempt)
+
+// ObserveAttempt calls f.
+func (f ObserverFunc) ObserveAttempt(ctx context.Context, a Attempt) { f(ctx, a) }
+
+// call is one logical API call.
+type call struct {
+	ep     *endpoint
+	params []string
+	query  url.Values
+	body   any
+	// decode reads a 2xx body; it must reset its target first (it may run
+	// again after a retried attempt).
+	decode func(*json.Decoder) error
+}
+
+func (c *Client) budgetsFor(ep *endpoint) []*budget {
+	bs := make([]*budget, 0, 2)
+	if !c.direct && c.maton != nil {
+		bs = append(bs, c.maton)
+	}
+	if !ep.control {
+		b := c.read
+		if ep.write {
+			b = c.write
+		}
+		if b != nil {
+			bs = append(bs, b)
+		}
+	}
+	return bs
+}
+
+func (c *Client) do(ctx context.Context, cl call) error {
+	ep := cl.ep
+	var payload []byte
+	if cl.body != nil {
+		var err error
+		if payload, err = json.Marshal(cl.body); err != nil {
+			return &Error{Endpoint: ep.name, Source: SourceTransport, Err: err}
+		}
+	}
+	base := c.base
+	if ep.control {
+		base = c.control
+	}
+	u := base + ep.path(cl.params...)
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	prio := PriorityFrom(ctx)
+	conn, hasConn := ConnectionFrom(ctx)
+	budgets := c.budgetsFor(ep)
+
+	var last *Error
+	for attempt := 1; ; attempt++ {
+		wait, err := c.sched.acquire(ctx, prio == PriorityBulk, budgets)
+		if err != nil {
+			if last != nil {
+				return last
+			}
+			return &Error{Endpoint: ep.name, Source: SourceTransport, Err: err, Attempts: attempt - 1}
+		}
+		info := RequestInfo{Endpoint: ep.name, Method: ep.method, Attempt: attempt, Priority: prio}
+		var sent atomic.Bool
+		trace := &httptrace.ClientTrace{
+			WroteHeaderField: func(string, []string) { sent.Store(true) },
+			WroteHeaders:     func() { sent.Store(true) },
+		}
+		rctx := httptrace.WithClientTrace(context.WithValue(ctx, requestInfoKey, info), trace)
+		var body io.Reader
+		if payload != nil {
+			body = bytes.NewReader(payload)
+		}
+		req, err := http.NewRequestWithContext(rctx, ep.method, u, body)
+		if err != nil {
+			return &Error{Endpoint: ep.name, Source: SourceTransport, Err: err, Attempts: attempt}
+		}
+		if payload != nil {
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+			req.Header.Set("Content-Type", "application/json")
+		}
+		req.Header.Set("Authorization", "Bearer "+c.apiKey)
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("User-Agent", c.userAgent)
+		if hasConn && !c.direct && !ep.control {
+			req.Header.Set("Maton-Connection", conn)
+		}
+
+		start := time.Now()
+		status, execID, e, retryable := c.attempt(req, cl, ep, &sent)
+		if e != nil {
+			e.Attempts = attempt
+		}
+		willRetry := e != nil && retryable && attempt < c.maxAttempts && ctx.Err() == nil
+		var delay time.Duration
+		if willRetry {
+			delay = c.backoff(attempt)
+			if e.RetryAfter > delay {
+				delay = e.RetryAfter
+			}
+			if dl, ok := ctx.Deadline(); ok && time.Now().Add(delay).After(dl) {
+				willRetry = false // fail fast: the wait alone would blow the deadline
+			}
+		}
+		if c.observer != nil {
+			a := Attempt{Endpoint: ep.name, Method: ep.method, Attempt: attempt, Priority: prio,
+				Duration: time.Since(start), RateLimitWait: wait, WillRetry: willRetry}
+			a.StatusCode, a.ExecutionID = status, execID
+			if e != nil {
+				a.ErrorCode, a.Err = e.Code, e
+			}
+			c.observer.ObserveAttempt(ctx, a)
+		}
+		if e == nil {
+			return nil
+		}
+		if e.StatusCode == http.StatusTooManyRequests {
+			// Everyone waits, not just this goroutine.
+			p := e.RetryAfter
+			if p == 0 {
+				p = delay
+			}
+			c.sched.pause(p)
+		}
+		if !willRetry {
+			return e
+		}
+		last = e
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return last
+		}
+	}
+}
+
+// attempt sends req once and returns nil on success, or the error and
+// whether the call may be retried.
+func (c *Client) attempt(req *http.Request, cl call, ep *endpoint, sent *atomic.Bool) (status int, execID string, _ *Error, retry bool) {
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		e := &Error{Endpoint: ep.name, Source: SourceTransport, Err: err}
+		// A create or PATCH is resent only if no byte of it left: otherwise
+		// Attio may have applied it and a retry would duplicate it.
+		return 0, "", e, ep.retry || !sent.Load()
+	}
+	defer func() {
+		// Drain a little so the connection can be reused.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		resp.Body.Close()
+	}()
+	status, execID = resp.StatusCode, resp.Header.Get("X-Attio-Execution-Id")
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if cl.decode == nil {
+			return status, execID, nil, false
+		}
+		if err := cl.decode(json.NewDecoder(resp.Body)); err != nil {
+			e := &Error{Endpoint: ep.name, StatusCode: resp.StatusCode, Source: SourceTransport,
+				ExecutionID: execID, Err: err}
+			var se *json.SyntaxError
+			var te *json.UnmarshalTypeError
+			badJSON := errors.As(err, &se) || errors.As(err, &te)
+			// A body cut off mid-way is worth re-reading; a malformed one is not.
+			return status, execID, e, ep.retry && !badJSON
+		}
+		return status, execID, nil, false
+	}
+	e := c.decodeErrorResponse(ep, resp)
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return status, execID, e, true // a 429 was not processed: safe for any method
+	case e.Source == SourceMaton && resp.StatusCode == http.StatusInternalServerError:
+		return status, execID, e, false // expired OAuth authorisation: retrying cannot help
+	case resp.StatusCode == http.StatusRequestTimeout || resp.StatusCode >= 500:
+		return status, execID, e, ep.retry
+	}
+	return status, execID, e, false
+}
+
+// backoff is capped exponential backoff with full jitter.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.baseBackoff << (attempt - 1)
+	if d <= 0 || d > c.maxBackoff {
+		d = c.maxBackoff
+	}
+	return rand.N(d) + 1
+}

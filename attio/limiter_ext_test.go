@@ -1,0 +1,209 @@
+package attio_test
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/attio-facade/attio-facade/attio"
+)
+
+// maxInWindow is the largest number of requests that started within any
+// window of length d.
+func maxInWindow(reqs []seenReq, d time.Duration) int {
+	best := 0
+	for i := range reqs {
+		n := 0
+		for j := i; j < len(reqs) && reqs[j].at.Sub(reqs[i].at) < d; j++ {
+			n++
+		}
+		best = max(best, n)
+	}
+	return best
+}
+
+func TestBudgetCapsStarts(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		limits attio.Limits
+		direct bool
+		writes int // every writes-th call is a create (0: none)
+		rate   int
+	}{
+		{"maton cap on reads", attio.Limits{Maton: 20, AttioReads: 100, AttioWrites: 25}, false, 0, 20},
+		{"maton cap on reads and writes together", attio.Limits{Maton: 20, AttioReads: 100, AttioWrites: 100}, false, 2, 20},
+		{"attio write budget, direct", attio.Limits{AttioReads: 100, AttioWrites: 20}, true, 1, 20},
+		{"attio read budget, direct", attio.Limits{AttioReads: 20, AttioWrites: 100}, true, 0, 20},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStub(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) })
+			lim := tc.limits
+			c := s.client(t, func(c *attio.Config) {
+				c.Limits = &lim
+				c.Direct = tc.direct
+				if tc.direct {
+					c.BaseURL = s.URL + "/v2"
+				}
+			})
+			ctx := ctxTimeout(t, 20*time.Second)
+			var wg sync.WaitGroup
+			for i := range 2 * tc.rate {
+				wg.Go(func() {
+					var err error
+					if tc.writes > 0 && i%tc.writes == 0 {
+						_, err = c.CreateRecord(ctx, "people", nil)
+					} else {
+						_, err = c.GetRecord(ctx, "people", "r")
+					}
+					if err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			reqs := s.requests()
+			// Burst 1 plus one slot of timer slack: an upstream token bucket
+			// of rate R and burst R never refuses this.
+			if got := maxInWindow(reqs, time.Second); got > tc.rate+1 {
+				t.Errorf("%d requests started within one second, budget %d/s", got, tc.rate)
+			}
+			if len(reqs) != 2*tc.rate {
+				t.Errorf("upstream saw %d requests, want %d", len(reqs), 2*tc.rate)
+			}
+		})
+	}
+}
+
+// TestBulkCannotStarveInteractive floods the budget with bulk calls and
+// counts, at the upstream, how many bulk requests slip in between
+// consecutive interactive ones: with priorities it is a handful, without
+// them every queued bulk caller would go first.
+func TestBulkCannotStarveInteractive(t *testing.T) {
+	t.Parallel()
+	s := newStub(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) })
+	const rate = 50
+	c := s.client(t, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate} })
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	bulkCtx, stopBulk := context.WithCancel(attio.WithPriority(ctx, attio.PriorityBulk))
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() {
+			for bulkCtx.Err() == nil {
+				_, _ = c.GetRecord(bulkCtx, "bulk", "r")
+			}
+		})
+	}
+	time.Sleep(300 * time.Millisecond) // let bulk waiters pile up
+	for range 15 {
+		if _, err := c.GetRecord(ctx, "interactive", "r"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stopBulk()
+	wg.Wait()
+
+	between, worst, seenInteractive := 0, 0, 0
+	for _, r := range s.requests() {
+		if r.path == "/attio/v2/objects/interactive/records/r" {
+			if seenInteractive > 0 {
+				worst = max(worst, between)
+			}
+			seenInteractive++
+			between = 0
+			continue
+		}
+		if seenInteractive > 0 {
+			between++
+		}
+	}
+	if seenInteractive != 15 {
+		t.Fatalf("interactive requests %d", seenInteractive)
+	}
+	if worst > 5 {
+		t.Errorf("up to %d bulk requests went between two interactive ones (32 bulk callers were queued)", worst)
+	}
+}
+
+// TestBulkAloneUsesWholeBudget: with no interactive traffic, bulk is not
+// held to the reserve cap.
+func TestBulkAloneUsesWholeBudget(t *testing.T) {
+	t.Parallel()
+	const rate = 40
+	s := newStub(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) })
+	c := s.client(t, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate}; c.InteractiveReserve = 0.5 })
+	ctx, cancel := context.WithTimeout(attio.WithPriority(t.Context(), attio.PriorityBulk), 1600*time.Millisecond)
+	defer cancel()
+	var wg sync.WaitGroup
+	var ok atomic.Int32
+	for range 16 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				if _, err := c.GetRecord(ctx, "bulk", "r"); err == nil {
+					ok.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// Over the last full second the bulk flood must run well above the
+	// capped rate (rate*(1-0.5) = 20/s).
+	reqs := s.requests()
+	if len(reqs) == 0 {
+		t.Fatal("no requests")
+	}
+	end := reqs[len(reqs)-1].at
+	n := 0
+	for _, r := range reqs {
+		if end.Sub(r.at) < time.Second {
+			n++
+		}
+	}
+	if n < 30 {
+		t.Errorf("bulk alone made %d requests in its last second, want close to %d (capped would be 20)", n, rate)
+	}
+}
+
+// TestBulkCappedWhileInteractiveActive: with interactive traffic present,
+// bulk keeps to (1-reserve) of the budget.
+func TestBulkCappedWhileInteractiveActive(t *testing.T) {
+	t.Parallel()
+	const rate = 40
+	s := newStub(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) })
+	c := s.client(t, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate}; c.InteractiveReserve = 0.5 })
+	ctx, cancel := context.WithTimeout(t.Context(), 1600*time.Millisecond)
+	defer cancel()
+	bulk := attio.WithPriority(ctx, attio.PriorityBulk)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for bulk.Err() == nil {
+				_, _ = c.GetRecord(bulk, "bulk", "r")
+			}
+		})
+	}
+	wg.Go(func() {
+		for ctx.Err() == nil {
+			_, _ = c.GetRecord(ctx, "interactive", "r")
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
+	wg.Wait()
+	reqs := s.requests()
+	end := reqs[len(reqs)-1].at
+	n := 0
+	for _, r := range reqs {
+		if end.Sub(r.at) < time.Second && r.path == "/attio/v2/objects/bulk/records/r" {
+			n++
+		}
+	}
+	if n > 20+3 {
+		t.Errorf("bulk made %d requests in a second while interactive was active; cap is 20", n)
+	}
+}

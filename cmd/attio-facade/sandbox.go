@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	attiofacade "github.com/attio-facade/attio-facade"
+	"github.com/attio-facade/attio-facade/sandbox"
+)
+
+// runSandbox serves only the Maton + Attio sandbox, for anyone testing their own Attio code.
+func runSandbox(ctx context.Context, args []string, env environment) error {
+	var (
+		addr, apiKey, logFormat, logLevel string
+		latency                           time.Duration
+		limits                            bool
+		generate                          float64
+		generateObject                    string
+	)
+	f := newEnvFlags("sandbox", env.getenv)
+	f.str(&addr, "addr", "ATTIO_SANDBOX_ADDR", "127.0.0.1:8090", "listen address")
+	f.str(&apiKey, "api-key", "ATTIO_SANDBOX_API_KEY", sandbox.DefaultAPIKey, "the Maton API key the sandbox accepts")
+	f.duration(&latency, "latency", "ATTIO_SANDBOX_LATENCY", 0, "latency added to every request")
+	f.boolean(&limits, "rate-limits", "ATTIO_SANDBOX_RATE_LIMITS", true, "enforce Maton's 10/s and Attio's 100 reads/s, 25 writes/s")
+	f.float(&generate, "generate", "ATTIO_SANDBOX_GENERATE", 0, "synthetic records to add to --generate-object at start")
+	f.str(&generateObject, "generate-object", "ATTIO_SANDBOX_GENERATE_OBJECT", "people", "object that --generate fills")
+	f.str(&logFormat, "log-format", "ATTIO_FACADE_LOG_FORMAT", "json", "log format: json or text")
+	f.str(&logLevel, "log-level", "ATTIO_FACADE_LOG_LEVEL", "info", "log level")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	logger, err := newLogger(env, logFormat, logLevel)
+	if err != nil {
+		return err
+	}
+	opts := []sandbox.Option{sandbox.WithAPIKey(apiKey), sandbox.WithSeed(attiofacade.SeedFS())}
+	if latency > 0 {
+		opts = append(opts, sandbox.WithLatency(sandbox.FixedLatency(latency)))
+	}
+	if !limits {
+		opts = append(opts, sandbox.WithRateLimits(sandbox.Limits{}))
+	}
+	sb := sandbox.New(opts...)
+	if generate > 0 {
+		if err := sb.Generate(sandbox.DefaultConnectionID, generateObject, int(generate), sandbox.GenerateOptions{}); err != nil {
+			return err
+		}
+	}
+	logger.Info("Maton + Attio sandbox", "maton_base_url", "http://"+addr+"/attio/v2", "attio_base_url", "http://"+addr+"/v2", "control_url", "http://"+addr)
+	return listenAndServe(ctx, addr, sb, 5*time.Second, env, logger, func() {})
+}

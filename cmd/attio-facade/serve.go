@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"connectrpc.com/grpchealth"
+
+	attiofacade "github.com/attio-facade/attio-facade"
+	"github.com/attio-facade/attio-facade/attio"
+	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/sandbox"
+	"github.com/attio-facade/attio-facade/server"
+)
+
+type serveConfig struct {
+	addr            string
+	upstreamURL     string
+	controlURL      string
+	matonRPS        float64
+	attioReadRPS    float64
+	attioWriteRPS   float64
+	reserve         float64
+	corsOrigins     string
+	logFormat       string
+	logLevel        string
+	shutdownTimeout time.Duration
+	sandboxLatency  time.Duration
+	sandboxLimits   bool
+}
+
+func serve(ctx context.Context, args []string, env environment) error {
+	var cfg serveConfig
+	f := newEnvFlags("serve", env.getenv)
+	f.str(&cfg.addr, "addr", "ATTIO_FACADE_ADDR", "127.0.0.1:8080", "listen address")
+	f.str(&cfg.upstreamURL, "upstream-url", "ATTIO_FACADE_UPSTREAM_URL", attio.DefaultBaseURL, "Attio data-plane base URL (Maton's, or https://api.attio.com/v2 with ATTIO_API_KEY)")
+	f.str(&cfg.controlURL, "control-url", "ATTIO_FACADE_CONTROL_URL", attio.DefaultControlURL, "Maton control-plane base URL")
+	f.float(&cfg.matonRPS, "maton-rps", "ATTIO_FACADE_MATON_RPS", 10, "Maton requests/s per account (0: no cap)")
+	f.float(&cfg.attioReadRPS, "attio-read-rps", "ATTIO_FACADE_ATTIO_READ_RPS", 100, "Attio reads/s")
+	f.float(&cfg.attioWriteRPS, "attio-write-rps", "ATTIO_FACADE_ATTIO_WRITE_RPS", 25, "Attio writes/s")
+	f.float(&cfg.reserve, "interactive-reserve", "ATTIO_FACADE_INTERACTIVE_RESERVE", 0.2, "share of the upstream budget kept for interactive calls while bulk streams run")
+	f.str(&cfg.corsOrigins, "cors-origins", "ATTIO_FACADE_CORS_ORIGINS", "", "comma-separated browser origins allowed by CORS (* for any)")
+	f.str(&cfg.logFormat, "log-format", "ATTIO_FACADE_LOG_FORMAT", "json", "log format: json or text")
+	f.str(&cfg.logLevel, "log-level", "ATTIO_FACADE_LOG_LEVEL", "info", "log level: debug, info, warn, error")
+	f.duration(&cfg.shutdownTimeout, "shutdown-timeout", "ATTIO_FACADE_SHUTDOWN_TIMEOUT", 20*time.Second, "how long shutdown waits for in-flight calls")
+	f.duration(&cfg.sandboxLatency, "sandbox-latency", "ATTIO_FACADE_SANDBOX_LATENCY", 0, "latency the embedded sandbox adds to each request")
+	f.boolean(&cfg.sandboxLimits, "sandbox-rate-limits", "ATTIO_FACADE_SANDBOX_RATE_LIMITS", true, "whether the embedded sandbox enforces Maton's and Attio's rate limits")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	logger, err := newLogger(env, cfg.logFormat, cfg.logLevel)
+	if err != nil {
+		return err
+	}
+
+	upstream, closeUpstream, err := openUpstream(ctx, cfg, env, logger)
+	if err != nil {
+		return err
+	}
+	defer closeUpstream()
+
+	client, err := attio.New(upstream)
+	if err != nil {
+		return err
+	}
+
+	drain := interceptors.NewDrain()
+	health := server.NewHealth()
+	handler := server.NewHandler(server.Options{
+		Client:         client,
+		Interceptors:   interceptors.Chain(interceptors.ChainConfig{Logger: logger, Drain: drain}),
+		Health:         health,
+		AllowedOrigins: splitList(cfg.corsOrigins),
+	})
+	return listenAndServe(ctx, cfg.addr, handler, cfg.shutdownTimeout, env, logger, func() {
+		// Tell load balancers first, then stop streams so they end resumably instead of being cut.
+		health.SetStatus("", grpchealth.StatusNotServing)
+		for _, name := range server.ServiceNames() {
+			health.SetStatus(name, grpchealth.StatusNotServing)
+		}
+		drain.Start()
+	})
+}
+
+// openUpstream picks where the facade's client goes: Maton with MATON_API_KEY, Attio directly with
+// ATTIO_API_KEY, and otherwise an embedded sandbox on a loopback port.
+func openUpstream(ctx context.Context, cfg serveConfig, env environment, logger *slog.Logger) (attio.Config, func(), error) {
+	limits := &attio.Limits{Maton: cfg.matonRPS, AttioReads: cfg.attioReadRPS, AttioWrites: cfg.attioWriteRPS}
+	c := attio.Config{
+		BaseURL:            cfg.upstreamURL,
+		ControlURL:         cfg.controlURL,
+		Limits:             limits,
+		InteractiveReserve: cfg.reserve,
+	}
+	switch {
+	case env.getenv("MATON_API_KEY") != "":
+		c.APIKey = env.getenv("MATON_API_KEY")
+		logger.Info("upstream: Maton", "base_url", c.BaseURL)
+		return c, func() {}, nil
+	case env.getenv("ATTIO_API_KEY") != "":
+		c.APIKey, c.Direct = env.getenv("ATTIO_API_KEY"), true
+		if c.BaseURL == attio.DefaultBaseURL {
+			c.BaseURL = attio.DirectBaseURL
+		}
+		limits.Maton = 0
+		logger.Info("upstream: Attio directly", "base_url", c.BaseURL)
+		return c, func() {}, nil
+	}
+	key := randomKey()
+	opts := []sandbox.Option{sandbox.WithAPIKey(key), sandbox.WithSeed(attiofacade.SeedFS())}
+	if cfg.sandboxLatency > 0 {
+		opts = append(opts, sandbox.WithLatency(sandbox.FixedLatency(cfg.sandboxLatency)))
+	}
+	if !cfg.sandboxLimits {
+		opts = append(opts, sandbox.WithRateLimits(sandbox.Limits{}))
+	}
+	sb := sandbox.New(opts...)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return c, nil, fmt.Errorf("sandbox listener: %w", err)
+	}
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	c.APIKey, c.BaseURL, c.ControlURL = key, base+"/attio/v2", base
+	logger.Info("upstream: embedded Attio sandbox (MATON_API_KEY is unset); data is in memory and lost on exit", "sandbox_url", base)
+	return c, func() { _ = srv.Close() }, nil
+}
+
+// listenAndServe serves handler on addr until ctx ends, then drains: beforeShutdown runs (health
+// NOT_SERVING, streams told to stop), and in-flight calls get up to timeout to finish.
+func listenAndServe(ctx context.Context, addr string, handler http.Handler, timeout time.Duration, env environment, logger *slog.Logger, beforeShutdown func()) error {
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true) // gRPC without TLS (h2c) on the same port
+	srv := &http.Server{
+		Handler:           handler,
+		Protocols:         protocols,
+		ReadHeaderTimeout: 10 * time.Second,
+		// No WriteTimeout: server streams (exports) legitimately run for minutes. Unary calls are
+		// bounded by their deadlines and the upstream client's timeouts instead.
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 1 << 20,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "protocols", "connect, grpc, grpc-web (http/1.1 and h2c)")
+	if env.ready != nil {
+		env.ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", timeout.String())
+	beforeShutdown()
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func newLogger(env environment, format, level string) (*slog.Logger, error) {
+	lvl, err := parseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("log level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(env.stderr, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(env.stderr, opts)), nil
+	default:
+		return nil, fmt.Errorf("log format %q: want json or text", format)
+	}
+}
+
+func randomKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "sandbox-" + hex.EncodeToString(b)
+}

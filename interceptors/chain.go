@@ -1,0 +1,54 @@
+package interceptors
+
+import (
+	"log/slog"
+
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/validate"
+)
+
+// ChainConfig holds the interceptors to compose. Nil members are skipped.
+type ChainConfig struct {
+	Logger    *slog.Logger
+	Telemetry connect.ServerInterceptor
+	Drain     *Drain
+	Auth      connect.ServerInterceptor
+	RateLimit connect.ServerInterceptor
+	Approvals connect.ServerInterceptor
+}
+
+// Chain composes the interceptors in the one order that is right, outermost first:
+//
+//  1. Recovery: nothing escapes as a crash.
+//  2. Telemetry: every call is measured, refusals included.
+//  3. Drain: no new calls during shutdown; streams end resumably.
+//  4. Auth: who is calling, and may they call this procedure on this connection. Before any payload
+//     work, so anonymous callers cannot make us decode anything.
+//  5. Rate limit: per principal, so it needs the principal.
+//  6. Validation (protovalidate): bad input is InvalidArgument before anything else looks at it,
+//     in particular before an approval is created for it.
+//  7. Approvals: the write runs only with a valid, single-use approval for this exact request.
+func Chain(c ChainConfig) []connect.ServerInterceptor {
+	logger := c.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	out := []connect.ServerInterceptor{Recovery(logger)}
+	if c.Telemetry != nil {
+		out = append(out, c.Telemetry)
+	}
+	if c.Drain != nil {
+		out = append(out, c.Drain.Interceptor())
+	}
+	if c.Auth != nil {
+		out = append(out, c.Auth)
+	}
+	if c.RateLimit != nil {
+		out = append(out, c.RateLimit)
+	}
+	out = append(out, validate.NewServerInterceptor())
+	if c.Approvals != nil {
+		out = append(out, c.Approvals)
+	}
+	return out
+}

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+
+	"connectrpc.com/connect/v2"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/attio-facade/attio-facade/attio"
+)
+
+// ConnectionHeader picks one of the Maton account's connections (Attio workspaces) per call.
+const ConnectionHeader = "Maton-Connection"
+
+// connectionOf returns the Maton connection the caller asked for ("" for the default one).
+func connectionOf(ctx context.Context) string {
+	if info, ok := connect.CallInfoForServerContext(ctx); ok {
+		return info.RequestHeader().Get(ConnectionHeader)
+	}
+	return ""
+}
+
+// upstream prepares ctx for client calls: the caller's connection goes upstream. The caller's
+// deadline is already on ctx, so it bounds every upstream attempt and retry.
+func upstream(ctx context.Context) context.Context {
+	if conn := connectionOf(ctx); conn != "" {
+		return attio.WithConnection(ctx, conn)
+	}
+	return ctx
+}
+
+// bulk marks ctx as a bulk (streaming) caller, which the client's limiter serves after interactive
+// calls so a long stream cannot starve unary callers.
+func bulk(ctx context.Context) context.Context {
+	return attio.WithPriority(upstream(ctx), attio.PriorityBulk)
+}
+
+// pager binds page tokens for one list RPC: digest of the query without its paging fields.
+type pager struct {
+	digest string
+}
+
+func newPager(ctx context.Context, procedure string, req proto.Message, clear func(proto.Message)) pager {
+	return pager{digest: queryDigest(procedure, connectionOf(ctx), req, clear)}
+}
+
+// start decodes the caller's token (InvalidArgument when it belongs elsewhere).
+func (p pager) start(token string) (pageToken, error) { return decodePageToken(token, p.digest) }
+
+// next is the token for the position after page, or "" when the listing is done (unary AIP-158).
+func nextPageToken[T any](p pager, page attio.Page[T]) string {
+	if !page.More {
+		return ""
+	}
+	return encodePageToken(pageToken{Query: p.digest, Offset: int64(page.NextOffset), Cursor: page.NextCursor})
+}
+
+// resumeToken is the token that restarts a stream right after page: it is set even on the last
+// page, so a caller that resumes from it later sees only items added since.
+func resumeToken[T any](p pager, pos pageToken, page attio.Page[T]) string {
+	t := pageToken{Query: p.digest, Offset: int64(page.NextOffset), Cursor: page.NextCursor}
+	switch {
+	case page.More:
+	case len(page.Items) == 0:
+		t = pos // nothing new yet: resume where this page started
+	case page.NextOffset == 0:
+		// The last page of a cursor listing: there is no cursor to resume from, and restarting
+		// would repeat everything, so the token says the listing is complete.
+		t = pageToken{Query: p.digest, End: true}
+	}
+	return encodePageToken(t)
+}
+
+// streamPages walks an upstream listing from start and sends one message per page. Backpressure:
+// the fetcher hands a page over an unbuffered channel, so it is at most one page ahead of the
+// caller; when the caller stops reading, fetching stops too. When the caller goes away, ctx is
+// cancelled, which aborts the in-flight upstream request at once.
+func streamPages[T any](ctx context.Context, p pager, start pageToken,
+	fetch func(ctx context.Context, pos pageToken) (attio.Page[T], error),
+	send func(items []T, resume string) error,
+) error {
+	if start.End {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		items  []T
+		resume string
+		more   bool
+		err    error
+	}
+	pages := make(chan result)
+	go func() {
+		defer close(pages)
+		pos := start
+		for {
+			page, err := fetch(ctx, pos)
+			r := result{err: err}
+			if err == nil {
+				r = result{items: page.Items, resume: resumeToken(p, pos, page), more: page.More}
+				pos = pageToken{Query: p.digest, Offset: int64(page.NextOffset), Cursor: page.NextCursor}
+			}
+			select {
+			case pages <- r:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || !r.more {
+				return
+			}
+		}
+	}()
+	for r := range pages {
+		if r.err != nil {
+			return upstreamError(r.err)
+		}
+		if err := send(r.items, r.resume); err != nil {
+			return err
+		}
+		if !r.more {
+			return nil
+		}
+	}
+	return upstreamError(ctx.Err())
+}

@@ -1,0 +1,166 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connectproto"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/attio-facade/attio-facade/attio"
+)
+
+// Error domains in google.rpc.ErrorInfo: who produced the error.
+const (
+	domainAttio  = "attio.com"
+	domainMaton  = "maton.ai"
+	domainFacade = "attio-facade"
+)
+
+// upstreamError is the one mapping from client errors to Connect errors. Messages are written here,
+// from fields the client already redacted; raw upstream bodies never reach the caller. Details
+// carry Attio's code and execution id (ErrorInfo), field violations (BadRequest) and the retry
+// delay (RetryInfo).
+func upstreamError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *connect.Error
+	if errors.As(err, &ce) && !ce.IsRemote() {
+		return ce // already ours (e.g. a bad page token)
+	}
+	var ae *attio.Error
+	if !errors.As(err, &ae) {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			return connect.NewError(connect.CodeDeadlineExceeded, "deadline exceeded before Attio answered").WithCause(err)
+		case errors.Is(err, context.Canceled):
+			return connect.NewError(connect.CodeCanceled, "call canceled").WithCause(err)
+		}
+		return connect.NewError(connect.CodeInternal, "internal error").WithCause(err)
+	}
+
+	code, msg := classify(ae)
+	out := connect.NewError(code, msg).WithCause(err)
+	addDetail(out, errorInfo(ae))
+	if len(ae.Validation) > 0 {
+		br := &errdetails.BadRequest{}
+		for _, v := range ae.Validation {
+			br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{
+				Field:       strings.Join(v.Path, "."),
+				Description: v.Message,
+				Reason:      v.Code,
+			})
+		}
+		addDetail(out, br)
+	}
+	if code == connect.CodeResourceExhausted || (code == connect.CodeUnavailable && ae.RetryAfter > 0) {
+		addDetail(out, &errdetails.RetryInfo{RetryDelay: durationpb.New(ae.RetryAfter)})
+	}
+	return out
+}
+
+func classify(ae *attio.Error) (connect.Code, string) {
+	switch {
+	case errors.Is(ae, context.DeadlineExceeded):
+		return connect.CodeDeadlineExceeded, "deadline exceeded before Attio answered"
+	case errors.Is(ae, context.Canceled):
+		return connect.CodeCanceled, "call canceled"
+	}
+	what := describe(ae)
+	switch {
+	case ae.Source == attio.SourceTransport || ae.StatusCode == 0:
+		return connect.CodeUnavailable, "Attio could not be reached: " + what
+	case ae.Source == attio.SourceMaton:
+		switch ae.StatusCode {
+		case http.StatusBadRequest:
+			return connect.CodeFailedPrecondition, "Maton has no usable Attio connection for this call (check the Maton-Connection header or create a connection): " + what
+		case http.StatusUnauthorized:
+			return connect.CodeUnauthenticated, "the facade's Maton API key was rejected by Maton; this is the facade's configuration, not your credentials: " + what
+		case http.StatusTooManyRequests:
+			return connect.CodeResourceExhausted, "Maton's request rate limit was reached: " + what
+		case http.StatusInternalServerError:
+			return connect.CodeUnavailable, "Maton could not call Attio (the connection's authorisation may have expired; re-authorise it): " + what
+		}
+	}
+	switch s := ae.StatusCode; {
+	case s == http.StatusBadRequest, s == http.StatusUnprocessableEntity:
+		return connect.CodeInvalidArgument, "Attio rejected the request: " + what
+	case s == http.StatusUnauthorized:
+		return connect.CodeUnauthenticated, "Attio rejected the facade's upstream credentials; this is the facade's configuration, not your credentials: " + what
+	case s == http.StatusForbidden:
+		return connect.CodePermissionDenied, "Attio refused access: " + what
+	case s == http.StatusNotFound:
+		return connect.CodeNotFound, "not found in Attio: " + what
+	case s == http.StatusConflict:
+		return connect.CodeAlreadyExists, "already exists in Attio: " + what
+	case s == http.StatusTooManyRequests:
+		return connect.CodeResourceExhausted, "Attio's rate limit was reached: " + what
+	case s == http.StatusRequestTimeout, s >= 500:
+		return connect.CodeUnavailable, "Attio is unavailable: " + what
+	case s >= 400:
+		return connect.CodeFailedPrecondition, "Attio refused the request: " + what
+	}
+	return connect.CodeUnknown, "unexpected answer from Attio: " + what
+}
+
+// describe renders the redacted parts of an upstream error for a caller.
+func describe(ae *attio.Error) string {
+	var b strings.Builder
+	if ae.StatusCode != 0 {
+		b.WriteString(strconv.Itoa(ae.StatusCode))
+	}
+	if ae.Code != "" {
+		fmt.Fprintf(&b, " %s", ae.Code)
+	}
+	if ae.Message != "" {
+		fmt.Fprintf(&b, ": %s", ae.Message)
+	} else if ae.StatusCode == 0 {
+		b.WriteString("no response")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func errorInfo(ae *attio.Error) *errdetails.ErrorInfo {
+	domain := domainAttio
+	switch ae.Source {
+	case attio.SourceMaton:
+		domain = domainMaton
+	case attio.SourceTransport:
+		domain = domainFacade
+	}
+	reason := strings.ToUpper(strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(ae.Code))
+	if reason == "" {
+		reason = "UPSTREAM_" + strconv.Itoa(ae.StatusCode)
+		if ae.StatusCode == 0 {
+			reason = "UPSTREAM_UNREACHABLE"
+		}
+	}
+	md := map[string]string{"endpoint": ae.Endpoint}
+	if ae.Code != "" {
+		md["attio_code"] = ae.Code
+	}
+	if ae.Type != "" {
+		md["attio_type"] = ae.Type
+	}
+	if ae.ExecutionID != "" {
+		md["execution_id"] = ae.ExecutionID
+	}
+	if ae.StatusCode != 0 {
+		md["http_status"] = strconv.Itoa(ae.StatusCode)
+	}
+	return &errdetails.ErrorInfo{Reason: reason, Domain: domain, Metadata: md}
+}
+
+func addDetail(e *connect.Error, m proto.Message) {
+	if d, err := connectproto.NewErrorDetail(m); err == nil {
+		e.WithDetail(d)
+	}
+}

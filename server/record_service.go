@@ -1,0 +1,240 @@
+package server
+
+import (
+	"context"
+
+	"connectrpc.com/connect/v2"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// RecordService serves attio.v1.RecordService.
+type RecordService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.RecordServiceHandler = (*RecordService)(nil)
+
+const defaultRecordPage = 500
+
+func clearQueryRecordsPaging(m proto.Message) {
+	r := m.(*attiov1.QueryRecordsRequest)
+	r.PageToken, r.PageSize = "", 0
+}
+
+func clearStreamRecordsPaging(m proto.Message) {
+	r := m.(*attiov1.StreamRecordsRequest)
+	r.ResumeToken, r.PageSize = "", 0
+}
+
+func pageSize(n int32, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return int(n)
+}
+
+func recordQuery(f *attiov1.Filter, sorts []*attiov1.Sort, limit int, offset int64) (attio.Query, error) {
+	filter, err := fromFilter(f)
+	if err != nil {
+		return attio.Query{}, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
+	}
+	return attio.Query{Filter: filter, Sorts: fromSorts(sorts), Limit: limit, Offset: int(offset)}, nil
+}
+
+// QueryRecords returns one page of records.
+func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryRecordsRequest) (*attiov1.QueryRecordsResponse, error) {
+	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req, clearQueryRecordsPaging)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	q, err := recordQuery(req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage), pos.Offset)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.client.QueryRecordsPage(upstream(ctx), req.GetObject(), q)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.QueryRecordsResponse{Records: toRecords(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+}
+
+// StreamRecords walks every matching record, one message per upstream page.
+func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRecordsRequest, stream attiov1connect.RecordServiceStreamRecordsServerStream) error {
+	p := newPager(ctx, attiov1connect.RecordServiceStreamRecordsProcedure, req, clearStreamRecordsPaging)
+	start, err := p.start(req.GetResumeToken())
+	if err != nil {
+		return err
+	}
+	size := pageSize(req.GetPageSize(), defaultRecordPage)
+	if _, err := recordQuery(req.GetFilter(), req.GetSorts(), size, 0); err != nil {
+		return err
+	}
+	return streamPages(bulk(ctx), p, start,
+		func(ctx context.Context, pos pageToken) (attio.Page[attio.Record], error) {
+			q, _ := recordQuery(req.GetFilter(), req.GetSorts(), size, pos.Offset)
+			return s.client.QueryRecordsPage(ctx, req.GetObject(), q)
+		},
+		func(items []attio.Record, resume string) error {
+			return stream.Send(&attiov1.StreamRecordsResponse{Records: toRecords(items), ResumeToken: resume})
+		})
+}
+
+// GetRecord returns one record.
+func (s *RecordService) GetRecord(ctx context.Context, req *attiov1.GetRecordRequest) (*attiov1.GetRecordResponse, error) {
+	r, err := s.client.GetRecord(upstream(ctx), req.GetObject(), req.GetRecordId())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetRecordResponse{Record: toRecord(&r)}, nil
+}
+
+// CreateRecord creates a record.
+func (s *RecordService) CreateRecord(ctx context.Context, req *attiov1.CreateRecordRequest) (*attiov1.CreateRecordResponse, error) {
+	vals, err := valueInputs(req.GetValues())
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.client.CreateRecord(upstream(ctx), req.GetObject(), vals)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateRecordResponse{Record: toRecord(&r)}, nil
+}
+
+// UpdateRecord appends (PATCH) or overwrites (PUT) a record's values.
+func (s *RecordService) UpdateRecord(ctx context.Context, req *attiov1.UpdateRecordRequest) (*attiov1.UpdateRecordResponse, error) {
+	vals, err := valueInputs(req.GetValues())
+	if err != nil {
+		return nil, err
+	}
+	update := s.client.UpdateRecord
+	if req.GetMode() == attiov1.UpdateMode_UPDATE_MODE_OVERWRITE {
+		update = s.client.OverwriteRecord
+	}
+	r, err := update(upstream(ctx), req.GetObject(), req.GetRecordId(), vals)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateRecordResponse{Record: toRecord(&r)}, nil
+}
+
+// AssertRecord creates or updates the record matching a unique attribute.
+func (s *RecordService) AssertRecord(ctx context.Context, req *attiov1.AssertRecordRequest) (*attiov1.AssertRecordResponse, error) {
+	vals, err := valueInputs(req.GetValues())
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.client.AssertRecord(upstream(ctx), req.GetObject(), req.GetMatchingAttribute(), vals)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.AssertRecordResponse{Record: toRecord(&r)}, nil
+}
+
+// DeleteRecord deletes a record.
+func (s *RecordService) DeleteRecord(ctx context.Context, req *attiov1.DeleteRecordRequest) (*attiov1.DeleteRecordResponse, error) {
+	if err := s.client.DeleteRecord(upstream(ctx), req.GetObject(), req.GetRecordId()); err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.DeleteRecordResponse{}, nil
+}
+
+// SearchRecords searches records across objects.
+func (s *RecordService) SearchRecords(ctx context.Context, req *attiov1.SearchRecordsRequest) (*attiov1.SearchRecordsResponse, error) {
+	res, err := s.client.SearchRecords(upstream(ctx), attio.SearchRequest{
+		Query:     req.GetQuery(),
+		Objects:   req.GetObjects(),
+		Limit:     int(req.GetLimit()),
+		RequestAs: map[string]any{"type": "workspace"},
+	})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.SearchRecordsResponse{Results: make([]*attiov1.RecordSearchResult, 0, len(res))}
+	for _, r := range res {
+		out.Results = append(out.Results, &attiov1.RecordSearchResult{
+			Id:             toRecordID(r.ID),
+			RecordText:     r.RecordText,
+			RecordImage:    deref(r.RecordImage),
+			ObjectSlug:     r.ObjectSlug,
+			EmailAddresses: r.EmailAddresses,
+			PhoneNumbers:   r.PhoneNumbers,
+			Domains:        r.Domains,
+		})
+	}
+	return out, nil
+}
+
+func clearRecordValuesPaging(m proto.Message) {
+	r := m.(*attiov1.ListRecordAttributeValuesRequest)
+	r.PageToken, r.PageSize = "", 0
+}
+
+// ListRecordAttributeValues returns one page of an attribute's values.
+func (s *RecordService) ListRecordAttributeValues(ctx context.Context, req *attiov1.ListRecordAttributeValuesRequest) (*attiov1.ListRecordAttributeValuesResponse, error) {
+	p := newPager(ctx, attiov1connect.RecordServiceListRecordAttributeValuesProcedure, req, clearRecordValuesPaging)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.client.RecordValuesPage(upstream(ctx), req.GetObject(), req.GetRecordId(), req.GetAttribute(), attio.ValuesQuery{
+		ShowHistoric: req.GetShowHistoric(), Limit: int(req.GetPageSize()), Offset: int(pos.Offset),
+	})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.ListRecordAttributeValuesResponse{Values: toValueList(page.Items).Values, NextPageToken: nextPageToken(p, page)}, nil
+}
+
+func clearRecordEntriesPaging(m proto.Message) {
+	r := m.(*attiov1.ListRecordEntriesRequest)
+	r.PageToken, r.PageSize = "", 0
+}
+
+// ListRecordEntries returns one page of the list entries of a record.
+func (s *RecordService) ListRecordEntries(ctx context.Context, req *attiov1.ListRecordEntriesRequest) (*attiov1.ListRecordEntriesResponse, error) {
+	p := newPager(ctx, attiov1connect.RecordServiceListRecordEntriesProcedure, req, clearRecordEntriesPaging)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.client.RecordEntriesPage(upstream(ctx), req.GetObject(), req.GetRecordId(), attio.PageQuery{Limit: int(req.GetPageSize()), Offset: int(pos.Offset)})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListRecordEntriesResponse{NextPageToken: nextPageToken(p, page)}
+	for _, e := range page.Items {
+		out.Entries = append(out.Entries, &attiov1.RecordEntry{ListId: e.ListID, ListApiSlug: e.ListAPISlug, EntryId: e.EntryID, CreatedAt: toTimestamp(e.CreatedAt)})
+	}
+	return out, nil
+}
+
+// valueInputs maps write values; a value the mapper cannot express is the caller's error.
+func valueInputs(m map[string]*attiov1.ValueInputList) (map[string]any, error) {
+	vals, err := fromValueInputs(m)
+	if err != nil {
+		return nil, connect.NewError(connect.CodeInvalidArgument, err.Error())
+	}
+	return vals, nil
+}
+
+func toRecordID(id attio.RecordID) *attiov1.RecordId {
+	return &attiov1.RecordId{WorkspaceId: id.WorkspaceID, ObjectId: id.ObjectID, RecordId: id.RecordID}
+}
+
+func toRecord(r *attio.Record) *attiov1.Record {
+	return &attiov1.Record{Id: toRecordID(r.ID), CreatedAt: toTimestamp(r.CreatedAt), WebUrl: r.WebURL, Values: toValueMap(r.Values)}
+}
+
+func toRecords(rs []attio.Record) []*attiov1.Record {
+	out := make([]*attiov1.Record, 0, len(rs))
+	for i := range rs {
+		out = append(out, toRecord(&rs[i]))
+	}
+	return out
+}
