@@ -3,6 +3,7 @@ package attio
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 )
 
 // Attribute types Attio documents. Values of any other type still decode:
@@ -143,20 +144,28 @@ type valueTyped struct {
 // A value whose typed part does not have the documented shape still decodes
 // (Raw keeps it): one odd value must not fail a whole page of records.
 func (v *Value) UnmarshalJSON(b []byte) error {
-	var c valueCommon
-	if err := json.Unmarshal(b, &c); err != nil {
-		return err
+	// One pass over the bytes: values are most of a page, and every extra
+	// json.Unmarshal re-validates and re-scans them.
+	var w struct {
+		valueCommon
+		valueTyped
+		Location
 	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return err
+		}
+		// A typed part of an unexpected shape: Unmarshal filled what it
+		// could, and Raw keeps the rest.
+	}
+	c, t := w.valueCommon, w.valueTyped
 	*v = Value{
 		AttributeType:  c.AttributeType,
 		ActiveFrom:     c.ActiveFrom,
 		ActiveUntil:    c.ActiveUntil,
 		CreatedByActor: c.CreatedByActor,
 		Raw:            bytes.Clone(b),
-	}
-	var t valueTyped
-	if err := json.Unmarshal(b, &t); err != nil {
-		return nil
 	}
 	switch c.AttributeType {
 	case TypeText:
@@ -196,10 +205,8 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	case TypeActorReference:
 		v.ReferencedActorType, v.ReferencedActorID = t.ReferencedActorType, t.ReferencedActorID
 	case TypeLocation:
-		v.Location = new(Location)
-		if json.Unmarshal(b, v.Location) != nil {
-			v.Location = nil
-		}
+		loc := w.Location
+		v.Location = &loc
 	case TypeDomain:
 		v.Domain, v.RootDomain = t.Domain, t.RootDomain
 	case TypeEmailAddress:
@@ -207,11 +214,9 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		v.EmailDomain, v.EmailRootDomain, v.EmailLocalSpecifier = t.EmailDomain, t.EmailRootDomain, t.EmailLocalSpecifier
 	case TypePhoneNumber:
 		v.OriginalPhoneNumber, v.PhoneNumber = t.OriginalPhoneNumber, t.PhoneNumber
-		var cc struct {
-			CountryCode string `json:"country_code"`
+		if w.CountryCode != nil {
+			v.PhoneCountryCode = *w.CountryCode
 		}
-		_ = json.Unmarshal(b, &cc)
-		v.PhoneCountryCode = cc.CountryCode
 	case TypePersonalName:
 		v.FirstName, v.LastName, v.FullName = t.FirstName, t.LastName, t.FullName
 	case TypeInteraction:

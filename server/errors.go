@@ -49,7 +49,7 @@ func upstreamError(err error) error {
 
 	code, msg := classify(ae)
 	out := connect.NewError(code, msg).WithCause(err)
-	addDetail(out, errorInfo(ae))
+	out = withDetail(out, errorInfo(ae))
 	if len(ae.Validation) > 0 {
 		br := &errdetails.BadRequest{}
 		for _, v := range ae.Validation {
@@ -59,10 +59,10 @@ func upstreamError(err error) error {
 				Reason:      v.Code,
 			})
 		}
-		addDetail(out, br)
+		out = withDetail(out, br)
 	}
 	if code == connect.CodeResourceExhausted || (code == connect.CodeUnavailable && ae.RetryAfter > 0) {
-		addDetail(out, &errdetails.RetryInfo{RetryDelay: durationpb.New(ae.RetryAfter)})
+		out = withDetail(out, &errdetails.RetryInfo{RetryDelay: durationpb.New(ae.RetryAfter)})
 	}
 	return out
 }
@@ -159,8 +159,11 @@ func errorInfo(ae *attio.Error) *errdetails.ErrorInfo {
 	return &errdetails.ErrorInfo{Reason: reason, Domain: domain, Metadata: md}
 }
 
-func addDetail(e *connect.Error, m proto.Message) {
-	if d, err := connectproto.NewErrorDetail(m); err == nil {
-		e.WithDetail(d)
+// withDetail returns e with m attached (connect errors are immutable: WithDetail clones).
+func withDetail(e *connect.Error, m proto.Message) *connect.Error {
+	d, err := connectproto.NewErrorDetail(m)
+	if err != nil {
+		return e
 	}
+	return e.WithDetail(d)
 }

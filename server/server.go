@@ -9,9 +9,9 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"connectrpc.com/connect/v2/connecthttp"
+	connectcors "connectrpc.com/cors"
 	"connectrpc.com/grpchealth"
 	"connectrpc.com/grpcreflect/v2"
-	connectcors "connectrpc.com/cors"
 	"github.com/rs/cors"
 
 	"github.com/attio-facade/attio-facade/attio"
@@ -86,7 +86,7 @@ func NewRPCServer(opts Options) *connect.Server {
 	attiov1connect.RegisterApprovalServiceHandler(srv, approvals)
 	exports := opts.Exports
 	if exports == nil {
-		exports = attiov1connect.UnimplementedExportServiceHandler{}
+		exports = NewExportService(c, ExportOptions{})
 	}
 	attiov1connect.RegisterExportServiceHandler(srv, exports)
 	return srv

@@ -1,0 +1,645 @@
+package interceptors
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connectproto"
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/dynamicpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+)
+
+// ApprovalSecretEnv names the environment variable the approval signing secret is read from (by
+// the caller of NewApprovals). Unset, each process draws a random secret: approvals then do not
+// survive a restart and replicas cannot redeem each other's tokens.
+const ApprovalSecretEnv = "ATTIO_FACADE_APPROVAL_SECRET"
+
+const (
+	// DefaultApprovalTTL is how long a pending approval, and then its token, stays valid.
+	DefaultApprovalTTL = 10 * time.Minute
+	// defaultRetention keeps decided and expired approvals visible (GetApproval) for a while.
+	defaultRetention = time.Hour
+	approvalIssuer   = "attio-facade/approval"
+	minSecretBytes   = 32
+)
+
+// Describer explains a write to the approver: a summary of the target and the intended effect and,
+// for updates and deletes, what changes against the current upstream state. The server package
+// implements the upstream-aware one. If it returns a *connect.Error, the write is refused with that
+// error and no approval is created (e.g. NotFound for deleting a record that does not exist); any
+// other error falls back to describing the request alone.
+type Describer interface {
+	Describe(ctx context.Context, procedure string, req proto.Message) (summary string, changes []*attiov1.FieldChange, err error)
+}
+
+// DescriberFunc adapts a function to Describer.
+type DescriberFunc func(ctx context.Context, procedure string, req proto.Message) (string, []*attiov1.FieldChange, error)
+
+// Describe implements Describer.
+func (f DescriberFunc) Describe(ctx context.Context, procedure string, req proto.Message) (string, []*attiov1.FieldChange, error) {
+	return f(ctx, procedure, req)
+}
+
+// ApprovalOptions configures NewApprovals. Zero values pick the defaults.
+type ApprovalOptions struct {
+	// Secret signs approval tokens (HS256); at least 32 bytes. Nil draws a random per-process secret.
+	Secret []byte
+	// TTL bounds a pending approval and, from approval on, its token; default DefaultApprovalTTL.
+	TTL time.Duration
+	// AllowSelfApproval lets a principal approve its own pending writes through ApprovalService.
+	AllowSelfApproval bool
+	// Store keeps approvals; default an in-memory store.
+	Store ApprovalStore
+	// UsedTokens records consumed tokens; default an in-memory store.
+	UsedTokens UsedTokenStore
+	// Describer explains writes; default FallbackDescriber.
+	Describer Describer
+	// Audit records every write decision; nil discards.
+	Audit *AuditLog
+	// Now is the clock; nil uses time.Now.
+	Now func() time.Time
+	// Retention keeps decided or expired approvals visible after their expiry; default 1h.
+	Retention time.Duration
+}
+
+// Approvals enforces approval tokens on writes (Interceptor) and decides on pending writes (the
+// methods behind ApprovalService).
+type Approvals struct {
+	secret    []byte
+	signer    jose.Signer
+	ttl       time.Duration
+	retention time.Duration
+	self      bool
+	store     ApprovalStore
+	used      UsedTokenStore
+	describer Describer
+	audit     *AuditLog
+	now       func() time.Time
+}
+
+// NewApprovals returns the approval machinery configured by opts.
+func NewApprovals(opts ApprovalOptions) (*Approvals, error) {
+	a := &Approvals{
+		secret: opts.Secret, ttl: opts.TTL, retention: opts.Retention, self: opts.AllowSelfApproval,
+		store: opts.Store, used: opts.UsedTokens, describer: opts.Describer, audit: opts.Audit, now: opts.Now,
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.ttl <= 0 {
+		a.ttl = DefaultApprovalTTL
+	}
+	if a.retention <= 0 {
+		a.retention = defaultRetention
+	}
+	if a.store == nil {
+		a.store = NewMemoryApprovalStore(a.now)
+	}
+	if a.used == nil {
+		a.used = NewMemoryUsedTokens(a.now)
+	}
+	if a.describer == nil {
+		a.describer = FallbackDescriber{}
+	}
+	if a.audit == nil {
+		a.audit = NewAuditLog(nil)
+	}
+	if len(a.secret) == 0 {
+		a.secret = make([]byte, minSecretBytes)
+		rand.Read(a.secret)
+	} else if len(a.secret) < minSecretBytes {
+		return nil, fmt.Errorf("approval secret must be at least %d bytes", minSecretBytes)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: a.secret}, (&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		return nil, fmt.Errorf("approval signer: %w", err)
+	}
+	a.signer = signer
+	return a, nil
+}
+
+// RequestDigest is the hex SHA-256 of procedure and the deterministic protobuf encoding of msg: the
+// identity of "this exact write" that an approval token is bound to.
+func RequestDigest(procedure string, msg proto.Message) (string, error) {
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(msg)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write([]byte(procedure))
+	h.Write([]byte{0})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Interceptor guards every write (IsWrite): it reads the request before the handler runs, then
+// lets the write through only with a valid, unused approval token for exactly this request and
+// caller (header Attio-Approval), or under the caller's auto-approve policy. Otherwise it creates
+// (or reuses) a pending approval and fails with FailedPrecondition carrying attio.v1.ApprovalRequired.
+// Bad tokens fail with PermissionDenied. It needs the principal (place it after the authenticator)
+// and should run after request validation, so invalid writes fail before asking for approval.
+func (a *Approvals) Interceptor() connect.ServerInterceptor {
+	return func(next connect.ServerFunc) connect.ServerFunc {
+		return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) error {
+			proc, ok := LookupProcedure(spec.Procedure)
+			if !ok || !proc.Write {
+				return next(ctx, spec, stream)
+			}
+			p := PrincipalFrom(ctx)
+			if p == nil {
+				return connect.NewError(connect.CodeUnauthenticated, "writes need an authenticated caller")
+			}
+			if spec.StreamType != connect.StreamTypeUnary {
+				return connect.NewError(connect.CodeUnimplemented, "streaming writes cannot be approved")
+			}
+			info, _ := connect.CallInfoForServerContext(ctx)
+			var conn, token string
+			if info != nil {
+				conn = info.RequestHeader().Get(HeaderConnection)
+				token = info.RequestHeader().Get(HeaderApproval)
+			}
+			req, err := newRequestMessage(spec)
+			if err != nil {
+				return err
+			}
+			if err := stream.Receive(req); err != nil {
+				return err
+			}
+			digest, err := RequestDigest(spec.Procedure, req)
+			if err != nil {
+				return connect.NewError(connect.CodeInternal, "cannot digest request").WithCause(err)
+			}
+			ev := AuditEvent{Principal: p.Name, Procedure: spec.Procedure, Connection: conn, Digest: digest}
+			switch {
+			case token != "":
+				id, reason := a.redeem(ctx, token, p.Name, spec.Procedure, conn, digest)
+				ev.ApprovalID = id
+				if reason != "" {
+					ev.Decision, ev.Reason = DecisionRefused, reason
+					a.audit.Record(ctx, ev)
+					return connect.NewError(connect.CodePermissionDenied, "approval token refused: "+reason)
+				}
+			case p.AutoApprove && (!proc.Delete || p.AutoApproveDeletes):
+				ev.Decision = DecisionAutoApproved
+				a.audit.Record(ctx, ev)
+			default:
+				return a.requireApproval(ctx, p, proc, conn, digest, req)
+			}
+			// Deferred so a panicking handler (turned into an error by Recovery, further out) still
+			// leaves an executed line: the write may have happened.
+			ev.Decision, ev.Reason, ev.Outcome = DecisionExecuted, "", "panic"
+			defer func() { a.audit.Record(ctx, ev) }()
+			err = next(ctx, spec, &primedStream{ServerStream: stream, first: req})
+			ev.Outcome = "ok"
+			if err != nil {
+				ev.Outcome = connect.CodeOf(err).String()
+			}
+			return err
+		}
+	}
+}
+
+// newRequestMessage makes an empty request message of the procedure's concrete generated type, so
+// the handler's Receive can take a plain copy.
+func newRequestMessage(spec connect.Spec) (proto.Message, error) {
+	md, ok := spec.Schema.(protoreflect.MethodDescriptor)
+	if !ok {
+		return nil, connect.NewError(connect.CodeInternal, "procedure has no protobuf schema")
+	}
+	if mt, err := protoregistry.GlobalTypes.FindMessageByName(md.Input().FullName()); err == nil {
+		return mt.New().Interface(), nil
+	}
+	return dynamicpb.NewMessage(md.Input()), nil
+}
+
+// primedStream hands the handler the request the interceptor already received.
+type primedStream struct {
+	connect.ServerStream
+	first proto.Message
+}
+
+func (s *primedStream) Receive(msg any) error {
+	if s.first == nil {
+		return s.ServerStream.Receive(msg)
+	}
+	dst, ok := msg.(proto.Message)
+	if !ok || dst.ProtoReflect().Descriptor().FullName() != s.first.ProtoReflect().Descriptor().FullName() {
+		return connect.NewError(connect.CodeInternal, "unexpected request type")
+	}
+	proto.Reset(dst)
+	proto.Merge(dst, s.first)
+	s.first = nil
+	return nil
+}
+
+type approvalClaims struct {
+	jwt.Claims
+	Procedure  string `json:"proc"`
+	Connection string `json:"conn"`
+	Digest     string `json:"dig"`
+}
+
+// redeem checks token against this call and consumes it. It returns the approval id when known and
+// a refusal reason ("" = accepted). Reasons are safe to show: they never contain the token.
+func (a *Approvals) redeem(ctx context.Context, token, principal, procedure, conn, digest string) (id, reason string) {
+	tok, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.HS256})
+	if err != nil {
+		return "", "malformed token"
+	}
+	var c approvalClaims
+	if err := tok.Claims(a.secret, &c); err != nil {
+		return "", "invalid signature"
+	}
+	id = c.ID
+	if c.Expiry == nil || c.ID == "" {
+		return id, "invalid token"
+	}
+	now := a.now()
+	if err := c.ValidateWithLeeway(jwt.Expected{Issuer: approvalIssuer, Time: now}, 0); err != nil {
+		if errors.Is(err, jwt.ErrExpired) {
+			return id, "token expired"
+		}
+		return id, "invalid token"
+	}
+	if c.Subject != principal {
+		return id, "token was issued to another principal"
+	}
+	if c.Procedure != procedure || c.Connection != conn || c.Digest != digest {
+		return id, "token was issued for a different request"
+	}
+	rec, err := a.store.Get(ctx, id)
+	if err != nil {
+		return id, "approval is no longer known"
+	}
+	if rec.GetState() != attiov1.ApprovalState_APPROVAL_STATE_APPROVED {
+		if rec.GetState() == attiov1.ApprovalState_APPROVAL_STATE_USED {
+			return id, "token already used"
+		}
+		return id, "approval was withdrawn"
+	}
+	first, err := a.used.MarkUsed(ctx, id, c.Expiry.Time())
+	if err != nil {
+		return id, "used-token store unavailable"
+	}
+	if !first {
+		return id, "token already used"
+	}
+	next := proto.CloneOf(rec)
+	next.State = attiov1.ApprovalState_APPROVAL_STATE_USED
+	// The store's compare-and-set is the final arbiter, so a concurrent Deny wins cleanly.
+	if ok, err := a.store.Transition(ctx, attiov1.ApprovalState_APPROVAL_STATE_APPROVED, next, a.retainUntil(next)); err != nil || !ok {
+		return id, "approval was withdrawn"
+	}
+	return id, ""
+}
+
+func (a *Approvals) retainUntil(ap *attiov1.Approval) time.Time {
+	return ap.GetExpiresAt().AsTime().Add(a.retention)
+}
+
+// requireApproval refuses the write, pointing at a pending approval for it.
+func (a *Approvals) requireApproval(ctx context.Context, p *Principal, proc Procedure, conn, digest string, req proto.Message) error {
+	ap, err := a.findOpen(ctx, p.Name, proc.Name, conn, digest)
+	if err != nil {
+		return connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
+	}
+	ev := AuditEvent{Principal: p.Name, Procedure: proc.Name, Connection: conn, Digest: digest, Decision: DecisionRequested}
+	if ap == nil {
+		summary, changes, err := a.describer.Describe(ctx, proc.Name, req)
+		if err != nil {
+			if ce := (*connect.Error)(nil); errors.As(err, &ce) && !ce.IsRemote() {
+				ev.Decision, ev.Reason = DecisionRefused, "describe: "+ce.Code().String()
+				a.audit.Record(ctx, ev)
+				return ce
+			}
+			summary, changes, _ = FallbackDescriber{}.Describe(ctx, proc.Name, req)
+			summary += " (current state unavailable)"
+		}
+		now := a.now()
+		ap = &attiov1.Approval{
+			Id: newUUID(), Procedure: proc.Name, Requester: p.Name, Connection: conn, RequestDigest: digest,
+			Summary: summary, Changes: changes, State: attiov1.ApprovalState_APPROVAL_STATE_PENDING,
+			CreatedAt: timestamppb.New(now), ExpiresAt: timestamppb.New(now.Add(a.ttl)),
+		}
+		if err := a.store.Create(ctx, ap, a.retainUntil(ap)); err != nil {
+			return connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
+		}
+	}
+	ev.ApprovalID = ap.GetId()
+	a.audit.Record(ctx, ev)
+	detail, err := connectproto.NewErrorDetail(&attiov1.ApprovalRequired{
+		ApprovalId: ap.GetId(), Summary: ap.GetSummary(), Changes: ap.GetChanges(), ExpiresAt: ap.GetExpiresAt(),
+		Procedure: proc.Name, RequestDigest: digest,
+	})
+	if err != nil {
+		return connect.NewError(connect.CodeInternal, "cannot encode approval detail").WithCause(err)
+	}
+	var msg string
+	switch {
+	case ap.GetState() == attiov1.ApprovalState_APPROVAL_STATE_APPROVED:
+		msg = fmt.Sprintf("write already approved (approval %s): fetch its token with ApprovalService.GetApproval and repeat the identical call with the %s header", ap.GetId(), HeaderApproval)
+	case proc.Delete && p.AutoApprove:
+		msg = fmt.Sprintf("deletes are permanent and need a second person even for auto-approving principals: another principal with the approve scope must approve %s (ApprovalService.Approve); then fetch the token with GetApproval and repeat the identical call with the %s header", ap.GetId(), HeaderApproval)
+	default:
+		msg = fmt.Sprintf("write needs approval: another principal with the approve scope must approve %s (ApprovalService.Approve); then fetch the token with GetApproval and repeat the identical call with the %s header", ap.GetId(), HeaderApproval)
+	}
+	return connect.NewError(connect.CodeFailedPrecondition, msg).WithDetail(detail)
+}
+
+// findOpen returns a live pending or approved approval for the same write, so a retried write does
+// not pile up approvals.
+func (a *Approvals) findOpen(ctx context.Context, requester, procedure, conn, digest string) (*attiov1.Approval, error) {
+	all, err := a.store.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ap := range all {
+		st := a.effectiveState(ap)
+		if (st == attiov1.ApprovalState_APPROVAL_STATE_PENDING || st == attiov1.ApprovalState_APPROVAL_STATE_APPROVED) &&
+			ap.GetRequester() == requester && ap.GetProcedure() == procedure &&
+			ap.GetConnection() == conn && ap.GetRequestDigest() == digest {
+			return ap, nil
+		}
+	}
+	return nil, nil
+}
+
+// effectiveState reports EXPIRED for undecided or unused approvals past their expiry.
+func (a *Approvals) effectiveState(ap *attiov1.Approval) attiov1.ApprovalState {
+	st := ap.GetState()
+	if (st == attiov1.ApprovalState_APPROVAL_STATE_PENDING || st == attiov1.ApprovalState_APPROVAL_STATE_APPROVED) &&
+		!a.now().Before(ap.GetExpiresAt().AsTime()) {
+		return attiov1.ApprovalState_APPROVAL_STATE_EXPIRED
+	}
+	return st
+}
+
+func (a *Approvals) visible(p *Principal, ap *attiov1.Approval) bool {
+	return p != nil && (ap.GetRequester() == p.Name || (p.Has(ScopeApprove) && p.MayUse(ap.GetConnection())))
+}
+
+// present returns a copy of ap as p may see it: effective state, and the token only for the
+// requester of an approved, unexpired write.
+func (a *Approvals) present(p *Principal, ap *attiov1.Approval, withToken bool) (*attiov1.Approval, error) {
+	out := proto.CloneOf(ap)
+	out.State = a.effectiveState(ap)
+	out.Token = ""
+	if withToken && out.State == attiov1.ApprovalState_APPROVAL_STATE_APPROVED && ap.GetRequester() == p.Name {
+		tok, err := a.mint(ap)
+		if err != nil {
+			return nil, connect.NewError(connect.CodeInternal, "cannot sign approval token").WithCause(err)
+		}
+		out.Token = tok
+	}
+	return out, nil
+}
+
+// mint signs the token of an approved approval. It is a pure function of the stored approval, so
+// the store never holds a token and every replica with the secret mints the same one.
+func (a *Approvals) mint(ap *attiov1.Approval) (string, error) {
+	c := approvalClaims{
+		Claims: jwt.Claims{
+			Issuer: approvalIssuer, Subject: ap.GetRequester(), ID: ap.GetId(),
+			Expiry: jwt.NewNumericDate(ap.GetExpiresAt().AsTime()),
+		},
+		Procedure: ap.GetProcedure(), Connection: ap.GetConnection(), Digest: ap.GetRequestDigest(),
+	}
+	return jwt.Signed(a.signer).Claims(c).Serialize()
+}
+
+func (a *Approvals) load(ctx context.Context, p *Principal, id string) (*attiov1.Approval, error) {
+	ap, err := a.store.Get(ctx, id)
+	if errors.Is(err, ErrApprovalNotFound) || (err == nil && !a.visible(p, ap)) {
+		// Invisible approvals look absent, so ids cannot be probed.
+		return nil, connect.NewError(connect.CodeNotFound, "approval not found")
+	}
+	if err != nil {
+		return nil, connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
+	}
+	return ap, nil
+}
+
+// List returns the live (pending or approved, unexpired) approvals p may see: its own, plus all on
+// connections it may use when it holds the approve scope. Oldest first; never with tokens.
+func (a *Approvals) List(ctx context.Context, p *Principal) ([]*attiov1.Approval, error) {
+	all, err := a.store.List(ctx)
+	if err != nil {
+		return nil, connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
+	}
+	out := make([]*attiov1.Approval, 0, len(all))
+	for _, ap := range all {
+		st := a.effectiveState(ap)
+		if a.visible(p, ap) && (st == attiov1.ApprovalState_APPROVAL_STATE_PENDING || st == attiov1.ApprovalState_APPROVAL_STATE_APPROVED) {
+			v, _ := a.present(p, ap, false)
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(x, y *attiov1.Approval) int {
+		if c := x.GetCreatedAt().AsTime().Compare(y.GetCreatedAt().AsTime()); c != 0 {
+			return c
+		}
+		return strings.Compare(x.GetId(), y.GetId())
+	})
+	return out, nil
+}
+
+// Get returns one approval; the requester of an approved write sees its token.
+func (a *Approvals) Get(ctx context.Context, p *Principal, id string) (*attiov1.Approval, error) {
+	ap, err := a.load(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return a.present(p, ap, true)
+}
+
+// Approve approves a pending write. p needs the approve scope, access to the write's connection
+// and, unless self-approval is allowed, must not be the requester. The token's lifetime (TTL)
+// starts now. The returned approval never carries the token.
+func (a *Approvals) Approve(ctx context.Context, p *Principal, id string) (*attiov1.Approval, error) {
+	return a.decide(ctx, p, id, true, "")
+}
+
+// Deny refuses a pending write, or withdraws an approved but unused one. p needs the approve scope.
+func (a *Approvals) Deny(ctx context.Context, p *Principal, id, reason string) (*attiov1.Approval, error) {
+	return a.decide(ctx, p, id, false, reason)
+}
+
+func (a *Approvals) decide(ctx context.Context, p *Principal, id string, approve bool, reason string) (*attiov1.Approval, error) {
+	if !p.Has(ScopeApprove) {
+		return nil, connect.NewError(connect.CodePermissionDenied, "deciding on approvals needs the approve scope")
+	}
+	ap, err := a.load(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	ev := AuditEvent{
+		Principal: p.Name, Requester: ap.GetRequester(), Procedure: ap.GetProcedure(),
+		Connection: ap.GetConnection(), Digest: ap.GetRequestDigest(), ApprovalID: ap.GetId(),
+	}
+	st := a.effectiveState(ap)
+	from := attiov1.ApprovalState_APPROVAL_STATE_PENDING
+	if !approve && st == attiov1.ApprovalState_APPROVAL_STATE_APPROVED {
+		from = st
+	}
+	if st != from {
+		return nil, connect.NewError(connect.CodeFailedPrecondition,
+			fmt.Sprintf("approval is %s", strings.ToLower(strings.TrimPrefix(st.String(), "APPROVAL_STATE_"))))
+	}
+	if approve && ap.GetRequester() == p.Name && !a.self {
+		ev.Decision, ev.Reason = DecisionRefused, "self-approval"
+		a.audit.Record(ctx, ev)
+		return nil, connect.NewError(connect.CodePermissionDenied, "a write must be approved by a principal other than its requester")
+	}
+	next := proto.CloneOf(ap)
+	next.DecidedBy = p.Name
+	if approve {
+		next.State = attiov1.ApprovalState_APPROVAL_STATE_APPROVED
+		next.ExpiresAt = timestamppb.New(a.now().Add(a.ttl))
+		ev.Decision = DecisionApproved
+	} else {
+		next.State = attiov1.ApprovalState_APPROVAL_STATE_DENIED
+		next.Reason = reason
+		ev.Decision, ev.Reason = DecisionDenied, reason
+	}
+	ok, err := a.store.Transition(ctx, from, next, a.retainUntil(next))
+	if err != nil {
+		return nil, connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
+	}
+	if !ok {
+		return nil, connect.NewError(connect.CodeAborted, "approval was decided concurrently; fetch it again")
+	}
+	a.audit.Record(ctx, ev)
+	return a.present(p, next, false)
+}
+
+// newUUID returns a random (version 4) UUID; ApprovalService validates ids as UUIDs.
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// FallbackDescriber describes a write from the request alone, for when no upstream-aware Describer
+// is configured (or it failed): the target (top-level identifier fields) in the summary, every
+// other field set as a change with an empty "before".
+type FallbackDescriber struct{}
+
+// maxChangeText keeps one rendered value readable in an approval list.
+const maxChangeText = 200
+
+// Describe implements Describer.
+func (FallbackDescriber) Describe(_ context.Context, procedure string, req proto.Message) (string, []*attiov1.FieldChange, error) {
+	method := procedure[strings.LastIndexByte(procedure, '/')+1:]
+	var target []string
+	var changes []*attiov1.FieldChange
+	m := req.ProtoReflect()
+	fields := m.Descriptor().Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		if !m.Has(fd) {
+			continue
+		}
+		v := m.Get(fd)
+		name := string(fd.Name())
+		switch {
+		case isTargetField(fd):
+			target = append(target, name+"="+valueText(fd, v))
+		case fd.IsMap():
+			v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
+				changes = append(changes, &attiov1.FieldChange{Field: name + "." + k.String(), After: valueText(fd.MapValue(), mv)})
+				return true
+			})
+		default:
+			changes = append(changes, &attiov1.FieldChange{Field: name, After: valueText(fd, v)})
+		}
+	}
+	slices.SortFunc(changes, func(x, y *attiov1.FieldChange) int { return strings.Compare(x.Field, y.Field) })
+	what := method
+	if len(target) > 0 {
+		what += " " + strings.Join(target, " ")
+	}
+	switch {
+	case strings.HasPrefix(method, "Delete"):
+		return what + ": permanently deletes it (Attio deletes cannot be undone)", changes, nil
+	case strings.HasPrefix(method, "Create"):
+		return fmt.Sprintf("%s: creates it with %d field(s) set", what, len(changes)), changes, nil
+	default:
+		return fmt.Sprintf("%s: writes %d field(s)", what, len(changes)), changes, nil
+	}
+}
+
+// isTargetField picks the scalar fields that name what a write acts on.
+func isTargetField(fd protoreflect.FieldDescriptor) bool {
+	if fd.IsList() || fd.IsMap() || fd.Kind() != protoreflect.StringKind {
+		return false
+	}
+	switch n := string(fd.Name()); n {
+	case "object", "list", "attribute", "target", "parent_object", "matching_attribute", "id", "identifier":
+		return true
+	default:
+		return strings.HasSuffix(n, "_id") || strings.HasSuffix(n, "_identifier")
+	}
+}
+
+func valueText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
+	var s string
+	switch {
+	case fd.IsList():
+		l := v.List()
+		parts := make([]string, l.Len())
+		for i := range l.Len() {
+			parts[i] = scalarText(fd, l.Get(i))
+		}
+		s = "[" + strings.Join(parts, ", ") + "]"
+	default:
+		s = scalarText(fd, v)
+	}
+	if len(s) > maxChangeText {
+		n := maxChangeText
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+func scalarText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
+	switch fd.Kind() {
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		b, err := protojson.MarshalOptions{}.Marshal(v.Message().Interface())
+		if err != nil {
+			return "<unprintable>"
+		}
+		return string(b)
+	case protoreflect.EnumKind:
+		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			return string(ev.Name())
+		}
+		return fmt.Sprint(int32(v.Enum()))
+	case protoreflect.BytesKind:
+		return fmt.Sprintf("<%d bytes>", len(v.Bytes()))
+	default:
+		return v.String()
+	}
+}
