@@ -44,14 +44,27 @@ type AuditEvent struct {
 
 // AuditLog writes write decisions to a dedicated structured logger, so they can be shipped and
 // retained apart from operational logs. A nil *AuditLog discards.
-type AuditLog struct{ logger *slog.Logger }
+type AuditLog struct {
+	logger  *slog.Logger
+	metrics ApprovalMetrics
+}
 
-// NewAuditLog returns an audit log writing to logger (nil discards).
-func NewAuditLog(logger *slog.Logger) *AuditLog {
+// ApprovalMetrics counts write decisions by outcome (telemetry.Telemetry implements it).
+type ApprovalMetrics interface {
+	RecordApproval(ctx context.Context, outcome string)
+}
+
+// NewAuditLog returns an audit log writing to logger (nil discards) and, when metrics is not nil,
+// counting every decision there.
+func NewAuditLog(logger *slog.Logger, metrics ...ApprovalMetrics) *AuditLog {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &AuditLog{logger: logger}
+	l := &AuditLog{logger: logger}
+	if len(metrics) > 0 {
+		l.metrics = metrics[0]
+	}
+	return l
 }
 
 // Record writes e. Refusals and denials are warnings; everything else is info.
@@ -79,4 +92,7 @@ func (l *AuditLog) Record(ctx context.Context, e AuditEvent) {
 		level = slog.LevelWarn
 	}
 	l.logger.LogAttrs(ctx, level, "write decision", attrs...)
+	if l.metrics != nil {
+		l.metrics.RecordApproval(ctx, string(e.Decision))
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/attio-facade/attio-facade/interceptors"
 	"github.com/attio-facade/attio-facade/sandbox"
 	"github.com/attio-facade/attio-facade/server"
+	"github.com/attio-facade/attio-facade/telemetry"
 )
 
 type serveConfig struct {
@@ -34,6 +35,10 @@ type serveConfig struct {
 	shutdownTimeout time.Duration
 	sandboxLatency  time.Duration
 	sandboxLimits   bool
+	authFile        string
+	callerRPS       float64
+	callerBurst     float64
+	approvalTTL     time.Duration
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -52,6 +57,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.shutdownTimeout, "shutdown-timeout", "ATTIO_FACADE_SHUTDOWN_TIMEOUT", 20*time.Second, "how long shutdown waits for in-flight calls")
 	f.duration(&cfg.sandboxLatency, "sandbox-latency", "ATTIO_FACADE_SANDBOX_LATENCY", 0, "latency the embedded sandbox adds to each request")
 	f.boolean(&cfg.sandboxLimits, "sandbox-rate-limits", "ATTIO_FACADE_SANDBOX_RATE_LIMITS", true, "whether the embedded sandbox enforces Maton's and Attio's rate limits")
+	f.str(&cfg.authFile, "auth-file", "ATTIO_FACADE_AUTH_FILE", "", "caller auth configuration (JSON: API key hashes, JWT/JWKS, approval policy); required with a real upstream key")
+	f.float(&cfg.callerRPS, "caller-rps", "ATTIO_FACADE_CALLER_RPS", 20, "requests/s per caller (streams pay per page); 0 turns it off")
+	f.float(&cfg.callerBurst, "caller-burst", "ATTIO_FACADE_CALLER_BURST", 40, "burst per caller")
+	f.duration(&cfg.approvalTTL, "approval-ttl", "ATTIO_FACADE_APPROVAL_TTL", 0, "lifetime of pending approvals and approval tokens (default from the auth file, else 10m)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -60,24 +69,73 @@ func serve(ctx context.Context, args []string, env environment) error {
 		return err
 	}
 
-	upstream, closeUpstream, err := openUpstream(ctx, cfg, env, logger)
+	upstream, sandboxed, closeUpstream, err := openUpstream(ctx, cfg, env, logger)
 	if err != nil {
 		return err
 	}
 	defer closeUpstream()
 
+	// Without an auth file the facade only runs on the sandbox, with its documented built-in
+	// callers; in front of real Attio data it refuses to start open.
+	var authCfg *interceptors.AuthConfig
+	if cfg.authFile != "" {
+		if authCfg, err = interceptors.LoadAuthConfig(cfg.authFile); err != nil {
+			return err
+		}
+	}
+	tel, err := telemetry.Setup(ctx, telemetry.Options{ServiceName: "attio-facade", Logger: logger, Env: env.getenv})
+	if err != nil {
+		return fmt.Errorf("telemetry: %w", err)
+	}
+	defer func() { _ = tel.Shutdown(context.Background()) }()
+	upstream.HTTPClient, upstream.Observer = tel.HTTPClient(), tel.Observer()
 	client, err := attio.New(upstream)
 	if err != nil {
 		return err
 	}
 
+	audit := interceptors.NewAuditLog(logger.With("log", "audit"), tel)
+	auth, err := interceptors.NewAuthenticator(authCfg, interceptors.AuthenticatorOptions{Sandbox: sandboxed, Logger: logger, Audit: audit})
+	if errors.Is(err, interceptors.ErrAuthConfigRequired) {
+		return errors.New("a real upstream key is set but no --auth-file (ATTIO_FACADE_AUTH_FILE): refusing to serve Attio data to unauthenticated callers")
+	}
+	if err != nil {
+		return err
+	}
+	approvalOpts := authCfg.ApprovalOptions()
+	if cfg.approvalTTL > 0 {
+		approvalOpts.TTL = cfg.approvalTTL
+	}
+	if secret := env.getenv(interceptors.ApprovalSecretEnv); secret != "" {
+		approvalOpts.Secret = []byte(secret)
+	} else {
+		logger.Warn("no " + interceptors.ApprovalSecretEnv + ": approval tokens are signed with a per-process secret and do not survive a restart")
+	}
+	approvalOpts.Audit, approvalOpts.Describer = audit, server.NewDescriber(client)
+	approvals, err := interceptors.NewApprovals(approvalOpts)
+	if err != nil {
+		return err
+	}
+	limiter := interceptors.NewRateLimiter(interceptors.RateLimitConfig{
+		Rate: cfg.callerRPS, Burst: int(cfg.callerBurst), OnThrottle: tel.RecordInboundThrottle,
+	})
+
 	drain := interceptors.NewDrain()
 	health := server.NewHealth()
 	handler := server.NewHandler(server.Options{
-		Client:         client,
-		Interceptors:   interceptors.Chain(interceptors.ChainConfig{Logger: logger, Drain: drain}),
+		Client: client,
+		Interceptors: interceptors.Chain(interceptors.ChainConfig{
+			Logger:    logger,
+			Telemetry: tel.ServerInterceptor(),
+			Drain:     drain,
+			Auth:      auth.Interceptor(),
+			RateLimit: limiter.Interceptor(),
+			Approvals: approvals.Interceptor(),
+		}),
 		Health:         health,
 		AllowedOrigins: splitList(cfg.corsOrigins),
+		Routes:         map[string]http.Handler{"/metrics": tel.MetricsHandler()},
+		Approvals:      server.NewApprovalService(approvals),
 	})
 	return listenAndServe(ctx, cfg.addr, handler, cfg.shutdownTimeout, env, logger, func() {
 		// Tell load balancers first, then stop streams so they end resumably instead of being cut.
@@ -91,9 +149,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 
 // openUpstream picks where the facade's client goes: Maton with MATON_API_KEY, Attio directly with
 // ATTIO_API_KEY, and otherwise an embedded sandbox on a loopback port.
-func openUpstream(ctx context.Context, cfg serveConfig, env environment, logger *slog.Logger) (attio.Config, func(), error) {
+func openUpstream(ctx context.Context, cfg serveConfig, env environment, logger *slog.Logger) (c attio.Config, sandboxed bool, closeFn func(), err error) {
 	limits := &attio.Limits{Maton: cfg.matonRPS, AttioReads: cfg.attioReadRPS, AttioWrites: cfg.attioWriteRPS}
-	c := attio.Config{
+	c = attio.Config{
 		BaseURL:            cfg.upstreamURL,
 		ControlURL:         cfg.controlURL,
 		Limits:             limits,
@@ -103,7 +161,7 @@ func openUpstream(ctx context.Context, cfg serveConfig, env environment, logger 
 	case env.getenv("MATON_API_KEY") != "":
 		c.APIKey = env.getenv("MATON_API_KEY")
 		logger.Info("upstream: Maton", "base_url", c.BaseURL)
-		return c, func() {}, nil
+		return c, false, func() {}, nil
 	case env.getenv("ATTIO_API_KEY") != "":
 		c.APIKey, c.Direct = env.getenv("ATTIO_API_KEY"), true
 		if c.BaseURL == attio.DefaultBaseURL {
@@ -111,7 +169,7 @@ func openUpstream(ctx context.Context, cfg serveConfig, env environment, logger 
 		}
 		limits.Maton = 0
 		logger.Info("upstream: Attio directly", "base_url", c.BaseURL)
-		return c, func() {}, nil
+		return c, false, func() {}, nil
 	}
 	key := randomKey()
 	opts := []sandbox.Option{sandbox.WithAPIKey(key), sandbox.WithSeed(attiofacade.SeedFS())}
@@ -124,14 +182,14 @@ func openUpstream(ctx context.Context, cfg serveConfig, env environment, logger 
 	sb := sandbox.New(opts...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return c, nil, fmt.Errorf("sandbox listener: %w", err)
+		return c, true, nil, fmt.Errorf("sandbox listener: %w", err)
 	}
 	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()
 	c.APIKey, c.BaseURL, c.ControlURL = key, base+"/attio/v2", base
 	logger.Info("upstream: embedded Attio sandbox (MATON_API_KEY is unset); data is in memory and lost on exit", "sandbox_url", base)
-	return c, func() { _ = srv.Close() }, nil
+	return c, true, func() { _ = srv.Close() }, nil
 }
 
 // listenAndServe serves handler on addr until ctx ends, then drains: beforeShutdown runs (health

@@ -1,0 +1,294 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/interceptors"
+)
+
+// Describer tells an approver what a write will do against the current upstream state: it fetches
+// the target of updates and deletes, fills each change's "before" and names what a delete destroys.
+// Creates need no fetch: the request-only summary says it all.
+type Describer struct {
+	records     *RecordService
+	entries     *EntryService
+	tasks       *TaskService
+	notes       *NoteService
+	comments    *CommentService
+	webhooks    *WebhookService
+	connections *ConnectionService
+	objects     *ObjectService
+	attributes  *AttributeService
+	lists       *ListService
+}
+
+var _ interceptors.Describer = (*Describer)(nil)
+
+// NewDescriber returns a Describer that reads current state through client.
+func NewDescriber(client *attio.Client) *Describer {
+	return &Describer{
+		records: &RecordService{client: client}, entries: &EntryService{client: client},
+		tasks: &TaskService{client: client}, notes: &NoteService{client: client},
+		comments: &CommentService{client: client}, webhooks: &WebhookService{client: client},
+		connections: &ConnectionService{client: client}, objects: &ObjectService{client: client},
+		attributes: &AttributeService{client: client}, lists: &ListService{client: client},
+	}
+}
+
+// current fetches the resource a write targets, or nil when the procedure has nothing to fetch.
+func (d *Describer) current(ctx context.Context, procedure string, req proto.Message) (proto.Message, error) {
+	switch r := req.(type) {
+	case *attiov1.UpdateRecordRequest:
+		res, err := d.records.GetRecord(ctx, &attiov1.GetRecordRequest{Object: r.GetObject(), RecordId: r.GetRecordId()})
+		return res.GetRecord(), err
+	case *attiov1.DeleteRecordRequest:
+		res, err := d.records.GetRecord(ctx, &attiov1.GetRecordRequest{Object: r.GetObject(), RecordId: r.GetRecordId()})
+		return res.GetRecord(), err
+	case *attiov1.UpdateEntryRequest:
+		res, err := d.entries.GetEntry(ctx, &attiov1.GetEntryRequest{List: r.GetList(), EntryId: r.GetEntryId()})
+		return res.GetEntry(), err
+	case *attiov1.DeleteEntryRequest:
+		res, err := d.entries.GetEntry(ctx, &attiov1.GetEntryRequest{List: r.GetList(), EntryId: r.GetEntryId()})
+		return res.GetEntry(), err
+	case *attiov1.UpdateTaskRequest:
+		res, err := d.tasks.GetTask(ctx, &attiov1.GetTaskRequest{TaskId: r.GetTaskId()})
+		return res.GetTask(), err
+	case *attiov1.DeleteTaskRequest:
+		res, err := d.tasks.GetTask(ctx, &attiov1.GetTaskRequest{TaskId: r.GetTaskId()})
+		return res.GetTask(), err
+	case *attiov1.DeleteNoteRequest:
+		res, err := d.notes.GetNote(ctx, &attiov1.GetNoteRequest{NoteId: r.GetNoteId()})
+		return res.GetNote(), err
+	case *attiov1.DeleteCommentRequest:
+		res, err := d.comments.GetComment(ctx, &attiov1.GetCommentRequest{CommentId: r.GetCommentId()})
+		return res.GetComment(), err
+	case *attiov1.UpdateWebhookRequest:
+		res, err := d.webhooks.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: r.GetWebhookId()})
+		return res.GetWebhook(), err
+	case *attiov1.DeleteWebhookRequest:
+		res, err := d.webhooks.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: r.GetWebhookId()})
+		return res.GetWebhook(), err
+	case *attiov1.DeleteConnectionRequest:
+		res, err := d.connections.GetConnection(ctx, &attiov1.GetConnectionRequest{ConnectionId: r.GetConnectionId()})
+		return res.GetConnection(), err
+	case *attiov1.UpdateObjectRequest:
+		res, err := d.objects.GetObject(ctx, &attiov1.GetObjectRequest{Object: r.GetObject()})
+		return res.GetObject(), err
+	case *attiov1.UpdateAttributeRequest:
+		res, err := d.attributes.GetAttribute(ctx, &attiov1.GetAttributeRequest{Target: r.GetTarget(), Identifier: r.GetIdentifier(), Attribute: r.GetAttribute()})
+		return res.GetAttribute(), err
+	case *attiov1.UpdateListRequest:
+		res, err := d.lists.GetList(ctx, &attiov1.GetListRequest{List: r.GetList()})
+		return res.GetList(), err
+	}
+	return nil, nil
+}
+
+// Describe implements interceptors.Describer. A target that does not exist refuses the write
+// (NotFound) before any approval is asked for.
+func (d *Describer) Describe(ctx context.Context, procedure string, req proto.Message) (string, []*attiov1.FieldChange, error) {
+	summary, changes, err := interceptors.FallbackDescriber{}.Describe(ctx, procedure, req)
+	if err != nil {
+		return "", nil, err
+	}
+	cur, err := d.current(ctx, procedure, req)
+	if err != nil {
+		return "", nil, err
+	}
+	if cur == nil || !cur.ProtoReflect().IsValid() {
+		return summary, changes, nil
+	}
+	isDelete := interceptors.IsDelete(procedure)
+	values := currentValues(cur)
+	appendMode := isAppend(req)
+	if isDelete {
+		changes = changes[:0]
+		for _, k := range sortedKeys(values) {
+			if before := valueListText(values[k]); before != "" {
+				changes = append(changes, &attiov1.FieldChange{Field: "values." + k, Before: before})
+			}
+		}
+		if values == nil {
+			changes = fieldsOf(cur)
+		}
+		return summary + "; it is currently " + title(cur), changes, nil
+	}
+	for _, c := range changes {
+		if attr, ok := strings.CutPrefix(c.Field, "values."); ok && values != nil {
+			c.Before = valueListText(values[attr])
+		} else if attr, ok := strings.CutPrefix(c.Field, "entry_values."); ok && values != nil {
+			c.Before = valueListText(values[attr])
+		} else {
+			c.Before = fieldText(cur, c.Field)
+		}
+		if appendMode && c.Before != "" && c.After != "" {
+			c.After = c.Before + ", " + c.After
+		}
+	}
+	return summary + "; target is " + title(cur), changes, nil
+}
+
+func isAppend(req proto.Message) bool {
+	switch r := req.(type) {
+	case *attiov1.UpdateRecordRequest:
+		return r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND
+	case *attiov1.UpdateEntryRequest:
+		return r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND
+	}
+	return false
+}
+
+func currentValues(m proto.Message) map[string]*attiov1.ValueList {
+	switch r := m.(type) {
+	case *attiov1.Record:
+		return r.GetValues()
+	case *attiov1.Entry:
+		return r.GetEntryValues()
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// title names a resource for a person: its name-like field, else its id.
+func title(m proto.Message) string {
+	if r, ok := m.(*attiov1.Record); ok {
+		for _, k := range []string{"name", "title", "email_addresses", "domains"} {
+			if t := valueListText(r.GetValues()[k]); t != "" {
+				return fmt.Sprintf("%q (record %s)", t, r.GetId().GetRecordId())
+			}
+		}
+		return "record " + r.GetId().GetRecordId()
+	}
+	for _, f := range []string{"name", "title", "content_plaintext", "target_url", "api_slug", "connection_id"} {
+		if t := fieldText(m, f); t != "" {
+			return fmt.Sprintf("%q", t)
+		}
+	}
+	return string(m.ProtoReflect().Descriptor().Name())
+}
+
+// fieldText renders the field called name of m, or "" when m has no such (set) field.
+func fieldText(m proto.Message, name string) string {
+	r := m.ProtoReflect()
+	fd := r.Descriptor().Fields().ByName(protoreflect.Name(name))
+	if fd == nil || !r.Has(fd) {
+		return ""
+	}
+	return truncate(protoText(fd, r.Get(fd)))
+}
+
+// fieldsOf lists the set scalar fields of m, for deletes of non-record resources.
+func fieldsOf(m proto.Message) []*attiov1.FieldChange {
+	var out []*attiov1.FieldChange
+	m.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.MessageKind && !fd.IsList() && !fd.IsMap() {
+			out = append(out, &attiov1.FieldChange{Field: string(fd.Name()), Before: truncate(protoText(fd, v))})
+		}
+		return true
+	})
+	return out
+}
+
+func protoText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
+	switch {
+	case fd.IsList() || fd.IsMap():
+		return "[…]"
+	case fd.Kind() == protoreflect.MessageKind:
+		b, err := protojson.Marshal(v.Message().Interface())
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	case fd.Kind() == protoreflect.EnumKind:
+		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			return string(ev.Name())
+		}
+	}
+	return v.String()
+}
+
+// valueListText renders an attribute's current values as display text.
+func valueListText(l *attiov1.ValueList) string {
+	var parts []string
+	for _, v := range l.GetValues() {
+		if v.GetActiveUntil() != nil {
+			continue
+		}
+		if t := valueText(v); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return truncate(strings.Join(parts, ", "))
+}
+
+// valueText is the display text of one value, as a person would read it in Attio.
+func valueText(v *attiov1.Value) string {
+	switch x := v.GetValue().(type) {
+	case *attiov1.Value_Text:
+		return x.Text.GetValue()
+	case *attiov1.Value_Number:
+		return x.Number.GetValue().GetValue()
+	case *attiov1.Value_Checkbox:
+		return fmt.Sprint(x.Checkbox.GetValue())
+	case *attiov1.Value_Currency:
+		return strings.TrimSpace(x.Currency.GetCurrencyCode() + " " + x.Currency.GetCurrencyValue().GetValue())
+	case *attiov1.Value_Date:
+		return x.Date.GetValue()
+	case *attiov1.Value_Timestamp:
+		return fromTimestamp(x.Timestamp.GetValue())
+	case *attiov1.Value_Rating:
+		return fmt.Sprintf("%d/5", x.Rating.GetValue())
+	case *attiov1.Value_Status:
+		return x.Status.GetStatus().GetTitle()
+	case *attiov1.Value_Select:
+		return x.Select.GetOption().GetTitle()
+	case *attiov1.Value_RecordReference:
+		return x.RecordReference.GetTargetObject() + "/" + x.RecordReference.GetTargetRecordId()
+	case *attiov1.Value_ActorReference:
+		return x.ActorReference.GetReferencedActorId()
+	case *attiov1.Value_Location:
+		l := x.Location
+		return strings.Join(slices.DeleteFunc([]string{l.GetLine_1(), l.GetLocality(), l.GetRegion(), l.GetPostcode(), l.GetCountryCode()}, func(s string) bool { return s == "" }), ", ")
+	case *attiov1.Value_Domain:
+		return x.Domain.GetDomain()
+	case *attiov1.Value_EmailAddress:
+		return x.EmailAddress.GetEmailAddress()
+	case *attiov1.Value_PhoneNumber:
+		return x.PhoneNumber.GetPhoneNumber()
+	case *attiov1.Value_PersonalName:
+		return x.PersonalName.GetFullName()
+	case *attiov1.Value_Interaction:
+		return strings.ToLower(strings.TrimPrefix(x.Interaction.GetInteractionType().String(), "INTERACTION_TYPE_")) + " at " + fromTimestamp(x.Interaction.GetInteractedAt())
+	case *attiov1.Value_Unknown:
+		b, _ := protojson.Marshal(x.Unknown)
+		return string(b)
+	}
+	return ""
+}
+
+const maxText = 200
+
+func truncate(s string) string {
+	if len(s) <= maxText {
+		return s
+	}
+	return s[:maxText] + "…"
+}
+
