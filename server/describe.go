@@ -291,4 +291,3 @@ func truncate(s string) string {
 	}
 	return s[:maxText] + "…"
 }
-
