@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connecthttp"
+	"connectrpc.com/grpcreflect/v2"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/server"
+)
+
+// syncBuffer collects logs written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type running struct {
+	url    string
+	logs   *syncBuffer
+	stop   context.CancelFunc
+	result chan error
+}
+
+// start runs the binary's run() in-process, as `attio-facade serve`, on a free loopback port.
+func start(t *testing.T, env map[string]string, args ...string) *running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	ready := make(chan net.Addr, 1)
+	r := &running{logs: logs, stop: cancel, result: make(chan error, 1)}
+	go func() {
+		r.result <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), environment{
+			getenv: func(k string) string { return env[k] },
+			stdout: io.Discard,
+			stderr: logs,
+			ready:  func(a net.Addr) { ready <- a },
+		})
+	}()
+	select {
+	case a := <-ready:
+		r.url = "http://" + a.String()
+	case err := <-r.result:
+		t.Fatalf("serve ended before listening: %v\n%s", err, logs)
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-r.result:
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	return r
+}
+
+// h2c speaks HTTP/2 without TLS, as gRPC clients do against the facade.
+func h2c() *http.Client {
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	return &http.Client{Transport: tr}
+}
+
+func TestServeSaysItRunsOnTheSandbox(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil)
+	first, _, _ := strings.Cut(r.logs.String(), "\n")
+	if !strings.Contains(first, "sandbox") {
+		t.Fatalf("first log line does not mention the sandbox: %s", first)
+	}
+}
+
+func TestHealthPerService(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil)
+	for _, svc := range append([]string{""}, server.ServiceNames()...) {
+		res, err := http.Post(r.url+"/grpc.health.v1.Health/Check", "application/json", strings.NewReader(`{"service":"`+svc+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), "SERVING") {
+			t.Fatalf("health of %q: %d %s", svc, res.StatusCode, body)
+		}
+	}
+}
+
+func TestReflectionListsEveryService(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil)
+	client := grpcreflect.NewClient(connect.NewClient(connecthttp.NewTransport(h2c(), r.url, connecthttp.WithGRPC())))
+	stream := client.NewStream(t.Context())
+	defer stream.Close()
+	names, err := stream.ListServices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range server.ServiceNames() {
+		if !slices.Contains(names, protoreflect.FullName(want)) {
+			t.Fatalf("reflection is missing %s: %v", want, names)
+		}
+	}
+	// Descriptors resolve too, so grpcurl and buf curl need no proto files.
+	files, err := stream.FileContainingSymbol("attio.v1.RecordService")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("FileContainingSymbol: %v", err)
+	}
+}
+
+func TestCORSPreflightForBrowserClients(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil, "--cors-origins", "https://app.example.com")
+	req, _ := http.NewRequest(http.MethodOptions, r.url+"/attio.v1.RecordService/GetRecord", nil)
+	req.Header.Set("Origin", "https://app.example.com")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	// Browsers send this list lower-cased and sorted (Fetch spec).
+	req.Header.Set("Access-Control-Request-Headers", "authorization,connect-protocol-version,content-type,maton-connection")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
+		t.Fatalf("Allow-Origin = %q (status %d)", got, res.StatusCode)
+	}
+	allowed := strings.ToLower(res.Header.Get("Access-Control-Allow-Headers"))
+	for _, h := range []string{"authorization", "maton-connection", "connect-protocol-version"} {
+		if !strings.Contains(allowed, h) {
+			t.Fatalf("preflight does not allow %s: %q", h, allowed)
+		}
+	}
+
+	req.Header.Set("Origin", "https://evil.example.com")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Fatalf("unlisted origin allowed: %q", got)
+	}
+
+	// A real browser call then sees the status headers it needs.
+	call, _ := http.NewRequest(http.MethodPost, r.url+"/attio.v1.WorkspaceService/GetSelf", strings.NewReader(`{}`))
+	call.Header.Set("Origin", "https://app.example.com")
+	call.Header.Set("Content-Type", "application/json")
+	call.Header.Set("Authorization", "Bearer sandbox-reader")
+	res, err = http.DefaultClient.Do(call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Access-Control-Expose-Headers"), "Grpc-Status") {
+		t.Fatalf("browser call: %d, exposed %q", res.StatusCode, res.Header.Get("Access-Control-Expose-Headers"))
+	}
+}
+
+func TestRefusesToStartOpenInFrontOfRealData(t *testing.T) {
+	t.Parallel()
+	err := run(t.Context(), []string{"serve", "--addr", "127.0.0.1:0"}, environment{
+		getenv: func(k string) string {
+			if k == "MATON_API_KEY" {
+				return "mk-live-not-a-real-key"
+			}
+			return ""
+		},
+		stdout: io.Discard, stderr: io.Discard,
+	})
+	if err == nil || !strings.Contains(err.Error(), "auth-file") {
+		t.Fatalf("want a refusal naming --auth-file, got %v", err)
+	}
+	if strings.Contains(err.Error(), "mk-live-not-a-real-key") {
+		t.Fatal("error leaks the key")
+	}
+}
+
+func TestGracefulShutdownDrainsCallsAndEndsStreams(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil, "--sandbox-latency", "400ms", "--shutdown-timeout", "10s", "--sandbox-rate-limits=false")
+	rpc := connect.NewClient(connecthttp.NewTransport(h2c(), r.url, connecthttp.WithGRPC()))
+	records := attiov1connect.NewRecordServiceClient(rpc)
+	authed := func() context.Context {
+		ctx, info := connect.NewClientContext(context.Background())
+		info.RequestHeader().Set("Authorization", "Bearer sandbox-reader")
+		return ctx
+	}
+
+	stream, err := records.StreamRecords(authed(), &attiov1.StreamRecordsRequest{Object: "people", PageSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stream.Receive(); err != nil {
+		t.Fatal(err)
+	}
+
+	unary := make(chan error, 1)
+	go func() {
+		_, err := records.GetRecord(authed(), &attiov1.GetRecordRequest{Object: "people", RecordId: "a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"})
+		unary <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // the unary call is now waiting on the sandbox
+	r.stop()
+
+	if err := <-unary; err != nil {
+		t.Fatalf("in-flight unary call was cut by shutdown: %v", err)
+	}
+	var streamErr error
+	for {
+		if _, streamErr = stream.Receive(); streamErr != nil {
+			break
+		}
+	}
+	if connect.CodeOf(streamErr) != connect.CodeUnavailable {
+		t.Fatalf("stream ended with %v, want Unavailable (resumable)", streamErr)
+	}
+	select {
+	case err := <-r.result:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+		r.result <- nil // for the cleanup
+	case <-time.After(10 * time.Second):
+		t.Fatal("shutdown did not finish")
+	}
+	if _, err := http.Get(r.url + "/grpc.health.v1.Health/Check"); err == nil {
+		t.Fatal("server still accepts connections after shutdown")
+	}
+}
