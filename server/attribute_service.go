@@ -1,0 +1,312 @@
+package server
+
+import (
+	"context"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// AttributeService serves attio.v1.AttributeService.
+type AttributeService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.AttributeServiceHandler = (*AttributeService)(nil)
+
+var attributeTargets = map[attiov1.AttributeTarget]attio.Target{
+	attiov1.AttributeTarget_ATTRIBUTE_TARGET_OBJECT: attio.TargetObjects,
+	attiov1.AttributeTarget_ATTRIBUTE_TARGET_LIST:   attio.TargetLists,
+}
+
+// fromTarget maps the required target; validation refuses UNSPECIFIED first, this guards callers
+// that run without the validation interceptor.
+func fromTarget(t attiov1.AttributeTarget) (attio.Target, error) {
+	if v, ok := attributeTargets[t]; ok {
+		return v, nil
+	}
+	return "", invalidArgument("target must be ATTRIBUTE_TARGET_OBJECT or ATTRIBUTE_TARGET_LIST")
+}
+
+func clearListAttributesPaging(m proto.Message) {
+	r := m.(*attiov1.ListAttributesRequest)
+	r.PageToken, r.PageSize = "", 0
+}
+
+// ListAttributes returns one page of attributes; page_size 0 returns all of them from the token on.
+func (s *AttributeService) ListAttributes(ctx context.Context, req *attiov1.ListAttributesRequest) (*attiov1.ListAttributesResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	p := newPager(ctx, attiov1connect.AttributeServiceListAttributesProcedure, req, clearListAttributesPaging)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	q := attio.AttributeQuery{Limit: int(req.GetPageSize()), Offset: int(pos.Offset), ShowArchived: req.GetShowArchived()}
+	out := &attiov1.ListAttributesResponse{}
+	if req.GetPageSize() == 0 {
+		for a, err := range s.client.ListAttributes(upstream(ctx), target, req.GetIdentifier(), q) {
+			if err != nil {
+				return nil, upstreamError(err)
+			}
+			out.Attributes = append(out.Attributes, toAttribute(&a))
+		}
+		return out, nil
+	}
+	page, err := s.client.ListAttributesPage(upstream(ctx), target, req.GetIdentifier(), q)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	for i := range page.Items {
+		out.Attributes = append(out.Attributes, toAttribute(&page.Items[i]))
+	}
+	out.NextPageToken = nextPageToken(p, page)
+	return out, nil
+}
+
+// GetAttribute returns one attribute.
+func (s *AttributeService) GetAttribute(ctx context.Context, req *attiov1.GetAttributeRequest) (*attiov1.GetAttributeResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.client.GetAttribute(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetAttributeResponse{Attribute: toAttribute(&a)}, nil
+}
+
+// CreateAttribute adds an attribute.
+func (s *AttributeService) CreateAttribute(ctx context.Context, req *attiov1.CreateAttributeRequest) (*attiov1.CreateAttributeResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	def, err := structJSON(req.GetDefaultValue())
+	if err != nil {
+		return nil, err
+	}
+	in := attio.AttributeInput{
+		Title:         req.GetTitle(),
+		APISlug:       req.GetApiSlug(),
+		Type:          req.GetType(),
+		IsRequired:    req.GetIsRequired(),
+		IsUnique:      req.GetIsUnique(),
+		IsMultiselect: req.GetIsMultiselect(),
+		DefaultValue:  def,
+		Config:        fromAttributeConfig(req.GetConfig()),
+	}
+	if d := req.GetDescription(); d != "" {
+		in.Description = &d
+	}
+	a, err := s.client.CreateAttribute(upstream(ctx), target, req.GetIdentifier(), in)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateAttributeResponse{Attribute: toAttribute(&a)}, nil
+}
+
+// UpdateAttribute changes the fields that are set; an empty description clears it.
+func (s *AttributeService) UpdateAttribute(ctx context.Context, req *attiov1.UpdateAttributeRequest) (*attiov1.UpdateAttributeResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	def, err := structJSON(req.GetDefaultValue())
+	if err != nil {
+		return nil, err
+	}
+	up := attio.AttributeUpdate{
+		Title:        req.Title,
+		APISlug:      req.ApiSlug,
+		IsRequired:   req.IsRequired,
+		IsUnique:     req.IsUnique,
+		IsArchived:   req.IsArchived,
+		DefaultValue: def,
+		Config:       fromAttributeConfig(req.GetConfig()),
+	}
+	if req.Description != nil {
+		up.Description = nullableString(*req.Description)
+	}
+	a, err := s.client.UpdateAttribute(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), up)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateAttributeResponse{Attribute: toAttribute(&a)}, nil
+}
+
+// ListSelectOptions returns a select attribute's options.
+func (s *AttributeService) ListSelectOptions(ctx context.Context, req *attiov1.ListSelectOptionsRequest) (*attiov1.ListSelectOptionsResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	opts, err := s.client.ListSelectOptions(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListSelectOptionsResponse{Options: make([]*attiov1.SelectOption, 0, len(opts))}
+	for i := range opts {
+		out.Options = append(out.Options, toSelectOption(&opts[i]))
+	}
+	return out, nil
+}
+
+// CreateSelectOption adds an option.
+func (s *AttributeService) CreateSelectOption(ctx context.Context, req *attiov1.CreateSelectOptionRequest) (*attiov1.CreateSelectOptionResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.client.CreateSelectOption(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetTitle())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateSelectOptionResponse{Option: toSelectOption(&o)}, nil
+}
+
+// UpdateSelectOption renames or archives an option.
+func (s *AttributeService) UpdateSelectOption(ctx context.Context, req *attiov1.UpdateSelectOptionRequest) (*attiov1.UpdateSelectOptionResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.client.UpdateSelectOption(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetOption(),
+		attio.SelectOptionUpdate{Title: req.Title, IsArchived: req.IsArchived})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateSelectOptionResponse{Option: toSelectOption(&o)}, nil
+}
+
+// ListStatuses returns a status attribute's statuses.
+func (s *AttributeService) ListStatuses(ctx context.Context, req *attiov1.ListStatusesRequest) (*attiov1.ListStatusesResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	sts, err := s.client.ListStatuses(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListStatusesResponse{Statuses: make([]*attiov1.Status, 0, len(sts))}
+	for i := range sts {
+		out.Statuses = append(out.Statuses, toStatus(&sts[i]))
+	}
+	return out, nil
+}
+
+// CreateStatus adds a status.
+func (s *AttributeService) CreateStatus(ctx context.Context, req *attiov1.CreateStatusRequest) (*attiov1.CreateStatusResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	in := attio.StatusInput{Title: req.GetTitle()}
+	if req.GetCelebrationEnabled() {
+		in.CelebrationEnabled = proto.Bool(true)
+	}
+	if t := req.GetTargetTimeInStatus(); t != "" {
+		in.TargetTimeInStatus = &t
+	}
+	st, err := s.client.CreateStatus(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), in)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateStatusResponse{Status: toStatus(&st)}, nil
+}
+
+// UpdateStatus changes the fields that are set; an empty target time clears it.
+func (s *AttributeService) UpdateStatus(ctx context.Context, req *attiov1.UpdateStatusRequest) (*attiov1.UpdateStatusResponse, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	up := attio.StatusUpdate{Title: req.Title, CelebrationEnabled: req.CelebrationEnabled, IsArchived: req.IsArchived}
+	if req.TargetTimeInStatus != nil {
+		up.TargetTimeInStatus = nullableString(*req.TargetTimeInStatus)
+	}
+	st, err := s.client.UpdateStatus(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetStatus(), up)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateStatusResponse{Status: toStatus(&st)}, nil
+}
+
+// nullableString is a PATCH value where "" means "clear it" (null upstream).
+func nullableString(s string) *attio.Nullable[string] {
+	if s == "" {
+		return attio.SetNull[string]()
+	}
+	return attio.SetTo(s)
+}
+
+// fromAttributeConfig writes only the parts the caller set. It returns an untyped nil when there
+// is nothing, so the update body omits config entirely.
+func fromAttributeConfig(c *attiov1.AttributeConfig) any {
+	if c == nil {
+		return nil
+	}
+	m := map[string]any{}
+	if cur := c.GetCurrency(); cur != nil {
+		cm := map[string]any{}
+		if v := cur.GetDefaultCurrencyCode(); v != "" {
+			cm["default_currency_code"] = v
+		}
+		if v := cur.GetDisplayType(); v != "" {
+			cm["display_type"] = v
+		}
+		m["currency"] = cm
+	}
+	if rr := c.GetRecordReference(); rr != nil {
+		objs := rr.GetAllowedObjectIds()
+		if objs == nil {
+			objs = []string{}
+		}
+		m["record_reference"] = map[string]any{"allowed_objects": objs}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+func toAttributeID(id attio.AttributeID) *attiov1.AttributeId {
+	return &attiov1.AttributeId{WorkspaceId: id.WorkspaceID, ObjectId: id.ObjectID, AttributeId: id.AttributeID}
+}
+
+func toAttribute(a *attio.Attribute) *attiov1.Attribute {
+	out := &attiov1.Attribute{
+		Id:                    toAttributeID(a.ID),
+		Title:                 a.Title,
+		Description:           deref(a.Description),
+		ApiSlug:               a.APISlug,
+		Type:                  a.Type,
+		IsSystemAttribute:     a.IsSystemAttribute,
+		IsWritable:            a.IsWritable,
+		IsRequired:            a.IsRequired,
+		IsUnique:              a.IsUnique,
+		IsMultiselect:         a.IsMultiselect,
+		IsDefaultValueEnabled: a.IsDefaultValueEnabled,
+		IsArchived:            a.IsArchived,
+		DefaultValue:          structOrNil(a.DefaultValue),
+		CreatedAt:             toTimestamp(a.CreatedAt),
+		Config: &attiov1.AttributeConfig{
+			Currency: &attiov1.CurrencyConfig{
+				DefaultCurrencyCode: deref(a.Config.Currency.DefaultCurrencyCode),
+				DisplayType:         deref(a.Config.Currency.DisplayType),
+			},
+			RecordReference: &attiov1.RecordReferenceConfig{AllowedObjectIds: a.Config.RecordReference.AllowedObjectIDs},
+		},
+	}
+	if a.Relationship != nil {
+		out.Relationship = toAttributeID(a.Relationship.ID)
+	}
+	return out
+}

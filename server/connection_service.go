@@ -1,0 +1,73 @@
+package server
+
+import (
+	"context"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// ConnectionService serves attio.v1.ConnectionService (Maton's control plane).
+type ConnectionService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.ConnectionServiceHandler = (*ConnectionService)(nil)
+
+var connectionStatuses = map[string]attiov1.ConnectionStatus{
+	"ACTIVE":  attiov1.ConnectionStatus_CONNECTION_STATUS_ACTIVE,
+	"PENDING": attiov1.ConnectionStatus_CONNECTION_STATUS_PENDING,
+	"FAILED":  attiov1.ConnectionStatus_CONNECTION_STATUS_FAILED,
+}
+
+// ListConnections returns the account's Attio connections, optionally in one state.
+func (s *ConnectionService) ListConnections(ctx context.Context, req *attiov1.ListConnectionsRequest) (*attiov1.ListConnectionsResponse, error) {
+	cs, err := s.client.ListConnections(upstream(ctx), attio.ConnectionQuery{Status: enumName(connectionStatuses, req.GetStatus())})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListConnectionsResponse{Connections: make([]*attiov1.Connection, 0, len(cs))}
+	for i := range cs {
+		out.Connections = append(out.Connections, toConnection(&cs[i]))
+	}
+	return out, nil
+}
+
+// GetConnection returns one connection.
+func (s *ConnectionService) GetConnection(ctx context.Context, req *attiov1.GetConnectionRequest) (*attiov1.GetConnectionResponse, error) {
+	c, err := s.client.GetConnection(upstream(ctx), req.GetConnectionId())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetConnectionResponse{Connection: toConnection(&c)}, nil
+}
+
+// CreateConnection starts a new, pending Attio connection.
+func (s *ConnectionService) CreateConnection(ctx context.Context, _ *attiov1.CreateConnectionRequest) (*attiov1.CreateConnectionResponse, error) {
+	c, err := s.client.CreateConnection(upstream(ctx))
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateConnectionResponse{Connection: toConnection(&c)}, nil
+}
+
+// DeleteConnection removes a connection.
+func (s *ConnectionService) DeleteConnection(ctx context.Context, req *attiov1.DeleteConnectionRequest) (*attiov1.DeleteConnectionResponse, error) {
+	if err := s.client.DeleteConnection(upstream(ctx), req.GetConnectionId()); err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.DeleteConnectionResponse{}, nil
+}
+
+func toConnection(c *attio.Connection) *attiov1.Connection {
+	return &attiov1.Connection{
+		ConnectionId:    c.ConnectionID,
+		Status:          enumOf(connectionStatuses, c.Status),
+		CreationTime:    toTimestamp(c.CreationTime),
+		LastUpdatedTime: toTimestamp(c.LastUpdatedTime),
+		Url:             c.URL,
+		App:             c.App,
+		Metadata:        structOrNil(c.Metadata),
+	}
+}

@@ -1,0 +1,114 @@
+package server
+
+import (
+	"context"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// ListService serves attio.v1.ListService.
+type ListService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.ListServiceHandler = (*ListService)(nil)
+
+var accessLevels = map[string]attiov1.AccessLevel{
+	"full-access":    attiov1.AccessLevel_ACCESS_LEVEL_FULL_ACCESS,
+	"read-and-write": attiov1.AccessLevel_ACCESS_LEVEL_READ_AND_WRITE,
+	"read-only":      attiov1.AccessLevel_ACCESS_LEVEL_READ_ONLY,
+}
+
+// ListLists returns every list (Attio does not page them).
+func (s *ListService) ListLists(ctx context.Context, _ *attiov1.ListListsRequest) (*attiov1.ListListsResponse, error) {
+	lists, err := s.client.ListLists(upstream(ctx))
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListListsResponse{Lists: make([]*attiov1.List, 0, len(lists))}
+	for i := range lists {
+		out.Lists = append(out.Lists, toList(&lists[i]))
+	}
+	return out, nil
+}
+
+// GetList returns one list.
+func (s *ListService) GetList(ctx context.Context, req *attiov1.GetListRequest) (*attiov1.GetListResponse, error) {
+	l, err := s.client.GetList(upstream(ctx), req.GetList())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetListResponse{List: toList(&l)}, nil
+}
+
+// CreateList creates a list; UNSPECIFIED workspace access means none (null upstream).
+func (s *ListService) CreateList(ctx context.Context, req *attiov1.CreateListRequest) (*attiov1.CreateListResponse, error) {
+	in := attio.ListInput{
+		Name:                  req.GetName(),
+		APISlug:               req.GetApiSlug(),
+		ParentObject:          req.GetParentObject(),
+		WorkspaceMemberAccess: fromMemberAccess(req.GetWorkspaceMemberAccess()),
+	}
+	if lvl := enumName(accessLevels, req.GetWorkspaceAccess()); lvl != "" {
+		in.WorkspaceAccess = &lvl
+	}
+	l, err := s.client.CreateList(upstream(ctx), in)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateListResponse{List: toList(&l)}, nil
+}
+
+// UpdateList changes the fields that are set. workspace_access set to UNSPECIFIED removes
+// workspace-wide access; member grants are replaced only when set_member_access says so.
+func (s *ListService) UpdateList(ctx context.Context, req *attiov1.UpdateListRequest) (*attiov1.UpdateListResponse, error) {
+	if !req.GetSetMemberAccess() && len(req.GetWorkspaceMemberAccess()) > 0 {
+		return nil, invalidArgument("workspace_member_access is only applied with set_member_access = true")
+	}
+	up := attio.ListUpdate{Name: req.Name, APISlug: req.ApiSlug}
+	if req.WorkspaceAccess != nil {
+		if lvl := enumName(accessLevels, *req.WorkspaceAccess); lvl != "" {
+			up.WorkspaceAccess = attio.SetTo(lvl)
+		} else {
+			up.WorkspaceAccess = attio.SetNull[string]()
+		}
+	}
+	if req.GetSetMemberAccess() {
+		grants := fromMemberAccess(req.GetWorkspaceMemberAccess())
+		up.WorkspaceMemberAccess = &grants
+	}
+	l, err := s.client.UpdateList(upstream(ctx), req.GetList(), up)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateListResponse{List: toList(&l)}, nil
+}
+
+// fromMemberAccess never returns nil: an empty list is how Attio clears all grants.
+func fromMemberAccess(in []*attiov1.MemberAccess) []attio.MemberAccess {
+	out := make([]attio.MemberAccess, 0, len(in))
+	for _, m := range in {
+		out = append(out, attio.MemberAccess{WorkspaceMemberID: m.GetWorkspaceMemberId(), Level: enumName(accessLevels, m.GetLevel())})
+	}
+	return out
+}
+
+func toList(l *attio.List) *attiov1.List {
+	out := &attiov1.List{
+		Id:              &attiov1.ListId{WorkspaceId: l.ID.WorkspaceID, ListId: l.ID.ListID},
+		ApiSlug:         l.APISlug,
+		Name:            l.Name,
+		ParentObject:    l.ParentObject,
+		WorkspaceAccess: enumOf(accessLevels, deref(l.WorkspaceAccess)),
+		CreatedByActor:  toActor(&l.CreatedByActor),
+		CreatedAt:       toTimestamp(l.CreatedAt),
+	}
+	for _, m := range l.WorkspaceMemberAccess {
+		out.WorkspaceMemberAccess = append(out.WorkspaceMemberAccess, &attiov1.MemberAccess{
+			WorkspaceMemberId: m.WorkspaceMemberID, Level: enumOf(accessLevels, m.Level),
+		})
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// NoteService serves attio.v1.NoteService.
+type NoteService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.NoteServiceHandler = (*NoteService)(nil)
+
+const (
+	defaultNotePage       = 10
+	defaultNoteStreamPage = 50
+)
+
+var contentFormats = map[string]attiov1.ContentFormat{
+	"plaintext": attiov1.ContentFormat_CONTENT_FORMAT_PLAINTEXT,
+	"markdown":  attiov1.ContentFormat_CONTENT_FORMAT_MARKDOWN,
+}
+
+func clearListNotesPaging(m proto.Message) {
+	r := m.(*attiov1.ListNotesRequest)
+	r.PageToken, r.PageSize = "", 0
+}
+
+func clearStreamNotesPaging(m proto.Message) {
+	r := m.(*attiov1.StreamNotesRequest)
+	r.ResumeToken, r.PageSize = "", 0
+}
+
+// noteQuery refuses parent_object without parent_record_id, as the contract documents.
+func noteQuery(f *attiov1.NoteFilter, limit int, offset int64) (attio.NoteQuery, error) {
+	if f.GetParentObject() != "" && f.GetParentRecordId() == "" {
+		return attio.NoteQuery{}, invalidArgument("filter: parent_object needs parent_record_id")
+	}
+	return attio.NoteQuery{Limit: limit, Offset: int(offset), ParentObject: f.GetParentObject(), ParentRecordID: f.GetParentRecordId()}, nil
+}
+
+// ListNotes returns one page of notes.
+func (s *NoteService) ListNotes(ctx context.Context, req *attiov1.ListNotesRequest) (*attiov1.ListNotesResponse, error) {
+	p := newPager(ctx, attiov1connect.NoteServiceListNotesProcedure, req, clearListNotesPaging)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	q, err := noteQuery(req.GetFilter(), pageSize(req.GetPageSize(), defaultNotePage), pos.Offset)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.client.ListNotesPage(upstream(ctx), q)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.ListNotesResponse{Notes: toNotes(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+}
+
+// StreamNotes walks every matching note, one message per upstream page.
+func (s *NoteService) StreamNotes(ctx context.Context, req *attiov1.StreamNotesRequest, stream attiov1connect.NoteServiceStreamNotesServerStream) error {
+	p := newPager(ctx, attiov1connect.NoteServiceStreamNotesProcedure, req, clearStreamNotesPaging)
+	start, err := p.start(req.GetResumeToken())
+	if err != nil {
+		return err
+	}
+	size := pageSize(req.GetPageSize(), defaultNoteStreamPage)
+	if _, err := noteQuery(req.GetFilter(), size, 0); err != nil {
+		return err
+	}
+	return streamPages(bulk(ctx), p, start,
+		func(ctx context.Context, pos pageToken) (attio.Page[attio.Note], error) {
+			q, _ := noteQuery(req.GetFilter(), size, pos.Offset)
+			return s.client.ListNotesPage(ctx, q)
+		},
+		func(items []attio.Note, resume string) error {
+			return stream.Send(&attiov1.StreamNotesResponse{Notes: toNotes(items), ResumeToken: resume})
+		})
+}
+
+// GetNote returns one note.
+func (s *NoteService) GetNote(ctx context.Context, req *attiov1.GetNoteRequest) (*attiov1.GetNoteResponse, error) {
+	n, err := s.client.GetNote(upstream(ctx), req.GetNoteId())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetNoteResponse{Note: toNote(&n)}, nil
+}
+
+// CreateNote attaches a note to a record; UNSPECIFIED format is plain text.
+func (s *NoteService) CreateNote(ctx context.Context, req *attiov1.CreateNoteRequest) (*attiov1.CreateNoteResponse, error) {
+	format := enumName(contentFormats, req.GetFormat())
+	if format == "" {
+		format = "plaintext"
+	}
+	in := attio.NoteInput{
+		ParentObject:   req.GetParentObject(),
+		ParentRecordID: req.GetParentRecordId(),
+		Title:          req.GetTitle(),
+		Format:         format,
+		Content:        req.GetContent(),
+		CreatedAt:      fromTimestamp(req.GetCreatedAt()),
+	}
+	if m := req.GetMeetingId(); m != "" {
+		in.MeetingID = &m
+	}
+	n, err := s.client.CreateNote(upstream(ctx), in)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateNoteResponse{Note: toNote(&n)}, nil
+}
+
+// DeleteNote deletes a note.
+func (s *NoteService) DeleteNote(ctx context.Context, req *attiov1.DeleteNoteRequest) (*attiov1.DeleteNoteResponse, error) {
+	if err := s.client.DeleteNote(upstream(ctx), req.GetNoteId()); err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.DeleteNoteResponse{}, nil
+}
+
+// toNoteTag maps a mention; a tag type this contract does not know stays in the list with no tag
+// set, so positions and counts still match Attio's.
+func toNoteTag(t attio.NoteTag) *attiov1.NoteTag {
+	switch t.Type {
+	case "workspace-member":
+		return &attiov1.NoteTag{Tag: &attiov1.NoteTag_WorkspaceMemberId{WorkspaceMemberId: t.WorkspaceMemberID}}
+	case "record":
+		return &attiov1.NoteTag{Tag: &attiov1.NoteTag_Record{Record: &attiov1.NoteRecordTag{Object: t.Object, RecordId: t.RecordID}}}
+	}
+	return &attiov1.NoteTag{}
+}
+
+func toNote(n *attio.Note) *attiov1.Note {
+	out := &attiov1.Note{
+		Id:               &attiov1.NoteId{WorkspaceId: n.ID.WorkspaceID, NoteId: n.ID.NoteID},
+		ParentObject:     n.ParentObject,
+		ParentRecordId:   n.ParentRecordID,
+		Title:            n.Title,
+		MeetingId:        deref(n.MeetingID),
+		ContentPlaintext: n.ContentPlaintext,
+		ContentMarkdown:  n.ContentMarkdown,
+		Tags:             make([]*attiov1.NoteTag, 0, len(n.Tags)),
+		CreatedByActor:   toActor(&n.CreatedByActor),
+		CreatedAt:        toTimestamp(n.CreatedAt),
+	}
+	for _, t := range n.Tags {
+		out.Tags = append(out.Tags, toNoteTag(t))
+	}
+	return out
+}
+
+func toNotes(ns []attio.Note) []*attiov1.Note {
+	out := make([]*attiov1.Note, 0, len(ns))
+	for i := range ns {
+		out = append(out, toNote(&ns[i]))
+	}
+	return out
+}

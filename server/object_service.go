@@ -1,0 +1,70 @@
+package server
+
+import (
+	"context"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// ObjectService serves attio.v1.ObjectService.
+type ObjectService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.ObjectServiceHandler = (*ObjectService)(nil)
+
+// ListObjects returns every object (Attio does not page them).
+func (s *ObjectService) ListObjects(ctx context.Context, _ *attiov1.ListObjectsRequest) (*attiov1.ListObjectsResponse, error) {
+	objs, err := s.client.ListObjects(upstream(ctx))
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListObjectsResponse{Objects: make([]*attiov1.Object, 0, len(objs))}
+	for i := range objs {
+		out.Objects = append(out.Objects, toObject(&objs[i]))
+	}
+	return out, nil
+}
+
+// GetObject returns one object.
+func (s *ObjectService) GetObject(ctx context.Context, req *attiov1.GetObjectRequest) (*attiov1.GetObjectResponse, error) {
+	o, err := s.client.GetObject(upstream(ctx), req.GetObject())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetObjectResponse{Object: toObject(&o)}, nil
+}
+
+// CreateObject creates a custom object.
+func (s *ObjectService) CreateObject(ctx context.Context, req *attiov1.CreateObjectRequest) (*attiov1.CreateObjectResponse, error) {
+	o, err := s.client.CreateObject(upstream(ctx), attio.ObjectInput{
+		APISlug: req.GetApiSlug(), SingularNoun: req.GetSingularNoun(), PluralNoun: req.GetPluralNoun(),
+	})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateObjectResponse{Object: toObject(&o)}, nil
+}
+
+// UpdateObject changes the fields that are set.
+func (s *ObjectService) UpdateObject(ctx context.Context, req *attiov1.UpdateObjectRequest) (*attiov1.UpdateObjectResponse, error) {
+	o, err := s.client.UpdateObject(upstream(ctx), req.GetObject(), attio.ObjectUpdate{
+		APISlug: req.ApiSlug, SingularNoun: req.SingularNoun, PluralNoun: req.PluralNoun,
+	})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateObjectResponse{Object: toObject(&o)}, nil
+}
+
+func toObject(o *attio.Object) *attiov1.Object {
+	return &attiov1.Object{
+		Id:           &attiov1.ObjectId{WorkspaceId: o.ID.WorkspaceID, ObjectId: o.ID.ObjectID},
+		ApiSlug:      deref(o.APISlug),
+		SingularNoun: deref(o.SingularNoun),
+		PluralNoun:   deref(o.PluralNoun),
+		CreatedAt:    toTimestamp(o.CreatedAt),
+	}
+}

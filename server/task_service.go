@@ -1,0 +1,221 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// TaskService serves attio.v1.TaskService.
+type TaskService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.TaskServiceHandler = (*TaskService)(nil)
+
+const defaultTaskPage = 500
+
+var taskSorts = map[string]attiov1.TaskSort{
+	"created_at:asc":  attiov1.TaskSort_TASK_SORT_CREATED_AT_ASC,
+	"created_at:desc": attiov1.TaskSort_TASK_SORT_CREATED_AT_DESC,
+}
+
+func clearListTasksPaging(m proto.Message) {
+	r := m.(*attiov1.ListTasksRequest)
+	r.PageToken, r.PageSize = "", 0
+}
+
+func clearStreamTasksPaging(m proto.Message) {
+	r := m.(*attiov1.StreamTasksRequest)
+	r.ResumeToken, r.PageSize = "", 0
+}
+
+func taskQuery(f *attiov1.TaskFilter, sort attiov1.TaskSort, limit int, offset int64) (attio.TaskQuery, error) {
+	if err := requirePair("linked_object", f.GetLinkedObject(), "linked_record_id", f.GetLinkedRecordId()); err != nil {
+		return attio.TaskQuery{}, err
+	}
+	var completed *bool
+	if f != nil {
+		completed = f.IsCompleted
+	}
+	return attio.TaskQuery{
+		Limit:          limit,
+		Offset:         int(offset),
+		Sort:           enumName(taskSorts, sort),
+		LinkedObject:   f.GetLinkedObject(),
+		LinkedRecordID: f.GetLinkedRecordId(),
+		Assignee:       f.GetAssignee(),
+		IsCompleted:    completed,
+	}, nil
+}
+
+// ListTasks returns one page of tasks.
+func (s *TaskService) ListTasks(ctx context.Context, req *attiov1.ListTasksRequest) (*attiov1.ListTasksResponse, error) {
+	p := newPager(ctx, attiov1connect.TaskServiceListTasksProcedure, req, clearListTasksPaging)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	q, err := taskQuery(req.GetFilter(), req.GetSort(), pageSize(req.GetPageSize(), defaultTaskPage), pos.Offset)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.client.ListTasksPage(upstream(ctx), q)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.ListTasksResponse{Tasks: toTasks(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+}
+
+// StreamTasks walks every matching task, one message per upstream page.
+func (s *TaskService) StreamTasks(ctx context.Context, req *attiov1.StreamTasksRequest, stream attiov1connect.TaskServiceStreamTasksServerStream) error {
+	p := newPager(ctx, attiov1connect.TaskServiceStreamTasksProcedure, req, clearStreamTasksPaging)
+	start, err := p.start(req.GetResumeToken())
+	if err != nil {
+		return err
+	}
+	size := pageSize(req.GetPageSize(), defaultTaskPage)
+	if _, err := taskQuery(req.GetFilter(), req.GetSort(), size, 0); err != nil {
+		return err
+	}
+	return streamPages(bulk(ctx), p, start,
+		func(ctx context.Context, pos pageToken) (attio.Page[attio.Task], error) {
+			q, _ := taskQuery(req.GetFilter(), req.GetSort(), size, pos.Offset)
+			return s.client.ListTasksPage(ctx, q)
+		},
+		func(items []attio.Task, resume string) error {
+			return stream.Send(&attiov1.StreamTasksResponse{Tasks: toTasks(items), ResumeToken: resume})
+		})
+}
+
+// GetTask returns one task.
+func (s *TaskService) GetTask(ctx context.Context, req *attiov1.GetTaskRequest) (*attiov1.GetTaskResponse, error) {
+	t, err := s.client.GetTask(upstream(ctx), req.GetTaskId())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetTaskResponse{Task: toTask(&t)}, nil
+}
+
+// CreateTask creates a plain-text task.
+func (s *TaskService) CreateTask(ctx context.Context, req *attiov1.CreateTaskRequest) (*attiov1.CreateTaskResponse, error) {
+	links, err := fromLinkedRecords(req.GetLinkedRecords())
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.client.CreateTask(upstream(ctx), attio.TaskInput{
+		Content:       req.GetContent(),
+		DeadlineAt:    optionalTimestamp(req.GetDeadlineAt()),
+		IsCompleted:   req.GetIsCompleted(),
+		LinkedRecords: links,
+		Assignees:     fromAssignees(req.GetAssignees()),
+	})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateTaskResponse{Task: toTask(&t)}, nil
+}
+
+// UpdateTask changes the fields that are set. Lists are replaced only when their set_* flag says
+// so, because an empty repeated field cannot otherwise be told from "leave alone".
+func (s *TaskService) UpdateTask(ctx context.Context, req *attiov1.UpdateTaskRequest) (*attiov1.UpdateTaskResponse, error) {
+	switch {
+	case req.GetClearDeadline() && req.GetDeadlineAt() != nil:
+		return nil, invalidArgument("deadline_at and clear_deadline cannot both be set")
+	case !req.GetSetLinkedRecords() && len(req.GetLinkedRecords()) > 0:
+		return nil, invalidArgument("linked_records is only applied with set_linked_records = true")
+	case !req.GetSetAssignees() && len(req.GetAssignees()) > 0:
+		return nil, invalidArgument("assignees is only applied with set_assignees = true")
+	}
+	up := attio.TaskUpdate{IsCompleted: req.IsCompleted}
+	switch {
+	case req.GetClearDeadline():
+		up.DeadlineAt = attio.SetNull[string]()
+	case req.GetDeadlineAt() != nil:
+		up.DeadlineAt = attio.SetTo(fromTimestamp(req.GetDeadlineAt()))
+	}
+	if req.GetSetLinkedRecords() {
+		links, err := fromLinkedRecords(req.GetLinkedRecords())
+		if err != nil {
+			return nil, err
+		}
+		up.LinkedRecords = &links
+	}
+	if req.GetSetAssignees() {
+		as := fromAssignees(req.GetAssignees())
+		up.Assignees = &as
+	}
+	t, err := s.client.UpdateTask(upstream(ctx), req.GetTaskId(), up)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateTaskResponse{Task: toTask(&t)}, nil
+}
+
+// DeleteTask deletes a task.
+func (s *TaskService) DeleteTask(ctx context.Context, req *attiov1.DeleteTaskRequest) (*attiov1.DeleteTaskResponse, error) {
+	if err := s.client.DeleteTask(upstream(ctx), req.GetTaskId()); err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.DeleteTaskResponse{}, nil
+}
+
+// fromLinkedRecords never returns nil (an empty list clears the links). The client's task input
+// names records by id only, so the matching-attribute form is refused rather than dropped.
+func fromLinkedRecords(in []*attiov1.LinkedRecordInput) ([]attio.TaskRecordInput, error) {
+	out := make([]attio.TaskRecordInput, 0, len(in))
+	for i, l := range in {
+		r := l.GetRecord()
+		if r.GetTargetRecordId() == "" {
+			return nil, invalidArgument(fmt.Sprintf("linked_records[%d]: name the record by target_record_id; matching by attribute is not supported for tasks", i))
+		}
+		out = append(out, attio.TaskRecordInput{TargetObject: r.GetTargetObject(), TargetRecordID: r.GetTargetRecordId()})
+	}
+	return out, nil
+}
+
+// fromAssignees never returns nil (an empty list removes every assignee).
+func fromAssignees(in []*attiov1.AssigneeInput) []attio.TaskAssigneeInput {
+	out := make([]attio.TaskAssigneeInput, 0, len(in))
+	for _, a := range in {
+		if email := a.GetEmailAddress(); email != "" {
+			out = append(out, attio.TaskAssigneeInput{WorkspaceMemberEmailAddress: email})
+			continue
+		}
+		out = append(out, attio.TaskAssigneeInput{ReferencedActorType: "workspace-member", ReferencedActorID: a.GetWorkspaceMemberId()})
+	}
+	return out
+}
+
+func toTask(t *attio.Task) *attiov1.Task {
+	out := &attiov1.Task{
+		Id:               &attiov1.TaskId{WorkspaceId: t.ID.WorkspaceID, TaskId: t.ID.TaskID},
+		ContentPlaintext: t.ContentPlaintext,
+		DeadlineAt:       toTimestampPtr(t.DeadlineAt),
+		IsCompleted:      t.IsCompleted,
+		LinkedRecords:    make([]*attiov1.LinkedRecord, 0, len(t.LinkedRecords)),
+		Assignees:        make([]*attiov1.ActorReference, 0, len(t.Assignees)),
+		CreatedByActor:   toActor(&t.CreatedByActor),
+		CreatedAt:        toTimestamp(t.CreatedAt),
+	}
+	for _, l := range t.LinkedRecords {
+		out.LinkedRecords = append(out.LinkedRecords, &attiov1.LinkedRecord{TargetObjectId: l.TargetObjectID, TargetRecordId: l.TargetRecordID})
+	}
+	for _, a := range t.Assignees {
+		out.Assignees = append(out.Assignees, toActorValue(a.ReferencedActorType, a.ReferencedActorID))
+	}
+	return out
+}
+
+func toTasks(ts []attio.Task) []*attiov1.Task {
+	out := make([]*attiov1.Task, 0, len(ts))
+	for i := range ts {
+		out = append(out, toTask(&ts[i]))
+	}
+	return out
+}

@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// WebhookService serves attio.v1.WebhookService.
+type WebhookService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.WebhookServiceHandler = (*WebhookService)(nil)
+
+// Attio pages webhooks 10 to 100 at a time.
+const (
+	defaultWebhookPage = 10
+	minWebhookPage     = 10
+)
+
+var webhookStatuses = map[string]attiov1.WebhookStatus{
+	"active":   attiov1.WebhookStatus_WEBHOOK_STATUS_ACTIVE,
+	"degraded": attiov1.WebhookStatus_WEBHOOK_STATUS_DEGRADED,
+	"inactive": attiov1.WebhookStatus_WEBHOOK_STATUS_INACTIVE,
+}
+
+var webhookOperators = map[string]attiov1.WebhookOperator{
+	"equals":     attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS,
+	"not_equals": attiov1.WebhookOperator_WEBHOOK_OPERATOR_NOT_EQUALS,
+}
+
+func clearListWebhooksPaging(m proto.Message) {
+	r := m.(*attiov1.ListWebhooksRequest)
+	r.PageToken, r.PageSize = "", 0
+}
+
+// ListWebhooks returns one page of webhooks.
+func (s *WebhookService) ListWebhooks(ctx context.Context, req *attiov1.ListWebhooksRequest) (*attiov1.ListWebhooksResponse, error) {
+	if n := req.GetPageSize(); n != 0 && n < minWebhookPage {
+		return nil, invalidArgument(fmt.Sprintf("page_size must be 0 (for %d) or between %d and 100", defaultWebhookPage, minWebhookPage))
+	}
+	p := newPager(ctx, attiov1connect.WebhookServiceListWebhooksProcedure, req, clearListWebhooksPaging)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.client.ListWebhooksPage(upstream(ctx), attio.PageQuery{Limit: pageSize(req.GetPageSize(), defaultWebhookPage), Offset: int(pos.Offset)})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListWebhooksResponse{Webhooks: make([]*attiov1.Webhook, 0, len(page.Items)), NextPageToken: nextPageToken(p, page)}
+	for i := range page.Items {
+		out.Webhooks = append(out.Webhooks, toWebhook(&page.Items[i]))
+	}
+	return out, nil
+}
+
+// GetWebhook returns one webhook.
+func (s *WebhookService) GetWebhook(ctx context.Context, req *attiov1.GetWebhookRequest) (*attiov1.GetWebhookResponse, error) {
+	w, err := s.client.GetWebhook(upstream(ctx), req.GetWebhookId())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetWebhookResponse{Webhook: toWebhook(&w)}, nil
+}
+
+// CreateWebhook creates a webhook and hands back its signing secret, which Attio shows only here.
+func (s *WebhookService) CreateWebhook(ctx context.Context, req *attiov1.CreateWebhookRequest) (*attiov1.CreateWebhookResponse, error) {
+	w, err := s.client.CreateWebhook(upstream(ctx), attio.WebhookInput{TargetURL: req.GetTargetUrl(), Subscriptions: fromSubscriptions(req.GetSubscriptions())})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateWebhookResponse{Webhook: toWebhook(&w), Secret: w.Secret}, nil
+}
+
+// UpdateWebhook changes the target URL when set and replaces the subscriptions when given.
+func (s *WebhookService) UpdateWebhook(ctx context.Context, req *attiov1.UpdateWebhookRequest) (*attiov1.UpdateWebhookResponse, error) {
+	up := attio.WebhookUpdate{TargetURL: req.TargetUrl}
+	if len(req.GetSubscriptions()) > 0 {
+		subs := fromSubscriptions(req.GetSubscriptions())
+		up.Subscriptions = &subs
+	}
+	w, err := s.client.UpdateWebhook(upstream(ctx), req.GetWebhookId(), up)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.UpdateWebhookResponse{Webhook: toWebhook(&w)}, nil
+}
+
+// DeleteWebhook deletes a webhook.
+func (s *WebhookService) DeleteWebhook(ctx context.Context, req *attiov1.DeleteWebhookRequest) (*attiov1.DeleteWebhookResponse, error) {
+	if err := s.client.DeleteWebhook(upstream(ctx), req.GetWebhookId()); err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.DeleteWebhookResponse{}, nil
+}
+
+// webhookFilterJSON is Attio's filter shape: {"$and": [...]} or {"$or": [...]}.
+type webhookFilterJSON struct {
+	And []webhookConditionJSON `json:"$and,omitempty"`
+	Or  []webhookConditionJSON `json:"$or,omitempty"`
+}
+
+type webhookConditionJSON struct {
+	Field    string          `json:"field"`
+	Operator string          `json:"operator"`
+	Value    json.RawMessage `json:"value"`
+}
+
+func fromSubscriptions(in []*attiov1.Subscription) []attio.WebhookSubscription {
+	out := make([]attio.WebhookSubscription, 0, len(in))
+	for _, s := range in {
+		out = append(out, attio.WebhookSubscription{EventType: s.GetEventType(), Filter: fromWebhookFilter(s.GetFilter())})
+	}
+	return out
+}
+
+// fromWebhookFilter writes the filter; unset is JSON null, which Attio reads as "every event".
+func fromWebhookFilter(f *attiov1.WebhookFilter) json.RawMessage {
+	conds := func(cs *attiov1.WebhookConditions) []webhookConditionJSON {
+		out := make([]webhookConditionJSON, 0, len(cs.GetConditions()))
+		for _, c := range cs.GetConditions() {
+			v, _ := json.Marshal(c.GetValue())
+			out = append(out, webhookConditionJSON{Field: c.GetField(), Operator: enumName(webhookOperators, c.GetOperator()), Value: v})
+		}
+		return out
+	}
+	var body any
+	switch n := f.GetFilter().(type) {
+	case *attiov1.WebhookFilter_And:
+		body = map[string]any{"$and": conds(n.And)}
+	case *attiov1.WebhookFilter_Or:
+		body = map[string]any{"$or": conds(n.Or)}
+	default:
+		return json.RawMessage("null")
+	}
+	b, _ := json.Marshal(body) // maps of strings always marshal
+	return b
+}
+
+// toWebhookFilter reads Attio's filter. A value that is not a string keeps its JSON text, so it
+// is still visible to the caller.
+func toWebhookFilter(raw json.RawMessage) *attiov1.WebhookFilter {
+	if isNullJSON(raw) {
+		return nil
+	}
+	var f webhookFilterJSON
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return nil
+	}
+	conds := func(in []webhookConditionJSON) *attiov1.WebhookConditions {
+		out := &attiov1.WebhookConditions{Conditions: make([]*attiov1.WebhookCondition, 0, len(in))}
+		for _, c := range in {
+			var v string
+			if err := json.Unmarshal(c.Value, &v); err != nil {
+				v = string(c.Value)
+			}
+			out.Conditions = append(out.Conditions, &attiov1.WebhookCondition{Field: c.Field, Operator: enumOf(webhookOperators, c.Operator), Value: v})
+		}
+		return out
+	}
+	switch {
+	case f.And != nil:
+		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_And{And: conds(f.And)}}
+	case f.Or != nil:
+		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Or{Or: conds(f.Or)}}
+	}
+	return nil
+}
+
+func toWebhook(w *attio.Webhook) *attiov1.Webhook {
+	out := &attiov1.Webhook{
+		Id:            &attiov1.WebhookId{WorkspaceId: w.ID.WorkspaceID, WebhookId: w.ID.WebhookID},
+		TargetUrl:     w.TargetURL,
+		Subscriptions: make([]*attiov1.Subscription, 0, len(w.Subscriptions)),
+		Status:        enumOf(webhookStatuses, w.Status),
+		CreatedAt:     toTimestamp(w.CreatedAt),
+	}
+	for _, s := range w.Subscriptions {
+		out.Subscriptions = append(out.Subscriptions, &attiov1.Subscription{EventType: s.EventType, Filter: toWebhookFilter(s.Filter)})
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+package server_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"connectrpc.com/connect/v2"
+	"google.golang.org/protobuf/proto"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/sandbox"
+)
+
+func webhookIDs(ws []*attiov1.Webhook) []string {
+	out := make([]string, 0, len(ws))
+	for _, w := range ws {
+		out = append(out, w.GetId().GetWebhookId())
+	}
+	return out
+}
+
+func TestWebhookService(t *testing.T) {
+	t.Parallel()
+	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
+		ctx := t.Context()
+		c := attiov1connect.NewWebhookServiceClient(h.rpc(p))
+
+		all, err := c.ListWebhooks(ctx, &attiov1.ListWebhooksRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := webhookIDs(all.GetWebhooks()); !slices.Equal(got, []string{seedWebhookRecords, seedWebhookTasks}) || all.GetNextPageToken() != "" {
+			t.Fatalf("ListWebhooks = %v", got)
+		}
+		rec := all.GetWebhooks()[0]
+		wantSeed := &attiov1.Webhook{
+			Id:        &attiov1.WebhookId{WorkspaceId: sandbox.DefaultWorkspaceID, WebhookId: seedWebhookRecords},
+			TargetUrl: "https://hooks.example.com/attio",
+			Subscriptions: []*attiov1.Subscription{
+				{EventType: "record.created"},
+				{EventType: "note.created", Filter: &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_And{And: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
+					{Field: "parent_object_id", Operator: attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, Value: "companies"}}}}}},
+			},
+			Status:    attiov1.WebhookStatus_WEBHOOK_STATUS_ACTIVE,
+			CreatedAt: mustTime(t, "2025-04-01T00:00:00Z"),
+		}
+		if !proto.Equal(rec, wantSeed) {
+			t.Fatalf("seed webhook = %v, want %v", rec, wantSeed)
+		}
+		if all.GetWebhooks()[1].GetStatus() != attiov1.WebhookStatus_WEBHOOK_STATUS_DEGRADED {
+			t.Fatalf("tasks webhook = %v", all.GetWebhooks()[1])
+		}
+		got, err := c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: seedWebhookRecords})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !proto.Equal(got.GetWebhook(), wantSeed) {
+			t.Fatalf("GetWebhook = %v", got.GetWebhook())
+		}
+		_, err = c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: unknownID})
+		wantCode(t, err, connect.CodeNotFound)
+
+		orFilter := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Or{Or: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
+			{Field: "list_id", Operator: attiov1.WebhookOperator_WEBHOOK_OPERATOR_NOT_EQUALS, Value: seedSalesPipelineID},
+			{Field: "list_id", Operator: attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, Value: seedRecruitingID},
+		}}}}
+		created, err := c.CreateWebhook(ctx, &attiov1.CreateWebhookRequest{
+			TargetUrl:     "https://hooks.example.com/entries",
+			Subscriptions: []*attiov1.Subscription{{EventType: "list-entry.created", Filter: orFilter}, {EventType: "list-entry.deleted"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := created.GetWebhook()
+		if created.GetSecret() == "" || w.GetTargetUrl() != "https://hooks.example.com/entries" || w.GetStatus() != attiov1.WebhookStatus_WEBHOOK_STATUS_ACTIVE ||
+			len(w.GetSubscriptions()) != 2 || !proto.Equal(w.GetSubscriptions()[0].GetFilter(), orFilter) || w.GetSubscriptions()[1].GetFilter() != nil {
+			t.Fatalf("CreateWebhook = %v (secret %q)", w, created.GetSecret())
+		}
+		back, err := c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: w.GetId().GetWebhookId()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !proto.Equal(back.GetWebhook(), w) {
+			t.Fatalf("read back %v, want %v", back.GetWebhook(), w)
+		}
+
+		// Target only: subscriptions stay; subscriptions given: replaced.
+		up, err := c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: w.GetId().GetWebhookId(), TargetUrl: proto.String("https://hooks.example.com/v2")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up.GetWebhook().GetTargetUrl() != "https://hooks.example.com/v2" || len(up.GetWebhook().GetSubscriptions()) != 2 {
+			t.Fatalf("UpdateWebhook = %v", up.GetWebhook())
+		}
+		up, err = c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: w.GetId().GetWebhookId(), Subscriptions: []*attiov1.Subscription{{EventType: "task.deleted"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err = c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: w.GetId().GetWebhookId()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := back.GetWebhook().GetSubscriptions(); !proto.Equal(back.GetWebhook(), up.GetWebhook()) || len(s) != 1 || s[0].GetEventType() != "task.deleted" ||
+			back.GetWebhook().GetTargetUrl() != "https://hooks.example.com/v2" {
+			t.Fatalf("read back %v", back.GetWebhook())
+		}
+
+		if _, err := c.DeleteWebhook(ctx, &attiov1.DeleteWebhookRequest{WebhookId: w.GetId().GetWebhookId()}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: w.GetId().GetWebhookId()})
+		wantCode(t, err, connect.CodeNotFound)
+		_, err = c.DeleteWebhook(ctx, &attiov1.DeleteWebhookRequest{WebhookId: w.GetId().GetWebhookId()})
+		wantCode(t, err, connect.CodeNotFound)
+
+		// Twelve webhooks: two pages of ten (Attio's smallest page).
+		want := []string{seedWebhookRecords, seedWebhookTasks}
+		for i := range 10 {
+			res, err := c.CreateWebhook(ctx, &attiov1.CreateWebhookRequest{
+				TargetUrl: fmt.Sprintf("https://hooks.example.com/%d", i), Subscriptions: []*attiov1.Subscription{{EventType: "record.updated"}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, res.GetWebhook().GetId().GetWebhookId())
+		}
+		page1, err := c.ListWebhooks(ctx, &attiov1.ListWebhooksRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page1.GetWebhooks()) != 10 || page1.GetNextPageToken() == "" {
+			t.Fatalf("first page: %d webhooks, next %q", len(page1.GetWebhooks()), page1.GetNextPageToken())
+		}
+		page2, err := c.ListWebhooks(ctx, &attiov1.ListWebhooksRequest{PageToken: page1.GetNextPageToken()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if walked := webhookIDs(append(page1.GetWebhooks(), page2.GetWebhooks()...)); !slices.Equal(walked, want) || page2.GetNextPageToken() != "" {
+			t.Fatalf("paged = %v (next %q), want %v", walked, page2.GetNextPageToken(), want)
+		}
+		// The only query is the connection: a token is refused on another one.
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.ListWebhooks(onConnection(ctx, sandbox.SecondConnectionID), &attiov1.ListWebhooksRequest{PageToken: page1.GetNextPageToken()})
+			return err
+		})
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.ListWebhooks(ctx, &attiov1.ListWebhooksRequest{PageSize: 5})
+			return err
+		})
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.CreateWebhook(ctx, &attiov1.CreateWebhookRequest{TargetUrl: "http://insecure.example.com", Subscriptions: []*attiov1.Subscription{{EventType: "record.created"}}})
+			return err
+		})
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.CreateWebhook(ctx, &attiov1.CreateWebhookRequest{TargetUrl: "https://hooks.example.com/x"})
+			return err
+		})
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: "w1"})
+			return err
+		})
+	})
+}

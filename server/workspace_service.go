@@ -1,0 +1,87 @@
+package server
+
+import (
+	"context"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// WorkspaceService serves attio.v1.WorkspaceService.
+type WorkspaceService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.WorkspaceServiceHandler = (*WorkspaceService)(nil)
+
+var memberAccessLevels = map[string]attiov1.MemberAccessLevel{
+	"admin":     attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_ADMIN,
+	"member":    attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_MEMBER,
+	"suspended": attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_SUSPENDED,
+}
+
+// GetSelf describes the upstream token of the chosen connection and its workspace.
+func (s *WorkspaceService) GetSelf(ctx context.Context, _ *attiov1.GetSelfRequest) (*attiov1.GetSelfResponse, error) {
+	me, err := s.client.Self(upstream(ctx))
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return toSelf(&me), nil
+}
+
+// ListWorkspaceMembers returns every member (Attio does not page them).
+func (s *WorkspaceService) ListWorkspaceMembers(ctx context.Context, _ *attiov1.ListWorkspaceMembersRequest) (*attiov1.ListWorkspaceMembersResponse, error) {
+	ms, err := s.client.ListWorkspaceMembers(upstream(ctx))
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.ListWorkspaceMembersResponse{WorkspaceMembers: make([]*attiov1.WorkspaceMember, 0, len(ms))}
+	for i := range ms {
+		out.WorkspaceMembers = append(out.WorkspaceMembers, toWorkspaceMember(&ms[i]))
+	}
+	return out, nil
+}
+
+// GetWorkspaceMember returns one member.
+func (s *WorkspaceService) GetWorkspaceMember(ctx context.Context, req *attiov1.GetWorkspaceMemberRequest) (*attiov1.GetWorkspaceMemberResponse, error) {
+	m, err := s.client.GetWorkspaceMember(upstream(ctx), req.GetWorkspaceMemberId())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetWorkspaceMemberResponse{WorkspaceMember: toWorkspaceMember(&m)}, nil
+}
+
+func toSelf(me *attio.Self) *attiov1.GetSelfResponse {
+	out := &attiov1.GetSelfResponse{
+		Active:                        me.Active,
+		Scope:                         me.Scope,
+		ClientId:                      me.ClientID,
+		TokenType:                     me.TokenType,
+		Iat:                           unixTimestamp(me.Iat),
+		Sub:                           me.Sub,
+		Aud:                           me.Aud,
+		Iss:                           me.Iss,
+		AuthorizedByWorkspaceMemberId: me.AuthorizedByWorkspaceMemberID,
+		WorkspaceId:                   me.WorkspaceID,
+		WorkspaceName:                 me.WorkspaceName,
+		WorkspaceSlug:                 me.WorkspaceSlug,
+		WorkspaceLogoUrl:              deref(me.WorkspaceLogoURL),
+	}
+	if me.Exp != nil {
+		out.Exp = unixTimestamp(*me.Exp)
+	}
+	return out
+}
+
+func toWorkspaceMember(m *attio.WorkspaceMember) *attiov1.WorkspaceMember {
+	return &attiov1.WorkspaceMember{
+		Id:           &attiov1.WorkspaceMemberId{WorkspaceId: m.ID.WorkspaceID, WorkspaceMemberId: m.ID.WorkspaceMemberID},
+		FirstName:    m.FirstName,
+		LastName:     m.LastName,
+		AvatarUrl:    deref(m.AvatarURL),
+		EmailAddress: m.EmailAddress,
+		CreatedAt:    toTimestamp(m.CreatedAt),
+		AccessLevel:  enumOf(memberAccessLevels, m.AccessLevel),
+	}
+}

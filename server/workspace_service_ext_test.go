@@ -1,0 +1,81 @@
+package server_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"connectrpc.com/connect/v2"
+	"google.golang.org/protobuf/proto"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/sandbox"
+)
+
+func TestWorkspaceService(t *testing.T) {
+	t.Parallel()
+	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
+		ctx := t.Context()
+		c := attiov1connect.NewWorkspaceServiceClient(h.rpc(p))
+
+		me, err := c.GetSelf(ctx, &attiov1.GetSelfRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !me.GetActive() || me.GetTokenType() != "Bearer" || me.GetIss() != "attio.com" ||
+			me.GetWorkspaceId() != sandbox.DefaultWorkspaceID || me.GetWorkspaceName() != "Sandbox Workspace" ||
+			me.GetWorkspaceSlug() != "sandbox" || me.GetWorkspaceLogoUrl() != "https://assets.example.com/sandbox-logo.png" ||
+			me.GetAuthorizedByWorkspaceMemberId() != sandbox.DefaultMemberID || me.GetSub() != sandbox.DefaultWorkspaceID ||
+			me.GetClientId() == "" || me.GetAud() != me.GetClientId() || !containsWord(me.GetScope(), "webhook:read-write") {
+			t.Fatalf("GetSelf = %v", me)
+		}
+		wantTime(t, "iat", me.GetIat(), "2024-01-02T09:00:00Z")
+		wantTime(t, "exp", me.GetExp(), "") // the sandbox token does not expire
+
+		// The Maton-Connection header picks the workspace.
+		other, err := c.GetSelf(onConnection(ctx, sandbox.SecondConnectionID), &attiov1.GetSelfRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other.GetWorkspaceId() != sandbox.SecondWorkspaceID || other.GetAuthorizedByWorkspaceMemberId() != sandbox.SecondMemberID {
+			t.Fatalf("GetSelf on the second connection = %v", other)
+		}
+		_, err = c.GetSelf(onConnection(ctx, unknownID), &attiov1.GetSelfRequest{})
+		wantCode(t, err, connect.CodeFailedPrecondition)
+
+		members, err := c.ListWorkspaceMembers(ctx, &attiov1.ListWorkspaceMembersRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := members.GetWorkspaceMembers()
+		if len(ms) != 2 {
+			t.Fatalf("members = %v", ms)
+		}
+		alice, bob := ms[0], ms[1]
+		if alice.GetId().GetWorkspaceMemberId() != sandbox.DefaultMemberID || alice.GetId().GetWorkspaceId() != sandbox.DefaultWorkspaceID ||
+			alice.GetFirstName() != "Alice" || alice.GetLastName() != "Admin" || alice.GetEmailAddress() != "alice@sandbox.example.com" ||
+			alice.GetAvatarUrl() != "https://assets.example.com/alice.png" || alice.GetAccessLevel() != attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_ADMIN {
+			t.Fatalf("alice = %v", alice)
+		}
+		wantTime(t, "alice.created_at", alice.GetCreatedAt(), "2024-01-02T09:00:00Z")
+		if bob.GetId().GetWorkspaceMemberId() != seedBob || bob.GetAvatarUrl() != "" || bob.GetAccessLevel() != attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_MEMBER {
+			t.Fatalf("bob = %v", bob)
+		}
+		got, err := c.GetWorkspaceMember(ctx, &attiov1.GetWorkspaceMemberRequest{WorkspaceMemberId: seedBob})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !proto.Equal(got.GetWorkspaceMember(), bob) {
+			t.Fatalf("GetWorkspaceMember = %v, want %v", got.GetWorkspaceMember(), bob)
+		}
+		_, err = c.GetWorkspaceMember(ctx, &attiov1.GetWorkspaceMemberRequest{WorkspaceMemberId: unknownID})
+		wantCode(t, err, connect.CodeNotFound)
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.GetWorkspaceMember(ctx, &attiov1.GetWorkspaceMemberRequest{WorkspaceMemberId: "bob"})
+			return err
+		})
+	})
+}
+
+func containsWord(s, w string) bool { return slices.Contains(strings.Fields(s), w) }
