@@ -1,6 +1,7 @@
 package attio
 
 import (
+	"encoding/json"
 	"context"
 	"iter"
 	"net/url"
@@ -20,10 +21,22 @@ type TaskQuery struct {
 	IsCompleted    *bool
 }
 
-// TaskRecordInput links a task to a record.
+// TaskRecordInput links a task to a record, by id or, when TargetRecordID is empty, by the values
+// of a unique attribute (e.g. MatchAttribute "domains", MatchValues [{"domain":"acme.com"}]).
 type TaskRecordInput struct {
 	TargetObject   string `json:"target_object"`
 	TargetRecordID string `json:"target_record_id"`
+	MatchAttribute string `json:"-"`
+	MatchValues    []any  `json:"-"`
+}
+
+// MarshalJSON writes the id form, or Attio's matching form {target_object, <attribute>: [values]}.
+func (t TaskRecordInput) MarshalJSON() ([]byte, error) {
+	if t.TargetRecordID != "" || t.MatchAttribute == "" {
+		type plain TaskRecordInput
+		return json.Marshal(plain(t))
+	}
+	return json.Marshal(map[string]any{"target_object": t.TargetObject, t.MatchAttribute: t.MatchValues})
 }
 
 // TaskAssigneeInput assigns a workspace member, by actor id or by email.

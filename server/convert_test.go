@@ -267,15 +267,19 @@ func TestTaskInputs(t *testing.T) {
 	if none := fromAssignees(nil); none == nil || len(none) != 0 {
 		t.Errorf("no assignees = %#v, want an empty list (clears upstream)", none)
 	}
-	links, err := fromLinkedRecords([]*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{TargetObject: "people",
-		Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: "r1"}}}})
-	if err != nil || len(links) != 1 || links[0] != (attio.TaskRecordInput{TargetObject: "people", TargetRecordID: "r1"}) {
-		t.Errorf("links = %v, %v", links, err)
+	links, err := fromLinkedRecords([]*attiov1.LinkedRecordInput{
+		{Record: &attiov1.RecordReferenceInput{TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: "r1"}}},
+		{Record: &attiov1.RecordReferenceInput{TargetObject: "companies", Target: &attiov1.RecordReferenceInput_Match{Match: &attiov1.MatchingAttribute{
+			Attribute: "domains", Value: &attiov1.ValueInput{Value: &attiov1.ValueInput_Domain{Domain: "acme.com"}}}}}},
+	})
+	b, _ = json.Marshal(links)
+	if want := `[{"target_object":"people","target_record_id":"r1"},{"domains":[{"domain":"acme.com"}],"target_object":"companies"}]`; err != nil || string(b) != want {
+		t.Errorf("links = %s, %v; want %s", b, err, want)
 	}
 	_, err = fromLinkedRecords([]*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{TargetObject: "companies",
 		Target: &attiov1.RecordReferenceInput_Match{Match: &attiov1.MatchingAttribute{Attribute: "domains"}}}}})
 	if connect.CodeOf(err) != connect.CodeInvalidArgument {
-		t.Errorf("match form: %v", err)
+		t.Errorf("match form without a value: %v", err)
 	}
 	q, err := taskQuery(nil, attiov1.TaskSort_TASK_SORT_UNSPECIFIED, 500, 0)
 	if err != nil || q.IsCompleted != nil || q.Sort != "" || q.Limit != 500 {

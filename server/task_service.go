@@ -165,16 +165,21 @@ func (s *TaskService) DeleteTask(ctx context.Context, req *attiov1.DeleteTaskReq
 	return &attiov1.DeleteTaskResponse{}, nil
 }
 
-// fromLinkedRecords never returns nil (an empty list clears the links). The client's task input
-// names records by id only, so the matching-attribute form is refused rather than dropped.
+// fromLinkedRecords never returns nil (an empty list clears the links). A record is named by id or
+// by a unique attribute's value, as in record-reference values.
 func fromLinkedRecords(in []*attiov1.LinkedRecordInput) ([]attio.TaskRecordInput, error) {
 	out := make([]attio.TaskRecordInput, 0, len(in))
 	for i, l := range in {
 		r := l.GetRecord()
-		if r.GetTargetRecordId() == "" {
-			return nil, invalidArgument(fmt.Sprintf("linked_records[%d]: name the record by target_record_id; matching by attribute is not supported for tasks", i))
+		if id := r.GetTargetRecordId(); id != "" {
+			out = append(out, attio.TaskRecordInput{TargetObject: r.GetTargetObject(), TargetRecordID: id})
+			continue
 		}
-		out = append(out, attio.TaskRecordInput{TargetObject: r.GetTargetObject(), TargetRecordID: r.GetTargetRecordId()})
+		v, err := fromValueInput(r.GetMatch().GetValue())
+		if err != nil {
+			return nil, invalidArgument(fmt.Sprintf("linked_records[%d].match: %v", i, err))
+		}
+		out = append(out, attio.TaskRecordInput{TargetObject: r.GetTargetObject(), MatchAttribute: r.GetMatch().GetAttribute(), MatchValues: []any{v}})
 	}
 	return out, nil
 }

@@ -255,7 +255,6 @@ func TestTaskServiceWrites(t *testing.T) {
 			"links without set flag":   {TaskId: seedTaskCleanup, LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: seedAda}}}}},
 			"assignees without set":    {TaskId: seedTaskCleanup, Assignees: []*attiov1.AssigneeInput{{Member: &attiov1.AssigneeInput_WorkspaceMemberId{WorkspaceMemberId: seedBob}}}},
 			"non-uuid task id":         {TaskId: "nope", IsCompleted: proto.Bool(true)},
-			"match form linked record": {TaskId: seedTaskCleanup, SetLinkedRecords: true, LinkedRecords: []*attiov1.LinkedRecordInput{{Record: matchByDomain("acme-analytics.com")}}},
 		} {
 			t.Run(name, func(t *testing.T) {
 				wantLocalInvalid(t, h, func() error {
@@ -268,6 +267,16 @@ func TestTaskServiceWrites(t *testing.T) {
 			_, err := c.CreateTask(ctx, &attiov1.CreateTaskRequest{Content: ""})
 			return err
 		})
+
+		// A linked record can also be named by a unique attribute, as Attio allows.
+		matched, err := c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{TaskId: seedTaskCleanup, SetLinkedRecords: true,
+			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: matchByDomain("acme-analytics.com")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if links := matched.GetTask().GetLinkedRecords(); len(links) != 1 || links[0].GetTargetRecordId() != seedAcme {
+			t.Fatalf("linked by domain: %v, want Acme %s", links, seedAcme)
+		}
 	})
 }
 
