@@ -1,8 +1,8 @@
 package attio
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"iter"
 	"net/url"
 	"strconv"

@@ -251,10 +251,10 @@ func TestTaskServiceWrites(t *testing.T) {
 		wantCode(t, err, connect.CodeNotFound)
 
 		for name, req := range map[string]*attiov1.UpdateTaskRequest{
-			"clear and set deadline":   {TaskId: seedTaskCleanup, ClearDeadline: true, DeadlineAt: mustTime(t, "2030-01-01T00:00:00Z")},
-			"links without set flag":   {TaskId: seedTaskCleanup, LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: seedAda}}}}},
-			"assignees without set":    {TaskId: seedTaskCleanup, Assignees: []*attiov1.AssigneeInput{{Member: &attiov1.AssigneeInput_WorkspaceMemberId{WorkspaceMemberId: seedBob}}}},
-			"non-uuid task id":         {TaskId: "nope", IsCompleted: proto.Bool(true)},
+			"clear and set deadline": {TaskId: seedTaskCleanup, ClearDeadline: true, DeadlineAt: mustTime(t, "2030-01-01T00:00:00Z")},
+			"links without set flag": {TaskId: seedTaskCleanup, LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: seedAda}}}}},
+			"assignees without set":  {TaskId: seedTaskCleanup, Assignees: []*attiov1.AssigneeInput{{Member: &attiov1.AssigneeInput_WorkspaceMemberId{WorkspaceMemberId: seedBob}}}},
+			"non-uuid task id":       {TaskId: "nope", IsCompleted: proto.Bool(true)},
 		} {
 			t.Run(name, func(t *testing.T) {
 				wantLocalInvalid(t, h, func() error {
