@@ -151,7 +151,10 @@ func TestCallerAuthOutcomesAgainstTheSandbox(t *testing.T) {
 		{"no credentials", context.Background(), func(ctx context.Context) error { _, err := rec.GetRecord(ctx, get); return err }, connect.CodeUnauthenticated},
 		{"unknown key", caller("key-nobody"), func(ctx context.Context) error { _, err := rec.GetRecord(ctx, get); return err }, connect.CodeUnauthenticated},
 		{"reader reads", caller(readerKey), func(ctx context.Context) error { _, err := rec.GetRecord(ctx, get); return err }, 0},
-		{"reader cannot write", caller(readerKey), func(ctx context.Context) error { _, err := rec.CreateRecord(ctx, newPerson("r@x.example.com")); return err }, connect.CodePermissionDenied},
+		{"reader cannot write", caller(readerKey), func(ctx context.Context) error {
+			_, err := rec.CreateRecord(ctx, newPerson("r@x.example.com"))
+			return err
+		}, connect.CodePermissionDenied},
 		{"reader outside its connections", func() context.Context {
 			ctx := caller(readerKey)
 			info, _ := connect.CallInfoForClientContext(ctx)
@@ -211,7 +214,10 @@ func TestApprovalFlowAgainstTheSandbox(t *testing.T) {
 				name string
 				call func() error
 			}{
-				{"other request", func() error { _, err := rec.CreateRecord(caller(writerKey, token), newPerson("someone-else@flow.example.com")); return err }},
+				{"other request", func() error {
+					_, err := rec.CreateRecord(caller(writerKey, token), newPerson("someone-else@flow.example.com"))
+					return err
+				}},
 				{"other principal", func() error { _, err := rec.CreateRecord(caller(writer2Key, token), req); return err }},
 				{"tampered", func() error { _, err := rec.CreateRecord(caller(writerKey, tampered), req); return err }},
 				{"garbage", func() error { _, err := rec.CreateRecord(caller(writerKey, "not-a-token"), req); return err }},
