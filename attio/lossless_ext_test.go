@@ -11,7 +11,8 @@ import (
 	"github.com/attio-facade/attio-facade/attio"
 )
 
-const examplesDir = "../../shared/attio/examples"
+// A copy of ../shared/attio/examples, checked in so CI needs nothing outside the repository.
+const examplesDir = "../testdata/attio/examples"
 
 // roundTrip decodes raw into T (wrapped as the file is) and re-encodes it.
 func roundTrip[T any](raw []byte) ([]byte, error) {

@@ -20,7 +20,8 @@ import (
 	"github.com/attio-facade/attio-facade/attio"
 )
 
-const specPath = "../../shared/attio/openapi.json"
+// A copy of ../shared/attio/openapi.json (sha256 84e338ae…, checked in sandbox/openapitest).
+const specPath = "../testdata/attio/openapi.json"
 
 // loadSpec loads Attio's OpenAPI document, patched in memory for the known
 // errors of the published copy (kin-openapi validates 3.1 strictly):
