@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -252,5 +253,27 @@ func TestGracefulShutdownDrainsCallsAndEndsStreams(t *testing.T) {
 	}
 	if _, err := http.Get(r.url + "/grpc.health.v1.Health/Check"); err == nil {
 		t.Fatal("server still accepts connections after shutdown")
+	}
+}
+
+// Reads are NO_SIDE_EFFECTS, so Connect clients (and caches) may use HTTP GET; writes may not.
+func TestConnectGetForReadsOnly(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil)
+	get := func(procedure, msg string) int {
+		req, _ := http.NewRequest(http.MethodGet, r.url+procedure+"?connect=v1&encoding=json&message="+url.QueryEscape(msg), nil)
+		req.Header.Set("Authorization", "Bearer sandbox-admin")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := get("/attio.v1.RecordService/GetRecord", `{"object":"people","recordId":"a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"}`); code != http.StatusOK {
+		t.Fatalf("GET of a read: %d", code)
+	}
+	if code := get("/attio.v1.RecordService/DeleteRecord", `{"object":"people","recordId":"a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"}`); code == http.StatusOK {
+		t.Fatal("GET of a write was accepted")
 	}
 }
