@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
 // ConnectionHeader picks one of the Maton account's connections (Attio workspaces) per call.
@@ -123,4 +124,53 @@ func streamPages[T any](ctx context.Context, p pager, start pageToken,
 		}
 	}
 	return upstreamError(ctx.Err())
+}
+
+// recordQuery builds the body of a records or entries query; a filter Attio cannot express is the
+// caller's error.
+func recordQuery(f *attiov1.Filter, sorts []*attiov1.Sort, limit int, offset int64) (attio.Query, error) {
+	filter, err := fromFilter(f)
+	if err != nil {
+		return attio.Query{}, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
+	}
+	return attio.Query{Filter: filter, Sorts: fromSorts(sorts), Limit: limit, Offset: int(offset)}, nil
+}
+
+// queryPage fetches the page of a records or entries query that token points at, for a unary
+// AIP-158 call, and returns it with the next page's token.
+func queryPage[T any](ctx context.Context, p pager, token string, f *attiov1.Filter, sorts []*attiov1.Sort, size int,
+	fetch func(context.Context, attio.Query) (attio.Page[T], error),
+) (attio.Page[T], string, error) {
+	pos, err := p.start(token)
+	if err != nil {
+		return attio.Page[T]{}, "", err
+	}
+	q, err := recordQuery(f, sorts, size, pos.Offset)
+	if err != nil {
+		return attio.Page[T]{}, "", err
+	}
+	page, err := fetch(upstream(ctx), q)
+	if err != nil {
+		return attio.Page[T]{}, "", upstreamError(err)
+	}
+	return page, nextPageToken(p, page), nil
+}
+
+// streamQuery streams a records or entries query from the resume token on (see streamPages).
+func streamQuery[T any](ctx context.Context, p pager, token string, f *attiov1.Filter, sorts []*attiov1.Sort, size int,
+	fetch func(context.Context, attio.Query) (attio.Page[T], error),
+	send func(items []T, resume string) error,
+) error {
+	start, err := p.start(token)
+	if err != nil {
+		return err
+	}
+	if _, err := recordQuery(f, sorts, size, 0); err != nil {
+		return err // refuse a bad filter before streaming anything
+	}
+	return streamPages(bulk(ctx), p, start,
+		func(ctx context.Context, pos pageToken) (attio.Page[T], error) {
+			q, _ := recordQuery(f, sorts, size, pos.Offset)
+			return fetch(ctx, q)
+		}, send)
 }

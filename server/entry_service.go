@@ -30,35 +30,21 @@ func clearStreamEntriesPaging(m proto.Message) {
 // QueryEntries returns one page of entries.
 func (s *EntryService) QueryEntries(ctx context.Context, req *attiov1.QueryEntriesRequest) (*attiov1.QueryEntriesResponse, error) {
 	p := newPager(ctx, attiov1connect.EntryServiceQueryEntriesProcedure, req, clearQueryEntriesPaging)
-	pos, err := p.start(req.GetPageToken())
+	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
+		func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
+			return s.client.QueryEntriesPage(ctx, req.GetList(), q)
+		})
 	if err != nil {
 		return nil, err
 	}
-	q, err := recordQuery(req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage), pos.Offset)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.client.QueryEntriesPage(upstream(ctx), req.GetList(), q)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.QueryEntriesResponse{Entries: toEntries(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	return &attiov1.QueryEntriesResponse{Entries: toEntries(page.Items), NextPageToken: next}, nil
 }
 
 // StreamEntries walks every matching entry, one message per upstream page.
 func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEntriesRequest, stream attiov1connect.EntryServiceStreamEntriesServerStream) error {
 	p := newPager(ctx, attiov1connect.EntryServiceStreamEntriesProcedure, req, clearStreamEntriesPaging)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultRecordPage)
-	if _, err := recordQuery(req.GetFilter(), req.GetSorts(), size, 0); err != nil {
-		return err
-	}
-	return streamPages(bulk(ctx), p, start,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.Entry], error) {
-			q, _ := recordQuery(req.GetFilter(), req.GetSorts(), size, pos.Offset)
+	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
+		func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
 			return s.client.QueryEntriesPage(ctx, req.GetList(), q)
 		},
 		func(items []attio.Entry, resume string) error {

@@ -37,46 +37,24 @@ func pageSize(n int32, def int) int {
 	return int(n)
 }
 
-func recordQuery(f *attiov1.Filter, sorts []*attiov1.Sort, limit int, offset int64) (attio.Query, error) {
-	filter, err := fromFilter(f)
-	if err != nil {
-		return attio.Query{}, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
-	}
-	return attio.Query{Filter: filter, Sorts: fromSorts(sorts), Limit: limit, Offset: int(offset)}, nil
-}
-
 // QueryRecords returns one page of records.
 func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryRecordsRequest) (*attiov1.QueryRecordsResponse, error) {
 	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req, clearQueryRecordsPaging)
-	pos, err := p.start(req.GetPageToken())
+	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
+		func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
+			return s.client.QueryRecordsPage(ctx, req.GetObject(), q)
+		})
 	if err != nil {
 		return nil, err
 	}
-	q, err := recordQuery(req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage), pos.Offset)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.client.QueryRecordsPage(upstream(ctx), req.GetObject(), q)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.QueryRecordsResponse{Records: toRecords(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	return &attiov1.QueryRecordsResponse{Records: toRecords(page.Items), NextPageToken: next}, nil
 }
 
 // StreamRecords walks every matching record, one message per upstream page.
 func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRecordsRequest, stream attiov1connect.RecordServiceStreamRecordsServerStream) error {
 	p := newPager(ctx, attiov1connect.RecordServiceStreamRecordsProcedure, req, clearStreamRecordsPaging)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultRecordPage)
-	if _, err := recordQuery(req.GetFilter(), req.GetSorts(), size, 0); err != nil {
-		return err
-	}
-	return streamPages(bulk(ctx), p, start,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.Record], error) {
-			q, _ := recordQuery(req.GetFilter(), req.GetSorts(), size, pos.Offset)
+	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
+		func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
 			return s.client.QueryRecordsPage(ctx, req.GetObject(), q)
 		},
 		func(items []attio.Record, resume string) error {
