@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -193,6 +194,15 @@ func TestApprovalFlowAgainstTheSandbox(t *testing.T) {
 			if need.GetSummary() == "" || need.GetExpiresAt() == nil || len(need.GetChanges()) == 0 {
 				t.Fatalf("ApprovalRequired lacks summary/expiry/changes: %v", need)
 			}
+			pending, err := appr.ListApprovals(caller(approverKey), &attiov1.ListApprovalsRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(pending.GetApprovals(), func(a *attiov1.Approval) bool {
+				return a.GetId() == need.GetApprovalId() && a.GetState() == attiov1.ApprovalState_APPROVAL_STATE_PENDING && a.GetToken() == ""
+			}) {
+				t.Fatalf("approver does not see the pending approval: %v", pending.GetApprovals())
+			}
 			// Self-approval and approval without the scope are refused.
 			if _, err := appr.Approve(caller(writerKey), &attiov1.ApproveRequest{ApprovalId: need.GetApprovalId()}); connect.CodeOf(err) != connect.CodePermissionDenied {
 				t.Fatalf("writer approved its own write: %v", err)
@@ -242,6 +252,24 @@ func TestApprovalFlowAgainstTheSandbox(t *testing.T) {
 			}
 			if n := peopleCount(t, g.harness); n != before+1 {
 				t.Fatal("replayed token wrote again")
+			}
+
+			// A denied write never runs, and the requester sees why.
+			del := &attiov1.DeleteRecordRequest{Object: "people", RecordId: adaID}
+			_, err = rec.DeleteRecord(caller(writerKey), del)
+			denied := approvalRequired(t, err)
+			if _, err := appr.Deny(caller(approverKey), &attiov1.DenyRequest{ApprovalId: denied.GetApprovalId(), Reason: "Ada stays"}); err != nil {
+				t.Fatal(err)
+			}
+			seen, err := appr.GetApproval(caller(writerKey), &attiov1.GetApprovalRequest{ApprovalId: denied.GetApprovalId()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seen.GetApproval().GetState() != attiov1.ApprovalState_APPROVAL_STATE_DENIED || seen.GetApproval().GetReason() != "Ada stays" || seen.GetApproval().GetToken() != "" {
+				t.Fatalf("denied approval = %v", seen.GetApproval())
+			}
+			if ids, _ := g.sb.Sandbox.Records(sandbox.DefaultConnectionID, "people"); !slices.Contains(ids, adaID) {
+				t.Fatal("denied delete ran")
 			}
 		})
 	}

@@ -1,9 +1,14 @@
 package server_test
 
 import (
+	"context"
+	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
+	"sync"
 	"testing"
 
 	"connectrpc.com/connect/v2"
@@ -72,6 +77,7 @@ func newHarness(t testing.TB, cfg harnessConfig) *harness {
 	if cfg.opts != nil {
 		cfg.opts(&opts)
 	}
+	opts.Interceptors = append([]connect.ServerInterceptor{recordSuccess}, opts.Interceptors...)
 	srv := httptest.NewUnstartedServer(server.NewHandler(opts))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
@@ -86,3 +92,36 @@ func (h *harness) rpc(p protocol) *connect.Client {
 
 // httpClient is for plain HTTP checks (CORS, health over Connect JSON).
 func (h *harness) httpClient() *http.Client { return h.srv.Client() }
+
+// succeeded holds every procedure some test called successfully through a harness.
+var succeeded sync.Map
+
+func recordSuccess(next connect.ServerFunc) connect.ServerFunc {
+	return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) error {
+		err := next(ctx, spec, stream)
+		if err == nil {
+			succeeded.Store(spec.Procedure, true)
+		}
+		return err
+	}
+}
+
+// TestMain checks, after a full run, that every RPC of the contract answered successfully at least
+// once over the real stack: none is left unimplemented or untested.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if f := flag.Lookup("test.run"); code == 0 && f != nil && f.Value.String() == "" && !testing.Short() {
+		var missing []string
+		for spec := range server.NewRPCServer(server.Options{}).Specs() {
+			if _, ok := succeeded.Load(spec.Procedure); !ok {
+				missing = append(missing, spec.Procedure)
+			}
+		}
+		if len(missing) > 0 {
+			slices.Sort(missing)
+			fmt.Fprintf(os.Stderr, "no test called these RPCs successfully through the harness:\n  %v\n", missing)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
