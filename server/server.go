@@ -34,7 +34,8 @@ type Options struct {
 	Routes map[string]http.Handler
 	// Approvals serves ApprovalService; nil leaves it unimplemented.
 	Approvals attiov1connect.ApprovalServiceHandler
-	// Exports serves ExportService; nil leaves it unimplemented.
+	// Exports serves ExportService; nil serves it with NewExportService(Client) and its defaults
+	// (sized for Maton's 10 requests/s).
 	Exports attiov1connect.ExportServiceHandler
 }
 

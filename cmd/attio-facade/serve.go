@@ -88,7 +88,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 		return fmt.Errorf("telemetry: %w", err)
 	}
 	defer func() { _ = tel.Shutdown(context.Background()) }()
-	upstream.HTTPClient, upstream.Observer = tel.HTTPClient(), tel.Observer()
+	// The export's observer counts each export's upstream requests and 429s for its progress
+	// messages, then hands every attempt on to telemetry.
+	upstream.HTTPClient, upstream.Observer = tel.HTTPClient(), server.ExportObserver(tel.Observer())
 	client, err := attio.New(upstream)
 	if err != nil {
 		return err
@@ -136,6 +138,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		AllowedOrigins: splitList(cfg.corsOrigins),
 		Routes:         map[string]http.Handler{"/metrics": tel.MetricsHandler()},
 		Approvals:      server.NewApprovalService(approvals),
+		Exports:        server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
 	})
 	return listenAndServe(ctx, cfg.addr, handler, cfg.shutdownTimeout, env, logger, func() {
 		// Tell load balancers first, then stop streams so they end resumably instead of being cut.
@@ -145,6 +148,15 @@ func serve(ctx context.Context, args []string, env environment) error {
 		}
 		drain.Start()
 	})
+}
+
+// readBudget is the read rate the client allows: the tightest of Maton's cap and Attio's reads.
+func readBudget(cfg serveConfig, c attio.Config) float64 {
+	rate := cfg.attioReadRPS
+	if c.Limits != nil && c.Limits.Maton > 0 && (rate <= 0 || c.Limits.Maton < rate) {
+		rate = c.Limits.Maton
+	}
+	return rate
 }
 
 // openUpstream picks where the facade's client goes: Maton with MATON_API_KEY, Attio directly with

@@ -1,0 +1,259 @@
+package server
+
+import (
+	"context"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+)
+
+// exportCounters are one export call's upstream counters, filled by ExportObserver.
+type exportCounters struct {
+	attempts    atomic.Int64
+	rateLimited atomic.Int64
+}
+
+type exportCountersKey struct{}
+
+// ExportObserver wraps next (which may be nil) so that exports can report their own upstream
+// requests and 429s in progress messages. Install it as the client's Config.Observer; without it
+// progress counts one request per page and no 429s.
+func ExportObserver(next attio.Observer) attio.Observer {
+	return attio.ObserverFunc(func(ctx context.Context, a attio.Attempt) {
+		if c, ok := ctx.Value(exportCountersKey{}).(*exportCounters); ok {
+			c.attempts.Add(1)
+			if a.StatusCode == 429 {
+				c.rateLimited.Add(1)
+			}
+		}
+		if next != nil {
+			next.ObserveAttempt(ctx, a)
+		}
+	})
+}
+
+// exportWalk is one export call: what to fetch and where the output goes. T is the client's item
+// type, M the message it becomes: fetchers convert pages themselves, so the single sender only
+// picks items and sends.
+type exportWalk[T, M any] struct {
+	filter      any // the caller's filter in Attio's form; nil for none
+	pageSize    int
+	parallelism int
+	// rps, if set, is the budget: ranges are then split only while fewer are in flight than
+	// the budget needs at the measured round trip, since every range costs a partial last page.
+	// Zero: keep parallelism ranges busy.
+	rps       float64
+	interval  time.Duration // between progress messages
+	fetch     func(ctx context.Context, q attio.Query) (attio.Page[T], error)
+	key       func(*T) (id, createdAt string)
+	convert   func([]T) []M
+	sendBatch func(items []M, token string) error
+	sendProg  func(*attiov1.ExportProgress) error
+}
+
+type exportJob struct {
+	r *exportRange
+	q attio.Query
+}
+
+type exportResult[M any] struct {
+	job   exportJob
+	took  time.Duration
+	keys  []pageKey
+	items []M
+	err   error
+}
+
+var createdAtAsc = []attio.Sort{{Direction: "asc", Attribute: "created_at"}}
+
+// run streams the export from state st. Fetchers only fetch: every decision about the key space
+// (cursors, boundary ids, splits, completion) is taken here, in the one goroutine that also sends,
+// so the token sent with a batch is exactly the state after that batch.
+//
+// Memory: at most parallelism pages are requested or buffered at any time (a range has one page
+// in flight, at most parallelism ranges are in flight, and results wait in a channel of that
+// capacity), plus the page being sent.
+func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
+	ctx, cancel := context.WithCancel(ctx)
+	counters := &exportCounters{}
+	ctx = context.WithValue(ctx, exportCountersKey{}, counters)
+	jobs := make(chan exportJob, w.parallelism)
+	results := make(chan exportResult[M], w.parallelism)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		close(jobs)
+		wg.Wait()
+	}()
+	for range w.parallelism {
+		wg.Go(func() {
+			for j := range jobs {
+				results <- w.fetchPage(ctx, j)
+			}
+		})
+	}
+
+	start := time.Now()
+	var items, pages, probes int64
+	lastItems, lastAt := int64(0), start
+	progress := func(done bool) error {
+		now := time.Now()
+		p := &attiov1.ExportProgress{
+			Items:       items,
+			Pages:       pages,
+			Elapsed:     durationpb.New(now.Sub(start)),
+			Done:        done,
+			RateLimited: counters.rateLimited.Load(),
+		}
+		p.UpstreamRequests = counters.attempts.Load()
+		if p.UpstreamRequests == 0 {
+			p.UpstreamRequests = pages + probes // no ExportObserver installed: a lower bound
+		}
+		if done {
+			if s := now.Sub(start).Seconds(); s > 0 {
+				p.ItemsPerSecond = float64(items) / s
+			}
+		} else if s := now.Sub(lastAt).Seconds(); s > 0 {
+			p.ItemsPerSecond = float64(items-lastItems) / s
+		}
+		lastItems, lastAt = items, now
+		return w.sendProg(p)
+	}
+
+	var pending []*exportRange // ranges waiting for a fetcher
+	pending = append(pending, st.Ranges...)
+	active := 0
+	dispatch := func() {
+		for active < w.parallelism && len(pending) > 0 {
+			r := pending[0]
+			pending = pending[1:]
+			filter, offset := rangeFilter(w.filter, r)
+			jobs <- exportJob{r: r, q: attio.Query{Filter: filter, Sorts: createdAtAsc, Limit: w.pageSize, Offset: offset}}
+			active++
+		}
+	}
+	dispatch()
+	if !st.Started {
+		// The newest item bounds the key space for splitting (the last range stays open-ended,
+		// so items created later are still reached). One request, overlapping the first page.
+		probes++
+		page, err := w.fetch(ctx, attio.Query{Filter: w.filter,
+			Sorts: []attio.Sort{{Direction: "desc", Attribute: "created_at"}}, Limit: 1})
+		if err != nil {
+			return upstreamError(err)
+		}
+		if len(page.Items) > 0 {
+			_, ts := w.key(&page.Items[0])
+			st.Max, _ = parseTS(ts)
+		}
+		st.Started = true
+	}
+
+	// want is how many ranges to keep in flight: enough for the budget at the average round
+	// trip (latency, limiter wait and decoding), at most parallelism.
+	var rtt float64 // seconds, moving average
+	want := func() int {
+		if w.rps <= 0 || rtt == 0 {
+			return w.parallelism
+		}
+		return min(w.parallelism, int(math.Ceil(w.rps*rtt*1.2))+1)
+	}
+
+	ticker := time.NewTicker(w.interval)
+	defer ticker.Stop()
+	for active > 0 {
+		var res exportResult[M]
+		select {
+		case res = <-results:
+		case <-ticker.C:
+			if err := progress(false); err != nil {
+				return err
+			}
+			continue
+		case <-ctx.Done():
+			return upstreamError(ctx.Err())
+		}
+		active--
+		if res.err != nil {
+			return upstreamError(res.err)
+		}
+		pages++
+		if rtt == 0 {
+			rtt = res.took.Seconds()
+		} else {
+			rtt = 0.8*rtt + 0.2*res.took.Seconds()
+		}
+		r := res.job.r
+		keys := res.keys
+		full := len(keys) >= w.pageSize
+		deliver, done := r.advance(keys, full)
+		if done {
+			st.Ranges = removeRange(st.Ranges, r)
+		} else {
+			// Idle fetchers take pieces of this range's remainder.
+			idle := want() - active - len(pending) - 1
+			if pieces := r.split(idle, keys[len(keys)-1].ts-keys[0].ts, st.Max); len(pieces) > 0 {
+				st.Ranges = append(st.Ranges, pieces...)
+				pending = append(pending, pieces...)
+			}
+			pending = append(pending, r)
+		}
+		dispatch()
+
+		out := res.items
+		if len(deliver) != len(out) {
+			kept := make([]M, 0, len(deliver))
+			for _, i := range deliver {
+				kept = append(kept, out[i])
+			}
+			out = kept
+		}
+		items += int64(len(out))
+		if err := w.sendBatch(out, encodeExportToken(st)); err != nil {
+			return err
+		}
+	}
+	return progress(true)
+}
+
+// fetchPage fetches and converts one page, and reads the keys the sender needs.
+func (w *exportWalk[T, M]) fetchPage(ctx context.Context, j exportJob) exportResult[M] {
+	t0 := time.Now()
+	page, err := w.fetch(ctx, j.q)
+	if err != nil {
+		return exportResult[M]{job: j, err: err}
+	}
+	took := time.Since(t0)
+	keys := make([]pageKey, len(page.Items))
+	for i := range page.Items {
+		id, ts := w.key(&page.Items[i])
+		n, ok := parseTS(ts)
+		if !ok {
+			return exportResult[M]{job: j, err: errBadCreatedAt}
+		}
+		keys[i] = pageKey{id: id, ts: n}
+	}
+	return exportResult[M]{job: j, took: took, keys: keys, items: w.convert(page.Items)}
+}
+
+func removeRange(rs []*exportRange, r *exportRange) []*exportRange {
+	for i, x := range rs {
+		if x == r {
+			return append(rs[:i], rs[i+1:]...)
+		}
+	}
+	return rs
+}
+
+type exportError string
+
+func (e exportError) Error() string { return string(e) }
+
+// errBadCreatedAt: without a readable created_at the walk cannot place an item in the key space.
+const errBadCreatedAt = exportError("upstream item without a valid created_at")
