@@ -133,3 +133,52 @@ func isZeroJSON(raw json.RawMessage) bool {
 	}
 	return false
 }
+
+// decodeObject decodes a JSON object in one pass: field hands each key to the owning type, which
+// decodes the ones it knows from dec and reports false for the others; those are kept in e, and
+// the known keys (of type t) that did not appear are remembered as absent. Hot types (records,
+// entries) use it instead of unmarshalExtra, which reads every byte twice.
+func decodeObject(data []byte, t reflect.Type, e *Extra, field func(key string, dec *json.Decoder) (bool, error)) error {
+	*e = Extra{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return nil // null leaves the zero value, as encoding/json does
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return &json.UnmarshalTypeError{Value: "non-object", Type: t}
+	}
+	known := knownKeys(t)
+	seen := make(map[string]bool, len(known))
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		seen[key] = true
+		handled, err := field(key, dec)
+		if err != nil {
+			return err
+		}
+		if !handled {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			e.Set(key, raw)
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return err
+	}
+	for k := range known {
+		if !seen[k] {
+			e.absent = append(e.absent, k)
+		}
+	}
+	return nil
+}

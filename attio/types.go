@@ -1,6 +1,9 @@
 package attio
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"reflect"
+)
 
 // Timestamps are kept as the strings Attio sends ("2023-01-01T15:00:00.000000000Z"):
 // time.Time would re-format them and lose the exact text the export feature
@@ -223,7 +226,20 @@ type Record struct {
 
 func (v *Record) UnmarshalJSON(b []byte) error {
 	type a Record
-	return unmarshalExtra(b, (*a)(v), &v.Extra)
+	*v = Record{}
+	return decodeObject(b, reflect.TypeFor[a](), &v.Extra, func(key string, dec *json.Decoder) (bool, error) {
+		switch key {
+		case "id":
+			return true, dec.Decode(&v.ID)
+		case "created_at":
+			return true, dec.Decode(&v.CreatedAt)
+		case "web_url":
+			return true, dec.Decode(&v.WebURL)
+		case "values":
+			return true, dec.Decode(&v.Values)
+		}
+		return false, nil
+	})
 }
 func (v Record) MarshalJSON() ([]byte, error) { type a Record; return marshalExtra(a(v), v.Extra) }
 
@@ -247,7 +263,22 @@ type Entry struct {
 
 func (v *Entry) UnmarshalJSON(b []byte) error {
 	type a Entry
-	return unmarshalExtra(b, (*a)(v), &v.Extra)
+	*v = Entry{}
+	return decodeObject(b, reflect.TypeFor[a](), &v.Extra, func(key string, dec *json.Decoder) (bool, error) {
+		switch key {
+		case "id":
+			return true, dec.Decode(&v.ID)
+		case "parent_record_id":
+			return true, dec.Decode(&v.ParentRecordID)
+		case "parent_object":
+			return true, dec.Decode(&v.ParentObject)
+		case "created_at":
+			return true, dec.Decode(&v.CreatedAt)
+		case "entry_values":
+			return true, dec.Decode(&v.EntryValues)
+		}
+		return false, nil
+	})
 }
 func (v Entry) MarshalJSON() ([]byte, error) { type a Entry; return marshalExtra(a(v), v.Extra) }
 

@@ -110,7 +110,9 @@ type valueCommon struct {
 	AttributeType  string  `json:"attribute_type"`
 	ActiveFrom     string  `json:"active_from"`
 	ActiveUntil    *string `json:"active_until"`
-	CreatedByActor *Actor  `json:"created_by_actor,omitempty"`
+	// Plain (not *Actor): Raw already keeps every byte of the value, so the actor needs no Extra
+	// bookkeeping of its own, which would cost a second pass over every value of every record.
+	CreatedByActor *actorWire `json:"created_by_actor,omitempty"`
 }
 
 type valueTyped struct {
@@ -164,7 +166,7 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		AttributeType:  c.AttributeType,
 		ActiveFrom:     c.ActiveFrom,
 		ActiveUntil:    c.ActiveUntil,
-		CreatedByActor: c.CreatedByActor,
+		CreatedByActor: c.CreatedByActor.actor(),
 		Raw:            bytes.Clone(b),
 	}
 	switch c.AttributeType {
@@ -223,6 +225,18 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		v.InteractionType, v.InteractedAt, v.OwnerActor = t.InteractionType, t.InteractedAt, t.OwnerActor
 	}
 	return nil
+}
+
+type actorWire struct {
+	Type *string `json:"type"`
+	ID   *string `json:"id"`
+}
+
+func (a *actorWire) actor() *Actor {
+	if a == nil {
+		return nil
+	}
+	return &Actor{Type: a.Type, ID: a.ID}
 }
 
 func isJSONObject(raw json.RawMessage) bool {
