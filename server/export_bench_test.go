@@ -143,8 +143,8 @@ func BenchmarkExport(b *testing.B) {
 		naivePages int
 		page       int // 0: 500
 	}{
-		{"maton_10rps", 10, false, 60_000, 0, 20, 0},
-		{"maton_10rps_sparse", 10, false, 60_000, 0.05, 20, 0},
+		{"maton_10rps", 10, false, 150_000, 0, 20, 0},
+		{"maton_10rps_sparse", 10, false, 150_000, 0.05, 20, 0},
 		{"direct_100rps", 100, true, 150_000, 0, 20, 0},
 		{"direct_100rps_sparse", 100, true, 300_000, 0.05, 20, 0},
 		// Design check at 100 requests/s: pages of 50 cost a tenth of the CPU, so the budget
