@@ -107,9 +107,9 @@ type Location struct {
 }
 
 type valueCommon struct {
-	AttributeType  string  `json:"attribute_type"`
-	ActiveFrom     string  `json:"active_from"`
-	ActiveUntil    *string `json:"active_until"`
+	AttributeType string  `json:"attribute_type"`
+	ActiveFrom    string  `json:"active_from"`
+	ActiveUntil   *string `json:"active_until"`
 	// Plain (not *Actor): Raw already keeps every byte of the value, so the actor needs no Extra
 	// bookkeeping of its own, which would cost a second pass over every value of every record.
 	CreatedByActor *actorWire `json:"created_by_actor,omitempty"`
