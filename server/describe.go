@@ -231,15 +231,16 @@ func valueListText(l *attiov1.ValueList) string {
 		if v.GetActiveUntil() != nil {
 			continue
 		}
-		if t := valueText(v); t != "" {
+		if t := ValueText(v); t != "" {
 			parts = append(parts, t)
 		}
 	}
 	return truncate(strings.Join(parts, ", "))
 }
 
-// valueText is the display text of one value, as a person would read it in Attio.
-func valueText(v *attiov1.Value) string {
+// ValueText is the display text of one value, as a person would read it in Attio: used for
+// approval summaries and by the exporter's CSV cells.
+func ValueText(v *attiov1.Value) string {
 	switch x := v.GetValue().(type) {
 	case *attiov1.Value_Text:
 		return x.Text.GetValue()
@@ -265,7 +266,8 @@ func valueText(v *attiov1.Value) string {
 		return x.ActorReference.GetReferencedActorId()
 	case *attiov1.Value_Location:
 		l := x.Location
-		return strings.Join(slices.DeleteFunc([]string{l.GetLine_1(), l.GetLocality(), l.GetRegion(), l.GetPostcode(), l.GetCountryCode()}, func(s string) bool { return s == "" }), ", ")
+		return strings.Join(slices.DeleteFunc([]string{l.GetLine_1(), l.GetLine_2(), l.GetLine_3(), l.GetLine_4(),
+			l.GetLocality(), l.GetRegion(), l.GetPostcode(), l.GetCountryCode()}, func(s string) bool { return s == "" }), ", ")
 	case *attiov1.Value_Domain:
 		return x.Domain.GetDomain()
 	case *attiov1.Value_EmailAddress:

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/server"
 )
 
 // exportConfig is the export subcommand's flags.
@@ -373,65 +373,11 @@ func displayText(l *attiov1.ValueList) string {
 		if v.GetActiveUntil() != nil {
 			continue // historic
 		}
-		if s := valueText(v); s != "" {
+		if s := server.ValueText(v); s != "" {
 			parts = append(parts, s)
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-func valueText(v *attiov1.Value) string {
-	switch x := v.GetValue().(type) {
-	case *attiov1.Value_Text:
-		return x.Text.GetValue()
-	case *attiov1.Value_Number:
-		return x.Number.GetValue().GetValue()
-	case *attiov1.Value_Checkbox:
-		return strconv.FormatBool(x.Checkbox.GetValue())
-	case *attiov1.Value_Currency:
-		return strings.TrimSpace(x.Currency.GetCurrencyValue().GetValue() + " " + x.Currency.GetCurrencyCode())
-	case *attiov1.Value_Date:
-		return x.Date.GetValue()
-	case *attiov1.Value_Timestamp:
-		return formatTimestamp(x.Timestamp.GetValue().AsTime())
-	case *attiov1.Value_Rating:
-		return strconv.Itoa(int(x.Rating.GetValue()))
-	case *attiov1.Value_Status:
-		return x.Status.GetStatus().GetTitle()
-	case *attiov1.Value_Select:
-		return x.Select.GetOption().GetTitle()
-	case *attiov1.Value_RecordReference:
-		return x.RecordReference.GetTargetRecordId()
-	case *attiov1.Value_ActorReference:
-		return x.ActorReference.GetReferencedActorId()
-	case *attiov1.Value_Location:
-		l := x.Location
-		var p []string
-		for _, s := range []string{l.GetLine_1(), l.GetLine_2(), l.GetLine_3(), l.GetLine_4(), l.GetLocality(), l.GetRegion(), l.GetPostcode(), l.GetCountryCode()} {
-			if s != "" {
-				p = append(p, s)
-			}
-		}
-		return strings.Join(p, ", ")
-	case *attiov1.Value_Domain:
-		return x.Domain.GetDomain()
-	case *attiov1.Value_EmailAddress:
-		return x.EmailAddress.GetEmailAddress()
-	case *attiov1.Value_PhoneNumber:
-		if s := x.PhoneNumber.GetOriginalPhoneNumber(); s != "" {
-			return s
-		}
-		return x.PhoneNumber.GetPhoneNumber()
-	case *attiov1.Value_PersonalName:
-		return x.PersonalName.GetFullName()
-	case *attiov1.Value_Interaction:
-		return strings.ToLower(strings.TrimPrefix(x.Interaction.GetInteractionType().String(), "INTERACTION_TYPE_")) +
-			" " + formatTimestamp(x.Interaction.GetInteractedAt().AsTime())
-	case *attiov1.Value_Unknown:
-		b, _ := protojson.Marshal(x.Unknown)
-		return string(b)
-	}
-	return ""
 }
 
 // progressReporter shows how the export goes on stderr: a live line on a terminal, plain log
