@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
@@ -70,10 +69,4 @@ func decodePageToken(token, digest string) (pageToken, error) {
 		return pageToken{}, connect.NewError(connect.CodeInvalidArgument, errBadPageToken)
 	}
 	return t, nil
-}
-
-// isBadPageToken reports whether err is the page token refusal (for tests and logs).
-func isBadPageToken(err error) bool {
-	var ce *connect.Error
-	return errors.As(err, &ce) && ce.Code() == connect.CodeInvalidArgument && ce.Message() == errBadPageToken
 }

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"errors"
 	"testing"
+
+	"connectrpc.com/connect/v2"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"google.golang.org/protobuf/proto"
@@ -54,4 +57,10 @@ func TestPageTokenBinding(t *testing.T) {
 			}
 		})
 	}
+}
+
+// isBadPageToken reports whether err is the page token refusal.
+func isBadPageToken(err error) bool {
+	var ce *connect.Error
+	return errors.As(err, &ce) && ce.Code() == connect.CodeInvalidArgument && ce.Message() == errBadPageToken
 }
