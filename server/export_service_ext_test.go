@@ -35,6 +35,11 @@ type exportRun struct {
 
 // stopAfter, if > 0, makes collect cancel the call after that many batches (a cut connection).
 func collectRecords(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportRecordsRequest, stopAfter int) exportRun {
+	return collectRecordsEach(ctx, c, req, stopAfter, nil)
+}
+
+// collectRecordsEach is collectRecords calling onBatch (when set) after each batch it receives.
+func collectRecordsEach(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportRecordsRequest, stopAfter int, onBatch func()) exportRun {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var run exportRun
@@ -59,6 +64,9 @@ func collectRecords(ctx context.Context, c attiov1connect.ExportServiceClient, r
 			}
 			run.token = b.GetResumeToken()
 			run.batches++
+			if onBatch != nil {
+				onBatch()
+			}
 			if stopAfter > 0 && run.batches == stopAfter {
 				cancel()
 				run.err = context.Canceled
@@ -237,7 +245,15 @@ func TestExportExactlyOnceUnderWrites(t *testing.T) {
 		}
 	})
 
-	run := collectRecords(t.Context(), h.exports(protocols[0]), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 25, Parallelism: 6}, 0)
+	// Each batch waits until the writer has deleted once more, so that writes interleave with the
+	// export however fast or loaded the machine is (other pages are in flight meanwhile).
+	nextBatch := func() {
+		target := deletes.Load() + 1
+		for deadline := time.Now().Add(10 * time.Second); deletes.Load() < target && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	run := collectRecordsEach(t.Context(), h.exports(protocols[0]), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 25, Parallelism: 6}, 0, nextBatch)
 	stopWriter()
 	wg.Wait()
 	if run.err != nil {
