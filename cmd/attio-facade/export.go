@@ -340,15 +340,18 @@ func (w *exportWriter) write(m proto.Message) error {
 		values = x.GetEntryValues()
 	}
 	if w.columns == nil {
-		w.columns = make([]string, 0, len(values))
-		for k := range values {
-			w.columns = append(w.columns, k)
-		}
-		slices.Sort(w.columns)
 		head := []string{"record_id", "created_at"}
 		if w.entries {
 			head = []string{"entry_id", "parent_record_id", "parent_object", "created_at"}
 		}
+		// Attio also has record_id and created_at as system attributes: one column each.
+		w.columns = make([]string, 0, len(values))
+		for k := range values {
+			if !slices.Contains(head, k) {
+				w.columns = append(w.columns, k)
+			}
+		}
+		slices.Sort(w.columns)
 		if err := w.csv.Write(append(head, w.columns...)); err != nil {
 			return err
 		}
