@@ -100,6 +100,14 @@ func (d *Describer) Describe(ctx context.Context, procedure string, req proto.Me
 	if err != nil {
 		return "", nil, err
 	}
+	if inputs := inputValues(req); inputs != nil {
+		for _, c := range changes {
+			_, attr, ok := strings.Cut(c.Field, ".")
+			if l, found := inputs[attr]; ok && found {
+				c.After = inputListText(l)
+			}
+		}
+	}
 	cur, err := d.current(ctx, procedure, req)
 	if err != nil {
 		return "", nil, err
@@ -109,7 +117,10 @@ func (d *Describer) Describe(ctx context.Context, procedure string, req proto.Me
 	}
 	isDelete := interceptors.IsDelete(procedure)
 	values := currentValues(cur)
-	appendMode := isAppend(req)
+	multi, err := d.multiselect(ctx, req)
+	if err != nil {
+		return "", nil, err
+	}
 	if isDelete {
 		changes = changes[:0]
 		for _, k := range sortedKeys(values) {
@@ -130,21 +141,118 @@ func (d *Describer) Describe(ctx context.Context, procedure string, req proto.Me
 		} else {
 			c.Before = fieldText(cur, c.Field)
 		}
-		if appendMode && c.Before != "" && c.After != "" {
+		// PATCH appends to multiselect attributes only; single values are replaced either way.
+		if attr := strings.TrimPrefix(strings.TrimPrefix(c.Field, "values."), "entry_values."); multi[attr] && c.Before != "" && c.After != "" {
 			c.After = c.Before + ", " + c.After
 		}
 	}
 	return summary + "; target is " + title(cur), changes, nil
 }
 
-func isAppend(req proto.Message) bool {
+// multiselect returns the multiselect attributes of an appending (PATCH) update's object or list,
+// whose new values join the current ones; nil for every other write.
+func (d *Describer) multiselect(ctx context.Context, req proto.Message) (map[string]bool, error) {
+	var list *attiov1.ListAttributesRequest
 	switch r := req.(type) {
 	case *attiov1.UpdateRecordRequest:
-		return r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND
+		if r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND {
+			list = &attiov1.ListAttributesRequest{Target: attiov1.AttributeTarget_ATTRIBUTE_TARGET_OBJECT, Identifier: r.GetObject()}
+		}
 	case *attiov1.UpdateEntryRequest:
-		return r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND
+		if r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND {
+			list = &attiov1.ListAttributesRequest{Target: attiov1.AttributeTarget_ATTRIBUTE_TARGET_LIST, Identifier: r.GetList()}
+		}
 	}
-	return false
+	if list == nil {
+		return nil, nil
+	}
+	res, err := d.attributes.ListAttributes(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	multi := map[string]bool{}
+	for _, a := range res.GetAttributes() {
+		if a.GetIsMultiselect() {
+			multi[a.GetApiSlug()] = true
+		}
+	}
+	return multi, nil
+}
+
+// inputValues returns the values a record or entry write sets, or nil for other writes.
+func inputValues(req proto.Message) map[string]*attiov1.ValueInputList {
+	switch r := req.(type) {
+	case *attiov1.CreateRecordRequest:
+		return r.GetValues()
+	case *attiov1.UpdateRecordRequest:
+		return r.GetValues()
+	case *attiov1.AssertRecordRequest:
+		return r.GetValues()
+	case *attiov1.CreateEntryRequest:
+		return r.GetEntryValues()
+	case *attiov1.UpdateEntryRequest:
+		return r.GetEntryValues()
+	case *attiov1.AssertEntryRequest:
+		return r.GetEntryValues()
+	}
+	return nil
+}
+
+// inputListText renders values to be written as display text, like valueListText does for
+// values read; an empty list clears the attribute.
+func inputListText(l *attiov1.ValueInputList) string {
+	parts := make([]string, 0, len(l.GetValues()))
+	for _, in := range l.GetValues() {
+		if t := inputText(in); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	return truncate(strings.Join(parts, ", "))
+}
+
+func inputText(in *attiov1.ValueInput) string {
+	switch x := in.GetValue().(type) {
+	case *attiov1.ValueInput_Text:
+		return x.Text
+	case *attiov1.ValueInput_Number:
+		return x.Number.GetValue()
+	case *attiov1.ValueInput_Checkbox:
+		return fmt.Sprint(x.Checkbox)
+	case *attiov1.ValueInput_Currency:
+		return strings.TrimSpace(x.Currency.GetCurrencyCode() + " " + x.Currency.GetCurrencyValue().GetValue())
+	case *attiov1.ValueInput_Date:
+		return x.Date
+	case *attiov1.ValueInput_Timestamp:
+		return fromTimestamp(x.Timestamp)
+	case *attiov1.ValueInput_Rating:
+		return fmt.Sprintf("%d/5", x.Rating)
+	case *attiov1.ValueInput_Status:
+		return x.Status.GetTitle() + x.Status.GetStatusId()
+	case *attiov1.ValueInput_Select:
+		return x.Select.GetTitle() + x.Select.GetOptionId()
+	case *attiov1.ValueInput_RecordReference:
+		r := x.RecordReference
+		if id := r.GetTargetRecordId(); id != "" {
+			return r.GetTargetObject() + "/" + id
+		}
+		return r.GetTargetObject() + " where " + r.GetMatch().GetAttribute() + " = " + inputText(r.GetMatch().GetValue())
+	case *attiov1.ValueInput_ActorReference:
+		return x.ActorReference.GetReferencedActorId() + x.ActorReference.GetEmailAddress()
+	case *attiov1.ValueInput_Domain:
+		return x.Domain
+	case *attiov1.ValueInput_EmailAddress:
+		return x.EmailAddress
+	case *attiov1.ValueInput_PhoneNumber:
+		return x.PhoneNumber.GetOriginalPhoneNumber()
+	case *attiov1.ValueInput_PersonalName:
+		p := x.PersonalName
+		if p.GetFullName() != "" {
+			return p.GetFullName()
+		}
+		return strings.TrimSpace(p.GetFirstName() + " " + p.GetLastName())
+	}
+	b, _ := protojson.Marshal(in) // location, interaction, raw: their JSON is the clearest text
+	return string(b)
 }
 
 func currentValues(m proto.Message) map[string]*attiov1.ValueList {

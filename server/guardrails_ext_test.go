@@ -311,6 +311,23 @@ func TestDeleteApprovalShowsCurrentStateAndAutoApprovalPolicy(t *testing.T) {
 	if !strings.Contains(need.GetSummary(), "Ada Lovelace") {
 		t.Fatalf("delete summary does not name the record: %q", need.GetSummary())
 	}
+	// An update shows each attribute's current value next to the new one; appended multiselect
+	// values keep the current ones.
+	_, err = rec.UpdateRecord(caller(writerKey), &attiov1.UpdateRecordRequest{Object: "people", RecordId: adaID, Mode: attiov1.UpdateMode_UPDATE_MODE_APPEND,
+		Values: values(
+			"job_title", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Countess"})},
+			"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: "ada@engine.example.com"}}},
+		)})
+	changes := map[string]*attiov1.FieldChange{}
+	for _, c := range approvalRequired(t, err).GetChanges() {
+		changes[c.GetField()] = c
+	}
+	if c := changes["values.job_title"]; c.GetBefore() != "Chief Scientist" || c.GetAfter() != "Countess" {
+		t.Fatalf("job_title change = %v", c)
+	}
+	if c := changes["values.email_addresses"]; !strings.Contains(c.GetBefore(), "ada@acme-analytics.com") || !strings.Contains(c.GetAfter(), "ada@acme-analytics.com") || !strings.Contains(c.GetAfter(), "ada@engine.example.com") {
+		t.Fatalf("appended email change = %v", c)
+	}
 	// A delete of something that does not exist is refused before an approval is asked for.
 	if _, err := rec.DeleteRecord(caller(writerKey), &attiov1.DeleteRecordRequest{Object: "people", RecordId: missingID}); connect.CodeOf(err) != connect.CodeNotFound {
 		t.Fatalf("delete of a missing record: %v", err)
