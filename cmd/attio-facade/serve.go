@@ -58,8 +58,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.sandboxLatency, "sandbox-latency", "ATTIO_FACADE_SANDBOX_LATENCY", 0, "latency the embedded sandbox adds to each request")
 	f.boolean(&cfg.sandboxLimits, "sandbox-rate-limits", "ATTIO_FACADE_SANDBOX_RATE_LIMITS", true, "whether the embedded sandbox enforces Maton's and Attio's rate limits")
 	f.str(&cfg.authFile, "auth-file", "ATTIO_FACADE_AUTH_FILE", "", "caller auth configuration (JSON: API key hashes, JWT/JWKS, approval policy); required with a real upstream key")
-	f.float(&cfg.callerRPS, "caller-rps", "ATTIO_FACADE_CALLER_RPS", 20, "requests/s per caller (streams pay per page); 0 turns it off")
-	f.float(&cfg.callerBurst, "caller-burst", "ATTIO_FACADE_CALLER_BURST", 40, "burst per caller")
+	f.float(&cfg.callerRPS, "caller-rps", "ATTIO_FACADE_CALLER_RPS", -1, "requests/s per caller, streams paying per page (default: the upstream read budget, so one caller's export is never held below it; 0 turns it off)")
+	f.float(&cfg.callerBurst, "caller-burst", "ATTIO_FACADE_CALLER_BURST", 0, "burst per caller (default: twice the rate)")
 	f.duration(&cfg.approvalTTL, "approval-ttl", "ATTIO_FACADE_APPROVAL_TTL", 0, "lifetime of pending approvals and approval tokens (default from the auth file, else 10m)")
 	if err := f.parse(args); err != nil {
 		return err
@@ -118,8 +118,15 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if err != nil {
 		return err
 	}
+	callerRPS, callerBurst := cfg.callerRPS, cfg.callerBurst
+	if callerRPS < 0 {
+		callerRPS = readBudget(cfg, upstream)
+	}
+	if callerBurst <= 0 {
+		callerBurst = 2 * callerRPS
+	}
 	limiter := interceptors.NewRateLimiter(interceptors.RateLimitConfig{
-		Rate: cfg.callerRPS, Burst: int(cfg.callerBurst), OnThrottle: tel.RecordInboundThrottle,
+		Rate: callerRPS, Burst: int(callerBurst), OnThrottle: tel.RecordInboundThrottle,
 	})
 
 	drain := interceptors.NewDrain()
