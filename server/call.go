@@ -129,11 +129,21 @@ func streamPages[T any](ctx context.Context, p pager, start pageToken,
 // recordQuery builds the body of a records or entries query; a filter Attio cannot express is the
 // caller's error.
 func recordQuery(f *attiov1.Filter, sorts []*attiov1.Sort, limit int, offset int64) (attio.Query, error) {
-	filter, err := fromFilter(f)
+	filter, err := queryFilter(f)
 	if err != nil {
-		return attio.Query{}, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
+		return attio.Query{}, err
 	}
 	return attio.Query{Filter: filter, Sorts: fromSorts(sorts), Limit: limit, Offset: int(offset)}, nil
+}
+
+// queryFilter translates a caller's filter to Attio's form (nil for none); a filter Attio cannot
+// express is InvalidArgument.
+func queryFilter(f *attiov1.Filter) (any, error) {
+	filter, err := fromFilter(f)
+	if err != nil {
+		return nil, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
+	}
+	return filter, nil
 }
 
 // queryPage fetches the page of a records or entries query that token points at, for a unary

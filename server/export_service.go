@@ -5,7 +5,6 @@ import (
 	"math"
 	"time"
 
-	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/attio-facade/attio-facade/attio"
@@ -96,45 +95,49 @@ func clearExportEntries(m proto.Message) {
 	r.ResumeToken, r.Parallelism = "", 0
 }
 
-func exportFilter(f *attiov1.Filter) (any, error) {
-	filter, err := fromFilter(f)
+// newExportWalk does what both exports share: bind the resume token to the request (without its
+// token and parallelism), translate the filter and size the walk. The caller adds what to fetch
+// and where batches go.
+func newExportWalk[T, M any](ctx context.Context, s *ExportService, procedure string, req proto.Message, clear func(proto.Message),
+	token string, filter *attiov1.Filter, size, parallelism int32,
+) (*exportWalk[T, M], *exportToken, error) {
+	st, err := decodeExportToken(token, queryDigest(procedure, connectionOf(ctx), req, clear))
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
+		return nil, nil, err
 	}
-	return filter, nil
+	f, err := queryFilter(filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	par, rps := s.parallelism(parallelism)
+	return &exportWalk[T, M]{
+		filter:      f,
+		pageSize:    pageSize(size, defaultRecordPage),
+		parallelism: par,
+		rps:         rps,
+		interval:    s.opts.ProgressInterval,
+	}, st, nil
 }
 
 // ExportRecords streams every record of an object (matching the filter).
 func (s *ExportService) ExportRecords(ctx context.Context, req *attiov1.ExportRecordsRequest, stream attiov1connect.ExportServiceExportRecordsServerStream) error {
-	digest := queryDigest(attiov1connect.ExportServiceExportRecordsProcedure, connectionOf(ctx), req, clearExportRecords)
-	st, err := decodeExportToken(req.GetResumeToken(), digest)
-	if err != nil {
-		return err
-	}
-	filter, err := exportFilter(req.GetFilter())
+	w, st, err := newExportWalk[attio.Record, *attiov1.Record](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req, clearExportRecords,
+		req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 	if err != nil {
 		return err
 	}
 	object := req.GetObject()
-	par, rps := s.parallelism(req.GetParallelism())
-	w := &exportWalk[attio.Record, *attiov1.Record]{
-		filter:      filter,
-		pageSize:    pageSize(req.GetPageSize(), defaultRecordPage),
-		parallelism: par,
-		rps:         rps,
-		interval:    s.opts.ProgressInterval,
-		fetch: func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
-			return s.client.QueryRecordsPage(ctx, object, q)
-		},
-		key:     func(r *attio.Record) (string, string) { return r.ID.RecordID, r.CreatedAt },
-		convert: toRecords,
-		sendBatch: func(items []*attiov1.Record, token string) error {
-			return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{
-				Batch: &attiov1.RecordBatch{Records: items, ResumeToken: token}}})
-		},
-		sendProg: func(p *attiov1.ExportProgress) error {
-			return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Progress{Progress: p}})
-		},
+	w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
+		return s.client.QueryRecordsPage(ctx, object, q)
+	}
+	w.key = func(r *attio.Record) (string, string) { return r.ID.RecordID, r.CreatedAt }
+	w.convert = toRecords
+	w.sendBatch = func(items []*attiov1.Record, token string) error {
+		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{
+			Batch: &attiov1.RecordBatch{Records: items, ResumeToken: token}}})
+	}
+	w.sendProg = func(p *attiov1.ExportProgress) error {
+		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Progress{Progress: p}})
 	}
 	return w.run(bulk(ctx), st)
 }
@@ -142,35 +145,23 @@ func (s *ExportService) ExportRecords(ctx context.Context, req *attiov1.ExportRe
 // ExportEntries streams every entry of a list (matching the filter), keyed on the entries' own
 // created_at.
 func (s *ExportService) ExportEntries(ctx context.Context, req *attiov1.ExportEntriesRequest, stream attiov1connect.ExportServiceExportEntriesServerStream) error {
-	digest := queryDigest(attiov1connect.ExportServiceExportEntriesProcedure, connectionOf(ctx), req, clearExportEntries)
-	st, err := decodeExportToken(req.GetResumeToken(), digest)
-	if err != nil {
-		return err
-	}
-	filter, err := exportFilter(req.GetFilter())
+	w, st, err := newExportWalk[attio.Entry, *attiov1.Entry](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req, clearExportEntries,
+		req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 	if err != nil {
 		return err
 	}
 	list := req.GetList()
-	par, rps := s.parallelism(req.GetParallelism())
-	w := &exportWalk[attio.Entry, *attiov1.Entry]{
-		filter:      filter,
-		pageSize:    pageSize(req.GetPageSize(), defaultRecordPage),
-		parallelism: par,
-		rps:         rps,
-		interval:    s.opts.ProgressInterval,
-		fetch: func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
-			return s.client.QueryEntriesPage(ctx, list, q)
-		},
-		key:     func(e *attio.Entry) (string, string) { return e.ID.EntryID, e.CreatedAt },
-		convert: toEntries,
-		sendBatch: func(items []*attiov1.Entry, token string) error {
-			return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Batch{
-				Batch: &attiov1.EntryBatch{Entries: items, ResumeToken: token}}})
-		},
-		sendProg: func(p *attiov1.ExportProgress) error {
-			return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Progress{Progress: p}})
-		},
+	w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
+		return s.client.QueryEntriesPage(ctx, list, q)
+	}
+	w.key = func(e *attio.Entry) (string, string) { return e.ID.EntryID, e.CreatedAt }
+	w.convert = toEntries
+	w.sendBatch = func(items []*attiov1.Entry, token string) error {
+		return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Batch{
+			Batch: &attiov1.EntryBatch{Entries: items, ResumeToken: token}}})
+	}
+	w.sendProg = func(p *attiov1.ExportProgress) error {
+		return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Progress{Progress: p}})
 	}
 	return w.run(bulk(ctx), st)
 }
