@@ -218,27 +218,10 @@ func exportRecords(ctx context.Context, c attiov1connect.ExportServiceClient, re
 		return err
 	}
 	defer stream.Close()
-	for {
-		msg, err := stream.Receive()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if b := msg.GetBatch(); b != nil {
-			msgs := make([]proto.Message, len(b.GetRecords()))
-			for i, r := range b.GetRecords() {
-				msgs[i] = r
-			}
-			if err := onBatch(msgs, b.GetResumeToken()); err != nil {
-				return err
-			}
-		}
-		if p := msg.GetProgress(); p != nil {
-			onProgress(p)
-		}
-	}
+	return drainExport(stream.Receive, func(m *attiov1.ExportRecordsResponse) ([]proto.Message, string, bool) {
+		b := m.GetBatch()
+		return asMessages(b.GetRecords()), b.GetResumeToken(), b != nil
+	}, onBatch, onProgress)
 }
 
 func exportEntries(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportEntriesRequest,
@@ -248,20 +231,30 @@ func exportEntries(ctx context.Context, c attiov1connect.ExportServiceClient, re
 		return err
 	}
 	defer stream.Close()
+	return drainExport(stream.Receive, func(m *attiov1.ExportEntriesResponse) ([]proto.Message, string, bool) {
+		b := m.GetBatch()
+		return asMessages(b.GetEntries()), b.GetResumeToken(), b != nil
+	}, onBatch, onProgress)
+}
+
+// drainExport reads an export stream to its end: batches (as batch splits them out of a message)
+// go to onBatch, progress reports to onProgress.
+func drainExport[R interface {
+	GetProgress() *attiov1.ExportProgress
+}](receive func() (R, error),
+	batch func(R) (items []proto.Message, token string, ok bool),
+	onBatch func([]proto.Message, string) error, onProgress func(*attiov1.ExportProgress),
+) error {
 	for {
-		msg, err := stream.Receive()
+		msg, err := receive()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if b := msg.GetBatch(); b != nil {
-			msgs := make([]proto.Message, len(b.GetEntries()))
-			for i, e := range b.GetEntries() {
-				msgs[i] = e
-			}
-			if err := onBatch(msgs, b.GetResumeToken()); err != nil {
+		if items, token, ok := batch(msg); ok {
+			if err := onBatch(items, token); err != nil {
 				return err
 			}
 		}
@@ -269,6 +262,14 @@ func exportEntries(ctx context.Context, c attiov1connect.ExportServiceClient, re
 			onProgress(p)
 		}
 	}
+}
+
+func asMessages[T proto.Message](xs []T) []proto.Message {
+	out := make([]proto.Message, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 // writeFileAtomic replaces path with v as JSON: write a temporary file beside it, sync, rename, so
