@@ -510,29 +510,57 @@ func hListOptions(rc *reqCtx) ([]byte, *apiError) {
 	}), nil
 }
 
-func hCreateOption(rc *reqCtx) ([]byte, *apiError) {
+// choiceAttribute loads the select or status attribute of the path (typ says which; kind names it
+// in the error) and the request's data.
+func (rc *reqCtx) choiceAttribute(typ attrType, kind string) (*attribute, map[string]any, *apiError) {
 	_, a, err := rc.attribute()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if a.typ != tSelect {
-		return nil, validation("This attribute is not a select attribute.")
+	if a.typ != typ {
+		return nil, nil, validation("This attribute is not a %s attribute.", kind)
 	}
 	d, err := rc.data()
-	if err != nil {
-		return nil, err
-	}
+	return a, d, err
+}
+
+// newChoiceTitle reads the required, non-empty title of a new option or status.
+func newChoiceTitle(d map[string]any) (string, *apiError) {
 	title, err := reqString(d, "title", "data")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if title == "" {
-		return nil, bodyError([]any{"data", "title"}, "String must contain at least 1 character(s)")
+		return "", bodyError([]any{"data", "title"}, "String must contain at least 1 character(s)")
 	}
-	for _, o := range a.options {
-		if o.title == title {
-			return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another select option with the title \"%s\".", title)
+	return title, nil
+}
+
+// titleTaken reports whether another option or status than self already has title: Attio answers
+// that with 409 slug_conflict, for creates and renames alike.
+func titleTaken[T any](items []*T, self *T, titleOf func(*T) string, title string) bool {
+	for _, x := range items {
+		if x != self && titleOf(x) == title {
+			return true
 		}
+	}
+	return false
+}
+
+func optionTitle(o *option) string { return o.title }
+func statusTitle(s *status) string { return s.title }
+
+func hCreateOption(rc *reqCtx) ([]byte, *apiError) {
+	a, d, err := rc.choiceAttribute(tSelect, "select")
+	if err != nil {
+		return nil, err
+	}
+	title, err := newChoiceTitle(d)
+	if err != nil {
+		return nil, err
+	}
+	if titleTaken(a.options, nil, optionTitle, title) {
+		return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another select option with the title \"%s\".", title)
 	}
 	o := &option{id: newUUID(), title: title}
 	a.options = append(a.options, o)
@@ -558,10 +586,8 @@ func hPatchOption(rc *reqCtx) ([]byte, *apiError) {
 	if t, ok, err := optString(d, "title", "data"); err != nil {
 		return nil, err
 	} else if ok {
-		for _, x := range a.options {
-			if x != o && x.title == t {
-				return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another select option with the title \"%s\".", t)
-			}
+		if titleTaken(a.options, o, optionTitle, t) {
+			return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another select option with the title \"%s\".", t)
 		}
 		o.title = t
 	}
@@ -615,28 +641,16 @@ func applyStatusFields(d map[string]any, st *status) *apiError {
 }
 
 func hCreateStatus(rc *reqCtx) ([]byte, *apiError) {
-	_, a, err := rc.attribute()
+	a, d, err := rc.choiceAttribute(tStatus, "status")
 	if err != nil {
 		return nil, err
 	}
-	if a.typ != tStatus {
-		return nil, validation("This attribute is not a status attribute.")
-	}
-	d, err := rc.data()
+	title, err := newChoiceTitle(d)
 	if err != nil {
 		return nil, err
 	}
-	title, err := reqString(d, "title", "data")
-	if err != nil {
-		return nil, err
-	}
-	if title == "" {
-		return nil, bodyError([]any{"data", "title"}, "String must contain at least 1 character(s)")
-	}
-	for _, s := range a.statuses {
-		if s.title == title {
-			return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another status with the title \"%s\".", title)
-		}
+	if titleTaken(a.statuses, nil, statusTitle, title) {
+		return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another status with the title \"%s\".", title)
 	}
 	st := &status{id: newUUID(), title: title}
 	if err := applyStatusFields(d, st); err != nil {
@@ -665,10 +679,8 @@ func hPatchStatus(rc *reqCtx) ([]byte, *apiError) {
 	if t, ok, err := optString(d, "title", "data"); err != nil {
 		return nil, err
 	} else if ok {
-		for _, x := range a.statuses {
-			if x != st && x.title == t {
-				return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another status with the title \"%s\".", t)
-			}
+		if titleTaken(a.statuses, st, statusTitle, t) {
+			return nil, errorf(http.StatusConflict, "slug_conflict", "There is already another status with the title \"%s\".", t)
 		}
 		st.title = t
 	}
