@@ -186,10 +186,10 @@ func (a *Approvals) Interceptor() connect.ServerInterceptor {
 			if err != nil {
 				return connect.NewError(connect.CodeInternal, "cannot digest request").WithCause(err)
 			}
-			ev := AuditEvent{Principal: p.Name, Procedure: spec.Procedure, Connection: conn, Digest: digest}
+			ev := AuditEvent{Principal: p.ID(), Procedure: spec.Procedure, Connection: conn, Digest: digest}
 			switch {
 			case token != "":
-				id, reason := a.redeem(ctx, token, p.Name, spec.Procedure, conn, digest)
+				id, reason := a.redeem(ctx, token, p.ID(), spec.Procedure, conn, digest)
 				ev.ApprovalID = id
 				if reason != "" {
 					ev.Decision, ev.Reason = DecisionRefused, reason
@@ -316,11 +316,11 @@ func (a *Approvals) retainUntil(ap *attiov1.Approval) time.Time {
 
 // requireApproval refuses the write, pointing at a pending approval for it.
 func (a *Approvals) requireApproval(ctx context.Context, p *Principal, proc Procedure, conn, digest string, req proto.Message) error {
-	ap, err := a.findOpen(ctx, p.Name, proc.Name, conn, digest)
+	ap, err := a.findOpen(ctx, p.ID(), proc.Name, conn, digest)
 	if err != nil {
 		return connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
 	}
-	ev := AuditEvent{Principal: p.Name, Procedure: proc.Name, Connection: conn, Digest: digest, Decision: DecisionRequested}
+	ev := AuditEvent{Principal: p.ID(), Procedure: proc.Name, Connection: conn, Digest: digest, Decision: DecisionRequested}
 	if ap == nil {
 		summary, changes, err := a.describer.Describe(ctx, proc.Name, req)
 		if err != nil {
@@ -334,7 +334,7 @@ func (a *Approvals) requireApproval(ctx context.Context, p *Principal, proc Proc
 		}
 		now := a.now()
 		ap = &attiov1.Approval{
-			Id: newUUID(), Procedure: proc.Name, Requester: p.Name, Connection: conn, RequestDigest: digest,
+			Id: newUUID(), Procedure: proc.Name, Requester: p.ID(), Connection: conn, RequestDigest: digest,
 			Summary: summary, Changes: changes, State: attiov1.ApprovalState_APPROVAL_STATE_PENDING,
 			CreatedAt: timestamppb.New(now), ExpiresAt: timestamppb.New(now.Add(a.ttl)),
 		}
@@ -392,7 +392,7 @@ func (a *Approvals) effectiveState(ap *attiov1.Approval) attiov1.ApprovalState {
 }
 
 func (a *Approvals) visible(p *Principal, ap *attiov1.Approval) bool {
-	return p != nil && (ap.GetRequester() == p.Name || (p.Has(ScopeApprove) && p.MayUse(ap.GetConnection())))
+	return p != nil && (ap.GetRequester() == p.ID() || (p.Has(ScopeApprove) && p.MayUse(ap.GetConnection())))
 }
 
 // present returns a copy of ap as p may see it: effective state, and the token only for the
@@ -401,7 +401,7 @@ func (a *Approvals) present(p *Principal, ap *attiov1.Approval, withToken bool) 
 	out := proto.CloneOf(ap)
 	out.State = a.effectiveState(ap)
 	out.Token = ""
-	if withToken && out.State == attiov1.ApprovalState_APPROVAL_STATE_APPROVED && ap.GetRequester() == p.Name {
+	if withToken && out.State == attiov1.ApprovalState_APPROVAL_STATE_APPROVED && ap.GetRequester() == p.ID() {
 		tok, err := a.mint(ap)
 		if err != nil {
 			return nil, connect.NewError(connect.CodeInternal, "cannot sign approval token").WithCause(err)
@@ -490,7 +490,7 @@ func (a *Approvals) decide(ctx context.Context, p *Principal, id string, approve
 		return nil, err
 	}
 	ev := AuditEvent{
-		Principal: p.Name, Requester: ap.GetRequester(), Procedure: ap.GetProcedure(),
+		Principal: p.ID(), Requester: ap.GetRequester(), Procedure: ap.GetProcedure(),
 		Connection: ap.GetConnection(), Digest: ap.GetRequestDigest(), ApprovalID: ap.GetId(),
 	}
 	st := a.effectiveState(ap)
@@ -502,13 +502,13 @@ func (a *Approvals) decide(ctx context.Context, p *Principal, id string, approve
 		return nil, connect.NewError(connect.CodeFailedPrecondition,
 			fmt.Sprintf("approval is %s", strings.ToLower(strings.TrimPrefix(st.String(), "APPROVAL_STATE_"))))
 	}
-	if approve && ap.GetRequester() == p.Name && !a.self {
+	if approve && ap.GetRequester() == p.ID() && !a.self {
 		ev.Decision, ev.Reason = DecisionRefused, "self-approval"
 		a.audit.Record(ctx, ev)
 		return nil, connect.NewError(connect.CodePermissionDenied, "a write must be approved by a principal other than its requester")
 	}
 	next := proto.CloneOf(ap)
-	next.DecidedBy = p.Name
+	next.DecidedBy = p.ID()
 	if approve {
 		next.State = attiov1.ApprovalState_APPROVAL_STATE_APPROVED
 		next.ExpiresAt = timestamppb.New(a.now().Add(a.ttl))

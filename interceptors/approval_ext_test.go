@@ -19,7 +19,7 @@ import (
 // principal returns the configured principal behind a test key.
 func principal(key string) *interceptors.Principal {
 	c := testKeys[key]
-	return &interceptors.Principal{Name: c.Name, Scopes: c.Scopes, Connections: c.Connections,
+	return &interceptors.Principal{Kind: interceptors.KindAPIKey, Name: c.Name, Scopes: c.Scopes, Connections: c.Connections,
 		AutoApprove: c.AutoApprove, AutoApproveDeletes: c.AutoApproveDeletes}
 }
 
@@ -99,7 +99,7 @@ func TestApprovalFlow(t *testing.T) {
 
 	// 2. Approve; the approver never sees the token, the requester does.
 	approved, err := e.approvals.Approve(ctx, principal("key-approver"), ar.GetApprovalId())
-	if err != nil || approved.GetToken() != "" || approved.GetDecidedBy() != "approver" {
+	if err != nil || approved.GetToken() != "" || approved.GetDecidedBy() != "apikey:approver" {
 		t.Fatalf("approve = %v, %v", approved, err)
 	}
 	if ap, _ := e.approvals.Get(ctx, principal("key-approver"), ar.GetApprovalId()); ap.GetToken() != "" {
@@ -139,10 +139,10 @@ func TestApprovalFlow(t *testing.T) {
 	var decisions []string
 	for _, l := range e.audit.lines(t) {
 		decisions = append(decisions, l["decision"].(string))
-		if l["decision"] == "executed" && (l["outcome"] != "ok" || l["approval_id"] != ar.GetApprovalId() || l["request_digest"] != wantDigest || l["principal"] != "writer") {
+		if l["decision"] == "executed" && (l["outcome"] != "ok" || l["approval_id"] != ar.GetApprovalId() || l["request_digest"] != wantDigest || l["principal"] != "apikey:writer") {
 			t.Errorf("executed line = %v", l)
 		}
-		if l["decision"] == "approved" && (l["principal"] != "approver" || l["requester"] != "writer") {
+		if l["decision"] == "approved" && (l["principal"] != "apikey:approver" || l["requester"] != "apikey:writer") {
 			t.Errorf("approved line = %v", l)
 		}
 	}

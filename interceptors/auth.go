@@ -153,13 +153,15 @@ func (c *AuthConfig) Validate() error {
 	names := map[string]bool{}
 	hashes := map[string]bool{}
 	for i, k := range c.APIKeys {
-		if k.Name == "" {
-			return fmt.Errorf("api_keys[%d]: name is empty", i)
+		if err := ValidateName(k.Name); err != nil {
+			return fmt.Errorf("api_keys[%d]: %w", i, err)
 		}
-		if names[k.Name] {
-			return fmt.Errorf("api_keys[%d]: duplicate name %q", i, k.Name)
+		// Names differing only in case would read as one caller in audit logs and approvals.
+		folded := strings.ToLower(k.Name)
+		if names[folded] {
+			return fmt.Errorf("api_keys[%d]: duplicate name %q (names are compared ignoring case)", i, k.Name)
 		}
-		names[k.Name] = true
+		names[folded] = true
 		h, err := parseKeyHash(k.SHA256)
 		if err != nil {
 			return fmt.Errorf("api_keys[%d] (%s): %w", i, k.Name, err)
@@ -219,10 +221,10 @@ const (
 // when no auth configuration is given.
 func SandboxPrincipals() map[string]*Principal {
 	return map[string]*Principal{
-		SandboxReaderToken:   {Name: "sandbox-reader", Scopes: []Scope{ScopeRead}},
-		SandboxWriterToken:   {Name: "sandbox-writer", Scopes: []Scope{ScopeRead, ScopeWrite}},
-		SandboxApproverToken: {Name: "sandbox-approver", Scopes: []Scope{ScopeRead, ScopeApprove}},
-		SandboxAdminToken:    {Name: "sandbox-admin", Scopes: slices.Clone(knownScopes)},
+		SandboxReaderToken:   {Kind: KindAPIKey, Name: "sandbox-reader", Scopes: []Scope{ScopeRead}},
+		SandboxWriterToken:   {Kind: KindAPIKey, Name: "sandbox-writer", Scopes: []Scope{ScopeRead, ScopeWrite}},
+		SandboxApproverToken: {Kind: KindAPIKey, Name: "sandbox-approver", Scopes: []Scope{ScopeRead, ScopeApprove}},
+		SandboxAdminToken:    {Kind: KindAPIKey, Name: "sandbox-admin", Scopes: slices.Clone(knownScopes)},
 	}
 }
 
@@ -336,7 +338,7 @@ func (a *Authenticator) Interceptor() connect.ServerInterceptor {
 			if err := Authorize(p, spec.Procedure, conn); err != nil {
 				if IsWrite(spec.Procedure) {
 					a.audit.Record(ctx, AuditEvent{
-						Decision: DecisionRefused, Principal: p.Name, Procedure: spec.Procedure,
+						Decision: DecisionRefused, Principal: p.ID(), Procedure: spec.Procedure,
 						Connection: conn, Reason: "not authorised",
 					})
 				}

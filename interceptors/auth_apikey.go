@@ -34,6 +34,7 @@ func newAPIKeys(cfg []APIKeyConfig) (*apiKeys, error) {
 		var h [sha256.Size]byte
 		hex.Decode(h[:], []byte(s)) //nolint:errcheck // checked by parseKeyHash
 		k.byHash[h] = &Principal{
+			Kind:               KindAPIKey,
 			Name:               c.Name,
 			Scopes:             slices.Clone(c.Scopes),
 			Connections:        slices.Clone(c.Connections),

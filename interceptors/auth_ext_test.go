@@ -491,7 +491,7 @@ func TestScopesAndConnections(t *testing.T) {
 		t.Fatalf("creates reached the handler %d times", n)
 	}
 	for _, l := range e.audit.lines(t) {
-		if l["decision"] == "refused" && l["principal"] == "reader" && l["procedure"] == attiov1connect.RecordServiceCreateRecordProcedure {
+		if l["decision"] == "refused" && l["principal"] == "apikey:reader" && l["procedure"] == attiov1connect.RecordServiceCreateRecordProcedure {
 			return
 		}
 	}
@@ -556,6 +556,11 @@ func TestLoadAuthConfig(t *testing.T) {
 		{"clear-text key", `{"api_keys":[{"name":"a","sha256":"my-secret-key","scopes":["read"]}]}`, "64 hex digits"},
 		{"unknown scope", `{"api_keys":[{"name":"a","sha256":"` + hashKey("k") + `","scopes":["root"]}]}`, "unknown scope"},
 		{"duplicate name", `{"api_keys":[{"name":"a","sha256":"` + hashKey("k") + `","scopes":["read"]},{"name":"a","sha256":"` + hashKey("j") + `","scopes":["read"]}]}`, "duplicate name"},
+		{"same name, other case", `{"api_keys":[{"name":"writer","sha256":"` + hashKey("k") + `","scopes":["read"]},{"name":"Writer","sha256":"` + hashKey("j") + `","scopes":["read"]}]}`, "duplicate name"},
+		{"identity separator in name", `{"api_keys":[{"name":"jwt:https://idp.test/|writer","sha256":"` + hashKey("k") + `","scopes":["read"]}]}`, "only letters"},
+		{"space in name", `{"api_keys":[{"name":"writer ","sha256":"` + hashKey("k") + `","scopes":["read"]}]}`, "only letters"},
+		{"empty name", `{"api_keys":[{"name":"","sha256":"` + hashKey("k") + `","scopes":["read"]}]}`, "name is empty"},
+		{"long name", `{"api_keys":[{"name":"` + strings.Repeat("n", interceptors.MaxNameBytes+1) + `","sha256":"` + hashKey("k") + `","scopes":["read"]}]}`, "longer than"},
 		{"nobody", `{}`, "neither"},
 		{"jwt without audience", `{"jwt":{"jwks_url":"https://idp.test/jwks","issuer":"x"}}`, "audience"},
 		{"bad ttl", `{"api_keys":[{"name":"a","sha256":"` + hashKey("k") + `","scopes":["read"]}],"approvals":{"ttl":"soon"}}`, "duration"},

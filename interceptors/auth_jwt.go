@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
@@ -36,6 +37,7 @@ var (
 	errUnknownKey = errors.New("jwt: unknown key id")
 	errNoExpiry   = errors.New("jwt: no exp claim")
 	errNoName     = errors.New("jwt: no principal name claim")
+	errBadName    = errors.New("jwt: principal name too long or with control characters")
 )
 
 // jwtVerifier checks bearer JWTs against a cached JWKS. Keys are refetched when older than
@@ -105,7 +107,12 @@ func (v *jwtVerifier) verify(ctx context.Context, token string) (*Principal, err
 	if name == "" {
 		return nil, errNoName
 	}
-	p := &Principal{Name: name}
+	// IdPs put '|' and ':' in subjects ("auth0|123"), so only length and control characters are
+	// refused: the identity stays unambiguous because its issuer prefix is fixed.
+	if len(name) > MaxNameBytes || strings.ContainsFunc(name, unicode.IsControl) {
+		return nil, errBadName
+	}
+	p := &Principal{Kind: KindJWT, Issuer: v.cfg.Issuer, Name: name}
 	for _, s := range claimStrings(all[v.cfg.ScopesClaim]) {
 		if sc := Scope(s); slices.Contains(knownScopes, sc) {
 			p.Scopes = append(p.Scopes, sc)

@@ -134,15 +134,15 @@ func Authorize(p *Principal, procedure, conn string) error {
 	}
 	if !p.Has(proc.Scope) {
 		return connect.NewError(connect.CodePermissionDenied,
-			fmt.Sprintf("principal %q lacks the %q scope needed for %s", p.Name, proc.Scope, procedure))
+			fmt.Sprintf("principal %q lacks the %q scope needed for %s", p.ID(), proc.Scope, procedure))
 	}
 	if proc.Upstream && !p.MayUse(conn) {
 		if conn == "" {
 			return connect.NewError(connect.CodePermissionDenied,
-				fmt.Sprintf("principal %q may not use the default Maton connection; set the Maton-Connection header", p.Name))
+				fmt.Sprintf("principal %q may not use the default Maton connection; set the Maton-Connection header", p.ID()))
 		}
 		return connect.NewError(connect.CodePermissionDenied,
-			fmt.Sprintf("principal %q may not use Maton connection %q", p.Name, conn))
+			fmt.Sprintf("principal %q may not use Maton connection %q", p.ID(), conn))
 	}
 	return nil
 }

@@ -130,7 +130,7 @@ func (l *RateLimiter) Interceptor() connect.ServerInterceptor {
 // key names the bucket of the call: the principal, else its peer's IP.
 func (l *RateLimiter) key(ctx context.Context, info *connect.CallInfo) (string, bool) {
 	if p := PrincipalFrom(ctx); p != nil {
-		return "principal:" + p.Name, true
+		return "principal:" + p.ID(), true
 	}
 	if l.cfg.SkipAnonymous || info == nil || info.PeerAddr == "" {
 		return "", false

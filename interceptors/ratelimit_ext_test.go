@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,12 +27,17 @@ var (
 	rlStreamSpec = connect.Spec{StreamType: connect.StreamTypeServer, Procedure: "/test.v1.RateService/Pages"}
 )
 
-// rlPrincipalFromHeader stands in for the authentication interceptor.
+// rlPrincipalFromHeader stands in for the authentication interceptor: "name" is an API key,
+// "jwt:name" a JWT with that name.
 func rlPrincipalFromHeader(next connect.ServerFunc) connect.ServerFunc {
 	return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) error {
 		info, _ := connect.CallInfoForServerContext(ctx)
 		if name := info.RequestHeader().Get("X-Test-Principal"); name != "" {
-			ctx = interceptors.WithPrincipal(ctx, &interceptors.Principal{Name: name})
+			p := &interceptors.Principal{Kind: interceptors.KindAPIKey, Name: name}
+			if sub, ok := strings.CutPrefix(name, "jwt:"); ok {
+				p = &interceptors.Principal{Kind: interceptors.KindJWT, Issuer: "https://idp.test/", Name: sub}
+			}
+			ctx = interceptors.WithPrincipal(ctx, p)
 		}
 		return next(ctx, spec, stream)
 	}
@@ -143,6 +149,8 @@ func TestRateLimitPerPrincipal(t *testing.T) {
 	}{
 		{name: "principals have their own buckets", cfg: interceptors.RateLimitConfig{Rate: slow, Burst: 3},
 			first: "alice", second: "bob", wantLimited: true},
+		{name: "same name, other kind: own bucket", cfg: interceptors.RateLimitConfig{Rate: slow, Burst: 3},
+			first: "writer", second: "jwt:writer", wantLimited: true},
 		{name: "anonymous callers share their peer's bucket", cfg: interceptors.RateLimitConfig{Rate: slow, Burst: 3},
 			first: "", second: "bob", wantLimited: true},
 		{name: "anonymous callers can be skipped", cfg: interceptors.RateLimitConfig{Rate: slow, Burst: 3, SkipAnonymous: true},

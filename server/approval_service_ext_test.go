@@ -207,7 +207,7 @@ func TestApprovalServiceAccess(t *testing.T) {
 			}
 			got, err := e.approvalC.GetApproval(as(t.Context(), "key-writer", ""), &attiov1.GetApprovalRequest{ApprovalId: id})
 			if res.GetApproval().GetState() != attiov1.ApprovalState_APPROVAL_STATE_DENIED || got.GetApproval().GetToken() != "" ||
-				got.GetApproval().GetReason() != "not today" || got.GetApproval().GetDecidedBy() != "approver" {
+				got.GetApproval().GetReason() != "not today" || got.GetApproval().GetDecidedBy() != "apikey:approver" {
 				t.Fatalf("after deny: %v / %v", res, got)
 			}
 			return err
