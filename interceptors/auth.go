@@ -44,7 +44,8 @@ var errInvalidCredentials = errors.New("invalid credentials")
 //	  ],
 //	  "jwt": {"jwks_url": "https://idp.example.com/.well-known/jwks.json", "issuer": "https://idp.example.com/",
 //	          "audience": "attio-facade", "scopes_claim": "scope", "name_claim": "sub",
-//	          "connections_claim": "", "refresh_interval": "15m", "min_refresh_interval": "1m"},
+//	          "connections_claim": "", "refresh_interval": "15m", "min_refresh_interval": "1m",
+//	          "fetch_timeout": "10s"},
 //	  "approvals": {"ttl": "10m", "allow_self_approval": false}
 //	}
 //
@@ -81,8 +82,12 @@ type JWTConfig struct {
 	ConnectionsClaim string `json:"connections_claim,omitempty"`
 	// RefreshInterval is how old the cached keys may get before a refetch; default 15m.
 	RefreshInterval Duration `json:"refresh_interval,omitempty"`
-	// MinRefreshInterval bounds refetches triggered by unknown key ids; default 1m.
+	// MinRefreshInterval bounds refetches triggered by unknown key ids (counted from the last
+	// successful fetch) and the backoff after failed fetches; default 1m.
 	MinRefreshInterval Duration `json:"min_refresh_interval,omitempty"`
+	// FetchTimeout bounds one JWKS download; default 10s. The download runs detached from the
+	// request that triggered it, so a caller's deadline never cuts it short.
+	FetchTimeout Duration `json:"fetch_timeout,omitempty"`
 }
 
 // ApprovalConfig is the approval policy; see ApprovalOptions.
@@ -240,6 +245,9 @@ type AuthenticatorOptions struct {
 	Logger *slog.Logger
 	// Audit records refused writes. Nil discards.
 	Audit *AuditLog
+	// JWTMaxLifetime is the longest lifetime (exp − iat) a JWT may have; 0 means
+	// DefaultJWTMaxLifetime. JWTs without iat or exp are always refused.
+	JWTMaxLifetime time.Duration
 }
 
 // Authenticator turns a bearer token into a Principal (API keys first, then JWTs) and guards every
@@ -279,7 +287,7 @@ func NewAuthenticator(cfg *AuthConfig, opts AuthenticatorOptions) (*Authenticato
 	}
 	a.keys = keys
 	if cfg.JWT != nil {
-		a.jwt = newJWTVerifier(*cfg.JWT, opts.HTTPClient, opts.Now, opts.Logger)
+		a.jwt = newJWTVerifier(*cfg.JWT, opts)
 	}
 	return a, nil
 }

@@ -154,13 +154,16 @@ func testConfig(jwks *jwksServer) *interceptors.AuthConfig {
 	return cfg
 }
 
-// jwksServer serves a rotatable key set and counts fetches.
+// jwksServer serves a rotatable key set and counts fetches. It can hold fetches until released
+// and answer a number of them with 503.
 type jwksServer struct {
-	srv     *httptest.Server
-	mu      sync.Mutex
-	keys    map[string]*ecdsa.PrivateKey
-	served  []string
-	fetches atomic.Int32
+	srv      *httptest.Server
+	mu       sync.Mutex
+	keys     map[string]*ecdsa.PrivateKey
+	served   []string
+	gate     chan struct{} // non-nil: fetches wait until it is closed
+	fetches  atomic.Int32
+	failures atomic.Int32 // fetches still to fail
 }
 
 func newJWKS(t *testing.T, kids ...string) *jwksServer {
@@ -169,8 +172,22 @@ func newJWKS(t *testing.T, kids ...string) *jwksServer {
 	for _, kid := range kids {
 		j.addKey(t, kid, true)
 	}
-	j.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	j.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		j.fetches.Add(1)
+		j.mu.Lock()
+		gate := j.gate
+		j.mu.Unlock()
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if j.takeFailure() {
+			http.Error(w, "identity provider down", http.StatusServiceUnavailable)
+			return
+		}
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		var set jose.JSONWebKeySet
@@ -181,6 +198,27 @@ func newJWKS(t *testing.T, kids ...string) *jwksServer {
 	}))
 	t.Cleanup(j.srv.Close)
 	return j
+}
+
+// hold makes fetches wait until release is called.
+func (j *jwksServer) hold() (release func()) {
+	gate := make(chan struct{})
+	j.mu.Lock()
+	j.gate = gate
+	j.mu.Unlock()
+	return sync.OnceFunc(func() { close(gate) })
+}
+
+func (j *jwksServer) takeFailure() bool {
+	for {
+		n := j.failures.Load()
+		if n <= 0 {
+			return false
+		}
+		if j.failures.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
 }
 
 // addKey creates a signing key; published controls whether the JWKS serves it yet.
@@ -244,6 +282,7 @@ type env struct {
 	approvals *interceptors.Approvals
 	auth      *interceptors.Authenticator
 	client    *connect.Client
+	url       string          // the server's base URL, for raw HTTP calls
 	grpc      *connect.Client // the same server over the gRPC protocol (h2c)
 	jwks      *jwksServer
 }
@@ -256,6 +295,8 @@ type envOptions struct {
 	describer     interceptors.Describer
 	used          interceptors.UsedTokenStore
 	chain         bool // compose with interceptors.Chain (adds recovery and validation)
+	jwtMaxLife    time.Duration
+	fetchTimeout  time.Duration // the JWKS fetch timeout of the auth file
 	extraHandlers func(*connect.Server)
 }
 
@@ -267,8 +308,11 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if !o.sandbox {
 		cfg = testConfig(o.jwks)
 	}
+	if o.fetchTimeout > 0 {
+		cfg.JWT.FetchTimeout = interceptors.Duration(o.fetchTimeout)
+	}
 	auth, err := interceptors.NewAuthenticator(cfg, interceptors.AuthenticatorOptions{
-		Sandbox: o.sandbox, Now: e.clock.Now, Audit: auditLog,
+		Sandbox: o.sandbox, Now: e.clock.Now, Audit: auditLog, JWTMaxLifetime: o.jwtMaxLife,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -304,6 +348,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	hs.Config.Protocols.SetUnencryptedHTTP2(true)
 	hs.Start()
 	t.Cleanup(hs.Close)
+	e.url = hs.URL
 	e.client = connect.NewClient(connecthttp.NewTransport(hs.Client(), hs.URL))
 	h2c := &http.Transport{Protocols: new(http.Protocols)}
 	h2c.Protocols.SetUnencryptedHTTP2(true)
@@ -353,6 +398,12 @@ func TestAuthentication(t *testing.T) {
 	wrongAud.Audience = jwt.Audience{"someone-else"}
 	noExp := goodClaims(now, "alice", "read")
 	noExp.Expiry = nil
+	noIat := goodClaims(now, "alice", "read")
+	noIat.IssuedAt = nil
+	longest := goodClaims(now.Add(-time.Hour), "alice", "read")
+	longest.Expiry = jwt.NewNumericDate(now.Add(23 * time.Hour))
+	tooLong := goodClaims(now.Add(-time.Hour), "alice", "read")
+	tooLong.Expiry = jwt.NewNumericDate(now.Add(23*time.Hour + time.Second))
 	hsSigner, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(testSecret)}, nil)
 	hsToken, _ := jwt.Signed(hsSigner).Claims(goodClaims(now, "alice", "read")).Serialize()
 
@@ -373,6 +424,9 @@ func TestAuthentication(t *testing.T) {
 		{"jwt without scopes", "Bearer " + jwks.sign(t, "k1", goodClaims(now, "alice", "")), connect.CodePermissionDenied},
 		{"jwt expired", "Bearer " + jwks.sign(t, "k1", expired), connect.CodeUnauthenticated},
 		{"jwt without exp", "Bearer " + jwks.sign(t, "k1", noExp), connect.CodeUnauthenticated},
+		{"jwt without iat", "Bearer " + jwks.sign(t, "k1", noIat), connect.CodeUnauthenticated},
+		{"jwt lifetime at the 24h default", "Bearer " + jwks.sign(t, "k1", longest), 0},
+		{"jwt lifetime over the 24h default", "Bearer " + jwks.sign(t, "k1", tooLong), connect.CodeUnauthenticated},
 		{"jwt wrong issuer", "Bearer " + jwks.sign(t, "k1", wrongIss), connect.CodeUnauthenticated},
 		{"jwt wrong audience", "Bearer " + jwks.sign(t, "k1", wrongAud), connect.CodeUnauthenticated},
 		{"jwt unknown kid", "Bearer " + jwks.sign(t, "unpublished", goodClaims(now, "alice", "read")), connect.CodeUnauthenticated},
@@ -392,6 +446,32 @@ func TestAuthentication(t *testing.T) {
 			}
 			if token, _ := strings.CutPrefix(tt.header, "Bearer "); err != nil && len(token) > 3 && strings.Contains(err.Error(), token) {
 				t.Fatalf("error echoes the token: %v", err)
+			}
+		})
+	}
+}
+
+// The maximum lifetime is configurable (--jwt-max-lifetime): a 1h token is refused under a 30m
+// maximum, a 30m one accepted.
+func TestJWTMaxLifetime(t *testing.T) {
+	t.Parallel()
+	jwks := newJWKS(t, "k1")
+	e := newEnv(t, envOptions{jwks: jwks, jwtMaxLife: 30 * time.Minute})
+	now := e.clock.Now()
+	short := goodClaims(now, "alice", "read")
+	short.Expiry = jwt.NewNumericDate(now.Add(30 * time.Minute))
+	for _, tt := range []struct {
+		name   string
+		claims tokenClaims
+		want   connect.Code
+	}{
+		{"1h token", goodClaims(now, "alice", "read"), connect.CodeUnauthenticated},
+		{"30m token", short, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := codeOf(e.get(recordA)(callCtx(t.Context(), jwks.sign(t, "k1", tt.claims), "", ""))); got != tt.want {
+				t.Fatalf("code = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -544,7 +624,7 @@ func TestLoadAuthConfig(t *testing.T) {
 	t.Parallel()
 	good := `{"api_keys":[{"name":"etl","sha256":"` + hashKey("k") + `","scopes":["read","write"],
 	  "connections":["` + connA + `"],"auto_approve":true}],
-	  "jwt":{"jwks_url":"https://idp.test/jwks","issuer":"https://idp.test/","audience":"attio-facade"},
+	  "jwt":{"jwks_url":"https://idp.test/jwks","issuer":"https://idp.test/","audience":"attio-facade","fetch_timeout":"5s"},
 	  "approvals":{"ttl":"5m","allow_self_approval":true}}`
 	tests := []struct {
 		name    string
@@ -586,7 +666,8 @@ func TestLoadAuthConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := cfg.ApprovalOptions()
-			if opts.TTL != 5*time.Minute || !opts.AllowSelfApproval || !cfg.APIKeys[0].AutoApprove || cfg.JWT.Audience != "attio-facade" {
+			if opts.TTL != 5*time.Minute || !opts.AllowSelfApproval || !cfg.APIKeys[0].AutoApprove || cfg.JWT.Audience != "attio-facade" ||
+				cfg.JWT.FetchTimeout != interceptors.Duration(5*time.Second) {
 				t.Fatalf("decoded %+v / %+v", cfg, opts)
 			}
 		})

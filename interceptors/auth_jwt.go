@@ -16,6 +16,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/sync/singleflight"
 )
 
 // Asymmetric algorithms only: a JWKS publishes public keys, and accepting HS* would let anyone who
@@ -25,9 +26,16 @@ var jwtAlgorithms = []jose.SignatureAlgorithm{
 	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA,
 }
 
+// DefaultJWTMaxLifetime is the longest exp − iat a JWT may have unless configured otherwise.
+const DefaultJWTMaxLifetime = 24 * time.Hour
+
 const (
 	defaultJWKSRefresh    = 15 * time.Minute
 	defaultJWKSMinRefresh = time.Minute
+	// defaultJWKSFetchTimeout bounds one JWKS download, which runs detached from any caller.
+	defaultJWKSFetchTimeout = 10 * time.Second
+	// jwksRetryBase is the first pause after a failed JWKS fetch; it doubles per further failure.
+	jwksRetryBase = time.Second
 	// jwtLeeway absorbs clock skew between the identity provider and the facade.
 	jwtLeeway    = 30 * time.Second
 	maxJWKSBytes = 1 << 20
@@ -36,33 +44,39 @@ const (
 var (
 	errUnknownKey = errors.New("jwt: unknown key id")
 	errNoExpiry   = errors.New("jwt: no exp claim")
+	errNoIssuedAt = errors.New("jwt: no iat claim")
 	errNoName     = errors.New("jwt: no principal name claim")
 	errBadName    = errors.New("jwt: principal name too long or with control characters")
 )
 
 // jwtVerifier checks bearer JWTs against a cached JWKS. Keys are refetched when older than
-// refresh (lazily, on the next verification: no background goroutine to stop) and when a token
-// names an unknown kid, at most once per minRefresh so forged kids cannot hammer the provider.
+// refresh (lazily, on the next verification: no background loop to stop) and when a token names an
+// unknown kid, at most once per minRefresh after a successful fetch so forged kids cannot hammer
+// the provider. Concurrent callers share one fetch, which no caller's context can cancel.
 type jwtVerifier struct {
-	cfg        JWTConfig
-	client     *http.Client
-	now        func() time.Time
-	logger     *slog.Logger
-	refresh    time.Duration
-	minRefresh time.Duration
+	cfg          JWTConfig
+	client       *http.Client
+	now          func() time.Time
+	logger       *slog.Logger
+	refresh      time.Duration
+	minRefresh   time.Duration
+	fetchTimeout time.Duration
+	maxLifetime  time.Duration
 
-	fetchMu sync.Mutex // one fetch at a time; held while fetching
+	fetches singleflight.Group
 
-	mu          sync.Mutex
-	keys        *jose.JSONWebKeySet
-	fetchedAt   time.Time // last successful fetch
-	attemptedAt time.Time // last fetch attempt
+	mu        sync.Mutex
+	keys      *jose.JSONWebKeySet
+	fetchedAt time.Time // last successful fetch
+	failures  int       // consecutive failed fetches
+	retryAt   time.Time // after a failure, no fetch before this
 }
 
-func newJWTVerifier(cfg JWTConfig, client *http.Client, now func() time.Time, logger *slog.Logger) *jwtVerifier {
+func newJWTVerifier(cfg JWTConfig, opts AuthenticatorOptions) *jwtVerifier {
 	v := &jwtVerifier{
-		cfg: cfg, client: client, now: now, logger: logger,
+		cfg: cfg, client: opts.HTTPClient, now: opts.Now, logger: opts.Logger, maxLifetime: opts.JWTMaxLifetime,
 		refresh: time.Duration(cfg.RefreshInterval), minRefresh: time.Duration(cfg.MinRefreshInterval),
+		fetchTimeout: time.Duration(cfg.FetchTimeout),
 	}
 	if v.cfg.ScopesClaim == "" {
 		v.cfg.ScopesClaim = "scope"
@@ -75,6 +89,12 @@ func newJWTVerifier(cfg JWTConfig, client *http.Client, now func() time.Time, lo
 	}
 	if v.minRefresh <= 0 {
 		v.minRefresh = defaultJWKSMinRefresh
+	}
+	if v.maxLifetime <= 0 {
+		v.maxLifetime = DefaultJWTMaxLifetime
+	}
+	if v.fetchTimeout <= 0 {
+		v.fetchTimeout = defaultJWKSFetchTimeout
 	}
 	return v
 }
@@ -96,8 +116,16 @@ func (v *jwtVerifier) verify(ctx context.Context, token string) (*Principal, err
 	if err := tok.Claims(key.Key, &std, &all); err != nil {
 		return nil, fmt.Errorf("jwt: %w", err)
 	}
+	// Without iat a token's lifetime is unknown, and a stolen long-lived token would stay valid
+	// for as long as its issuer chose: both claims are required, and their distance is bounded.
 	if std.Expiry == nil {
 		return nil, errNoExpiry
+	}
+	if std.IssuedAt == nil {
+		return nil, errNoIssuedAt
+	}
+	if life := std.Expiry.Time().Sub(std.IssuedAt.Time()); life > v.maxLifetime {
+		return nil, fmt.Errorf("jwt: lifetime %s exceeds the maximum %s", life, v.maxLifetime)
 	}
 	expected := jwt.Expected{Issuer: v.cfg.Issuer, AnyAudience: jwt.Audience{v.cfg.Audience}, Time: v.now()}
 	if err := std.ValidateWithLeeway(expected, jwtLeeway); err != nil {
@@ -143,20 +171,18 @@ func claimStrings(v any) []string {
 
 // key returns the verification key for kid, refreshing the set when it is stale or lacks kid.
 func (v *jwtVerifier) key(ctx context.Context, kid string) (*jose.JSONWebKey, error) {
-	now := v.now()
-	v.mu.Lock()
-	keys, fetchedAt := v.keys, v.fetchedAt
-	v.mu.Unlock()
-	if keys == nil || now.Sub(fetchedAt) >= v.refresh {
-		v.fetch(ctx, false)
+	if v.due(false) {
+		v.refreshKeys(ctx, false)
 	}
 	if k := v.lookup(kid); k != nil {
 		return k, nil
 	}
 	// Unknown kid: the provider may have rotated keys since the last fetch.
-	v.fetch(ctx, true)
-	if k := v.lookup(kid); k != nil {
-		return k, nil
+	if v.due(true) {
+		v.refreshKeys(ctx, true)
+		if k := v.lookup(kid); k != nil {
+			return k, nil
+		}
 	}
 	return nil, errUnknownKey
 }
@@ -180,34 +206,59 @@ func (v *jwtVerifier) lookup(kid string) *jose.JSONWebKey {
 	return nil
 }
 
-// fetch refreshes the key set unless the last attempt is more recent than minRefresh, or (for a
-// periodic refresh) another caller refreshed while this one waited. Failures keep the previous keys.
-func (v *jwtVerifier) fetch(ctx context.Context, unknownKid bool) {
-	v.fetchMu.Lock()
-	defer v.fetchMu.Unlock()
+// due reports whether a fetch may start now: never while a failed fetch is backing off; when there
+// are no keys or they are older than refresh; and, for an unknown kid, when the last successful
+// fetch is older than minRefresh. Only successful fetches count against that allowance, so a fetch
+// that failed (say, because a caller's deadline was already spent) cannot lock out valid tokens.
+func (v *jwtVerifier) due(unknownKid bool) bool {
 	now := v.now()
 	v.mu.Lock()
-	have, attempted, fetched := v.keys != nil, v.attemptedAt, v.fetchedAt
-	v.mu.Unlock()
-	// minRefresh also spaces retries while the provider is down, so an outage cannot turn every
-	// request into a fetch.
-	if !attempted.IsZero() && now.Sub(attempted) < v.minRefresh {
-		return
+	defer v.mu.Unlock()
+	if now.Before(v.retryAt) {
+		return false
 	}
-	if have && !unknownKid && now.Sub(fetched) < v.refresh {
-		return // someone refreshed while we waited for fetchMu
+	age := now.Sub(v.fetchedAt)
+	return v.keys == nil || age >= v.refresh || unknownKid && age >= v.minRefresh
+}
+
+// refreshKeys fetches the key set once for all concurrent callers and waits for the result, or
+// for ctx: the fetch itself runs detached from every caller (context.WithoutCancel, with its own
+// timeout), so a caller that gives up, or arrives with a spent deadline, cannot make it fail.
+func (v *jwtVerifier) refreshKeys(ctx context.Context, unknownKid bool) {
+	detached := context.WithoutCancel(ctx)
+	ch := v.fetches.DoChan("jwks", func() (any, error) {
+		// A caller that checked due just before another fetch ended must not fetch again.
+		if !v.due(unknownKid) {
+			return nil, nil
+		}
+		return nil, v.fetch(detached)
+	})
+	select {
+	case <-ch:
+	case <-ctx.Done():
 	}
-	v.mu.Lock()
-	v.attemptedAt = now
-	v.mu.Unlock()
+}
+
+// fetch downloads the key set. A failure keeps the previous keys and schedules the next attempt
+// after an exponential backoff (jwksRetryBase doubling, at most minRefresh), so an outage cannot
+// turn every request into a fetch while a transient failure is retried within seconds.
+func (v *jwtVerifier) fetch(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, v.fetchTimeout)
+	defer cancel()
 	keys, err := v.download(ctx)
-	if err != nil {
-		v.logger.WarnContext(ctx, "jwks fetch failed; keeping cached keys", "url", v.cfg.JWKSURL, "error", err.Error())
-		return
-	}
+	now := v.now()
 	v.mu.Lock()
-	v.keys, v.fetchedAt = keys, now
-	v.mu.Unlock()
+	defer v.mu.Unlock()
+	if err != nil {
+		v.failures++
+		backoff := min(v.minRefresh, jwksRetryBase<<min(v.failures-1, 16))
+		v.retryAt = now.Add(backoff)
+		v.logger.WarnContext(ctx, "jwks fetch failed; keeping cached keys", "url", v.cfg.JWKSURL,
+			"error", err.Error(), "failures", v.failures, "retry_in", backoff.String())
+		return err
+	}
+	v.keys, v.fetchedAt, v.failures, v.retryAt = keys, now, 0, time.Time{}
+	return nil
 }
 
 func (v *jwtVerifier) download(ctx context.Context) (*jose.JSONWebKeySet, error) {

@@ -39,6 +39,7 @@ type serveConfig struct {
 	callerRPS       float64
 	callerBurst     float64
 	approvalTTL     time.Duration
+	jwtMaxLifetime  time.Duration
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -61,8 +62,12 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.float(&cfg.callerRPS, "caller-rps", "ATTIO_FACADE_CALLER_RPS", -1, "requests/s per caller, streams paying per page (default: the upstream read budget, so one caller's export is never held below it; 0 turns it off)")
 	f.float(&cfg.callerBurst, "caller-burst", "ATTIO_FACADE_CALLER_BURST", 0, "burst per caller (default: twice the rate)")
 	f.duration(&cfg.approvalTTL, "approval-ttl", "ATTIO_FACADE_APPROVAL_TTL", 0, "lifetime of pending approvals and approval tokens (default from the auth file, else 10m)")
+	f.duration(&cfg.jwtMaxLifetime, "jwt-max-lifetime", "ATTIO_FACADE_JWT_MAX_LIFETIME", interceptors.DefaultJWTMaxLifetime, "longest lifetime (exp - iat) of a caller JWT; JWTs without iat or exp are refused")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if cfg.jwtMaxLifetime <= 0 {
+		return errors.New("--jwt-max-lifetime must be positive")
 	}
 	logger, err := newLogger(env, cfg.logFormat, cfg.logLevel)
 	if err != nil {
@@ -97,7 +102,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 	}
 
 	audit := interceptors.NewAuditLog(logger.With("log", "audit"), tel)
-	auth, err := interceptors.NewAuthenticator(authCfg, interceptors.AuthenticatorOptions{Sandbox: sandboxed, Logger: logger, Audit: audit})
+	auth, err := interceptors.NewAuthenticator(authCfg, interceptors.AuthenticatorOptions{
+		Sandbox: sandboxed, Logger: logger, Audit: audit, JWTMaxLifetime: cfg.jwtMaxLifetime,
+	})
 	if errors.Is(err, interceptors.ErrAuthConfigRequired) {
 		return errors.New("a real upstream key is set but no --auth-file (ATTIO_FACADE_AUTH_FILE): refusing to serve Attio data to unauthenticated callers")
 	}
