@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -121,9 +122,18 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes the duration as a string.
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
+// MaxAuthFileBytes bounds the auth configuration: thousands of keys fit, and a wrong path (a log,
+// a device) cannot make the facade read without end.
+const MaxAuthFileBytes = 1 << 20
+
 // LoadAuthConfig reads and validates the JSON auth configuration at path.
 func LoadAuthConfig(path string) (*AuthConfig, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("auth config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxAuthFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("auth config: %w", err)
 	}
@@ -136,6 +146,9 @@ func LoadAuthConfig(path string) (*AuthConfig, error) {
 
 // ParseAuthConfig decodes and validates a JSON auth configuration.
 func ParseAuthConfig(data []byte) (*AuthConfig, error) {
+	if len(data) > MaxAuthFileBytes {
+		return nil, fmt.Errorf("larger than %d bytes", MaxAuthFileBytes)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var cfg AuthConfig
@@ -299,6 +312,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 	if !ok {
 		return nil, connect.NewError(connect.CodeUnauthenticated, "missing credentials: send Authorization: Bearer <token>")
 	}
+	if len(token) > maxBearerBytes {
+		return nil, connect.NewError(connect.CodeUnauthenticated, "invalid credentials: token too long").WithCause(errInvalidCredentials)
+	}
 	if p := a.keys.lookup(token); p != nil {
 		return p, nil
 	}
@@ -311,6 +327,10 @@ func (a *Authenticator) Authenticate(ctx context.Context, authorization string) 
 	}
 	return nil, connect.NewError(connect.CodeUnauthenticated, "invalid credentials").WithCause(errInvalidCredentials)
 }
+
+// maxBearerBytes bounds a bearer token before it is hashed or parsed: API keys are short and IdP
+// JWTs stay well under it, so larger values are refused without spending memory on them.
+const maxBearerBytes = 16 << 10
 
 func bearerToken(h string) (string, bool) {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")

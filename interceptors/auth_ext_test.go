@@ -166,7 +166,7 @@ type jwksServer struct {
 	failures atomic.Int32 // fetches still to fail
 }
 
-func newJWKS(t *testing.T, kids ...string) *jwksServer {
+func newJWKS(t testing.TB, kids ...string) *jwksServer {
 	t.Helper()
 	j := &jwksServer{keys: map[string]*ecdsa.PrivateKey{}}
 	for _, kid := range kids {
@@ -222,7 +222,7 @@ func (j *jwksServer) takeFailure() bool {
 }
 
 // addKey creates a signing key; published controls whether the JWKS serves it yet.
-func (j *jwksServer) addKey(t *testing.T, kid string, published bool) {
+func (j *jwksServer) addKey(t testing.TB, kid string, published bool) {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -247,7 +247,7 @@ type tokenClaims struct {
 	Scope any `json:"scope,omitempty"`
 }
 
-func (j *jwksServer) sign(t *testing.T, kid string, c tokenClaims) string {
+func (j *jwksServer) sign(t testing.TB, kid string, c tokenClaims) string {
 	t.Helper()
 	j.mu.Lock()
 	key := j.keys[kid]
@@ -641,6 +641,8 @@ func TestLoadAuthConfig(t *testing.T) {
 		{"space in name", `{"api_keys":[{"name":"writer ","sha256":"` + hashKey("k") + `","scopes":["read"]}]}`, "only letters"},
 		{"empty name", `{"api_keys":[{"name":"","sha256":"` + hashKey("k") + `","scopes":["read"]}]}`, "name is empty"},
 		{"long name", `{"api_keys":[{"name":"` + strings.Repeat("n", interceptors.MaxNameBytes+1) + `","sha256":"` + hashKey("k") + `","scopes":["read"]}]}`, "longer than"},
+		{"at the size bound", padTo(good, interceptors.MaxAuthFileBytes), ""},
+		{"over the size bound", padTo(good, interceptors.MaxAuthFileBytes+1), "larger than"},
 		{"nobody", `{}`, "neither"},
 		{"jwt without audience", `{"jwt":{"jwks_url":"https://idp.test/jwks","issuer":"x"}}`, "audience"},
 		{"bad ttl", `{"api_keys":[{"name":"a","sha256":"` + hashKey("k") + `","scopes":["read"]}],"approvals":{"ttl":"soon"}}`, "duration"},
@@ -674,6 +676,24 @@ func TestLoadAuthConfig(t *testing.T) {
 	}
 	if _, err := interceptors.LoadAuthConfig(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Fatal("missing file accepted")
+	}
+}
+
+// padTo pads a JSON document with trailing spaces to n bytes.
+func padTo(doc string, n int) string { return doc + strings.Repeat(" ", n-len(doc)) }
+
+// A bearer token longer than 16 KiB is refused before it is hashed or parsed.
+func TestBearerTokenBound(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{jwks: newJWKS(t, "k1")})
+	for _, tt := range []struct {
+		n       int
+		tooLong bool
+	}{{16 << 10, false}, {16<<10 + 1, true}} {
+		_, err := e.auth.Authenticate(t.Context(), "Bearer "+strings.Repeat("a.", tt.n/2)+strings.Repeat("b", tt.n%2))
+		if connect.CodeOf(err) != connect.CodeUnauthenticated || strings.Contains(err.Error(), "too long") != tt.tooLong {
+			t.Fatalf("%d-byte token: %v (want too long: %v)", tt.n, err, tt.tooLong)
+		}
 	}
 }
 
