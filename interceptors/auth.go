@@ -250,7 +250,7 @@ func SandboxPrincipals() map[string]*Principal {
 type AuthenticatorOptions struct {
 	// Sandbox allows a nil configuration, which then serves SandboxPrincipals.
 	Sandbox bool
-	// HTTPClient fetches the JWKS; nil uses a client with a 10s timeout.
+	// HTTPClient fetches the JWKS; nil uses a plain client (each fetch has its own timeout).
 	HTTPClient *http.Client
 	// Now is the clock for JWT expiry and key refresh; nil uses time.Now.
 	Now func() time.Time
@@ -281,7 +281,8 @@ func NewAuthenticator(cfg *AuthConfig, opts AuthenticatorOptions) (*Authenticato
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		// No client-wide timeout: every JWKS fetch carries its own (JWTConfig.FetchTimeout).
+		opts.HTTPClient = &http.Client{}
 	}
 	a := &Authenticator{audit: opts.Audit}
 	if cfg == nil {
