@@ -39,9 +39,9 @@ func (s Source) String() string {
 
 // ValidationError is one entry of a 400's validation_errors.
 type ValidationError struct {
-	Code    string   `json:"code"`
-	Path    []string `json:"path"`
-	Message string   `json:"message"`
+	Code    string `json:"code"`
+	Path    Path   `json:"path"`
+	Message string `json:"message"`
 }
 
 // Error is the only error type calls return (besides ctx errors, which come
@@ -89,7 +89,7 @@ func (e *Error) Error() string {
 		b.WriteString(http.StatusText(e.StatusCode))
 	}
 	for _, v := range e.Validation {
-		fmt.Fprintf(&b, "; %s at %s: %s", v.Code, strings.Join(v.Path, "."), v.Message)
+		fmt.Fprintf(&b, "; %s at %s: %s", v.Code, v.Path, v.Message)
 	}
 	if e.ExecutionID != "" {
 		b.WriteString(" (execution ")
@@ -156,14 +156,6 @@ func IsTransport(err error) bool {
 
 const maxErrorBody = 64 << 10
 
-type attioErrorBody struct {
-	StatusCode       *int              `json:"status_code"`
-	Type             string            `json:"type"`
-	Code             string            `json:"code"`
-	Message          string            `json:"message"`
-	ValidationErrors []ValidationError `json:"validation_errors"`
-}
-
 // decodeErrorResponse builds an *Error from a non-2xx answer. Attio's body has
 // top-level status_code/type/code; anything else through the gateway is
 // Maton's own answer.
@@ -175,8 +167,8 @@ func (c *Client) decodeErrorResponse(ep *endpoint, resp *http.Response) *Error {
 		RetryAfter:  parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	var ab attioErrorBody
-	isAttio := json.Unmarshal(body, &ab) == nil && (ab.StatusCode != nil || ab.Type != "") && ab.Code != ""
+	ab := decodeAttioError(body)
+	isAttio := ab.isAttio()
 	switch {
 	case isAttio:
 		e.Source = SourceAttio

@@ -29,7 +29,7 @@ func TestErrorDecoding(t *testing.T) {
 			writeJSON(w, 400, `{"status_code":400,"type":"invalid_request_error","code":"validation_type","message":"Bad value","validation_errors":[{"code":"invalid_type","path":["data","values","name"],"message":"Expected array"}]}`)
 		}, attio.Error{StatusCode: 400, Source: attio.SourceAttio, Type: "invalid_request_error", Code: "validation_type",
 			Message: "Bad value", ExecutionID: "exec-42",
-			Validation: []attio.ValidationError{{Code: "invalid_type", Path: []string{"data", "values", "name"}, Message: "Expected array"}}}, attio.IsValidation},
+			Validation: []attio.ValidationError{{Code: "invalid_type", Path: attio.Path{attio.PathField("data"), attio.PathField("values"), attio.PathField("name")}, Message: "Expected array"}}}, attio.IsValidation},
 		{"attio 409", false, func(w http.ResponseWriter) {
 			writeJSON(w, 409, `{"status_code":409,"type":"invalid_request_error","code":"slug_conflict","message":"taken"}`)
 		}, attio.Error{StatusCode: 409, Source: attio.SourceAttio, Type: "invalid_request_error", Code: "slug_conflict",

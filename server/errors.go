@@ -54,7 +54,7 @@ func upstreamError(err error) error {
 		br := &errdetails.BadRequest{}
 		for _, v := range ae.Validation {
 			br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{
-				Field:       strings.Join(v.Path, "."),
+				Field:       v.Path.String(),
 				Description: v.Message,
 				Reason:      v.Code,
 			})

@@ -448,6 +448,11 @@ func TestUpstreamErrorsMapToConnectCodes(t *testing.T) {
 	}{
 		{name: "validation", failure: sandbox.Failure{Status: 400, Body: sandbox.AttioErrorBody(400, "validation_type", "Invalid value", sandbox.ValidationError{Code: "invalid_type", Path: []any{"values", "name"}, Message: "Expected text"})},
 			want: connect.CodeInvalidArgument, reason: "VALIDATION_TYPE", badField: "values.name"},
+		{name: "validation with an index", failure: sandbox.Failure{Status: 400, Body: sandbox.AttioErrorBody(400, "validation_type", "Body payload validation error.", sandbox.ValidationError{Code: "invalid_type", Path: []any{"data", "subscriptions", 0, "filter"}, Message: "Invalid filter"})},
+			want: connect.CodeInvalidArgument, reason: "VALIDATION_TYPE", badField: "data.subscriptions[0].filter"},
+		// Through Maton without X-Attio-Execution-Id, Attio's body still decides the class.
+		{name: "validation with an index via maton", failure: sandbox.Failure{Status: 400, Maton: true, Body: sandbox.AttioErrorBody(400, "validation_type", "Body payload validation error.", sandbox.ValidationError{Code: "invalid_type", Path: []any{"data", "subscriptions", 0, "filter"}, Message: "Invalid filter"})},
+			want: connect.CodeInvalidArgument, reason: "VALIDATION_TYPE", badField: "data.subscriptions[0].filter"},
 		{name: "filter error", failure: sandbox.Failure{Status: 400, Body: sandbox.AttioErrorBody(400, "filter_error", "Unknown attribute")}, want: connect.CodeInvalidArgument, reason: "FILTER_ERROR"},
 		{name: "not found", failure: sandbox.Failure{Status: 404}, want: connect.CodeNotFound, reason: "NOT_FOUND"},
 		{name: "conflict", failure: sandbox.Failure{Status: 409, Body: sandbox.AttioErrorBody(409, "slug_conflict", "Slug taken")}, want: connect.CodeAlreadyExists, reason: "SLUG_CONFLICT"},
@@ -485,8 +490,11 @@ func TestUpstreamErrorsMapToConnectCodes(t *testing.T) {
 			}
 			if tt.badField != "" {
 				br := errorDetails[*errdetails.BadRequest](t, err)
-				if len(br) != 1 || br[0].GetFieldViolations()[0].GetField() != tt.badField {
+				if len(br) != 1 || br[0].GetFieldViolations()[0].GetField() != tt.badField || br[0].GetFieldViolations()[0].GetDescription() == "" {
 					t.Fatalf("BadRequest = %v", br)
+				}
+				if strings.Contains(tt.badField, "[0]") && br[0].GetFieldViolations()[0].GetDescription() != "Invalid filter" {
+					t.Fatalf("Attio's message lost: %v", br)
 				}
 			}
 			if tt.retry {
