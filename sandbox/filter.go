@@ -443,6 +443,19 @@ func (fc *filterCompiler) property(a *attribute, name string) (prop, *apiError) 
 			}}, nil
 		case "interaction_type":
 			return prop{kind: kString, str: s(func(v *value) string { return interactionTypes[v.aux] })}, nil
+		case "owner_member_id":
+			// Documented on the interaction attribute type: the workspace member who owns the
+			// interaction (owner_actor.id when owner_actor.type is workspace-member).
+			return prop{kind: kString, str: s(func(v *value) string {
+				if v.ext == nil {
+					return ""
+				}
+				act := ws.actors[v.ext.owner]
+				if act.typ != "workspace-member" {
+					return ""
+				}
+				return act.id.String()
+			})}, nil
 		}
 	}
 	return bad()
@@ -527,6 +540,11 @@ func (fc *filterCompiler) attrFilter(a *attribute, spec any) (pred, tsRange, *ap
 // its active values does; $not_empty looks at whether any value exists.
 func (fc *filterCompiler) leaf(a *attribute, p prop, op string, operand any) (pred, tsRange, *apiError) {
 	rng := fullRange
+	if a.typ == tActorRef && op != "$eq" && op != "$not_empty" {
+		// Actor references compare by identity: Attio accepts $eq (and the existence check
+		// $not_empty, which every attribute type takes) and refuses the rest.
+		return nil, rng, filterError("Operator \"%s\" is not supported for attribute \"%s\" of type actor-reference, only $eq.", op, a.slug)
+	}
 	if op == "$not_empty" {
 		want, ok := operand.(bool)
 		if !ok {

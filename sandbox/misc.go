@@ -306,6 +306,15 @@ func hListTasks(rc *reqCtx) ([]byte, *apiError) {
 	if sortDir != "" && sortDir != "created_at:asc" && sortDir != "created_at:desc" {
 		return nil, validation("Invalid query parameter sort.").with([]any{"sort"}, "invalid_enum_value", "Expected 'created_at:asc' | 'created_at:desc'")
 	}
+	// The spec: "If provided, linked_record_id must also be provided" (and the reverse).
+	if (rc.q.Get("linked_object") == "") != (rc.q.Get("linked_record_id") == "") {
+		missing := "linked_record_id"
+		if rc.q.Get("linked_object") == "" {
+			missing = "linked_object"
+		}
+		return nil, validation("Query parameters linked_object and linked_record_id must be provided together.").
+			with([]any{missing}, "invalid_type", "Required")
+	}
 	objIdx := -1
 	if s := rc.q.Get("linked_object"); s != "" {
 		o := rc.ws.object(s)
@@ -315,6 +324,9 @@ func hListTasks(rc *reqCtx) ([]byte, *apiError) {
 		objIdx = o.idx
 	}
 	rec, hasRec := parseUUID(rc.q.Get("linked_record_id"))
+	if !hasRec && rc.q.Get("linked_record_id") != "" {
+		return nil, validation("Invalid query parameter linked_record_id.").with([]any{"linked_record_id"}, "invalid_string", "Invalid uuid")
+	}
 	_, filterAssignee := rc.q["assignee"]
 	var assignee *member
 	noAssignee := false
@@ -915,8 +927,13 @@ func (rc *reqCtx) cursorLimit(def, max int) (int, *apiError) {
 		return def, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > max {
-		return 0, validation("Invalid query parameter limit.").with([]any{"limit"}, "too_big", "limit must be between 1 and "+strconv.Itoa(max))
+	switch {
+	case err != nil:
+		return 0, validation("Invalid query parameter limit.").with([]any{"limit"}, "invalid_type", "Expected number, received string")
+	case n < 1:
+		return 0, validation("Invalid query parameter limit.").with([]any{"limit"}, "too_small", "Number must be greater than or equal to 1")
+	case n > max:
+		return 0, validation("Invalid query parameter limit.").with([]any{"limit"}, "too_big", "Number must be less than or equal to "+strconv.Itoa(max))
 	}
 	return n, nil
 }
@@ -1228,6 +1245,10 @@ func hListWebhooks(rc *reqCtx) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	if limit < 10 {
+		// The spec: "between 10 and 100, defaults to 10".
+		return nil, validation("Invalid query parameter limit.").with([]any{"limit"}, "too_small", "Number must be greater than or equal to 10")
+	}
 	lo, hi := window(len(rc.ws.webhooks), limit, offset)
 	return dataOne(func(w *jw) {
 		w.arrOpen()
@@ -1256,6 +1277,9 @@ func parseSubscriptions(v any) ([]byte, *apiError) {
 		f, ok := m["filter"]
 		if !ok {
 			return nil, bodyError([]any{"data", "subscriptions", i, "filter"}, "Required")
+		}
+		if msg := webhookFilterProblem(f); msg != "" {
+			return nil, validation("Body payload validation error.").with([]any{"data", "subscriptions", i, "filter"}, "invalid_union", msg)
 		}
 		out = append(out, map[string]any{"event_type": et, "filter": f})
 	}

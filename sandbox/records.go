@@ -325,10 +325,11 @@ func (rc *reqCtx) record() (*collection, *item, *apiError) {
 	}
 	id := rc.p["record_id"]
 	u, ok := parseUUID(id)
-	var it *item
-	if ok {
-		it = c.byID[u]
+	if !ok {
+		// record_id is declared format uuid; Attio validates path params before looking anything up.
+		return nil, nil, validation("Path param validation error.").with([]any{"record_id"}, "invalid_string", "Invalid uuid")
 	}
+	it := c.byID[u]
 	if it == nil {
 		return nil, nil, notFound("Record with ID \"%s\" not found.", id)
 	}

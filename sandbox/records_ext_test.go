@@ -369,7 +369,7 @@ func TestWritesHistoryAndAssert(t *testing.T) {
 	errCode(t, a.do("POST", "/objects/people/records", map[string]any{"data": map[string]any{"values": map[string]any{"nope": "x"}}}), 400, "value_not_found")
 	errCode(t, a.do("POST", "/objects/people/records", map[string]any{"data": map[string]any{"values": map[string]any{"record_id": "x"}}}), 400, "immutable_value")
 	errCode(t, a.do("POST", "/objects/deals/records", map[string]any{"data": map[string]any{"values": map[string]any{"name": "No stage"}}}), 400, "missing_value")
-	errCode(t, a.do("POST", "/objects/people/records", map[string]any{"data": map[string]any{"values": map[string]any{"interests": "Cooking"}}}), 400, "value_not_found")
+	errCode(t, a.do("POST", "/objects/people/records", map[string]any{"data": map[string]any{"values": map[string]any{"interests": []any{"Cooking"}}}}), 400, "value_not_found")
 	errCode(t, a.do("POST", "/objects/people/records", map[string]any{"data": map[string]any{"values": map[string]any{"job_title": []any{"a", "b"}}}}), 400, "validation_type")
 	errCode(t, a.do("POST", "/objects/people/records", map[string]any{}), 400, "validation_type")
 	errCode(t, a.do("POST", "/objects/people/records", "{not json"), 400, "validation_type")

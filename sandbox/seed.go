@@ -152,6 +152,9 @@ type seedWorkspace struct {
 			} `json:"transcript"`
 		} `json:"call_recordings"`
 	} `json:"meetings"`
+	// Emails are message metadata only: the sandbox keeps no mailbox, it derives the
+	// email interaction attributes from them, as Attio does from synced mailboxes.
+	Emails []seedEmail `json:"emails"`
 	Webhooks []struct {
 		ID            string          `json:"id"`
 		TargetURL     string          `json:"target_url"`
@@ -220,7 +223,7 @@ func (s *Sandbox) load(fsys fs.FS) error {
 		if err := readJSON(fsys, c.Workspace, &sw); err != nil {
 			return err
 		}
-		ws, err := buildWorkspace(&sw)
+		ws, err := buildWorkspace(&sw, s.nowNanos())
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Workspace, err)
 		}
@@ -290,7 +293,7 @@ func seedActor(ws *workspace, s string) (int32, error) {
 	return ws.memberActor(m.id), nil
 }
 
-func buildWorkspace(sw *seedWorkspace) (*workspace, error) {
+func buildWorkspace(sw *seedWorkspace, now int64) (*workspace, error) {
 	wid, ok := parseUUID(sw.Workspace.ID)
 	if !ok {
 		return nil, fmt.Errorf("bad workspace id %q", sw.Workspace.ID)
@@ -404,6 +407,9 @@ func buildWorkspace(sw *seedWorkspace) (*workspace, error) {
 		}
 	}
 	if err := seedActivity(ws, sw); err != nil {
+		return nil, err
+	}
+	if err := seedInteractions(ws, sw.Emails, now); err != nil {
 		return nil, err
 	}
 	return ws, nil

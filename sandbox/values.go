@@ -90,6 +90,13 @@ func (c coerceCtx) coerceAll(raw any) ([]value, *apiError) {
 	case []any:
 		items = r
 	default:
+		if c.a.multi {
+			// Spec and docs agree: "a single value (for single-select attributes), or an array
+			// of values (for single or multi-select attributes)"; Attio answers a bare value for a
+			// multiselect attribute with a 400.
+			return nil, validation("Multiselect attribute with slug \"%s\" expects an array of values.", c.a.slug).
+				with(c.path, "invalid_type", "Expected array, received "+jsonKind(r))
+		}
 		items = []any{r}
 	}
 	if !c.a.multi && len(items) > 1 {
@@ -239,16 +246,15 @@ func (c coerceCtx) coerce(i int, it any) (value, *apiError) {
 		if _, frac, ok := strings.Cut(amount, "."); ok && len(frac) > 4 {
 			amount = decimalText(nil, v.f) // Attio keeps at most 4 decimal places
 		}
-		code := a.currency
 		if m != nil {
-			if cc, ok := m["currency_code"].(string); ok {
-				if !validCurrency(cc) {
-					return v, c.fail(i, "Invalid currency code")
-				}
-				code = cc
+			if _, ok := m["currency_code"]; ok {
+				// The input schema is {currency_value} with additionalProperties false: the
+				// currency belongs to the attribute, so a USD attribute cannot hold a EUR value.
+				return v, validation("Body payload validation error.").with(append(append([]any{}, c.path...), i, "currency_code"),
+					"unrecognized_keys", "Unrecognized key(s) in object: 'currency_code'")
 			}
 		}
-		v.s = packCurrency(code, amount)
+		v.s = packCurrency(a.currency, amount)
 	case tDate:
 		x, _ := unwrap(it, "value")
 		s, ok := asString(x)
@@ -315,9 +321,26 @@ func (c coerceCtx) coerce(i int, it any) (value, *apiError) {
 		v.ref = m.id
 		v.aux = 1
 	case tLocation:
+		if text, ok := it.(string); ok {
+			e, ok := parseLocation(text)
+			if !ok {
+				return v, c.fail(i, "Could not parse a location from the text")
+			}
+			v.ext = e
+			break
+		}
 		m, ok := it.(map[string]any)
 		if !ok {
-			return v, c.fail(i, "Expected a location object")
+			return v, c.fail(i, "Expected a location object or text")
+		}
+		// The spec's input schema lists the ten properties without requiring them; the docs say
+		// "updates must be atomic—every property must be specified, even if it is null", and Attio
+		// rejects a partial object. The docs are followed: they describe what Attio enforces.
+		for _, k := range locationKeys {
+			if _, ok := m[k]; !ok {
+				return v, validation("Body payload validation error.").with(append(append([]any{}, c.path...), i, k),
+					"invalid_type", "Required")
+			}
 		}
 		e := &valueExt{}
 		for j, k := range []string{"line_1", "line_2", "line_3", "line_4"} {

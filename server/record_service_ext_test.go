@@ -213,7 +213,7 @@ func TestCurrencyKeepsEveryDigit(t *testing.T) {
 		"name", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Big one"})},
 		"stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.StatusInput{Status: &attiov1.StatusInput_Title{Title: "Lead"}}}}},
 		"owner", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_ActorReference{ActorReference: &attiov1.ActorReferenceInput{Actor: &attiov1.ActorReferenceInput_EmailAddress{EmailAddress: "alice@sandbox.example.com"}}}}},
-		"value", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: amount}, CurrencyCode: "USD"}}}},
+		"value", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: amount}}}}},
 	)})
 	if err != nil {
 		t.Fatal(err)
