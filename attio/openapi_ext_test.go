@@ -18,35 +18,26 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/attio-facade/attio-facade/attio"
+	"github.com/attio-facade/attio-facade/sandbox/openapitest"
 )
 
 // A copy of ../shared/attio/openapi.json (sha256 84e338ae…, checked in sandbox/openapitest).
 const specPath = "../testdata/attio/openapi.json"
 
-// loadSpec loads Attio's OpenAPI document, patched in memory for the known
-// errors of the published copy (kin-openapi validates 3.1 strictly):
-//
-//  1. `nullable: true` is a 3.0 keyword inside a 3.1 document (actors'
-//     id/type): rewritten as a "null" member of `type`.
-//  2. `type: [X, "null"]` with an `enum` that lacks null (a list's
-//     workspace_access, currency config codes): null added to the enum.
-//  3. `format: date` on timestamp values (example "2023-01-01T15:00:00Z"):
-//     the format is dropped.
-//  4. Record `values` are marked required in answers where Attio omits them:
-//     only matters for response validation, which this test does not do.
-//  5. servers: pointed at the stub so the router matches it.
+// loadSpec loads Attio's OpenAPI document with the patches of
+// openapitest.Patch (listed with their reasons in openapitest.KnownSpecErrors),
+// its servers pointed at the stub so the router matches it.
 func loadSpec(t testing.TB, serverURL string) *openapi3.T {
 	t.Helper()
 	raw, err := os.ReadFile(specPath)
 	if err != nil {
 		t.Skipf("spec not available: %v", err)
 	}
-	var doc any
-	if err := json.Unmarshal(raw, &doc); err != nil {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	patchSchema(doc)
-	m := doc.(map[string]any)
+	openapitest.Patch(m)
 	m["servers"] = []any{map[string]any{"url": serverURL}}
 	patched, _ := json.Marshal(m)
 	loader := openapi3.NewLoader()
@@ -55,35 +46,6 @@ func loadSpec(t testing.TB, serverURL string) *openapi3.T {
 		t.Fatalf("load spec: %v", err)
 	}
 	return spec
-}
-
-func patchSchema(n any) {
-	switch v := n.(type) {
-	case map[string]any:
-		if v["nullable"] == true {
-			delete(v, "nullable")
-			if s, ok := v["type"].(string); ok {
-				v["type"] = []any{s, "null"}
-			}
-		}
-		if ts, ok := v["type"].([]any); ok && slices.Contains(ts, any("null")) {
-			if enum, ok := v["enum"].([]any); ok && !slices.Contains(enum, nil) {
-				v["enum"] = append(enum, nil)
-			}
-		}
-		if v["format"] == "date" {
-			if ex, ok := v["example"].(string); ok && strings.Contains(ex, "T") {
-				delete(v, "format")
-			}
-		}
-		for _, c := range v {
-			patchSchema(c)
-		}
-	case []any:
-		for _, c := range v {
-			patchSchema(c)
-		}
-	}
 }
 
 // specStub validates every request against the spec and answers with the
