@@ -541,8 +541,10 @@ func (fc *filterCompiler) attrFilter(a *attribute, spec any) (pred, tsRange, *ap
 func (fc *filterCompiler) leaf(a *attribute, p prop, op string, operand any) (pred, tsRange, *apiError) {
 	rng := fullRange
 	if a.typ == tActorRef && op != "$eq" && op != "$not_empty" {
-		// Actor references compare by identity: Attio accepts $eq (and the existence check
-		// $not_empty, which every attribute type takes) and refuses the rest.
+		// Actor references compare by identity: Attio accepts $eq and answers $contains, $in
+		// and the rest with a filter error. The spec does not describe filter operators, so
+		// this follows Attio's answers; $not_empty, the existence check every attribute type
+		// takes, stays accepted.
 		return nil, rng, filterError("Operator \"%s\" is not supported for attribute \"%s\" of type actor-reference, only $eq.", op, a.slug)
 	}
 	if op == "$not_empty" {
