@@ -131,6 +131,7 @@ func (s *ExportService) ExportRecords(ctx context.Context, req *attiov1.ExportRe
 		return s.client.QueryRecordsPage(ctx, object, q)
 	}
 	w.key = func(r *attio.Record) (string, string) { return r.ID.RecordID, r.CreatedAt }
+	w.tieSorts = []attio.Sort{{Direction: "asc", Attribute: "created_at"}, {Direction: "asc", Attribute: "record_id"}}
 	w.convert = toRecords
 	w.sendBatch = func(items []*attiov1.Record, token string) error {
 		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{

@@ -27,9 +27,10 @@ const (
 	// the page is cut before that timestamp instead (those items are fetched again next page).
 	// This keeps tokens small: a token carries at most ranges x maxBoundaryIDs ids.
 	maxBoundaryIDs = 8
-	// tieWindow is how far a tie walk (items sharing one timestamp, paged by offset) steps back
-	// to absorb deletions among the already delivered items of the tie.
-	tieWindow = 8
+	// maxUpstreamPage is the largest limit a page request asks for (Attio's page size). Requests
+	// ask for the items already delivered at the cursor on top of the page size (so a page always
+	// has room for new items), up to this.
+	maxUpstreamPage = 500
 	// splitPages is the size, in pages at the locally observed density, of the pieces a range is
 	// split into when workers are idle: big enough that a piece's partial last page costs little,
 	// small enough that the key space ahead is spread over all workers.
@@ -37,13 +38,21 @@ const (
 )
 
 // exportRange is one range of the key space and the walk's position in it.
+//
+// A tie walk pages through the items sharing the timestamp Lo (more than a page of them: keyset on
+// created_at cannot step over it) in id order, the order Attio gives items with equal sort keys
+// and, for records, asks for explicitly. Its cursor is an id: every item at Lo with an id up to
+// Cur has been passed. Off is only a hint of where Cur stands in that order; a page counts only if
+// it starts at or before Cur, so deletions and inserts at Lo can cost requests, never items.
 type exportRange struct {
 	Lo   int64    `json:"l"`           // cursor: everything below Lo (or at Lo with Excl) is delivered
 	Excl bool     `json:"x,omitempty"` // Lo itself is finished (after a tie walk)
 	Hi   int64    `json:"h"`           // exclusive upper bound; noUpper = open-ended
-	Seen []string `json:"s,omitempty"` // ids at Lo already delivered (tie walk: the last tieWindow of them)
-	Tie  bool     `json:"t,omitempty"` // walking the items at exactly Lo by offset
-	Off  int      `json:"o,omitempty"` // tie walk: items at Lo consumed so far, in upstream order
+	Seen []string `json:"s,omitempty"` // ids at Lo already delivered before a tie walk (at most maxBoundaryIDs)
+	Tie  bool     `json:"t,omitempty"` // walking the items at exactly Lo in id order
+	Cur  string   `json:"c,omitempty"` // tie walk: items at Lo with an id <= Cur are passed
+	Off  int      `json:"o,omitempty"` // tie walk: Cur's position among the items at Lo when last seen
+	Back int      `json:"k,omitempty"` // tie walk: size of the last step back (0 once a page found Cur)
 }
 
 // exportToken is the complete state of an export after a batch. Finished ranges are dropped, so a
@@ -77,7 +86,10 @@ func decodeExportToken(token, digest string) (*exportToken, error) {
 		return nil, bad
 	}
 	for _, r := range t.Ranges {
-		if r == nil || r.Hi <= r.Lo || r.Off < 0 || len(r.Seen) > max(maxBoundaryIDs, tieWindow) {
+		// A tie walk past its first page always has a cursor (tokens of the earlier offset walk
+		// have none, and cannot be continued exactly once).
+		if r == nil || r.Hi <= r.Lo || r.Off < 0 || r.Back < 0 || len(r.Seen) > maxBoundaryIDs ||
+			(r.Tie && r.Off > 0 && r.Cur == "") || (!r.Tie && (r.Cur != "" || r.Off != 0 || r.Back != 0)) {
 			return nil, bad
 		}
 	}
@@ -102,8 +114,8 @@ func parseTS(s string) (int64, bool) {
 	return t.UnixNano(), true
 }
 
-// rangeQuery is the filter and offset of the next page of r, or of the newest-item probe.
-func rangeFilter(user any, r *exportRange) (filter any, offset int) {
+// rangeQuery is the filter, offset and limit of the next page of r.
+func rangeQuery(user any, r *exportRange, pageSize int) (filter any, offset, limit int) {
 	var conds []any
 	if user != nil {
 		conds = append(conds, user)
@@ -111,7 +123,9 @@ func rangeFilter(user any, r *exportRange) (filter any, offset int) {
 	switch {
 	case r.Tie:
 		conds = append(conds, map[string]any{"created_at": map[string]any{"$eq": formatTS(r.Lo)}})
-		offset = max(0, r.Off-len(r.Seen))
+		// From Cur's last known position: the page starts with Cur, proving nothing before it was
+		// missed, and then has pageSize new items.
+		offset, limit = r.Off, min(pageSize+1, maxUpstreamPage)
 	default:
 		if r.Lo != noLower {
 			op := "$gte"
@@ -123,14 +137,16 @@ func rangeFilter(user any, r *exportRange) (filter any, offset int) {
 		if r.Hi != noUpper {
 			conds = append(conds, map[string]any{"created_at": map[string]any{"$lt": formatTS(r.Hi)}})
 		}
+		// The items at Lo already delivered come back first ($gte): room for them on top.
+		limit = min(pageSize+len(r.Seen), maxUpstreamPage)
 	}
 	switch len(conds) {
 	case 0:
-		return nil, offset
+		return nil, offset, limit
 	case 1:
-		return conds[0], offset
+		return conds[0], offset, limit
 	}
-	return map[string]any{"$and": conds}, offset
+	return map[string]any{"$and": conds}, offset, limit
 }
 
 // pageKey is what the walk needs of an item: its id and created_at.
@@ -139,33 +155,18 @@ type pageKey struct {
 	ts int64
 }
 
-// advance applies one fetched page (keys, in the order Attio returned them) to r. It returns the
-// indexes of the items to deliver and whether the range is finished. full says the page had as
-// many items as asked for (so there may be more).
-func (r *exportRange) advance(keys []pageKey, full bool) (deliver []int, done bool) {
-	seen := func(id string) bool { return slices.Contains(r.Seen, id) }
-	lastIDs := func(from int) []string {
-		out := make([]string, 0, len(keys)-from)
-		for _, k := range keys[from:] {
-			out = append(out, k.id)
-		}
-		return out
-	}
+// errTieOrder: a tie walk relies on items sharing a created_at coming in id order.
+const errTieOrder = exportError("upstream did not return the items sharing one created_at in id order; the export cannot continue exactly once")
+
+// advance applies one fetched page (keys, in the order Attio returned them, for a request at
+// offset with limit) to r. It returns the indexes of the items to deliver and whether the range is
+// finished.
+func (r *exportRange) advance(keys []pageKey, offset, limit int) (deliver []int, done bool, err error) {
 	if r.Tie {
-		for i, k := range keys {
-			if !seen(k.id) {
-				deliver = append(deliver, i)
-			}
-		}
-		if full {
-			r.Off = r.Off - len(r.Seen) + len(keys)
-			r.Seen = lastIDs(max(0, len(keys)-tieWindow))
-			return deliver, false
-		}
-		// The tie is exhausted: continue strictly after its timestamp.
-		r.Tie, r.Excl, r.Off, r.Seen = false, true, 0, nil
-		return deliver, r.Lo == r.Hi-1
+		return r.advanceTie(keys, offset, limit)
 	}
+	full := len(keys) >= limit
+	seen := func(id string) bool { return slices.Contains(r.Seen, id) }
 	for i, k := range keys {
 		if !r.Excl && k.ts == r.Lo && seen(k.id) {
 			continue
@@ -173,15 +174,14 @@ func (r *exportRange) advance(keys []pageKey, full bool) (deliver []int, done bo
 		deliver = append(deliver, i)
 	}
 	if !full {
-		return deliver, true
+		return deliver, true, nil
 	}
 	last := keys[len(keys)-1].ts
 	if last <= r.Lo && !r.Excl {
-		// A whole page at the cursor's timestamp: keyset cannot step over it, so walk the tie by
-		// offset. The page was the tie's first len(keys) items.
-		r.Tie, r.Off = true, len(keys)
-		r.Seen = lastIDs(max(0, len(keys)-tieWindow))
-		return deliver, false
+		// A whole page at the cursor's timestamp: keyset cannot step over it, so walk it in id
+		// order. This page (in Attio's default order) delivers nothing: the tie walk will.
+		r.Tie, r.Cur, r.Off, r.Back = true, "", 0, 0
+		return nil, false, nil
 	}
 	tail := len(keys)
 	for tail > 0 && keys[tail-1].ts == last {
@@ -195,12 +195,52 @@ func (r *exportRange) advance(keys []pageKey, full bool) (deliver []int, done bo
 				cut = append(cut, i)
 			}
 		}
-		deliver = cut
 		r.Lo, r.Excl, r.Seen = last, false, nil
-		return deliver, false
+		return cut, false, nil
 	}
-	r.Lo, r.Excl, r.Seen = last, false, lastIDs(tail)
-	return deliver, false
+	ids := make([]string, 0, len(keys)-tail)
+	for _, k := range keys[tail:] {
+		ids = append(ids, k.id)
+	}
+	r.Lo, r.Excl, r.Seen = last, false, ids
+	return deliver, false, nil
+}
+
+// advanceTie applies a page of the tie walk at Lo (items at exactly Lo in id order, from offset).
+//
+// The page counts only if it starts at or before the cursor (or at the very beginning): then it
+// holds every item after Cur up to its last one, since ids only grow along the page. If it starts
+// after Cur, items before offset were deleted and undelivered items may have slid in front of it,
+// so it is dropped and the walk steps back, twice as far each time (a burst of d deletions costs
+// about log2(d/page) extra requests). Items inserted before Cur are passed over (they were created
+// during the export); items deleted after it are simply not there.
+func (r *exportRange) advanceTie(keys []pageKey, offset, limit int) (deliver []int, done bool, err error) {
+	for i, k := range keys {
+		if k.ts != r.Lo || (i > 0 && keys[i-1].id >= k.id) {
+			return nil, false, errTieOrder
+		}
+	}
+	if offset > 0 && (len(keys) == 0 || keys[0].id > r.Cur) {
+		r.Back = max(limit, 2*r.Back)
+		r.Off = max(0, offset-r.Back)
+		return nil, false, nil
+	}
+	r.Back = 0
+	for i, k := range keys {
+		if k.id > r.Cur && !slices.Contains(r.Seen, k.id) {
+			deliver = append(deliver, i)
+		}
+	}
+	if n := len(keys); n > 0 {
+		r.Cur = max(r.Cur, keys[n-1].id)
+		r.Off = offset + n - 1 // the last item, Cur or before it: the next page starts there
+	}
+	if len(keys) < limit {
+		// The tie is exhausted: continue strictly after its timestamp.
+		r.Tie, r.Excl, r.Cur, r.Off, r.Seen = false, true, "", 0, nil
+		return deliver, r.Lo == r.Hi-1, nil
+	}
+	return deliver, false, nil
 }
 
 // split carves pieces off the rest of r for idle workers. span is the created_at distance one page

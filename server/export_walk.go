@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/attio-facade/attio-facade/attio"
@@ -48,8 +49,12 @@ type exportWalk[T, M any] struct {
 	// rps, if set, is the budget: ranges are then split only while fewer are in flight than
 	// the budget needs at the measured round trip, since every range costs a partial last page.
 	// Zero: keep parallelism ranges busy.
-	rps       float64
-	interval  time.Duration // between progress messages
+	rps      float64
+	interval time.Duration // between progress messages
+	// tieSorts orders a tie walk's pages (items sharing one created_at) by id: records ask for
+	// record_id as the tiebreaker; lists have no entry_id attribute, so entries rely on Attio's
+	// own tiebreak, the entry id (advance checks it on every page).
+	tieSorts  []attio.Sort
 	fetch     func(ctx context.Context, q attio.Query) (attio.Page[T], error)
 	key       func(*T) (id, createdAt string)
 	convert   func([]T) []M
@@ -133,8 +138,12 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		for active < w.parallelism && len(pending) > 0 {
 			r := pending[0]
 			pending = pending[1:]
-			filter, offset := rangeFilter(w.filter, r)
-			jobs <- exportJob{r: r, q: attio.Query{Filter: filter, Sorts: createdAtAsc, Limit: w.pageSize, Offset: offset}}
+			filter, offset, limit := rangeQuery(w.filter, r, w.pageSize)
+			sorts := createdAtAsc
+			if r.Tie && w.tieSorts != nil {
+				sorts = w.tieSorts
+			}
+			jobs <- exportJob{r: r, q: attio.Query{Filter: filter, Sorts: sorts, Limit: limit, Offset: offset}}
 			active++
 		}
 	}
@@ -191,16 +200,19 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		}
 		r := res.job.r
 		keys := res.keys
-		full := len(keys) >= w.pageSize
-		deliver, done := r.advance(keys, full)
+		deliver, done, err := r.advance(keys, res.job.q.Offset, res.job.q.Limit)
+		if err != nil {
+			return connect.NewError(connect.CodeInternal, err.Error())
+		}
 		if done {
 			st.Ranges = removeRange(st.Ranges, r)
 		} else {
 			// Idle fetchers take pieces of this range's remainder.
-			idle := want() - active - len(pending) - 1
-			if pieces := r.split(idle, keys[len(keys)-1].ts-keys[0].ts, st.Max); len(pieces) > 0 {
-				st.Ranges = append(st.Ranges, pieces...)
-				pending = append(pending, pieces...)
+			if idle := want() - active - len(pending) - 1; idle > 0 && len(keys) > 0 {
+				if pieces := r.split(idle, keys[len(keys)-1].ts-keys[0].ts, st.Max); len(pieces) > 0 {
+					st.Ranges = append(st.Ranges, pieces...)
+					pending = append(pending, pieces...)
+				}
 			}
 			pending = append(pending, r)
 		}
