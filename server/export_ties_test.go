@@ -26,6 +26,10 @@ import (
 // token. Each walk must finish within a bound on its requests, and deliver exactly once every item
 // that existed for the whole export, according to the sandbox's own state.
 
+// tieObject is the object whose records the tests export: a standard object with few attributes,
+// so that decoding pages costs little.
+const tieObject = "workspaces"
+
 // handlerTransport serves requests with the sandbox's handler, without a socket: the property
 // tests make tens of thousands of requests.
 type handlerTransport struct{ h http.Handler }
@@ -78,13 +82,13 @@ func newTieWorld(t *testing.T, sc tieScenario) *tieWorld {
 	}
 	w.client = c
 	base := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-	gen := func(n int, start time.Time, step time.Duration, seed uint64) {
-		if err := w.sb.Generate("", "companies", n, sandbox.GenerateOptions{Seed: seed, Start: start, Step: step, FillRatio: 0.1}); err != nil {
+	gen := func(object string, n int, start time.Time, step time.Duration, seed uint64) {
+		if err := w.sb.Generate("", object, n, sandbox.GenerateOptions{Seed: seed, Start: start, Step: step, FillRatio: 0.1}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Filler at distinct timestamps around and between the groups; group j at base + j hours.
-	gen(sc.filler, base.Add(-time.Hour), time.Duration(len(sc.groups)+2)*time.Hour/time.Duration(max(sc.filler, 1)), sc.seed+1)
+	gen(tieObject, sc.filler, base.Add(-time.Hour), time.Duration(len(sc.groups)+2)*time.Hour/time.Duration(max(sc.filler, 1)), sc.seed+1)
 	for j := range sc.groups {
 		w.stamps = append(w.stamps, base.Add(time.Duration(j)*time.Hour).UnixNano())
 	}
@@ -92,17 +96,17 @@ func newTieWorld(t *testing.T, sc tieScenario) *tieWorld {
 		for j, n := range sc.groups {
 			// One record per call, each at exactly the group's timestamp (a 1 ns step has no jitter).
 			for i := range n {
-				gen(1, time.Unix(0, w.stamps[j]), time.Nanosecond, sc.seed<<20+uint64(j)<<12+uint64(i)+2)
+				gen(tieObject, 1, time.Unix(0, w.stamps[j]), time.Nanosecond, sc.seed<<20+uint64(j)<<12+uint64(i)+2)
 			}
 		}
-		w.victims, _ = w.sb.Records("", "companies")
+		w.victims, _ = w.sb.Records("", tieObject)
 		return w
 	}
 	total := 0
 	for _, n := range sc.groups {
 		total += n
 	}
-	gen(total+sc.filler+sc.writes, base.Add(-48*time.Hour), time.Second, sc.seed+3)
+	gen("companies", total+sc.filler+sc.writes, base.Add(-48*time.Hour), time.Second, sc.seed+3)
 	w.parents, _ = w.sb.Records("", "companies")
 	for j, n := range sc.groups {
 		w.clock.Store(w.stamps[j])
@@ -137,7 +141,7 @@ func (w *tieWorld) ids() []string {
 		ids, _ := w.sb.Entries("", "sales_pipeline")
 		return ids
 	}
-	ids, _ := w.sb.Records("", "companies")
+	ids, _ := w.sb.Records("", tieObject)
 	return ids
 }
 
@@ -156,7 +160,7 @@ func (w *tieWorld) maybeWrite(ctx context.Context, rate float64, pageSize int) {
 		if w.list {
 			id = w.addEntry(ctx)
 		} else {
-			rec, err := w.client.CreateRecord(ctx, "companies", map[string]any{"name": fmt.Sprintf("inserted %d", w.writes)})
+			rec, err := w.client.CreateRecord(ctx, tieObject, map[string]any{"name": fmt.Sprintf("inserted %d", w.writes)})
 			if err != nil {
 				w.t.Error(err)
 				return
@@ -180,7 +184,7 @@ func (w *tieWorld) maybeWrite(ctx context.Context, rate float64, pageSize int) {
 			if w.list {
 				err = w.client.DeleteEntry(ctx, "sales_pipeline", id)
 			} else {
-				err = w.client.DeleteRecord(ctx, "companies", id)
+				err = w.client.DeleteRecord(ctx, tieObject, id)
 			}
 			if err != nil {
 				w.t.Error(err)
@@ -248,7 +252,7 @@ func (w *tieWorld) walk(sc tieScenario, token string, maxRequests int) ([]tieBat
 				if err := count(ctx); err != nil {
 					return attio.Page[attio.Record]{}, err
 				}
-				return w.client.QueryRecordsPage(ctx, "companies", q)
+				return w.client.QueryRecordsPage(ctx, tieObject, q)
 			},
 			key: func(r *attio.Record) (string, string) { return r.ID.RecordID, r.CreatedAt },
 			convert: func(rs []attio.Record) []string {
@@ -267,7 +271,10 @@ func (w *tieWorld) walk(sc tieScenario, token string, maxRequests int) ([]tieBat
 	if err != nil {
 		w.t.Fatalf("walk: %v", err)
 	}
-	if len(batches) == 0 || !finished(batches[len(batches)-1].token) {
+	if len(batches) == 0 && (token == "" || !finished(token)) {
+		w.t.Fatal("the walk sent no batch")
+	}
+	if len(batches) > 0 && !finished(batches[len(batches)-1].token) {
 		w.t.Fatal("the walk ended without a final token")
 	}
 	return batches, int(requests.Load())
@@ -335,10 +342,10 @@ func runTieScenario(t *testing.T, sc tieScenario, resumeEvery bool) {
 		got = append(got, b.ids...)
 	}
 	w.checkWalk(before, got)
+	t.Logf("%d items, %d requests (bound %d), %d writes", len(before), requests, bound, w.writes)
 	if t.Failed() || !resumeEvery {
 		return
 	}
-	t.Logf("%d items, %d requests (bound %d), %d writes", len(before), requests, bound, w.writes)
 	// Resume from every token: what was delivered up to it plus the resumed walk is exact too.
 	var upTo []string
 	for i, b := range batches {
@@ -357,24 +364,29 @@ func runTieScenario(t *testing.T, sc tieScenario, resumeEvery bool) {
 
 // tieGroups are the group sizes for page size p: around the page size (one less, equal, one more,
 // two pages and one, the size of the ids carried at a cursor plus one), and single items.
+// Above 40 pages are costly to decode under the race detector: two groups around the page size.
 func tieGroups(p int) []int {
 	gs := []int{1, 2, p - 1, p, p + 1, 2*p + 1, maxBoundaryIDs + 1}
+	if p > 40 {
+		gs = []int{1, maxBoundaryIDs + 1, p, p + 1}
+	}
 	gs = slices.DeleteFunc(gs, func(n int) bool { return n < 1 })
 	slices.Sort(gs)
 	return slices.Compact(gs)
 }
 
-// TestExportTiesEveryPageSize walks records with tie groups around every page size from 1 to 500,
-// with deletions and inserts interleaved.
+// TestExportTiesEveryPageSize walks records with tie groups around the page size, with deletions
+// and inserts interleaved: every page size up to 20 (around the 8 ids carried at a cursor, where
+// the offset walk used to loop forever) and a sample up to 500 (under the race detector a page of
+// 500 records costs tens of milliseconds to decode).
 func TestExportTiesEveryPageSize(t *testing.T) {
 	t.Parallel()
-	for p := 1; p <= 500; p++ {
+	sizes := []int{31, 32, 33, 64, 500}
+	for p := 20; p >= 1; p-- {
+		sizes = append([]int{p}, sizes...)
+	}
+	for _, p := range sizes {
 		sc := tieScenario{pageSize: p, parallelism: 1 + p%3, groups: tieGroups(p), filler: 20, writeRate: 0.3, writes: 6 + p/10, seed: uint64(p)}
-		if p > 40 && p%7 != 0 && p < 495 {
-			// Above 40 every group is already far larger than the ids carried at a cursor; a
-			// sample keeps the run short (each p builds its own world of about 4p items).
-			continue
-		}
 		t.Run(fmt.Sprint(p), func(t *testing.T) { runTieScenario(t, sc, false) })
 	}
 }
@@ -384,9 +396,9 @@ func TestExportTiesEveryPageSize(t *testing.T) {
 func TestExportTiesResumeEveryToken(t *testing.T) {
 	t.Parallel()
 	for _, list := range []bool{false, true} {
-		for _, p := range []int{1, 2, 3, 5, 8, 9, 16} {
-			sc := tieScenario{pageSize: p, parallelism: 1 + p%2, groups: []int{1, 3, p, p + 1, 2*p + 3, 9}, filler: 6,
-				writeRate: 0.2, writes: 40, list: list, seed: uint64(p) + 100}
+		for _, p := range []int{1, 2, 5, 8, 9} {
+			sc := tieScenario{pageSize: p, parallelism: 1 + p%2, groups: []int{1, p, p + 1, 2*p + 3, 9}, filler: 4,
+				writeRate: 0.2, writes: 30, list: list, seed: uint64(p) + 100}
 			t.Run(fmt.Sprintf("list=%v/p=%d", list, p), func(t *testing.T) { runTieScenario(t, sc, true) })
 		}
 	}
@@ -396,7 +408,7 @@ func TestExportTiesResumeEveryToken(t *testing.T) {
 // from the sandbox clock, so groups of entries share one.
 func TestExportEntriesTies(t *testing.T) {
 	t.Parallel()
-	for _, p := range []int{1, 2, 4, 7, 8, 9, 10, 17, 33, 64, 128} {
+	for _, p := range []int{1, 2, 4, 7, 8, 9, 17, 64} {
 		sc := tieScenario{pageSize: p, parallelism: 1 + p%3, groups: tieGroups(p), filler: 10, writeRate: 0.3, writes: 10 + p/8, list: true, seed: uint64(p) + 500}
 		t.Run(fmt.Sprint(p), func(t *testing.T) { runTieScenario(t, sc, false) })
 	}
