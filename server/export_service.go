@@ -37,9 +37,9 @@ import (
 //   - Within a batch items are in created_at order; across batches ranges interleave, so the
 //     stream as a whole is not ordered.
 //
-// One limit: if more than a page of items share one exact created_at (nanoseconds; in practice
-// only bulk imports), that timestamp is walked by offset, stepping back 8 items each page; exactly
-// once then holds unless more than 8 of those items are deleted between two of its pages.
+// Items sharing one exact created_at (bulk imports), more than a page of them, are walked in id
+// order with an id cursor and offsets only as hints (see exportRange.advanceTie), so the above
+// holds at every page size; such a group of n items costs ceil(n/pageSize)+1 requests.
 type ExportService struct {
 	client *attio.Client
 	opts   ExportOptions
