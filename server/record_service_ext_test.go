@@ -20,6 +20,7 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/sandbox"
+	"github.com/attio-facade/attio-facade/server"
 )
 
 const (
@@ -380,7 +381,24 @@ func queryRoute(st sandbox.Stats) int64 {
 
 func TestStreamBackpressureAndCancellation(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, harnessConfig{sandbox: []sandbox.Option{sandbox.WithLatency(sandbox.FixedLatency(20 * time.Millisecond))}})
+	upstream := &countingTransport{base: attio.NewHTTPClient().Transport}
+	handlerDone := make(chan struct{})
+	h := newHarness(t, harnessConfig{
+		sandbox: []sandbox.Option{sandbox.WithLatency(sandbox.FixedLatency(20 * time.Millisecond))},
+		client:  func(c *attio.Config) { c.HTTPClient = &http.Client{Transport: upstream} },
+		opts: func(o *server.Options) {
+			o.Interceptors = append(o.Interceptors, func(next connect.ServerFunc) connect.ServerFunc {
+				return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) error {
+					defer func() {
+						if spec.Procedure == attiov1connect.RecordServiceStreamRecordsProcedure {
+							close(handlerDone)
+						}
+					}()
+					return next(ctx, spec, stream)
+				}
+			})
+		},
+	})
 	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "deals", 20000, sandbox.GenerateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -398,20 +416,27 @@ func TestStreamBackpressureAndCancellation(t *testing.T) {
 	if _, err := s.Receive(); err != nil {
 		t.Fatal(err)
 	}
-	// The caller stops reading after one page: one more (gzip-compressed) page fits in the 64 KiB
-	// window, one is blocked in Send and one is prefetched; never the whole 40 pages. The exact
-	// bound without a transport is TestStreamPagesPrefetchesOnePage.
-	time.Sleep(500 * time.Millisecond)
-	if n := queryRoute(h.sb.Sandbox.Stats()); n > 4 {
+	// The caller stops reading after one page: one more (gzip-compressed) page may fit in the
+	// 64 KiB window, one is blocked in Send and one is prefetched; never the whole 40 pages. So the
+	// facade settles with 3 or 4 pages fetched and none in flight; wait for that state, then check
+	// it went no further. The exact bound without a transport is TestStreamPagesPrefetchesOnePage.
+	waitUntil(t, "the facade to hold its read-ahead", func() bool {
+		return upstream.started.Load() >= 3 && upstream.inFlight.Load() == 0
+	})
+	if n := upstream.started.Load(); n > 4 {
 		t.Fatalf("%d upstream pages fetched while the caller read 1 of 40", n)
 	}
 	cancel()
 	_ = s.Close()
-	time.Sleep(100 * time.Millisecond)
-	stopped := queryRoute(h.sb.Sandbox.Stats())
-	time.Sleep(300 * time.Millisecond)
-	if n := queryRoute(h.sb.Sandbox.Stats()); n != stopped {
-		t.Fatalf("upstream fetching went on after cancel: %d then %d pages", stopped, n)
+	// The handler returns and nothing is left in flight (a request in flight would be aborted).
+	select {
+	case <-handlerDone:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the stream's handler did not return after the caller cancelled")
+	}
+	waitUntil(t, "upstream requests to drain", func() bool { return upstream.inFlight.Load() == 0 })
+	if n := upstream.started.Load(); n > 4 {
+		t.Fatalf("upstream fetching went on after cancel: %d pages", n)
 	}
 }
 
