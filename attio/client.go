@@ -336,6 +336,15 @@ func (c *Client) do(ctx context.Context, cl call) error {
 				willRetry = false // fail fast: the wait alone would blow the deadline
 			}
 		}
+		if e != nil && e.StatusCode == http.StatusTooManyRequests {
+			// Everyone waits, not just this goroutine; paused before the attempt is reported, so
+			// whoever sees the report already sees the pause.
+			p := e.RetryAfter
+			if p == 0 {
+				p = delay
+			}
+			c.sched.pause(p)
+		}
 		if c.observer != nil {
 			a := Attempt{Endpoint: ep.name, Method: ep.method, Attempt: attempt, Priority: prio,
 				Duration: time.Since(start), RateLimitWait: wait, WillRetry: willRetry}
@@ -347,14 +356,6 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		}
 		if e == nil {
 			return nil
-		}
-		if e.StatusCode == http.StatusTooManyRequests {
-			// Everyone waits, not just this goroutine.
-			p := e.RetryAfter
-			if p == 0 {
-				p = delay
-			}
-			c.sched.pause(p)
 		}
 		if !willRetry {
 			return e

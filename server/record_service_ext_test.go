@@ -375,10 +375,6 @@ func TestStreamResumesFromToken(t *testing.T) {
 	}
 }
 
-func queryRoute(st sandbox.Stats) int64 {
-	return st.ByRoute["POST /v2/objects/{object}/records/query"]
-}
-
 func TestStreamBackpressureAndCancellation(t *testing.T) {
 	t.Parallel()
 	upstream := &countingTransport{base: attio.NewHTTPClient().Transport}
