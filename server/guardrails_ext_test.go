@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -447,12 +448,17 @@ func TestNoSecretInLogsSpansMetricsOrErrors(t *testing.T) {
 }
 
 // While a stream pulls pages at the shared outbound budget, unary calls keep flowing: they are
-// served before bulk traffic.
+// served before bulk traffic. Counted at the upstream, in order: how many stream pages went out
+// between a unary call being made and its own request (a busy machine changes times, not that).
 func TestUnaryCallsFlowWhileAStreamRuns(t *testing.T) {
 	t.Parallel()
+	upstream := &countingTransport{base: attio.NewHTTPClient().Transport}
 	h := newHarness(t, harnessConfig{
 		sandbox: []sandbox.Option{sandbox.WithLatency(sandbox.FixedLatency(5 * time.Millisecond))},
-		client:  func(c *attio.Config) { c.Limits = &attio.Limits{Maton: 10} },
+		client: func(c *attio.Config) {
+			c.Limits = &attio.Limits{Maton: 10}
+			c.HTTPClient = &http.Client{Transport: upstream}
+		},
 	})
 	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "deals", 2000, sandbox.GenerateOptions{}); err != nil {
 		t.Fatal(err)
@@ -478,19 +484,32 @@ func TestUnaryCallsFlowWhileAStreamRuns(t *testing.T) {
 			pages.Add(1)
 		}
 	}()
-	for pages.Load() < 2 {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, "the stream to get going", func() bool { return pages.Load() >= 2 })
 	// 41 pages at 10 requests/s take about 4 s; 8 unary calls must not wait behind them.
+	var issued []int
 	for range 8 {
+		issued = append(issued, len(upstream.sent()))
 		if _, err := rec.GetRecord(t.Context(), &attiov1.GetRecordRequest{Object: "people", RecordId: adaID}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if p := pages.Load(); p >= 30 {
-		t.Fatalf("unary calls finished only after the stream had pulled %d of 41 pages", p)
-	}
 	if err := <-streamDone; err != nil {
 		t.Fatal(err)
+	}
+	unary, worst := 0, 0
+	for i, path := range upstream.sent() {
+		if strings.HasSuffix(path, "/records/"+adaID) {
+			worst = max(worst, i-issued[unary])
+			unary++
+		}
+	}
+	if unary != 8 {
+		t.Fatalf("saw %d unary requests upstream, want 8", unary)
+	}
+	// At most the page already granted when the call was made, and one more if the test was
+	// descheduled on its way to the limiter; first come, first served would put every queued
+	// stream page first.
+	if worst > 3 {
+		t.Errorf("up to %d stream pages went out ahead of a unary call", worst)
 	}
 }

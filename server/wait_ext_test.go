@@ -28,9 +28,22 @@ type countingTransport struct {
 	base     http.RoundTripper
 	started  atomic.Int64
 	inFlight atomic.Int64
+
+	mu    sync.Mutex
+	paths []string // of the requests sent, in order
+}
+
+// sent returns the paths of the requests sent so far, in order.
+func (c *countingTransport) sent() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.paths...)
 }
 
 func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.paths = append(c.paths, r.URL.Path)
+	c.mu.Unlock()
 	c.started.Add(1)
 	c.inFlight.Add(1)
 	resp, err := c.base.RoundTrip(r)
