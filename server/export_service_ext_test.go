@@ -218,44 +218,31 @@ func TestExportExactlyOnceUnderWrites(t *testing.T) {
 	before, _ := h.sb.Sandbox.Records("", "people")
 	writer := directWriter(t, h)
 
-	ctx, stopWriter := context.WithCancel(t.Context())
-	var mu sync.Mutex
+	// The writes happen as batches arrive, while other pages are in flight (parallelism 6):
+	// every batch deletes a record anywhere in the key space (including behind the export's
+	// cursors, which is what makes offset pagination skip records), every third one also creates
+	// one. Tied to batches, not to time, so they interleave with the export however loaded the
+	// machine is.
 	created := map[string]bool{}
-	var deletes, inserts atomic.Int64
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		rnd := rand.New(rand.NewPCG(1, 2))
-		for i := 0; ctx.Err() == nil; i++ {
-			if i%3 == 0 {
-				r, err := writer.CreateRecord(ctx, "people", map[string]any{"job_title": fmt.Sprintf("new %d", i)})
-				if err == nil {
-					mu.Lock()
-					created[r.ID.RecordID] = true
-					mu.Unlock()
-					inserts.Add(1)
-				}
-				continue
+	var deletes, inserts int
+	rnd := rand.New(rand.NewPCG(1, 2))
+	batch := 0
+	onBatch := func() {
+		batch++
+		if batch%3 == 0 {
+			r, err := writer.CreateRecord(t.Context(), "people", map[string]any{"job_title": fmt.Sprintf("new %d", batch)})
+			if err != nil {
+				t.Error(err)
+				return
 			}
-			// Deleting anywhere in the key space, including behind the export's cursors, is
-			// what makes offset pagination skip records.
-			if err := writer.DeleteRecord(ctx, "people", before[rnd.IntN(len(before))]); err == nil {
-				deletes.Add(1)
-			}
-			time.Sleep(time.Millisecond)
+			created[r.ID.RecordID] = true
+			inserts++
 		}
-	})
-
-	// Each batch waits until the writer has deleted once more, so that writes interleave with the
-	// export however fast or loaded the machine is (other pages are in flight meanwhile).
-	nextBatch := func() {
-		target := deletes.Load() + 1
-		for deadline := time.Now().Add(10 * time.Second); deletes.Load() < target && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
+		if err := writer.DeleteRecord(t.Context(), "people", before[rnd.IntN(len(before))]); err == nil {
+			deletes++
 		}
 	}
-	run := collectRecordsEach(t.Context(), h.exports(protocols[0]), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 25, Parallelism: 6}, 0, nextBatch)
-	stopWriter()
-	wg.Wait()
+	run := collectRecordsEach(t.Context(), h.exports(protocols[0]), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 25, Parallelism: 6}, 0, onBatch)
 	if run.err != nil {
 		t.Fatal(run.err)
 	}
@@ -275,14 +262,14 @@ func TestExportExactlyOnceUnderWrites(t *testing.T) {
 	for id := range created {
 		allowed[id] = true
 	}
-	if deletes.Load() < 20 || inserts.Load() < 10 {
-		t.Fatalf("writer too slow to test anything: %d deletes, %d inserts during the export", deletes.Load(), inserts.Load())
+	if deletes < 20 || inserts < 10 {
+		t.Fatalf("too few writes to test anything: %d deletes, %d inserts during the export", deletes, inserts)
 	}
 	checkExactlyOnce(t, run.ids, throughout, allowed)
 	if st := h.sb.Sandbox.Stats(); st.RateLimited != 0 {
 		t.Errorf("sandbox answered %d requests with 429: the budget was exceeded", st.RateLimited)
 	}
-	t.Logf("%d delivered, %d existed throughout, %d deleted and %d created during the export", len(run.ids), len(throughout), deletes.Load(), inserts.Load())
+	t.Logf("%d delivered, %d existed throughout, %d deleted and %d created during the export", len(run.ids), len(throughout), deletes, inserts)
 }
 
 // TestExportResume cuts the stream after a few batches, then resumes with the last token (on a
@@ -400,7 +387,12 @@ func TestExportFairness(t *testing.T) {
 	go func() {
 		exportDone <- collectRecords(ctx, h.exports(protocols[0]), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 5, Parallelism: parallelism}, 0)
 	}()
-	time.Sleep(time.Second) // let the export split its ranges and fill its slots
+	// Let the export split its ranges and fill its slots: it is running at the budget.
+	waitUntil(t, "the export to fill its slots", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(grants) >= 2*rps
+	})
 	records := attiov1connect.NewRecordServiceClient(h.rpc(protocols[0]))
 	const calls = 12
 	var starts []time.Time
