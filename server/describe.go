@@ -219,7 +219,7 @@ func inputText(in *attiov1.ValueInput) string {
 	case *attiov1.ValueInput_Checkbox:
 		return fmt.Sprint(x.Checkbox)
 	case *attiov1.ValueInput_Currency:
-		return strings.TrimSpace(x.Currency.GetCurrencyCode() + " " + x.Currency.GetCurrencyValue().GetValue())
+		return strings.TrimSpace(x.Currency.GetCurrencyValue().GetValue() + " " + x.Currency.GetCurrencyCode())
 	case *attiov1.ValueInput_Date:
 		return x.Date
 	case *attiov1.ValueInput_Timestamp:
@@ -357,7 +357,7 @@ func ValueText(v *attiov1.Value) string {
 	case *attiov1.Value_Checkbox:
 		return fmt.Sprint(x.Checkbox.GetValue())
 	case *attiov1.Value_Currency:
-		return strings.TrimSpace(x.Currency.GetCurrencyCode() + " " + x.Currency.GetCurrencyValue().GetValue())
+		return strings.TrimSpace(x.Currency.GetCurrencyValue().GetValue() + " " + x.Currency.GetCurrencyCode())
 	case *attiov1.Value_Date:
 		return x.Date.GetValue()
 	case *attiov1.Value_Timestamp:

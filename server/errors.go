@@ -123,7 +123,7 @@ func describe(ae *attio.Error) string {
 	if ae.Message != "" {
 		fmt.Fprintf(&b, ": %s", ae.Message)
 	} else if ae.StatusCode == 0 {
-		b.WriteString("no response")
+		b.WriteString(attio.TransportCause(ae.Err))
 	}
 	return strings.TrimSpace(b.String())
 }

@@ -107,6 +107,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 	start := time.Now()
 	var items, pages, probes int64
 	lastItems, lastAt := int64(0), start
+	var est exportEstimate
 	progress := func(done bool) error {
 		now := time.Now()
 		p := &attiov1.ExportProgress{
@@ -126,6 +127,9 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			}
 		} else if s := now.Sub(lastAt).Seconds(); s > 0 {
 			p.ItemsPerSecond = float64(items-lastItems) / s
+		}
+		if !done {
+			p.EstimatedRemaining = est.remaining(st, items)
 		}
 		lastItems, lastAt = items, now
 		return w.sendProg(p)
@@ -227,6 +231,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			out = kept
 		}
 		items += int64(len(out))
+		est.page(st, keys, items)
 		if err := w.sendBatch(out, encodeExportToken(st)); err != nil {
 			return err
 		}

@@ -52,7 +52,7 @@ func (o observer) ObserveAttempt(ctx context.Context, a attio.Attempt) {
 		}
 	}
 
-	// The error's text is left out on purpose: it may quote upstream messages and URLs.
+	// The error's raw text is left out on purpose: it may quote upstream messages and URLs.
 	level, msg := slog.LevelDebug, "attio attempt"
 	switch {
 	case a.Err != nil && a.WillRetry:
@@ -73,6 +73,10 @@ func (o observer) ObserveAttempt(ctx context.Context, a attio.Attempt) {
 	}
 	if a.ErrorCode != "" {
 		args = append(args, slog.String("error_code", a.ErrorCode))
+	}
+	if a.Err != nil && a.StatusCode == 0 {
+		// Without an answer the cause is all there is (DNS, refused, TLS); redacted like the error.
+		args = append(args, slog.String("cause", attio.TransportCause(a.Err)))
 	}
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 		args = append(args, slog.String("trace_id", sc.TraceID().String()))

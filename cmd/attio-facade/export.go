@@ -4,20 +4,16 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"connectrpc.com/connect/v2"
 	"connectrpc.com/connect/v2/connecthttp"
-	"golang.org/x/term"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -29,9 +25,9 @@ import (
 // exportConfig is the export subcommand's flags.
 type exportConfig struct {
 	addr, object, list, format, out, state, token, connection, filter string
-	pageSize, parallelism                                             int
+	pageSize, parallelism, maxRetries                                 int
 	resume                                                            bool
-	progressEvery                                                     time.Duration
+	progressEvery, retryWait                                          time.Duration
 }
 
 // exportState is what --resume reads back: written atomically after every flushed batch.
@@ -49,31 +45,30 @@ type exportState struct {
 // CSV: one row per item. Columns: record_id and created_at (entries: entry_id, parent_record_id,
 // parent_object, created_at), then one column per attribute slug, sorted, taken from the first
 // batch (Attio returns every attribute of the object on every record). A cell is the display text
-// of the attribute's current values joined by "; ": text as is, numbers and currency amounts
-// (with their code), dates and timestamps (RFC 3339), select and status titles, record references
-// as target record ids, actors as ids, names as the full name, emails, domains, phone numbers,
-// locations as their non-empty parts joined by ", ".
+// of the attribute's current values joined by "; " (server.ValueText).
 //
 // Resuming: after each batch is written and flushed, the batch's resume token, the output size
 // and the CSV columns go to the state file (<out>.resume unless --state), atomically. --resume
 // reads it, cuts the output back to that size (a batch written after the last saved state would
-// otherwise appear twice) and continues the export from the token.
+// otherwise appear twice) and continues the export from the token. Transient errors are retried
+// in the same way, from the last batch's token, up to --max-retries times in a row.
 func runExport(ctx context.Context, args []string, env environment) error {
 	var cfg exportConfig
 	f := newEnvFlags("export", env.getenv)
-	f.str(&cfg.addr, "addr", "ATTIO_FACADE_URL", "http://127.0.0.1:8080", "facade base URL")
-	f.str(&cfg.object, "object", "ATTIO_EXPORT_OBJECT", "", "object to export (slug or id)")
-	f.str(&cfg.list, "list", "ATTIO_EXPORT_LIST", "", "list to export (slug or id), instead of --object")
-	f.str(&cfg.format, "format", "ATTIO_EXPORT_FORMAT", "jsonl", "output format: jsonl or csv")
-	f.str(&cfg.out, "out", "ATTIO_EXPORT_OUT", "", "output file (default stdout)")
-	f.str(&cfg.state, "state", "ATTIO_EXPORT_STATE", "", "resume state file (default <out>.resume)")
-	f.str(&cfg.connection, "connection", "ATTIO_EXPORT_CONNECTION", "", "Maton connection id (Maton-Connection header); empty for the default")
-	f.str(&cfg.filter, "filter", "ATTIO_EXPORT_FILTER", "", "filter as protojson of attio.v1.Filter")
-	f.boolean(&cfg.resume, "resume", "ATTIO_EXPORT_RESUME", false, "continue the export recorded in the state file")
-	f.duration(&cfg.progressEvery, "progress-every", "ATTIO_EXPORT_PROGRESS_EVERY", 5*time.Second, "interval of progress log lines when stderr is not a terminal")
-	var pageSize, parallelism float64
-	f.float(&pageSize, "page-size", "ATTIO_EXPORT_PAGE_SIZE", 500, "items per upstream page (1-500)")
-	f.float(&parallelism, "parallelism", "ATTIO_EXPORT_PARALLELISM", 0, "upstream requests in flight (0: the facade picks)")
+	f.str(&cfg.addr, "addr", "ATTIO_FACADE_ADDR", "127.0.0.1:8080", "the facade's address (host:port or URL); an unspecified host (0.0.0.0, ::) means this machine")
+	f.str(&cfg.object, "object", "ATTIO_FACADE_EXPORT_OBJECT", "", "object to export (slug or id)")
+	f.str(&cfg.list, "list", "ATTIO_FACADE_EXPORT_LIST", "", "list to export (slug or id), instead of --object")
+	f.str(&cfg.format, "format", "ATTIO_FACADE_EXPORT_FORMAT", "jsonl", "output format: jsonl or csv")
+	f.str(&cfg.out, "out", "ATTIO_FACADE_EXPORT_OUT", "", "output file (default stdout)")
+	f.str(&cfg.state, "state", "ATTIO_FACADE_EXPORT_STATE", "", "resume state file (default <out>.resume)")
+	f.str(&cfg.connection, "connection", "ATTIO_FACADE_EXPORT_CONNECTION", "", "Maton connection id (Maton-Connection header); empty for the default")
+	f.str(&cfg.filter, "filter", "ATTIO_FACADE_EXPORT_FILTER", "", "filter as protojson of attio.v1.Filter")
+	f.boolean(&cfg.resume, "resume", "ATTIO_FACADE_EXPORT_RESUME", false, "continue the export recorded in the state file")
+	f.duration(&cfg.progressEvery, "progress-every", "ATTIO_FACADE_EXPORT_PROGRESS_EVERY", 5*time.Second, "interval of progress log lines when stderr is not a terminal")
+	f.integer(&cfg.pageSize, "page-size", "ATTIO_FACADE_EXPORT_PAGE_SIZE", 500, "items per upstream page", between(1, 500))
+	f.integer(&cfg.parallelism, "parallelism", "ATTIO_FACADE_EXPORT_PARALLELISM", 0, "upstream requests in flight (0: the facade picks)", between(0, 64))
+	f.integer(&cfg.maxRetries, "max-retries", "ATTIO_FACADE_EXPORT_MAX_RETRIES", 5, "retries in a row of a transient error (Unavailable, DeadlineExceeded, ResourceExhausted with RetryInfo), each from the last batch", atLeast(0))
+	f.duration(&cfg.retryWait, "retry-wait", "ATTIO_FACADE_EXPORT_RETRY_WAIT", time.Second, "wait before the first retry; doubles per retry up to 30s (a RetryInfo delay from the facade wins)")
 	// Prefer the environment for the caller's credential (flags show in the process table); the
 	// flag's default stays empty so -h never prints the token.
 	f.StringVar(&cfg.token, "token", "", "bearer token for the facade (env ATTIO_FACADE_TOKEN)")
@@ -83,84 +78,64 @@ func runExport(ctx context.Context, args []string, env environment) error {
 	if cfg.token == "" {
 		cfg.token = env.getenv("ATTIO_FACADE_TOKEN")
 	}
-	cfg.pageSize, cfg.parallelism = int(pageSize), int(parallelism)
 	if (cfg.object == "") == (cfg.list == "") {
-		return errors.New("export: give exactly one of --object and --list")
+		return usageError{errors.New("export: give exactly one of --object and --list")}
 	}
 	if cfg.format != "jsonl" && cfg.format != "csv" {
-		return fmt.Errorf("export: --format %q: want jsonl or csv", cfg.format)
+		return usageError{fmt.Errorf("export: --format %q: want jsonl or csv", cfg.format)}
 	}
-	if cfg.state == "" && cfg.out != "" && cfg.out != "-" {
-		cfg.state = cfg.out + ".resume"
+	if cfg.state == "" {
+		cfg.state = defaultStatePath(cfg.out)
 	}
 	if cfg.resume && cfg.state == "" {
-		return errors.New("export: --resume needs --out (or --state) to know where the last token is")
+		return usageError{errors.New("export: --resume needs --out (a regular file) or --state to know where the last token is")}
 	}
 	var filter *attiov1.Filter
 	if cfg.filter != "" {
 		filter = &attiov1.Filter{}
 		if err := protojson.Unmarshal([]byte(cfg.filter), filter); err != nil {
-			return fmt.Errorf("export: --filter: %w", err)
+			return usageError{fmt.Errorf("export: --filter: %w", err)}
 		}
 	}
 
 	var st exportState
 	if cfg.resume {
-		b, err := os.ReadFile(cfg.state)
-		if err != nil {
-			return fmt.Errorf("export: --resume: %w", err)
-		}
-		if err := json.Unmarshal(b, &st); err != nil {
-			return fmt.Errorf("export: --resume: state file %s is not valid: %w", cfg.state, err)
-		}
-	}
-
-	// Output: stdout, or a file truncated (fresh) or cut back to the last saved batch (resume).
-	var out io.Writer = env.stdout
-	var file *os.File
-	if cfg.out != "" && cfg.out != "-" {
-		flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-		if cfg.resume {
-			flags = os.O_CREATE | os.O_WRONLY
-		}
 		var err error
-		if file, err = os.OpenFile(cfg.out, flags, 0o644); err != nil {
+		if st, err = readState(cfg.state); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		defer file.Close()
-		if cfg.resume {
-			if err := file.Truncate(st.Size); err != nil {
-				return fmt.Errorf("export: %w", err)
-			}
-			if _, err := file.Seek(st.Size, io.SeekStart); err != nil {
-				return fmt.Errorf("export: %w", err)
-			}
-		}
-		out = file
 	}
-	counted := &countingWriter{w: out, n: st.Size}
-	buf := bufio.NewWriterSize(counted, 1<<20)
+	// saved: a state file of this export exists, so --resume can continue it.
+	saved := cfg.resume
+
+	out := &exportOutput{w: env.stdout, resume: cfg.resume, n: st.Size}
+	if cfg.out != "" && cfg.out != "-" {
+		out.path = cfg.out
+	}
+	defer out.close()
+	buf := bufio.NewWriterSize(out, 1<<20)
 	w := &exportWriter{format: cfg.format, buf: buf, columns: st.Columns, entries: cfg.list != ""}
 	if cfg.format == "csv" {
 		w.csv = csv.NewWriter(buf)
 	}
 
-	prog := newProgressReporter(env.stderr, cfg.progressEvery, st.Items)
-	defer prog.finish()
+	prog := newProgressReporter(env.stderr, isTerminal(env.stderr), cfg.progressEvery, st.Items)
 	saveState := func(token string, items int64) error {
 		if err := buf.Flush(); err != nil {
 			return err
 		}
-		if file != nil {
-			if err := file.Sync(); err != nil {
-				return err
-			}
+		if err := out.sync(); err != nil {
+			return err
 		}
-		st = exportState{Token: token, Size: counted.n, Columns: w.columns, Items: items}
+		st = exportState{Token: token, Size: out.n, Columns: w.columns, Items: items}
 		if cfg.state == "" {
 			return nil
 		}
-		return writeFileAtomic(cfg.state, st)
+		if err := writeFileAtomic(cfg.state, st); err != nil {
+			return err
+		}
+		saved = true
+		return nil
 	}
 
 	client := newExportClient(cfg)
@@ -172,6 +147,7 @@ func runExport(ctx context.Context, args []string, env environment) error {
 		info.RequestHeader().Set("Maton-Connection", cfg.connection)
 	}
 	items := st.Items
+	var delivered bool // since the last error
 	onBatch := func(msgs []proto.Message, token string) error {
 		for _, m := range msgs {
 			if err := w.write(m); err != nil {
@@ -179,27 +155,63 @@ func runExport(ctx context.Context, args []string, env environment) error {
 			}
 		}
 		items += int64(len(msgs))
+		delivered = true
 		prog.items(items)
 		return saveState(token, items)
 	}
-	var err error
-	if cfg.object != "" {
-		err = exportRecords(ctx, client, &attiov1.ExportRecordsRequest{Object: cfg.object, Filter: filter,
-			PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token}, onBatch, prog.server)
-	} else {
-		err = exportEntries(ctx, client, &attiov1.ExportEntriesRequest{List: cfg.list, Filter: filter,
+	once := func() error {
+		if cfg.object != "" {
+			return exportRecords(ctx, client, &attiov1.ExportRecordsRequest{Object: cfg.object, Filter: filter,
+				PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token}, onBatch, prog.server)
+		}
+		return exportEntries(ctx, client, &attiov1.ExportEntriesRequest{List: cfg.list, Filter: filter,
 			PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token}, onBatch, prog.server)
 	}
-	if ferr := buf.Flush(); err == nil {
-		err = ferr
+	err := retryTransient(ctx, once, &delivered, cfg, env)
+	if err == nil {
+		err = buf.Flush()
 	}
+	if err == nil {
+		err = out.open() // an export of nothing still leaves its (empty) file, and a resume its cut
+	}
+	prog.finish(err == nil)
 	if err != nil {
-		if cfg.state != "" {
+		// --resume only helps when there is a saved state and the cause may pass: an interrupt or
+		// a transient error that outlasted the retries.
+		if saved && (transient(err) || ctx.Err() != nil) {
 			return fmt.Errorf("export: %w (continue with --resume)", err)
 		}
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
+}
+
+// retryTransient runs once until it succeeds, fails for good, or a transient error comes more
+// than cfg.maxRetries times in a row (a call that delivered a batch, which *delivered reports,
+// starts the count again). Each call continues from the last batch's token.
+func retryTransient(ctx context.Context, once func() error, delivered *bool, cfg exportConfig, env environment) error {
+	for n := 0; ; {
+		*delivered = false
+		err := once()
+		if err == nil || ctx.Err() != nil || !transient(err) {
+			return err
+		}
+		if *delivered {
+			n = 0
+		}
+		if n++; n > cfg.maxRetries {
+			return err
+		}
+		wait := retryWait(err, cfg.retryWait, n)
+		fmt.Fprintf(env.stderr, "export: %v; retry %d of %d in %s, from the last batch\n", err, n, cfg.maxRetries, wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+	}
 }
 
 func newExportClient(cfg exportConfig) attiov1connect.ExportServiceClient {
@@ -208,7 +220,7 @@ func newExportClient(cfg exportConfig) attiov1connect.ExportServiceClient {
 	protocols.SetHTTP2(true)
 	protocols.SetUnencryptedHTTP2(false)
 	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, Protocols: protocols, ForceAttemptHTTP2: true}}
-	return attiov1connect.NewExportServiceClient(connect.NewClient(connecthttp.NewTransport(hc, strings.TrimSuffix(cfg.addr, "/"))))
+	return attiov1connect.NewExportServiceClient(connect.NewClient(connecthttp.NewTransport(hc, facadeURL(cfg.addr))))
 }
 
 func exportRecords(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportRecordsRequest,
@@ -270,43 +282,6 @@ func asMessages[T proto.Message](xs []T) []proto.Message {
 		out[i] = x
 	}
 	return out
-}
-
-// writeFileAtomic replaces path with v as JSON: write a temporary file beside it, sync, rename, so
-// a crash leaves either the old state or the new one, never half of one.
-func writeFileAtomic(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // exportWriter renders items as JSON Lines or CSV.
@@ -382,62 +357,4 @@ func displayText(l *attiov1.ValueList) string {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// progressReporter shows how the export goes on stderr: a live line on a terminal, plain log
-// lines every interval otherwise (CI logs, redirected output).
-type progressReporter struct {
-	w        io.Writer
-	tty      bool
-	every    time.Duration
-	start    time.Time
-	last     time.Time
-	n        int64
-	rate     float64
-	upstream *attiov1.ExportProgress
-}
-
-func newProgressReporter(w io.Writer, every time.Duration, resumedAt int64) *progressReporter {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
-	now := time.Now()
-	return &progressReporter{w: w, tty: tty, every: every, start: now, last: now, n: resumedAt}
-}
-
-func (p *progressReporter) server(pr *attiov1.ExportProgress) {
-	p.upstream, p.rate = pr, pr.GetItemsPerSecond()
-	p.show(pr.GetDone())
-}
-
-func (p *progressReporter) items(n int64) {
-	p.n = n
-	p.show(false)
-}
-
-func (p *progressReporter) show(final bool) {
-	now := time.Now()
-	elapsed := now.Sub(p.start).Round(time.Second)
-	if p.tty {
-		spin := `|/-\`[int(elapsed/time.Second)%4]
-		fmt.Fprintf(p.w, "\r%c %d items  %.0f/s  %s   ", spin, p.n, p.rate, elapsed)
-		if final {
-			fmt.Fprintln(p.w)
-		}
-		return
-	}
-	if !final && now.Sub(p.last) < p.every {
-		return
-	}
-	p.last = now
-	up := p.upstream
-	fmt.Fprintf(p.w, "export: %d items, %.0f items/s, %s elapsed, %d upstream pages, %d upstream requests, %d rate-limited\n",
-		p.n, p.rate, elapsed, up.GetPages(), up.GetUpstreamRequests(), up.GetRateLimited())
-}
-
-func (p *progressReporter) finish() {
-	if p.tty {
-		fmt.Fprintln(p.w)
-	}
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -11,71 +13,172 @@ import (
 
 // envFlags binds flags whose defaults come from environment variables, so every setting can be given
 // either way (flags win). Secrets are environment-only: flags are visible in the process table.
+//
+// After parsing, every value the user gave (flag or environment) passes its flag's rules, so an
+// out-of-range value stops the command at start with a message naming the flag. Durations may
+// never be negative; numbers take rules at registration (atLeast, within).
 type envFlags struct {
 	*flag.FlagSet
-	getenv func(string) string
-	errs   []error
+	getenv  func(string) string
+	errs    []error
+	types   map[string]string // flag -> the word shown in help ("int", "duration", ...)
+	fromEnv map[string]bool   // flags whose value came from the environment
+	checks  []flagCheck
+}
+
+type flagCheck struct {
+	name string
+	ok   func() bool
+	want string
+}
+
+// rule is a condition on a numeric flag's value, with what it says when the value breaks it.
+type rule struct {
+	ok   func(float64) bool
+	want string
+}
+
+func atLeast(lo float64) rule {
+	return rule{func(v float64) bool { return v >= lo }, fmt.Sprintf("at least %g", lo)}
+}
+
+// within is the half-open range [lo, hi).
+func within(lo, hi float64) rule {
+	return rule{func(v float64) bool { return v >= lo && v < hi }, fmt.Sprintf("in [%g, %g)", lo, hi)}
+}
+
+// between is the closed range [lo, hi].
+func between(lo, hi float64) rule {
+	return rule{func(v float64) bool { return v >= lo && v <= hi }, fmt.Sprintf("from %g to %g", lo, hi)}
 }
 
 func newEnvFlags(name string, getenv func(string) string) *envFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	return &envFlags{FlagSet: fs, getenv: getenv}
+	fs.SetOutput(io.Discard) // parse reports errors and help itself
+	return &envFlags{FlagSet: fs, getenv: getenv, types: map[string]string{}, fromEnv: map[string]bool{}}
+}
+
+// env reads a flag's environment variable and parses it with parse; a bad value is reported
+// after parsing, naming the variable.
+func envValue[T any](f *envFlags, name, env, what string, def T, parse func(string) (T, error)) T {
+	v := f.getenv(env)
+	if v == "" {
+		return def
+	}
+	x, err := parse(v)
+	if err != nil {
+		f.errs = append(f.errs, fmt.Errorf("%s: %q is not %s", env, v, what))
+		return def
+	}
+	f.fromEnv[name] = true
+	return x
+}
+
+func (f *envFlags) addRules(name string, get func() float64, rules []rule) {
+	for _, r := range rules {
+		f.checks = append(f.checks, flagCheck{name: name, ok: func() bool { return r.ok(get()) }, want: r.want})
+	}
 }
 
 func (f *envFlags) str(p *string, name, env, def, usage string) {
-	if v := f.getenv(env); v != "" {
-		def = v
-	}
+	def = envValue(f, name, env, "a string", def, func(s string) (string, error) { return s, nil })
 	f.StringVar(p, name, def, usage+" (env "+env+")")
+	f.types[name] = "string"
 }
 
-func (f *envFlags) float(p *float64, name, env string, def float64, usage string) {
-	if v := f.getenv(env); v != "" {
-		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s: %q is not a number", env, v))
-		} else {
-			def = n
-		}
-	}
+func (f *envFlags) float(p *float64, name, env string, def float64, usage string, rules ...rule) {
+	def = envValue(f, name, env, "a number", def, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 	f.Float64Var(p, name, def, usage+" (env "+env+")")
+	f.types[name] = "number"
+	f.addRules(name, func() float64 { return *p }, rules)
+}
+
+// integer is an int flag that refuses anything but a whole number ("2.5" is an error, not 2).
+func (f *envFlags) integer(p *int, name, env string, def int, usage string, rules ...rule) {
+	def = envValue(f, name, env, "an integer", def, strconv.Atoi)
+	*p = def
+	f.Var((*intValue)(p), name, usage+" (env "+env+")")
+	f.types[name] = "int"
+	f.addRules(name, func() float64 { return float64(*p) }, rules)
 }
 
 func (f *envFlags) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
-	if v := f.getenv(env); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s: %q is not a duration", env, v))
-		} else {
-			def = d
-		}
-	}
+	def = envValue(f, name, env, "a duration", def, time.ParseDuration)
 	f.DurationVar(p, name, def, usage+" (env "+env+")")
+	f.types[name] = "duration"
+	f.checks = append(f.checks, flagCheck{name: name, ok: func() bool { return *p >= 0 }, want: "a duration of 0 or more"})
 }
 
 func (f *envFlags) boolean(p *bool, name, env string, def bool, usage string) {
-	if v := f.getenv(env); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s: %q is not a boolean", env, v))
-		} else {
-			def = b
-		}
-	}
+	def = envValue(f, name, env, "a boolean", def, strconv.ParseBool)
 	f.BoolVar(p, name, def, usage+" (env "+env+")")
+	f.types[name] = ""
 }
+
+type intValue int
+
+func (v *intValue) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 0)
+	if err != nil {
+		return errors.New("not an integer")
+	}
+	*v = intValue(n)
+	return nil
+}
+
+func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
 
 func (f *envFlags) parse(args []string) error {
 	if err := f.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return helpRequested(f.usage())
+		}
+		return usageError{fmt.Errorf("%s: %w (see 'attio-facade %s -h')", f.Name(), err, f.Name())}
 	}
 	if len(f.errs) > 0 {
-		return f.errs[0]
+		return usageError{fmt.Errorf("%s: %w", f.Name(), f.errs[0])}
 	}
 	if f.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(f.Args(), " "))
+		return usageError{fmt.Errorf("%s: unexpected arguments: %s", f.Name(), strings.Join(f.Args(), " "))}
+	}
+	given := map[string]bool{}
+	f.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	for _, c := range f.checks {
+		// Defaults are the program's own (a negative one may mean "derive it"); only what the
+		// user gave is checked.
+		if (given[c.name] || f.fromEnv[c.name]) && !c.ok() {
+			return usageError{fmt.Errorf("%s: --%s %s: must be %s", f.Name(), c.name, f.Lookup(c.name).Value, c.want)}
+		}
 	}
 	return nil
+}
+
+// usage is a command's help: its summary and its flags, each with type, default and variable.
+func (f *envFlags) usage() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: attio-facade %s [flags]\n\n", f.Name())
+	for _, c := range commands() {
+		if c.name == f.Name() {
+			b.WriteString(c.summary + "\n\n")
+		}
+	}
+	b.WriteString("Flags:\n")
+	f.VisitAll(func(fl *flag.Flag) {
+		fmt.Fprintf(&b, "  --%s", fl.Name)
+		t, ok := f.types[fl.Name]
+		if !ok {
+			t, _ = flag.UnquoteUsage(fl)
+		}
+		if t != "" {
+			b.WriteString(" " + t)
+		}
+		fmt.Fprintf(&b, "\n    \t%s", fl.Usage)
+		if fl.DefValue != "" {
+			fmt.Fprintf(&b, " (default %s)", fl.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	return b.String()
 }
 
 func splitList(s string) []string {

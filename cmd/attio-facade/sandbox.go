@@ -14,16 +14,16 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 		addr, apiKey, logFormat, logLevel string
 		latency                           time.Duration
 		limits                            bool
-		generate                          float64
+		generate                          int
 		generateObject                    string
 	)
 	f := newEnvFlags("sandbox", env.getenv)
-	f.str(&addr, "addr", "ATTIO_SANDBOX_ADDR", "127.0.0.1:8090", "listen address")
-	f.str(&apiKey, "api-key", "ATTIO_SANDBOX_API_KEY", sandbox.DefaultAPIKey, "the Maton API key the sandbox accepts")
-	f.duration(&latency, "latency", "ATTIO_SANDBOX_LATENCY", 0, "latency added to every request")
-	f.boolean(&limits, "rate-limits", "ATTIO_SANDBOX_RATE_LIMITS", true, "enforce Maton's 10/s and Attio's 100 reads/s, 25 writes/s")
-	f.float(&generate, "generate", "ATTIO_SANDBOX_GENERATE", 0, "synthetic records to add to --generate-object at start")
-	f.str(&generateObject, "generate-object", "ATTIO_SANDBOX_GENERATE_OBJECT", "people", "object that --generate fills")
+	f.str(&addr, "addr", "ATTIO_FACADE_SANDBOX_ADDR", "127.0.0.1:8090", "listen address")
+	f.str(&apiKey, "api-key", "ATTIO_FACADE_SANDBOX_API_KEY", sandbox.DefaultAPIKey, "the Maton API key the sandbox accepts")
+	f.duration(&latency, "latency", "ATTIO_FACADE_SANDBOX_LATENCY", 0, "latency added to every request")
+	f.boolean(&limits, "rate-limits", "ATTIO_FACADE_SANDBOX_RATE_LIMITS", true, "enforce Maton's 10/s and Attio's 100 reads/s, 25 writes/s")
+	f.integer(&generate, "generate", "ATTIO_FACADE_SANDBOX_GENERATE", 0, "synthetic records to add to --generate-object at start", atLeast(0))
+	f.str(&generateObject, "generate-object", "ATTIO_FACADE_SANDBOX_GENERATE_OBJECT", "people", "object that --generate fills")
 	f.str(&logFormat, "log-format", "ATTIO_FACADE_LOG_FORMAT", "json", "log format: json or text")
 	f.str(&logLevel, "log-level", "ATTIO_FACADE_LOG_LEVEL", "info", "log level")
 	if err := f.parse(args); err != nil {
@@ -42,7 +42,7 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 	}
 	sb := sandbox.New(opts...)
 	if generate > 0 {
-		if err := sb.Generate(sandbox.DefaultConnectionID, generateObject, int(generate), sandbox.GenerateOptions{}); err != nil {
+		if err := sb.Generate(sandbox.DefaultConnectionID, generateObject, generate, sandbox.GenerateOptions{}); err != nil {
 			return err
 		}
 	}

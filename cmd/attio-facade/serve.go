@@ -40,6 +40,7 @@ type serveConfig struct {
 	callerBurst     float64
 	approvalTTL     time.Duration
 	jwtMaxLifetime  time.Duration
+	requireUpstream bool
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -48,10 +49,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.str(&cfg.addr, "addr", "ATTIO_FACADE_ADDR", "127.0.0.1:8080", "listen address")
 	f.str(&cfg.upstreamURL, "upstream-url", "ATTIO_FACADE_UPSTREAM_URL", attio.DefaultBaseURL, "Attio data-plane base URL (Maton's, or https://api.attio.com/v2 with ATTIO_API_KEY)")
 	f.str(&cfg.controlURL, "control-url", "ATTIO_FACADE_CONTROL_URL", attio.DefaultControlURL, "Maton control-plane base URL")
-	f.float(&cfg.matonRPS, "maton-rps", "ATTIO_FACADE_MATON_RPS", 10, "Maton requests/s per account (0: no cap)")
-	f.float(&cfg.attioReadRPS, "attio-read-rps", "ATTIO_FACADE_ATTIO_READ_RPS", 100, "Attio reads/s")
-	f.float(&cfg.attioWriteRPS, "attio-write-rps", "ATTIO_FACADE_ATTIO_WRITE_RPS", 25, "Attio writes/s")
-	f.float(&cfg.reserve, "interactive-reserve", "ATTIO_FACADE_INTERACTIVE_RESERVE", 0.2, "share of the upstream budget kept for interactive calls while bulk streams run")
+	f.float(&cfg.matonRPS, "maton-rps", "ATTIO_FACADE_MATON_RPS", 10, "Maton requests/s per account (0: no cap)", atLeast(0))
+	f.float(&cfg.attioReadRPS, "attio-read-rps", "ATTIO_FACADE_ATTIO_READ_RPS", 100, "Attio reads/s", atLeast(0))
+	f.float(&cfg.attioWriteRPS, "attio-write-rps", "ATTIO_FACADE_ATTIO_WRITE_RPS", 25, "Attio writes/s", atLeast(0))
+	f.float(&cfg.reserve, "interactive-reserve", "ATTIO_FACADE_INTERACTIVE_RESERVE", 0.2, "share of the upstream budget kept for interactive calls while bulk streams run", within(0, 1))
 	f.str(&cfg.corsOrigins, "cors-origins", "ATTIO_FACADE_CORS_ORIGINS", "", "comma-separated browser origins allowed by CORS (* for any)")
 	f.str(&cfg.logFormat, "log-format", "ATTIO_FACADE_LOG_FORMAT", "json", "log format: json or text")
 	f.str(&cfg.logLevel, "log-level", "ATTIO_FACADE_LOG_LEVEL", "info", "log level: debug, info, warn, error")
@@ -59,10 +60,11 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.sandboxLatency, "sandbox-latency", "ATTIO_FACADE_SANDBOX_LATENCY", 0, "latency the embedded sandbox adds to each request")
 	f.boolean(&cfg.sandboxLimits, "sandbox-rate-limits", "ATTIO_FACADE_SANDBOX_RATE_LIMITS", true, "whether the embedded sandbox enforces Maton's and Attio's rate limits")
 	f.str(&cfg.authFile, "auth-file", "ATTIO_FACADE_AUTH_FILE", "", "caller auth configuration (JSON: API key hashes, JWT/JWKS, approval policy); required with a real upstream key")
-	f.float(&cfg.callerRPS, "caller-rps", "ATTIO_FACADE_CALLER_RPS", -1, "requests/s per caller, streams paying per page (default: the upstream read budget, so one caller's export is never held below it; 0 turns it off)")
-	f.float(&cfg.callerBurst, "caller-burst", "ATTIO_FACADE_CALLER_BURST", 0, "burst per caller (default: twice the rate)")
+	f.float(&cfg.callerRPS, "caller-rps", "ATTIO_FACADE_CALLER_RPS", -1, "requests/s per caller, streams paying per page (default: the upstream read budget, so one caller's export is never held below it; 0 turns it off)", atLeast(0))
+	f.float(&cfg.callerBurst, "caller-burst", "ATTIO_FACADE_CALLER_BURST", 0, "burst per caller (default: twice the rate)", atLeast(0))
 	f.duration(&cfg.approvalTTL, "approval-ttl", "ATTIO_FACADE_APPROVAL_TTL", 0, "lifetime of pending approvals and approval tokens (default from the auth file, else 10m)")
 	f.duration(&cfg.jwtMaxLifetime, "jwt-max-lifetime", "ATTIO_FACADE_JWT_MAX_LIFETIME", interceptors.DefaultJWTMaxLifetime, "longest lifetime (exp - iat) of a caller JWT; JWTs without iat or exp are refused")
+	f.boolean(&cfg.requireUpstream, "require-upstream", "ATTIO_FACADE_REQUIRE_UPSTREAM", false, "production mode: refuse to start without MATON_API_KEY or ATTIO_API_KEY instead of serving the embedded sandbox (the container image sets it)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -196,6 +198,9 @@ func openUpstream(ctx context.Context, cfg serveConfig, env environment, logger 
 		limits.Maton = 0
 		logger.Info("upstream: Attio directly", "base_url", c.BaseURL)
 		return c, false, func() {}, nil
+	}
+	if cfg.requireUpstream {
+		return c, false, nil, errors.New("--require-upstream (ATTIO_FACADE_REQUIRE_UPSTREAM) is set but neither MATON_API_KEY nor ATTIO_API_KEY is: refusing to serve the embedded sandbox; run the sandbox explicitly with 'attio-facade sandbox'")
 	}
 	key := randomKey()
 	opts := []sandbox.Option{sandbox.WithAPIKey(key), sandbox.WithSeed(attiofacade.SeedFS())}

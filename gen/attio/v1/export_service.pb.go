@@ -121,9 +121,14 @@ type ExportProgress struct {
 	// Time since the export (this call) started.
 	Elapsed *durationpb.Duration `protobuf:"bytes,6,opt,name=elapsed,proto3" json:"elapsed,omitempty"`
 	// Whether the export is complete.
-	Done          bool `protobuf:"varint,7,opt,name=done,proto3" json:"done,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Done bool `protobuf:"varint,7,opt,name=done,proto3" json:"done,omitempty"`
+	// An estimate of the items still to come (0 while unknown and once done): the items this call
+	// delivered, scaled by the share of the created_at key space, up to the newest item at the
+	// start, that is left to walk. It assumes items are spread evenly over time, so it is only an
+	// estimate; Attio has no count.
+	EstimatedRemaining int64 `protobuf:"varint,8,opt,name=estimated_remaining,json=estimatedRemaining,proto3" json:"estimated_remaining,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ExportProgress) Reset() {
@@ -203,6 +208,13 @@ func (x *ExportProgress) GetDone() bool {
 		return x.Done
 	}
 	return false
+}
+
+func (x *ExportProgress) GetEstimatedRemaining() int64 {
+	if x != nil {
+		return x.EstimatedRemaining
+	}
+	return 0
 }
 
 // RecordBatch is a batch of exported records.
@@ -582,7 +594,7 @@ const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12,\n" +
 	"\fresume_token\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04R\vresumeToken\x12+\n" +
-	"\vparallelism\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x00R\vparallelism\"\xff\x01\n" +
+	"\vparallelism\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x00R\vparallelism\"\xb0\x02\n" +
 	"\x0eExportProgress\x12\x14\n" +
 	"\x05items\x18\x01 \x01(\x03R\x05items\x12\x14\n" +
 	"\x05pages\x18\x02 \x01(\x03R\x05pages\x12+\n" +
@@ -590,7 +602,8 @@ const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\frate_limited\x18\x04 \x01(\x03R\vrateLimited\x12(\n" +
 	"\x10items_per_second\x18\x05 \x01(\x01R\x0eitemsPerSecond\x123\n" +
 	"\aelapsed\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\aelapsed\x12\x12\n" +
-	"\x04done\x18\a \x01(\bR\x04done\"\\\n" +
+	"\x04done\x18\a \x01(\bR\x04done\x12/\n" +
+	"\x13estimated_remaining\x18\b \x01(\x03R\x12estimatedRemaining\"\\\n" +
 	"\vRecordBatch\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12!\n" +
 	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\x89\x01\n" +
