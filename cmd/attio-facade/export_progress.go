@@ -45,7 +45,7 @@ func newProgressReporter(w io.Writer, tty bool, every time.Duration, resumedAt i
 			progressbar.OptionSetItsString("items"),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetElapsedTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionThrottle(min(every, 100*time.Millisecond)), // redraws; tests pass 0
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 		)

@@ -133,7 +133,7 @@ func (f *envFlags) parse(args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return helpRequested(f.usage())
 		}
-		return usageError{fmt.Errorf("%s: %w (see 'attio-facade %s -h')", f.Name(), err, f.Name())}
+		return usageError{fmt.Errorf("%s: %s (see 'attio-facade %s -h')", f.Name(), strings.Replace(err.Error(), "flag -", "flag --", 1), f.Name())}
 	}
 	if len(f.errs) > 0 {
 		return usageError{fmt.Errorf("%s: %w", f.Name(), f.errs[0])}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+)
+
+// On a terminal: a progress bar (progressbar/v3) whose total is the facade's estimate, marked as
+// one, with count, rate and ETA; it ends with a newline and leaves no blank line.
+func TestProgressBarOnATerminal(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := newProgressReporter(&out, true, 0, 0)
+	p.server(&attiov1.ExportProgress{EstimatedRemaining: 1000})
+	for n := int64(100); n <= 400; n += 100 {
+		p.items(n)
+	}
+	p.server(&attiov1.ExportProgress{Items: 400, EstimatedRemaining: 600})
+	shown := out.String()
+	for _, want := range []string{"export (total estimated)", "/1000", "items/"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("bar lacks %q: %q", want, shown)
+		}
+	}
+	if !strings.Contains(shown, ":") || !strings.Contains(shown, "[") {
+		t.Errorf("bar shows no elapsed/ETA: %q", shown)
+	}
+	p.finish(true)
+	if got := out.String(); !strings.HasSuffix(got, "\n") || strings.HasSuffix(got, "\n\n") {
+		t.Errorf("bar does not end with exactly one newline: %q", got[max(0, len(got)-40):])
+	}
+}
+
+// Elsewhere (a file, a CI log): plain lines with the estimate marked as such, rate and ETA.
+func TestProgressLinesWhenNotATerminal(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := newProgressReporter(&out, false, 0, 50)
+	p.server(&attiov1.ExportProgress{Pages: 3, UpstreamRequests: 4, EstimatedRemaining: 150})
+	p.items(100)
+	p.finish(true)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("want a line per update, got %q", out.String())
+	}
+	if !strings.Contains(lines[0], "50 items of ~200 (estimated)") || !strings.Contains(lines[0], "items/s") {
+		t.Errorf("line = %q", lines[0])
+	}
+	if strings.Contains(out.String(), "\r") || strings.Contains(out.String(), "\x1b") {
+		t.Errorf("terminal control characters in a non-terminal: %q", out.String())
+	}
+	if !strings.Contains(lines[len(lines)-1], "100 items") {
+		t.Errorf("last line = %q", lines[len(lines)-1])
+	}
+}
