@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// readmeScript turns README.md's shell blocks into one bash script: every grpcurl, curl and TOKEN=
-// line (continuations joined) in order. A command followed by a "#   Code: X" comment is expected
+// readmeScript turns README.md's shell blocks into one bash script: every grpcurl, curl, attio-facade
+// and TOKEN= line (continuations joined) in order. A command followed by a "#   Code: X" comment is expected
 // to fail with X; an approval id it prints is kept in $ID, which replaces the <id> placeholders.
 func readmeScript(t *testing.T) (script string, commands int) {
 	t.Helper()
@@ -34,7 +34,7 @@ func readmeScript(t *testing.T) (script string, commands int) {
 			inShell = false
 			continue
 		}
-		if !inShell || !(strings.HasPrefix(line, "grpcurl ") || strings.HasPrefix(line, "curl ") || strings.HasPrefix(line, "TOKEN=")) {
+		if !inShell || !(strings.HasPrefix(line, "grpcurl ") || strings.HasPrefix(line, "curl ") || strings.HasPrefix(line, "TOKEN=") || strings.HasPrefix(line, "attio-facade ")) {
 			continue
 		}
 		cmd := ""
@@ -43,6 +43,9 @@ func readmeScript(t *testing.T) (script string, commands int) {
 			if !strings.HasSuffix(lines[i], "\\") {
 				break
 			}
+		}
+		if strings.HasPrefix(cmd, "attio-facade ") {
+			cmd, _, _ = strings.Cut(cmd, " #") // a trailing comment would swallow $( )'s parenthesis
 		}
 		// <id> sits inside single-quoted JSON: close the quote around the variable.
 		cmd = strings.ReplaceAll(cmd, "<id>", `'"$ID"'`)
@@ -77,7 +80,8 @@ func TestReadmeCommandsWork(t *testing.T) {
 	r := start(t, nil, "--sandbox-rate-limits=false")
 	addr := strings.TrimPrefix(r.url, "http://")
 	tools, _ := filepath.Abs("../../tools/go.mod")
-	script = `grpcurl() { go tool -modfile="` + tools + `" grpcurl "$@"; }` + "\n" + strings.ReplaceAll(script, "127.0.0.1:8080", addr)
+	script = `grpcurl() { go tool -modfile="` + tools + `" grpcurl "$@"; }` + "\n" +
+		`attio-facade() { "` + binary + `" "$@"; }` + "\n" + strings.ReplaceAll(script, "127.0.0.1:8080", addr)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute) // the first run builds grpcurl
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "bash", "-c", script).CombinedOutput()
