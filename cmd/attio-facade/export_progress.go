@@ -70,8 +70,10 @@ func (p *progressReporter) server(pr *attiov1.ExportProgress) {
 
 func (p *progressReporter) items(n int64) {
 	p.n = n
-	if p.total > 0 && p.n > p.total {
-		p.total = p.n // an estimate that fell short
+	if p.total > 0 && p.n >= p.total {
+		// An estimate that fell short: the bar must not reach its end (and finish) before the
+		// export does.
+		p.total = p.n + 1
 	}
 	if p.bar != nil {
 		if p.total > 0 {
@@ -125,13 +127,12 @@ func (p *progressReporter) finish(ok bool) {
 		}
 		return
 	}
-	if ok {
-		p.bar.ChangeMax64(p.n)
+	if ok && p.n > 0 {
+		p.bar.ChangeMax64(p.n) // reaching the end prints the completion newline
 		_ = p.bar.Finish()
 		return
 	}
-	_ = p.bar.Exit()
-	fmt.Fprintln(p.w)
+	_ = p.bar.Exit() // keeps the last state, then the completion newline
 }
 
 // estimatedTotal is the items written so far plus the facade's estimate of those to come; 0

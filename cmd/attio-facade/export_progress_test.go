@@ -28,9 +28,26 @@ func TestProgressBarOnATerminal(t *testing.T) {
 	if !strings.Contains(shown, ":") || !strings.Contains(shown, "[") {
 		t.Errorf("bar shows no elapsed/ETA: %q", shown)
 	}
+	p.items(1200) // past the estimate: the bar goes on instead of finishing early
+	if strings.Contains(out.String(), "\n") {
+		t.Errorf("the bar ended before the export: %q", out.String())
+	}
 	p.finish(true)
-	if got := out.String(); !strings.HasSuffix(got, "\n") || strings.HasSuffix(got, "\n\n") {
-		t.Errorf("bar does not end with exactly one newline: %q", got[max(0, len(got)-40):])
+	endsOnce := func(got string) bool { return strings.HasSuffix(got, "\n") && !strings.HasSuffix(got, "\n\n") }
+	if got := out.String(); !endsOnce(got) || strings.Count(got, "\n") != 1 {
+		t.Errorf("bar does not end with exactly one newline: %q", got[max(0, len(got)-80):])
+	}
+	// A failed export, and an empty one, end the same way.
+	for _, n := range []int64{0, 10} {
+		var out bytes.Buffer
+		p := newProgressReporter(&out, true, 0, 0)
+		if n > 0 {
+			p.items(n)
+		}
+		p.finish(n == 0)
+		if got := out.String(); !endsOnce(got) || strings.Count(got, "\n") != 1 {
+			t.Errorf("%d items: bar does not end with exactly one newline: %q", n, got)
+		}
 	}
 }
 
