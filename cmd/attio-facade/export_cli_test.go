@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -237,15 +236,7 @@ func TestExportCSVMoneyIsAmountThenCode(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	f, err := os.Open(filepath.Join(dir, "deals.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, filepath.Join(dir, "deals.csv"))
 	col := slices.Index(rows[0], "value")
 	if col < 0 {
 		t.Fatalf("no value column in %v", rows[0])

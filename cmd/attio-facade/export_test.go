@@ -89,7 +89,7 @@ func jsonlIDs(t *testing.T, path string) []string {
 	return ids
 }
 
-func csvIDs(t *testing.T, path string) ([]string, []string) {
+func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -100,6 +100,12 @@ func csvIDs(t *testing.T, path string) ([]string, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows
+}
+
+func csvIDs(t *testing.T, path string) ([]string, []string) {
+	t.Helper()
+	rows := readCSV(t, path)
 	var ids []string
 	for _, r := range rows[1:] {
 		ids = append(ids, r[0])
