@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/attio-facade/attio-facade/attio"
@@ -42,40 +43,44 @@ func TestBudgetCapsStarts(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := newStub(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) })
-			lim := tc.limits
-			c := s.client(t, func(c *attio.Config) {
-				c.Limits = &lim
-				c.Direct = tc.direct
-				if tc.direct {
-					c.BaseURL = s.URL + "/v2"
-				}
-			})
-			ctx := ctxTimeout(t, 20*time.Second)
-			var wg sync.WaitGroup
-			for i := range 2 * tc.rate {
-				wg.Go(func() {
-					var err error
-					if tc.writes > 0 && i%tc.writes == 0 {
-						_, err = c.CreateRecord(ctx, "people", nil)
-					} else {
-						_, err = c.GetRecord(ctx, "people", "r")
-					}
-					if err != nil {
-						t.Error(err)
+			// In a synctest bubble (fake time, no socket) the start times are the limiter's own,
+			// not bunched by a busy machine.
+			synctest.Test(t, func(t *testing.T) {
+				s := &stub{serve: func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) }}
+				lim := tc.limits
+				c := bubbleClient(t, s, func(c *attio.Config) {
+					c.Limits = &lim
+					c.Direct = tc.direct
+					if tc.direct {
+						c.BaseURL = s.URL + "/v2"
 					}
 				})
-			}
-			wg.Wait()
-			reqs := s.requests()
-			// Burst 1 plus one slot of timer slack: an upstream token bucket
-			// of rate R and burst R never refuses this.
-			if got := maxInWindow(reqs, time.Second); got > tc.rate+1 {
-				t.Errorf("%d requests started within one second, budget %d/s", got, tc.rate)
-			}
-			if len(reqs) != 2*tc.rate {
-				t.Errorf("upstream saw %d requests, want %d", len(reqs), 2*tc.rate)
-			}
+				ctx := ctxTimeout(t, 20*time.Second)
+				var wg sync.WaitGroup
+				for i := range 2 * tc.rate {
+					wg.Go(func() {
+						var err error
+						if tc.writes > 0 && i%tc.writes == 0 {
+							_, err = c.CreateRecord(ctx, "people", nil)
+						} else {
+							_, err = c.GetRecord(ctx, "people", "r")
+						}
+						if err != nil {
+							t.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+				reqs := s.requests()
+				// Burst 1 plus one slot of timer slack: an upstream token bucket
+				// of rate R and burst R never refuses this.
+				if got := maxInWindow(reqs, time.Second); got > tc.rate+1 {
+					t.Errorf("%d requests started within one second, budget %d/s", got, tc.rate)
+				}
+				if len(reqs) != 2*tc.rate {
+					t.Errorf("upstream saw %d requests, want %d", len(reqs), 2*tc.rate)
+				}
+			})
 		})
 	}
 }
@@ -138,9 +143,13 @@ func TestBulkCannotStarveInteractive(t *testing.T) {
 // held to the reserve cap.
 func TestBulkAloneUsesWholeBudget(t *testing.T) {
 	t.Parallel()
+	synctest.Test(t, testBulkAloneUsesWholeBudget) // fake time: the rate measured is the limiter's own
+}
+
+func testBulkAloneUsesWholeBudget(t *testing.T) {
 	const rate = 40
-	s := newStub(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) })
-	c := s.client(t, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate}; c.InteractiveReserve = 0.5 })
+	s := &stub{serve: func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) }}
+	c := bubbleClient(t, s, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate}; c.InteractiveReserve = 0.5 })
 	ctx, cancel := context.WithTimeout(attio.WithPriority(t.Context(), attio.PriorityBulk), 1600*time.Millisecond)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -177,9 +186,13 @@ func TestBulkAloneUsesWholeBudget(t *testing.T) {
 // bulk keeps to (1-reserve) of the budget.
 func TestBulkCappedWhileInteractiveActive(t *testing.T) {
 	t.Parallel()
+	synctest.Test(t, testBulkCappedWhileInteractiveActive) // fake time: sleeps and windows are exact
+}
+
+func testBulkCappedWhileInteractiveActive(t *testing.T) {
 	const rate = 40
-	s := newStub(t, func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) })
-	c := s.client(t, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate}; c.InteractiveReserve = 0.5 })
+	s := &stub{serve: func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) }}
+	c := bubbleClient(t, s, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate}; c.InteractiveReserve = 0.5 })
 	ctx, cancel := context.WithTimeout(t.Context(), 1600*time.Millisecond)
 	defer cancel()
 	bulk := attio.WithPriority(ctx, attio.PriorityBulk)

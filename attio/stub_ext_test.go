@@ -34,16 +34,49 @@ type seenReq struct {
 func newStub(t *testing.T, serve func(n int, w http.ResponseWriter, r *http.Request)) *stub {
 	t.Helper()
 	s := &stub{serve: serve}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = httptest.NewServer(s.handler())
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *stub) handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		s.mu.Lock()
 		s.reqs = append(s.reqs, seenReq{time.Now(), r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), string(b)})
 		n := len(s.reqs)
 		s.mu.Unlock()
 		s.serve(n, w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
+	})
+}
+
+// bubbleClient is a client on a stub without a socket, its handler called in process, for tests
+// in a testing/synctest bubble: time there is fake, so budgets are measured exactly.
+func bubbleClient(t *testing.T, s *stub, mod ...func(*attio.Config)) *attio.Client {
+	t.Helper()
+	s.Server = &httptest.Server{URL: "http://stub.invalid"}
+	cfg := attio.Config{APIKey: "secret-maton-key", BaseURL: s.URL + "/attio/v2", ControlURL: s.URL,
+		Limits: &attio.Limits{}, BaseBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
+		HTTPClient: &http.Client{Transport: handlerTransport{s.handler()}}}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	c, err := attio.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil {
+		r.Body = http.NoBody // as a server sees it
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
 }
 
 func (s *stub) requests() []seenReq {
