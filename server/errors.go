@@ -67,6 +67,17 @@ func upstreamError(err error) error {
 	return out
 }
 
+// upstreamCredentials reports whether the facade's own upstream key (Maton's, or Attio's token
+// behind the connection) was refused. The caller's credentials were checked by the interceptors
+// before this call went upstream, so Unauthenticated or PermissionDenied would send callers to
+// rotate keys that are fine. Such errors are Unavailable: the request is right, this replica cannot
+// serve it until its operator fixes the key, and a retry later (or on another replica) succeeds
+// unchanged. Internal would say the facade is broken for every request, and clients do not retry it.
+func upstreamCredentials(ae *attio.Error) bool {
+	return ae.Source != attio.SourceTransport &&
+		(ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden)
+}
+
 func classify(ae *attio.Error) (connect.Code, string) {
 	switch {
 	case errors.Is(ae, context.DeadlineExceeded):
@@ -82,8 +93,8 @@ func classify(ae *attio.Error) (connect.Code, string) {
 		switch ae.StatusCode {
 		case http.StatusBadRequest:
 			return connect.CodeFailedPrecondition, "Maton has no usable Attio connection for this call (check the Maton-Connection header or create a connection): " + what
-		case http.StatusUnauthorized:
-			return connect.CodeUnauthenticated, "the facade's Maton API key was rejected by Maton; this is the facade's configuration, not your credentials: " + what
+		case http.StatusUnauthorized, http.StatusForbidden:
+			return connect.CodeUnavailable, "the facade's Maton API key was rejected by Maton; this is the facade's configuration, not your credentials: " + what
 		case http.StatusTooManyRequests:
 			return connect.CodeResourceExhausted, "Maton's request rate limit was reached: " + what
 		case http.StatusInternalServerError:
@@ -93,10 +104,8 @@ func classify(ae *attio.Error) (connect.Code, string) {
 	switch s := ae.StatusCode; {
 	case s == http.StatusBadRequest, s == http.StatusUnprocessableEntity:
 		return connect.CodeInvalidArgument, "Attio rejected the request: " + what
-	case s == http.StatusUnauthorized:
-		return connect.CodeUnauthenticated, "Attio rejected the facade's upstream credentials; this is the facade's configuration, not your credentials: " + what
-	case s == http.StatusForbidden:
-		return connect.CodePermissionDenied, "Attio refused access: " + what
+	case upstreamCredentials(ae):
+		return connect.CodeUnavailable, "Attio rejected the facade's upstream credentials; this is the facade's configuration, not your credentials: " + what
 	case s == http.StatusNotFound:
 		return connect.CodeNotFound, "not found in Attio: " + what
 	case s == http.StatusConflict:
@@ -137,7 +146,10 @@ func errorInfo(ae *attio.Error) *errdetails.ErrorInfo {
 		domain = domainFacade
 	}
 	reason := strings.ToUpper(strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(ae.Code))
-	if reason == "" {
+	switch {
+	case upstreamCredentials(ae):
+		reason = "UPSTREAM_CREDENTIALS" // Attio's own code stays in the attio_code metadata
+	case reason == "":
 		reason = "UPSTREAM_" + strconv.Itoa(ae.StatusCode)
 		if ae.StatusCode == 0 {
 			reason = "UPSTREAM_UNREACHABLE"

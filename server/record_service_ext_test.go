@@ -477,9 +477,13 @@ func TestUpstreamErrorsMapToConnectCodes(t *testing.T) {
 		{name: "filter error", failure: sandbox.Failure{Status: 400, Body: sandbox.AttioErrorBody(400, "filter_error", "Unknown attribute")}, want: connect.CodeInvalidArgument, reason: "FILTER_ERROR"},
 		{name: "not found", failure: sandbox.Failure{Status: 404}, want: connect.CodeNotFound, reason: "NOT_FOUND"},
 		{name: "conflict", failure: sandbox.Failure{Status: 409, Body: sandbox.AttioErrorBody(409, "slug_conflict", "Slug taken")}, want: connect.CodeAlreadyExists, reason: "SLUG_CONFLICT"},
-		{name: "forbidden", failure: sandbox.Failure{Status: 403}, want: connect.CodePermissionDenied},
-		{name: "attio 401", failure: sandbox.Failure{Status: 401}, want: connect.CodeUnauthenticated},
-		{name: "maton 401", failure: sandbox.Failure{Status: 401, Maton: true}, want: connect.CodeUnauthenticated},
+		// The facade's own upstream key refused: not the caller's credentials, so neither
+		// Unauthenticated nor PermissionDenied.
+		{name: "forbidden", failure: sandbox.Failure{Status: 403}, want: connect.CodeUnavailable, reason: "UPSTREAM_CREDENTIALS"},
+		{name: "missing scopes", failure: sandbox.Failure{Status: 403, Body: sandbox.AttioErrorBody(403, "missing_scopes", "Token lacks record_permission:read")}, want: connect.CodeUnavailable, reason: "UPSTREAM_CREDENTIALS"},
+		{name: "attio 401", failure: sandbox.Failure{Status: 401}, want: connect.CodeUnavailable, reason: "UPSTREAM_CREDENTIALS"},
+		{name: "maton 401", failure: sandbox.Failure{Status: 401, Maton: true}, want: connect.CodeUnavailable, reason: "UPSTREAM_CREDENTIALS"},
+		{name: "maton 403", failure: sandbox.Failure{Status: 403, Maton: true}, want: connect.CodeUnavailable, reason: "UPSTREAM_CREDENTIALS"},
 		{name: "maton no connection", failure: sandbox.Failure{Status: 400, Maton: true}, want: connect.CodeFailedPrecondition},
 		{name: "rate limited", failure: sandbox.Failure{Status: 429, Header: http.Header{"Retry-After": {"7"}}}, want: connect.CodeResourceExhausted, reason: "RATE_LIMIT_EXCEEDED", retry: true},
 		{name: "server error", failure: sandbox.Failure{Status: 500}, want: connect.CodeUnavailable},
