@@ -19,8 +19,10 @@ type ChainConfig struct {
 
 // Chain composes the interceptors in the one order that is right, outermost first:
 //
-//  1. Recovery: nothing escapes as a crash.
-//  2. Telemetry: every call is measured, refusals included.
+//  1. Telemetry: every call is measured, refusals and panics included.
+//  2. Recovery: nothing escapes as a crash. Inside telemetry, so a panic ends the span with an
+//     error status and is counted as Internal by the RPC metrics; outside, telemetry would see
+//     the panic unwind past it and record nothing.
 //  3. Drain: no new calls during shutdown; streams end resumably.
 //  4. Auth: who is calling, and may they call this procedure on this connection. Before any payload
 //     work, so anonymous callers cannot make us decode anything.
@@ -33,10 +35,11 @@ func Chain(c ChainConfig) []connect.ServerInterceptor {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	out := []connect.ServerInterceptor{Recovery(logger)}
+	var out []connect.ServerInterceptor
 	if c.Telemetry != nil {
 		out = append(out, c.Telemetry)
 	}
+	out = append(out, Recovery(logger))
 	if c.Drain != nil {
 		out = append(out, c.Drain.Interceptor())
 	}
