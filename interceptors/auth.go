@@ -347,7 +347,7 @@ func looksLikeJWT(token string) bool { return strings.Count(token, ".") == 2 }
 // Interceptor authenticates and authorises every call before any payload is read: health and
 // reflection pass untouched; everything else needs a principal holding the procedure's scope and
 // allowed to use the requested Maton connection. The principal is then available through
-// PrincipalFrom. Place it after recovery and telemetry and before rate limiting, validation and
+// PrincipalFrom. Place it after telemetry, recovery and drain and before rate limiting, validation and
 // approvals.
 func (a *Authenticator) Interceptor() connect.ServerInterceptor {
 	return func(next connect.ServerFunc) connect.ServerFunc {

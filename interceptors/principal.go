@@ -1,5 +1,5 @@
 // Package interceptors holds the facade's Connect server interceptors, one concern per file, composed
-// in one place (chain.go): recovery, telemetry, authentication, rate limiting, validation and
+// in one place (chain.go): telemetry, recovery, drain, authentication, rate limiting, validation and
 // approvals.
 package interceptors
 

@@ -182,7 +182,7 @@ func newResource(opts Options, env func(string) string) *resource.Resource {
 
 // ServerInterceptor returns the otelconnect interceptor: a server span per RPC (continuing the
 // caller's W3C trace context) and the rpc.server.call.duration histogram. Put it first in the
-// chain, or right after panic recovery, so refused and failed calls are measured too.
+// chain, outside panic recovery, so refused, failed and panicking calls are measured too.
 func (t *Telemetry) ServerInterceptor() connect.ServerInterceptor { return t.server }
 
 // MetricsHandler serves the metrics in the Prometheus text format (mount it at /metrics). It
