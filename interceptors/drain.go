@@ -2,35 +2,34 @@ package interceptors
 
 import (
 	"context"
-	"sync"
+	"errors"
 
 	"connectrpc.com/connect/v2"
 )
+
+// errDraining is the cancellation cause of a stream cut short by Start.
+var errDraining = errors.New("server is draining")
 
 // Drain ends server streams cleanly when the process shuts down. http.Server.Shutdown waits for
 // in-flight requests, but a long export would hold it until the hard deadline and then be cut
 // mid-message; instead, once Start is called, every running stream's context is cancelled and the
 // stream ends with Unavailable, a retryable code, so the caller resumes from its last token.
 type Drain struct {
-	once sync.Once
-	done chan struct{}
+	ctx   context.Context // done once draining
+	start context.CancelFunc
 }
 
 // NewDrain returns a Drain that has not started.
-func NewDrain() *Drain { return &Drain{done: make(chan struct{})} }
+func NewDrain() *Drain {
+	ctx, start := context.WithCancel(context.Background())
+	return &Drain{ctx: ctx, start: start}
+}
 
 // Start begins draining; it is safe to call more than once.
-func (d *Drain) Start() { d.once.Do(func() { close(d.done) }) }
+func (d *Drain) Start() { d.start() }
 
 // Draining reports whether Start was called.
-func (d *Drain) Draining() bool {
-	select {
-	case <-d.done:
-		return true
-	default:
-		return false
-	}
-}
+func (d *Drain) Draining() bool { return d.ctx.Err() != nil }
 
 // Interceptor refuses new calls while draining and cuts running server streams short.
 func (d *Drain) Interceptor() connect.ServerInterceptor {
@@ -43,17 +42,14 @@ func (d *Drain) Interceptor() connect.ServerInterceptor {
 				// Unary calls are short: let Shutdown wait for them.
 				return next(ctx, spec, stream)
 			}
-			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			go func() {
-				select {
-				case <-d.done:
-					cancel()
-				case <-ctx.Done():
-				}
-			}()
+			// AfterFunc, not a goroutine per stream: a waiting stream costs a registration, and
+			// the cause tells a drain from the caller going away.
+			ctx, cancel := context.WithCancelCause(ctx)
+			defer cancel(nil)
+			defer context.AfterFunc(d.ctx, func() { cancel(errDraining) })()
 			err := next(ctx, spec, stream)
-			if d.Draining() && ctx.Err() != nil {
+			// A stream that ended on its own keeps its outcome, even if the drain began since.
+			if err != nil && errors.Is(context.Cause(ctx), errDraining) {
 				return connect.NewError(connect.CodeUnavailable, "server is shutting down; resume with the last resume_token")
 			}
 			return err
