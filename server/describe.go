@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -395,9 +396,15 @@ func ValueText(v *attiov1.Value) string {
 
 const maxText = 200
 
+// truncate caps s at maxText bytes, cutting before the character that crosses the bound so the
+// summary stays valid UTF-8 (protobuf strings must be).
 func truncate(s string) string {
 	if len(s) <= maxText {
 		return s
 	}
-	return s[:maxText] + "…"
+	cut := maxText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
