@@ -344,8 +344,9 @@ func bearerToken(h string) (string, bool) {
 
 func looksLikeJWT(token string) bool { return strings.Count(token, ".") == 2 }
 
-// Interceptor authenticates and authorises every call before any payload is read: health and
-// reflection pass untouched; everything else needs a principal holding the procedure's scope and
+// Interceptor authenticates and authorises every call before any payload is read: open procedures
+// (IsOpen: health, reflection; both are mounted outside the chain, so this is defence in depth)
+// pass untouched; everything else needs a principal holding the procedure's scope and
 // allowed to use the requested Maton connection. The principal is then available through
 // PrincipalFrom. Place it after telemetry, recovery and drain and before rate limiting, validation and
 // approvals.

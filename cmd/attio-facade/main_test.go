@@ -114,6 +114,8 @@ func TestHealthPerService(t *testing.T) {
 	}
 }
 
+// Reflection is open by choice (README, "Calling it"): the server runs with auth on, and this
+// client sends no credentials.
 func TestReflectionListsEveryService(t *testing.T) {
 	t.Parallel()
 	r := start(t, nil)
