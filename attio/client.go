@@ -111,6 +111,12 @@ func New(cfg Config) (*Client, error) {
 	if c.hc == nil {
 		c.hc = NewHTTPClient()
 	}
+	// Attio's API never redirects. Following one would send an approved write (with our key) to
+	// wherever a hop points, e.g. a path-normalising proxy turning ".../options/.." into the
+	// attribute itself; so a 3xx is an error, whatever client the caller passed in.
+	hc := *c.hc
+	hc.CheckRedirect = refuseRedirect
+	c.hc = &hc
 	if c.maxAttempts <= 0 {
 		c.maxAttempts = 5
 	}
@@ -140,12 +146,22 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// ErrRedirect is the cause of an *Error for a 3xx answer: Attio's API does not redirect, so the
+// client never follows one.
+var ErrRedirect = errors.New("upstream answered with a redirect, which Attio's API never does; not followed")
+
+// ErrPathParam is the cause of an *Error for an identifier that cannot be a path segment (empty,
+// "." or ".."): sent, a normalising hop would turn it into another resource's path. Nothing is sent.
+var ErrPathParam = errors.New("identifier cannot be a path segment")
+
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // NewHTTPClient returns the default transport setup: keep-alive with enough
 // idle connections per host for ~16 parallel calls, bounded dial, TLS and
 // response-header waits, HTTP/2 when the server offers it. No overall
 // Timeout: calls are bounded by their context.
 func NewHTTPClient() *http.Client {
-	return &http.Client{Transport: &http.Transport{
+	return &http.Client{CheckRedirect: refuseRedirect, Transport: &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
 			Timeout:   10 * time.Second,
@@ -277,13 +293,18 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	if ep.control {
 		base = c.control
 	}
-	u := base + ep.path(cl.params...)
+	path, err := ep.path(cl.params...)
+	if err != nil {
+		return &Error{Endpoint: ep.name, Source: SourceTransport, Err: err}
+	}
+	u := base + path
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
 	prio := PriorityFrom(ctx)
 	conn, hasConn := ConnectionFrom(ctx)
 	budgets := c.budgetsFor(ep)
+	wlog := writeLogFrom(ctx)
 
 	var last *Error
 	for attempt := 1; ; attempt++ {
@@ -322,6 +343,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 
 		start := time.Now()
 		status, execID, e, retryable := c.attempt(req, cl, ep, &sent)
+		wlog.noteAttempt(ep, sent.Load(), status)
 		if e != nil {
 			e.Attempts = attempt
 		}
@@ -387,6 +409,10 @@ func (c *Client) attempt(req *http.Request, cl call, ep *endpoint, sent *atomic.
 		resp.Body.Close()
 	}()
 	status, execID = resp.StatusCode, resp.Header.Get("X-Attio-Execution-Id")
+	if status >= 300 && status < 400 {
+		return status, execID, &Error{Endpoint: ep.name, StatusCode: status, Source: SourceTransport,
+			ExecutionID: execID, Err: ErrRedirect}, false
+	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if cl.decode == nil {
 			return status, execID, nil, false

@@ -1,6 +1,7 @@
 package attio
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,20 +50,26 @@ func readPOST(tmpl string) *endpoint {
 
 func ep(method, tmpl string) *endpoint { return newEndpoint(method, tmpl, false) }
 
-// path fills the template's placeholders in order, escaping each value.
-func (e *endpoint) path(params ...string) string {
+// path fills the template's placeholders in order, escaping each value as one segment ('/', '?',
+// '#', '%' and control characters are percent-encoded). Values that no escaping keeps in their
+// segment (empty, "." and "..", which hops resolve against the path) are refused.
+func (e *endpoint) path(params ...string) (string, error) {
 	var b strings.Builder
 	i := 0
 	for _, s := range e.segs {
 		b.WriteByte('/')
 		if strings.HasPrefix(s, "{") && i < len(params) {
-			b.WriteString(url.PathEscape(params[i]))
+			p := params[i]
+			if p == "" || p == "." || p == ".." {
+				return "", fmt.Errorf("%w: %s is %q", ErrPathParam, strings.Trim(s, "{}"), p)
+			}
+			b.WriteString(url.PathEscape(p))
 			i++
 			continue
 		}
 		b.WriteString(s)
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 var (

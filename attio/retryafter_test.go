@@ -1,6 +1,7 @@
 package attio
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -31,11 +32,28 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestEndpointPathEscapes(t *testing.T) {
 	t.Parallel()
-	got := epUpdateSelectOption.path("objects", "companies", "categories", "B2B / SaaS")
-	if want := "/objects/companies/attributes/categories/options/B2B%20%2F%20SaaS"; got != want {
-		t.Errorf("path = %s, want %s", got, want)
+	cases := []struct {
+		option, want string
+	}{
+		{"B2B / SaaS", "/objects/companies/attributes/categories/options/B2B%20%2F%20SaaS"},
+		{"%2e%2e", "/objects/companies/attributes/categories/options/%252e%252e"},
+		{"a?b#c", "/objects/companies/attributes/categories/options/a%3Fb%23c"},
+		{"../..", "/objects/companies/attributes/categories/options/..%2F.."},
+		{"x\x00\n", "/objects/companies/attributes/categories/options/x%00%0A"},
 	}
-	if got := epGetConnection.path("c1"); got != "/connections/c1" {
-		t.Errorf("control path = %s", got)
+	for _, c := range cases {
+		got, err := epUpdateSelectOption.path("objects", "companies", "categories", c.option)
+		if err != nil || got != c.want {
+			t.Errorf("path(%q) = %s, %v; want %s", c.option, got, err, c.want)
+		}
+	}
+	// Dot segments and empty values would name another resource once a hop resolves them.
+	for _, bad := range []string{"..", ".", ""} {
+		if got, err := epUpdateSelectOption.path("objects", "companies", "categories", bad); !errors.Is(err, ErrPathParam) {
+			t.Errorf("path(%q) = %s, %v; want ErrPathParam", bad, got, err)
+		}
+	}
+	if got, err := epGetConnection.path("c1"); err != nil || got != "/connections/c1" {
+		t.Errorf("control path = %s, %v", got, err)
 	}
 }

@@ -84,6 +84,8 @@ func classify(ae *attio.Error) (connect.Code, string) {
 		return connect.CodeDeadlineExceeded, "deadline exceeded before Attio answered"
 	case errors.Is(ae, context.Canceled):
 		return connect.CodeCanceled, "call canceled"
+	case errors.Is(ae, attio.ErrPathParam):
+		return connect.CodeInvalidArgument, ae.Err.Error()
 	}
 	what := describe(ae)
 	switch {
