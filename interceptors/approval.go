@@ -23,6 +23,7 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
@@ -38,6 +39,13 @@ const (
 	defaultRetention = time.Hour
 	approvalIssuer   = "attio-facade/approval"
 	minSecretBytes   = 32
+	// DefaultMaxPendingApprovals caps one principal's live pending approvals: each holds a summary
+	// and changes in the store until it expires, and nobody can review thousands anyway.
+	DefaultMaxPendingApprovals = 100
+	// MaxSummaryBytes bounds an approval's summary (UTF-8-safe truncation).
+	MaxSummaryBytes = 2048
+	// MaxChanges bounds the changes an approval lists; the summary says how many were left out.
+	MaxChanges = 100
 )
 
 // Describer explains a write to the approver: a summary of the target and the intended effect and,
@@ -77,6 +85,9 @@ type ApprovalOptions struct {
 	Now func() time.Time
 	// Retention keeps decided or expired approvals visible after their expiry; default 1h.
 	Retention time.Duration
+	// MaxPending caps each principal's live pending approvals (ResourceExhausted beyond it);
+	// default DefaultMaxPendingApprovals, negative for no cap.
+	MaxPending int
 }
 
 // Approvals enforces approval tokens on writes (Interceptor) and decides on pending writes (the
@@ -92,6 +103,8 @@ type Approvals struct {
 	describer Describer
 	audit     *AuditLog
 	now       func() time.Time
+	// maxPending is the per-principal cap on pending approvals (0: none).
+	maxPending int
 }
 
 // NewApprovals returns the approval machinery configured by opts.
@@ -99,6 +112,13 @@ func NewApprovals(opts ApprovalOptions) (*Approvals, error) {
 	a := &Approvals{
 		secret: opts.Secret, ttl: opts.TTL, retention: opts.Retention, self: opts.AllowSelfApproval,
 		store: opts.Store, used: opts.UsedTokens, describer: opts.Describer, audit: opts.Audit, now: opts.Now,
+		maxPending: opts.MaxPending,
+	}
+	switch {
+	case a.maxPending == 0:
+		a.maxPending = DefaultMaxPendingApprovals
+	case a.maxPending < 0:
+		a.maxPending = 0
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -187,15 +207,17 @@ func (a *Approvals) Interceptor() connect.ServerInterceptor {
 				return connect.NewError(connect.CodeInternal, "cannot digest request").WithCause(err)
 			}
 			ev := AuditEvent{Principal: p.ID(), Procedure: spec.Procedure, Connection: conn, Digest: digest}
+			var redeemed *attiov1.Approval
 			switch {
 			case token != "":
-				id, reason := a.redeem(ctx, token, p.ID(), spec.Procedure, conn, digest)
+				id, rec, reason := a.redeem(ctx, token, p.ID(), spec.Procedure, conn, digest)
 				ev.ApprovalID = id
 				if reason != "" {
 					ev.Decision, ev.Reason = DecisionRefused, reason
 					a.audit.Record(ctx, ev)
 					return connect.NewError(connect.CodePermissionDenied, "approval token refused: "+reason)
 				}
+				redeemed = rec
 			case p.AutoApprove && (!proc.Delete || p.AutoApproveDeletes):
 				ev.Decision = DecisionAutoApproved
 				a.audit.Record(ctx, ev)
@@ -206,10 +228,16 @@ func (a *Approvals) Interceptor() connect.ServerInterceptor {
 			// leaves an executed line: the write may have happened.
 			ev.Decision, ev.Reason, ev.Outcome = DecisionExecuted, "", "panic"
 			defer func() { a.audit.Record(ctx, ev) }()
-			err = next(ctx, spec, &primedStream{ServerStream: stream, first: req})
+			wctx, wlog := attio.WithWriteLog(ctx)
+			err = next(wctx, spec, &primedStream{ServerStream: stream, first: req})
 			ev.Outcome = "ok"
 			if err != nil {
 				ev.Outcome = connect.CodeOf(err).String()
+				// Only a write that provably never reached Attio gives its token back; anything
+				// ambiguous (bytes sent, no clear refusal) keeps it spent, so nothing runs twice.
+				if redeemed != nil && !wlog.MayHaveWritten() && a.release(ctx, redeemed) {
+					ev.Reason = "nothing reached Attio; the approval token stays valid"
+				}
 			}
 			return err
 		}
@@ -258,56 +286,85 @@ type approvalClaims struct {
 
 // redeem checks token against this call and consumes it. It returns the approval id when known and
 // a refusal reason ("" = accepted). Reasons are safe to show: they never contain the token.
-func (a *Approvals) redeem(ctx context.Context, token, principal, procedure, conn, digest string) (id, reason string) {
-	tok, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.HS256})
-	if err != nil {
-		return "", "malformed token"
-	}
-	var c approvalClaims
-	if err := tok.Claims(a.secret, &c); err != nil {
-		return "", "invalid signature"
-	}
-	id = c.ID
-	if c.Expiry == nil || c.ID == "" {
-		return id, "invalid token"
+func (a *Approvals) redeem(ctx context.Context, token, principal, procedure, conn, digest string) (id string, approved *attiov1.Approval, reason string) {
+	id, c, reason := a.verify(token)
+	if reason != "" {
+		return id, nil, reason
 	}
 	now := a.now()
 	if err := c.ValidateWithLeeway(jwt.Expected{Issuer: approvalIssuer, Time: now}, 0); err != nil {
 		if errors.Is(err, jwt.ErrExpired) {
-			return id, "token expired"
+			return id, nil, "token expired"
 		}
-		return id, "invalid token"
+		return id, nil, "invalid token"
 	}
 	if c.Subject != principal {
-		return id, "token was issued to another principal"
+		return id, nil, "token was issued to another principal"
 	}
 	if c.Procedure != procedure || c.Connection != conn || c.Digest != digest {
-		return id, "token was issued for a different request"
+		return id, nil, "token was issued for a different request"
 	}
 	rec, err := a.store.Get(ctx, id)
 	if err != nil {
-		return id, "approval is no longer known"
+		return id, nil, "approval is no longer known"
 	}
 	if rec.GetState() != attiov1.ApprovalState_APPROVAL_STATE_APPROVED {
 		if rec.GetState() == attiov1.ApprovalState_APPROVAL_STATE_USED {
-			return id, "token already used"
+			return id, nil, "token already used"
 		}
-		return id, "approval was withdrawn"
+		return id, nil, "approval was withdrawn"
 	}
 	first, err := a.used.MarkUsed(ctx, id, c.Expiry.Time())
 	if err != nil {
-		return id, "used-token store unavailable"
+		return id, nil, "used-token store unavailable"
 	}
 	if !first {
-		return id, "token already used"
+		return id, nil, "token already used"
 	}
 	next := proto.CloneOf(rec)
 	next.State = attiov1.ApprovalState_APPROVAL_STATE_USED
 	// The store's compare-and-set is the final arbiter, so a concurrent Deny wins cleanly.
 	if ok, err := a.store.Transition(ctx, attiov1.ApprovalState_APPROVAL_STATE_APPROVED, next, a.retainUntil(next)); err != nil || !ok {
-		return id, "approval was withdrawn"
+		return id, nil, "approval was withdrawn"
 	}
-	return id, ""
+	return id, rec, ""
+}
+
+// maxTokenBytes bounds what verify parses: a real token is a few hundred bytes.
+const maxTokenBytes = 4096
+
+// verify parses token and checks its signature and required claims; it returns the approval id
+// when known and a refusal reason ("" = verified). Time and binding are checked by the caller.
+func (a *Approvals) verify(token string) (id string, c approvalClaims, reason string) {
+	if len(token) > maxTokenBytes {
+		return "", c, "malformed token"
+	}
+	tok, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.HS256})
+	if err != nil {
+		return "", c, "malformed token"
+	}
+	if err := tok.Claims(a.secret, &c); err != nil {
+		return "", approvalClaims{}, "invalid signature"
+	}
+	if c.Expiry == nil || c.ID == "" {
+		return c.ID, c, "invalid token"
+	}
+	return c.ID, c, ""
+}
+
+// release undoes a redeem whose write provably never reached Attio: the approval is APPROVED again
+// and its token unused, so the caller can retry with it. It reports whether that worked; when the
+// store refuses (e.g. the approval was purged), the token simply stays spent.
+func (a *Approvals) release(ctx context.Context, approved *attiov1.Approval) bool {
+	used := proto.CloneOf(approved)
+	used.State = attiov1.ApprovalState_APPROVAL_STATE_USED
+	// Detached: the caller's deadline may be what failed the write, and the undo must still happen.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if ok, err := a.store.Transition(ctx, attiov1.ApprovalState_APPROVAL_STATE_USED, approved, a.retainUntil(approved)); err != nil || !ok {
+		return false
+	}
+	return a.used.Release(ctx, approved.GetId()) == nil
 }
 
 func (a *Approvals) retainUntil(ap *attiov1.Approval) time.Time {
@@ -316,7 +373,7 @@ func (a *Approvals) retainUntil(ap *attiov1.Approval) time.Time {
 
 // requireApproval refuses the write, pointing at a pending approval for it.
 func (a *Approvals) requireApproval(ctx context.Context, p *Principal, proc Procedure, conn, digest string, req proto.Message) error {
-	ap, err := a.findOpen(ctx, p.ID(), proc.Name, conn, digest)
+	ap, err := a.store.FindOpen(ctx, WriteKey{Requester: p.ID(), Procedure: proc.Name, Connection: conn, Digest: digest})
 	if err != nil {
 		return connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
 	}
@@ -332,13 +389,19 @@ func (a *Approvals) requireApproval(ctx context.Context, p *Principal, proc Proc
 			summary, changes, _ = FallbackDescriber{}.Describe(ctx, proc.Name, req)
 			summary += " (current state unavailable)"
 		}
+		summary, changes = boundDescription(summary, changes)
 		now := a.now()
 		ap = &attiov1.Approval{
 			Id: newUUID(), Procedure: proc.Name, Requester: p.ID(), Connection: conn, RequestDigest: digest,
 			Summary: summary, Changes: changes, State: attiov1.ApprovalState_APPROVAL_STATE_PENDING,
 			CreatedAt: timestamppb.New(now), ExpiresAt: timestamppb.New(now.Add(a.ttl)),
 		}
-		if err := a.store.Create(ctx, ap, a.retainUntil(ap)); err != nil {
+		if err := a.store.Create(ctx, ap, a.retainUntil(ap), a.maxPending); errors.Is(err, ErrTooManyPending) {
+			ev.Decision, ev.Reason = DecisionRefused, "too many pending approvals"
+			a.audit.Record(ctx, ev)
+			return connect.NewError(connect.CodeResourceExhausted, fmt.Sprintf(
+				"you have %d pending approvals, the most allowed: wait until some are decided or expire", a.maxPending))
+		} else if err != nil {
 			return connect.NewError(connect.CodeUnavailable, "approval store unavailable").WithCause(err)
 		}
 	}
@@ -361,24 +424,6 @@ func (a *Approvals) requireApproval(ctx context.Context, p *Principal, proc Proc
 		msg = fmt.Sprintf("write needs approval: another principal with the approve scope must approve %s (ApprovalService.Approve); then fetch the token with GetApproval and repeat the identical call with the %s header", ap.GetId(), HeaderApproval)
 	}
 	return connect.NewError(connect.CodeFailedPrecondition, msg).WithDetail(detail)
-}
-
-// findOpen returns a live pending or approved approval for the same write, so a retried write does
-// not pile up approvals.
-func (a *Approvals) findOpen(ctx context.Context, requester, procedure, conn, digest string) (*attiov1.Approval, error) {
-	all, err := a.store.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, ap := range all {
-		st := a.effectiveState(ap)
-		if (st == attiov1.ApprovalState_APPROVAL_STATE_PENDING || st == attiov1.ApprovalState_APPROVAL_STATE_APPROVED) &&
-			ap.GetRequester() == requester && ap.GetProcedure() == procedure &&
-			ap.GetConnection() == conn && ap.GetRequestDigest() == digest {
-			return ap, nil
-		}
-	}
-	return nil, nil
 }
 
 // effectiveState reports EXPIRED for undecided or unused approvals past their expiry.
@@ -614,14 +659,35 @@ func valueText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {
 	default:
 		s = scalarText(fd, v)
 	}
-	if len(s) > maxChangeText {
-		n := maxChangeText
-		for n > 0 && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		s = s[:n] + "…"
+	return truncateText(s, maxChangeText)
+}
+
+// truncateText cuts s to at most n bytes plus an ellipsis, never inside a UTF-8 sequence.
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// boundDescription keeps what an approval stores and every ApprovalRequired error carries small,
+// whatever a describer produced: the summary and each change's text are cut, and at most
+// MaxChanges changes are kept (the summary says how many more there were).
+func boundDescription(summary string, changes []*attiov1.FieldChange) (string, []*attiov1.FieldChange) {
+	summary = truncateText(summary, MaxSummaryBytes)
+	if extra := len(changes) - MaxChanges; extra > 0 {
+		changes = changes[:MaxChanges]
+		summary = fmt.Sprintf("%s (%d more changes not listed)", summary, extra)
+	}
+	for _, c := range changes {
+		c.Field = truncateText(c.Field, maxChangeText)
+		c.Before = truncateText(c.Before, maxChangeText)
+		c.After = truncateText(c.After, maxChangeText)
+	}
+	return summary, changes
 }
 
 func scalarText(fd protoreflect.FieldDescriptor, v protoreflect.Value) string {

@@ -426,7 +426,7 @@ func mintElsewhere(t *testing.T, e *env, id string) string {
 		t.Fatal(err)
 	}
 	store := interceptors.NewMemoryApprovalStore(e.clock.Now)
-	if err := store.Create(t.Context(), src, e.clock.Now().Add(time.Hour)); err != nil {
+	if err := store.Create(t.Context(), src, e.clock.Now().Add(time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
 	forger, err := interceptors.NewApprovals(interceptors.ApprovalOptions{Now: e.clock.Now, Store: store})

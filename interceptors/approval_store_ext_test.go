@@ -46,10 +46,10 @@ func TestMemoryApprovalStore(t *testing.T) {
 	s := interceptors.NewMemoryApprovalStore(clock.Now)
 	ctx := t.Context()
 	ap := &attiov1.Approval{Id: "a1", State: attiov1.ApprovalState_APPROVAL_STATE_PENDING, ExpiresAt: timestamppb.New(clock.Now())}
-	if err := s.Create(ctx, ap, clock.Now().Add(time.Hour)); err != nil {
+	if err := s.Create(ctx, ap, clock.Now().Add(time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Create(ctx, ap, clock.Now().Add(time.Hour)); err == nil {
+	if err := s.Create(ctx, ap, clock.Now().Add(time.Hour), 0); err == nil {
 		t.Fatal("duplicate id accepted")
 	}
 	ap.Summary = "changed after Create"

@@ -60,6 +60,12 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 func newGuarded(t *testing.T, callerRPS float64, sbOpts ...sandbox.Option) *guarded {
 	t.Helper()
+	return newGuardedClient(t, callerRPS, nil, sbOpts...)
+}
+
+// newGuardedClient is newGuarded whose upstream client config is then changed by mod (nil: none).
+func newGuardedClient(t *testing.T, callerRPS float64, mod func(*attio.Config), sbOpts ...sandbox.Option) *guarded {
+	t.Helper()
 	cfg, err := interceptors.ParseAuthConfig([]byte(fmt.Sprintf(`{"api_keys":[
 		{"name":"writer","sha256":%q,"scopes":["read","write"]},
 		{"name":"writer2","sha256":%q,"scopes":["read","write"]},
@@ -78,6 +84,9 @@ func newGuarded(t *testing.T, callerRPS float64, sbOpts ...sandbox.Option) *guar
 		client: func(c *attio.Config) {
 			c.HTTPClient = tel.HTTPClient()
 			c.Observer = tel.Observer()
+			if mod != nil {
+				mod(c)
+			}
 		},
 		opts: func(o *server.Options) {
 			audit := interceptors.NewAuditLog(tel.Logger().With("log", "audit"), tel)

@@ -41,6 +41,7 @@ type serveConfig struct {
 	approvalTTL     time.Duration
 	jwtMaxLifetime  time.Duration
 	requireUpstream bool
+	maxPending      float64
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -65,6 +66,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.approvalTTL, "approval-ttl", "ATTIO_FACADE_APPROVAL_TTL", 0, "lifetime of pending approvals and approval tokens (default from the auth file, else 10m)")
 	f.duration(&cfg.jwtMaxLifetime, "jwt-max-lifetime", "ATTIO_FACADE_JWT_MAX_LIFETIME", interceptors.DefaultJWTMaxLifetime, "longest lifetime (exp - iat) of a caller JWT; JWTs without iat or exp are refused")
 	f.boolean(&cfg.requireUpstream, "require-upstream", "ATTIO_FACADE_REQUIRE_UPSTREAM", false, "production mode: refuse to start without MATON_API_KEY or ATTIO_API_KEY instead of serving the embedded sandbox (the container image sets it)")
+	f.float(&cfg.maxPending, "max-pending-approvals", "ATTIO_FACADE_MAX_PENDING_APPROVALS", interceptors.DefaultMaxPendingApprovals, "pending approvals one principal may hold; more writes needing approval are ResourceExhausted (0: no cap)", atLeast(0))
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -116,6 +118,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 	approvalOpts := authCfg.ApprovalOptions()
 	if cfg.approvalTTL > 0 {
 		approvalOpts.TTL = cfg.approvalTTL
+	}
+	approvalOpts.MaxPending = int(cfg.maxPending)
+	if approvalOpts.MaxPending <= 0 {
+		approvalOpts.MaxPending = -1 // the flag's 0 means no cap
 	}
 	if secret := env.getenv(interceptors.ApprovalSecretEnv); secret != "" {
 		approvalOpts.Secret = []byte(secret)
