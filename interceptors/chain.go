@@ -27,8 +27,9 @@ type ChainConfig struct {
 //  4. Auth: who is calling, and may they call this procedure on this connection. Before any payload
 //     work, so anonymous callers cannot make us decode anything.
 //  5. Rate limit: per principal, so it needs the principal.
-//  6. Validation (protovalidate): bad input is InvalidArgument before anything else looks at it,
-//     in particular before an approval is created for it.
+//  6. Size limits, then validation (protovalidate): bad input is InvalidArgument before anything
+//     else looks at it, in particular before an approval is created for it. Limits first: counting
+//     100,000 values is cheap, validating them is not.
 //  7. Approvals: the write runs only with a valid, single-use approval for this exact request.
 func Chain(c ChainConfig) []connect.ServerInterceptor {
 	logger := c.Logger
@@ -49,7 +50,7 @@ func Chain(c ChainConfig) []connect.ServerInterceptor {
 	if c.RateLimit != nil {
 		out = append(out, c.RateLimit)
 	}
-	out = append(out, validate.NewServerInterceptor())
+	out = append(out, Limits(), validate.NewServerInterceptor())
 	if c.Approvals != nil {
 		out = append(out, c.Approvals)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/interceptors"
 )
 
 var operators = map[attiov1.FilterOperator]string{
@@ -22,8 +23,20 @@ var operators = map[attiov1.FilterOperator]string{
 }
 
 // fromFilter translates the typed tree into Attio's verbose filter syntax. A nil filter is nil
-// (no filter), so the request body omits it.
+// (no filter), so the request body omits it. A tree beyond interceptors.MaxFilterNodes or
+// MaxFilterDepth is refused before any of it is translated, so translation cost stays bounded
+// whoever calls it.
 func fromFilter(f *attiov1.Filter) (any, error) {
+	if f == nil {
+		return nil, nil
+	}
+	if err := interceptors.CheckFilter(f); err != nil {
+		return nil, err
+	}
+	return translateFilter(f)
+}
+
+func translateFilter(f *attiov1.Filter) (any, error) {
 	if f == nil {
 		return nil, nil
 	}
@@ -33,7 +46,7 @@ func fromFilter(f *attiov1.Filter) (any, error) {
 	case *attiov1.Filter_Or:
 		return fromFilterList("$or", n.Or)
 	case *attiov1.Filter_Not:
-		inner, err := fromFilter(n.Not)
+		inner, err := translateFilter(n.Not)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +60,7 @@ func fromFilter(f *attiov1.Filter) (any, error) {
 		}
 		// Inside constraints a condition's attribute names a property of the last step's
 		// attribute ("email_domain", "target_record_id", "value"), as Attio's path filters expect.
-		constraints, err := fromFilter(n.Path.GetConstraints())
+		constraints, err := translateFilter(n.Path.GetConstraints())
 		if err != nil {
 			return nil, err
 		}
@@ -62,7 +75,7 @@ func fromFilter(f *attiov1.Filter) (any, error) {
 func fromFilterList(op string, l *attiov1.FilterList) (any, error) {
 	items := make([]any, 0, len(l.GetFilters()))
 	for i, f := range l.GetFilters() {
-		v, err := fromFilter(f)
+		v, err := translateFilter(f)
 		if err != nil {
 			return nil, fmt.Errorf("%s[%d]: %w", op, i, err)
 		}
