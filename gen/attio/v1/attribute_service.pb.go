@@ -1338,7 +1338,8 @@ type UpdateSelectOptionRequest struct {
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
-	// The option's id or title.
+	// The option's id or title. It becomes a path segment upstream, so it may not contain '/', '?',
+	// '#', '%' or control characters, nor be "." or ".." (rename such options by their id).
 	Option string `protobuf:"bytes,4,opt,name=option,proto3" json:"option,omitempty"`
 	// A new title.
 	Title *string `protobuf:"bytes,5,opt,name=title,proto3,oneof" json:"title,omitempty"`
@@ -1731,7 +1732,8 @@ type UpdateStatusRequest struct {
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
-	// The status's id or title.
+	// The status's id or title. It becomes a path segment upstream, so it may not contain '/', '?',
+	// '#', '%' or control characters, nor be "." or ".." (change such statuses by their id).
 	Status string `protobuf:"bytes,4,opt,name=status,proto3" json:"status,omitempty"`
 	// A new title.
 	Title *string `protobuf:"bytes,5,opt,name=title,proto3,oneof" json:"title,omitempty"`
@@ -2009,16 +2011,15 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x05title\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x05title\"L\n" +
 	"\x1aCreateSelectOptionResponse\x12.\n" +
-	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\x81\x04\n" +
+	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\xa1\x04\n" +
 	"\x19UpdateSelectOptionRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
 	"\n" +
 	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
 	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12\"\n" +
-	"\x06option\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x06option\x12%\n" +
+	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12B\n" +
+	"\x06option\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06option\x12%\n" +
 	"\x05title\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x12$\n" +
 	"\vis_archived\x18\x06 \x01(\bH\x01R\n" +
@@ -2049,16 +2050,15 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x13celebration_enabled\x18\x05 \x01(\bR\x12celebrationEnabled\x12:\n" +
 	"\x15target_time_in_status\x18\x06 \x01(\tB\a\xbaH\x04r\x02\x18@R\x12targetTimeInStatus\"@\n" +
 	"\x14CreateStatusResponse\x12(\n" +
-	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status\"\xa4\x05\n" +
+	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status\"\xc4\x05\n" +
 	"\x13UpdateStatusRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
 	"\n" +
 	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
 	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12\"\n" +
-	"\x06status\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x06status\x12%\n" +
+	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12B\n" +
+	"\x06status\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06status\x12%\n" +
 	"\x05title\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x124\n" +
 	"\x13celebration_enabled\x18\x06 \x01(\bH\x01R\x12celebrationEnabled\x88\x01\x01\x12?\n" +

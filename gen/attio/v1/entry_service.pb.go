@@ -1183,33 +1183,33 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
 	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\"9\n" +
 	"\x10GetEntryResponse\x12%\n" +
-	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\x8b\x04\n" +
+	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\x96\x04\n" +
 	"\x12CreateEntryRequest\x12\x80\x01\n" +
 	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x122\n" +
 	"\x10parent_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eparentRecordId\x12\x91\x01\n" +
-	"\rparent_object\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x12P\n" +
-	"\fentry_values\x18\x04 \x03(\v2-.attio.v1.CreateEntryRequest.EntryValuesEntryR\ventryValues\x1aX\n" +
+	"\rparent_object\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x12[\n" +
+	"\fentry_values\x18\x04 \x03(\v2-.attio.v1.CreateEntryRequest.EntryValuesEntryB\t\xbaH\x06\x9a\x01\x03\x10\xf4\x03R\ventryValues\x1aX\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"<\n" +
 	"\x13CreateEntryResponse\x12%\n" +
-	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\xa8\x03\n" +
+	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\xab\x03\n" +
 	"\x12UpdateEntryRequest\x12\x80\x01\n" +
 	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
-	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\x12Z\n" +
-	"\fentry_values\x18\x03 \x03(\v2-.attio.v1.UpdateEntryRequest.EntryValuesEntryB\b\xbaH\x05\x9a\x01\x02\b\x01R\ventryValues\x124\n" +
+	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\x12]\n" +
+	"\fentry_values\x18\x03 \x03(\v2-.attio.v1.UpdateEntryRequest.EntryValuesEntryB\v\xbaH\b\x9a\x01\x05\b\x01\x10\xf4\x03R\ventryValues\x124\n" +
 	"\x04mode\x18\x04 \x01(\x0e2\x14.attio.v1.UpdateModeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04mode\x1aX\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"<\n" +
 	"\x13UpdateEntryResponse\x12%\n" +
-	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\x8b\x04\n" +
+	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\x96\x04\n" +
 	"\x12AssertEntryRequest\x12\x80\x01\n" +
 	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x122\n" +
 	"\x10parent_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eparentRecordId\x12\x91\x01\n" +
-	"\rparent_object\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x12P\n" +
-	"\fentry_values\x18\x04 \x03(\v2-.attio.v1.AssertEntryRequest.EntryValuesEntryR\ventryValues\x1aX\n" +
+	"\rparent_object\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x12[\n" +
+	"\fentry_values\x18\x04 \x03(\v2-.attio.v1.AssertEntryRequest.EntryValuesEntryB\t\xbaH\x06\x9a\x01\x03\x10\xf4\x03R\ventryValues\x1aX\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"<\n" +

@@ -163,6 +163,10 @@ func (SortDirection) EnumDescriptor() ([]byte, []int) {
 }
 
 // Filter is a typed filter tree, translated to Attio's verbose filter syntax.
+//
+// Size limits (InvalidArgument before any upstream call; see interceptors/limits.go): at most 1000
+// nodes, counting every and/or/not/condition/path node, every $in operand, every path step and
+// every JSON value of a raw filter; at most 32 levels of nesting.
 type Filter struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The node. Exactly one is set.

@@ -1557,30 +1557,30 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"=\n" +
 	"\x11GetRecordResponse\x12(\n" +
-	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xb4\x02\n" +
+	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xbf\x02\n" +
 	"\x13CreateRecordRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12A\n" +
-	"\x06values\x18\x02 \x03(\v2).attio.v1.CreateRecordRequest.ValuesEntryR\x06values\x1aS\n" +
+	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12L\n" +
+	"\x06values\x18\x02 \x03(\v2).attio.v1.CreateRecordRequest.ValuesEntryB\t\xbaH\x06\x9a\x01\x03\x10\xf4\x03R\x06values\x1aS\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"@\n" +
 	"\x14CreateRecordResponse\x12(\n" +
-	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\x9b\x03\n" +
+	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\x9e\x03\n" +
 	"\x13UpdateRecordRequest\x12\x84\x01\n" +
 	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
-	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\x12K\n" +
-	"\x06values\x18\x03 \x03(\v2).attio.v1.UpdateRecordRequest.ValuesEntryB\b\xbaH\x05\x9a\x01\x02\b\x01R\x06values\x124\n" +
+	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\x12N\n" +
+	"\x06values\x18\x03 \x03(\v2).attio.v1.UpdateRecordRequest.ValuesEntryB\v\xbaH\b\x9a\x01\x05\b\x01\x10\xf4\x03R\x06values\x124\n" +
 	"\x04mode\x18\x04 \x01(\x0e2\x14.attio.v1.UpdateModeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04mode\x1aS\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"@\n" +
 	"\x14UpdateRecordResponse\x12(\n" +
-	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xdc\x03\n" +
+	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xdf\x03\n" +
 	"\x13AssertRecordRequest\x12\x84\x01\n" +
 	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12\x9b\x01\n" +
-	"\x12matching_attribute\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x11matchingAttribute\x12K\n" +
-	"\x06values\x18\x03 \x03(\v2).attio.v1.AssertRecordRequest.ValuesEntryB\b\xbaH\x05\x9a\x01\x02\b\x01R\x06values\x1aS\n" +
+	"\x12matching_attribute\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x11matchingAttribute\x12N\n" +
+	"\x06values\x18\x03 \x03(\v2).attio.v1.AssertRecordRequest.ValuesEntryB\v\xbaH\b\x9a\x01\x05\b\x01\x10\xf4\x03R\x06values\x1aS\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"@\n" +

@@ -2176,6 +2176,10 @@ func (*ValueInput_Interaction) isValueInput_Value() {}
 func (*ValueInput_Raw) isValueInput_Value() {}
 
 // ValueInputList holds the values to write for one attribute.
+//
+// Size limits of a write (InvalidArgument before validation, approval or any upstream call; see
+// interceptors/limits.go): at most 500 values per write, counting attribute keys plus the values
+// in their lists (an empty list counts as one), and at most 65536 bytes per encoded ValueInput.
 type ValueInputList struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The values; an empty list clears the attribute.
@@ -2953,9 +2957,9 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\rpersonal_name\x18\x10 \x01(\v2\x1b.attio.v1.PersonalNameInputH\x00R\fpersonalName\x12>\n" +
 	"\vinteraction\x18\x11 \x01(\v2\x1a.attio.v1.InteractionValueH\x00R\vinteraction\x12*\n" +
 	"\x03raw\x18c \x01(\v2\x16.google.protobuf.ValueH\x00R\x03rawB\x0e\n" +
-	"\x05value\x12\x05\xbaH\x02\b\x01\">\n" +
-	"\x0eValueInputList\x12,\n" +
-	"\x06values\x18\x01 \x03(\v2\x14.attio.v1.ValueInputR\x06values\"\x8c\x01\n" +
+	"\x05value\x12\x05\xbaH\x02\b\x01\"I\n" +
+	"\x0eValueInputList\x127\n" +
+	"\x06values\x18\x01 \x03(\v2\x14.attio.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xf4\x03R\x06values\"\x8c\x01\n" +
 	"\rCurrencyInput\x12@\n" +
 	"\x0ecurrency_value\x18\x01 \x01(\v2\x11.attio.v1.DecimalB\x06\xbaH\x03\xc8\x01\x01R\rcurrencyValue\x129\n" +
 	"\rcurrency_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^([A-Z]{3})?$R\fcurrencyCode\"_\n" +
