@@ -23,6 +23,9 @@ const (
 	DefaultControlURL = "https://ctrl.maton.ai"         // Maton's connection control plane
 )
 
+// DefaultMaxRetryAfter is the default of Config.MaxRetryAfter.
+const DefaultMaxRetryAfter = 60 * time.Second
+
 // Config configures a Client. Only APIKey is required.
 type Config struct {
 	// APIKey is the Maton API key (or, with Direct, an Attio access token).
@@ -51,6 +54,11 @@ type Config struct {
 	// jitter). Defaults 200ms and 10s.
 	BaseBackoff time.Duration
 	MaxBackoff  time.Duration
+	// MaxRetryAfter caps the Retry-After honoured after a 429 (the pause of
+	// every caller, and the delay callers are told). 0 means
+	// DefaultMaxRetryAfter: a bogus or hostile "Retry-After: 3600" must not
+	// stall the facade for an hour.
+	MaxRetryAfter time.Duration
 	// Observer, if set, is called once per attempt.
 	Observer Observer
 	// UserAgent sent upstream; default "attio-facade".
@@ -68,9 +76,11 @@ type Client struct {
 	maxAttempts int
 	baseBackoff time.Duration
 	maxBackoff  time.Duration
+	maxRetryAft time.Duration
 	observer    Observer
 	userAgent   string
 
+	redactor           *Redactor // the API key, in every form upstream text might echo it
 	sched              scheduler
 	maton, read, write *budget
 }
@@ -89,8 +99,10 @@ func New(cfg Config) (*Client, error) {
 		maxAttempts: cfg.MaxAttempts,
 		baseBackoff: cfg.BaseBackoff,
 		maxBackoff:  cfg.MaxBackoff,
+		maxRetryAft: cfg.MaxRetryAfter,
 		observer:    cfg.Observer,
 		userAgent:   cfg.UserAgent,
+		redactor:    NewRedactor(cfg.APIKey),
 	}
 	if c.base == "" {
 		c.base = DefaultBaseURL
@@ -125,6 +137,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.maxBackoff <= 0 {
 		c.maxBackoff = 10 * time.Second
+	}
+	if c.maxRetryAft <= 0 {
+		c.maxRetryAft = DefaultMaxRetryAfter
 	}
 	if c.userAgent == "" {
 		c.userAgent = "attio-facade"
@@ -313,7 +328,11 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			if last != nil {
 				return last
 			}
-			return &Error{Endpoint: ep.name, Source: SourceTransport, Err: err, Attempts: attempt - 1}
+			e := &Error{Endpoint: ep.name, Source: SourceTransport, Err: err, Attempts: attempt - 1}
+			if pe, ok := errors.AsType[*pausedError](err); ok {
+				e.RetryAfter = pe.remaining
+			}
+			return e
 		}
 		info := RequestInfo{Endpoint: ep.name, Method: ep.method, Attempt: attempt, Priority: prio}
 		var sent atomic.Bool
@@ -439,6 +458,12 @@ func (c *Client) attempt(req *http.Request, cl call, ep *endpoint, sent *atomic.
 	}
 	return status, execID, e, false
 }
+
+// PausedFor is what is left of the pause every call is under after a 429 (0 when none).
+func (c *Client) PausedFor() time.Duration { return c.sched.pausedFor() }
+
+// Pauses counts the pauses started or extended by 429s since the client was built.
+func (c *Client) Pauses() int64 { return c.sched.pauses.Load() }
 
 // backoff is capped exponential backoff with full jitter.
 func (c *Client) backoff(attempt int) time.Duration {

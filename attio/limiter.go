@@ -2,8 +2,9 @@ package attio
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -76,15 +77,33 @@ func advance(next *time.Time, now time.Time, interval time.Duration) {
 }
 
 type waiter struct {
-	bulk    bool
-	budgets []*budget
-	ready   chan struct{}
-	granted bool
+	bulk     bool
+	budgets  []*budget
+	deadline time.Time // zero: none
+	ready    chan struct{}
+	granted  bool
+	err      error // set instead of granted when a pause outlasts the deadline
 }
+
+// ErrPaused is wrapped by the *Error of a call refused because every call is paused after a 429
+// (Maton's or Attio's Retry-After) until past the call's deadline: waiting could only end in
+// DeadlineExceeded, so the call fails at once and its RetryAfter says when to come back.
+var ErrPaused = errors.New("upstream calls are paused after a 429 until past the deadline")
+
+// IsPaused reports a call refused by the pause after a 429 (see ErrPaused).
+func IsPaused(err error) bool { return errors.Is(err, ErrPaused) }
+
+// pausedError carries the pause's remaining time to the caller's *Error.
+type pausedError struct{ remaining time.Duration }
+
+func (e *pausedError) Error() string { return ErrPaused.Error() }
+func (e *pausedError) Unwrap() error { return ErrPaused }
 
 // scheduler hands out request slots across the budgets by priority. It is a
 // small event loop driven by arrivals, cancellations and one timer.
 type scheduler struct {
+	pauses atomic.Int64 // pauses started or extended, for metrics
+
 	mu              sync.Mutex
 	pausedUntil     time.Time
 	lastInteractive time.Time
@@ -99,11 +118,12 @@ func (s *scheduler) acquire(ctx context.Context, bulk bool, budgets []*budget) (
 		return 0, err
 	}
 	w := &waiter{bulk: bulk, budgets: budgets, ready: make(chan struct{})}
+	w.deadline, _ = ctx.Deadline()
 	s.mu.Lock()
-	if dl, ok := ctx.Deadline(); ok && s.pausedUntil.After(dl) {
+	if !w.deadline.IsZero() && s.pausedUntil.After(w.deadline) {
+		remaining := s.pausedUntil.Sub(start)
 		s.mu.Unlock()
-		return 0, fmt.Errorf("rate limiter paused until %s, past the deadline: %w",
-			s.pausedUntil.Format(time.RFC3339), context.DeadlineExceeded)
+		return 0, &pausedError{remaining: remaining}
 	}
 	if !bulk {
 		s.lastInteractive = start
@@ -114,7 +134,7 @@ func (s *scheduler) acquire(ctx context.Context, bulk bool, budgets []*budget) (
 
 	select {
 	case <-w.ready:
-		return time.Since(start), nil
+		return time.Since(start), w.err
 	case <-ctx.Done():
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -133,17 +153,38 @@ func (s *scheduler) acquire(ctx context.Context, bulk bool, budgets []*budget) (
 }
 
 // pause stops all grants for d (after a 429: the upstream refuses everyone,
-// so letting other goroutines try only earns more 429s).
+// so letting other goroutines try only earns more 429s). Waiters whose
+// deadline ends inside the pause are refused at once with ErrPaused.
 func (s *scheduler) pause(d time.Duration) {
 	if d <= 0 {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if until := time.Now().Add(d); until.After(s.pausedUntil) {
+	now := time.Now()
+	if until := now.Add(d); until.After(s.pausedUntil) {
 		s.pausedUntil = until
+		s.pauses.Add(1)
 	}
+	kept := s.waiters[:0]
+	for _, w := range s.waiters {
+		if !w.deadline.IsZero() && s.pausedUntil.After(w.deadline) {
+			w.err = &pausedError{remaining: s.pausedUntil.Sub(now)}
+			close(w.ready)
+			continue
+		}
+		kept = append(kept, w)
+	}
+	clear(s.waiters[len(kept):])
+	s.waiters = kept
 	s.dispatchLocked()
+}
+
+// pausedFor is what is left of the current pause (0 when none).
+func (s *scheduler) pausedFor() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return max(0, time.Until(s.pausedUntil))
 }
 
 func (s *scheduler) dispatchLocked() {

@@ -7,6 +7,8 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
+
+	"github.com/attio-facade/attio-facade/attio"
 )
 
 // Attribute keys of this package (span attributes and metric labels).
@@ -32,6 +34,8 @@ const (
 	MetricApprovals       = "facade.approvals"
 	MetricInboundThrottle = "facade.ratelimit.throttled"
 	MetricInboundDelay    = "facade.ratelimit.delay"
+	MetricPauseRemaining  = "attio.client.pause.remaining"
+	MetricPauses          = "attio.client.pauses"
 )
 
 type instruments struct {
@@ -79,4 +83,23 @@ func (t *Telemetry) RecordInboundThrottle(ctx context.Context, outcome string, d
 	set := metric.WithAttributes(attrOutcome.String(outcome))
 	t.inst.inboundThrottle.Add(ctx, 1, set)
 	t.inst.inboundDelay.Record(ctx, delay.Seconds(), set)
+}
+
+// ObserveClient publishes the client's pause after a 429, during which every upstream call
+// waits: the time left (a gauge, 0 when none) and how many pauses began or were extended.
+func (t *Telemetry) ObserveClient(c *attio.Client) error {
+	m := t.Meter()
+	remaining, err1 := m.Float64ObservableGauge(MetricPauseRemaining, metric.WithUnit("s"),
+		metric.WithDescription("Time left of the pause every upstream call is under after a 429 (0: none)."))
+	pauses, err2 := m.Int64ObservableCounter(MetricPauses,
+		metric.WithDescription("Pauses of all upstream calls started or extended by a 429's Retry-After."))
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	_, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		o.ObserveFloat64(remaining, c.PausedFor().Seconds())
+		o.ObserveInt64(pauses, c.Pauses())
+		return nil
+	}, remaining, pauses)
+	return err
 }
