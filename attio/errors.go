@@ -58,7 +58,7 @@ type Error struct {
 	Message     string // Attio's or Maton's message, secrets redacted
 	Validation  []ValidationError
 	ExecutionID string        // X-Attio-Execution-Id
-	RetryAfter  time.Duration // parsed Retry-After (0 when absent)
+	RetryAfter  time.Duration // parsed Retry-After capped at Config.MaxRetryAfter (0 when absent); for ErrPaused, the pause left
 	Attempts    int           // attempts made, including the failing one
 	Err         error         // underlying transport / decoding / ctx error
 }
@@ -164,7 +164,7 @@ func (c *Client) decodeErrorResponse(ep *endpoint, resp *http.Response) *Error {
 		Endpoint:    ep.name,
 		StatusCode:  resp.StatusCode,
 		ExecutionID: resp.Header.Get("X-Attio-Execution-Id"),
-		RetryAfter:  parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		RetryAfter:  min(parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), c.maxRetryAft),
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	ab := decodeAttioError(body)
@@ -238,12 +238,7 @@ func jsonScalar(raw json.RawMessage) string {
 	return ""
 }
 
-func (c *Client) redact(s string) string {
-	if c.apiKey != "" && len(c.apiKey) >= 4 {
-		s = strings.ReplaceAll(s, c.apiKey, "[REDACTED]")
-	}
-	return s
-}
+func (c *Client) redact(s string) string { return c.redactor.Redact(s) }
 
 // parseRetryAfter accepts both forms of Retry-After: delta-seconds and an
 // HTTP date (Attio sends the date form).

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"connectrpc.com/connect/v2"
 	"connectrpc.com/connect/v2/connectproto"
@@ -15,6 +16,14 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/attio-facade/attio-facade/attio"
+)
+
+// Bounds of what an error tells a caller. Upstream text is kept (Attio's messages are useful) but
+// a 100,000-field write must not earn a megabyte-sized answer.
+const (
+	maxErrorMessage    = 1024 // bytes of an error's message
+	maxDetailText      = 512  // bytes of each string inside a detail (violation descriptions, metadata)
+	maxFieldViolations = 32   // google.rpc.BadRequest entries relayed from one upstream 400
 )
 
 // Error domains in google.rpc.ErrorInfo: who produced the error.
@@ -27,7 +36,8 @@ const (
 // upstreamError is the one mapping from client errors to Connect errors. Messages are written here,
 // from fields the client already redacted; raw upstream bodies never reach the caller. Details
 // carry Attio's code and execution id (ErrorInfo), field violations (BadRequest) and the retry
-// delay (RetryInfo).
+// delay (RetryInfo). On its way out every handler error then passes errorEgress, which masks the
+// secrets the facade knows and caps the text.
 func upstreamError(err error) error {
 	if err == nil {
 		return nil
@@ -52,7 +62,7 @@ func upstreamError(err error) error {
 	out = withDetail(out, errorInfo(ae))
 	if len(ae.Validation) > 0 {
 		br := &errdetails.BadRequest{}
-		for _, v := range ae.Validation {
+		for _, v := range ae.Validation[:min(len(ae.Validation), maxFieldViolations)] {
 			br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{
 				Field:       v.Path.String(),
 				Description: v.Message,
@@ -89,6 +99,9 @@ func classify(ae *attio.Error) (connect.Code, string) {
 	}
 	what := describe(ae)
 	switch {
+	case attio.IsPaused(ae):
+		return connect.CodeResourceExhausted, "upstream calls are paused after a 429 from Maton or Attio, for " +
+			ae.RetryAfter.Round(time.Second).String() + ", past this call's deadline; retry after the delay in RetryInfo"
 	case ae.Source == attio.SourceTransport || ae.StatusCode == 0:
 		return connect.CodeUnavailable, "Attio could not be reached: " + what
 	case ae.Source == attio.SourceMaton:
@@ -151,6 +164,8 @@ func errorInfo(ae *attio.Error) *errdetails.ErrorInfo {
 	switch {
 	case upstreamCredentials(ae):
 		reason = "UPSTREAM_CREDENTIALS" // Attio's own code stays in the attio_code metadata
+	case attio.IsPaused(ae):
+		reason = "UPSTREAM_PAUSED"
 	case reason == "":
 		reason = "UPSTREAM_" + strconv.Itoa(ae.StatusCode)
 		if ae.StatusCode == 0 {
@@ -181,3 +196,54 @@ func withDetail(e *connect.Error, m proto.Message) *connect.Error {
 	}
 	return e.WithDetail(d)
 }
+
+// errorEgress is the innermost interceptor: every error a handler returns leaves through it, so
+// callers, and the telemetry and logging interceptors outside it, all see the same cleaned error.
+// It masks every secret the facade knows (see secretsOf) in the message and in every string of
+// every detail, caps their lengths (UTF-8 safe), and repeats a RetryInfo delay as a Retry-After
+// header for HTTP clients. The original error stays the cause (never serialised) so outer
+// interceptors can still tell what happened upstream.
+func errorEgress(secrets *attio.Redactor) connect.ServerInterceptor {
+	return func(next connect.ServerFunc) connect.ServerFunc {
+		return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) error {
+			err := next(ctx, spec, stream)
+			if err == nil {
+				return nil
+			}
+			ce, ok := errors.AsType[*connect.Error](err)
+			if !ok || ce.IsRemote() {
+				return err // not ours: the caller gets a bare code without text
+			}
+			info, _ := connect.CallInfoForServerContext(ctx)
+			r := secretsOf(secrets, info)
+			out := connect.NewError(ce.Code(), clean(r, ce.Message(), maxErrorMessage))
+			for _, d := range ce.Details() {
+				m, derr := connectproto.UnmarshalErrorDetail(d)
+				if derr != nil {
+					continue // a detail we cannot inspect cannot be vouched for
+				}
+				if ri, ok := m.(*errdetails.RetryInfo); ok && info != nil {
+					setRetryAfter(info, spec, ri.GetRetryDelay().AsDuration())
+				}
+				cleanStrings(r, m.ProtoReflect(), maxDetailText)
+				out = withDetail(out, m)
+			}
+			return out.WithCause(err)
+		}
+	}
+}
+
+// setRetryAfter tells HTTP clients the delay in whole seconds (at least 1); a stream's headers may
+// be gone already, so it goes into the trailers too.
+func setRetryAfter(info *connect.CallInfo, spec connect.Spec, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	v := strconv.FormatInt(max(1, int64((d+time.Second-1)/time.Second)), 10)
+	info.ResponseHeader().Set(headerRetryAfter, v)
+	if spec.StreamType != connect.StreamTypeUnary {
+		info.ResponseTrailer().Set(headerRetryAfter, v)
+	}
+}
+
+const headerRetryAfter = "Retry-After"

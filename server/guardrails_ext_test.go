@@ -95,7 +95,8 @@ func newGuardedClient(t *testing.T, callerRPS float64, mod func(*attio.Config), 
 				t.Fatal(err)
 			}
 			ao := cfg.ApprovalOptions()
-			ao.Secret = []byte("0123456789abcdef0123456789abcdef-test-secret")
+			ao.Secret = []byte(testApprovalSecret)
+			o.Secrets = append(o.Secrets, testApprovalSecret)
 			ao.Audit, ao.Describer, ao.Now = audit, server.NewDescriber(o.Client), clock.Now
 			approvals, err := interceptors.NewApprovals(ao)
 			if err != nil {

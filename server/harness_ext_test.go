@@ -77,6 +77,7 @@ func newHarness(t testing.TB, cfg harnessConfig) *harness {
 	if cfg.opts != nil {
 		cfg.opts(&opts)
 	}
+	opts.Secrets = append(opts.Secrets, sb.APIKey()) // as serve does with the upstream key
 	opts.Interceptors = append([]connect.ServerInterceptor{recordSuccess}, opts.Interceptors...)
 	srv := httptest.NewUnstartedServer(server.NewHandler(opts))
 	srv.EnableHTTP2 = true

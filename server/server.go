@@ -37,6 +37,10 @@ type Options struct {
 	// Exports serves ExportService; nil serves it with NewExportService(Client) and its defaults
 	// (sized for Maton's 10 requests/s).
 	Exports attiov1connect.ExportServiceHandler
+	// Secrets are values the facade knows to be secret (the Maton or Attio key, the approval
+	// secret). With each call's bearer and approval tokens, they are masked in every form (see
+	// attio.SecretForms) in every error a caller receives.
+	Secrets []string
 }
 
 // ServiceNames lists every service of the contract, for health checks and documentation.
@@ -66,7 +70,7 @@ func NewHealth() *grpchealth.StaticChecker {
 
 // NewRPCServer registers every service on a connect.Server with the given interceptors.
 func NewRPCServer(opts Options) *connect.Server {
-	srv := connect.NewServer(opts.Interceptors...)
+	srv := connect.NewServer(append(slices.Clip(opts.Interceptors), errorEgress(attio.NewRedactor(opts.Secrets...)))...)
 	c := opts.Client
 	attiov1connect.RegisterObjectServiceHandler(srv, &ObjectService{client: c})
 	attiov1connect.RegisterAttributeServiceHandler(srv, &AttributeService{client: c})
