@@ -19,8 +19,11 @@ COPY --from=build /out/attio-facade /usr/local/bin/attio-facade
 USER nonroot:nonroot
 ENV ATTIO_FACADE_ADDR=0.0.0.0:8080 \
     ATTIO_FACADE_REQUIRE_UPSTREAM=true \
-    ATTIO_FACADE_AUTH_FILE=/etc/attio-facade/auth.json
-EXPOSE 8080
+    ATTIO_FACADE_AUTH_FILE=/etc/attio-facade/auth.json \
+    ATTIO_FACADE_ADMIN_ADDR=0.0.0.0:9090
+# 9090 is the admin listener (/metrics, /healthz, /readyz) for kubelet probes and scrapers; keep
+# it off the Service that callers reach.
+EXPOSE 8080 9090
 # gRPC health of the running server (exit 0 when SERVING); it dials 127.0.0.1 for 0.0.0.0.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
   CMD ["/usr/local/bin/attio-facade", "health", "--timeout", "4s"]

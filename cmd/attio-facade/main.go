@@ -37,6 +37,8 @@ type environment struct {
 	stderr io.Writer
 	// ready, if set, is told the listening address once a server accepts connections.
 	ready func(net.Addr)
+	// adminReady, if set, is told the admin listener's address.
+	adminReady func(net.Addr)
 }
 
 // command is one subcommand: its one-line summary is what `attio-facade -h` lists.

@@ -43,6 +43,7 @@ func (s *syncBuffer) String() string {
 
 type running struct {
 	url    string
+	admin  string // base URL of the admin listener
 	logs   *syncBuffer
 	stop   context.CancelFunc
 	result chan error
@@ -53,19 +54,25 @@ func start(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
-	ready := make(chan net.Addr, 1)
+	ready, adminReady := make(chan net.Addr, 1), make(chan net.Addr, 1)
 	r := &running{logs: logs, stop: cancel, result: make(chan error, 1)}
 	go func() {
-		r.result <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), environment{
-			getenv: func(k string) string { return env[k] },
-			stdout: io.Discard,
-			stderr: logs,
-			ready:  func(a net.Addr) { ready <- a },
+		r.result <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0"}, args...), environment{
+			getenv:     func(k string) string { return env[k] },
+			stdout:     io.Discard,
+			stderr:     logs,
+			ready:      func(a net.Addr) { ready <- a },
+			adminReady: func(a net.Addr) { adminReady <- a },
 		})
 	}()
 	select {
 	case a := <-ready:
 		r.url = "http://" + a.String()
+		select {
+		case a := <-adminReady:
+			r.admin = "http://" + a.String()
+		default: // the admin listener was turned off
+		}
 	case err := <-r.result:
 		t.Fatalf("serve ended before listening: %v\n%s", err, logs)
 	case <-time.After(20 * time.Second):
@@ -277,5 +284,73 @@ func TestConnectGetForReadsOnly(t *testing.T) {
 	}
 	if code := get("/attio.v1.RecordService/DeleteRecord", `{"object":"people","recordId":"a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"}`); code == http.StatusOK {
 		t.Fatal("GET of a write was accepted")
+	}
+}
+
+// Metrics, probes and pprof live on the admin listener only: the API port, which callers and
+// browsers reach, has gRPC health but no /metrics; pprof is there only when asked for.
+func TestAdminListener(t *testing.T) {
+	t.Parallel()
+	var adminURLs []string
+	get := func(url string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Origin", "https://app.example.com")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		admin := slices.ContainsFunc(adminURLs, func(a string) bool { return strings.HasPrefix(url, a) })
+		if admin && res.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s carries CORS headers", url)
+		}
+		return res.StatusCode, string(b)
+	}
+	r := start(t, nil, "--cors-origins", "https://app.example.com")
+	if r.admin == "" {
+		t.Fatal("no admin listener by default")
+	}
+	adminURLs = append(adminURLs, r.admin)
+	if code, _ := get(r.url + "/metrics"); code != http.StatusNotFound {
+		t.Fatalf("/metrics on the API port: %d, want 404", code)
+	}
+	code, body := get(r.admin + "/metrics")
+	if code != http.StatusOK || !strings.Contains(body, "attio_client_pause_remaining_seconds") || !strings.Contains(body, "go_goroutines") {
+		t.Fatalf("/metrics on the admin port: %d\n%.400s", code, body)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, _ := get(r.admin + path); code != http.StatusOK {
+			t.Fatalf("%s: %d", path, code)
+		}
+	}
+	if code, _ := get(r.admin + "/debug/pprof/"); code != http.StatusNotFound {
+		t.Fatalf("pprof without --admin-pprof: %d, want 404", code)
+	}
+	if code, _ := get(r.url + "/debug/pprof/"); code != http.StatusNotFound {
+		t.Fatalf("pprof on the API port: %d, want 404", code)
+	}
+	res, err := http.Post(r.url+"/grpc.health.v1.Health/Check", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("gRPC health on the API port: %d", res.StatusCode)
+	}
+
+	withPprof := start(t, nil, "--admin-pprof", "--cors-origins", "*")
+	adminURLs = append(adminURLs, withPprof.admin)
+	if code, body := get(withPprof.admin + "/debug/pprof/"); code != http.StatusOK || !strings.Contains(body, "goroutine") {
+		t.Fatalf("pprof with --admin-pprof: %d", code)
+	}
+	if code, _ := get(withPprof.url + "/debug/pprof/"); code != http.StatusNotFound {
+		t.Fatalf("pprof leaked onto the API port: %d", code)
+	}
+
+	off := start(t, nil, "--admin-addr", "")
+	if off.admin != "" {
+		t.Fatalf("--admin-addr '' still started an admin listener at %s", off.admin)
 	}
 }

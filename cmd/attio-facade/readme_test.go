@@ -66,8 +66,8 @@ func readmeScript(t *testing.T) (script string, commands int) {
 	return out.String(), commands
 }
 
-// The README's grpcurl and curl calls, the approval walk-through included, work as written
-// against `go run ./cmd/attio-facade`.
+// The README's grpcurl and curl calls, the approval walk-through included (and the admin
+// listener's /metrics and /readyz), work as written against `go run ./cmd/attio-facade`.
 func TestReadmeCommandsWork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds grpcurl from tools/go.mod")
@@ -79,6 +79,7 @@ func TestReadmeCommandsWork(t *testing.T) {
 	}
 	r := start(t, nil, "--sandbox-rate-limits=false")
 	addr := strings.TrimPrefix(r.url, "http://")
+	script = strings.ReplaceAll(script, "127.0.0.1:9090", strings.TrimPrefix(r.admin, "http://")) // the admin listener
 	tools, _ := filepath.Abs("../../tools/go.mod")
 	script = `grpcurl() { go tool -modfile="` + tools + `" grpcurl "$@"; }` + "\n" +
 		`attio-facade() { "` + binary + `" "$@"; }` + "\n" + strings.ReplaceAll(script, "127.0.0.1:8080", addr)

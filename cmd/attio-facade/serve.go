@@ -42,6 +42,9 @@ type serveConfig struct {
 	jwtMaxLifetime  time.Duration
 	requireUpstream bool
 	maxPending      float64
+	maxRetryAfter   time.Duration
+	adminAddr       string
+	adminPprof      bool
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -67,11 +70,17 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.jwtMaxLifetime, "jwt-max-lifetime", "ATTIO_FACADE_JWT_MAX_LIFETIME", interceptors.DefaultJWTMaxLifetime, "longest lifetime (exp - iat) of a caller JWT; JWTs without iat or exp are refused")
 	f.boolean(&cfg.requireUpstream, "require-upstream", "ATTIO_FACADE_REQUIRE_UPSTREAM", false, "production mode: refuse to start without MATON_API_KEY or ATTIO_API_KEY instead of serving the embedded sandbox (the container image sets it)")
 	f.float(&cfg.maxPending, "max-pending-approvals", "ATTIO_FACADE_MAX_PENDING_APPROVALS", interceptors.DefaultMaxPendingApprovals, "pending approvals one principal may hold; more writes needing approval are ResourceExhausted (0: no cap)", atLeast(0))
+	f.duration(&cfg.maxRetryAfter, "max-retry-after", "ATTIO_FACADE_MAX_RETRY_AFTER", attio.DefaultMaxRetryAfter, "longest upstream Retry-After honoured: the pause of every upstream call after a 429")
+	f.str(&cfg.adminAddr, "admin-addr", "ATTIO_FACADE_ADMIN_ADDR", "127.0.0.1:9090", "admin listener for /metrics, /healthz, /readyz and pprof (empty: none)")
+	f.boolean(&cfg.adminPprof, "admin-pprof", "ATTIO_FACADE_ADMIN_PPROF", false, "serve net/http/pprof under /debug/pprof/ on the admin listener")
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	if cfg.jwtMaxLifetime <= 0 {
 		return errors.New("--jwt-max-lifetime must be positive")
+	}
+	if cfg.maxRetryAfter <= 0 {
+		return errors.New("--max-retry-after must be positive")
 	}
 	logger, err := newLogger(env, cfg.logFormat, cfg.logLevel)
 	if err != nil {
@@ -100,9 +109,13 @@ func serve(ctx context.Context, args []string, env environment) error {
 	// The export's observer counts each export's upstream requests and 429s for its progress
 	// messages, then hands every attempt on to telemetry.
 	upstream.HTTPClient, upstream.Observer = tel.HTTPClient(), server.ExportObserver(tel.Observer())
+	upstream.MaxRetryAfter = cfg.maxRetryAfter
 	client, err := attio.New(upstream)
 	if err != nil {
 		return err
+	}
+	if err := tel.ObserveClient(client); err != nil {
+		return fmt.Errorf("telemetry: %w", err)
 	}
 
 	audit := interceptors.NewAuditLog(logger.With("log", "audit"), tel)
@@ -123,8 +136,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if approvalOpts.MaxPending <= 0 {
 		approvalOpts.MaxPending = -1 // the flag's 0 means no cap
 	}
+	secrets := []string{upstream.APIKey}
 	if secret := env.getenv(interceptors.ApprovalSecretEnv); secret != "" {
 		approvalOpts.Secret = []byte(secret)
+		secrets = append(secrets, secret)
 	} else {
 		logger.Warn("no " + interceptors.ApprovalSecretEnv + ": approval tokens are signed with a per-process secret and do not survive a restart")
 	}
@@ -158,10 +173,21 @@ func serve(ctx context.Context, args []string, env environment) error {
 		}),
 		Health:         health,
 		AllowedOrigins: splitList(cfg.corsOrigins),
-		Routes:         map[string]http.Handler{"/metrics": tel.MetricsHandler()},
+		Secrets:        secrets,
 		Approvals:      server.NewApprovalService(approvals),
 		Exports:        server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
 	})
+	if cfg.adminAddr != "" {
+		// Probes and metrics stay up while the API port drains, so /readyz can say so.
+		admin := server.NewAdminHandler(server.AdminOptions{
+			Metrics: tel.MetricsHandler(), Ready: func() bool { return !drain.Draining() }, Pprof: cfg.adminPprof,
+		})
+		stopAdmin, err := serveAdmin(cfg.adminAddr, admin, env, logger)
+		if err != nil {
+			return err
+		}
+		defer stopAdmin()
+	}
 	return listenAndServe(ctx, cfg.addr, handler, cfg.shutdownTimeout, env, logger, func() {
 		// Tell load balancers first, then stop streams so they end resumably instead of being cut.
 		health.SetStatus("", grpchealth.StatusNotServing)
@@ -295,4 +321,29 @@ func randomKey() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return "sandbox-" + hex.EncodeToString(b)
+}
+
+// serveAdmin serves the admin handler on addr (plain HTTP/1.1) until the returned stop is called.
+func serveAdmin(addr string, h http.Handler, env environment, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener: %w", err)
+	}
+	srv := &http.Server{
+		Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("admin listening", "addr", ln.Addr().String(), "paths", "/metrics /healthz /readyz")
+	if env.adminReady != nil {
+		env.adminReady(ln.Addr())
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	return func() {
+		_ = srv.Close()
+		<-done
+	}, nil
 }
