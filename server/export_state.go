@@ -69,6 +69,10 @@ func encodeExportToken(t *exportToken) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// maxExportTokenLen is the longest export resume token decoded, as the proto's max_len, checked
+// here too so the decoder bounds its own work whoever calls it.
+const maxExportTokenLen = 65536
+
 // decodeExportToken parses a resume token and checks it belongs to digest. The empty token is a
 // fresh export: one range over the whole key space.
 func decodeExportToken(token, digest string) (*exportToken, error) {
@@ -77,6 +81,9 @@ func decodeExportToken(token, digest string) (*exportToken, error) {
 	}
 	bad := connect.NewError(connect.CodeInvalidArgument,
 		"resume_token is invalid or belongs to a different export; start without one or repeat the exact request (object or list, filter, page size, Maton-Connection) it came from")
+	if len(token) > maxExportTokenLen {
+		return nil, bad
+	}
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
 		return nil, bad

@@ -52,10 +52,17 @@ func encodePageToken(t pageToken) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// maxPageTokenLen is the longest page or resume token decoded (the proto's max_len says the same,
+// but the decoder must not depend on validation having run): it bounds what one call decodes.
+const maxPageTokenLen = 2048
+
 // decodePageToken parses token and checks it belongs to digest. An empty token is the first page.
 func decodePageToken(token, digest string) (pageToken, error) {
 	if token == "" {
 		return pageToken{Query: digest}, nil
+	}
+	if len(token) > maxPageTokenLen {
+		return pageToken{}, connect.NewError(connect.CodeInvalidArgument, errBadPageToken)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
