@@ -50,7 +50,7 @@ func FuzzExportToken(f *testing.F) {
 	fresh, _ := decodeExportToken("", fuzzDigest)
 	f.Add(encodeExportToken(fresh))
 	f.Add(encodeExportToken(&exportToken{Query: fuzzDigest, Started: true, Max: 1700000000000000000, Ranges: []*exportRange{
-		{Lo: 10, Hi: 20, Seen: []string{"a", "b"}}, {Lo: 20, Excl: true, Hi: noUpper, Tie: true, Off: 3}}}))
+		{Lo: 10, Hi: 20, Seen: []string{"a", "b"}}, {Lo: 20, Excl: true, Hi: noUpper, Tie: true, Cur: "id-7", Off: 3, Back: 2}}}))
 	f.Add(encodeExportToken(&exportToken{Query: fuzzDigest, Started: true}))
 	for _, raw := range []string{`{"q":"` + fuzzDigest + `","r":[null]}`, `{"q":"` + fuzzDigest + `","r":[{"l":5,"h":1}]}`,
 		`{"q":"` + fuzzDigest + `","b":true,"r":[{"l":0,"h":9,"o":-1}]}`, `{"q":"x"}`} {
@@ -73,7 +73,7 @@ func FuzzExportToken(f *testing.F) {
 			t.Fatalf("accepted a token of another export: %+v", got)
 		}
 		for _, r := range got.Ranges {
-			if r == nil || r.Hi <= r.Lo || r.Off < 0 || len(r.Seen) > max(maxBoundaryIDs, tieWindow) {
+			if r == nil || r.Hi <= r.Lo || r.Off < 0 || r.Back < 0 || len(r.Seen) > maxBoundaryIDs {
 				t.Fatalf("accepted a malformed range %+v", r)
 			}
 		}
