@@ -47,6 +47,9 @@ func newProgressReporter(w io.Writer, tty bool, every time.Duration, resumedAt i
 			progressbar.OptionSetElapsedTime(true),
 			progressbar.OptionThrottle(min(every, 100*time.Millisecond)), // redraws; tests pass 0
 			progressbar.OptionSetWidth(30),
+			// Redrawn on updates only: the bar's own ticker goroutine (length unknown) ends only
+			// when the bar fills, so an export that fails or is interrupted would leak it.
+			progressbar.OptionSetSpinnerChangeInterval(0),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
 		)
 		_ = p.bar.Set64(resumedAt)
