@@ -18,6 +18,7 @@ type TaskQuery struct {
 	LinkedObject   string // with LinkedRecordID
 	LinkedRecordID string
 	Assignee       string // workspace member email or id
+	Unassigned     bool   // only tasks with no assignee (Assignee must be empty)
 	IsCompleted    *bool
 }
 
@@ -71,6 +72,10 @@ func (c *Client) ListTasksPage(ctx context.Context, q TaskQuery) (Page[Task], er
 	setIf(v, "linked_object", q.LinkedObject)
 	setIf(v, "linked_record_id", q.LinkedRecordID)
 	setIf(v, "assignee", q.Assignee)
+	if q.Unassigned {
+		// The spec: "Pass an empty value or the string `null` to find tasks with no assignee."
+		v.Set("assignee", "null")
+	}
 	setBool(v, "is_completed", q.IsCompleted)
 	return offsetGET[Task](c, ctx, epListTasks, nil, v, withLimit(q.Limit, 500), q.Offset)
 }

@@ -204,3 +204,34 @@ func TestValueSynthesised(t *testing.T) {
 		}
 	}
 }
+
+// TestValueUnknown lists the keys a value carries beyond its type's documented ones.
+func TestValueUnknown(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		raw  string
+		want map[string]string
+	}{
+		{"none", `{"attribute_type":"text","active_from":"x","active_until":null,"created_by_actor":{"type":"system","id":null},"value":"a"}`, map[string]string{}},
+		{"new keys, nested and escaped", `{"attribute_type":"text", "value":"a,}]\"" ,"sentiment":{"score":[1,{"x":"}"}]},"big":123456789012345678901234567890,"k\u00e9y":true}`,
+			map[string]string{"sentiment": `{"score":[1,{"x":"}"}]}`, "big": "123456789012345678901234567890", "kéy": "true"}},
+		{"another type's key", `{"attribute_type":"domain","domain":"a.com","root_domain":"a.com","value":"x"}`, map[string]string{"value": `"x"`}},
+		{"unknown type is kept whole by Raw", `{"attribute_type":"hologram","hologram":1}`, map[string]string{}},
+	}
+	for _, c := range cases {
+		var v attio.Value
+		if err := json.Unmarshal([]byte(c.raw), &v); err != nil {
+			t.Fatal(err)
+		}
+		e := v.Unknown()
+		got := map[string]string{}
+		for _, k := range e.Keys() {
+			raw, _ := e.Get(k)
+			got[k] = string(raw)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}

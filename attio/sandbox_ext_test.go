@@ -239,6 +239,10 @@ func TestSandboxRoundTrip(t *testing.T) {
 	if ts := collect(t, "ListTasks", c.ListTasks(ctx, attio.TaskQuery{IsCompleted: &no})); len(ts) != 0 {
 		t.Errorf("open tasks %d", len(ts))
 	}
+	unassigned := must[attio.Task](t, "CreateTask")(c.CreateTask(ctx, attio.TaskInput{Content: "Nobody's"}))
+	if ts := collect(t, "ListTasks", c.ListTasks(ctx, attio.TaskQuery{Unassigned: true})); len(ts) != 1 || ts[0].ID.TaskID != unassigned.ID.TaskID {
+		t.Errorf("unassigned tasks %+v, want only %s", ts, unassigned.ID.TaskID)
+	}
 	cm := must[attio.Comment](t, "CreateComment")(c.CreateComment(ctx, attio.CommentInput{Content: "nice", Author: attio.CommentAuthor{ID: sandbox.DefaultMemberID},
 		Record: &attio.CommentRecordInput{Object: "companies", RecordID: acme.ID.RecordID}}))
 	must[attio.Comment](t, "GetComment")(c.GetComment(ctx, cm.ID.CommentID))

@@ -220,7 +220,7 @@ func inputText(in *attiov1.ValueInput) string {
 	case *attiov1.ValueInput_Checkbox:
 		return fmt.Sprint(x.Checkbox)
 	case *attiov1.ValueInput_Currency:
-		return strings.TrimSpace(x.Currency.GetCurrencyValue().GetValue() + " " + x.Currency.GetCurrencyCode())
+		return x.Currency.GetCurrencyValue().GetValue()
 	case *attiov1.ValueInput_Date:
 		return x.Date
 	case *attiov1.ValueInput_Timestamp:

@@ -250,11 +250,8 @@ func fromValueInput(in *attiov1.ValueInput) (any, error) {
 	case *attiov1.ValueInput_Checkbox:
 		return map[string]any{"value": v.Checkbox}, nil
 	case *attiov1.ValueInput_Currency:
-		m := map[string]any{"currency_value": json.Number(v.Currency.GetCurrencyValue().GetValue())}
-		if v.Currency.GetCurrencyCode() != "" {
-			m["currency_code"] = v.Currency.GetCurrencyCode()
-		}
-		return m, nil
+		// No currency_code: Attio's input has none, the currency belongs to the attribute.
+		return map[string]any{"currency_value": json.Number(v.Currency.GetCurrencyValue().GetValue())}, nil
 	case *attiov1.ValueInput_Date:
 		return map[string]any{"value": v.Date}, nil
 	case *attiov1.ValueInput_Timestamp:

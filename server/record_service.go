@@ -128,7 +128,7 @@ func (s *RecordService) SearchRecords(ctx context.Context, req *attiov1.SearchRe
 		Query:     req.GetQuery(),
 		Objects:   req.GetObjects(),
 		Limit:     int(req.GetLimit()),
-		RequestAs: map[string]any{"type": "workspace"},
+		RequestAs: searchRequestAs(req),
 	})
 	if err != nil {
 		return nil, upstreamError(err)
@@ -146,6 +146,17 @@ func (s *RecordService) SearchRecords(ctx context.Context, req *attiov1.SearchRe
 		})
 	}
 	return out, nil
+}
+
+// searchRequestAs is Attio's request_as: the workspace unless the caller names a member.
+func searchRequestAs(req *attiov1.SearchRecordsRequest) map[string]any {
+	switch as := req.GetRequestAs().(type) {
+	case *attiov1.SearchRecordsRequest_AsWorkspaceMemberId:
+		return map[string]any{"type": "workspace-member", "workspace_member_id": as.AsWorkspaceMemberId}
+	case *attiov1.SearchRecordsRequest_AsWorkspaceMemberEmail:
+		return map[string]any{"type": "workspace-member", "email_address": as.AsWorkspaceMemberEmail}
+	}
+	return map[string]any{"type": "workspace"}
 }
 
 func clearRecordValuesPaging(m proto.Message) {

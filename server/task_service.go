@@ -39,6 +39,9 @@ func taskQuery(f *attiov1.TaskFilter, sort attiov1.TaskSort, limit int, offset i
 	if err := requirePair("linked_object", f.GetLinkedObject(), "linked_record_id", f.GetLinkedRecordId()); err != nil {
 		return attio.TaskQuery{}, err
 	}
+	if f.GetUnassigned() && f.GetAssignee() != "" {
+		return attio.TaskQuery{}, invalidArgument("filter: assignee and unassigned cannot be combined")
+	}
 	var completed *bool
 	if f != nil {
 		completed = f.IsCompleted
@@ -50,6 +53,7 @@ func taskQuery(f *attiov1.TaskFilter, sort attiov1.TaskSort, limit int, offset i
 		LinkedObject:   f.GetLinkedObject(),
 		LinkedRecordID: f.GetLinkedRecordId(),
 		Assignee:       f.GetAssignee(),
+		Unassigned:     f.GetUnassigned(),
 		IsCompleted:    completed,
 	}, nil
 }

@@ -83,7 +83,7 @@ func (s *WebhookService) CreateWebhook(ctx context.Context, req *attiov1.CreateW
 // UpdateWebhook changes the target URL when set and replaces the subscriptions when given.
 func (s *WebhookService) UpdateWebhook(ctx context.Context, req *attiov1.UpdateWebhookRequest) (*attiov1.UpdateWebhookResponse, error) {
 	up := attio.WebhookUpdate{TargetURL: req.TargetUrl}
-	if len(req.GetSubscriptions()) > 0 {
+	if len(req.GetSubscriptions()) > 0 || req.GetSetSubscriptions() {
 		subs := fromSubscriptions(req.GetSubscriptions())
 		up.Subscriptions = &subs
 	}

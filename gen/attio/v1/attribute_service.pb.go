@@ -740,7 +740,7 @@ type CreateAttributeRequest struct {
 	Description string `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
 	// The slug.
 	ApiSlug string `protobuf:"bytes,5,opt,name=api_slug,json=apiSlug,proto3" json:"api_slug,omitempty"`
-	// Attio's type slug, e.g. "text" or "select".
+	// Attio's type slug, e.g. "text" or "select". personal-name and interaction attributes are Attio's own and cannot be created.
 	Type string `protobuf:"bytes,6,opt,name=type,proto3" json:"type,omitempty"`
 	// Whether a value is required.
 	IsRequired bool `protobuf:"varint,7,opt,name=is_required,json=isRequired,proto3" json:"is_required,omitempty"`
@@ -1942,7 +1942,7 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"identifier\x12\x8a\x01\n" +
 	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\"I\n" +
 	"\x14GetAttributeResponse\x121\n" +
-	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\x90\x06\n" +
+	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\x81\x06\n" +
 	"\x16CreateAttributeRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
@@ -1952,8 +1952,8 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x05title\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x05title\x12*\n" +
 	"\vdescription\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vdescription\x129\n" +
-	"\bapi_slug\x18\x05 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$R\aapiSlug\x12\xc8\x01\n" +
-	"\x04type\x18\x06 \x01(\tB\xb3\x01\xbaH\xaf\x01r\xac\x01R\x04textR\x06numberR\bcheckboxR\bcurrencyR\x04dateR\ttimestampR\x06ratingR\x06statusR\x06selectR\x10record-referenceR\x0factor-referenceR\blocationR\x06domainR\remail-addressR\fphone-numberR\rpersonal-nameR\x04type\x12\x1f\n" +
+	"\bapi_slug\x18\x05 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$R\aapiSlug\x12\xb9\x01\n" +
+	"\x04type\x18\x06 \x01(\tB\xa4\x01\xbaH\xa0\x01r\x9d\x01R\x04textR\x06numberR\bcheckboxR\bcurrencyR\x04dateR\ttimestampR\x06ratingR\x06statusR\x06selectR\x10record-referenceR\x0factor-referenceR\blocationR\x06domainR\remail-addressR\fphone-numberR\x04type\x12\x1f\n" +
 	"\vis_required\x18\a \x01(\bR\n" +
 	"isRequired\x12\x1b\n" +
 	"\tis_unique\x18\b \x01(\bR\bisUnique\x12%\n" +

@@ -647,14 +647,14 @@ func (x *PathFilter) GetConstraints() *Filter {
 // Sort orders query results by an attribute.
 type Sort struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The attribute's slug or id.
+	// The attribute's slug or id; not needed (and ignored) when path is given.
 	Attribute string `protobuf:"bytes,1,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	// Optional property of the value to sort by, e.g. "last_name".
 	Field string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`
 	// The direction.
 	Direction SortDirection `protobuf:"varint,3,opt,name=direction,proto3,enum=attio.v1.SortDirection" json:"direction,omitempty"`
 	// Optional path, to sort by an attribute of a referenced record: the full path of [object,
-	// attribute] hops, whose last step names the attribute sorted by (then `attribute` repeats it).
+	// attribute] hops, whose last step names the attribute sorted by.
 	Path          []*PathStep `protobuf:"bytes,4,rep,name=path,proto3" json:"path,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -754,12 +754,13 @@ const file_attio_v1_filter_proto_rawDesc = "" +
 	"\n" +
 	"PathFilter\x120\n" +
 	"\x04path\x18\x01 \x03(\v2\x12.attio.v1.PathStepB\b\xbaH\x05\x92\x01\x02\b\x01R\x04path\x12:\n" +
-	"\vconstraints\x18\x02 \x01(\v2\x10.attio.v1.FilterB\x06\xbaH\x03\xc8\x01\x01R\vconstraints\"\xac\x01\n" +
-	"\x04Sort\x12%\n" +
-	"\tattribute\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tattribute\x12\x14\n" +
+	"\vconstraints\x18\x02 \x01(\v2\x10.attio.v1.FilterB\x06\xbaH\x03\xc8\x01\x01R\vconstraints\"\x96\x02\n" +
+	"\x04Sort\x12\x1c\n" +
+	"\tattribute\x18\x01 \x01(\tR\tattribute\x12\x14\n" +
 	"\x05field\x18\x02 \x01(\tR\x05field\x12?\n" +
 	"\tdirection\x18\x03 \x01(\x0e2\x17.attio.v1.SortDirectionB\b\xbaH\x05\x82\x01\x02\x10\x01R\tdirection\x12&\n" +
-	"\x04path\x18\x04 \x03(\v2\x12.attio.v1.PathStepR\x04path*\xc0\x02\n" +
+	"\x04path\x18\x04 \x03(\v2\x12.attio.v1.PathStepR\x04path:q\xbaHn\x1al\n" +
+	"\x16sort.attribute_or_path\x12$a sort needs an attribute, or a path\x1a,this.attribute != '' || this.path.size() > 0*\xc0\x02\n" +
 	"\x0eFilterOperator\x12\x1f\n" +
 	"\x1bFILTER_OPERATOR_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12FILTER_OPERATOR_EQ\x10\x01\x12\x1d\n" +

@@ -965,7 +965,15 @@ type SearchRecordsRequest struct {
 	// Objects to search, by slug or id; at least one.
 	Objects []string `protobuf:"bytes,2,rep,name=objects,proto3" json:"objects,omitempty"`
 	// Maximum results (1-25); 0 means 25.
-	Limit         int32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	Limit int32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	// Whose view to search with (Attio's request_as). Unset searches as the workspace, which sees
+	// every record; naming a workspace member limits the results to what that member can see.
+	//
+	// Types that are valid to be assigned to RequestAs:
+	//
+	//	*SearchRecordsRequest_AsWorkspaceMemberId
+	//	*SearchRecordsRequest_AsWorkspaceMemberEmail
+	RequestAs     isSearchRecordsRequest_RequestAs `protobuf_oneof:"request_as"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1020,6 +1028,49 @@ func (x *SearchRecordsRequest) GetLimit() int32 {
 	}
 	return 0
 }
+
+func (x *SearchRecordsRequest) GetRequestAs() isSearchRecordsRequest_RequestAs {
+	if x != nil {
+		return x.RequestAs
+	}
+	return nil
+}
+
+func (x *SearchRecordsRequest) GetAsWorkspaceMemberId() string {
+	if x != nil {
+		if x, ok := x.RequestAs.(*SearchRecordsRequest_AsWorkspaceMemberId); ok {
+			return x.AsWorkspaceMemberId
+		}
+	}
+	return ""
+}
+
+func (x *SearchRecordsRequest) GetAsWorkspaceMemberEmail() string {
+	if x != nil {
+		if x, ok := x.RequestAs.(*SearchRecordsRequest_AsWorkspaceMemberEmail); ok {
+			return x.AsWorkspaceMemberEmail
+		}
+	}
+	return ""
+}
+
+type isSearchRecordsRequest_RequestAs interface {
+	isSearchRecordsRequest_RequestAs()
+}
+
+type SearchRecordsRequest_AsWorkspaceMemberId struct {
+	// The workspace member's id.
+	AsWorkspaceMemberId string `protobuf:"bytes,4,opt,name=as_workspace_member_id,json=asWorkspaceMemberId,proto3,oneof"`
+}
+
+type SearchRecordsRequest_AsWorkspaceMemberEmail struct {
+	// The workspace member's email address.
+	AsWorkspaceMemberEmail string `protobuf:"bytes,5,opt,name=as_workspace_member_email,json=asWorkspaceMemberEmail,proto3,oneof"`
+}
+
+func (*SearchRecordsRequest_AsWorkspaceMemberId) isSearchRecordsRequest_RequestAs() {}
+
+func (*SearchRecordsRequest_AsWorkspaceMemberEmail) isSearchRecordsRequest_RequestAs() {}
 
 // SearchRecordsResponse lists the matches, best first.
 type SearchRecordsResponse struct {
@@ -1589,11 +1640,15 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\x13DeleteRecordRequest\x12\x84\x01\n" +
 	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"\x16\n" +
-	"\x14DeleteRecordResponse\"\xe7\x01\n" +
+	"\x14DeleteRecordResponse\"\xfc\x02\n" +
 	"\x14SearchRecordsRequest\x12\x1e\n" +
 	"\x05query\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\x05query\x12\x8d\x01\n" +
 	"\aobjects\x18\x02 \x03(\tBs\xbaHp\x92\x01m\b\x01\"irg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\aobjects\x12\x1f\n" +
-	"\x05limit\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x19(\x00R\x05limit\"O\n" +
+	"\x05limit\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x19(\x00R\x05limit\x12?\n" +
+	"\x16as_workspace_member_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\x13asWorkspaceMemberId\x12D\n" +
+	"\x19as_workspace_member_email\x18\x05 \x01(\tB\a\xbaH\x04r\x02`\x01H\x00R\x16asWorkspaceMemberEmailB\f\n" +
+	"\n" +
+	"request_as\"O\n" +
 	"\x15SearchRecordsResponse\x126\n" +
 	"\aresults\x18\x01 \x03(\v2\x1c.attio.v1.RecordSearchResultR\aresults\"\x85\x02\n" +
 	"\x12RecordSearchResult\x12\"\n" +
@@ -1758,6 +1813,10 @@ func file_attio_v1_record_service_proto_init() {
 	file_attio_v1_common_proto_init()
 	file_attio_v1_filter_proto_init()
 	file_attio_v1_values_proto_init()
+	file_attio_v1_record_service_proto_msgTypes[16].OneofWrappers = []any{
+		(*SearchRecordsRequest_AsWorkspaceMemberId)(nil),
+		(*SearchRecordsRequest_AsWorkspaceMemberEmail)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -305,7 +305,9 @@ type TaskFilter struct {
 	// Only tasks assigned to this workspace member (id or email address).
 	Assignee string `protobuf:"bytes,3,opt,name=assignee,proto3" json:"assignee,omitempty"`
 	// Only completed (true) or open (false) tasks.
-	IsCompleted   *bool `protobuf:"varint,4,opt,name=is_completed,json=isCompleted,proto3,oneof" json:"is_completed,omitempty"`
+	IsCompleted *bool `protobuf:"varint,4,opt,name=is_completed,json=isCompleted,proto3,oneof" json:"is_completed,omitempty"`
+	// Only tasks with no assignee. Cannot be combined with assignee.
+	Unassigned    bool `protobuf:"varint,5,opt,name=unassigned,proto3" json:"unassigned,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -364,6 +366,13 @@ func (x *TaskFilter) GetAssignee() string {
 func (x *TaskFilter) GetIsCompleted() bool {
 	if x != nil && x.IsCompleted != nil {
 		return *x.IsCompleted
+	}
+	return false
+}
+
+func (x *TaskFilter) GetUnassigned() bool {
+	if x != nil {
+		return x.Unassigned
 	}
 	return false
 }
@@ -1236,13 +1245,16 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\tassignees\x18\x06 \x03(\v2\x18.attio.v1.ActorReferenceR\tassignees\x12B\n" +
 	"\x10created_by_actor\x18\a \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x129\n" +
 	"\n" +
-	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xb9\x02\n" +
+	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xd9\x02\n" +
 	"\n" +
 	"TaskFilter\x12\x94\x01\n" +
 	"\rlinked_object\x18\x01 \x01(\tBo\xbaHl\xd8\x01\x01rg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\flinkedObject\x125\n" +
 	"\x10linked_record_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x0elinkedRecordId\x12$\n" +
 	"\bassignee\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc0\x02R\bassignee\x12&\n" +
-	"\fis_completed\x18\x04 \x01(\bH\x00R\visCompleted\x88\x01\x01B\x0f\n" +
+	"\fis_completed\x18\x04 \x01(\bH\x00R\visCompleted\x88\x01\x01\x12\x1e\n" +
+	"\n" +
+	"unassigned\x18\x05 \x01(\bR\n" +
+	"unassignedB\x0f\n" +
 	"\r_is_completed\"\xc4\x01\n" +
 	"\x10ListTasksRequest\x12,\n" +
 	"\x06filter\x18\x01 \x01(\v2\x14.attio.v1.TaskFilterR\x06filter\x120\n" +

@@ -2225,13 +2225,12 @@ func (x *ValueInputList) GetValues() []*ValueInput {
 	return nil
 }
 
-// CurrencyInput is an amount of money to write.
+// CurrencyInput is an amount of money to write. Its currency is the attribute's
+// (config.currency.default_currency_code): Attio's input has no per-value currency.
 type CurrencyInput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The amount, exact.
 	CurrencyValue *Decimal `protobuf:"bytes,1,opt,name=currency_value,json=currencyValue,proto3" json:"currency_value,omitempty"`
-	// The ISO 4217 code; empty uses the attribute's default currency.
-	CurrencyCode  string `protobuf:"bytes,2,opt,name=currency_code,json=currencyCode,proto3" json:"currency_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2271,13 +2270,6 @@ func (x *CurrencyInput) GetCurrencyValue() *Decimal {
 		return x.CurrencyValue
 	}
 	return nil
-}
-
-func (x *CurrencyInput) GetCurrencyCode() string {
-	if x != nil {
-		return x.CurrencyCode
-	}
-	return ""
 }
 
 // StatusInput picks a status by title or by id.
@@ -2959,10 +2951,9 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\x03raw\x18c \x01(\v2\x16.google.protobuf.ValueH\x00R\x03rawB\x0e\n" +
 	"\x05value\x12\x05\xbaH\x02\b\x01\"I\n" +
 	"\x0eValueInputList\x127\n" +
-	"\x06values\x18\x01 \x03(\v2\x14.attio.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xf4\x03R\x06values\"\x8c\x01\n" +
+	"\x06values\x18\x01 \x03(\v2\x14.attio.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xf4\x03R\x06values\"f\n" +
 	"\rCurrencyInput\x12@\n" +
-	"\x0ecurrency_value\x18\x01 \x01(\v2\x11.attio.v1.DecimalB\x06\xbaH\x03\xc8\x01\x01R\rcurrencyValue\x129\n" +
-	"\rcurrency_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^([A-Z]{3})?$R\fcurrencyCode\"_\n" +
+	"\x0ecurrency_value\x18\x01 \x01(\v2\x11.attio.v1.DecimalB\x06\xbaH\x03\xc8\x01\x01R\rcurrencyValueJ\x04\b\x02\x10\x03R\rcurrency_code\"_\n" +
 	"\vStatusInput\x12\x16\n" +
 	"\x05title\x18\x01 \x01(\tH\x00R\x05title\x12'\n" +
 	"\tstatus_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\bstatusIdB\x0f\n" +

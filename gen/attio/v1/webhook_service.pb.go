@@ -841,10 +841,13 @@ type UpdateWebhookRequest struct {
 	WebhookId string `protobuf:"bytes,1,opt,name=webhook_id,json=webhookId,proto3" json:"webhook_id,omitempty"`
 	// A new target URL (https).
 	TargetUrl *string `protobuf:"bytes,2,opt,name=target_url,json=targetUrl,proto3,oneof" json:"target_url,omitempty"`
-	// Replaces the subscriptions when non-empty.
+	// Replaces the subscriptions when non-empty, or when set_subscriptions is true.
 	Subscriptions []*Subscription `protobuf:"bytes,3,rep,name=subscriptions,proto3" json:"subscriptions,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// When true, subscriptions replaces the current ones even if it is empty: an empty list
+	// removes every subscription (the webhook then receives no events).
+	SetSubscriptions bool `protobuf:"varint,4,opt,name=set_subscriptions,json=setSubscriptions,proto3" json:"set_subscriptions,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *UpdateWebhookRequest) Reset() {
@@ -896,6 +899,13 @@ func (x *UpdateWebhookRequest) GetSubscriptions() []*Subscription {
 		return x.Subscriptions
 	}
 	return nil
+}
+
+func (x *UpdateWebhookRequest) GetSetSubscriptions() bool {
+	if x != nil {
+		return x.SetSubscriptions
+	}
+	return false
 }
 
 // UpdateWebhookResponse carries the updated webhook.
@@ -1079,13 +1089,14 @@ const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\rsubscriptions\x18\x02 \x03(\v2\x16.attio.v1.SubscriptionB\b\xbaH\x05\x92\x01\x02\b\x01R\rsubscriptions\"\\\n" +
 	"\x15CreateWebhookResponse\x12+\n" +
 	"\awebhook\x18\x01 \x01(\v2\x11.attio.v1.WebhookR\awebhook\x12\x16\n" +
-	"\x06secret\x18\x02 \x01(\tR\x06secret\"\xc4\x01\n" +
+	"\x06secret\x18\x02 \x01(\tR\x06secret\"\xf1\x01\n" +
 	"\x14UpdateWebhookRequest\x12'\n" +
 	"\n" +
 	"webhook_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\twebhookId\x126\n" +
 	"\n" +
 	"target_url\x18\x02 \x01(\tB\x12\xbaH\x0fr\r:\bhttps://\x88\x01\x01H\x00R\ttargetUrl\x88\x01\x01\x12<\n" +
-	"\rsubscriptions\x18\x03 \x03(\v2\x16.attio.v1.SubscriptionR\rsubscriptionsB\r\n" +
+	"\rsubscriptions\x18\x03 \x03(\v2\x16.attio.v1.SubscriptionR\rsubscriptions\x12+\n" +
+	"\x11set_subscriptions\x18\x04 \x01(\bR\x10setSubscriptionsB\r\n" +
 	"\v_target_url\"D\n" +
 	"\x15UpdateWebhookResponse\x12+\n" +
 	"\awebhook\x18\x01 \x01(\v2\x11.attio.v1.WebhookR\awebhook\"?\n" +

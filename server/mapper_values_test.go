@@ -1,0 +1,40 @@
+package server
+
+import (
+	"encoding/json"
+	"testing"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+)
+
+// TestFromValueInput pins the Attio JSON written for each input form.
+func TestFromValueInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   *attiov1.ValueInput
+		want string
+	}{
+		// Attio's input has no per-value currency: the attribute's currency applies, so none is sent.
+		{"currency", &attiov1.ValueInput{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: "12345678901234.5678"}}}},
+			`{"currency_value":12345678901234.5678}`},
+		{"number keeps its digits", &attiov1.ValueInput{Value: &attiov1.ValueInput_Number{Number: &attiov1.Decimal{Value: "123456789012345678901"}}},
+			`{"value":123456789012345678901}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, err := fromValueInput(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
