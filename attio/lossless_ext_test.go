@@ -98,6 +98,7 @@ func TestExamplesRoundTripLosslessly(t *testing.T) {
 		"notes-list.docs.json":                   roundTrip[dataOf[[]attio.Note]],
 		"objects-list.real.json":                 roundTrip[dataOf[[]attio.Object]],
 		"person-record-create.real.json":         roundTrip[dataOf[attio.Record]],
+		"record-edge-cases.synthetic.json":       roundTrip[dataOf[attio.Record]],
 		"self.spec-example.json":                 roundTrip[attio.Self],
 		"task-get.spec-example.json":             roundTrip[dataOf[attio.Task]],
 		"thread-get.spec-example.json":           roundTrip[dataOf[attio.Thread]],

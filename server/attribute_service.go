@@ -282,10 +282,11 @@ func toAttributeID(id attio.AttributeID) *attiov1.AttributeId {
 }
 
 func toAttribute(a *attio.Attribute) *attiov1.Attribute {
+	x := extrasOf(a.Extra)
 	out := &attiov1.Attribute{
 		Id:                    toAttributeID(a.ID),
 		Title:                 a.Title,
-		Description:           deref(a.Description),
+		Description:           a.Description,
 		ApiSlug:               a.APISlug,
 		Type:                  a.Type,
 		IsSystemAttribute:     a.IsSystemAttribute,
@@ -296,17 +297,21 @@ func toAttribute(a *attio.Attribute) *attiov1.Attribute {
 		IsDefaultValueEnabled: a.IsDefaultValueEnabled,
 		IsArchived:            a.IsArchived,
 		DefaultValue:          structOrNil(a.DefaultValue),
-		CreatedAt:             toTimestamp(a.CreatedAt),
+		CreatedAt:             x.time("created_at", a.CreatedAt),
 		Config: &attiov1.AttributeConfig{
 			Currency: &attiov1.CurrencyConfig{
-				DefaultCurrencyCode: deref(a.Config.Currency.DefaultCurrencyCode),
-				DisplayType:         deref(a.Config.Currency.DisplayType),
+				DefaultCurrencyCode: a.Config.Currency.DefaultCurrencyCode,
+				DisplayType:         a.Config.Currency.DisplayType,
 			},
-			RecordReference: &attiov1.RecordReferenceConfig{AllowedObjectIds: a.Config.RecordReference.AllowedObjectIDs},
 		},
+	}
+	// Unset when Attio sent null (not a record reference), so it stays apart from "allows none".
+	if ids := a.Config.RecordReference.AllowedObjectIDs; ids != nil {
+		out.Config.RecordReference = &attiov1.RecordReferenceConfig{AllowedObjectIds: ids}
 	}
 	if a.Relationship != nil {
 		out.Relationship = toAttributeID(a.Relationship.ID)
 	}
+	out.ExtraJson = x.json()
 	return out
 }

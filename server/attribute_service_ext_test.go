@@ -218,7 +218,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 
 		cur, err := c.CreateAttribute(ctx, &attiov1.CreateAttributeRequest{
 			Target: targetList, Identifier: "sales_pipeline", Title: "Fee", ApiSlug: "fee", Type: "currency",
-			Config: &attiov1.AttributeConfig{Currency: &attiov1.CurrencyConfig{DefaultCurrencyCode: "GBP", DisplayType: "code"}},
+			Config: &attiov1.AttributeConfig{Currency: &attiov1.CurrencyConfig{DefaultCurrencyCode: proto.String("GBP"), DisplayType: proto.String("code")}},
 		})
 		if err != nil {
 			t.Fatal(err)

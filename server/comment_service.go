@@ -102,30 +102,34 @@ func (s *CommentService) GetThread(ctx context.Context, req *attiov1.GetThreadRe
 }
 
 func toComment(c *attio.Comment) *attiov1.Comment {
+	x := extrasOf(c.Extra)
 	out := &attiov1.Comment{
 		Id:               &attiov1.CommentId{WorkspaceId: c.ID.WorkspaceID, CommentId: c.ID.CommentID},
 		ThreadId:         c.ThreadID,
 		ContentPlaintext: c.ContentPlaintext,
 		Record:           &attiov1.CommentRecord{ObjectId: c.Record.ObjectID, RecordId: c.Record.RecordID},
-		ResolvedAt:       toTimestampPtr(c.ResolvedAt),
+		ResolvedAt:       x.timePtr("resolved_at", c.ResolvedAt),
 		ResolvedBy:       actorOrNil(c.ResolvedBy),
-		CreatedAt:        toTimestamp(c.CreatedAt),
+		CreatedAt:        x.time("created_at", c.CreatedAt),
 		Author:           toActor(&c.Author),
 	}
 	if c.Entry != nil {
 		out.Entry = &attiov1.CommentEntry{ListId: c.Entry.ListID, EntryId: c.Entry.EntryID}
 	}
+	out.ExtraJson = x.json()
 	return out
 }
 
 func toThread(t *attio.Thread) *attiov1.Thread {
+	x := extrasOf(t.Extra)
 	out := &attiov1.Thread{
 		Id:        &attiov1.ThreadId{WorkspaceId: t.ID.WorkspaceID, ThreadId: t.ID.ThreadID},
 		Comments:  make([]*attiov1.Comment, 0, len(t.Comments)),
-		CreatedAt: toTimestamp(t.CreatedAt),
+		CreatedAt: x.time("created_at", t.CreatedAt),
 	}
 	for i := range t.Comments {
 		out.Comments = append(out.Comments, toComment(&t.Comments[i]))
 	}
+	out.ExtraJson = x.json()
 	return out
 }

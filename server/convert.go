@@ -38,6 +38,12 @@ func isNullJSON(raw json.RawMessage) bool {
 	return len(t) == 0 || bytes.Equal(t, []byte("null"))
 }
 
+// isJSONObject reports whether raw is a valid JSON object.
+func isJSONObject(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) > 0 && t[0] == '{' && json.Valid(t)
+}
+
 // structOrNil keeps a JSON object Attio or Maton sent (default_value, metadata) whole; null or
 // absent stays unset so callers can tell "none" from "empty".
 func structOrNil(raw json.RawMessage) *structpb.Struct {

@@ -148,9 +148,9 @@ func TestFromAttributeConfig(t *testing.T) {
 	}{
 		{"nil", nil, ""},
 		{"empty", &attiov1.AttributeConfig{}, ""},
-		{"currency", &attiov1.AttributeConfig{Currency: &attiov1.CurrencyConfig{DefaultCurrencyCode: "EUR", DisplayType: "symbol"}},
+		{"currency", &attiov1.AttributeConfig{Currency: &attiov1.CurrencyConfig{DefaultCurrencyCode: proto.String("EUR"), DisplayType: proto.String("symbol")}},
 			`{"currency":{"default_currency_code":"EUR","display_type":"symbol"}}`},
-		{"currency code only", &attiov1.AttributeConfig{Currency: &attiov1.CurrencyConfig{DefaultCurrencyCode: "USD"}},
+		{"currency code only", &attiov1.AttributeConfig{Currency: &attiov1.CurrencyConfig{DefaultCurrencyCode: proto.String("USD")}},
 			`{"currency":{"default_currency_code":"USD"}}`},
 		{"record reference", &attiov1.AttributeConfig{RecordReference: &attiov1.RecordReferenceConfig{AllowedObjectIds: []string{"people", "companies"}}},
 			`{"record_reference":{"allowed_objects":["people","companies"]}}`},
@@ -245,7 +245,7 @@ func TestActorOrNil(t *testing.T) {
 		want *attiov1.ActorReference
 	}{
 		{attio.Actor{}, nil},
-		{attio.Actor{Type: &typ, ID: &id}, &attiov1.ActorReference{Type: attiov1.ActorType_ACTOR_TYPE_WORKSPACE_MEMBER, Id: "m"}},
+		{attio.Actor{Type: &typ, ID: &id}, &attiov1.ActorReference{Type: attiov1.ActorType_ACTOR_TYPE_WORKSPACE_MEMBER, Id: proto.String("m")}},
 		{attio.Actor{Type: &system}, &attiov1.ActorReference{Type: attiov1.ActorType_ACTOR_TYPE_SYSTEM}},
 	} {
 		if got := actorOrNil(tc.in); !proto.Equal(got, tc.want) {

@@ -387,9 +387,8 @@ func ValueText(v *attiov1.Value) string {
 		return x.PersonalName.GetFullName()
 	case *attiov1.Value_Interaction:
 		return strings.ToLower(strings.TrimPrefix(x.Interaction.GetInteractionType().String(), "INTERACTION_TYPE_")) + " at " + fromTimestamp(x.Interaction.GetInteractedAt())
-	case *attiov1.Value_Unknown:
-		b, _ := protojson.Marshal(x.Unknown)
-		return string(b)
+	case *attiov1.Value_UnknownJson:
+		return x.UnknownJson
 	}
 	return ""
 }

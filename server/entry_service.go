@@ -138,12 +138,14 @@ func (s *EntryService) ListEntryAttributeValues(ctx context.Context, req *attiov
 }
 
 func toEntry(e *attio.Entry) *attiov1.Entry {
+	x := extrasOf(e.Extra)
 	return &attiov1.Entry{
 		Id:             &attiov1.EntryId{WorkspaceId: e.ID.WorkspaceID, ListId: e.ID.ListID, EntryId: e.ID.EntryID},
 		ParentRecordId: e.ParentRecordID,
 		ParentObject:   e.ParentObject,
-		CreatedAt:      toTimestamp(e.CreatedAt),
+		CreatedAt:      x.time("created_at", e.CreatedAt),
 		EntryValues:    toValueMap(e.EntryValues),
+		ExtraJson:      x.json(),
 	}
 }
 

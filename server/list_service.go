@@ -96,6 +96,7 @@ func fromMemberAccess(in []*attiov1.MemberAccess) []attio.MemberAccess {
 }
 
 func toList(l *attio.List) *attiov1.List {
+	x := extrasOf(l.Extra)
 	out := &attiov1.List{
 		Id:              &attiov1.ListId{WorkspaceId: l.ID.WorkspaceID, ListId: l.ID.ListID},
 		ApiSlug:         l.APISlug,
@@ -103,12 +104,13 @@ func toList(l *attio.List) *attiov1.List {
 		ParentObject:    l.ParentObject,
 		WorkspaceAccess: enumOf(accessLevels, deref(l.WorkspaceAccess)),
 		CreatedByActor:  toActor(&l.CreatedByActor),
-		CreatedAt:       toTimestamp(l.CreatedAt),
+		CreatedAt:       x.time("created_at", l.CreatedAt),
 	}
 	for _, m := range l.WorkspaceMemberAccess {
 		out.WorkspaceMemberAccess = append(out.WorkspaceMemberAccess, &attiov1.MemberAccess{
 			WorkspaceMemberId: m.WorkspaceMemberID, Level: enumOf(accessLevels, m.Level),
 		})
 	}
+	out.ExtraJson = x.json()
 	return out
 }

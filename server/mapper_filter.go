@@ -65,8 +65,12 @@ func translateFilter(f *attiov1.Filter) (any, error) {
 			return nil, err
 		}
 		return map[string]any{"path": path, "constraints": constraints}, nil
-	case *attiov1.Filter_Raw:
-		return n.Raw.AsMap(), nil
+	case *attiov1.Filter_RawJson:
+		raw := json.RawMessage(n.RawJson)
+		if !isJSONObject(raw) {
+			return nil, fmt.Errorf("raw_json is not a JSON object")
+		}
+		return raw, nil
 	default:
 		return nil, fmt.Errorf("filter node is empty")
 	}
@@ -151,7 +155,8 @@ func toStatus(s *attio.Status) *attiov1.Status {
 		Title:              s.Title,
 		IsArchived:         s.IsArchived,
 		CelebrationEnabled: s.CelebrationEnabled,
-		TargetTimeInStatus: deref(s.TargetTimeInStatus),
+		TargetTimeInStatus: s.TargetTimeInStatus,
+		ExtraJson:          extrasOf(s.Extra).json(),
 	}
 }
 
@@ -163,5 +168,6 @@ func toSelectOption(o *attio.SelectOption) *attiov1.SelectOption {
 		Id:         &attiov1.SelectOptionId{WorkspaceId: o.ID.WorkspaceID, ObjectId: o.ID.ObjectID, AttributeId: o.ID.AttributeID, OptionId: o.ID.OptionID},
 		Title:      o.Title,
 		IsArchived: o.IsArchived,
+		ExtraJson:  extrasOf(o.Extra).json(),
 	}
 }

@@ -71,11 +71,21 @@ func toActor(a *attio.Actor) *attiov1.ActorReference {
 	if a == nil {
 		return nil
 	}
-	return &attiov1.ActorReference{Type: actorTypes[deref(a.Type)], Id: deref(a.ID)}
+	t := deref(a.Type)
+	return &attiov1.ActorReference{Type: actorTypes[t], Id: a.ID, RawType: rawEnum(actorTypes, t)}
 }
 
 func toActorValue(t, id string) *attiov1.ActorReference {
-	return &attiov1.ActorReference{Type: actorTypes[t], Id: id}
+	return &attiov1.ActorReference{Type: actorTypes[t], Id: &id, RawType: rawEnum(actorTypes, t)}
+}
+
+// rawEnum is Attio's string when the contract's enum has no value for it (the enum is then
+// UNSPECIFIED), so a caller still sees what Attio said; "" when the enum knows it or it is empty.
+func rawEnum[E any](m map[string]E, s string) string {
+	if _, ok := m[s]; ok {
+		return ""
+	}
+	return s
 }
 
 var interactionTypes = map[string]attiov1.InteractionType{
@@ -121,12 +131,14 @@ func toValueMap(m map[string][]attio.Value) map[string]*attiov1.ValueList {
 	return out
 }
 
-// toValue maps one value. A type this code does not know, or a known type whose shape surprised
-// the client's decoder, is kept whole in Value.unknown so nothing Attio sent is lost.
+// toValue maps one value. A type this code does not know is kept whole in Value.unknown_json;
+// keys a known type does not document, and times that are not RFC 3339, go to extra_json, so
+// nothing Attio sent is lost.
 func toValue(v *attio.Value) *attiov1.Value {
+	x := extrasOf(v.Unknown())
 	out := &attiov1.Value{
-		ActiveFrom:     toTimestamp(v.ActiveFrom),
-		ActiveUntil:    toTimestampPtr(v.ActiveUntil),
+		ActiveFrom:     x.time("active_from", v.ActiveFrom),
+		ActiveUntil:    x.timePtr("active_until", v.ActiveUntil),
 		CreatedByActor: toActor(v.CreatedByActor),
 		AttributeType:  v.AttributeType,
 	}
@@ -138,13 +150,17 @@ func toValue(v *attio.Value) *attiov1.Value {
 	case attio.TypeCheckbox:
 		out.Value = &attiov1.Value_Checkbox{Checkbox: &attiov1.CheckboxValue{Value: v.Checkbox}}
 	case attio.TypeCurrency:
-		out.Value = &attiov1.Value_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: toDecimal(v.CurrencyValue), CurrencyCode: deref(v.CurrencyCode)}}
+		out.Value = &attiov1.Value_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: toDecimal(v.CurrencyValue), CurrencyCode: v.CurrencyCode}}
 	case attio.TypeDate:
 		out.Value = &attiov1.Value_Date{Date: &attiov1.DateValue{Value: v.Date}}
 	case attio.TypeTimestamp:
-		out.Value = &attiov1.Value_Timestamp{Timestamp: &attiov1.TimestampValue{Value: toTimestamp(v.Timestamp)}}
+		out.Value = &attiov1.Value_Timestamp{Timestamp: &attiov1.TimestampValue{Value: x.time("value", v.Timestamp)}}
 	case attio.TypeRating:
-		n, _ := v.Rating.Int64()
+		n, err := v.Rating.Int64()
+		if err != nil || n != int64(int32(n)) {
+			x.set("value", json.RawMessage(v.Rating))
+			n = 0
+		}
 		out.Value = &attiov1.Value_Rating{Rating: &attiov1.RatingValue{Value: int32(n)}}
 	case attio.TypeStatus:
 		st := toStatus(v.Status)
@@ -162,7 +178,8 @@ func toValue(v *attio.Value) *attiov1.Value {
 		out.Value = &attiov1.Value_RecordReference{RecordReference: &attiov1.RecordReferenceValue{TargetObject: v.TargetObject, TargetRecordId: v.TargetRecordID}}
 	case attio.TypeActorReference:
 		out.Value = &attiov1.Value_ActorReference{ActorReference: &attiov1.ActorReferenceValue{
-			ReferencedActorType: actorTypes[v.ReferencedActorType], ReferencedActorId: deref(v.ReferencedActorID)}}
+			ReferencedActorType: actorTypes[v.ReferencedActorType], ReferencedActorId: v.ReferencedActorID,
+			RawReferencedActorType: rawEnum(actorTypes, v.ReferencedActorType)}}
 	case attio.TypeLocation:
 		out.Value = &attiov1.Value_Location{Location: toLocation(v.Location)}
 	case attio.TypeDomain:
@@ -178,10 +195,12 @@ func toValue(v *attio.Value) *attiov1.Value {
 		out.Value = &attiov1.Value_PersonalName{PersonalName: &attiov1.PersonalNameValue{FirstName: v.FirstName, LastName: v.LastName, FullName: v.FullName}}
 	case attio.TypeInteraction:
 		out.Value = &attiov1.Value_Interaction{Interaction: &attiov1.InteractionValue{
-			InteractionType: interactionTypes[v.InteractionType], InteractedAt: toTimestamp(v.InteractedAt), OwnerActor: toActor(v.OwnerActor)}}
+			InteractionType: interactionTypes[v.InteractionType], InteractedAt: x.time("interacted_at", v.InteractedAt),
+			OwnerActor: toActor(v.OwnerActor), RawInteractionType: rawEnum(interactionTypes, v.InteractionType)}}
 	default:
-		out.Value = &attiov1.Value_Unknown{Unknown: rawToStruct(v.Raw)}
+		out.Value = &attiov1.Value_UnknownJson{UnknownJson: string(v.Raw)}
 	}
+	out.ExtraJson = x.json()
 	return out
 }
 
@@ -209,9 +228,9 @@ func toLocation(l *attio.Location) *attiov1.LocationValue {
 		return &attiov1.LocationValue{}
 	}
 	return &attiov1.LocationValue{
-		Line_1: deref(l.Line1), Line_2: deref(l.Line2), Line_3: deref(l.Line3), Line_4: deref(l.Line4),
-		Locality: deref(l.Locality), Region: deref(l.Region), Postcode: deref(l.Postcode),
-		CountryCode: deref(l.CountryCode), Latitude: deref(l.Latitude), Longitude: deref(l.Longitude),
+		Line_1: l.Line1, Line_2: l.Line2, Line_3: l.Line3, Line_4: l.Line4,
+		Locality: l.Locality, Region: l.Region, Postcode: l.Postcode,
+		CountryCode: l.CountryCode, Latitude: l.Latitude, Longitude: l.Longitude,
 	}
 }
 
@@ -314,8 +333,11 @@ func fromValueInput(in *attiov1.ValueInput) (any, error) {
 			"interacted_at":    fromTimestamp(i.GetInteractedAt()),
 			"owner_actor":      map[string]any{"type": optional(actorTypeName(i.GetOwnerActor().GetType())), "id": optional(i.GetOwnerActor().GetId())},
 		}, nil
-	case *attiov1.ValueInput_Raw:
-		return v.Raw.AsInterface(), nil
+	case *attiov1.ValueInput_RawJson:
+		if !json.Valid([]byte(v.RawJson)) {
+			return nil, fmt.Errorf("raw_json is not valid JSON")
+		}
+		return json.RawMessage(v.RawJson), nil
 	default:
 		return nil, fmt.Errorf("no value set")
 	}

@@ -20,6 +20,10 @@ func TestFromValueInput(t *testing.T) {
 			`{"currency_value":12345678901234.5678}`},
 		{"number keeps its digits", &attiov1.ValueInput{Value: &attiov1.ValueInput_Number{Number: &attiov1.Decimal{Value: "123456789012345678901"}}},
 			`{"value":123456789012345678901}`},
+		// The escape hatch is JSON text, so a number reaches Attio with every digit (a
+		// google.protobuf.Value would have passed it through a double).
+		{"raw keeps its digits", &attiov1.ValueInput{Value: &attiov1.ValueInput_RawJson{RawJson: `{"value": 12345678901234567.8901}`}},
+			`{"value":12345678901234567.8901}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,5 +40,38 @@ func TestFromValueInput(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFromValueInputRefusesBadRawJSON(t *testing.T) {
+	t.Parallel()
+	if _, err := fromValueInput(&attiov1.ValueInput{Value: &attiov1.ValueInput_RawJson{RawJson: `{"value": 1`}}); err == nil {
+		t.Fatal("invalid raw_json accepted")
+	}
+}
+
+func TestFromFilterRawJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw, want string // want "" = refused
+	}{
+		{`{"arr": {"$gte": 12345678901234567.8901}}`, `{"arr":{"$gte":12345678901234567.8901}}`},
+		{`[1]`, ""},
+		{`{"arr": `, ""},
+	}
+	for _, tt := range tests {
+		f, err := fromFilter(&attiov1.Filter{Node: &attiov1.Filter_RawJson{RawJson: tt.raw}})
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("%s: accepted", tt.raw)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.raw, err)
+		}
+		if got, _ := json.Marshal(f); string(got) != tt.want {
+			t.Errorf("%s: sent %s, want %s", tt.raw, got, tt.want)
+		}
 	}
 }

@@ -214,6 +214,7 @@ func toMeetingTime(t attio.MeetingTime) *attiov1.MeetingTime {
 }
 
 func toMeeting(m *attio.Meeting) *attiov1.Meeting {
+	x := extrasOf(m.Extra)
 	out := &attiov1.Meeting{
 		Id:             &attiov1.MeetingId{WorkspaceId: m.ID.WorkspaceID, MeetingId: m.ID.MeetingID},
 		Title:          m.Title,
@@ -223,7 +224,7 @@ func toMeeting(m *attio.Meeting) *attiov1.Meeting {
 		End:            toMeetingTime(m.End),
 		Participants:   make([]*attiov1.Participant, 0, len(m.Participants)),
 		LinkedRecords:  make([]*attiov1.MeetingLinkedRecord, 0, len(m.LinkedRecords)),
-		CreatedAt:      toTimestamp(m.CreatedAt),
+		CreatedAt:      x.time("created_at", m.CreatedAt),
 		CreatedByActor: toActor(&m.CreatedByActor),
 	}
 	for _, p := range m.Participants {
@@ -234,6 +235,7 @@ func toMeeting(m *attio.Meeting) *attiov1.Meeting {
 	for _, l := range m.LinkedRecords {
 		out.LinkedRecords = append(out.LinkedRecords, &attiov1.MeetingLinkedRecord{ObjectSlug: l.ObjectSlug, ObjectId: l.ObjectID, RecordId: l.RecordID})
 	}
+	out.ExtraJson = x.json()
 	return out
 }
 
@@ -250,12 +252,14 @@ func toCallRecordingID(id attio.CallRecordingID) *attiov1.CallRecordingId {
 }
 
 func toCallRecording(r *attio.CallRecording) *attiov1.CallRecording {
+	x := extrasOf(r.Extra)
 	return &attiov1.CallRecording{
 		Id:             toCallRecordingID(r.ID),
 		Status:         enumOf(callRecordingStatuses, r.Status),
 		WebUrl:         r.WebURL,
 		CreatedByActor: toActor(&r.CreatedByActor),
-		CreatedAt:      toTimestamp(r.CreatedAt),
+		CreatedAt:      x.time("created_at", r.CreatedAt),
+		ExtraJson:      x.json(),
 	}
 }
 

@@ -138,21 +138,23 @@ func toNoteTag(t attio.NoteTag) *attiov1.NoteTag {
 }
 
 func toNote(n *attio.Note) *attiov1.Note {
+	x := extrasOf(n.Extra)
 	out := &attiov1.Note{
 		Id:               &attiov1.NoteId{WorkspaceId: n.ID.WorkspaceID, NoteId: n.ID.NoteID},
 		ParentObject:     n.ParentObject,
 		ParentRecordId:   n.ParentRecordID,
 		Title:            n.Title,
-		MeetingId:        deref(n.MeetingID),
+		MeetingId:        n.MeetingID,
 		ContentPlaintext: n.ContentPlaintext,
 		ContentMarkdown:  n.ContentMarkdown,
 		Tags:             make([]*attiov1.NoteTag, 0, len(n.Tags)),
 		CreatedByActor:   toActor(&n.CreatedByActor),
-		CreatedAt:        toTimestamp(n.CreatedAt),
+		CreatedAt:        x.time("created_at", n.CreatedAt),
 	}
 	for _, t := range n.Tags {
 		out.Tags = append(out.Tags, toNoteTag(t))
 	}
+	out.ExtraJson = x.json()
 	return out
 }
 

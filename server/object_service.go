@@ -60,11 +60,13 @@ func (s *ObjectService) UpdateObject(ctx context.Context, req *attiov1.UpdateObj
 }
 
 func toObject(o *attio.Object) *attiov1.Object {
+	x := extrasOf(o.Extra)
 	return &attiov1.Object{
 		Id:           &attiov1.ObjectId{WorkspaceId: o.ID.WorkspaceID, ObjectId: o.ID.ObjectID},
 		ApiSlug:      deref(o.APISlug),
 		SingularNoun: deref(o.SingularNoun),
 		PluralNoun:   deref(o.PluralNoun),
-		CreatedAt:    toTimestamp(o.CreatedAt),
+		CreatedAt:    x.time("created_at", o.CreatedAt),
+		ExtraJson:    x.json(),
 	}
 }

@@ -217,7 +217,9 @@ func toRecordID(id attio.RecordID) *attiov1.RecordId {
 }
 
 func toRecord(r *attio.Record) *attiov1.Record {
-	return &attiov1.Record{Id: toRecordID(r.ID), CreatedAt: toTimestamp(r.CreatedAt), WebUrl: r.WebURL, Values: toValueMap(r.Values)}
+	x := extrasOf(r.Extra)
+	return &attiov1.Record{Id: toRecordID(r.ID), CreatedAt: x.time("created_at", r.CreatedAt), WebUrl: r.WebURL,
+		Values: toValueMap(r.Values), ExtraJson: x.json()}
 }
 
 func toRecords(rs []attio.Record) []*attiov1.Record {

@@ -202,15 +202,16 @@ func fromAssignees(in []*attiov1.AssigneeInput) []attio.TaskAssigneeInput {
 }
 
 func toTask(t *attio.Task) *attiov1.Task {
+	x := extrasOf(t.Extra)
 	out := &attiov1.Task{
 		Id:               &attiov1.TaskId{WorkspaceId: t.ID.WorkspaceID, TaskId: t.ID.TaskID},
 		ContentPlaintext: t.ContentPlaintext,
-		DeadlineAt:       toTimestampPtr(t.DeadlineAt),
+		DeadlineAt:       x.timePtr("deadline_at", t.DeadlineAt),
 		IsCompleted:      t.IsCompleted,
 		LinkedRecords:    make([]*attiov1.LinkedRecord, 0, len(t.LinkedRecords)),
 		Assignees:        make([]*attiov1.ActorReference, 0, len(t.Assignees)),
 		CreatedByActor:   toActor(&t.CreatedByActor),
-		CreatedAt:        toTimestamp(t.CreatedAt),
+		CreatedAt:        x.time("created_at", t.CreatedAt),
 	}
 	for _, l := range t.LinkedRecords {
 		out.LinkedRecords = append(out.LinkedRecords, &attiov1.LinkedRecord{TargetObjectId: l.TargetObjectID, TargetRecordId: l.TargetRecordID})
@@ -218,6 +219,7 @@ func toTask(t *attio.Task) *attiov1.Task {
 	for _, a := range t.Assignees {
 		out.Assignees = append(out.Assignees, toActorValue(a.ReferencedActorType, a.ReferencedActorID))
 	}
+	out.ExtraJson = x.json()
 	return out
 }
 

@@ -176,15 +176,17 @@ func toWebhookFilter(raw json.RawMessage) *attiov1.WebhookFilter {
 }
 
 func toWebhook(w *attio.Webhook) *attiov1.Webhook {
+	x := extrasOf(w.Extra)
 	out := &attiov1.Webhook{
 		Id:            &attiov1.WebhookId{WorkspaceId: w.ID.WorkspaceID, WebhookId: w.ID.WebhookID},
 		TargetUrl:     w.TargetURL,
 		Subscriptions: make([]*attiov1.Subscription, 0, len(w.Subscriptions)),
 		Status:        enumOf(webhookStatuses, w.Status),
-		CreatedAt:     toTimestamp(w.CreatedAt),
+		CreatedAt:     x.time("created_at", w.CreatedAt),
 	}
 	for _, s := range w.Subscriptions {
 		out.Subscriptions = append(out.Subscriptions, &attiov1.Subscription{EventType: s.EventType, Filter: toWebhookFilter(s.Filter)})
 	}
+	out.ExtraJson = x.json()
 	return out
 }

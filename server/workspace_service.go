@@ -71,17 +71,20 @@ func toSelf(me *attio.Self) *attiov1.GetSelfResponse {
 	if me.Exp != nil {
 		out.Exp = unixTimestamp(*me.Exp)
 	}
+	out.ExtraJson = extrasOf(me.Extra).json()
 	return out
 }
 
 func toWorkspaceMember(m *attio.WorkspaceMember) *attiov1.WorkspaceMember {
+	x := extrasOf(m.Extra)
 	return &attiov1.WorkspaceMember{
 		Id:           &attiov1.WorkspaceMemberId{WorkspaceId: m.ID.WorkspaceID, WorkspaceMemberId: m.ID.WorkspaceMemberID},
 		FirstName:    m.FirstName,
 		LastName:     m.LastName,
 		AvatarUrl:    deref(m.AvatarURL),
 		EmailAddress: m.EmailAddress,
-		CreatedAt:    toTimestamp(m.CreatedAt),
+		CreatedAt:    x.time("created_at", m.CreatedAt),
 		AccessLevel:  enumOf(memberAccessLevels, m.AccessLevel),
+		ExtraJson:    x.json(),
 	}
 }

@@ -148,8 +148,8 @@ type Attribute struct {
 	Id *AttributeId `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	// The display title.
 	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
-	// A description, empty when none.
-	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// A description; unset when Attio sent null (none).
+	Description *string `protobuf:"bytes,3,opt,name=description,proto3,oneof" json:"description,omitempty"`
 	// The slug.
 	ApiSlug string `protobuf:"bytes,4,opt,name=api_slug,json=apiSlug,proto3" json:"api_slug,omitempty"`
 	// Attio's type slug (text, number, checkbox, currency, date, timestamp, rating, status, select,
@@ -177,7 +177,11 @@ type Attribute struct {
 	// When it was created.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Type-specific configuration.
-	Config        *AttributeConfig `protobuf:"bytes,16,opt,name=config,proto3" json:"config,omitempty"`
+	Config *AttributeConfig `protobuf:"bytes,16,opt,name=config,proto3" json:"config,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,17,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -227,8 +231,8 @@ func (x *Attribute) GetTitle() string {
 }
 
 func (x *Attribute) GetDescription() string {
-	if x != nil {
-		return x.Description
+	if x != nil && x.Description != nil {
+		return *x.Description
 	}
 	return ""
 }
@@ -324,6 +328,13 @@ func (x *Attribute) GetConfig() *AttributeConfig {
 	return nil
 }
 
+func (x *Attribute) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
+}
+
 // AttributeConfig is the type-specific configuration of an attribute.
 type AttributeConfig struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -382,10 +393,10 @@ func (x *AttributeConfig) GetRecordReference() *RecordReferenceConfig {
 // CurrencyConfig configures a currency attribute.
 type CurrencyConfig struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The default ISO 4217 code, empty when none.
-	DefaultCurrencyCode string `protobuf:"bytes,1,opt,name=default_currency_code,json=defaultCurrencyCode,proto3" json:"default_currency_code,omitempty"`
-	// How amounts are shown: code, name, narrowSymbol or symbol; empty when none.
-	DisplayType   string `protobuf:"bytes,2,opt,name=display_type,json=displayType,proto3" json:"display_type,omitempty"`
+	// The default ISO 4217 code; unset when Attio sent null (none).
+	DefaultCurrencyCode *string `protobuf:"bytes,1,opt,name=default_currency_code,json=defaultCurrencyCode,proto3,oneof" json:"default_currency_code,omitempty"`
+	// How amounts are shown: code, name, narrowSymbol or symbol; unset when Attio sent null.
+	DisplayType   *string `protobuf:"bytes,2,opt,name=display_type,json=displayType,proto3,oneof" json:"display_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -421,15 +432,15 @@ func (*CurrencyConfig) Descriptor() ([]byte, []int) {
 }
 
 func (x *CurrencyConfig) GetDefaultCurrencyCode() string {
-	if x != nil {
-		return x.DefaultCurrencyCode
+	if x != nil && x.DefaultCurrencyCode != nil {
+		return *x.DefaultCurrencyCode
 	}
 	return ""
 }
 
 func (x *CurrencyConfig) GetDisplayType() string {
-	if x != nil {
-		return x.DisplayType
+	if x != nil && x.DisplayType != nil {
+		return *x.DisplayType
 	}
 	return ""
 }
@@ -437,7 +448,8 @@ func (x *CurrencyConfig) GetDisplayType() string {
 // RecordReferenceConfig configures a record-reference attribute.
 type RecordReferenceConfig struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The objects a value may point to, by id or slug.
+	// The objects a value may point to, by id or slug. On a read, AttributeConfig.record_reference is
+	// unset when Attio sent null here (attributes that are not record references).
 	AllowedObjectIds []string `protobuf:"bytes,1,rep,name=allowed_object_ids,json=allowedObjectIds,proto3" json:"allowed_object_ids,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
@@ -1887,11 +1899,11 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\vAttributeId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
-	"\fattribute_id\x18\x03 \x01(\tR\vattributeId\"\x90\x05\n" +
+	"\fattribute_id\x18\x03 \x01(\tR\vattributeId\"\xc4\x05\n" +
 	"\tAttribute\x12%\n" +
 	"\x02id\x18\x01 \x01(\v2\x15.attio.v1.AttributeIdR\x02id\x12\x14\n" +
-	"\x05title\x18\x02 \x01(\tR\x05title\x12 \n" +
-	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x19\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12%\n" +
+	"\vdescription\x18\x03 \x01(\tH\x00R\vdescription\x88\x01\x01\x12\x19\n" +
 	"\bapi_slug\x18\x04 \x01(\tR\aapiSlug\x12\x12\n" +
 	"\x04type\x18\x05 \x01(\tR\x04type\x12.\n" +
 	"\x13is_system_attribute\x18\x06 \x01(\bR\x11isSystemAttribute\x12\x1f\n" +
@@ -1909,13 +1921,18 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\frelationship\x18\x0e \x01(\v2\x15.attio.v1.AttributeIdR\frelationship\x129\n" +
 	"\n" +
 	"created_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x121\n" +
-	"\x06config\x18\x10 \x01(\v2\x19.attio.v1.AttributeConfigR\x06config\"\x93\x01\n" +
+	"\x06config\x18\x10 \x01(\v2\x19.attio.v1.AttributeConfigR\x06config\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x11 \x01(\tR\textraJsonB\x0e\n" +
+	"\f_description\"\x93\x01\n" +
 	"\x0fAttributeConfig\x124\n" +
 	"\bcurrency\x18\x01 \x01(\v2\x18.attio.v1.CurrencyConfigR\bcurrency\x12J\n" +
-	"\x10record_reference\x18\x02 \x01(\v2\x1f.attio.v1.RecordReferenceConfigR\x0frecordReference\"g\n" +
-	"\x0eCurrencyConfig\x122\n" +
-	"\x15default_currency_code\x18\x01 \x01(\tR\x13defaultCurrencyCode\x12!\n" +
-	"\fdisplay_type\x18\x02 \x01(\tR\vdisplayType\"E\n" +
+	"\x10record_reference\x18\x02 \x01(\v2\x1f.attio.v1.RecordReferenceConfigR\x0frecordReference\"\x9c\x01\n" +
+	"\x0eCurrencyConfig\x127\n" +
+	"\x15default_currency_code\x18\x01 \x01(\tH\x00R\x13defaultCurrencyCode\x88\x01\x01\x12&\n" +
+	"\fdisplay_type\x18\x02 \x01(\tH\x01R\vdisplayType\x88\x01\x01B\x18\n" +
+	"\x16_default_currency_codeB\x0f\n" +
+	"\r_display_type\"E\n" +
 	"\x15RecordReferenceConfig\x12,\n" +
 	"\x12allowed_object_ids\x18\x01 \x03(\tR\x10allowedObjectIds\"\xdc\x02\n" +
 	"\x15ListAttributesRequest\x12=\n" +
@@ -2198,6 +2215,8 @@ func file_attio_v1_attribute_service_proto_init() {
 		return
 	}
 	file_attio_v1_values_proto_init()
+	file_attio_v1_attribute_service_proto_msgTypes[1].OneofWrappers = []any{}
+	file_attio_v1_attribute_service_proto_msgTypes[3].OneofWrappers = []any{}
 	file_attio_v1_attribute_service_proto_msgTypes[11].OneofWrappers = []any{}
 	file_attio_v1_attribute_service_proto_msgTypes[17].OneofWrappers = []any{}
 	file_attio_v1_attribute_service_proto_msgTypes[23].OneofWrappers = []any{}

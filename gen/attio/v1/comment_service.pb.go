@@ -208,7 +208,11 @@ type Comment struct {
 	// When it was written.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Who wrote it.
-	Author        *ActorReference `protobuf:"bytes,9,opt,name=author,proto3" json:"author,omitempty"`
+	Author *ActorReference `protobuf:"bytes,9,opt,name=author,proto3" json:"author,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,10,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -306,6 +310,13 @@ func (x *Comment) GetAuthor() *ActorReference {
 	return nil
 }
 
+func (x *Comment) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
+}
+
 // ThreadId identifies a thread.
 type ThreadId struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -369,7 +380,11 @@ type Thread struct {
 	// The comments, oldest first.
 	Comments []*Comment `protobuf:"bytes,2,rep,name=comments,proto3" json:"comments,omitempty"`
 	// When it was started.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,4,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -423,6 +438,13 @@ func (x *Thread) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *Thread) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // RecordTarget names a record.
@@ -1153,7 +1175,7 @@ const file_attio_v1_comment_service_proto_rawDesc = "" +
 	"\trecord_id\x18\x02 \x01(\tR\brecordId\"B\n" +
 	"\fCommentEntry\x12\x17\n" +
 	"\alist_id\x18\x01 \x01(\tR\x06listId\x12\x19\n" +
-	"\bentry_id\x18\x02 \x01(\tR\aentryId\"\xbc\x03\n" +
+	"\bentry_id\x18\x02 \x01(\tR\aentryId\"\xdb\x03\n" +
 	"\aComment\x12#\n" +
 	"\x02id\x18\x01 \x01(\v2\x13.attio.v1.CommentIdR\x02id\x12\x1b\n" +
 	"\tthread_id\x18\x02 \x01(\tR\bthreadId\x12+\n" +
@@ -1166,15 +1188,20 @@ const file_attio_v1_comment_service_proto_rawDesc = "" +
 	"resolvedBy\x129\n" +
 	"\n" +
 	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x120\n" +
-	"\x06author\x18\t \x01(\v2\x18.attio.v1.ActorReferenceR\x06author\"J\n" +
+	"\x06author\x18\t \x01(\v2\x18.attio.v1.ActorReferenceR\x06author\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\n" +
+	" \x01(\tR\textraJson\"J\n" +
 	"\bThreadId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
-	"\tthread_id\x18\x02 \x01(\tR\bthreadId\"\x96\x01\n" +
+	"\tthread_id\x18\x02 \x01(\tR\bthreadId\"\xb5\x01\n" +
 	"\x06Thread\x12\"\n" +
 	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.ThreadIdR\x02id\x12-\n" +
 	"\bcomments\x18\x02 \x03(\v2\x11.attio.v1.CommentR\bcomments\x129\n" +
 	"\n" +
-	"created_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xbc\x01\n" +
+	"created_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x04 \x01(\tR\textraJson\"\xbc\x01\n" +
 	"\fRecordTarget\x12\x84\x01\n" +
 	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"\xb5\x01\n" +

@@ -194,8 +194,12 @@ type ActorReference struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The kind of actor.
 	Type ActorType `protobuf:"varint,1,opt,name=type,proto3,enum=attio.v1.ActorType" json:"type,omitempty"`
-	// The actor's id (a UUID for workspace members and tokens); empty for the system actor.
-	Id            string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	// The actor's id (a UUID for workspace members and tokens); unset when Attio sent null, as it
+	// does for the system actor.
+	Id *string `protobuf:"bytes,2,opt,name=id,proto3,oneof" json:"id,omitempty"`
+	// Attio's type string when it is one this contract does not know yet (type is then
+	// ACTOR_TYPE_UNSPECIFIED); empty otherwise.
+	RawType       string `protobuf:"bytes,3,opt,name=raw_type,json=rawType,proto3" json:"raw_type,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -238,8 +242,15 @@ func (x *ActorReference) GetType() ActorType {
 }
 
 func (x *ActorReference) GetId() string {
+	if x != nil && x.Id != nil {
+		return *x.Id
+	}
+	return ""
+}
+
+func (x *ActorReference) GetRawType() string {
 	if x != nil {
-		return x.Id
+		return x.RawType
 	}
 	return ""
 }
@@ -341,10 +352,12 @@ var File_attio_v1_common_proto protoreflect.FileDescriptor
 
 const file_attio_v1_common_proto_rawDesc = "" +
 	"\n" +
-	"\x15attio/v1/common.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\"I\n" +
+	"\x15attio/v1/common.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\"p\n" +
 	"\x0eActorReference\x12'\n" +
-	"\x04type\x18\x01 \x01(\x0e2\x13.attio.v1.ActorTypeR\x04type\x12\x0e\n" +
-	"\x02id\x18\x02 \x01(\tR\x02id\"X\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x13.attio.v1.ActorTypeR\x04type\x12\x13\n" +
+	"\x02id\x18\x02 \x01(\tH\x00R\x02id\x88\x01\x01\x12\x19\n" +
+	"\braw_type\x18\x03 \x01(\tR\arawTypeB\x05\n" +
+	"\x03_id\"X\n" +
 	"\aDecimal\x12M\n" +
 	"\x05value\x18\x01 \x01(\tB7\xbaH4r220^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$R\x05value\"$\n" +
 	"\n" +
@@ -402,6 +415,7 @@ func file_attio_v1_common_proto_init() {
 	if File_attio_v1_common_proto != nil {
 		return
 	}
+	file_attio_v1_common_proto_msgTypes[0].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

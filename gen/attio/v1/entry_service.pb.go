@@ -99,7 +99,11 @@ type Entry struct {
 	// When the entry was created.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// List attribute values by slug; every list attribute is present, empty when it has no value.
-	EntryValues   map[string]*ValueList `protobuf:"bytes,5,rep,name=entry_values,json=entryValues,proto3" json:"entry_values,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	EntryValues map[string]*ValueList `protobuf:"bytes,5,rep,name=entry_values,json=entryValues,proto3" json:"entry_values,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,6,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -167,6 +171,13 @@ func (x *Entry) GetEntryValues() map[string]*ValueList {
 		return x.EntryValues
 	}
 	return nil
+}
+
+func (x *Entry) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // QueryEntriesRequest selects a page of entries.
@@ -1147,14 +1158,16 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\aEntryId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\alist_id\x18\x02 \x01(\tR\x06listId\x12\x19\n" +
-	"\bentry_id\x18\x03 \x01(\tR\aentryId\"\xce\x02\n" +
+	"\bentry_id\x18\x03 \x01(\tR\aentryId\"\xed\x02\n" +
 	"\x05Entry\x12!\n" +
 	"\x02id\x18\x01 \x01(\v2\x11.attio.v1.EntryIdR\x02id\x12(\n" +
 	"\x10parent_record_id\x18\x02 \x01(\tR\x0eparentRecordId\x12#\n" +
 	"\rparent_object\x18\x03 \x01(\tR\fparentObject\x129\n" +
 	"\n" +
 	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12C\n" +
-	"\fentry_values\x18\x05 \x03(\v2 .attio.v1.Entry.EntryValuesEntryR\ventryValues\x1aS\n" +
+	"\fentry_values\x18\x05 \x03(\v2 .attio.v1.Entry.EntryValuesEntryR\ventryValues\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJson\x1aS\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12)\n" +
 	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xba\x02\n" +

@@ -10,7 +10,6 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
-	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -178,7 +177,7 @@ type Filter struct {
 	//	*Filter_Not
 	//	*Filter_Condition
 	//	*Filter_Path
-	//	*Filter_Raw
+	//	*Filter_RawJson
 	Node          isFilter_Node `protobuf_oneof:"node"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -266,13 +265,13 @@ func (x *Filter) GetPath() *PathFilter {
 	return nil
 }
 
-func (x *Filter) GetRaw() *structpb.Struct {
+func (x *Filter) GetRawJson() string {
 	if x != nil {
-		if x, ok := x.Node.(*Filter_Raw); ok {
-			return x.Raw
+		if x, ok := x.Node.(*Filter_RawJson); ok {
+			return x.RawJson
 		}
 	}
-	return nil
+	return ""
 }
 
 type isFilter_Node interface {
@@ -304,9 +303,10 @@ type Filter_Path struct {
 	Path *PathFilter `protobuf:"bytes,5,opt,name=path,proto3,oneof"`
 }
 
-type Filter_Raw struct {
-	// Escape hatch: an Attio filter object sent verbatim.
-	Raw *structpb.Struct `protobuf:"bytes,6,opt,name=raw,proto3,oneof"`
+type Filter_RawJson struct {
+	// Escape hatch: a filter in Attio's own language as JSON text (an object), sent verbatim, so
+	// numbers keep their exact decimal digits.
+	RawJson string `protobuf:"bytes,7,opt,name=raw_json,json=rawJson,proto3,oneof"`
 }
 
 func (*Filter_And) isFilter_Node() {}
@@ -319,7 +319,7 @@ func (*Filter_Condition) isFilter_Node() {}
 
 func (*Filter_Path) isFilter_Node() {}
 
-func (*Filter_Raw) isFilter_Node() {}
+func (*Filter_RawJson) isFilter_Node() {}
 
 // FilterList is the operand list of $and and $or.
 type FilterList struct {
@@ -722,15 +722,15 @@ var File_attio_v1_filter_proto protoreflect.FileDescriptor
 
 const file_attio_v1_filter_proto_rawDesc = "" +
 	"\n" +
-	"\x15attio/v1/filter.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x02\n" +
+	"\x15attio/v1/filter.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa1\x02\n" +
 	"\x06Filter\x12(\n" +
 	"\x03and\x18\x01 \x01(\v2\x14.attio.v1.FilterListH\x00R\x03and\x12&\n" +
 	"\x02or\x18\x02 \x01(\v2\x14.attio.v1.FilterListH\x00R\x02or\x12$\n" +
 	"\x03not\x18\x03 \x01(\v2\x10.attio.v1.FilterH\x00R\x03not\x123\n" +
 	"\tcondition\x18\x04 \x01(\v2\x13.attio.v1.ConditionH\x00R\tcondition\x12*\n" +
-	"\x04path\x18\x05 \x01(\v2\x14.attio.v1.PathFilterH\x00R\x04path\x12+\n" +
-	"\x03raw\x18\x06 \x01(\v2\x17.google.protobuf.StructH\x00R\x03rawB\r\n" +
-	"\x04node\x12\x05\xbaH\x02\b\x01\"B\n" +
+	"\x04path\x18\x05 \x01(\v2\x14.attio.v1.PathFilterH\x00R\x04path\x12$\n" +
+	"\braw_json\x18\a \x01(\tB\a\xbaH\x04r\x02\x10\x01H\x00R\arawJsonB\r\n" +
+	"\x04node\x12\x05\xbaH\x02\b\x01J\x04\b\x06\x10\aR\x03raw\"B\n" +
 	"\n" +
 	"FilterList\x124\n" +
 	"\afilters\x18\x01 \x03(\v2\x10.attio.v1.FilterB\b\xbaH\x05\x92\x01\x02\b\x01R\afilters\"\x93\x03\n" +
@@ -802,10 +802,9 @@ var file_attio_v1_filter_proto_goTypes = []any{
 	(*PathStep)(nil),              // 5: attio.v1.PathStep
 	(*PathFilter)(nil),            // 6: attio.v1.PathFilter
 	(*Sort)(nil),                  // 7: attio.v1.Sort
-	(*structpb.Struct)(nil),       // 8: google.protobuf.Struct
-	(*Decimal)(nil),               // 9: attio.v1.Decimal
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
-	(*StringList)(nil),            // 11: attio.v1.StringList
+	(*Decimal)(nil),               // 8: attio.v1.Decimal
+	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
+	(*StringList)(nil),            // 10: attio.v1.StringList
 }
 var file_attio_v1_filter_proto_depIdxs = []int32{
 	3,  // 0: attio.v1.Filter.and:type_name -> attio.v1.FilterList
@@ -813,21 +812,20 @@ var file_attio_v1_filter_proto_depIdxs = []int32{
 	2,  // 2: attio.v1.Filter.not:type_name -> attio.v1.Filter
 	4,  // 3: attio.v1.Filter.condition:type_name -> attio.v1.Condition
 	6,  // 4: attio.v1.Filter.path:type_name -> attio.v1.PathFilter
-	8,  // 5: attio.v1.Filter.raw:type_name -> google.protobuf.Struct
-	2,  // 6: attio.v1.FilterList.filters:type_name -> attio.v1.Filter
-	0,  // 7: attio.v1.Condition.operator:type_name -> attio.v1.FilterOperator
-	9,  // 8: attio.v1.Condition.number_value:type_name -> attio.v1.Decimal
-	10, // 9: attio.v1.Condition.timestamp_value:type_name -> google.protobuf.Timestamp
-	11, // 10: attio.v1.Condition.string_list:type_name -> attio.v1.StringList
-	5,  // 11: attio.v1.PathFilter.path:type_name -> attio.v1.PathStep
-	2,  // 12: attio.v1.PathFilter.constraints:type_name -> attio.v1.Filter
-	1,  // 13: attio.v1.Sort.direction:type_name -> attio.v1.SortDirection
-	5,  // 14: attio.v1.Sort.path:type_name -> attio.v1.PathStep
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	2,  // 5: attio.v1.FilterList.filters:type_name -> attio.v1.Filter
+	0,  // 6: attio.v1.Condition.operator:type_name -> attio.v1.FilterOperator
+	8,  // 7: attio.v1.Condition.number_value:type_name -> attio.v1.Decimal
+	9,  // 8: attio.v1.Condition.timestamp_value:type_name -> google.protobuf.Timestamp
+	10, // 9: attio.v1.Condition.string_list:type_name -> attio.v1.StringList
+	5,  // 10: attio.v1.PathFilter.path:type_name -> attio.v1.PathStep
+	2,  // 11: attio.v1.PathFilter.constraints:type_name -> attio.v1.Filter
+	1,  // 12: attio.v1.Sort.direction:type_name -> attio.v1.SortDirection
+	5,  // 13: attio.v1.Sort.path:type_name -> attio.v1.PathStep
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_filter_proto_init() }
@@ -842,7 +840,7 @@ func file_attio_v1_filter_proto_init() {
 		(*Filter_Not)(nil),
 		(*Filter_Condition)(nil),
 		(*Filter_Path)(nil),
-		(*Filter_Raw)(nil),
+		(*Filter_RawJson)(nil),
 	}
 	file_attio_v1_filter_proto_msgTypes[2].OneofWrappers = []any{
 		(*Condition_StringValue)(nil),

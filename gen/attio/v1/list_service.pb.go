@@ -208,7 +208,11 @@ type List struct {
 	// Who created the list.
 	CreatedByActor *ActorReference `protobuf:"bytes,7,opt,name=created_by_actor,json=createdByActor,proto3" json:"created_by_actor,omitempty"`
 	// When it was created.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,9,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -297,6 +301,13 @@ func (x *List) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *List) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // ListListsRequest has no parameters.
@@ -750,7 +761,7 @@ const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\fMemberAccess\x128\n" +
 	"\x13workspace_member_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x11workspaceMemberId\x127\n" +
 	"\x05level\x18\x02 \x01(\x0e2\x15.attio.v1.AccessLevelB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05level\"\x8d\x03\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05level\"\xac\x03\n" +
 	"\x04List\x12 \n" +
 	"\x02id\x18\x01 \x01(\v2\x10.attio.v1.ListIdR\x02id\x12\x19\n" +
 	"\bapi_slug\x18\x02 \x01(\tR\aapiSlug\x12\x12\n" +
@@ -760,7 +771,9 @@ const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\x17workspace_member_access\x18\x06 \x03(\v2\x16.attio.v1.MemberAccessR\x15workspaceMemberAccess\x12B\n" +
 	"\x10created_by_actor\x18\a \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x129\n" +
 	"\n" +
-	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\x12\n" +
+	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\t \x01(\tR\textraJson\"\x12\n" +
 	"\x10ListListsRequest\"9\n" +
 	"\x11ListListsResponse\x12$\n" +
 	"\x05lists\x18\x01 \x03(\v2\x0e.attio.v1.ListR\x05lists\"\x93\x01\n" +

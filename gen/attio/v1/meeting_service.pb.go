@@ -496,8 +496,12 @@ type Meeting struct {
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Who created it.
 	CreatedByActor *ActorReference `protobuf:"bytes,10,opt,name=created_by_actor,json=createdByActor,proto3" json:"created_by_actor,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,11,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Meeting) Reset() {
@@ -598,6 +602,13 @@ func (x *Meeting) GetCreatedByActor() *ActorReference {
 		return x.CreatedByActor
 	}
 	return nil
+}
+
+func (x *Meeting) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // MeetingFilter narrows a meeting listing.
@@ -1115,7 +1126,11 @@ type CallRecording struct {
 	// Who created it.
 	CreatedByActor *ActorReference `protobuf:"bytes,4,opt,name=created_by_actor,json=createdByActor,proto3" json:"created_by_actor,omitempty"`
 	// When it was created.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,6,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1183,6 +1198,13 @@ func (x *CallRecording) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *CallRecording) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // ListCallRecordingsRequest names a meeting.
@@ -1765,7 +1787,7 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"\vobject_slug\x18\x01 \x01(\tR\n" +
 	"objectSlug\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12\x1b\n" +
-	"\trecord_id\x18\x03 \x01(\tR\brecordId\"\xda\x03\n" +
+	"\trecord_id\x18\x03 \x01(\tR\brecordId\"\xf9\x03\n" +
 	"\aMeeting\x12#\n" +
 	"\x02id\x18\x01 \x01(\v2\x13.attio.v1.MeetingIdR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12 \n" +
@@ -1779,7 +1801,9 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12B\n" +
 	"\x10created_by_actor\x18\n" +
-	" \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\"\xae\x03\n" +
+	" \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\v \x01(\tR\textraJson\"\xae\x03\n" +
 	"\rMeetingFilter\x12\x94\x01\n" +
 	"\rlinked_object\x18\x01 \x01(\tBo\xbaHl\xd8\x01\x01rg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\flinkedObject\x125\n" +
 	"\x10linked_record_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x0elinkedRecordId\x120\n" +
@@ -1815,14 +1839,16 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
 	"meeting_id\x18\x02 \x01(\tR\tmeetingId\x12*\n" +
-	"\x11call_recording_id\x18\x03 \x01(\tR\x0fcallRecordingId\"\x89\x02\n" +
+	"\x11call_recording_id\x18\x03 \x01(\tR\x0fcallRecordingId\"\xa8\x02\n" +
 	"\rCallRecording\x12)\n" +
 	"\x02id\x18\x01 \x01(\v2\x19.attio.v1.CallRecordingIdR\x02id\x125\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x1d.attio.v1.CallRecordingStatusR\x06status\x12\x17\n" +
 	"\aweb_url\x18\x03 \x01(\tR\x06webUrl\x12B\n" +
 	"\x10created_by_actor\x18\x04 \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x129\n" +
 	"\n" +
-	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\x96\x01\n" +
+	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJson\"\x96\x01\n" +
 	"\x19ListCallRecordingsRequest\x12'\n" +
 	"\n" +
 	"meeting_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tmeetingId\x12'\n" +

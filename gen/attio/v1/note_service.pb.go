@@ -231,8 +231,8 @@ type Note struct {
 	ParentRecordId string `protobuf:"bytes,3,opt,name=parent_record_id,json=parentRecordId,proto3" json:"parent_record_id,omitempty"`
 	// The title.
 	Title string `protobuf:"bytes,4,opt,name=title,proto3" json:"title,omitempty"`
-	// The meeting the note belongs to, empty when none.
-	MeetingId string `protobuf:"bytes,5,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// The meeting the note belongs to; unset when Attio sent null (none).
+	MeetingId *string `protobuf:"bytes,5,opt,name=meeting_id,json=meetingId,proto3,oneof" json:"meeting_id,omitempty"`
 	// The body as plain text.
 	ContentPlaintext string `protobuf:"bytes,6,opt,name=content_plaintext,json=contentPlaintext,proto3" json:"content_plaintext,omitempty"`
 	// The body as Markdown.
@@ -242,7 +242,11 @@ type Note struct {
 	// Who created it.
 	CreatedByActor *ActorReference `protobuf:"bytes,9,opt,name=created_by_actor,json=createdByActor,proto3" json:"created_by_actor,omitempty"`
 	// When it was created.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,11,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -306,8 +310,8 @@ func (x *Note) GetTitle() string {
 }
 
 func (x *Note) GetMeetingId() string {
-	if x != nil {
-		return x.MeetingId
+	if x != nil && x.MeetingId != nil {
+		return *x.MeetingId
 	}
 	return ""
 }
@@ -345,6 +349,13 @@ func (x *Note) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *Note) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // NoteFilter narrows a note listing to one record.
@@ -975,21 +986,24 @@ const file_attio_v1_note_service_proto_rawDesc = "" +
 	"\x03tag\"D\n" +
 	"\rNoteRecordTag\x12\x16\n" +
 	"\x06object\x18\x01 \x01(\tR\x06object\x12\x1b\n" +
-	"\trecord_id\x18\x02 \x01(\tR\brecordId\"\xaa\x03\n" +
+	"\trecord_id\x18\x02 \x01(\tR\brecordId\"\xdd\x03\n" +
 	"\x04Note\x12 \n" +
 	"\x02id\x18\x01 \x01(\v2\x10.attio.v1.NoteIdR\x02id\x12#\n" +
 	"\rparent_object\x18\x02 \x01(\tR\fparentObject\x12(\n" +
 	"\x10parent_record_id\x18\x03 \x01(\tR\x0eparentRecordId\x12\x14\n" +
-	"\x05title\x18\x04 \x01(\tR\x05title\x12\x1d\n" +
+	"\x05title\x18\x04 \x01(\tR\x05title\x12\"\n" +
 	"\n" +
-	"meeting_id\x18\x05 \x01(\tR\tmeetingId\x12+\n" +
+	"meeting_id\x18\x05 \x01(\tH\x00R\tmeetingId\x88\x01\x01\x12+\n" +
 	"\x11content_plaintext\x18\x06 \x01(\tR\x10contentPlaintext\x12)\n" +
 	"\x10content_markdown\x18\a \x01(\tR\x0fcontentMarkdown\x12%\n" +
 	"\x04tags\x18\b \x03(\v2\x11.attio.v1.NoteTagR\x04tags\x12B\n" +
 	"\x10created_by_actor\x18\t \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x129\n" +
 	"\n" +
 	"created_at\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xda\x01\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\v \x01(\tR\textraJsonB\r\n" +
+	"\v_meeting_id\"\xda\x01\n" +
 	"\n" +
 	"NoteFilter\x12\x94\x01\n" +
 	"\rparent_object\x18\x01 \x01(\tBo\xbaHl\xd8\x01\x01rg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x125\n" +
@@ -1111,6 +1125,7 @@ func file_attio_v1_note_service_proto_init() {
 		(*NoteTag_WorkspaceMemberId)(nil),
 		(*NoteTag_Record)(nil),
 	}
+	file_attio_v1_note_service_proto_msgTypes[3].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

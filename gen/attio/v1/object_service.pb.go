@@ -90,7 +90,11 @@ type Object struct {
 	// The plural noun, e.g. "People".
 	PluralNoun string `protobuf:"bytes,4,opt,name=plural_noun,json=pluralNoun,proto3" json:"plural_noun,omitempty"`
 	// When the object was created.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,6,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -158,6 +162,13 @@ func (x *Object) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *Object) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // ListObjectsRequest has no parameters.
@@ -571,7 +582,7 @@ const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
 	"\bObjectId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
-	"\tobject_id\x18\x02 \x01(\tR\bobjectId\"\xc8\x01\n" +
+	"\tobject_id\x18\x02 \x01(\tR\bobjectId\"\xe7\x01\n" +
 	"\x06Object\x12\"\n" +
 	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.ObjectIdR\x02id\x12\x19\n" +
 	"\bapi_slug\x18\x02 \x01(\tR\aapiSlug\x12#\n" +
@@ -579,7 +590,9 @@ const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\vplural_noun\x18\x04 \x01(\tR\n" +
 	"pluralNoun\x129\n" +
 	"\n" +
-	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\x14\n" +
+	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJson\"\x14\n" +
 	"\x12ListObjectsRequest\"A\n" +
 	"\x13ListObjectsResponse\x12*\n" +
 	"\aobjects\x18\x01 \x03(\v2\x10.attio.v1.ObjectR\aobjects\"\x99\x01\n" +

@@ -97,7 +97,11 @@ type Record struct {
 	// A link to the record in Attio's web app.
 	WebUrl string `protobuf:"bytes,3,opt,name=web_url,json=webUrl,proto3" json:"web_url,omitempty"`
 	// Values by attribute slug; every attribute of the object is present, empty when it has no value.
-	Values        map[string]*ValueList `protobuf:"bytes,4,rep,name=values,proto3" json:"values,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Values map[string]*ValueList `protobuf:"bytes,4,rep,name=values,proto3" json:"values,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,5,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -158,6 +162,13 @@ func (x *Record) GetValues() map[string]*ValueList {
 		return x.Values
 	}
 	return nil
+}
+
+func (x *Record) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // QueryRecordsRequest selects a page of records.
@@ -1573,13 +1584,15 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\bRecordId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12\x1b\n" +
-	"\trecord_id\x18\x03 \x01(\tR\brecordId\"\x86\x02\n" +
+	"\trecord_id\x18\x03 \x01(\tR\brecordId\"\xa5\x02\n" +
 	"\x06Record\x12\"\n" +
 	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.RecordIdR\x02id\x129\n" +
 	"\n" +
 	"created_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x17\n" +
 	"\aweb_url\x18\x03 \x01(\tR\x06webUrl\x124\n" +
-	"\x06values\x18\x04 \x03(\v2\x1c.attio.v1.Record.ValuesEntryR\x06values\x1aN\n" +
+	"\x06values\x18\x04 \x03(\v2\x1c.attio.v1.Record.ValuesEntryR\x06values\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x05 \x01(\tR\textraJson\x1aN\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12)\n" +
 	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xbe\x02\n" +

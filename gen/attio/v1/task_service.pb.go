@@ -204,7 +204,11 @@ type Task struct {
 	// Who created it.
 	CreatedByActor *ActorReference `protobuf:"bytes,7,opt,name=created_by_actor,json=createdByActor,proto3" json:"created_by_actor,omitempty"`
 	// When it was created.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,9,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -293,6 +297,13 @@ func (x *Task) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *Task) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // TaskFilter narrows a task listing.
@@ -1234,7 +1245,7 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\atask_id\x18\x02 \x01(\tR\x06taskId\"b\n" +
 	"\fLinkedRecord\x12(\n" +
 	"\x10target_object_id\x18\x01 \x01(\tR\x0etargetObjectId\x12(\n" +
-	"\x10target_record_id\x18\x02 \x01(\tR\x0etargetRecordId\"\xab\x03\n" +
+	"\x10target_record_id\x18\x02 \x01(\tR\x0etargetRecordId\"\xca\x03\n" +
 	"\x04Task\x12 \n" +
 	"\x02id\x18\x01 \x01(\v2\x10.attio.v1.TaskIdR\x02id\x12+\n" +
 	"\x11content_plaintext\x18\x02 \x01(\tR\x10contentPlaintext\x12;\n" +
@@ -1245,7 +1256,9 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\tassignees\x18\x06 \x03(\v2\x18.attio.v1.ActorReferenceR\tassignees\x12B\n" +
 	"\x10created_by_actor\x18\a \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x129\n" +
 	"\n" +
-	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xd9\x02\n" +
+	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\t \x01(\tR\textraJson\"\xd9\x02\n" +
 	"\n" +
 	"TaskFilter\x12\x94\x01\n" +
 	"\rlinked_object\x18\x01 \x01(\tBo\xbaHl\xd8\x01\x01rg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\flinkedObject\x125\n" +

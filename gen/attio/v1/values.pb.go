@@ -10,7 +10,6 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
-	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -97,7 +96,8 @@ func (InteractionType) EnumDescriptor() ([]byte, []int) {
 // attribute as a list of values; single-value attributes hold at most one active value.
 type Value struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// When this value became active.
+	// When this value became active. Like every time in this contract, an offset Attio sent is
+	// normalised to UTC; a time that is not RFC 3339 is unset here and kept verbatim in extra_json.
 	ActiveFrom *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=active_from,json=activeFrom,proto3" json:"active_from,omitempty"`
 	// When this value stopped being active; unset for current values.
 	ActiveUntil *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=active_until,json=activeUntil,proto3" json:"active_until,omitempty"`
@@ -126,8 +126,12 @@ type Value struct {
 	//	*Value_PhoneNumber
 	//	*Value_PersonalName
 	//	*Value_Interaction
-	//	*Value_Unknown
-	Value         isValue_Value `protobuf_oneof:"value"`
+	//	*Value_UnknownJson
+	Value isValue_Value `protobuf_oneof:"value"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,5,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -350,13 +354,20 @@ func (x *Value) GetInteraction() *InteractionValue {
 	return nil
 }
 
-func (x *Value) GetUnknown() *structpb.Struct {
+func (x *Value) GetUnknownJson() string {
 	if x != nil {
-		if x, ok := x.Value.(*Value_Unknown); ok {
-			return x.Unknown
+		if x, ok := x.Value.(*Value_UnknownJson); ok {
+			return x.UnknownJson
 		}
 	}
-	return nil
+	return ""
+}
+
+func (x *Value) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 type isValue_Value interface {
@@ -448,9 +459,10 @@ type Value_Interaction struct {
 	Interaction *InteractionValue `protobuf:"bytes,26,opt,name=interaction,proto3,oneof"`
 }
 
-type Value_Unknown struct {
-	// A value of a type this contract does not know yet, kept whole as Attio sent it.
-	Unknown *structpb.Struct `protobuf:"bytes,99,opt,name=unknown,proto3,oneof"`
+type Value_UnknownJson struct {
+	// A value of a type this contract does not know yet: the whole value object as JSON text,
+	// exactly as Attio sent it (so big numbers keep every digit).
+	UnknownJson string `protobuf:"bytes,98,opt,name=unknown_json,json=unknownJson,proto3,oneof"`
 }
 
 func (*Value_Text) isValue_Value() {}
@@ -487,7 +499,7 @@ func (*Value_PersonalName) isValue_Value() {}
 
 func (*Value_Interaction) isValue_Value() {}
 
-func (*Value_Unknown) isValue_Value() {}
+func (*Value_UnknownJson) isValue_Value() {}
 
 // ValueList holds all values of one attribute (several for multiselect or history).
 type ValueList struct {
@@ -678,8 +690,8 @@ type CurrencyValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The amount.
 	CurrencyValue *Decimal `protobuf:"bytes,1,opt,name=currency_value,json=currencyValue,proto3" json:"currency_value,omitempty"`
-	// The ISO 4217 code, e.g. "USD"; empty when the attribute has no currency.
-	CurrencyCode  string `protobuf:"bytes,2,opt,name=currency_code,json=currencyCode,proto3" json:"currency_code,omitempty"`
+	// The ISO 4217 code, e.g. "USD"; unset when Attio sent null (the attribute has no currency).
+	CurrencyCode  *string `protobuf:"bytes,2,opt,name=currency_code,json=currencyCode,proto3,oneof" json:"currency_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -722,8 +734,8 @@ func (x *CurrencyValue) GetCurrencyValue() *Decimal {
 }
 
 func (x *CurrencyValue) GetCurrencyCode() string {
-	if x != nil {
-		return x.CurrencyCode
+	if x != nil && x.CurrencyCode != nil {
+		return *x.CurrencyCode
 	}
 	return ""
 }
@@ -777,7 +789,8 @@ func (x *DateValue) GetValue() string {
 // TimestampValue is a point in time with nanosecond precision.
 type TimestampValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The time.
+	// The time, normalised to UTC. A value that is not RFC 3339 (e.g. a bare date) is unset here
+	// and kept verbatim in the Value's extra_json under "value".
 	Value         *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1018,10 +1031,13 @@ type ActorReferenceValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The kind of actor.
 	ReferencedActorType ActorType `protobuf:"varint,1,opt,name=referenced_actor_type,json=referencedActorType,proto3,enum=attio.v1.ActorType" json:"referenced_actor_type,omitempty"`
-	// The actor's id.
-	ReferencedActorId string `protobuf:"bytes,2,opt,name=referenced_actor_id,json=referencedActorId,proto3" json:"referenced_actor_id,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The actor's id; unset when Attio sent null.
+	ReferencedActorId *string `protobuf:"bytes,2,opt,name=referenced_actor_id,json=referencedActorId,proto3,oneof" json:"referenced_actor_id,omitempty"`
+	// Attio's actor type string when it is one this contract does not know yet (then
+	// referenced_actor_type is ACTOR_TYPE_UNSPECIFIED); empty otherwise.
+	RawReferencedActorType string `protobuf:"bytes,3,opt,name=raw_referenced_actor_type,json=rawReferencedActorType,proto3" json:"raw_referenced_actor_type,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *ActorReferenceValue) Reset() {
@@ -1062,35 +1078,43 @@ func (x *ActorReferenceValue) GetReferencedActorType() ActorType {
 }
 
 func (x *ActorReferenceValue) GetReferencedActorId() string {
-	if x != nil {
-		return x.ReferencedActorId
+	if x != nil && x.ReferencedActorId != nil {
+		return *x.ReferencedActorId
 	}
 	return ""
 }
 
-// LocationValue is a postal address with optional coordinates.
+func (x *ActorReferenceValue) GetRawReferencedActorType() string {
+	if x != nil {
+		return x.RawReferencedActorType
+	}
+	return ""
+}
+
+// LocationValue is a postal address with optional coordinates. Every field is unset when Attio
+// sent null, and set (possibly empty) when it sent a string.
 type LocationValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Address line 1.
-	Line_1 string `protobuf:"bytes,1,opt,name=line_1,json=line1,proto3" json:"line_1,omitempty"`
+	Line_1 *string `protobuf:"bytes,1,opt,name=line_1,json=line1,proto3,oneof" json:"line_1,omitempty"`
 	// Address line 2.
-	Line_2 string `protobuf:"bytes,2,opt,name=line_2,json=line2,proto3" json:"line_2,omitempty"`
+	Line_2 *string `protobuf:"bytes,2,opt,name=line_2,json=line2,proto3,oneof" json:"line_2,omitempty"`
 	// Address line 3.
-	Line_3 string `protobuf:"bytes,3,opt,name=line_3,json=line3,proto3" json:"line_3,omitempty"`
+	Line_3 *string `protobuf:"bytes,3,opt,name=line_3,json=line3,proto3,oneof" json:"line_3,omitempty"`
 	// Address line 4.
-	Line_4 string `protobuf:"bytes,4,opt,name=line_4,json=line4,proto3" json:"line_4,omitempty"`
+	Line_4 *string `protobuf:"bytes,4,opt,name=line_4,json=line4,proto3,oneof" json:"line_4,omitempty"`
 	// City or town.
-	Locality string `protobuf:"bytes,5,opt,name=locality,proto3" json:"locality,omitempty"`
+	Locality *string `protobuf:"bytes,5,opt,name=locality,proto3,oneof" json:"locality,omitempty"`
 	// State, county or region.
-	Region string `protobuf:"bytes,6,opt,name=region,proto3" json:"region,omitempty"`
+	Region *string `protobuf:"bytes,6,opt,name=region,proto3,oneof" json:"region,omitempty"`
 	// Postal code.
-	Postcode string `protobuf:"bytes,7,opt,name=postcode,proto3" json:"postcode,omitempty"`
+	Postcode *string `protobuf:"bytes,7,opt,name=postcode,proto3,oneof" json:"postcode,omitempty"`
 	// ISO 3166-1 alpha-2 country code.
-	CountryCode string `protobuf:"bytes,8,opt,name=country_code,json=countryCode,proto3" json:"country_code,omitempty"`
+	CountryCode *string `protobuf:"bytes,8,opt,name=country_code,json=countryCode,proto3,oneof" json:"country_code,omitempty"`
 	// Latitude as decimal text, exact as Attio keeps it.
-	Latitude string `protobuf:"bytes,9,opt,name=latitude,proto3" json:"latitude,omitempty"`
+	Latitude *string `protobuf:"bytes,9,opt,name=latitude,proto3,oneof" json:"latitude,omitempty"`
 	// Longitude as decimal text, exact as Attio keeps it.
-	Longitude     string `protobuf:"bytes,10,opt,name=longitude,proto3" json:"longitude,omitempty"`
+	Longitude     *string `protobuf:"bytes,10,opt,name=longitude,proto3,oneof" json:"longitude,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1126,71 +1150,71 @@ func (*LocationValue) Descriptor() ([]byte, []int) {
 }
 
 func (x *LocationValue) GetLine_1() string {
-	if x != nil {
-		return x.Line_1
+	if x != nil && x.Line_1 != nil {
+		return *x.Line_1
 	}
 	return ""
 }
 
 func (x *LocationValue) GetLine_2() string {
-	if x != nil {
-		return x.Line_2
+	if x != nil && x.Line_2 != nil {
+		return *x.Line_2
 	}
 	return ""
 }
 
 func (x *LocationValue) GetLine_3() string {
-	if x != nil {
-		return x.Line_3
+	if x != nil && x.Line_3 != nil {
+		return *x.Line_3
 	}
 	return ""
 }
 
 func (x *LocationValue) GetLine_4() string {
-	if x != nil {
-		return x.Line_4
+	if x != nil && x.Line_4 != nil {
+		return *x.Line_4
 	}
 	return ""
 }
 
 func (x *LocationValue) GetLocality() string {
-	if x != nil {
-		return x.Locality
+	if x != nil && x.Locality != nil {
+		return *x.Locality
 	}
 	return ""
 }
 
 func (x *LocationValue) GetRegion() string {
-	if x != nil {
-		return x.Region
+	if x != nil && x.Region != nil {
+		return *x.Region
 	}
 	return ""
 }
 
 func (x *LocationValue) GetPostcode() string {
-	if x != nil {
-		return x.Postcode
+	if x != nil && x.Postcode != nil {
+		return *x.Postcode
 	}
 	return ""
 }
 
 func (x *LocationValue) GetCountryCode() string {
-	if x != nil {
-		return x.CountryCode
+	if x != nil && x.CountryCode != nil {
+		return *x.CountryCode
 	}
 	return ""
 }
 
 func (x *LocationValue) GetLatitude() string {
-	if x != nil {
-		return x.Latitude
+	if x != nil && x.Latitude != nil {
+		return *x.Latitude
 	}
 	return ""
 }
 
 func (x *LocationValue) GetLongitude() string {
-	if x != nil {
-		return x.Longitude
+	if x != nil && x.Longitude != nil {
+		return *x.Longitude
 	}
 	return ""
 }
@@ -1468,9 +1492,12 @@ type InteractionValue struct {
 	// When it happened.
 	InteractedAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=interacted_at,json=interactedAt,proto3" json:"interacted_at,omitempty"`
 	// Who owned it.
-	OwnerActor    *ActorReference `protobuf:"bytes,3,opt,name=owner_actor,json=ownerActor,proto3" json:"owner_actor,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	OwnerActor *ActorReference `protobuf:"bytes,3,opt,name=owner_actor,json=ownerActor,proto3" json:"owner_actor,omitempty"`
+	// Attio's interaction type string when it is one this contract does not know yet (then
+	// interaction_type is INTERACTION_TYPE_UNSPECIFIED); empty otherwise.
+	RawInteractionType string `protobuf:"bytes,4,opt,name=raw_interaction_type,json=rawInteractionType,proto3" json:"raw_interaction_type,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *InteractionValue) Reset() {
@@ -1524,6 +1551,13 @@ func (x *InteractionValue) GetOwnerActor() *ActorReference {
 	return nil
 }
 
+func (x *InteractionValue) GetRawInteractionType() string {
+	if x != nil {
+		return x.RawInteractionType
+	}
+	return ""
+}
+
 // SelectOption is an option of a select attribute.
 type SelectOption struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1532,7 +1566,11 @@ type SelectOption struct {
 	// The option's title.
 	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
 	// Whether the option is archived.
-	IsArchived    bool `protobuf:"varint,3,opt,name=is_archived,json=isArchived,proto3" json:"is_archived,omitempty"`
+	IsArchived bool `protobuf:"varint,3,opt,name=is_archived,json=isArchived,proto3" json:"is_archived,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,4,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1586,6 +1624,13 @@ func (x *SelectOption) GetIsArchived() bool {
 		return x.IsArchived
 	}
 	return false
+}
+
+func (x *SelectOption) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // SelectOptionId identifies a select option.
@@ -1672,10 +1717,14 @@ type Status struct {
 	IsArchived bool `protobuf:"varint,3,opt,name=is_archived,json=isArchived,proto3" json:"is_archived,omitempty"`
 	// Whether reaching this status is celebrated in the UI.
 	CelebrationEnabled bool `protobuf:"varint,4,opt,name=celebration_enabled,json=celebrationEnabled,proto3" json:"celebration_enabled,omitempty"`
-	// Target time in status as an ISO 8601 duration, empty when none.
-	TargetTimeInStatus string `protobuf:"bytes,5,opt,name=target_time_in_status,json=targetTimeInStatus,proto3" json:"target_time_in_status,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// Target time in status as an ISO 8601 duration; unset when Attio sent null (none).
+	TargetTimeInStatus *string `protobuf:"bytes,5,opt,name=target_time_in_status,json=targetTimeInStatus,proto3,oneof" json:"target_time_in_status,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,6,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Status) Reset() {
@@ -1737,8 +1786,15 @@ func (x *Status) GetCelebrationEnabled() bool {
 }
 
 func (x *Status) GetTargetTimeInStatus() string {
+	if x != nil && x.TargetTimeInStatus != nil {
+		return *x.TargetTimeInStatus
+	}
+	return ""
+}
+
+func (x *Status) GetExtraJson() string {
 	if x != nil {
-		return x.TargetTimeInStatus
+		return x.ExtraJson
 	}
 	return ""
 }
@@ -1840,7 +1896,7 @@ type ValueInput struct {
 	//	*ValueInput_PhoneNumber
 	//	*ValueInput_PersonalName
 	//	*ValueInput_Interaction
-	//	*ValueInput_Raw
+	//	*ValueInput_RawJson
 	Value         isValueInput_Value `protobuf_oneof:"value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2036,13 +2092,13 @@ func (x *ValueInput) GetInteraction() *InteractionValue {
 	return nil
 }
 
-func (x *ValueInput) GetRaw() *structpb.Value {
+func (x *ValueInput) GetRawJson() string {
 	if x != nil {
-		if x, ok := x.Value.(*ValueInput_Raw); ok {
-			return x.Raw
+		if x, ok := x.Value.(*ValueInput_RawJson); ok {
+			return x.RawJson
 		}
 	}
-	return nil
+	return ""
 }
 
 type isValueInput_Value interface {
@@ -2134,9 +2190,10 @@ type ValueInput_Interaction struct {
 	Interaction *InteractionValue `protobuf:"bytes,17,opt,name=interaction,proto3,oneof"`
 }
 
-type ValueInput_Raw struct {
-	// Escape hatch: any JSON value, sent to Attio verbatim.
-	Raw *structpb.Value `protobuf:"bytes,99,opt,name=raw,proto3,oneof"`
+type ValueInput_RawJson struct {
+	// Escape hatch: any JSON value as text, sent to Attio verbatim, so numbers keep their exact
+	// decimal digits.
+	RawJson string `protobuf:"bytes,98,opt,name=raw_json,json=rawJson,proto3,oneof"`
 }
 
 func (*ValueInput_Text) isValueInput_Value() {}
@@ -2173,7 +2230,7 @@ func (*ValueInput_PersonalName) isValueInput_Value() {}
 
 func (*ValueInput_Interaction) isValueInput_Value() {}
 
-func (*ValueInput_Raw) isValueInput_Value() {}
+func (*ValueInput_RawJson) isValueInput_Value() {}
 
 // ValueInputList holds the values to write for one attribute.
 //
@@ -2816,7 +2873,8 @@ var File_attio_v1_values_proto protoreflect.FileDescriptor
 
 const file_attio_v1_values_proto_rawDesc = "" +
 	"\n" +
-	"\x15attio/v1/values.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf6\t\n" +
+	"\x15attio/v1/values.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x94\n" +
+	"\n" +
 	"\x05Value\x12;\n" +
 	"\vactive_from\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"activeFrom\x12=\n" +
@@ -2840,9 +2898,11 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\remail_address\x18\x17 \x01(\v2\x1b.attio.v1.EmailAddressValueH\x00R\femailAddress\x12?\n" +
 	"\fphone_number\x18\x18 \x01(\v2\x1a.attio.v1.PhoneNumberValueH\x00R\vphoneNumber\x12B\n" +
 	"\rpersonal_name\x18\x19 \x01(\v2\x1b.attio.v1.PersonalNameValueH\x00R\fpersonalName\x12>\n" +
-	"\vinteraction\x18\x1a \x01(\v2\x1a.attio.v1.InteractionValueH\x00R\vinteraction\x123\n" +
-	"\aunknown\x18c \x01(\v2\x17.google.protobuf.StructH\x00R\aunknownB\a\n" +
-	"\x05value\"4\n" +
+	"\vinteraction\x18\x1a \x01(\v2\x1a.attio.v1.InteractionValueH\x00R\vinteraction\x12#\n" +
+	"\funknown_json\x18b \x01(\tH\x00R\vunknownJson\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x05 \x01(\tR\textraJsonB\a\n" +
+	"\x05valueJ\x04\bc\x10dR\aunknown\"4\n" +
 	"\tValueList\x12'\n" +
 	"\x06values\x18\x01 \x03(\v2\x0f.attio.v1.ValueR\x06values\"!\n" +
 	"\tTextValue\x12\x14\n" +
@@ -2850,10 +2910,11 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\vNumberValue\x12'\n" +
 	"\x05value\x18\x01 \x01(\v2\x11.attio.v1.DecimalR\x05value\"%\n" +
 	"\rCheckboxValue\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\bR\x05value\"n\n" +
+	"\x05value\x18\x01 \x01(\bR\x05value\"\x85\x01\n" +
 	"\rCurrencyValue\x128\n" +
-	"\x0ecurrency_value\x18\x01 \x01(\v2\x11.attio.v1.DecimalR\rcurrencyValue\x12#\n" +
-	"\rcurrency_code\x18\x02 \x01(\tR\fcurrencyCode\"!\n" +
+	"\x0ecurrency_value\x18\x01 \x01(\v2\x11.attio.v1.DecimalR\rcurrencyValue\x12(\n" +
+	"\rcurrency_code\x18\x02 \x01(\tH\x00R\fcurrencyCode\x88\x01\x01B\x10\n" +
+	"\x0e_currency_code\"!\n" +
 	"\tDateValue\x12\x14\n" +
 	"\x05value\x18\x01 \x01(\tR\x05value\"B\n" +
 	"\x0eTimestampValue\x120\n" +
@@ -2866,22 +2927,35 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"e\n" +
 	"\x14RecordReferenceValue\x12#\n" +
 	"\rtarget_object\x18\x01 \x01(\tR\ftargetObject\x12(\n" +
-	"\x10target_record_id\x18\x02 \x01(\tR\x0etargetRecordId\"\x8e\x01\n" +
+	"\x10target_record_id\x18\x02 \x01(\tR\x0etargetRecordId\"\xe6\x01\n" +
 	"\x13ActorReferenceValue\x12G\n" +
-	"\x15referenced_actor_type\x18\x01 \x01(\x0e2\x13.attio.v1.ActorTypeR\x13referencedActorType\x12.\n" +
-	"\x13referenced_actor_id\x18\x02 \x01(\tR\x11referencedActorId\"\x98\x02\n" +
-	"\rLocationValue\x12\x15\n" +
-	"\x06line_1\x18\x01 \x01(\tR\x05line1\x12\x15\n" +
-	"\x06line_2\x18\x02 \x01(\tR\x05line2\x12\x15\n" +
-	"\x06line_3\x18\x03 \x01(\tR\x05line3\x12\x15\n" +
-	"\x06line_4\x18\x04 \x01(\tR\x05line4\x12\x1a\n" +
-	"\blocality\x18\x05 \x01(\tR\blocality\x12\x16\n" +
-	"\x06region\x18\x06 \x01(\tR\x06region\x12\x1a\n" +
-	"\bpostcode\x18\a \x01(\tR\bpostcode\x12!\n" +
-	"\fcountry_code\x18\b \x01(\tR\vcountryCode\x12\x1a\n" +
-	"\blatitude\x18\t \x01(\tR\blatitude\x12\x1c\n" +
+	"\x15referenced_actor_type\x18\x01 \x01(\x0e2\x13.attio.v1.ActorTypeR\x13referencedActorType\x123\n" +
+	"\x13referenced_actor_id\x18\x02 \x01(\tH\x00R\x11referencedActorId\x88\x01\x01\x129\n" +
+	"\x19raw_referenced_actor_type\x18\x03 \x01(\tR\x16rawReferencedActorTypeB\x16\n" +
+	"\x14_referenced_actor_id\"\xc7\x03\n" +
+	"\rLocationValue\x12\x1a\n" +
+	"\x06line_1\x18\x01 \x01(\tH\x00R\x05line1\x88\x01\x01\x12\x1a\n" +
+	"\x06line_2\x18\x02 \x01(\tH\x01R\x05line2\x88\x01\x01\x12\x1a\n" +
+	"\x06line_3\x18\x03 \x01(\tH\x02R\x05line3\x88\x01\x01\x12\x1a\n" +
+	"\x06line_4\x18\x04 \x01(\tH\x03R\x05line4\x88\x01\x01\x12\x1f\n" +
+	"\blocality\x18\x05 \x01(\tH\x04R\blocality\x88\x01\x01\x12\x1b\n" +
+	"\x06region\x18\x06 \x01(\tH\x05R\x06region\x88\x01\x01\x12\x1f\n" +
+	"\bpostcode\x18\a \x01(\tH\x06R\bpostcode\x88\x01\x01\x12&\n" +
+	"\fcountry_code\x18\b \x01(\tH\aR\vcountryCode\x88\x01\x01\x12\x1f\n" +
+	"\blatitude\x18\t \x01(\tH\bR\blatitude\x88\x01\x01\x12!\n" +
 	"\tlongitude\x18\n" +
-	" \x01(\tR\tlongitude\"F\n" +
+	" \x01(\tH\tR\tlongitude\x88\x01\x01B\t\n" +
+	"\a_line_1B\t\n" +
+	"\a_line_2B\t\n" +
+	"\a_line_3B\t\n" +
+	"\a_line_4B\v\n" +
+	"\t_localityB\t\n" +
+	"\a_regionB\v\n" +
+	"\t_postcodeB\x0f\n" +
+	"\r_country_codeB\v\n" +
+	"\t_latitudeB\f\n" +
+	"\n" +
+	"_longitude\"F\n" +
 	"\vDomainValue\x12\x16\n" +
 	"\x06domain\x18\x01 \x01(\tR\x06domain\x12\x1f\n" +
 	"\vroot_domain\x18\x02 \x01(\tR\n" +
@@ -2900,34 +2974,40 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\n" +
 	"first_name\x18\x01 \x01(\tR\tfirstName\x12\x1b\n" +
 	"\tlast_name\x18\x02 \x01(\tR\blastName\x12\x1b\n" +
-	"\tfull_name\x18\x03 \x01(\tR\bfullName\"\xd4\x01\n" +
+	"\tfull_name\x18\x03 \x01(\tR\bfullName\"\x86\x02\n" +
 	"\x10InteractionValue\x12D\n" +
 	"\x10interaction_type\x18\x01 \x01(\x0e2\x19.attio.v1.InteractionTypeR\x0finteractionType\x12?\n" +
 	"\rinteracted_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\finteractedAt\x129\n" +
 	"\vowner_actor\x18\x03 \x01(\v2\x18.attio.v1.ActorReferenceR\n" +
-	"ownerActor\"o\n" +
+	"ownerActor\x120\n" +
+	"\x14raw_interaction_type\x18\x04 \x01(\tR\x12rawInteractionType\"\x8e\x01\n" +
 	"\fSelectOption\x12(\n" +
 	"\x02id\x18\x01 \x01(\v2\x18.attio.v1.SelectOptionIdR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x1f\n" +
 	"\vis_archived\x18\x03 \x01(\bR\n" +
-	"isArchived\"\x90\x01\n" +
+	"isArchived\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x04 \x01(\tR\textraJson\"\x90\x01\n" +
 	"\x0eSelectOptionId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
 	"\fattribute_id\x18\x03 \x01(\tR\vattributeId\x12\x1b\n" +
-	"\toption_id\x18\x04 \x01(\tR\boptionId\"\xc7\x01\n" +
+	"\toption_id\x18\x04 \x01(\tR\boptionId\"\x85\x02\n" +
 	"\x06Status\x12\"\n" +
 	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.StatusIdR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x1f\n" +
 	"\vis_archived\x18\x03 \x01(\bR\n" +
 	"isArchived\x12/\n" +
-	"\x13celebration_enabled\x18\x04 \x01(\bR\x12celebrationEnabled\x121\n" +
-	"\x15target_time_in_status\x18\x05 \x01(\tR\x12targetTimeInStatus\"\x8a\x01\n" +
+	"\x13celebration_enabled\x18\x04 \x01(\bR\x12celebrationEnabled\x126\n" +
+	"\x15target_time_in_status\x18\x05 \x01(\tH\x00R\x12targetTimeInStatus\x88\x01\x01\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJsonB\x18\n" +
+	"\x16_target_time_in_status\"\x8a\x01\n" +
 	"\bStatusId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
 	"\fattribute_id\x18\x03 \x01(\tR\vattributeId\x12\x1b\n" +
-	"\tstatus_id\x18\x04 \x01(\tR\bstatusId\"\xb2\a\n" +
+	"\tstatus_id\x18\x04 \x01(\tR\bstatusId\"\xb7\a\n" +
 	"\n" +
 	"ValueInput\x12\x14\n" +
 	"\x04text\x18\x01 \x01(\tH\x00R\x04text\x12+\n" +
@@ -2947,9 +3027,9 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\remail_address\x18\x0e \x01(\tH\x00R\femailAddress\x12?\n" +
 	"\fphone_number\x18\x0f \x01(\v2\x1a.attio.v1.PhoneNumberInputH\x00R\vphoneNumber\x12B\n" +
 	"\rpersonal_name\x18\x10 \x01(\v2\x1b.attio.v1.PersonalNameInputH\x00R\fpersonalName\x12>\n" +
-	"\vinteraction\x18\x11 \x01(\v2\x1a.attio.v1.InteractionValueH\x00R\vinteraction\x12*\n" +
-	"\x03raw\x18c \x01(\v2\x16.google.protobuf.ValueH\x00R\x03rawB\x0e\n" +
-	"\x05value\x12\x05\xbaH\x02\b\x01\"I\n" +
+	"\vinteraction\x18\x11 \x01(\v2\x1a.attio.v1.InteractionValueH\x00R\vinteraction\x12$\n" +
+	"\braw_json\x18b \x01(\tB\a\xbaH\x04r\x02\x10\x01H\x00R\arawJsonB\x0e\n" +
+	"\x05value\x12\x05\xbaH\x02\b\x01J\x04\bc\x10dR\x03raw\"I\n" +
 	"\x0eValueInputList\x127\n" +
 	"\x06values\x18\x01 \x03(\v2\x14.attio.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xf4\x03R\x06values\"f\n" +
 	"\rCurrencyInput\x12@\n" +
@@ -3043,10 +3123,8 @@ var file_attio_v1_values_proto_goTypes = []any{
 	(*PersonalNameInput)(nil),     // 33: attio.v1.PersonalNameInput
 	(*timestamppb.Timestamp)(nil), // 34: google.protobuf.Timestamp
 	(*ActorReference)(nil),        // 35: attio.v1.ActorReference
-	(*structpb.Struct)(nil),       // 36: google.protobuf.Struct
-	(*Decimal)(nil),               // 37: attio.v1.Decimal
-	(ActorType)(0),                // 38: attio.v1.ActorType
-	(*structpb.Value)(nil),        // 39: google.protobuf.Value
+	(*Decimal)(nil),               // 36: attio.v1.Decimal
+	(ActorType)(0),                // 37: attio.v1.ActorType
 }
 var file_attio_v1_values_proto_depIdxs = []int32{
 	34, // 0: attio.v1.Value.active_from:type_name -> google.protobuf.Timestamp
@@ -3069,41 +3147,39 @@ var file_attio_v1_values_proto_depIdxs = []int32{
 	17, // 17: attio.v1.Value.phone_number:type_name -> attio.v1.PhoneNumberValue
 	18, // 18: attio.v1.Value.personal_name:type_name -> attio.v1.PersonalNameValue
 	19, // 19: attio.v1.Value.interaction:type_name -> attio.v1.InteractionValue
-	36, // 20: attio.v1.Value.unknown:type_name -> google.protobuf.Struct
-	1,  // 21: attio.v1.ValueList.values:type_name -> attio.v1.Value
-	37, // 22: attio.v1.NumberValue.value:type_name -> attio.v1.Decimal
-	37, // 23: attio.v1.CurrencyValue.currency_value:type_name -> attio.v1.Decimal
-	34, // 24: attio.v1.TimestampValue.value:type_name -> google.protobuf.Timestamp
-	22, // 25: attio.v1.StatusValue.status:type_name -> attio.v1.Status
-	20, // 26: attio.v1.SelectValue.option:type_name -> attio.v1.SelectOption
-	38, // 27: attio.v1.ActorReferenceValue.referenced_actor_type:type_name -> attio.v1.ActorType
-	0,  // 28: attio.v1.InteractionValue.interaction_type:type_name -> attio.v1.InteractionType
-	34, // 29: attio.v1.InteractionValue.interacted_at:type_name -> google.protobuf.Timestamp
-	35, // 30: attio.v1.InteractionValue.owner_actor:type_name -> attio.v1.ActorReference
-	21, // 31: attio.v1.SelectOption.id:type_name -> attio.v1.SelectOptionId
-	23, // 32: attio.v1.Status.id:type_name -> attio.v1.StatusId
-	37, // 33: attio.v1.ValueInput.number:type_name -> attio.v1.Decimal
-	26, // 34: attio.v1.ValueInput.currency:type_name -> attio.v1.CurrencyInput
-	34, // 35: attio.v1.ValueInput.timestamp:type_name -> google.protobuf.Timestamp
-	27, // 36: attio.v1.ValueInput.status:type_name -> attio.v1.StatusInput
-	28, // 37: attio.v1.ValueInput.select:type_name -> attio.v1.SelectInput
-	29, // 38: attio.v1.ValueInput.record_reference:type_name -> attio.v1.RecordReferenceInput
-	31, // 39: attio.v1.ValueInput.actor_reference:type_name -> attio.v1.ActorReferenceInput
-	14, // 40: attio.v1.ValueInput.location:type_name -> attio.v1.LocationValue
-	32, // 41: attio.v1.ValueInput.phone_number:type_name -> attio.v1.PhoneNumberInput
-	33, // 42: attio.v1.ValueInput.personal_name:type_name -> attio.v1.PersonalNameInput
-	19, // 43: attio.v1.ValueInput.interaction:type_name -> attio.v1.InteractionValue
-	39, // 44: attio.v1.ValueInput.raw:type_name -> google.protobuf.Value
-	24, // 45: attio.v1.ValueInputList.values:type_name -> attio.v1.ValueInput
-	37, // 46: attio.v1.CurrencyInput.currency_value:type_name -> attio.v1.Decimal
-	30, // 47: attio.v1.RecordReferenceInput.match:type_name -> attio.v1.MatchingAttribute
-	24, // 48: attio.v1.MatchingAttribute.value:type_name -> attio.v1.ValueInput
-	38, // 49: attio.v1.ActorReferenceInput.referenced_actor_type:type_name -> attio.v1.ActorType
-	50, // [50:50] is the sub-list for method output_type
-	50, // [50:50] is the sub-list for method input_type
-	50, // [50:50] is the sub-list for extension type_name
-	50, // [50:50] is the sub-list for extension extendee
-	0,  // [0:50] is the sub-list for field type_name
+	1,  // 20: attio.v1.ValueList.values:type_name -> attio.v1.Value
+	36, // 21: attio.v1.NumberValue.value:type_name -> attio.v1.Decimal
+	36, // 22: attio.v1.CurrencyValue.currency_value:type_name -> attio.v1.Decimal
+	34, // 23: attio.v1.TimestampValue.value:type_name -> google.protobuf.Timestamp
+	22, // 24: attio.v1.StatusValue.status:type_name -> attio.v1.Status
+	20, // 25: attio.v1.SelectValue.option:type_name -> attio.v1.SelectOption
+	37, // 26: attio.v1.ActorReferenceValue.referenced_actor_type:type_name -> attio.v1.ActorType
+	0,  // 27: attio.v1.InteractionValue.interaction_type:type_name -> attio.v1.InteractionType
+	34, // 28: attio.v1.InteractionValue.interacted_at:type_name -> google.protobuf.Timestamp
+	35, // 29: attio.v1.InteractionValue.owner_actor:type_name -> attio.v1.ActorReference
+	21, // 30: attio.v1.SelectOption.id:type_name -> attio.v1.SelectOptionId
+	23, // 31: attio.v1.Status.id:type_name -> attio.v1.StatusId
+	36, // 32: attio.v1.ValueInput.number:type_name -> attio.v1.Decimal
+	26, // 33: attio.v1.ValueInput.currency:type_name -> attio.v1.CurrencyInput
+	34, // 34: attio.v1.ValueInput.timestamp:type_name -> google.protobuf.Timestamp
+	27, // 35: attio.v1.ValueInput.status:type_name -> attio.v1.StatusInput
+	28, // 36: attio.v1.ValueInput.select:type_name -> attio.v1.SelectInput
+	29, // 37: attio.v1.ValueInput.record_reference:type_name -> attio.v1.RecordReferenceInput
+	31, // 38: attio.v1.ValueInput.actor_reference:type_name -> attio.v1.ActorReferenceInput
+	14, // 39: attio.v1.ValueInput.location:type_name -> attio.v1.LocationValue
+	32, // 40: attio.v1.ValueInput.phone_number:type_name -> attio.v1.PhoneNumberInput
+	33, // 41: attio.v1.ValueInput.personal_name:type_name -> attio.v1.PersonalNameInput
+	19, // 42: attio.v1.ValueInput.interaction:type_name -> attio.v1.InteractionValue
+	24, // 43: attio.v1.ValueInputList.values:type_name -> attio.v1.ValueInput
+	36, // 44: attio.v1.CurrencyInput.currency_value:type_name -> attio.v1.Decimal
+	30, // 45: attio.v1.RecordReferenceInput.match:type_name -> attio.v1.MatchingAttribute
+	24, // 46: attio.v1.MatchingAttribute.value:type_name -> attio.v1.ValueInput
+	37, // 47: attio.v1.ActorReferenceInput.referenced_actor_type:type_name -> attio.v1.ActorType
+	48, // [48:48] is the sub-list for method output_type
+	48, // [48:48] is the sub-list for method input_type
+	48, // [48:48] is the sub-list for extension type_name
+	48, // [48:48] is the sub-list for extension extendee
+	0,  // [0:48] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_values_proto_init() }
@@ -3130,8 +3206,12 @@ func file_attio_v1_values_proto_init() {
 		(*Value_PhoneNumber)(nil),
 		(*Value_PersonalName)(nil),
 		(*Value_Interaction)(nil),
-		(*Value_Unknown)(nil),
+		(*Value_UnknownJson)(nil),
 	}
+	file_attio_v1_values_proto_msgTypes[5].OneofWrappers = []any{}
+	file_attio_v1_values_proto_msgTypes[12].OneofWrappers = []any{}
+	file_attio_v1_values_proto_msgTypes[13].OneofWrappers = []any{}
+	file_attio_v1_values_proto_msgTypes[21].OneofWrappers = []any{}
 	file_attio_v1_values_proto_msgTypes[23].OneofWrappers = []any{
 		(*ValueInput_Text)(nil),
 		(*ValueInput_Number)(nil),
@@ -3150,7 +3230,7 @@ func file_attio_v1_values_proto_init() {
 		(*ValueInput_PhoneNumber)(nil),
 		(*ValueInput_PersonalName)(nil),
 		(*ValueInput_Interaction)(nil),
-		(*ValueInput_Raw)(nil),
+		(*ValueInput_RawJson)(nil),
 	}
 	file_attio_v1_values_proto_msgTypes[26].OneofWrappers = []any{
 		(*StatusInput_Title)(nil),

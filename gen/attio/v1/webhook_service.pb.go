@@ -452,7 +452,11 @@ type Webhook struct {
 	// Its health.
 	Status WebhookStatus `protobuf:"varint,4,opt,name=status,proto3,enum=attio.v1.WebhookStatus" json:"status,omitempty"`
 	// When it was created.
-	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,6,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -520,6 +524,13 @@ func (x *Webhook) GetCreatedAt() *timestamppb.Timestamp {
 		return x.CreatedAt
 	}
 	return nil
+}
+
+func (x *Webhook) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // ListWebhooksRequest selects a page of webhooks.
@@ -1062,7 +1073,7 @@ const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\fSubscription\x12B\n" +
 	"\n" +
 	"event_type\x18\x01 \x01(\tB#\xbaH r\x1e2\x1c^[a-z][a-z-]*\\.[a-z][a-z-]*$R\teventType\x12/\n" +
-	"\x06filter\x18\x02 \x01(\v2\x17.attio.v1.WebhookFilterR\x06filter\"\xf7\x01\n" +
+	"\x06filter\x18\x02 \x01(\v2\x17.attio.v1.WebhookFilterR\x06filter\"\x96\x02\n" +
 	"\aWebhook\x12#\n" +
 	"\x02id\x18\x01 \x01(\v2\x13.attio.v1.WebhookIdR\x02id\x12\x1d\n" +
 	"\n" +
@@ -1070,7 +1081,9 @@ const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\rsubscriptions\x18\x03 \x03(\v2\x16.attio.v1.SubscriptionR\rsubscriptions\x12/\n" +
 	"\x06status\x18\x04 \x01(\x0e2\x17.attio.v1.WebhookStatusR\x06status\x129\n" +
 	"\n" +
-	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"f\n" +
+	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJson\"f\n" +
 	"\x13ListWebhooksRequest\x12&\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\t\xbaH\x06\x1a\x04\x18d(\x00R\bpageSize\x12'\n" +
 	"\n" +

@@ -148,8 +148,12 @@ type GetSelfResponse struct {
 	WorkspaceSlug string `protobuf:"bytes,13,opt,name=workspace_slug,json=workspaceSlug,proto3" json:"workspace_slug,omitempty"`
 	// The workspace logo, empty when none.
 	WorkspaceLogoUrl string `protobuf:"bytes,14,opt,name=workspace_logo_url,json=workspaceLogoUrl,proto3" json:"workspace_logo_url,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,15,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetSelfResponse) Reset() {
@@ -280,6 +284,13 @@ func (x *GetSelfResponse) GetWorkspaceLogoUrl() string {
 	return ""
 }
 
+func (x *GetSelfResponse) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
+}
+
 // WorkspaceMemberId identifies a member.
 type WorkspaceMemberId struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -351,7 +362,11 @@ type WorkspaceMember struct {
 	// When they joined.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Their role.
-	AccessLevel   MemberAccessLevel `protobuf:"varint,7,opt,name=access_level,json=accessLevel,proto3,enum=attio.v1.MemberAccessLevel" json:"access_level,omitempty"`
+	AccessLevel MemberAccessLevel `protobuf:"varint,7,opt,name=access_level,json=accessLevel,proto3,enum=attio.v1.MemberAccessLevel" json:"access_level,omitempty"`
+	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
+	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
+	// them (numbers keep every digit); empty when there are none.
+	ExtraJson     string `protobuf:"bytes,8,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -433,6 +448,13 @@ func (x *WorkspaceMember) GetAccessLevel() MemberAccessLevel {
 		return x.AccessLevel
 	}
 	return MemberAccessLevel_MEMBER_ACCESS_LEVEL_UNSPECIFIED
+}
+
+func (x *WorkspaceMember) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
 }
 
 // ListWorkspaceMembersRequest has no parameters.
@@ -615,7 +637,7 @@ var File_attio_v1_workspace_service_proto protoreflect.FileDescriptor
 const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	"\n" +
 	" attio/v1/workspace_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x10\n" +
-	"\x0eGetSelfRequest\"\xf6\x03\n" +
+	"\x0eGetSelfRequest\"\x95\x04\n" +
 	"\x0fGetSelfResponse\x12\x16\n" +
 	"\x06active\x18\x01 \x01(\bR\x06active\x12\x14\n" +
 	"\x05scope\x18\x02 \x01(\tR\x05scope\x12\x1b\n" +
@@ -632,10 +654,12 @@ const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	"\fworkspace_id\x18\v \x01(\tR\vworkspaceId\x12%\n" +
 	"\x0eworkspace_name\x18\f \x01(\tR\rworkspaceName\x12%\n" +
 	"\x0eworkspace_slug\x18\r \x01(\tR\rworkspaceSlug\x12,\n" +
-	"\x12workspace_logo_url\x18\x0e \x01(\tR\x10workspaceLogoUrl\"f\n" +
+	"\x12workspace_logo_url\x18\x0e \x01(\tR\x10workspaceLogoUrl\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x0f \x01(\tR\textraJson\"f\n" +
 	"\x11WorkspaceMemberId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12.\n" +
-	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\"\xb9\x02\n" +
+	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\"\xd8\x02\n" +
 	"\x0fWorkspaceMember\x12+\n" +
 	"\x02id\x18\x01 \x01(\v2\x1b.attio.v1.WorkspaceMemberIdR\x02id\x12\x1d\n" +
 	"\n" +
@@ -646,7 +670,9 @@ const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	"\remail_address\x18\x05 \x01(\tR\femailAddress\x129\n" +
 	"\n" +
 	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12>\n" +
-	"\faccess_level\x18\a \x01(\x0e2\x1b.attio.v1.MemberAccessLevelR\vaccessLevel\"\x1d\n" +
+	"\faccess_level\x18\a \x01(\x0e2\x1b.attio.v1.MemberAccessLevelR\vaccessLevel\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\b \x01(\tR\textraJson\"\x1d\n" +
 	"\x1bListWorkspaceMembersRequest\"f\n" +
 	"\x1cListWorkspaceMembersResponse\x12F\n" +
 	"\x11workspace_members\x18\x01 \x03(\v2\x19.attio.v1.WorkspaceMemberR\x10workspaceMembers\"U\n" +
