@@ -30,13 +30,6 @@ func toTimestamp(s string) *timestamppb.Timestamp {
 	return timestamppb.New(t)
 }
 
-func toTimestampPtr(s *string) *timestamppb.Timestamp {
-	if s == nil {
-		return nil
-	}
-	return toTimestamp(*s)
-}
-
 func fromTimestamp(ts *timestamppb.Timestamp) string {
 	if ts == nil {
 		return ""
