@@ -99,6 +99,8 @@ func TestExamplesRoundTripLosslessly(t *testing.T) {
 		"objects-list.real.json":                 roundTrip[dataOf[[]attio.Object]],
 		"person-record-create.real.json":         roundTrip[dataOf[attio.Record]],
 		"record-edge-cases.synthetic.json":       roundTrip[dataOf[attio.Record]],
+		"meeting-edge-cases.synthetic.json":      roundTrip[dataOf[attio.Meeting]],
+		"objects-edge-cases.synthetic.json":      roundTrip[dataOf[[]attio.Object]],
 		"self.spec-example.json":                 roundTrip[attio.Self],
 		"task-get.spec-example.json":             roundTrip[dataOf[attio.Task]],
 		"thread-get.spec-example.json":           roundTrip[dataOf[attio.Thread]],

@@ -210,7 +210,7 @@ func TestToMeetingTime(t *testing.T) {
 		want *attiov1.MeetingTime
 	}{
 		{"datetime", attio.MeetingTime{Datetime: "2025-06-10T14:00:00.123456789Z", Timezone: &tz},
-			&attiov1.MeetingTime{Time: &attiov1.MeetingTime_Datetime{Datetime: &timestamppb.Timestamp{Seconds: 1749564000, Nanos: 123456789}}, Timezone: tz}},
+			&attiov1.MeetingTime{Time: &attiov1.MeetingTime_Datetime{Datetime: &timestamppb.Timestamp{Seconds: 1749564000, Nanos: 123456789}}, Timezone: &tz}},
 		{"all day", attio.MeetingTime{Date: "2025-07-01"}, &attiov1.MeetingTime{Time: &attiov1.MeetingTime_Date{Date: "2025-07-01"}}},
 		{"nothing", attio.MeetingTime{}, &attiov1.MeetingTime{}},
 	} {

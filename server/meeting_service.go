@@ -203,7 +203,7 @@ func (s *MeetingService) GetCallTranscript(ctx context.Context, req *attiov1.Get
 
 // toMeetingTime keeps the form Attio sent: a date for all-day meetings, else a point in time.
 func toMeetingTime(t attio.MeetingTime) *attiov1.MeetingTime {
-	out := &attiov1.MeetingTime{Timezone: deref(t.Timezone)}
+	out := &attiov1.MeetingTime{Timezone: t.Timezone}
 	switch {
 	case t.Date != "":
 		out.Time = &attiov1.MeetingTime_Date{Date: t.Date}
@@ -229,7 +229,7 @@ func toMeeting(m *attio.Meeting) *attiov1.Meeting {
 	}
 	for _, p := range m.Participants {
 		out.Participants = append(out.Participants, &attiov1.Participant{
-			EmailAddress: deref(p.EmailAddress), IsOrganizer: p.IsOrganizer, Status: enumOf(participantStatuses, p.Status),
+			EmailAddress: p.EmailAddress, IsOrganizer: p.IsOrganizer, Status: enumOf(participantStatuses, p.Status),
 		})
 	}
 	for _, l := range m.LinkedRecords {

@@ -63,9 +63,9 @@ func toObject(o *attio.Object) *attiov1.Object {
 	x := extrasOf(o.Extra)
 	return &attiov1.Object{
 		Id:           &attiov1.ObjectId{WorkspaceId: o.ID.WorkspaceID, ObjectId: o.ID.ObjectID},
-		ApiSlug:      deref(o.APISlug),
-		SingularNoun: deref(o.SingularNoun),
-		PluralNoun:   deref(o.PluralNoun),
+		ApiSlug:      o.APISlug,
+		SingularNoun: o.SingularNoun,
+		PluralNoun:   o.PluralNoun,
 		CreatedAt:    x.time("created_at", o.CreatedAt),
 		ExtraJson:    x.json(),
 	}

@@ -138,7 +138,7 @@ func (s *RecordService) SearchRecords(ctx context.Context, req *attiov1.SearchRe
 		out.Results = append(out.Results, &attiov1.RecordSearchResult{
 			Id:             toRecordID(r.ID),
 			RecordText:     r.RecordText,
-			RecordImage:    deref(r.RecordImage),
+			RecordImage:    r.RecordImage,
 			ObjectSlug:     r.ObjectSlug,
 			EmailAddresses: r.EmailAddresses,
 			PhoneNumbers:   r.PhoneNumbers,

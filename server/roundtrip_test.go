@@ -69,7 +69,7 @@ var exampleKinds = []exampleKind{
 	{"note", func(m map[string]any) bool { return idHas(m, "note_id") }, via(func(n *attio.Note) proto.Message { return toNote(n) })},
 	{"task", func(m map[string]any) bool { return idHas(m, "task_id") }, via(func(x *attio.Task) proto.Message { return toTask(x) })},
 	{"thread", func(m map[string]any) bool { return idHas(m, "thread_id") }, via(func(x *attio.Thread) proto.Message { return toThread(x) })},
-	{"object", func(m map[string]any) bool { return idHas(m, "object_id") && m["singular_noun"] != nil }, via(func(o *attio.Object) proto.Message { return toObject(o) })},
+	{"object", func(m map[string]any) bool { _, ok := m["singular_noun"]; return ok && idHas(m, "object_id") }, via(func(o *attio.Object) proto.Message { return toObject(o) })},
 	{"self", func(m map[string]any) bool { _, ok := m["active"]; return ok && m["workspace_id"] != nil }, via(func(s *attio.Self) proto.Message { return toSelf(s) })},
 }
 

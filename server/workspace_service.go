@@ -66,7 +66,7 @@ func toSelf(me *attio.Self) *attiov1.GetSelfResponse {
 		WorkspaceId:                   me.WorkspaceID,
 		WorkspaceName:                 me.WorkspaceName,
 		WorkspaceSlug:                 me.WorkspaceSlug,
-		WorkspaceLogoUrl:              deref(me.WorkspaceLogoURL),
+		WorkspaceLogoUrl:              me.WorkspaceLogoURL,
 	}
 	if me.Exp != nil {
 		out.Exp = unixTimestamp(*me.Exp)
@@ -81,7 +81,7 @@ func toWorkspaceMember(m *attio.WorkspaceMember) *attiov1.WorkspaceMember {
 		Id:           &attiov1.WorkspaceMemberId{WorkspaceId: m.ID.WorkspaceID, WorkspaceMemberId: m.ID.WorkspaceMemberID},
 		FirstName:    m.FirstName,
 		LastName:     m.LastName,
-		AvatarUrl:    deref(m.AvatarURL),
+		AvatarUrl:    m.AvatarURL,
 		EmailAddress: m.EmailAddress,
 		CreatedAt:    x.time("created_at", m.CreatedAt),
 		AccessLevel:  enumOf(memberAccessLevels, m.AccessLevel),

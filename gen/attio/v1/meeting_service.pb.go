@@ -259,8 +259,8 @@ type MeetingTime struct {
 	//	*MeetingTime_Datetime
 	//	*MeetingTime_Date
 	Time isMeetingTime_Time `protobuf_oneof:"time"`
-	// The IANA time zone the meeting was scheduled in, empty when unknown.
-	Timezone      string `protobuf:"bytes,3,opt,name=timezone,proto3" json:"timezone,omitempty"`
+	// The IANA time zone the meeting was scheduled in; unset when Attio sent null (unknown).
+	Timezone      *string `protobuf:"bytes,3,opt,name=timezone,proto3,oneof" json:"timezone,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -321,8 +321,8 @@ func (x *MeetingTime) GetDate() string {
 }
 
 func (x *MeetingTime) GetTimezone() string {
-	if x != nil {
-		return x.Timezone
+	if x != nil && x.Timezone != nil {
+		return *x.Timezone
 	}
 	return ""
 }
@@ -348,8 +348,8 @@ func (*MeetingTime_Date) isMeetingTime_Time() {}
 // Participant is someone invited to a meeting.
 type Participant struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Their email address, empty when unknown.
-	EmailAddress string `protobuf:"bytes,1,opt,name=email_address,json=emailAddress,proto3" json:"email_address,omitempty"`
+	// Their email address; unset when Attio sent null (unknown).
+	EmailAddress *string `protobuf:"bytes,1,opt,name=email_address,json=emailAddress,proto3,oneof" json:"email_address,omitempty"`
 	// Whether they organised it.
 	IsOrganizer bool `protobuf:"varint,2,opt,name=is_organizer,json=isOrganizer,proto3" json:"is_organizer,omitempty"`
 	// Their answer.
@@ -389,8 +389,8 @@ func (*Participant) Descriptor() ([]byte, []int) {
 }
 
 func (x *Participant) GetEmailAddress() string {
-	if x != nil {
-		return x.EmailAddress
+	if x != nil && x.EmailAddress != nil {
+		return *x.EmailAddress
 	}
 	return ""
 }
@@ -1773,16 +1773,18 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"\tMeetingId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
-	"meeting_id\x18\x02 \x01(\tR\tmeetingId\"\x81\x01\n" +
+	"meeting_id\x18\x02 \x01(\tR\tmeetingId\"\x93\x01\n" +
 	"\vMeetingTime\x128\n" +
 	"\bdatetime\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampH\x00R\bdatetime\x12\x14\n" +
-	"\x04date\x18\x02 \x01(\tH\x00R\x04date\x12\x1a\n" +
-	"\btimezone\x18\x03 \x01(\tR\btimezoneB\x06\n" +
-	"\x04time\"\x8a\x01\n" +
-	"\vParticipant\x12#\n" +
-	"\remail_address\x18\x01 \x01(\tR\femailAddress\x12!\n" +
+	"\x04date\x18\x02 \x01(\tH\x00R\x04date\x12\x1f\n" +
+	"\btimezone\x18\x03 \x01(\tH\x01R\btimezone\x88\x01\x01B\x06\n" +
+	"\x04timeB\v\n" +
+	"\t_timezone\"\xa1\x01\n" +
+	"\vParticipant\x12(\n" +
+	"\remail_address\x18\x01 \x01(\tH\x00R\femailAddress\x88\x01\x01\x12!\n" +
 	"\fis_organizer\x18\x02 \x01(\bR\visOrganizer\x123\n" +
-	"\x06status\x18\x03 \x01(\x0e2\x1b.attio.v1.ParticipantStatusR\x06status\"p\n" +
+	"\x06status\x18\x03 \x01(\x0e2\x1b.attio.v1.ParticipantStatusR\x06statusB\x10\n" +
+	"\x0e_email_address\"p\n" +
 	"\x13MeetingLinkedRecord\x12\x1f\n" +
 	"\vobject_slug\x18\x01 \x01(\tR\n" +
 	"objectSlug\x12\x1b\n" +
@@ -2025,6 +2027,7 @@ func file_attio_v1_meeting_service_proto_init() {
 		(*MeetingTime_Datetime)(nil),
 		(*MeetingTime_Date)(nil),
 	}
+	file_attio_v1_meeting_service_proto_msgTypes[2].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

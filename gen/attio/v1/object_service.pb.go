@@ -83,12 +83,12 @@ type Object struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The object's composite id.
 	Id *ObjectId `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// The object's slug, e.g. "people".
-	ApiSlug string `protobuf:"bytes,2,opt,name=api_slug,json=apiSlug,proto3" json:"api_slug,omitempty"`
-	// The singular noun, e.g. "Person".
-	SingularNoun string `protobuf:"bytes,3,opt,name=singular_noun,json=singularNoun,proto3" json:"singular_noun,omitempty"`
-	// The plural noun, e.g. "People".
-	PluralNoun string `protobuf:"bytes,4,opt,name=plural_noun,json=pluralNoun,proto3" json:"plural_noun,omitempty"`
+	// The object's slug, e.g. "people"; unset when Attio sent null.
+	ApiSlug *string `protobuf:"bytes,2,opt,name=api_slug,json=apiSlug,proto3,oneof" json:"api_slug,omitempty"`
+	// The singular noun, e.g. "Person"; unset when Attio sent null.
+	SingularNoun *string `protobuf:"bytes,3,opt,name=singular_noun,json=singularNoun,proto3,oneof" json:"singular_noun,omitempty"`
+	// The plural noun, e.g. "People"; unset when Attio sent null.
+	PluralNoun *string `protobuf:"bytes,4,opt,name=plural_noun,json=pluralNoun,proto3,oneof" json:"plural_noun,omitempty"`
 	// When the object was created.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
@@ -137,22 +137,22 @@ func (x *Object) GetId() *ObjectId {
 }
 
 func (x *Object) GetApiSlug() string {
-	if x != nil {
-		return x.ApiSlug
+	if x != nil && x.ApiSlug != nil {
+		return *x.ApiSlug
 	}
 	return ""
 }
 
 func (x *Object) GetSingularNoun() string {
-	if x != nil {
-		return x.SingularNoun
+	if x != nil && x.SingularNoun != nil {
+		return *x.SingularNoun
 	}
 	return ""
 }
 
 func (x *Object) GetPluralNoun() string {
-	if x != nil {
-		return x.PluralNoun
+	if x != nil && x.PluralNoun != nil {
+		return *x.PluralNoun
 	}
 	return ""
 }
@@ -582,17 +582,20 @@ const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
 	"\bObjectId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
-	"\tobject_id\x18\x02 \x01(\tR\bobjectId\"\xe7\x01\n" +
+	"\tobject_id\x18\x02 \x01(\tR\bobjectId\"\xa5\x02\n" +
 	"\x06Object\x12\"\n" +
-	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.ObjectIdR\x02id\x12\x19\n" +
-	"\bapi_slug\x18\x02 \x01(\tR\aapiSlug\x12#\n" +
-	"\rsingular_noun\x18\x03 \x01(\tR\fsingularNoun\x12\x1f\n" +
-	"\vplural_noun\x18\x04 \x01(\tR\n" +
-	"pluralNoun\x129\n" +
+	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.ObjectIdR\x02id\x12\x1e\n" +
+	"\bapi_slug\x18\x02 \x01(\tH\x00R\aapiSlug\x88\x01\x01\x12(\n" +
+	"\rsingular_noun\x18\x03 \x01(\tH\x01R\fsingularNoun\x88\x01\x01\x12$\n" +
+	"\vplural_noun\x18\x04 \x01(\tH\x02R\n" +
+	"pluralNoun\x88\x01\x01\x129\n" +
 	"\n" +
 	"created_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\x06 \x01(\tR\textraJson\"\x14\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJsonB\v\n" +
+	"\t_api_slugB\x10\n" +
+	"\x0e_singular_nounB\x0e\n" +
+	"\f_plural_noun\"\x14\n" +
 	"\x12ListObjectsRequest\"A\n" +
 	"\x13ListObjectsResponse\x12*\n" +
 	"\aobjects\x18\x01 \x03(\v2\x10.attio.v1.ObjectR\aobjects\"\x99\x01\n" +
@@ -681,6 +684,7 @@ func file_attio_v1_object_service_proto_init() {
 	if File_attio_v1_object_service_proto != nil {
 		return
 	}
+	file_attio_v1_object_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_attio_v1_object_service_proto_msgTypes[8].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -1136,8 +1136,8 @@ type RecordSearchResult struct {
 	Id *RecordId `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	// The record's display text.
 	RecordText string `protobuf:"bytes,2,opt,name=record_text,json=recordText,proto3" json:"record_text,omitempty"`
-	// The record's image URL, if any.
-	RecordImage string `protobuf:"bytes,3,opt,name=record_image,json=recordImage,proto3" json:"record_image,omitempty"`
+	// The record's image URL; unset when Attio sent null (none).
+	RecordImage *string `protobuf:"bytes,3,opt,name=record_image,json=recordImage,proto3,oneof" json:"record_image,omitempty"`
 	// The record's object slug.
 	ObjectSlug string `protobuf:"bytes,4,opt,name=object_slug,json=objectSlug,proto3" json:"object_slug,omitempty"`
 	// Email addresses (people).
@@ -1195,8 +1195,8 @@ func (x *RecordSearchResult) GetRecordText() string {
 }
 
 func (x *RecordSearchResult) GetRecordImage() string {
-	if x != nil {
-		return x.RecordImage
+	if x != nil && x.RecordImage != nil {
+		return *x.RecordImage
 	}
 	return ""
 }
@@ -1663,17 +1663,18 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\n" +
 	"request_as\"O\n" +
 	"\x15SearchRecordsResponse\x126\n" +
-	"\aresults\x18\x01 \x03(\v2\x1c.attio.v1.RecordSearchResultR\aresults\"\x85\x02\n" +
+	"\aresults\x18\x01 \x03(\v2\x1c.attio.v1.RecordSearchResultR\aresults\"\x9b\x02\n" +
 	"\x12RecordSearchResult\x12\"\n" +
 	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.RecordIdR\x02id\x12\x1f\n" +
 	"\vrecord_text\x18\x02 \x01(\tR\n" +
-	"recordText\x12!\n" +
-	"\frecord_image\x18\x03 \x01(\tR\vrecordImage\x12\x1f\n" +
+	"recordText\x12&\n" +
+	"\frecord_image\x18\x03 \x01(\tH\x00R\vrecordImage\x88\x01\x01\x12\x1f\n" +
 	"\vobject_slug\x18\x04 \x01(\tR\n" +
 	"objectSlug\x12'\n" +
 	"\x0femail_addresses\x18\x05 \x03(\tR\x0eemailAddresses\x12#\n" +
 	"\rphone_numbers\x18\x06 \x03(\tR\fphoneNumbers\x12\x18\n" +
-	"\adomains\x18\a \x03(\tR\adomains\"\xd4\x03\n" +
+	"\adomains\x18\a \x03(\tR\adomainsB\x0f\n" +
+	"\r_record_image\"\xd4\x03\n" +
 	" ListRecordAttributeValuesRequest\x12\x84\x01\n" +
 	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\x12\x8a\x01\n" +
@@ -1830,6 +1831,7 @@ func file_attio_v1_record_service_proto_init() {
 		(*SearchRecordsRequest_AsWorkspaceMemberId)(nil),
 		(*SearchRecordsRequest_AsWorkspaceMemberEmail)(nil),
 	}
+	file_attio_v1_record_service_proto_msgTypes[18].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

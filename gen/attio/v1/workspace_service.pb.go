@@ -146,8 +146,8 @@ type GetSelfResponse struct {
 	WorkspaceName string `protobuf:"bytes,12,opt,name=workspace_name,json=workspaceName,proto3" json:"workspace_name,omitempty"`
 	// The workspace slug.
 	WorkspaceSlug string `protobuf:"bytes,13,opt,name=workspace_slug,json=workspaceSlug,proto3" json:"workspace_slug,omitempty"`
-	// The workspace logo, empty when none.
-	WorkspaceLogoUrl string `protobuf:"bytes,14,opt,name=workspace_logo_url,json=workspaceLogoUrl,proto3" json:"workspace_logo_url,omitempty"`
+	// The workspace logo; unset when Attio sent null (none).
+	WorkspaceLogoUrl *string `protobuf:"bytes,14,opt,name=workspace_logo_url,json=workspaceLogoUrl,proto3,oneof" json:"workspace_logo_url,omitempty"`
 	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
 	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
 	// them (numbers keep every digit); empty when there are none.
@@ -278,8 +278,8 @@ func (x *GetSelfResponse) GetWorkspaceSlug() string {
 }
 
 func (x *GetSelfResponse) GetWorkspaceLogoUrl() string {
-	if x != nil {
-		return x.WorkspaceLogoUrl
+	if x != nil && x.WorkspaceLogoUrl != nil {
+		return *x.WorkspaceLogoUrl
 	}
 	return ""
 }
@@ -355,8 +355,8 @@ type WorkspaceMember struct {
 	FirstName string `protobuf:"bytes,2,opt,name=first_name,json=firstName,proto3" json:"first_name,omitempty"`
 	// Family name.
 	LastName string `protobuf:"bytes,3,opt,name=last_name,json=lastName,proto3" json:"last_name,omitempty"`
-	// Avatar URL, empty when none.
-	AvatarUrl string `protobuf:"bytes,4,opt,name=avatar_url,json=avatarUrl,proto3" json:"avatar_url,omitempty"`
+	// Avatar URL; unset when Attio sent null (none).
+	AvatarUrl *string `protobuf:"bytes,4,opt,name=avatar_url,json=avatarUrl,proto3,oneof" json:"avatar_url,omitempty"`
 	// Email address.
 	EmailAddress string `protobuf:"bytes,5,opt,name=email_address,json=emailAddress,proto3" json:"email_address,omitempty"`
 	// When they joined.
@@ -423,8 +423,8 @@ func (x *WorkspaceMember) GetLastName() string {
 }
 
 func (x *WorkspaceMember) GetAvatarUrl() string {
-	if x != nil {
-		return x.AvatarUrl
+	if x != nil && x.AvatarUrl != nil {
+		return *x.AvatarUrl
 	}
 	return ""
 }
@@ -637,7 +637,7 @@ var File_attio_v1_workspace_service_proto protoreflect.FileDescriptor
 const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	"\n" +
 	" attio/v1/workspace_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x10\n" +
-	"\x0eGetSelfRequest\"\x95\x04\n" +
+	"\x0eGetSelfRequest\"\xb1\x04\n" +
 	"\x0fGetSelfResponse\x12\x16\n" +
 	"\x06active\x18\x01 \x01(\bR\x06active\x12\x14\n" +
 	"\x05scope\x18\x02 \x01(\tR\x05scope\x12\x1b\n" +
@@ -653,26 +653,28 @@ const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	" \x01(\tR\x1dauthorizedByWorkspaceMemberId\x12!\n" +
 	"\fworkspace_id\x18\v \x01(\tR\vworkspaceId\x12%\n" +
 	"\x0eworkspace_name\x18\f \x01(\tR\rworkspaceName\x12%\n" +
-	"\x0eworkspace_slug\x18\r \x01(\tR\rworkspaceSlug\x12,\n" +
-	"\x12workspace_logo_url\x18\x0e \x01(\tR\x10workspaceLogoUrl\x12\x1d\n" +
+	"\x0eworkspace_slug\x18\r \x01(\tR\rworkspaceSlug\x121\n" +
+	"\x12workspace_logo_url\x18\x0e \x01(\tH\x00R\x10workspaceLogoUrl\x88\x01\x01\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\x0f \x01(\tR\textraJson\"f\n" +
+	"extra_json\x18\x0f \x01(\tR\textraJsonB\x15\n" +
+	"\x13_workspace_logo_url\"f\n" +
 	"\x11WorkspaceMemberId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12.\n" +
-	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\"\xd8\x02\n" +
+	"\x13workspace_member_id\x18\x02 \x01(\tR\x11workspaceMemberId\"\xec\x02\n" +
 	"\x0fWorkspaceMember\x12+\n" +
 	"\x02id\x18\x01 \x01(\v2\x1b.attio.v1.WorkspaceMemberIdR\x02id\x12\x1d\n" +
 	"\n" +
 	"first_name\x18\x02 \x01(\tR\tfirstName\x12\x1b\n" +
-	"\tlast_name\x18\x03 \x01(\tR\blastName\x12\x1d\n" +
+	"\tlast_name\x18\x03 \x01(\tR\blastName\x12\"\n" +
 	"\n" +
-	"avatar_url\x18\x04 \x01(\tR\tavatarUrl\x12#\n" +
+	"avatar_url\x18\x04 \x01(\tH\x00R\tavatarUrl\x88\x01\x01\x12#\n" +
 	"\remail_address\x18\x05 \x01(\tR\femailAddress\x129\n" +
 	"\n" +
 	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12>\n" +
 	"\faccess_level\x18\a \x01(\x0e2\x1b.attio.v1.MemberAccessLevelR\vaccessLevel\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\b \x01(\tR\textraJson\"\x1d\n" +
+	"extra_json\x18\b \x01(\tR\textraJsonB\r\n" +
+	"\v_avatar_url\"\x1d\n" +
 	"\x1bListWorkspaceMembersRequest\"f\n" +
 	"\x1cListWorkspaceMembersResponse\x12F\n" +
 	"\x11workspace_members\x18\x01 \x03(\v2\x19.attio.v1.WorkspaceMemberR\x10workspaceMembers\"U\n" +
@@ -742,6 +744,8 @@ func file_attio_v1_workspace_service_proto_init() {
 	if File_attio_v1_workspace_service_proto != nil {
 		return
 	}
+	file_attio_v1_workspace_service_proto_msgTypes[1].OneofWrappers = []any{}
+	file_attio_v1_workspace_service_proto_msgTypes[3].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
