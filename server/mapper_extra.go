@@ -19,9 +19,13 @@ type extras struct {
 	fields map[string]json.RawMessage
 }
 
-// extrasOf starts from the unknown keys the client kept (it owns e, so they are copied).
-func extrasOf(e attio.Extra) *extras {
-	x := &extras{}
+// extrasOf starts from the unknown keys the client kept (it owns e, so they are copied). A value,
+// not a pointer: it runs for every value of every record, and nearly always stays empty.
+func extrasOf(e attio.Extra) extras {
+	var x extras
+	if e.Len() == 0 {
+		return x
+	}
 	for _, k := range e.Keys() {
 		raw, _ := e.Get(k)
 		x.set(k, raw)
@@ -60,7 +64,7 @@ func (x *extras) timePtr(key string, s *string) *timestamppb.Timestamp {
 
 // json is the collected keys as one JSON object with sorted keys, "" when there are none. Values
 // are Attio's bytes, so numbers keep every digit.
-func (x *extras) json() string {
+func (x extras) json() string {
 	if len(x.fields) == 0 {
 		return ""
 	}

@@ -204,24 +204,40 @@ func TestRecordWrites(t *testing.T) {
 	}
 }
 
+// TestCurrencyKeepsEveryDigit writes money typed and through the raw_json escape hatch (JSON text,
+// so no double on the way), reads it back exact, and finds it with a raw_json filter.
 func TestCurrencyKeepsEveryDigit(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessConfig{})
 	c := records(h, protocols[0])
 	// 15 significant digits plus 4 decimals: a float64 would round this.
 	const amount = "12345678901234.5678"
-	res, err := c.CreateRecord(t.Context(), &attiov1.CreateRecordRequest{Object: "deals", Values: values(
-		"name", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Big one"})},
-		"stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.StatusInput{Status: &attiov1.StatusInput_Title{Title: "Lead"}}}}},
-		"owner", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_ActorReference{ActorReference: &attiov1.ActorReferenceInput{Actor: &attiov1.ActorReferenceInput_EmailAddress{EmailAddress: "alice@sandbox.example.com"}}}}},
-		"value", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: amount}}}}},
-	)})
+	for _, in := range []*attiov1.ValueInput{
+		{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: amount}}}},
+		{Value: &attiov1.ValueInput_RawJson{RawJson: `{"currency_value": ` + amount + `}`}},
+	} {
+		res, err := c.CreateRecord(t.Context(), &attiov1.CreateRecordRequest{Object: "deals", Values: values(
+			"name", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Big one"})},
+			"stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.StatusInput{Status: &attiov1.StatusInput_Title{Title: "Lead"}}}}},
+			"owner", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_ActorReference{ActorReference: &attiov1.ActorReferenceInput{Actor: &attiov1.ActorReferenceInput_EmailAddress{EmailAddress: "alice@sandbox.example.com"}}}}},
+			"value", []*attiov1.ValueInput{in},
+		)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The currency is the attribute's: the input names none.
+		got := res.GetRecord().GetValues()["value"].GetValues()
+		if len(got) != 1 || got[0].GetCurrency().GetCurrencyValue().GetValue() != amount || got[0].GetCurrency().GetCurrencyCode() != "USD" {
+			t.Fatalf("%v: currency = %v", in, got)
+		}
+	}
+	q, err := c.QueryRecords(t.Context(), &attiov1.QueryRecordsRequest{Object: "deals",
+		Filter: &attiov1.Filter{Node: &attiov1.Filter_RawJson{RawJson: `{"value": {"currency_value": {"$eq": ` + amount + `}}}`}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := res.GetRecord().GetValues()["value"].GetValues()
-	if len(got) != 1 || got[0].GetCurrency().GetCurrencyValue().GetValue() != amount || got[0].GetCurrency().GetCurrencyCode() != "USD" {
-		t.Fatalf("currency = %v", got)
+	if n := len(q.GetRecords()); n != 2 {
+		t.Fatalf("raw filter matched %d records, want the 2 new deals", n)
 	}
 }
 
