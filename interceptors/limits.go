@@ -3,6 +3,7 @@ package interceptors
 import (
 	"context"
 	"fmt"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
@@ -172,8 +173,12 @@ func CheckFilter(f *attiov1.Filter) error {
 			case *attiov1.Filter_Path:
 				nodes += len(x.Path.GetPath())
 				err = push(it.depth+1, x.Path.GetConstraints())
-			case *attiov1.Filter_Raw:
-				err = push(it.depth+1, structChildren(x.Raw.GetFields())...)
+			case *attiov1.Filter_RawJson:
+				// Parsed only to be counted (a double is fine for that); invalid JSON is refused later.
+				var raw structpb.Struct
+				if protojson.Unmarshal([]byte(x.RawJson), &raw) == nil {
+					err = push(it.depth+1, structChildren(raw.GetFields())...)
+				}
 			}
 		case *structpb.Value:
 			switch x := n.GetKind().(type) {

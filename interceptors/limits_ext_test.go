@@ -3,6 +3,7 @@ package interceptors_test
 import (
 	"context"
 	"fmt"
+	"google.golang.org/protobuf/encoding/protojson"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -145,7 +146,11 @@ func deepRaw(depth int) *attiov1.Filter {
 	for range depth - 2 {
 		v = structpb.NewStructValue(&structpb.Struct{Fields: map[string]*structpb.Value{"$not": v}})
 	}
-	return &attiov1.Filter{Node: &attiov1.Filter_Raw{Raw: &structpb.Struct{Fields: map[string]*structpb.Value{"a": v}}}}
+	b, err := protojson.Marshal(&structpb.Struct{Fields: map[string]*structpb.Value{"a": v}})
+	if err != nil {
+		panic(err)
+	}
+	return &attiov1.Filter{Node: &attiov1.Filter_RawJson{RawJson: string(b)}}
 }
 
 func inList(n int) *attiov1.Filter {

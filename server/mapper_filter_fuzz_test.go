@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/structpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/interceptors"
@@ -19,7 +18,7 @@ func FuzzFilterTranslation(f *testing.F) {
 		return &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: attr, Operator: op,
 			Operand: &attiov1.Condition_StringValue{StringValue: "x"}}}}
 	}
-	raw, _ := structpb.NewStruct(map[string]any{"name": map[string]any{"$eq": "Acme", "nested": []any{1, "a", nil, true}}})
+	raw := `{"name": {"$eq": "Acme", "nested": [1, "a", null, true]}}`
 	deep := cond("name", attiov1.FilterOperator_FILTER_OPERATOR_EQ)
 	for range interceptors.MaxFilterDepth + 1 {
 		deep = &attiov1.Filter{Node: &attiov1.Filter_Not{Not: deep}}
@@ -34,7 +33,7 @@ func FuzzFilterTranslation(f *testing.F) {
 		{Node: &attiov1.Filter_And{And: &attiov1.FilterList{Filters: []*attiov1.Filter{cond("a", 1), {Node: &attiov1.Filter_Or{Or: &attiov1.FilterList{}}}}}}},
 		{Node: &attiov1.Filter_Path{Path: &attiov1.PathFilter{Path: []*attiov1.PathStep{{Object: "people", Attribute: "company"}}, Constraints: cond("name", 1)}}},
 		{Node: &attiov1.Filter_Path{Path: &attiov1.PathFilter{}}},
-		{Node: &attiov1.Filter_Raw{Raw: raw}},
+		{Node: &attiov1.Filter_RawJson{RawJson: raw}},
 		{Node: &attiov1.Filter_Not{}},
 		deep,
 	}
