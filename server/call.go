@@ -72,21 +72,26 @@ func resumeToken[T any](p pager, pos pageToken, page attio.Page[T]) string {
 	return encodePageToken(t)
 }
 
-// streamPages walks an upstream listing from start and sends one message per page. Backpressure:
-// the fetcher hands a page over an unbuffered channel, so it is at most one page ahead of the
-// caller; when the caller stops reading, fetching stops too. When the caller goes away, ctx is
-// cancelled, which aborts the in-flight upstream request at once.
-func streamPages[T any](ctx context.Context, p pager, start pageToken,
+// streamPages walks an upstream listing from start and sends one message per page of up to size
+// items. Backpressure: the fetcher hands a built message over an unbuffered channel, so it is at
+// most one page ahead of the caller; when the caller stops reading, fetching stops too. Every page
+// holds its bytes of the shared memory budget from before its fetch until it has been sent, and a
+// caller that takes no message for the send timeout ends the stream (see sendWatch). When the
+// caller goes away, ctx is cancelled, which aborts the in-flight upstream request at once.
+func streamPages[T any, M proto.Message](ctx context.Context, p pager, start pageToken, size int,
 	fetch func(ctx context.Context, pos pageToken) (attio.Page[T], error),
-	send func(items []T, resume string) error,
+	build func(items []T, resume string) M,
+	send func(M) error,
 ) error {
 	if start.End {
 		return nil
 	}
+	limits := streamLimitsFrom(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
-		items  []T
+		msg    M
+		g      *grant
 		resume string
 		more   bool
 		err    error
@@ -94,29 +99,41 @@ func streamPages[T any](ctx context.Context, p pager, start pageToken,
 	pages := make(chan result)
 	go func() {
 		defer close(pages)
+		var weigher pageWeigher
 		pos := start
 		for {
-			page, err := fetch(ctx, pos)
-			r := result{err: err}
-			if err == nil {
-				r = result{items: page.Items, resume: resumeToken(p, pos, page), more: page.More}
-				pos = pageToken{Query: p.digest, Offset: int64(page.NextOffset), Cursor: page.NextCursor}
+			r := result{}
+			if r.g, r.err = limits.mem.acquire(ctx, weigher.estimate(size)); r.err == nil {
+				page, err := fetch(ctx, pos)
+				if err == nil {
+					r.resume, r.more = resumeToken(p, pos, page), page.More
+					r.msg = build(page.Items, r.resume)
+					err = r.g.resize(ctx, weigher.weigh(proto.Size(r.msg), len(page.Items)))
+					pos = pageToken{Query: p.digest, Offset: int64(page.NextOffset), Cursor: page.NextCursor}
+				}
+				if r.err = err; err != nil {
+					r.g.release()
+				}
 			}
 			select {
 			case pages <- r:
 			case <-ctx.Done():
+				r.g.release()
 				return
 			}
-			if err != nil || !r.more {
+			if r.err != nil || !r.more {
 				return
 			}
 		}
 	}()
+	watch := limits.watchSends(ctx, encodePageToken(start), cancel)
 	for r := range pages {
 		if r.err != nil {
 			return upstreamError(r.err)
 		}
-		if err := send(r.items, r.resume); err != nil {
+		err := watch.send(func() error { return send(r.msg) }, r.resume)
+		r.g.release()
+		if err != nil {
 			return err
 		}
 		if !r.more {
@@ -167,9 +184,10 @@ func queryPage[T any](ctx context.Context, p pager, token string, f *attiov1.Fil
 }
 
 // streamQuery streams a records or entries query from the resume token on (see streamPages).
-func streamQuery[T any](ctx context.Context, p pager, token string, f *attiov1.Filter, sorts []*attiov1.Sort, size int,
+func streamQuery[T any, M proto.Message](ctx context.Context, p pager, token string, f *attiov1.Filter, sorts []*attiov1.Sort, size int,
 	fetch func(context.Context, attio.Query) (attio.Page[T], error),
-	send func(items []T, resume string) error,
+	build func(items []T, resume string) M,
+	send func(M) error,
 ) error {
 	start, err := p.start(token)
 	if err != nil {
@@ -178,9 +196,9 @@ func streamQuery[T any](ctx context.Context, p pager, token string, f *attiov1.F
 	if _, err := recordQuery(f, sorts, size, 0); err != nil {
 		return err // refuse a bad filter before streaming anything
 	}
-	return streamPages(bulk(ctx), p, start,
+	return streamPages(bulk(ctx), p, start, size,
 		func(ctx context.Context, pos pageToken) (attio.Page[T], error) {
 			q, _ := recordQuery(f, sorts, size, pos.Offset)
 			return fetch(ctx, q)
-		}, send)
+		}, build, send)
 }

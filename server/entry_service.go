@@ -47,9 +47,9 @@ func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEnt
 		func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
 			return s.client.QueryEntriesPage(ctx, req.GetList(), q)
 		},
-		func(items []attio.Entry, resume string) error {
-			return stream.Send(&attiov1.StreamEntriesResponse{Entries: toEntries(items), ResumeToken: resume})
-		})
+		func(items []attio.Entry, resume string) *attiov1.StreamEntriesResponse {
+			return &attiov1.StreamEntriesResponse{Entries: toEntries(items), ResumeToken: resume}
+		}, stream.Send)
 }
 
 // GetEntry returns one entry.

@@ -100,14 +100,14 @@ func (s *MeetingService) StreamMeetings(ctx context.Context, req *attiov1.Stream
 	if _, err := meetingQuery(req.GetFilter(), req.GetSort(), size, ""); err != nil {
 		return err
 	}
-	return streamPages(bulk(ctx), p, start,
+	return streamPages(bulk(ctx), p, start, size,
 		func(ctx context.Context, pos pageToken) (attio.Page[attio.Meeting], error) {
 			q, _ := meetingQuery(req.GetFilter(), req.GetSort(), size, pos.Cursor)
 			return s.client.ListMeetingsPage(ctx, q)
 		},
-		func(items []attio.Meeting, resume string) error {
-			return stream.Send(&attiov1.StreamMeetingsResponse{Meetings: toMeetings(items), ResumeToken: resume})
-		})
+		func(items []attio.Meeting, resume string) *attiov1.StreamMeetingsResponse {
+			return &attiov1.StreamMeetingsResponse{Meetings: toMeetings(items), ResumeToken: resume}
+		}, stream.Send)
 }
 
 // GetMeeting returns one meeting.
@@ -152,13 +152,13 @@ func (s *MeetingService) StreamCallRecordings(ctx context.Context, req *attiov1.
 		return err
 	}
 	size := pageSize(req.GetPageSize(), defaultRecordingStreamPage)
-	return streamPages(bulk(ctx), p, start,
+	return streamPages(bulk(ctx), p, start, size,
 		func(ctx context.Context, pos pageToken) (attio.Page[attio.CallRecording], error) {
 			return s.client.ListCallRecordingsPage(ctx, req.GetMeetingId(), attio.CursorQuery{Limit: size, Cursor: pos.Cursor})
 		},
-		func(items []attio.CallRecording, resume string) error {
-			return stream.Send(&attiov1.StreamCallRecordingsResponse{CallRecordings: toCallRecordings(items), ResumeToken: resume})
-		})
+		func(items []attio.CallRecording, resume string) *attiov1.StreamCallRecordingsResponse {
+			return &attiov1.StreamCallRecordingsResponse{CallRecordings: toCallRecordings(items), ResumeToken: resume}
+		}, stream.Send)
 }
 
 // GetCallRecording returns one recording.

@@ -74,14 +74,14 @@ func (s *NoteService) StreamNotes(ctx context.Context, req *attiov1.StreamNotesR
 	if _, err := noteQuery(req.GetFilter(), size, 0); err != nil {
 		return err
 	}
-	return streamPages(bulk(ctx), p, start,
+	return streamPages(bulk(ctx), p, start, size,
 		func(ctx context.Context, pos pageToken) (attio.Page[attio.Note], error) {
 			q, _ := noteQuery(req.GetFilter(), size, pos.Offset)
 			return s.client.ListNotesPage(ctx, q)
 		},
-		func(items []attio.Note, resume string) error {
-			return stream.Send(&attiov1.StreamNotesResponse{Notes: toNotes(items), ResumeToken: resume})
-		})
+		func(items []attio.Note, resume string) *attiov1.StreamNotesResponse {
+			return &attiov1.StreamNotesResponse{Notes: toNotes(items), ResumeToken: resume}
+		}, stream.Send)
 }
 
 // GetNote returns one note.

@@ -57,9 +57,9 @@ func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRe
 		func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
 			return s.client.QueryRecordsPage(ctx, req.GetObject(), q)
 		},
-		func(items []attio.Record, resume string) error {
-			return stream.Send(&attiov1.StreamRecordsResponse{Records: toRecords(items), ResumeToken: resume})
-		})
+		func(items []attio.Record, resume string) *attiov1.StreamRecordsResponse {
+			return &attiov1.StreamRecordsResponse{Records: toRecords(items), ResumeToken: resume}
+		}, stream.Send)
 }
 
 // GetRecord returns one record.

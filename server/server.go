@@ -41,6 +41,9 @@ type Options struct {
 	// secret). With each call's bearer and approval tokens, they are masked in every form (see
 	// attio.SecretForms) in every error a caller receives.
 	Secrets []string
+	// Streams bounds every server stream and export (memory budget, per-caller cap, send
+	// timeout); nil uses NewStreamLimits with its defaults.
+	Streams *StreamLimits
 }
 
 // ServiceNames lists every service of the contract, for health checks and documentation.
@@ -70,7 +73,11 @@ func NewHealth() *grpchealth.StaticChecker {
 
 // NewRPCServer registers every service on a connect.Server with the given interceptors.
 func NewRPCServer(opts Options) *connect.Server {
-	srv := connect.NewServer(append(slices.Clip(opts.Interceptors), errorEgress(attio.NewRedactor(opts.Secrets...)))...)
+	streams := opts.Streams
+	if streams == nil {
+		streams = NewStreamLimits(StreamLimitsConfig{})
+	}
+	srv := connect.NewServer(append(slices.Clip(opts.Interceptors), errorEgress(attio.NewRedactor(opts.Secrets...)), streams.interceptor())...)
 	c := opts.Client
 	attiov1connect.RegisterObjectServiceHandler(srv, &ObjectService{client: c})
 	attiov1connect.RegisterAttributeServiceHandler(srv, &AttributeService{client: c})
@@ -120,7 +127,7 @@ func NewHandler(opts Options) http.Handler {
 	for path, h := range opts.Routes {
 		mux.Handle(path, h)
 	}
-	return withCORS(mux, opts.AllowedOrigins, opts.ExtraHeaders)
+	return withCORS(withWriteControl(mux), opts.AllowedOrigins, opts.ExtraHeaders)
 }
 
 // withCORS lets browser Connect and gRPC-Web clients call the facade from the allowed origins, and

@@ -87,14 +87,14 @@ func (s *TaskService) StreamTasks(ctx context.Context, req *attiov1.StreamTasksR
 	if _, err := taskQuery(req.GetFilter(), req.GetSort(), size, 0); err != nil {
 		return err
 	}
-	return streamPages(bulk(ctx), p, start,
+	return streamPages(bulk(ctx), p, start, size,
 		func(ctx context.Context, pos pageToken) (attio.Page[attio.Task], error) {
 			q, _ := taskQuery(req.GetFilter(), req.GetSort(), size, pos.Offset)
 			return s.client.ListTasksPage(ctx, q)
 		},
-		func(items []attio.Task, resume string) error {
-			return stream.Send(&attiov1.StreamTasksResponse{Tasks: toTasks(items), ResumeToken: resume})
-		})
+		func(items []attio.Task, resume string) *attiov1.StreamTasksResponse {
+			return &attiov1.StreamTasksResponse{Tasks: toTasks(items), ResumeToken: resume}
+		}, stream.Send)
 }
 
 // GetTask returns one task.

@@ -1,0 +1,198 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"connectrpc.com/connect/v2"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/attio-facade/attio-facade/interceptors"
+)
+
+// Defaults of StreamLimitsConfig.
+const (
+	DefaultStreamMemory      = 256 << 20
+	DefaultCallerMaxStreams  = 8
+	DefaultStreamSendTimeout = 60 * time.Second
+)
+
+// StreamLimitsConfig bounds what server streams (Stream* RPCs and exports) may hold. Zero fields
+// take the defaults.
+type StreamLimitsConfig struct {
+	// Memory is the byte budget for page data held by all streams and exports together (pages
+	// being fetched, waiting, or being sent). Default 256 MiB.
+	Memory int64
+	// CallerMaxStreams is how many streams and exports one caller may have open at once; beyond
+	// it a new one is refused with ResourceExhausted and RetryInfo. Default 8.
+	CallerMaxStreams int
+	// SendTimeout ends a stream whose caller has not taken a message for this long with
+	// Unavailable and its last resume token. Default 60s.
+	SendTimeout time.Duration
+	// ResetAfter is how long a stream that timed out waits, still in Send, for its caller to take
+	// that last message before its transport stream is reset. Default SendTimeout.
+	ResetAfter time.Duration
+}
+
+// StreamLimits enforces StreamLimitsConfig for every server stream of one facade. Create one per
+// process and hand it to Options.Streams, so streams and exports share the memory budget.
+type StreamLimits struct {
+	cfg StreamLimitsConfig
+	mem *memoryBudget
+
+	mu   sync.Mutex
+	open map[string]int // streams open per caller
+
+	refused      atomic.Int64
+	sendTimeouts atomic.Int64
+}
+
+// NewStreamLimits returns limits for cfg, with defaults for its zero fields.
+func NewStreamLimits(cfg StreamLimitsConfig) *StreamLimits {
+	if cfg.Memory <= 0 {
+		cfg.Memory = DefaultStreamMemory
+	}
+	if cfg.CallerMaxStreams <= 0 {
+		cfg.CallerMaxStreams = DefaultCallerMaxStreams
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = DefaultStreamSendTimeout
+	}
+	if cfg.ResetAfter <= 0 {
+		cfg.ResetAfter = cfg.SendTimeout
+	}
+	return &StreamLimits{cfg: cfg, mem: newMemoryBudget(cfg.Memory), open: map[string]int{}}
+}
+
+// StreamStats is a snapshot of StreamLimits, for metrics and tests.
+type StreamStats struct {
+	MemoryLimit  int64 // the budget
+	MemoryHeld   int64 // page bytes held now
+	MemoryPeak   int64 // the most held at once
+	Streams      int   // streams and exports open now
+	Refused      int64 // streams refused by the per-caller cap
+	SendTimeouts int64 // streams ended because their caller took no message for SendTimeout
+}
+
+// Stats returns the current figures.
+func (l *StreamLimits) Stats() StreamStats {
+	l.mu.Lock()
+	n := 0
+	for _, c := range l.open {
+		n += c
+	}
+	l.mu.Unlock()
+	return StreamStats{
+		MemoryLimit:  l.mem.total,
+		MemoryHeld:   l.mem.held.Load(),
+		MemoryPeak:   l.mem.peak.Load(),
+		Streams:      n,
+		Refused:      l.refused.Load(),
+		SendTimeouts: l.sendTimeouts.Load(),
+	}
+}
+
+type streamLimitsKey struct{}
+
+// fallbackLimits serves streams that run without the interceptor (a handler mounted by hand).
+var fallbackLimits = sync.OnceValue(func() *StreamLimits { return NewStreamLimits(StreamLimitsConfig{}) })
+
+// streamLimitsFrom returns the limits the interceptor put on ctx.
+func streamLimitsFrom(ctx context.Context) *StreamLimits {
+	if l, ok := ctx.Value(streamLimitsKey{}).(*StreamLimits); ok {
+		return l
+	}
+	return fallbackLimits()
+}
+
+// interceptor admits server streams within the caller's cap and hands the limits to the handler.
+// It runs innermost, after authentication, rate limiting and validation, so a refused or invalid
+// call never takes a slot.
+func (l *StreamLimits) interceptor() connect.ServerInterceptor {
+	return func(next connect.ServerFunc) connect.ServerFunc {
+		return func(ctx context.Context, spec connect.Spec, stream connect.ServerStream) error {
+			if spec.StreamType != connect.StreamTypeServer {
+				return next(ctx, spec, stream)
+			}
+			info, _ := connect.CallInfoForServerContext(ctx)
+			key := callerKey(ctx, info)
+			if !l.enter(key) {
+				l.refused.Add(1)
+				return l.tooMany(info)
+			}
+			defer l.leave(key)
+			return next(context.WithValue(ctx, streamLimitsKey{}, l), spec, stream)
+		}
+	}
+}
+
+// callerKey names the caller the per-caller cap counts: its principal, else its peer's IP (an
+// anonymous caller is only possible on open deployments and in tests).
+func callerKey(ctx context.Context, info *connect.CallInfo) string {
+	if p := interceptors.PrincipalFrom(ctx); p != nil {
+		return "principal:" + p.Name
+	}
+	if info == nil || info.PeerAddr == "" {
+		return "anonymous"
+	}
+	host, _, err := net.SplitHostPort(info.PeerAddr)
+	if err != nil {
+		host = info.PeerAddr
+	}
+	return "peer:" + host
+}
+
+func (l *StreamLimits) enter(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[key] >= l.cfg.CallerMaxStreams {
+		return false
+	}
+	l.open[key]++
+	return true
+}
+
+func (l *StreamLimits) leave(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[key]--; l.open[key] <= 0 {
+		delete(l.open, key)
+	}
+}
+
+// capRetryDelay is the RetryInfo of a refused stream. When one of the caller's streams will end
+// is unknown; a second lets a client back off without hammering.
+const capRetryDelay = time.Second
+
+func (l *StreamLimits) tooMany(info *connect.CallInfo) error {
+	if info != nil {
+		info.ResponseHeader().Set(interceptors.HeaderRetryAfter, strconv.Itoa(int(capRetryDelay/time.Second)))
+	}
+	err := connect.NewError(connect.CodeResourceExhausted, fmt.Sprintf(
+		"too many concurrent streams for this caller (at most %d streams and exports at once); retry when one has ended",
+		l.cfg.CallerMaxStreams))
+	return withDetail(err, &errdetails.RetryInfo{RetryDelay: durationpb.New(capRetryDelay)})
+}
+
+type writeControlKey struct{}
+
+// withWriteControl gives handlers the transport's write controls, so a stream stalled in Send can
+// be aborted (see sendWatch).
+func withWriteControl(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), writeControlKey{}, http.NewResponseController(w))
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func writeControlFrom(ctx context.Context) *http.ResponseController {
+	rc, _ := ctx.Value(writeControlKey{}).(*http.ResponseController)
+	return rc
+}
