@@ -77,13 +77,23 @@ func NewExportService(client *attio.Client, opts ExportOptions) *ExportService {
 	return &ExportService{client: client, opts: opts}
 }
 
-// parallelism is the request's, or the default with the budget to size it by.
-func (s *ExportService) parallelism(req int32) (int, float64) {
-	if req > 0 {
+// parallelism is how many pages the export keeps in flight, and the budget to pace them by (0:
+// keep them all busy). The server's figure is the maximum: the default derived from the upstream
+// budget, lowered so that one export's pages (one per fetcher, plus the one being sent) take at
+// most exportMemoryShare of the memory budget. The request can only lower it further.
+func (s *ExportService) parallelism(limits *StreamLimits, req int32, pageSize int) (int, float64) {
+	estimate := (&pageWeigher{}).estimate(pageSize)
+	byMemory := int(limits.mem.total/exportMemoryShare/estimate) - 1
+	most := max(1, min(s.opts.Parallelism, byMemory))
+	if req > 0 && int(req) < most {
 		return int(req), 0
 	}
-	return s.opts.Parallelism, s.opts.RequestsPerSecond
+	return most, s.opts.RequestsPerSecond
 }
+
+// exportMemoryShare: one export may hold a quarter of the memory budget, so a few exports and
+// many streams run side by side.
+const exportMemoryShare = 4
 
 func clearExportRecords(m proto.Message) {
 	r := m.(*attiov1.ExportRecordsRequest)
@@ -109,10 +119,11 @@ func newExportWalk[T, M any](ctx context.Context, s *ExportService, procedure st
 	if err != nil {
 		return nil, nil, err
 	}
-	par, rps := s.parallelism(parallelism)
+	page := pageSize(size, defaultRecordPage)
+	par, rps := s.parallelism(streamLimitsFrom(ctx), parallelism, page)
 	return &exportWalk[T, M]{
 		filter:      f,
-		pageSize:    pageSize(size, defaultRecordPage),
+		pageSize:    page,
 		parallelism: par,
 		rps:         rps,
 		interval:    s.opts.ProgressInterval,

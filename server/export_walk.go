@@ -60,6 +60,9 @@ type exportWalk[T, M any] struct {
 	convert   func([]T) []M
 	sendBatch func(items []M, token string) error
 	sendProg  func(*attiov1.ExportProgress) error
+	// weigher sizes the memory budget's grant for each page; fetchers share it.
+	weigherMu sync.Mutex
+	weigher   pageWeigher
 }
 
 type exportJob struct {
@@ -72,6 +75,7 @@ type exportResult[M any] struct {
 	took  time.Duration
 	keys  []pageKey
 	items []M
+	g     *grant // the page's share of the memory budget, released once it is sent
 	err   error
 }
 
@@ -83,8 +87,10 @@ var createdAtAsc = []attio.Sort{{Direction: "asc", Attribute: "created_at"}}
 //
 // Memory: at most parallelism pages are requested or buffered at any time (a range has one page
 // in flight, at most parallelism ranges are in flight, and results wait in a channel of that
-// capacity), plus the page being sent.
+// capacity), plus the page being sent; and every one of them holds its bytes of the memory budget
+// shared with all streams, from before its fetch until it is sent.
 func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
+	limits := streamLimitsFrom(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	counters := &exportCounters{}
 	ctx = context.WithValue(ctx, exportCountersKey{}, counters)
@@ -95,14 +101,19 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		cancel()
 		close(jobs)
 		wg.Wait()
+		close(results)
+		for r := range results {
+			r.g.release()
+		}
 	}()
 	for range w.parallelism {
 		wg.Go(func() {
 			for j := range jobs {
-				results <- w.fetchPage(ctx, j)
+				results <- w.fetchPage(ctx, limits.mem, j)
 			}
 		})
 	}
+	watch := limits.watchSends(ctx, encodeExportToken(st), cancel)
 
 	start := time.Now()
 	var items, pages, probes int64
@@ -132,7 +143,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			p.EstimatedRemaining = est.remaining(st, items)
 		}
 		lastItems, lastAt = items, now
-		return w.sendProg(p)
+		return watch.send(func() error { return w.sendProg(p) }, "")
 	}
 
 	var pending []*exportRange // ranges waiting for a fetcher
@@ -206,6 +217,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		keys := res.keys
 		deliver, done, err := r.advance(keys, res.job.q.Offset, res.job.q.Limit)
 		if err != nil {
+			res.g.release()
 			return connect.NewError(connect.CodeInternal, err.Error())
 		}
 		if done {
@@ -232,15 +244,42 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		}
 		items += int64(len(out))
 		est.page(st, keys, items)
-		if err := w.sendBatch(out, encodeExportToken(st)); err != nil {
+		token := encodeExportToken(st)
+		err = watch.send(func() error { return w.sendBatch(out, token) }, token)
+		res.g.release()
+		if err != nil {
 			return err
 		}
 	}
 	return progress(true)
 }
 
-// fetchPage fetches and converts one page, and reads the keys the sender needs.
-func (w *exportWalk[T, M]) fetchPage(ctx context.Context, j exportJob) exportResult[M] {
+// fetchPage fetches and converts one page, and reads the keys the sender needs. The page's grant
+// of the memory budget is taken before the fetch (estimated) and corrected after it.
+func (w *exportWalk[T, M]) fetchPage(ctx context.Context, mem *memoryBudget, j exportJob) exportResult[M] {
+	w.weigherMu.Lock()
+	estimate := w.weigher.estimate(j.q.Limit)
+	w.weigherMu.Unlock()
+	g, err := mem.acquire(ctx, estimate)
+	if err != nil {
+		return exportResult[M]{job: j, err: err}
+	}
+	res := w.fetchConverted(ctx, j)
+	if res.err != nil {
+		g.release()
+		return res
+	}
+	w.weigherMu.Lock()
+	weight := w.weigher.weigh(wireSize(res.items), len(res.items))
+	w.weigherMu.Unlock()
+	if err := g.resize(ctx, weight); err != nil {
+		return exportResult[M]{job: j, err: err}
+	}
+	res.g = g
+	return res
+}
+
+func (w *exportWalk[T, M]) fetchConverted(ctx context.Context, j exportJob) exportResult[M] {
 	t0 := time.Now()
 	page, err := w.fetch(ctx, j.q)
 	if err != nil {

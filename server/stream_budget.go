@@ -135,11 +135,13 @@ func (w *pageWeigher) weigh(wire, items int) int64 {
 	return n
 }
 
-// wireSize is the protobuf size of a page's messages.
-func wireSize[M proto.Message](items []M) int {
+// wireSize is the protobuf size of a page's messages (items that are not messages weigh nothing).
+func wireSize[M any](items []M) int {
 	n := 0
 	for _, m := range items {
-		n += proto.Size(m)
+		if pm, ok := any(m).(proto.Message); ok {
+			n += proto.Size(pm)
+		}
 	}
 	return n
 }
