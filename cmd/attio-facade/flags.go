@@ -196,3 +196,55 @@ func parseLevel(s string) (slog.Level, error) {
 	err := l.UnmarshalText([]byte(s))
 	return l, err
 }
+
+// byteSize is a flag value of bytes, written plainly or with an IEC unit: 268435456, 256MiB, 1GiB.
+type byteSize int64
+
+var byteUnits = []struct {
+	suffix string
+	n      int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}, {"", 1}}
+
+func parseByteSize(s string) (int64, error) {
+	for _, u := range byteUnits {
+		num, ok := strings.CutSuffix(strings.TrimSpace(s), u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+		if err != nil || n < 0 || n > (1<<62)/u.n {
+			break
+		}
+		return n * u.n, nil
+	}
+	return 0, fmt.Errorf("%q is not a size (bytes, or a number with KiB, MiB or GiB)", s)
+}
+
+func (b *byteSize) String() string {
+	for _, u := range byteUnits[:3] {
+		if *b != 0 && int64(*b)%u.n == 0 {
+			return strconv.FormatInt(int64(*b)/u.n, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(*b), 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	n, err := parseByteSize(s)
+	if err != nil {
+		return err
+	}
+	*b = byteSize(n)
+	return nil
+}
+
+func (f *envFlags) bytes(p *int64, name, env string, def int64, usage string) {
+	v := (*byteSize)(p)
+	*v = byteSize(def)
+	if s := f.getenv(env); s != "" {
+		if err := v.Set(s); err != nil {
+			f.errs = append(f.errs, fmt.Errorf("%s: %w", env, err))
+		}
+	}
+	f.Var(v, name, usage+" (env "+env+")")
+}

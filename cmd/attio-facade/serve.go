@@ -45,6 +45,9 @@ type serveConfig struct {
 	maxRetryAfter   time.Duration
 	adminAddr       string
 	adminPprof      bool
+	streamMemory    int64
+	callerStreams   int
+	sendTimeout     time.Duration
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -73,8 +76,14 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.maxRetryAfter, "max-retry-after", "ATTIO_FACADE_MAX_RETRY_AFTER", attio.DefaultMaxRetryAfter, "longest upstream Retry-After honoured: the pause of every upstream call after a 429")
 	f.str(&cfg.adminAddr, "admin-addr", "ATTIO_FACADE_ADMIN_ADDR", "127.0.0.1:9090", "admin listener for /metrics, /healthz, /readyz and pprof (empty: none)")
 	f.boolean(&cfg.adminPprof, "admin-pprof", "ATTIO_FACADE_ADMIN_PPROF", false, "serve net/http/pprof under /debug/pprof/ on the admin listener")
+	f.bytes(&cfg.streamMemory, "stream-memory", "ATTIO_FACADE_STREAM_MEMORY", server.DefaultStreamMemory, "memory budget for page data held by all streams and exports together (bytes, or with KiB, MiB, GiB)")
+	f.integer(&cfg.callerStreams, "caller-max-streams", "ATTIO_FACADE_CALLER_MAX_STREAMS", server.DefaultCallerMaxStreams, "concurrent streams and exports per caller; more are refused with ResourceExhausted", atLeast(1))
+	f.duration(&cfg.sendTimeout, "stream-send-timeout", "ATTIO_FACADE_STREAM_SEND_TIMEOUT", server.DefaultStreamSendTimeout, "a stream whose caller takes no message for this long ends with Unavailable and its resume token")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if cfg.streamMemory <= 0 || cfg.callerStreams <= 0 || cfg.sendTimeout <= 0 {
+		return errors.New("--stream-memory, --caller-max-streams and --stream-send-timeout must be positive")
 	}
 	if cfg.jwtMaxLifetime <= 0 {
 		return errors.New("--jwt-max-lifetime must be positive")
@@ -176,6 +185,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 		Secrets:        secrets,
 		Approvals:      server.NewApprovalService(approvals),
 		Exports:        server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
+		Streams: server.NewStreamLimits(server.StreamLimitsConfig{
+			Memory: cfg.streamMemory, CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
+		}),
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.
