@@ -68,11 +68,11 @@ func TestExportParallelismIsClampedByServer(t *testing.T) {
 					o.Streams = server.NewStreamLimits(server.StreamLimitsConfig{Memory: tt.memory})
 				},
 			})
-			if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "deals", 3000, sandbox.GenerateOptions{Seed: 3}); err != nil {
+			if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "deals", 1000, sandbox.GenerateOptions{Seed: 3}); err != nil {
 				t.Fatal(err)
 			}
 			run := collectRecords(t.Context(), h.exports(protocols[1]), &attiov1.ExportRecordsRequest{Object: "deals", PageSize: 20, Parallelism: 64}, 0)
-			if run.err != nil || len(run.ids) < 3000 {
+			if run.err != nil || len(run.ids) < 1000 {
 				t.Fatalf("export: %d records, %v", len(run.ids), run.err)
 			}
 			if got := flight.max(); got > tt.want+1 {
