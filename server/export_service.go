@@ -79,11 +79,11 @@ func NewExportService(client *attio.Client, opts ExportOptions) *ExportService {
 
 // parallelism is how many pages the export keeps in flight, and the budget to pace them by (0:
 // keep them all busy). The server's figure is the maximum: the default derived from the upstream
-// budget, lowered so that one export's pages (one per fetcher, plus the one being sent) take at
-// most exportMemoryShare of the memory budget. The request can only lower it further.
+// budget, lowered so that one export's fetches take at most 1/exportMemoryShare of the memory
+// budget. The request can only lower it further.
 func (s *ExportService) parallelism(limits *StreamLimits, req int32, pageSize int) (int, float64) {
 	estimate := (&pageWeigher{}).estimate(pageSize)
-	byMemory := int(limits.mem.total/exportMemoryShare/estimate) - 1
+	byMemory := int(limits.mem.total / exportMemoryShare / estimate)
 	most := max(1, min(s.opts.Parallelism, byMemory))
 	if req > 0 && int(req) < most {
 		return int(req), 0
@@ -91,9 +91,9 @@ func (s *ExportService) parallelism(limits *StreamLimits, req int32, pageSize in
 	return most, s.opts.RequestsPerSecond
 }
 
-// exportMemoryShare: one export may hold a quarter of the memory budget, so a few exports and
-// many streams run side by side.
-const exportMemoryShare = 4
+// exportMemoryShare: one export may hold half of the memory budget, so that streams and another
+// export still find room.
+const exportMemoryShare = 2
 
 func clearExportRecords(m proto.Message) {
 	r := m.(*attiov1.ExportRecordsRequest)

@@ -13,6 +13,7 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"connectrpc.com/connect/v2/connecthttp"
+	"go.uber.org/goleak"
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/interceptors"
@@ -108,9 +109,17 @@ func recordSuccess(next connect.ServerFunc) connect.ServerFunc {
 }
 
 // TestMain checks, after a full run, that every RPC of the contract answered successfully at least
-// once over the real stack: none is left unimplemented or untested.
+// once over the real stack: none is left unimplemented or untested. After every run it checks that
+// no goroutine outlived its test (goleak): a stream, export or fetcher that never ends is a leak
+// of memory budget too.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goroutines left running after the tests: %v\n", err)
+			code = 1
+		}
+	}
 	if f := flag.Lookup("test.run"); code == 0 && f != nil && f.Value.String() == "" && !testing.Short() {
 		var missing []string
 		for spec := range server.NewRPCServer(server.Options{}).Specs() {

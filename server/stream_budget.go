@@ -102,37 +102,40 @@ func (g *grant) release() {
 	}
 }
 
-// heapPerWireByte converts a page's protobuf size into what it holds on the heap while it waits to
-// be sent: the message tree (measured at 3.1-3.5x its wire size for 500-record pages of people,
-// companies and deals) plus the marshalled copy made by Send.
-const heapPerWireByte = 5
+// What a page costs the heap, per byte of its protobuf size. Measured on 500-record pages of
+// people, companies and deals: the decoded upstream page takes about 8x its protobuf size and the
+// message built from it 3.1-3.5x, both alive while a page is fetched and built; once built, the
+// message waits and is sent, with the marshalled copy Send makes.
+const (
+	fetchPerWireByte = 12 // while fetching and building: decoded page + message
+	heldPerWireByte  = 5  // while waiting and being sent: message + marshalled copy
+)
 
-// defaultItemWeight is the weight of one item before a stream has seen any: about a well-filled
-// people record. It only sizes the first page's grant, which is corrected once the page is in.
-const defaultItemWeight = 8 << 10
+// defaultItemWire is the protobuf size of one item before a stream has seen any: more than a
+// well-filled people record (2.9 KB; companies 6.6 KB). It only sizes the first fetch's grant.
+const defaultItemWire = 4 << 10
 
-// pageWeigher estimates the weight of a stream's next page from the pages it has already seen.
+// pageWeigher sizes a stream's grants from the pages it has already seen.
 type pageWeigher struct {
-	perItem int64 // heaviest item weight seen so far (0: none yet)
+	perItem int64 // largest protobuf size per item seen so far (0: none yet)
 }
 
 // estimate is the weight to acquire before fetching a page of up to size items.
 func (w *pageWeigher) estimate(size int) int64 {
 	per := w.perItem
 	if per == 0 {
-		per = defaultItemWeight
+		per = defaultItemWire
 	}
-	return int64(max(size, 1)) * per
+	return int64(max(size, 1)) * per * fetchPerWireByte
 }
 
-// weigh is the weight of a fetched page of items items whose messages take wire bytes, and
+// weigh is the weight of a built page of items items whose messages take wire bytes, and
 // updates the estimate for the next page.
 func (w *pageWeigher) weigh(wire, items int) int64 {
-	n := int64(wire) * heapPerWireByte
 	if items > 0 {
-		w.perItem = max(w.perItem, n/int64(items))
+		w.perItem = max(w.perItem, int64(wire/items))
 	}
-	return n
+	return int64(wire) * heldPerWireByte
 }
 
 // wireSize is the protobuf size of a page's messages (items that are not messages weigh nothing).

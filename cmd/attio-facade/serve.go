@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"connectrpc.com/grpchealth"
@@ -95,6 +96,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if err != nil {
 		return err
 	}
+	softMemoryLimit(env, cfg.streamMemory, logger)
 
 	upstream, sandboxed, closeUpstream, err := openUpstream(ctx, cfg, env, logger)
 	if err != nil {
@@ -209,6 +211,22 @@ func serve(ctx context.Context, args []string, env environment) error {
 		drain.Start()
 	})
 }
+
+// softMemoryLimit tells the garbage collector what the process is meant to hold: the stream memory
+// budget (its largest user) plus room for everything else. Without it the heap may grow to twice
+// what is live before a collection, so a full budget would cost twice its size in RSS. GOMEMLIMIT,
+// when set, wins.
+func softMemoryLimit(env environment, streamMemory int64, logger *slog.Logger) {
+	if env.getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := streamMemory + otherMemory
+	debug.SetMemoryLimit(limit)
+	logger.Debug("soft memory limit", "bytes", limit)
+}
+
+// otherMemory is what the facade holds besides stream pages: code, connections, caches, unary calls.
+const otherMemory = 128 << 20
 
 // readBudget is the read rate the client allows: the tightest of Maton's cap and Attio's reads.
 func readBudget(cfg serveConfig, c attio.Config) float64 {
