@@ -137,7 +137,7 @@ func (l *StreamLimits) interceptor() connect.ServerInterceptor {
 // anonymous caller is only possible on open deployments and in tests).
 func callerKey(ctx context.Context, info *connect.CallInfo) string {
 	if p := interceptors.PrincipalFrom(ctx); p != nil {
-		return "principal:" + p.Name
+		return "principal:" + p.ID()
 	}
 	if info == nil || info.PeerAddr == "" {
 		return "anonymous"
