@@ -226,7 +226,7 @@ func softMemoryLimit(env environment, streamMemory int64, logger *slog.Logger) {
 }
 
 // otherMemory is what the facade holds besides stream pages: code, connections, caches, unary calls.
-const otherMemory = 128 << 20
+const otherMemory = 96 << 20
 
 // readBudget is the read rate the client allows: the tightest of Maton's cap and Attio's reads.
 func readBudget(cfg serveConfig, c attio.Config) float64 {
