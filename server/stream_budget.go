@@ -68,8 +68,8 @@ func (g *grant) resize(ctx context.Context, n int64) error {
 	case d == 0:
 		return nil
 	case d < 0:
+		g.b.add(d) // before Release: held never counts bytes someone else already took
 		g.b.sem.Release(-d)
-		g.b.add(d)
 		g.n = n
 		return nil
 	case g.b.sem.TryAcquire(d):
@@ -77,8 +77,8 @@ func (g *grant) resize(ctx context.Context, n int64) error {
 		g.n = n
 		return nil
 	}
-	g.b.sem.Release(g.n)
 	g.b.add(-g.n)
+	g.b.sem.Release(g.n)
 	g.n = 0
 	if err := g.b.sem.Acquire(ctx, n); err != nil {
 		return err
@@ -96,8 +96,8 @@ func (g *grant) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.n > 0 {
-		g.b.sem.Release(g.n)
 		g.b.add(-g.n)
+		g.b.sem.Release(g.n)
 		g.n = 0
 	}
 }
