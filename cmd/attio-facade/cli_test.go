@@ -17,6 +17,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	asLoadChild()
 	dir, err := os.MkdirTemp("", "attio-facade-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

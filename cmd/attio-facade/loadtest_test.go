@@ -45,11 +45,12 @@ const (
 	loadChildEnv = "ATTIO_FACADE_LOADTEST_CHILD" // set in the facade's process: its serve arguments
 )
 
-func TestMain(m *testing.M) {
+// asLoadChild makes this process the load test's facade when it was started as one (TestMain
+// calls it first).
+func asLoadChild() {
 	if args := os.Getenv(loadChildEnv); args != "" {
 		os.Exit(loadChild(strings.Fields(args)))
 	}
-	os.Exit(m.Run())
 }
 
 // loadChild is the facade's process: `serve` with args, plus a loopback endpoint that reports its
