@@ -8,7 +8,7 @@ sandbox:      ## only the Maton + Attio sandbox, on 127.0.0.1:8090
 	go run ./cmd/attio-facade sandbox
 
 test:         ## every test, as CI runs them
-	go test -race ./...
+	go test -race -timeout 30m ./...
 
 generate:     ## regenerate gen/ from proto/ (first build of buf: 3-5 minutes)
 	./scripts/generate.sh
