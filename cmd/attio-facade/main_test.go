@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -18,8 +23,10 @@ import (
 	"connectrpc.com/grpcreflect/v2"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	attiofacade "github.com/attio-facade/attio-facade"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/sandbox"
 	"github.com/attio-facade/attio-facade/server"
 )
 
@@ -214,12 +221,34 @@ func TestRefusesToStartOpenInFrontOfRealData(t *testing.T) {
 
 func TestGracefulShutdownDrainsCallsAndEndsStreams(t *testing.T) {
 	t.Parallel()
-	r := start(t, nil, "--sandbox-latency", "400ms", "--shutdown-timeout", "10s", "--sandbox-rate-limits=false")
+	// The facade runs against a sandbox of the test's own, in front of which GetRecord is held
+	// until shutdown has begun: the unary call is then provably in flight when the drain starts,
+	// whatever the machine's speed.
+	const recordID = "a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"
+	sb := sandbox.New(sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithRateLimits(sandbox.Limits{}))
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, "/records/"+recordID) {
+			once.Do(func() { close(arrived) })
+			<-release
+		}
+		sb.ServeHTTP(w, req)
+	}))
+	t.Cleanup(upstream.Close)
+	token := "drain-test-reader"
+	sum := sha256.Sum256([]byte(token))
+	auth := filepath.Join(t.TempDir(), "auth.json")
+	if err := os.WriteFile(auth, []byte(`{"api_keys":[{"name":"r","sha256":"`+hex.EncodeToString(sum[:])+`","scopes":["read"]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, map[string]string{"MATON_API_KEY": sandbox.DefaultAPIKey}, "--upstream-url", upstream.URL+"/attio/v2",
+		"--control-url", upstream.URL, "--auth-file", auth, "--shutdown-timeout", "10s", "--maton-rps", "0")
 	rpc := connect.NewClient(connecthttp.NewTransport(h2c(), r.url, connecthttp.WithGRPC()))
 	records := attiov1connect.NewRecordServiceClient(rpc)
 	authed := func() context.Context {
 		ctx, info := connect.NewClientContext(context.Background())
-		info.RequestHeader().Set("Authorization", "Bearer sandbox-reader")
+		info.RequestHeader().Set("Authorization", "Bearer "+token)
 		return ctx
 	}
 
@@ -233,11 +262,31 @@ func TestGracefulShutdownDrainsCallsAndEndsStreams(t *testing.T) {
 
 	unary := make(chan error, 1)
 	go func() {
-		_, err := records.GetRecord(authed(), &attiov1.GetRecordRequest{Object: "people", RecordId: "a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"})
+		_, err := records.GetRecord(authed(), &attiov1.GetRecordRequest{Object: "people", RecordId: recordID})
 		unary <- err
 	}()
-	time.Sleep(100 * time.Millisecond) // the unary call is now waiting on the sandbox
+	select {
+	case <-arrived: // the unary call is now waiting on upstream
+	case err := <-unary:
+		t.Fatalf("unary call ended before reaching upstream: %v", err)
+	}
 	r.stop()
+	// Let the held call go only once the drain has begun (readiness turns 503).
+	for {
+		res, err := http.Get(r.admin + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusServiceUnavailable {
+				break
+			}
+		}
+		select {
+		case <-time.After(5 * time.Millisecond): // polling, not deciding
+		case <-t.Context().Done():
+			t.Fatal("drain never began")
+		}
+	}
+	close(release)
 
 	if err := <-unary; err != nil {
 		t.Fatalf("in-flight unary call was cut by shutdown: %v", err)
