@@ -73,18 +73,6 @@ func stalledAt(t *testing.T, c attiov1connect.RecordServiceClient, key string, r
 	return s, first, cancel
 }
 
-// eventually waits for cond, failing only on a real hang.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // The N+1th concurrent stream of one caller is refused with ResourceExhausted and RetryInfo;
 // another caller is unaffected, and the caller gets its slot back when a stream ends.
 func TestStreamCallerCap(t *testing.T) {
@@ -112,7 +100,7 @@ func TestStreamCallerCap(t *testing.T) {
 		t.Fatalf("stats %+v: want 1 refused and %d open", st, 2*capN)
 	}
 	cancels[0]()
-	eventually(t, "the cancelled stream to end", func() bool { return limits.Stats().Streams == 2*capN-1 })
+	waitUntil(t, "the cancelled stream to end", func() bool { return limits.Stats().Streams == 2*capN-1 })
 	stalled(t, c, "sandbox-reader", req)
 }
 
@@ -123,7 +111,7 @@ func TestStalledReaderLeavesBudgetToOthers(t *testing.T) {
 	h, limits := limitsHarness(t, 1000, server.StreamLimitsConfig{Memory: 3 << 20, SendTimeout: time.Hour})
 	c := slowRecords(h)
 	stalled(t, c, "sandbox-reader", &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100})
-	eventually(t, "the stalled stream to hold its pages", func() bool { return limits.Stats().MemoryHeld > 0 })
+	waitUntil(t, "the stalled stream to hold its pages", func() bool { return limits.Stats().MemoryHeld > 0 })
 	ids, _, err := streamAll(t, caller("sandbox-writer"), records(h, protocols[0]), &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100}, 0)
 	if err != nil || len(ids) < 1000 {
 		t.Fatalf("other caller's stream: %d records, %v", len(ids), err)
@@ -202,7 +190,7 @@ func TestSendTimeoutEndsWithResumeToken(t *testing.T) {
 	}
 	req := &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100}
 	s, first, _ := stalledAt(t, slowRecords(h), "sandbox-reader", req)
-	eventually(t, "the send timeout", func() bool { return limits.Stats().SendTimeouts == 1 })
+	waitUntil(t, "the send timeout", func() bool { return limits.Stats().SendTimeouts == 1 })
 	got := slices.Clone(want[:100]) // the first page, taken by stalledAt
 	token := first.GetResumeToken()
 	for {
