@@ -21,8 +21,14 @@ import (
 // approval id and the writer's token.
 func approvedToken(t *testing.T, g *guarded, req *attiov1.CreateRecordRequest) (string, string) {
 	t.Helper()
-	rec := records(g.harness, protocols[0])
-	appr := attiov1connect.NewApprovalServiceClient(g.rpc(protocols[0]))
+	return approvedTokenOver(t, g, protocols[0], req)
+}
+
+// approvedTokenOver is approvedToken over protocol p.
+func approvedTokenOver(t *testing.T, g *guarded, p protocol, req *attiov1.CreateRecordRequest) (string, string) {
+	t.Helper()
+	rec := records(g.harness, p)
+	appr := attiov1connect.NewApprovalServiceClient(g.rpc(p))
 	_, err := rec.CreateRecord(caller(writerKey), req)
 	id := approvalRequired(t, err).GetApprovalId()
 	if _, err := appr.Approve(caller(approverKey), &attiov1.ApproveRequest{ApprovalId: id}); err != nil {

@@ -67,22 +67,12 @@ func TestUpstreamEchoOfSecretsIsRedacted(t *testing.T) {
 			t.Parallel()
 			g := newGuarded(t, 0)
 			rec := attiov1connect.NewRecordServiceClient(g.rpc(p))
-			appr := attiov1connect.NewApprovalServiceClient(g.rpc(p))
 			req := newPerson(p.name + "-echo@flow.example.com")
-			_, err := rec.CreateRecord(caller(writerKey), req)
-			need := approvalRequired(t, err)
-			if _, err := appr.Approve(caller(approverKey), &attiov1.ApproveRequest{ApprovalId: need.GetApprovalId()}); err != nil {
-				t.Fatal(err)
-			}
-			got, err := appr.GetApproval(caller(writerKey), &attiov1.GetApprovalRequest{ApprovalId: need.GetApprovalId()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			token := got.GetApproval().GetToken()
+			_, token := approvedTokenOver(t, g, p, req)
 			secrets := []string{g.sb.APIKey(), writerKey, token, testApprovalSecret}
 			g.sb.Sandbox.FailNext(sandbox.Failure{Method: http.MethodPost, Route: "/v2/objects/{object}/records",
 				Status: http.StatusBadRequest, Body: echoing(secrets...)})
-			_, err = rec.CreateRecord(caller(writerKey, token), req)
+			_, err := rec.CreateRecord(caller(writerKey, token), req)
 			if connect.CodeOf(err) != connect.CodeInvalidArgument {
 				t.Fatalf("want the upstream 400 as InvalidArgument, got %v", err)
 			}
