@@ -160,12 +160,12 @@ func CheckFilter(f *attiov1.Filter) error {
 		switch n := it.node.(type) {
 		case *attiov1.Filter:
 			switch x := n.GetNode().(type) {
-			case *attiov1.Filter_And:
-				err = push(it.depth+1, filterChildren(x.And)...)
-			case *attiov1.Filter_Or:
-				err = push(it.depth+1, filterChildren(x.Or)...)
-			case *attiov1.Filter_Not:
-				err = push(it.depth+1, x.Not)
+			case *attiov1.Filter_All:
+				err = push(it.depth+1, filterChildren(x.All)...)
+			case *attiov1.Filter_Any:
+				err = push(it.depth+1, filterChildren(x.Any)...)
+			case *attiov1.Filter_Negate:
+				err = push(it.depth+1, x.Negate)
 			case *attiov1.Filter_Condition:
 				// Each $in operand is a node: a long list costs like a long $or.
 				nodes += len(x.Condition.GetStringList().GetValues())

@@ -125,9 +125,9 @@ func TestWriteSizeLimits(t *testing.T) {
 // deepNot nests n filter nodes in a chain of $not.
 func deepNot(n int) *attiov1.Filter {
 	f := &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "name",
-		Operator: attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY}}}
+		Op: attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY}}}
 	for range n - 1 {
-		f = &attiov1.Filter{Node: &attiov1.Filter_Not{Not: f}}
+		f = &attiov1.Filter{Node: &attiov1.Filter_Negate{Negate: f}}
 	}
 	return f
 }
@@ -138,7 +138,7 @@ func wideAnd(n int) *attiov1.Filter {
 	for range n - 1 {
 		l.Filters = append(l.Filters, deepNot(1))
 	}
-	return &attiov1.Filter{Node: &attiov1.Filter_And{And: l}}
+	return &attiov1.Filter{Node: &attiov1.Filter_All{All: l}}
 }
 
 func deepRaw(depth int) *attiov1.Filter {
@@ -156,8 +156,8 @@ func deepRaw(depth int) *attiov1.Filter {
 func inList(n int) *attiov1.Filter {
 	vals := make([]string, n)
 	return &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "record_id",
-		Operator: attiov1.FilterOperator_FILTER_OPERATOR_IN,
-		Operand:  &attiov1.Condition_StringList{StringList: &attiov1.StringList{Values: vals}}}}}
+		Op:      attiov1.FilterOperator_FILTER_OPERATOR_IN,
+		Operand: &attiov1.Condition_StringList{StringList: &attiov1.StringList{Values: vals}}}}}
 }
 
 // TestFilterLimits: trees at the node and depth bounds pass; one more node or level is refused.

@@ -101,13 +101,13 @@ func TestEnums(t *testing.T) {
 func TestWebhookFilterMapping(t *testing.T) {
 	t.Parallel()
 	cond := func(field string, op attiov1.WebhookOperator, v string) *attiov1.WebhookCondition {
-		return &attiov1.WebhookCondition{Field: field, Operator: op, Value: v}
+		return &attiov1.WebhookCondition{Field: field, Op: op, Value: v}
 	}
-	and := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_And{And: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
+	and := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_All{All: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
 		cond("parent_object_id", attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, "companies"),
 		cond("actor.type", attiov1.WebhookOperator_WEBHOOK_OPERATOR_NOT_EQUALS, "system"),
 	}}}}
-	or := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Or{Or: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
+	or := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Any{Any: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
 		cond("list_id", attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, `quote " and \ slash`),
 	}}}}
 	for _, tc := range []struct {
@@ -129,12 +129,12 @@ func TestWebhookFilterMapping(t *testing.T) {
 	}
 	// What Attio might send beyond the spec still shows up rather than vanishing.
 	odd := toWebhookFilter(json.RawMessage(`{"$and":[{"field":"n","operator":"greater_than","value":3}]}`))
-	want := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_And{And: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
+	want := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_All{All: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
 		cond("n", attiov1.WebhookOperator_WEBHOOK_OPERATOR_UNSPECIFIED, "3")}}}}
 	if !proto.Equal(odd, want) {
 		t.Errorf("odd filter = %v", odd)
 	}
-	if got := toWebhookFilter(json.RawMessage(`{"$and":[]}`)); got.GetAnd() == nil || len(got.GetAnd().GetConditions()) != 0 {
+	if got := toWebhookFilter(json.RawMessage(`{"$and":[]}`)); got.GetAll() == nil || len(got.GetAll().GetConditions()) != 0 {
 		t.Errorf("empty $and = %v", got)
 	}
 }

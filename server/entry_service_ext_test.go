@@ -80,7 +80,7 @@ func TestEntryReads(t *testing.T) {
 			for {
 				res, err := c.QueryEntries(ctx, &attiov1.QueryEntriesRequest{List: "sales_pipeline", PageSize: 1, PageToken: token,
 					Filter: &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{
-						Attribute: "stage", Operator: attiov1.FilterOperator_FILTER_OPERATOR_EQ, Operand: &attiov1.Condition_StringValue{StringValue: "Lead"}}}}})
+						Attribute: "stage", Op: attiov1.FilterOperator_FILTER_OPERATOR_EQ, Operand: &attiov1.Condition_StringValue{StringValue: "Lead"}}}}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -335,7 +335,7 @@ func TestExportResumeTokenMisuse(t *testing.T) {
 		{"other page size", t.Context(), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 6, ResumeToken: run.token}},
 		{"other filter", t.Context(), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 5, ResumeToken: run.token,
 			Filter: &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "job_title",
-				Operator: attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY}}}}},
+				Op: attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY}}}}},
 		{"other connection", otherConn, &attiov1.ExportRecordsRequest{Object: "people", PageSize: 5, ResumeToken: run.token}},
 		{"garbage", t.Context(), &attiov1.ExportRecordsRequest{Object: "people", PageSize: 5, ResumeToken: "not-a-token"}},
 	}

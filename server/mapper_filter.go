@@ -41,12 +41,12 @@ func translateFilter(f *attiov1.Filter) (any, error) {
 		return nil, nil
 	}
 	switch n := f.GetNode().(type) {
-	case *attiov1.Filter_And:
-		return fromFilterList("$and", n.And)
-	case *attiov1.Filter_Or:
-		return fromFilterList("$or", n.Or)
-	case *attiov1.Filter_Not:
-		inner, err := translateFilter(n.Not)
+	case *attiov1.Filter_All:
+		return fromFilterList("$and", n.All)
+	case *attiov1.Filter_Any:
+		return fromFilterList("$or", n.Any)
+	case *attiov1.Filter_Negate:
+		inner, err := translateFilter(n.Negate)
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +89,7 @@ func fromFilterList(op string, l *attiov1.FilterList) (any, error) {
 }
 
 func fromCondition(c *attiov1.Condition) (any, error) {
-	op, ok := operators[c.GetOperator()]
+	op, ok := operators[c.GetOp()]
 	if !ok {
 		return nil, fmt.Errorf("condition on %q: operator is unspecified", c.GetAttribute())
 	}
@@ -106,12 +106,12 @@ func fromCondition(c *attiov1.Condition) (any, error) {
 	case *attiov1.Condition_StringList:
 		operand = v.StringList.GetValues()
 	case nil:
-		if c.GetOperator() != attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY {
+		if c.GetOp() != attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY {
 			return nil, fmt.Errorf("condition on %q: %s needs an operand", c.GetAttribute(), op)
 		}
 		operand = true
 	}
-	if c.GetOperator() == attiov1.FilterOperator_FILTER_OPERATOR_IN {
+	if c.GetOp() == attiov1.FilterOperator_FILTER_OPERATOR_IN {
 		if _, isList := operand.([]string); !isList {
 			return nil, fmt.Errorf("condition on %q: $in needs string_list", c.GetAttribute())
 		}

@@ -15,26 +15,26 @@ import (
 // stay bounded); an accepted tree always encodes as JSON. Its seeds run in every `go test`.
 func FuzzFilterTranslation(f *testing.F) {
 	cond := func(attr string, op attiov1.FilterOperator) *attiov1.Filter {
-		return &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: attr, Operator: op,
+		return &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: attr, Op: op,
 			Operand: &attiov1.Condition_StringValue{StringValue: "x"}}}}
 	}
 	raw := `{"name": {"$eq": "Acme", "nested": [1, "a", null, true]}}`
 	deep := cond("name", attiov1.FilterOperator_FILTER_OPERATOR_EQ)
 	for range interceptors.MaxFilterDepth + 1 {
-		deep = &attiov1.Filter{Node: &attiov1.Filter_Not{Not: deep}}
+		deep = &attiov1.Filter{Node: &attiov1.Filter_Negate{Negate: deep}}
 	}
 	seeds := []*attiov1.Filter{
 		{},
 		cond("name", attiov1.FilterOperator_FILTER_OPERATOR_EQ),
 		cond("name", attiov1.FilterOperator_FILTER_OPERATOR_UNSPECIFIED),
-		{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "id", Operator: attiov1.FilterOperator_FILTER_OPERATOR_IN}}},
-		{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "n", Field: "f", Operator: attiov1.FilterOperator_FILTER_OPERATOR_GT,
+		{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "id", Op: attiov1.FilterOperator_FILTER_OPERATOR_IN}}},
+		{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "n", Field: "f", Op: attiov1.FilterOperator_FILTER_OPERATOR_GT,
 			Operand: &attiov1.Condition_NumberValue{NumberValue: &attiov1.Decimal{Value: "1e400"}}}}},
-		{Node: &attiov1.Filter_And{And: &attiov1.FilterList{Filters: []*attiov1.Filter{cond("a", 1), {Node: &attiov1.Filter_Or{Or: &attiov1.FilterList{}}}}}}},
+		{Node: &attiov1.Filter_All{All: &attiov1.FilterList{Filters: []*attiov1.Filter{cond("a", 1), {Node: &attiov1.Filter_Any{Any: &attiov1.FilterList{}}}}}}},
 		{Node: &attiov1.Filter_Path{Path: &attiov1.PathFilter{Path: []*attiov1.PathStep{{Object: "people", Attribute: "company"}}, Constraints: cond("name", 1)}}},
 		{Node: &attiov1.Filter_Path{Path: &attiov1.PathFilter{}}},
 		{Node: &attiov1.Filter_RawJson{RawJson: raw}},
-		{Node: &attiov1.Filter_Not{}},
+		{Node: &attiov1.Filter_Negate{}},
 		deep,
 	}
 	for _, s := range seeds {

@@ -34,7 +34,7 @@ func TestPageTokenBinding(t *testing.T) {
 		{name: "page size may change", req: &attiov1.QueryRecordsRequest{Object: "people", PageSize: 50}, conn: "conn-a", token: token, wantOff: 10},
 		{name: "first page", req: people, conn: "conn-a", token: "", wantOff: 0},
 		{name: "other object", req: &attiov1.QueryRecordsRequest{Object: "companies", PageSize: 10}, conn: "conn-a", token: token, wantErr: true},
-		{name: "other filter", req: &attiov1.QueryRecordsRequest{Object: "people", Filter: &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "name", Operator: attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY}}}}, conn: "conn-a", token: token, wantErr: true},
+		{name: "other filter", req: &attiov1.QueryRecordsRequest{Object: "people", Filter: &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{Attribute: "name", Op: attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY}}}}, conn: "conn-a", token: token, wantErr: true},
 		{name: "other connection", req: people, conn: "conn-b", token: token, wantErr: true},
 		{name: "garbage", req: people, conn: "conn-a", token: "!!not-base64!!", wantErr: true},
 		{name: "not json", req: people, conn: "conn-a", token: "bm90IGpzb24", wantErr: true},

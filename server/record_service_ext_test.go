@@ -67,7 +67,7 @@ func TestRecordReadsOverEveryProtocol(t *testing.T) {
 			// Query with a typed filter: exactly the seeded company named Acme Analytics.
 			q, err := c.QueryRecords(ctx, &attiov1.QueryRecordsRequest{Object: "companies", Filter: &attiov1.Filter{
 				Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{
-					Attribute: "name", Operator: attiov1.FilterOperator_FILTER_OPERATOR_EQ,
+					Attribute: "name", Op: attiov1.FilterOperator_FILTER_OPERATOR_EQ,
 					Operand: &attiov1.Condition_StringValue{StringValue: "Acme Analytics"}}}}})
 			if err != nil {
 				t.Fatal(err)

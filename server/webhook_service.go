@@ -128,16 +128,16 @@ func fromWebhookFilter(f *attiov1.WebhookFilter) json.RawMessage {
 		out := make([]webhookConditionJSON, 0, len(cs.GetConditions()))
 		for _, c := range cs.GetConditions() {
 			v, _ := json.Marshal(c.GetValue())
-			out = append(out, webhookConditionJSON{Field: c.GetField(), Operator: enumName(webhookOperators, c.GetOperator()), Value: v})
+			out = append(out, webhookConditionJSON{Field: c.GetField(), Operator: enumName(webhookOperators, c.GetOp()), Value: v})
 		}
 		return out
 	}
 	var body any
 	switch n := f.GetFilter().(type) {
-	case *attiov1.WebhookFilter_And:
-		body = map[string]any{"$and": conds(n.And)}
-	case *attiov1.WebhookFilter_Or:
-		body = map[string]any{"$or": conds(n.Or)}
+	case *attiov1.WebhookFilter_All:
+		body = map[string]any{"$and": conds(n.All)}
+	case *attiov1.WebhookFilter_Any:
+		body = map[string]any{"$or": conds(n.Any)}
 	default:
 		return json.RawMessage("null")
 	}
@@ -162,15 +162,15 @@ func toWebhookFilter(raw json.RawMessage) *attiov1.WebhookFilter {
 			if err := json.Unmarshal(c.Value, &v); err != nil {
 				v = string(c.Value)
 			}
-			out.Conditions = append(out.Conditions, &attiov1.WebhookCondition{Field: c.Field, Operator: enumOf(webhookOperators, c.Operator), Value: v})
+			out.Conditions = append(out.Conditions, &attiov1.WebhookCondition{Field: c.Field, Op: enumOf(webhookOperators, c.Operator), Value: v})
 		}
 		return out
 	}
 	switch {
 	case f.And != nil:
-		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_And{And: conds(f.And)}}
+		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_All{All: conds(f.And)}}
 	case f.Or != nil:
-		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Or{Or: conds(f.Or)}}
+		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Any{Any: conds(f.Or)}}
 	}
 	return nil
 }

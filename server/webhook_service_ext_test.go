@@ -40,8 +40,8 @@ func TestWebhookService(t *testing.T) {
 			TargetUrl: "https://hooks.example.com/attio",
 			Subscriptions: []*attiov1.Subscription{
 				{EventType: "record.created"},
-				{EventType: "note.created", Filter: &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_And{And: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
-					{Field: "parent_object_id", Operator: attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, Value: "companies"}}}}}},
+				{EventType: "note.created", Filter: &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_All{All: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
+					{Field: "parent_object_id", Op: attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, Value: "companies"}}}}}},
 			},
 			Status:    attiov1.WebhookStatus_WEBHOOK_STATUS_ACTIVE,
 			CreatedAt: mustTime(t, "2025-04-01T00:00:00Z"),
@@ -62,9 +62,9 @@ func TestWebhookService(t *testing.T) {
 		_, err = c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 
-		orFilter := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Or{Or: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
-			{Field: "list_id", Operator: attiov1.WebhookOperator_WEBHOOK_OPERATOR_NOT_EQUALS, Value: seedSalesPipelineID},
-			{Field: "list_id", Operator: attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, Value: seedRecruitingID},
+		orFilter := &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Any{Any: &attiov1.WebhookConditions{Conditions: []*attiov1.WebhookCondition{
+			{Field: "list_id", Op: attiov1.WebhookOperator_WEBHOOK_OPERATOR_NOT_EQUALS, Value: seedSalesPipelineID},
+			{Field: "list_id", Op: attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, Value: seedRecruitingID},
 		}}}}
 		created, err := c.CreateWebhook(ctx, &attiov1.CreateWebhookRequest{
 			TargetUrl:     "https://hooks.example.com/entries",

@@ -1895,7 +1895,7 @@ var File_attio_v1_attribute_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\n" +
-	" attio/v1/attribute_service.proto\x12\battio.v1\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n" +
+	" attio/v1/attribute_service.proto\x12\battio.v1\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n" +
 	"\vAttributeId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
@@ -1934,12 +1934,12 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x16_default_currency_codeB\x0f\n" +
 	"\r_display_type\"E\n" +
 	"\x15RecordReferenceConfig\x12,\n" +
-	"\x12allowed_object_ids\x18\x01 \x03(\tR\x10allowedObjectIds\"\xdc\x02\n" +
+	"\x12allowed_object_ids\x18\x01 \x03(\tR\x10allowedObjectIds\"\xf8\x01\n" +
 	"\x15ListAttributesRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
 	"identifier\x12#\n" +
 	"\rshow_archived\x18\x03 \x01(\bR\fshowArchived\x12'\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
@@ -1950,26 +1950,26 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\n" +
 	"attributes\x18\x01 \x03(\v2\x13.attio.v1.AttributeR\n" +
 	"attributes\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf0\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa8\x01\n" +
 	"\x13GetAttributeRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\"I\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\"I\n" +
 	"\x14GetAttributeResponse\x121\n" +
-	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\x81\x06\n" +
+	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\x88\x05\n" +
 	"\x16CreateAttributeRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
 	"identifier\x12 \n" +
 	"\x05title\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x05title\x12*\n" +
-	"\vdescription\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vdescription\x129\n" +
-	"\bapi_slug\x18\x05 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$R\aapiSlug\x12\xb9\x01\n" +
+	"\vdescription\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vdescription\x12$\n" +
+	"\bapi_slug\x18\x05 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01R\aapiSlug\x12\xb9\x01\n" +
 	"\x04type\x18\x06 \x01(\tB\xa4\x01\xbaH\xa0\x01r\x9d\x01R\x04textR\x06numberR\bcheckboxR\bcurrencyR\x04dateR\ttimestampR\x06ratingR\x06statusR\x06selectR\x10record-referenceR\x0factor-referenceR\blocationR\x06domainR\remail-addressR\fphone-numberR\x04type\x12\x1f\n" +
 	"\vis_required\x18\a \x01(\bR\n" +
 	"isRequired\x12\x1b\n" +
@@ -1979,18 +1979,18 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	" \x01(\v2\x19.attio.v1.AttributeConfigR\x06config\x12<\n" +
 	"\rdefault_value\x18\v \x01(\v2\x17.google.protobuf.StructR\fdefaultValue\"L\n" +
 	"\x17CreateAttributeResponse\x121\n" +
-	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xbf\x06\n" +
+	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xe2\x04\n" +
 	"\x16UpdateAttributeRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12%\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12%\n" +
 	"\x05title\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x12/\n" +
-	"\vdescription\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10H\x01R\vdescription\x88\x01\x01\x12>\n" +
-	"\bapi_slug\x18\x06 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$H\x02R\aapiSlug\x88\x01\x01\x12$\n" +
+	"\vdescription\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10H\x01R\vdescription\x88\x01\x01\x12)\n" +
+	"\bapi_slug\x18\x06 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01H\x02R\aapiSlug\x88\x01\x01\x12$\n" +
 	"\vis_required\x18\a \x01(\bH\x03R\n" +
 	"isRequired\x88\x01\x01\x12 \n" +
 	"\tis_unique\x18\b \x01(\bH\x04R\bisUnique\x88\x01\x01\x12$\n" +
@@ -2007,35 +2007,35 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"_is_uniqueB\x0e\n" +
 	"\f_is_archived\"L\n" +
 	"\x17UpdateAttributeResponse\x121\n" +
-	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\x9a\x03\n" +
+	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xd2\x01\n" +
 	"\x18ListSelectOptionsRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12#\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12#\n" +
 	"\rshow_archived\x18\x04 \x01(\bR\fshowArchived\"M\n" +
 	"\x19ListSelectOptionsResponse\x120\n" +
-	"\aoptions\x18\x01 \x03(\v2\x16.attio.v1.SelectOptionR\aoptions\"\x98\x03\n" +
+	"\aoptions\x18\x01 \x03(\v2\x16.attio.v1.SelectOptionR\aoptions\"\xd0\x01\n" +
 	"\x19CreateSelectOptionRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12 \n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12 \n" +
 	"\x05title\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x05title\"L\n" +
 	"\x1aCreateSelectOptionResponse\x12.\n" +
-	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\xa1\x04\n" +
+	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\xd9\x02\n" +
 	"\x19UpdateSelectOptionRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12B\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12B\n" +
 	"\x06option\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06option\x12%\n" +
 	"\x05title\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x12$\n" +
@@ -2044,37 +2044,37 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x06_titleB\x0e\n" +
 	"\f_is_archived\"L\n" +
 	"\x1aUpdateSelectOptionResponse\x12.\n" +
-	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\x95\x03\n" +
+	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\xcd\x01\n" +
 	"\x13ListStatusesRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12#\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12#\n" +
 	"\rshow_archived\x18\x04 \x01(\bR\fshowArchived\"D\n" +
 	"\x14ListStatusesResponse\x12,\n" +
-	"\bstatuses\x18\x01 \x03(\v2\x10.attio.v1.StatusR\bstatuses\"\xff\x03\n" +
+	"\bstatuses\x18\x01 \x03(\v2\x10.attio.v1.StatusR\bstatuses\"\xb7\x02\n" +
 	"\x13CreateStatusRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12 \n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12 \n" +
 	"\x05title\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x05title\x12/\n" +
 	"\x13celebration_enabled\x18\x05 \x01(\bR\x12celebrationEnabled\x12:\n" +
 	"\x15target_time_in_status\x18\x06 \x01(\tB\a\xbaH\x04r\x02\x18@R\x12targetTimeInStatus\"@\n" +
 	"\x14CreateStatusResponse\x12(\n" +
-	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status\"\xc4\x05\n" +
+	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status\"\xfc\x03\n" +
 	"\x13UpdateStatusRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12\x8c\x01\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
-	"identifier\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\n" +
-	"identifier\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12B\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12B\n" +
 	"\x06status\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06status\x12%\n" +
 	"\x05title\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x124\n" +
@@ -2214,6 +2214,7 @@ func file_attio_v1_attribute_service_proto_init() {
 	if File_attio_v1_attribute_service_proto != nil {
 		return
 	}
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_values_proto_init()
 	file_attio_v1_attribute_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_attio_v1_attribute_service_proto_msgTypes[3].OneofWrappers = []any{}

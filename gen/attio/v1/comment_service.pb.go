@@ -1165,7 +1165,7 @@ var File_attio_v1_comment_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_comment_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1eattio/v1/comment_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
+	"\x1eattio/v1/comment_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
 	"\tCommentId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
@@ -1201,12 +1201,12 @@ const file_attio_v1_comment_service_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\x04 \x01(\tR\textraJson\"\xbc\x01\n" +
-	"\fRecordTarget\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
-	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"\xb5\x01\n" +
-	"\vEntryTarget\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
+	"extra_json\x18\x04 \x01(\tR\textraJson\"X\n" +
+	"\fRecordTarget\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
+	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"Q\n" +
+	"\vEntryTarget\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
 	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\"\xd9\x02\n" +
 	"\x14CreateCommentRequest\x12'\n" +
 	"\tthread_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\bthreadId\x120\n" +
@@ -1329,6 +1329,7 @@ func file_attio_v1_comment_service_proto_init() {
 		return
 	}
 	file_attio_v1_common_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_comment_service_proto_msgTypes[8].OneofWrappers = []any{
 		(*CreateCommentRequest_ThreadId)(nil),
 		(*CreateCommentRequest_Record)(nil),

@@ -1154,7 +1154,7 @@ var File_attio_v1_entry_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1cattio/v1/entry_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n" +
+	"\x1cattio/v1/entry_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n" +
 	"\aEntryId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\alist_id\x18\x02 \x01(\tR\x06listId\x12\x19\n" +
@@ -1170,9 +1170,9 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"extra_json\x18\x06 \x01(\tR\textraJson\x1aS\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12)\n" +
-	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xba\x02\n" +
-	"\x13QueryEntriesRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12(\n" +
+	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xd6\x01\n" +
+	"\x13QueryEntriesRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
 	"\x05sorts\x18\x03 \x03(\v2\x0e.attio.v1.SortR\x05sorts\x12'\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
@@ -1181,9 +1181,9 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"i\n" +
 	"\x14QueryEntriesResponse\x12)\n" +
 	"\aentries\x18\x01 \x03(\v2\x0f.attio.v1.EntryR\aentries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbf\x02\n" +
-	"\x14StreamEntriesRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12(\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdb\x01\n" +
+	"\x14StreamEntriesRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
 	"\x05sorts\x18\x03 \x03(\v2\x0e.attio.v1.SortR\x05sorts\x12'\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
@@ -1191,24 +1191,24 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\"e\n" +
 	"\x15StreamEntriesResponse\x12)\n" +
 	"\aentries\x18\x01 \x03(\v2\x0f.attio.v1.EntryR\aentries\x12!\n" +
-	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\xb9\x01\n" +
-	"\x0fGetEntryRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"U\n" +
+	"\x0fGetEntryRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
 	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\"9\n" +
 	"\x10GetEntryResponse\x12%\n" +
-	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\x96\x04\n" +
-	"\x12CreateEntryRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x122\n" +
-	"\x10parent_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eparentRecordId\x12\x91\x01\n" +
-	"\rparent_object\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x12[\n" +
+	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\xce\x02\n" +
+	"\x12CreateEntryRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x122\n" +
+	"\x10parent_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eparentRecordId\x12.\n" +
+	"\rparent_object\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\fparentObject\x12[\n" +
 	"\fentry_values\x18\x04 \x03(\v2-.attio.v1.CreateEntryRequest.EntryValuesEntryB\t\xbaH\x06\x9a\x01\x03\x10\xf4\x03R\ventryValues\x1aX\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"<\n" +
 	"\x13CreateEntryResponse\x12%\n" +
-	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\xab\x03\n" +
-	"\x12UpdateEntryRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
+	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\xc7\x02\n" +
+	"\x12UpdateEntryRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
 	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\x12]\n" +
 	"\fentry_values\x18\x03 \x03(\v2-.attio.v1.UpdateEntryRequest.EntryValuesEntryB\v\xbaH\b\x9a\x01\x05\b\x01\x10\xf4\x03R\ventryValues\x124\n" +
 	"\x04mode\x18\x04 \x01(\x0e2\x14.attio.v1.UpdateModeB\n" +
@@ -1217,25 +1217,25 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"<\n" +
 	"\x13UpdateEntryResponse\x12%\n" +
-	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\x96\x04\n" +
-	"\x12AssertEntryRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x122\n" +
-	"\x10parent_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eparentRecordId\x12\x91\x01\n" +
-	"\rparent_object\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x12[\n" +
+	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\xce\x02\n" +
+	"\x12AssertEntryRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x122\n" +
+	"\x10parent_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eparentRecordId\x12.\n" +
+	"\rparent_object\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\fparentObject\x12[\n" +
 	"\fentry_values\x18\x04 \x03(\v2-.attio.v1.AssertEntryRequest.EntryValuesEntryB\t\xbaH\x06\x9a\x01\x03\x10\xf4\x03R\ventryValues\x1aX\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"<\n" +
 	"\x13AssertEntryResponse\x12%\n" +
-	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"\xbc\x01\n" +
-	"\x12DeleteEntryRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
+	"\x05entry\x18\x01 \x01(\v2\x0f.attio.v1.EntryR\x05entry\"X\n" +
+	"\x12DeleteEntryRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
 	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\"\x15\n" +
-	"\x13DeleteEntryResponse\"\xcd\x03\n" +
-	"\x1fListEntryAttributeValuesRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
-	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12#\n" +
+	"\x13DeleteEntryResponse\"\x85\x02\n" +
+	"\x1fListEntryAttributeValuesRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
+	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12#\n" +
 	"\rshow_historic\x18\x04 \x01(\bR\fshowHistoric\x12'\n" +
 	"\tpage_size\x18\x05 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
@@ -1351,6 +1351,7 @@ func file_attio_v1_entry_service_proto_init() {
 	}
 	file_attio_v1_common_proto_init()
 	file_attio_v1_filter_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_values_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -587,9 +587,9 @@ var File_attio_v1_export_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/export_service.proto\x12\battio.v1\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\"\xcb\x02\n" +
-	"\x14ExportRecordsRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12(\n" +
+	"\x1dattio/v1/export_service.proto\x12\battio.v1\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\"\xe7\x01\n" +
+	"\x14ExportRecordsRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12'\n" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12,\n" +
@@ -610,9 +610,9 @@ const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\x15ExportRecordsResponse\x12-\n" +
 	"\x05batch\x18\x01 \x01(\v2\x15.attio.v1.RecordBatchH\x00R\x05batch\x126\n" +
 	"\bprogress\x18\x02 \x01(\v2\x18.attio.v1.ExportProgressH\x00R\bprogressB\t\n" +
-	"\amessage\"\xc7\x02\n" +
-	"\x14ExportEntriesRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12(\n" +
+	"\amessage\"\xe3\x01\n" +
+	"\x14ExportEntriesRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12'\n" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12,\n" +
@@ -685,6 +685,7 @@ func file_attio_v1_export_service_proto_init() {
 	file_attio_v1_entry_service_proto_init()
 	file_attio_v1_filter_proto_init()
 	file_attio_v1_record_service_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_export_service_proto_msgTypes[3].OneofWrappers = []any{
 		(*ExportRecordsResponse_Batch)(nil),
 		(*ExportRecordsResponse_Progress)(nil),

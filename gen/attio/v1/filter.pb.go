@@ -164,7 +164,7 @@ func (SortDirection) EnumDescriptor() ([]byte, []int) {
 // Filter is a typed filter tree, translated to Attio's verbose filter syntax.
 //
 // Size limits (InvalidArgument before any upstream call; see interceptors/limits.go): at most 1000
-// nodes, counting every and/or/not/condition/path node, every $in operand, every path step and
+// nodes, counting every all/any/negate/condition/path node, every $in operand, every path step and
 // every JSON value of a raw filter; at most 32 levels of nesting.
 type Filter struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -172,9 +172,9 @@ type Filter struct {
 	//
 	// Types that are valid to be assigned to Node:
 	//
-	//	*Filter_And
-	//	*Filter_Or
-	//	*Filter_Not
+	//	*Filter_All
+	//	*Filter_Any
+	//	*Filter_Negate
 	//	*Filter_Condition
 	//	*Filter_Path
 	//	*Filter_RawJson
@@ -220,28 +220,28 @@ func (x *Filter) GetNode() isFilter_Node {
 	return nil
 }
 
-func (x *Filter) GetAnd() *FilterList {
+func (x *Filter) GetAll() *FilterList {
 	if x != nil {
-		if x, ok := x.Node.(*Filter_And); ok {
-			return x.And
+		if x, ok := x.Node.(*Filter_All); ok {
+			return x.All
 		}
 	}
 	return nil
 }
 
-func (x *Filter) GetOr() *FilterList {
+func (x *Filter) GetAny() *FilterList {
 	if x != nil {
-		if x, ok := x.Node.(*Filter_Or); ok {
-			return x.Or
+		if x, ok := x.Node.(*Filter_Any); ok {
+			return x.Any
 		}
 	}
 	return nil
 }
 
-func (x *Filter) GetNot() *Filter {
+func (x *Filter) GetNegate() *Filter {
 	if x != nil {
-		if x, ok := x.Node.(*Filter_Not); ok {
-			return x.Not
+		if x, ok := x.Node.(*Filter_Negate); ok {
+			return x.Negate
 		}
 	}
 	return nil
@@ -278,19 +278,19 @@ type isFilter_Node interface {
 	isFilter_Node()
 }
 
-type Filter_And struct {
+type Filter_All struct {
 	// All of the filters must match ($and).
-	And *FilterList `protobuf:"bytes,1,opt,name=and,proto3,oneof"`
+	All *FilterList `protobuf:"bytes,1,opt,name=all,proto3,oneof"`
 }
 
-type Filter_Or struct {
+type Filter_Any struct {
 	// Any of the filters must match ($or).
-	Or *FilterList `protobuf:"bytes,2,opt,name=or,proto3,oneof"`
+	Any *FilterList `protobuf:"bytes,2,opt,name=any,proto3,oneof"`
 }
 
-type Filter_Not struct {
+type Filter_Negate struct {
 	// The filter must not match ($not).
-	Not *Filter `protobuf:"bytes,3,opt,name=not,proto3,oneof"`
+	Negate *Filter `protobuf:"bytes,3,opt,name=negate,proto3,oneof"`
 }
 
 type Filter_Condition struct {
@@ -309,11 +309,11 @@ type Filter_RawJson struct {
 	RawJson string `protobuf:"bytes,7,opt,name=raw_json,json=rawJson,proto3,oneof"`
 }
 
-func (*Filter_And) isFilter_Node() {}
+func (*Filter_All) isFilter_Node() {}
 
-func (*Filter_Or) isFilter_Node() {}
+func (*Filter_Any) isFilter_Node() {}
 
-func (*Filter_Not) isFilter_Node() {}
+func (*Filter_Negate) isFilter_Node() {}
 
 func (*Filter_Condition) isFilter_Node() {}
 
@@ -321,7 +321,7 @@ func (*Filter_Path) isFilter_Node() {}
 
 func (*Filter_RawJson) isFilter_Node() {}
 
-// FilterList is the operand list of $and and $or.
+// FilterList is the operand list of all ($and) and any ($or).
 type FilterList struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The filters.
@@ -374,8 +374,8 @@ type Condition struct {
 	Attribute string `protobuf:"bytes,1,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	// Optional property of the attribute's value, e.g. "email_domain", "last_name", "target_record_id".
 	Field string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`
-	// The operator.
-	Operator FilterOperator `protobuf:"varint,3,opt,name=operator,proto3,enum=attio.v1.FilterOperator" json:"operator,omitempty"`
+	// The operator (named op: operator is a keyword in C++).
+	Op FilterOperator `protobuf:"varint,3,opt,name=op,proto3,enum=attio.v1.FilterOperator" json:"op,omitempty"`
 	// The operand; unset only for FILTER_OPERATOR_NOT_EMPTY.
 	//
 	// Types that are valid to be assigned to Operand:
@@ -434,9 +434,9 @@ func (x *Condition) GetField() string {
 	return ""
 }
 
-func (x *Condition) GetOperator() FilterOperator {
+func (x *Condition) GetOp() FilterOperator {
 	if x != nil {
-		return x.Operator
+		return x.Op
 	}
 	return FilterOperator_FILTER_OPERATOR_UNSPECIFIED
 }
@@ -594,7 +594,7 @@ type PathFilter struct {
 	Path []*PathStep `protobuf:"bytes,1,rep,name=path,proto3" json:"path,omitempty"`
 	// Constraints on the last step's attribute value. Inside them, Condition.attribute names a property
 	// of that value (e.g. "email_domain", "target_record_id", or "value" for plain values), as in
-	// Attio's path filters; only condition, and, or and not nodes are meaningful here.
+	// Attio's path filters; only condition, all, any and negate nodes are meaningful here.
 	Constraints   *Filter `protobuf:"bytes,2,opt,name=constraints,proto3" json:"constraints,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -722,23 +722,23 @@ var File_attio_v1_filter_proto protoreflect.FileDescriptor
 
 const file_attio_v1_filter_proto_rawDesc = "" +
 	"\n" +
-	"\x15attio/v1/filter.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa1\x02\n" +
+	"\x15attio/v1/filter.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb7\x02\n" +
 	"\x06Filter\x12(\n" +
-	"\x03and\x18\x01 \x01(\v2\x14.attio.v1.FilterListH\x00R\x03and\x12&\n" +
-	"\x02or\x18\x02 \x01(\v2\x14.attio.v1.FilterListH\x00R\x02or\x12$\n" +
-	"\x03not\x18\x03 \x01(\v2\x10.attio.v1.FilterH\x00R\x03not\x123\n" +
+	"\x03all\x18\x01 \x01(\v2\x14.attio.v1.FilterListH\x00R\x03all\x12(\n" +
+	"\x03any\x18\x02 \x01(\v2\x14.attio.v1.FilterListH\x00R\x03any\x12*\n" +
+	"\x06negate\x18\x03 \x01(\v2\x10.attio.v1.FilterH\x00R\x06negate\x123\n" +
 	"\tcondition\x18\x04 \x01(\v2\x13.attio.v1.ConditionH\x00R\tcondition\x12*\n" +
 	"\x04path\x18\x05 \x01(\v2\x14.attio.v1.PathFilterH\x00R\x04path\x12$\n" +
 	"\braw_json\x18\a \x01(\tB\a\xbaH\x04r\x02\x10\x01H\x00R\arawJsonB\r\n" +
-	"\x04node\x12\x05\xbaH\x02\b\x01J\x04\b\x06\x10\aR\x03raw\"B\n" +
+	"\x04node\x12\x05\xbaH\x02\b\x01J\x04\b\x06\x10\aR\x03rawR\x03andR\x02orR\x03not\"B\n" +
 	"\n" +
 	"FilterList\x124\n" +
-	"\afilters\x18\x01 \x03(\v2\x10.attio.v1.FilterB\b\xbaH\x05\x92\x01\x02\b\x01R\afilters\"\x93\x03\n" +
+	"\afilters\x18\x01 \x03(\v2\x10.attio.v1.FilterB\b\xbaH\x05\x92\x01\x02\b\x01R\afilters\"\x91\x03\n" +
 	"\tCondition\x12%\n" +
 	"\tattribute\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tattribute\x12\x14\n" +
-	"\x05field\x18\x02 \x01(\tR\x05field\x12@\n" +
-	"\boperator\x18\x03 \x01(\x0e2\x18.attio.v1.FilterOperatorB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\boperator\x12#\n" +
+	"\x05field\x18\x02 \x01(\tR\x05field\x124\n" +
+	"\x02op\x18\x03 \x01(\x0e2\x18.attio.v1.FilterOperatorB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x02op\x12#\n" +
 	"\fstring_value\x18\n" +
 	" \x01(\tH\x00R\vstringValue\x126\n" +
 	"\fnumber_value\x18\v \x01(\v2\x11.attio.v1.DecimalH\x00R\vnumberValue\x12\x1f\n" +
@@ -747,7 +747,7 @@ const file_attio_v1_filter_proto_rawDesc = "" +
 	"\x0ftimestamp_value\x18\r \x01(\v2\x1a.google.protobuf.TimestampH\x00R\x0etimestampValue\x127\n" +
 	"\vstring_list\x18\x0e \x01(\v2\x14.attio.v1.StringListH\x00R\n" +
 	"stringListB\t\n" +
-	"\aoperand\"R\n" +
+	"\aoperandR\boperator\"R\n" +
 	"\bPathStep\x12\x1f\n" +
 	"\x06object\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x06object\x12%\n" +
 	"\tattribute\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tattribute\"z\n" +
@@ -807,13 +807,13 @@ var file_attio_v1_filter_proto_goTypes = []any{
 	(*StringList)(nil),            // 10: attio.v1.StringList
 }
 var file_attio_v1_filter_proto_depIdxs = []int32{
-	3,  // 0: attio.v1.Filter.and:type_name -> attio.v1.FilterList
-	3,  // 1: attio.v1.Filter.or:type_name -> attio.v1.FilterList
-	2,  // 2: attio.v1.Filter.not:type_name -> attio.v1.Filter
+	3,  // 0: attio.v1.Filter.all:type_name -> attio.v1.FilterList
+	3,  // 1: attio.v1.Filter.any:type_name -> attio.v1.FilterList
+	2,  // 2: attio.v1.Filter.negate:type_name -> attio.v1.Filter
 	4,  // 3: attio.v1.Filter.condition:type_name -> attio.v1.Condition
 	6,  // 4: attio.v1.Filter.path:type_name -> attio.v1.PathFilter
 	2,  // 5: attio.v1.FilterList.filters:type_name -> attio.v1.Filter
-	0,  // 6: attio.v1.Condition.operator:type_name -> attio.v1.FilterOperator
+	0,  // 6: attio.v1.Condition.op:type_name -> attio.v1.FilterOperator
 	8,  // 7: attio.v1.Condition.number_value:type_name -> attio.v1.Decimal
 	9,  // 8: attio.v1.Condition.timestamp_value:type_name -> google.protobuf.Timestamp
 	10, // 9: attio.v1.Condition.string_list:type_name -> attio.v1.StringList
@@ -835,9 +835,9 @@ func file_attio_v1_filter_proto_init() {
 	}
 	file_attio_v1_common_proto_init()
 	file_attio_v1_filter_proto_msgTypes[0].OneofWrappers = []any{
-		(*Filter_And)(nil),
-		(*Filter_Or)(nil),
-		(*Filter_Not)(nil),
+		(*Filter_All)(nil),
+		(*Filter_Any)(nil),
+		(*Filter_Negate)(nil),
 		(*Filter_Condition)(nil),
 		(*Filter_Path)(nil),
 		(*Filter_RawJson)(nil),

@@ -754,7 +754,7 @@ var File_attio_v1_list_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/list_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/list_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06ListId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\alist_id\x18\x02 \x01(\tR\x06listId\"\x81\x01\n" +
@@ -776,25 +776,25 @@ const file_attio_v1_list_service_proto_rawDesc = "" +
 	"extra_json\x18\t \x01(\tR\textraJson\"\x12\n" +
 	"\x10ListListsRequest\"9\n" +
 	"\x11ListListsResponse\x12$\n" +
-	"\x05lists\x18\x01 \x03(\v2\x0e.attio.v1.ListR\x05lists\"\x93\x01\n" +
-	"\x0eGetListRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\"5\n" +
+	"\x05lists\x18\x01 \x03(\v2\x0e.attio.v1.ListR\x05lists\"/\n" +
+	"\x0eGetListRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\"5\n" +
 	"\x0fGetListResponse\x12\"\n" +
-	"\x04list\x18\x01 \x01(\v2\x0e.attio.v1.ListR\x04list\"\x9e\x03\n" +
+	"\x04list\x18\x01 \x01(\v2\x0e.attio.v1.ListR\x04list\"\xa5\x02\n" +
 	"\x11CreateListRequest\x12\x1e\n" +
 	"\x04name\x18\x01 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x04name\x129\n" +
-	"\bapi_slug\x18\x02 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$R\aapiSlug\x12\x91\x01\n" +
-	"\rparent_object\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x12J\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x04name\x12$\n" +
+	"\bapi_slug\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01R\aapiSlug\x12.\n" +
+	"\rparent_object\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\fparentObject\x12J\n" +
 	"\x10workspace_access\x18\x04 \x01(\x0e2\x15.attio.v1.AccessLevelB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0fworkspaceAccess\x12N\n" +
 	"\x17workspace_member_access\x18\x05 \x03(\v2\x16.attio.v1.MemberAccessR\x15workspaceMemberAccess\"8\n" +
 	"\x12CreateListResponse\x12\"\n" +
-	"\x04list\x18\x01 \x01(\v2\x0e.attio.v1.ListR\x04list\"\xf3\x03\n" +
-	"\x11UpdateListRequest\x12\x80\x01\n" +
-	"\x04list\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x04list\x12#\n" +
+	"\x04list\x18\x01 \x01(\v2\x0e.attio.v1.ListR\x04list\"\xfa\x02\n" +
+	"\x11UpdateListRequest\x12\x1d\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
 	"\x04name\x18\x02 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x04name\x88\x01\x01\x12>\n" +
-	"\bapi_slug\x18\x03 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$H\x01R\aapiSlug\x88\x01\x01\x12O\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x04name\x88\x01\x01\x12)\n" +
+	"\bapi_slug\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01H\x01R\aapiSlug\x88\x01\x01\x12O\n" +
 	"\x10workspace_access\x18\x04 \x01(\x0e2\x15.attio.v1.AccessLevelB\b\xbaH\x05\x82\x01\x02\x10\x01H\x02R\x0fworkspaceAccess\x88\x01\x01\x12N\n" +
 	"\x17workspace_member_access\x18\x05 \x03(\v2\x16.attio.v1.MemberAccessR\x15workspaceMemberAccess\x12*\n" +
 	"\x11set_member_access\x18\x06 \x01(\bR\x0fsetMemberAccessB\a\n" +
@@ -882,6 +882,7 @@ func file_attio_v1_list_service_proto_init() {
 		return
 	}
 	file_attio_v1_common_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_list_service_proto_msgTypes[9].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

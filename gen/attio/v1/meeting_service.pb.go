@@ -1769,7 +1769,7 @@ var File_attio_v1_meeting_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1eattio/v1/meeting_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
+	"\x1eattio/v1/meeting_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
 	"\tMeetingId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
@@ -1805,9 +1805,9 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"\x10created_by_actor\x18\n" +
 	" \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\v \x01(\tR\textraJson\"\xae\x03\n" +
-	"\rMeetingFilter\x12\x94\x01\n" +
-	"\rlinked_object\x18\x01 \x01(\tBo\xbaHl\xd8\x01\x01rg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\flinkedObject\x125\n" +
+	"extra_json\x18\v \x01(\tR\textraJson\"\xca\x02\n" +
+	"\rMeetingFilter\x121\n" +
+	"\rlinked_object\x18\x01 \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04Ȃ\x14\x01R\flinkedObject\x125\n" +
 	"\x10linked_record_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x0elinkedRecordId\x120\n" +
 	"\fparticipants\x18\x03 \x03(\tB\f\xbaH\t\x92\x01\x06\"\x04r\x02`\x01R\fparticipants\x127\n" +
 	"\tends_from\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\bendsFrom\x12?\n" +
@@ -2023,6 +2023,7 @@ func file_attio_v1_meeting_service_proto_init() {
 		return
 	}
 	file_attio_v1_common_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_meeting_service_proto_msgTypes[1].OneofWrappers = []any{
 		(*MeetingTime_Datetime)(nil),
 		(*MeetingTime_Date)(nil),

@@ -976,7 +976,7 @@ var File_attio_v1_note_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_note_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/note_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/note_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06NoteId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\anote_id\x18\x02 \x01(\tR\x06noteId\"u\n" +
@@ -1003,10 +1003,10 @@ const file_attio_v1_note_service_proto_rawDesc = "" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
 	"extra_json\x18\v \x01(\tR\textraJsonB\r\n" +
-	"\v_meeting_id\"\xda\x01\n" +
+	"\v_meeting_id\"v\n" +
 	"\n" +
-	"NoteFilter\x12\x94\x01\n" +
-	"\rparent_object\x18\x01 \x01(\tBo\xbaHl\xd8\x01\x01rg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x125\n" +
+	"NoteFilter\x121\n" +
+	"\rparent_object\x18\x01 \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04Ȃ\x14\x01R\fparentObject\x125\n" +
 	"\x10parent_record_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x0eparentRecordId\"\x91\x01\n" +
 	"\x10ListNotesRequest\x12,\n" +
 	"\x06filter\x18\x01 \x01(\v2\x14.attio.v1.NoteFilterR\x06filter\x12&\n" +
@@ -1026,9 +1026,9 @@ const file_attio_v1_note_service_proto_rawDesc = "" +
 	"\x0eGetNoteRequest\x12!\n" +
 	"\anote_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06noteId\"5\n" +
 	"\x0fGetNoteResponse\x12\"\n" +
-	"\x04note\x18\x01 \x01(\v2\x0e.attio.v1.NoteR\x04note\"\xc2\x03\n" +
-	"\x11CreateNoteRequest\x12\x91\x01\n" +
-	"\rparent_object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\fparentObject\x122\n" +
+	"\x04note\x18\x01 \x01(\v2\x0e.attio.v1.NoteR\x04note\"\xde\x02\n" +
+	"\x11CreateNoteRequest\x12.\n" +
+	"\rparent_object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\fparentObject\x122\n" +
 	"\x10parent_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0eparentRecordId\x12\x1e\n" +
 	"\x05title\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\x05title\x129\n" +
 	"\x06format\x18\x04 \x01(\x0e2\x17.attio.v1.ContentFormatB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06format\x12#\n" +
@@ -1121,6 +1121,7 @@ func file_attio_v1_note_service_proto_init() {
 		return
 	}
 	file_attio_v1_common_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_note_service_proto_msgTypes[1].OneofWrappers = []any{
 		(*NoteTag_WorkspaceMemberId)(nil),
 		(*NoteTag_Record)(nil),

@@ -579,7 +579,7 @@ var File_attio_v1_object_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
+	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
 	"\bObjectId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\"\xa5\x02\n" +
@@ -598,23 +598,23 @@ const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\f_plural_noun\"\x14\n" +
 	"\x12ListObjectsRequest\"A\n" +
 	"\x13ListObjectsResponse\x12*\n" +
-	"\aobjects\x18\x01 \x03(\v2\x10.attio.v1.ObjectR\aobjects\"\x99\x01\n" +
-	"\x10GetObjectRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\"=\n" +
+	"\aobjects\x18\x01 \x03(\v2\x10.attio.v1.ObjectR\aobjects\"5\n" +
+	"\x10GetObjectRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\"=\n" +
 	"\x11GetObjectResponse\x12(\n" +
-	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object\"\xae\x01\n" +
-	"\x13CreateObjectRequest\x129\n" +
-	"\bapi_slug\x18\x01 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$R\aapiSlug\x12/\n" +
+	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object\"\x99\x01\n" +
+	"\x13CreateObjectRequest\x12$\n" +
+	"\bapi_slug\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01R\aapiSlug\x12/\n" +
 	"\rsingular_noun\x18\x02 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\fsingularNoun\x12+\n" +
 	"\vplural_noun\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\n" +
 	"pluralNoun\"@\n" +
 	"\x14CreateObjectResponse\x12(\n" +
-	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object\"\xf3\x02\n" +
-	"\x13UpdateObjectRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12>\n" +
-	"\bapi_slug\x18\x02 \x01(\tB\x1e\xbaH\x1br\x192\x17^[a-z][a-z0-9_]{0,127}$H\x00R\aapiSlug\x88\x01\x01\x124\n" +
+	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object\"\xfa\x01\n" +
+	"\x13UpdateObjectRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12)\n" +
+	"\bapi_slug\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01H\x00R\aapiSlug\x88\x01\x01\x124\n" +
 	"\rsingular_noun\x18\x03 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x01R\fsingularNoun\x88\x01\x01\x120\n" +
 	"\vplural_noun\x18\x04 \x01(\tB\n" +
@@ -684,6 +684,7 @@ func file_attio_v1_object_service_proto_init() {
 	if File_attio_v1_object_service_proto != nil {
 		return
 	}
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_object_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_attio_v1_object_service_proto_msgTypes[8].OneofWrappers = []any{}
 	type x struct{}

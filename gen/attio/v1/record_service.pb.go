@@ -1580,7 +1580,7 @@ var File_attio_v1_record_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/record_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"g\n" +
+	"\x1dattio/v1/record_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"g\n" +
 	"\bRecordId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12\x1b\n" +
@@ -1595,9 +1595,9 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"extra_json\x18\x05 \x01(\tR\textraJson\x1aN\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12)\n" +
-	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xbe\x02\n" +
-	"\x13QueryRecordsRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12(\n" +
+	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xda\x01\n" +
+	"\x13QueryRecordsRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
 	"\x05sorts\x18\x03 \x03(\v2\x0e.attio.v1.SortR\x05sorts\x12'\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
@@ -1606,9 +1606,9 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"j\n" +
 	"\x14QueryRecordsResponse\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc3\x02\n" +
-	"\x14StreamRecordsRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12(\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdf\x01\n" +
+	"\x14StreamRecordsRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
 	"\x05sorts\x18\x03 \x03(\v2\x0e.attio.v1.SortR\x05sorts\x12'\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
@@ -1616,22 +1616,22 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\"f\n" +
 	"\x15StreamRecordsResponse\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12!\n" +
-	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\xc0\x01\n" +
-	"\x10GetRecordRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\\\n" +
+	"\x10GetRecordRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"=\n" +
 	"\x11GetRecordResponse\x12(\n" +
-	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xbf\x02\n" +
-	"\x13CreateRecordRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12L\n" +
+	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xdb\x01\n" +
+	"\x13CreateRecordRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12L\n" +
 	"\x06values\x18\x02 \x03(\v2).attio.v1.CreateRecordRequest.ValuesEntryB\t\xbaH\x06\x9a\x01\x03\x10\xf4\x03R\x06values\x1aS\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"@\n" +
 	"\x14CreateRecordResponse\x12(\n" +
-	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\x9e\x03\n" +
-	"\x13UpdateRecordRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
+	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xba\x02\n" +
+	"\x13UpdateRecordRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\x12N\n" +
 	"\x06values\x18\x03 \x03(\v2).attio.v1.UpdateRecordRequest.ValuesEntryB\v\xbaH\b\x9a\x01\x05\b\x01\x10\xf4\x03R\x06values\x124\n" +
 	"\x04mode\x18\x04 \x01(\x0e2\x14.attio.v1.UpdateModeB\n" +
@@ -1640,23 +1640,24 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"@\n" +
 	"\x14UpdateRecordResponse\x12(\n" +
-	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xdf\x03\n" +
-	"\x13AssertRecordRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12\x9b\x01\n" +
-	"\x12matching_attribute\x18\x02 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x11matchingAttribute\x12N\n" +
+	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\x97\x02\n" +
+	"\x13AssertRecordRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x128\n" +
+	"\x12matching_attribute\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x11matchingAttribute\x12N\n" +
 	"\x06values\x18\x03 \x03(\v2).attio.v1.AssertRecordRequest.ValuesEntryB\v\xbaH\b\x9a\x01\x05\b\x01\x10\xf4\x03R\x06values\x1aS\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
 	"\x05value\x18\x02 \x01(\v2\x18.attio.v1.ValueInputListR\x05value:\x028\x01\"@\n" +
 	"\x14AssertRecordResponse\x12(\n" +
-	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"\xc3\x01\n" +
-	"\x13DeleteRecordRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
+	"\x06record\x18\x01 \x01(\v2\x10.attio.v1.RecordR\x06record\"_\n" +
+	"\x13DeleteRecordRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"\x16\n" +
-	"\x14DeleteRecordResponse\"\xfc\x02\n" +
+	"\x14DeleteRecordResponse\"\x98\x02\n" +
 	"\x14SearchRecordsRequest\x12\x1e\n" +
-	"\x05query\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\x05query\x12\x8d\x01\n" +
-	"\aobjects\x18\x02 \x03(\tBs\xbaHp\x92\x01m\b\x01\"irg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\aobjects\x12\x1f\n" +
+	"\x05query\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\x05query\x12*\n" +
+	"\aobjects\x18\x02 \x03(\tB\x10\xbaH\r\x92\x01\n" +
+	"\b\x01\"\x06r\x04Ȃ\x14\x01R\aobjects\x12\x1f\n" +
 	"\x05limit\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x19(\x00R\x05limit\x12?\n" +
 	"\x16as_workspace_member_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\x13asWorkspaceMemberId\x12D\n" +
 	"\x19as_workspace_member_email\x18\x05 \x01(\tB\a\xbaH\x04r\x02`\x01H\x00R\x16asWorkspaceMemberEmailB\f\n" +
@@ -1674,11 +1675,11 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\x0femail_addresses\x18\x05 \x03(\tR\x0eemailAddresses\x12#\n" +
 	"\rphone_numbers\x18\x06 \x03(\tR\fphoneNumbers\x12\x18\n" +
 	"\adomains\x18\a \x03(\tR\adomainsB\x0f\n" +
-	"\r_record_image\"\xd4\x03\n" +
-	" ListRecordAttributeValuesRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
-	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\x12\x8a\x01\n" +
-	"\tattribute\x18\x03 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\tattribute\x12#\n" +
+	"\r_record_image\"\x8c\x02\n" +
+	" ListRecordAttributeValuesRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
+	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\x12'\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12#\n" +
 	"\rshow_historic\x18\x04 \x01(\bR\fshowHistoric\x12'\n" +
 	"\tpage_size\x18\x05 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
@@ -1686,9 +1687,9 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"page_token\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"t\n" +
 	"!ListRecordAttributeValuesResponse\x12'\n" +
 	"\x06values\x18\x01 \x03(\v2\x0f.attio.v1.ValueR\x06values\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9a\x02\n" +
-	"\x18ListRecordEntriesRequest\x12\x84\x01\n" +
-	"\x06object\x18\x01 \x01(\tBl\xbaHirg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\x06object\x12%\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb6\x01\n" +
+	"\x18ListRecordEntriesRequest\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\x12'\n" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
@@ -1826,6 +1827,7 @@ func file_attio_v1_record_service_proto_init() {
 	}
 	file_attio_v1_common_proto_init()
 	file_attio_v1_filter_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_values_proto_init()
 	file_attio_v1_record_service_proto_msgTypes[16].OneofWrappers = []any{
 		(*SearchRecordsRequest_AsWorkspaceMemberId)(nil),

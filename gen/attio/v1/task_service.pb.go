@@ -1239,7 +1239,7 @@ var File_attio_v1_task_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/task_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/task_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06TaskId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\atask_id\x18\x02 \x01(\tR\x06taskId\"b\n" +
@@ -1258,10 +1258,10 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\t \x01(\tR\textraJson\"\xd9\x02\n" +
+	"extra_json\x18\t \x01(\tR\textraJson\"\xf5\x01\n" +
 	"\n" +
-	"TaskFilter\x12\x94\x01\n" +
-	"\rlinked_object\x18\x01 \x01(\tBo\xbaHl\xd8\x01\x01rg2e^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-z][a-z0-9_]{0,127})$R\flinkedObject\x125\n" +
+	"TaskFilter\x121\n" +
+	"\rlinked_object\x18\x01 \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04Ȃ\x14\x01R\flinkedObject\x125\n" +
 	"\x10linked_record_id\x18\x02 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x0elinkedRecordId\x12$\n" +
 	"\bassignee\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc0\x02R\bassignee\x12&\n" +
 	"\fis_completed\x18\x04 \x01(\bH\x00R\visCompleted\x88\x01\x01\x12\x1e\n" +
@@ -1425,6 +1425,7 @@ func file_attio_v1_task_service_proto_init() {
 		return
 	}
 	file_attio_v1_common_proto_init()
+	file_attio_v1_rules_proto_init()
 	file_attio_v1_values_proto_init()
 	file_attio_v1_task_service_proto_msgTypes[3].OneofWrappers = []any{}
 	file_attio_v1_task_service_proto_msgTypes[11].OneofWrappers = []any{

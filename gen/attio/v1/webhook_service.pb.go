@@ -193,8 +193,8 @@ type WebhookCondition struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The event field, e.g. "parent_object_id".
 	Field string `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
-	// The operator.
-	Operator WebhookOperator `protobuf:"varint,2,opt,name=operator,proto3,enum=attio.v1.WebhookOperator" json:"operator,omitempty"`
+	// The operator (named op: operator is a keyword in C++).
+	Op WebhookOperator `protobuf:"varint,2,opt,name=op,proto3,enum=attio.v1.WebhookOperator" json:"op,omitempty"`
 	// The value.
 	Value         string `protobuf:"bytes,3,opt,name=value,proto3" json:"value,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -238,9 +238,9 @@ func (x *WebhookCondition) GetField() string {
 	return ""
 }
 
-func (x *WebhookCondition) GetOperator() WebhookOperator {
+func (x *WebhookCondition) GetOp() WebhookOperator {
 	if x != nil {
-		return x.Operator
+		return x.Op
 	}
 	return WebhookOperator_WEBHOOK_OPERATOR_UNSPECIFIED
 }
@@ -259,8 +259,8 @@ type WebhookFilter struct {
 	//
 	// Types that are valid to be assigned to Filter:
 	//
-	//	*WebhookFilter_And
-	//	*WebhookFilter_Or
+	//	*WebhookFilter_All
+	//	*WebhookFilter_Any
 	Filter        isWebhookFilter_Filter `protobuf_oneof:"filter"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -303,19 +303,19 @@ func (x *WebhookFilter) GetFilter() isWebhookFilter_Filter {
 	return nil
 }
 
-func (x *WebhookFilter) GetAnd() *WebhookConditions {
+func (x *WebhookFilter) GetAll() *WebhookConditions {
 	if x != nil {
-		if x, ok := x.Filter.(*WebhookFilter_And); ok {
-			return x.And
+		if x, ok := x.Filter.(*WebhookFilter_All); ok {
+			return x.All
 		}
 	}
 	return nil
 }
 
-func (x *WebhookFilter) GetOr() *WebhookConditions {
+func (x *WebhookFilter) GetAny() *WebhookConditions {
 	if x != nil {
-		if x, ok := x.Filter.(*WebhookFilter_Or); ok {
-			return x.Or
+		if x, ok := x.Filter.(*WebhookFilter_Any); ok {
+			return x.Any
 		}
 	}
 	return nil
@@ -325,19 +325,19 @@ type isWebhookFilter_Filter interface {
 	isWebhookFilter_Filter()
 }
 
-type WebhookFilter_And struct {
+type WebhookFilter_All struct {
 	// All conditions must hold ($and).
-	And *WebhookConditions `protobuf:"bytes,1,opt,name=and,proto3,oneof"`
+	All *WebhookConditions `protobuf:"bytes,1,opt,name=all,proto3,oneof"`
 }
 
-type WebhookFilter_Or struct {
+type WebhookFilter_Any struct {
 	// Any condition must hold ($or).
-	Or *WebhookConditions `protobuf:"bytes,2,opt,name=or,proto3,oneof"`
+	Any *WebhookConditions `protobuf:"bytes,2,opt,name=any,proto3,oneof"`
 }
 
-func (*WebhookFilter_And) isWebhookFilter_Filter() {}
+func (*WebhookFilter_All) isWebhookFilter_Filter() {}
 
-func (*WebhookFilter_Or) isWebhookFilter_Filter() {}
+func (*WebhookFilter_Any) isWebhookFilter_Filter() {}
 
 // WebhookConditions is a list of conditions.
 type WebhookConditions struct {
@@ -1056,16 +1056,16 @@ const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\tWebhookId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
-	"webhook_id\x18\x02 \x01(\tR\twebhookId\"\x8a\x01\n" +
+	"webhook_id\x18\x02 \x01(\tR\twebhookId\"\x88\x01\n" +
 	"\x10WebhookCondition\x12\x1d\n" +
-	"\x05field\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05field\x12A\n" +
-	"\boperator\x18\x02 \x01(\x0e2\x19.attio.v1.WebhookOperatorB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\boperator\x12\x14\n" +
-	"\x05value\x18\x03 \x01(\tR\x05value\"\x80\x01\n" +
+	"\x05field\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x05field\x125\n" +
+	"\x02op\x18\x02 \x01(\x0e2\x19.attio.v1.WebhookOperatorB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x02op\x12\x14\n" +
+	"\x05value\x18\x03 \x01(\tR\x05valueR\boperator\"\x8b\x01\n" +
 	"\rWebhookFilter\x12/\n" +
-	"\x03and\x18\x01 \x01(\v2\x1b.attio.v1.WebhookConditionsH\x00R\x03and\x12-\n" +
-	"\x02or\x18\x02 \x01(\v2\x1b.attio.v1.WebhookConditionsH\x00R\x02orB\x0f\n" +
-	"\x06filter\x12\x05\xbaH\x02\b\x01\"Y\n" +
+	"\x03all\x18\x01 \x01(\v2\x1b.attio.v1.WebhookConditionsH\x00R\x03all\x12/\n" +
+	"\x03any\x18\x02 \x01(\v2\x1b.attio.v1.WebhookConditionsH\x00R\x03anyB\x0f\n" +
+	"\x06filter\x12\x05\xbaH\x02\b\x01R\x03andR\x02or\"Y\n" +
 	"\x11WebhookConditions\x12D\n" +
 	"\n" +
 	"conditions\x18\x01 \x03(\v2\x1a.attio.v1.WebhookConditionB\b\xbaH\x05\x92\x01\x02\b\x01R\n" +
@@ -1170,9 +1170,9 @@ var file_attio_v1_webhook_service_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
 }
 var file_attio_v1_webhook_service_proto_depIdxs = []int32{
-	1,  // 0: attio.v1.WebhookCondition.operator:type_name -> attio.v1.WebhookOperator
-	5,  // 1: attio.v1.WebhookFilter.and:type_name -> attio.v1.WebhookConditions
-	5,  // 2: attio.v1.WebhookFilter.or:type_name -> attio.v1.WebhookConditions
+	1,  // 0: attio.v1.WebhookCondition.op:type_name -> attio.v1.WebhookOperator
+	5,  // 1: attio.v1.WebhookFilter.all:type_name -> attio.v1.WebhookConditions
+	5,  // 2: attio.v1.WebhookFilter.any:type_name -> attio.v1.WebhookConditions
 	3,  // 3: attio.v1.WebhookConditions.conditions:type_name -> attio.v1.WebhookCondition
 	4,  // 4: attio.v1.Subscription.filter:type_name -> attio.v1.WebhookFilter
 	2,  // 5: attio.v1.Webhook.id:type_name -> attio.v1.WebhookId
@@ -1208,8 +1208,8 @@ func file_attio_v1_webhook_service_proto_init() {
 		return
 	}
 	file_attio_v1_webhook_service_proto_msgTypes[2].OneofWrappers = []any{
-		(*WebhookFilter_And)(nil),
-		(*WebhookFilter_Or)(nil),
+		(*WebhookFilter_All)(nil),
+		(*WebhookFilter_Any)(nil),
 	}
 	file_attio_v1_webhook_service_proto_msgTypes[12].OneofWrappers = []any{}
 	type x struct{}
