@@ -210,8 +210,14 @@ func (a *Approvals) Interceptor() connect.ServerInterceptor {
 			var redeemed *attiov1.Approval
 			switch {
 			case token != "":
-				id, rec, reason := a.redeem(ctx, token, p.ID(), spec.Procedure, conn, digest)
+				id, rec, reason, err := a.redeem(ctx, token, p.ID(), spec.Procedure, conn, digest)
 				ev.ApprovalID = id
+				if err != nil {
+					// Fail closed: without the shared state nothing proves the token unused.
+					ev.Decision, ev.Reason = DecisionRefused, "approval store unavailable"
+					a.audit.Record(ctx, ev)
+					return connect.NewError(connect.CodeUnavailable, "approval store unavailable; the token was not spent, retry later").WithCause(err)
+				}
 				if reason != "" {
 					ev.Decision, ev.Reason = DecisionRefused, reason
 					a.audit.Record(ctx, ev)
@@ -285,49 +291,58 @@ type approvalClaims struct {
 }
 
 // redeem checks token against this call and consumes it. It returns the approval id when known and
-// a refusal reason ("" = accepted). Reasons are safe to show: they never contain the token.
-func (a *Approvals) redeem(ctx context.Context, token, principal, procedure, conn, digest string) (id string, approved *attiov1.Approval, reason string) {
+// a refusal reason ("" = accepted). Reasons are safe to show: they never contain the token. A
+// non-nil error means a store could not answer: the caller fails closed with Unavailable.
+func (a *Approvals) redeem(ctx context.Context, token, principal, procedure, conn, digest string) (id string, approved *attiov1.Approval, reason string, _ error) {
 	id, c, reason := a.verify(token)
 	if reason != "" {
-		return id, nil, reason
+		return id, nil, reason, nil
 	}
 	now := a.now()
 	if err := c.ValidateWithLeeway(jwt.Expected{Issuer: approvalIssuer, Time: now}, 0); err != nil {
 		if errors.Is(err, jwt.ErrExpired) {
-			return id, nil, "token expired"
+			return id, nil, "token expired", nil
 		}
-		return id, nil, "invalid token"
+		return id, nil, "invalid token", nil
 	}
 	if c.Subject != principal {
-		return id, nil, "token was issued to another principal"
+		return id, nil, "token was issued to another principal", nil
 	}
 	if c.Procedure != procedure || c.Connection != conn || c.Digest != digest {
-		return id, nil, "token was issued for a different request"
+		return id, nil, "token was issued for a different request", nil
 	}
 	rec, err := a.store.Get(ctx, id)
-	if err != nil {
-		return id, nil, "approval is no longer known"
+	if errors.Is(err, ErrApprovalNotFound) {
+		return id, nil, "approval is no longer known", nil
+	} else if err != nil {
+		return id, nil, "", err
 	}
 	if rec.GetState() != attiov1.ApprovalState_APPROVAL_STATE_APPROVED {
 		if rec.GetState() == attiov1.ApprovalState_APPROVAL_STATE_USED {
-			return id, nil, "token already used"
+			return id, nil, "token already used", nil
 		}
-		return id, nil, "approval was withdrawn"
+		return id, nil, "approval was withdrawn", nil
 	}
 	first, err := a.used.MarkUsed(ctx, id, c.Expiry.Time())
 	if err != nil {
-		return id, nil, "used-token store unavailable"
+		return id, nil, "", err
 	}
 	if !first {
-		return id, nil, "token already used"
+		return id, nil, "token already used", nil
 	}
 	next := proto.CloneOf(rec)
 	next.State = attiov1.ApprovalState_APPROVAL_STATE_USED
 	// The store's compare-and-set is the final arbiter, so a concurrent Deny wins cleanly.
-	if ok, err := a.store.Transition(ctx, attiov1.ApprovalState_APPROVAL_STATE_APPROVED, next, a.retainUntil(next)); err != nil || !ok {
-		return id, nil, "approval was withdrawn"
+	ok, err := a.store.Transition(ctx, attiov1.ApprovalState_APPROVAL_STATE_APPROVED, next, a.retainUntil(next))
+	if err != nil && !errors.Is(err, ErrApprovalNotFound) {
+		// Best effort: nothing was written, so the token should stay good once the store is back.
+		_ = a.used.Release(context.WithoutCancel(ctx), id)
+		return id, nil, "", err
 	}
-	return id, rec, ""
+	if !ok {
+		return id, nil, "approval was withdrawn", nil
+	}
+	return id, rec, "", nil
 }
 
 // maxTokenBytes bounds what verify parses: a real token is a few hundred bytes.

@@ -49,7 +49,7 @@ func FuzzApprovalToken(f *testing.F) {
 		if err := a.store.Create(t.Context(), ap, now.Add(time.Hour), 0); err != nil {
 			t.Fatal(err)
 		}
-		_, _, reason = a.redeem(t.Context(), token, "apikey:writer", "/p", "", "d")
+		_, _, reason, _ = a.redeem(t.Context(), token, "apikey:writer", "/p", "", "d")
 		if reason == "" && token != good {
 			t.Fatalf("accepted a token that was not minted for this write: %q", token)
 		}

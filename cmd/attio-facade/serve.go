@@ -49,6 +49,7 @@ type serveConfig struct {
 	streamMemory    int64
 	callerStreams   int
 	sendTimeout     time.Duration
+	redisURL        string
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -80,6 +81,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.bytes(&cfg.streamMemory, "stream-memory", "ATTIO_FACADE_STREAM_MEMORY", server.DefaultStreamMemory, "memory budget for page data held by all streams and exports together (bytes, or with KiB, MiB, GiB)")
 	f.integer(&cfg.callerStreams, "caller-max-streams", "ATTIO_FACADE_CALLER_MAX_STREAMS", server.DefaultCallerMaxStreams, "concurrent streams and exports per caller; more are refused with ResourceExhausted", atLeast(1))
 	f.duration(&cfg.sendTimeout, "stream-send-timeout", "ATTIO_FACADE_STREAM_SEND_TIMEOUT", server.DefaultStreamSendTimeout, "a stream whose caller takes no message for this long ends with Unavailable and its resume token")
+	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -121,6 +123,13 @@ func serve(ctx context.Context, args []string, env environment) error {
 	// messages, then hands every attempt on to telemetry.
 	upstream.HTTPClient, upstream.Observer = tel.HTTPClient(), server.ExportObserver(tel.Observer())
 	upstream.MaxRetryAfter = cfg.maxRetryAfter
+	shared, err := openShared(ctx, cfg.redisURL, env, tel, logger)
+	if err != nil {
+		return err
+	}
+	if shared != nil {
+		defer shared.Close()
+	}
 	client, err := attio.New(upstream)
 	if err != nil {
 		return err
@@ -153,6 +162,12 @@ func serve(ctx context.Context, args []string, env environment) error {
 		secrets = append(secrets, secret)
 	} else {
 		logger.Warn("no " + interceptors.ApprovalSecretEnv + ": approval tokens are signed with a per-process secret and do not survive a restart")
+	}
+	if p := redisPassword(cfg.redisURL); p != "" {
+		secrets = append(secrets, p)
+	}
+	if shared != nil {
+		approvalOpts.Store, approvalOpts.UsedTokens = shared.Approvals(), shared.UsedTokens()
 	}
 	approvalOpts.Audit, approvalOpts.Describer = audit, server.NewDescriber(client)
 	approvals, err := interceptors.NewApprovals(approvalOpts)

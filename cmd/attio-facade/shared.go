@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/redisstore"
+	"github.com/attio-facade/attio-facade/telemetry"
+)
+
+// openShared connects to the Redis that replicas share state in (--redis-url). Without one it
+// returns nil and everything stays in this process's memory. A Redis that does not answer at
+// start does not stop the facade: it starts degraded (writes Unavailable, reads at 1/N of the
+// budget) and recovers on its own, so a Redis restart cannot crash-loop every replica.
+func openShared(ctx context.Context, rawURL string, env environment, tel *telemetry.Telemetry, logger *slog.Logger) (*redisstore.Store, error) {
+	if rawURL == "" {
+		return nil, nil
+	}
+	if env.getenv(interceptors.ApprovalSecretEnv) == "" {
+		return nil, errors.New("--redis-url is set but " + interceptors.ApprovalSecretEnv + " is not: replicas sharing approvals must sign tokens with one shared secret")
+	}
+	s, err := redisstore.New(rawURL, redisstore.Options{Meter: tel.Meter(), Tracer: tel.Tracer()})
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := s.Ping(pctx); err != nil {
+		logger.Warn("redis does not answer; starting degraded until it does", "redis", redisHost(rawURL), "error", err.Error())
+	} else {
+		logger.Info("shared state in redis", "redis", redisHost(rawURL))
+	}
+	return s, nil
+}
+
+// redisHost is the URL without credentials, for logs.
+func redisHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return u.Host
+}
+
+// redisPassword is the password in a Redis URL, for the redaction list ("" when none).
+func redisPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	p, _ := u.User.Password()
+	return p
+}
