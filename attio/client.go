@@ -61,6 +61,9 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// Observer, if set, is called once per attempt.
 	Observer Observer
+	// Shared, if set, is the budget shared with other replicas of the facade (see SharedBudget);
+	// nil keeps the budget in this process.
+	Shared SharedBudget
 	// UserAgent sent upstream; default "attio-facade".
 	UserAgent string
 }
@@ -83,6 +86,8 @@ type Client struct {
 	redactor           *Redactor // the API key, in every form upstream text might echo it
 	sched              scheduler
 	maton, read, write *budget
+	shared             SharedBudget
+	account            string
 }
 
 // New returns a Client for cfg.
@@ -103,6 +108,8 @@ func New(cfg Config) (*Client, error) {
 		observer:    cfg.Observer,
 		userAgent:   cfg.UserAgent,
 		redactor:    NewRedactor(cfg.APIKey),
+		shared:      cfg.Shared,
+		account:     accountOf(cfg.APIKey),
 	}
 	if c.base == "" {
 		c.base = DefaultBaseURL
@@ -324,6 +331,11 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	var last *Error
 	for attempt := 1; ; attempt++ {
 		wait, err := c.sched.acquire(ctx, prio == PriorityBulk, budgets)
+		if err == nil && c.shared != nil {
+			start := time.Now()
+			err = c.shared.Wait(ctx, c.reservation(ep, prio == PriorityBulk))
+			wait += time.Since(start)
+		}
 		if err != nil {
 			if last != nil {
 				return last
@@ -385,6 +397,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 				p = delay
 			}
 			c.sched.pause(p)
+			if c.shared != nil {
+				c.shared.Pause(ctx, c.account, p)
+			}
 		}
 		if c.observer != nil {
 			a := Attempt{Endpoint: ep.name, Method: ep.method, Attempt: attempt, Priority: prio,

@@ -1,6 +1,8 @@
 package redisstore_test
 
 import (
+	"log/slog"
+	"os"
 	"testing"
 
 	"github.com/attio-facade/attio-facade/internal/redistest"
@@ -17,4 +19,10 @@ func open(t *testing.T, o redisstore.Options) (*redisstore.Store, *redistest.Ser
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s, srv
+}
+
+func TestMain(m *testing.M) {
+	// Outage tests make go-redis log every failed dial; keep the test output readable.
+	redisstore.SetLogger(slog.New(slog.DiscardHandler))
+	os.Exit(m.Run())
 }

@@ -127,8 +127,11 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if err != nil {
 		return err
 	}
+	degraded := func() string { return "" }
 	if shared != nil {
 		defer shared.Close()
+		defer startReplica(ctx, shared, &upstream)()
+		degraded = shared.Degraded
 	}
 	client, err := attio.New(upstream)
 	if err != nil {
@@ -210,6 +213,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.
 		admin := server.NewAdminHandler(server.AdminOptions{
 			Metrics: tel.MetricsHandler(), Ready: func() bool { return !drain.Draining() }, Pprof: cfg.adminPprof,
+			Degraded: degraded,
 		})
 		stopAdmin, err := serveAdmin(cfg.adminAddr, admin, env, logger)
 		if err != nil {

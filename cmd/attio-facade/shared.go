@@ -5,8 +5,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/url"
+	"os"
 	"time"
 
+	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/interceptors"
 	"github.com/attio-facade/attio-facade/redisstore"
 	"github.com/attio-facade/attio-facade/telemetry"
@@ -23,6 +25,7 @@ func openShared(ctx context.Context, rawURL string, env environment, tel *teleme
 	if env.getenv(interceptors.ApprovalSecretEnv) == "" {
 		return nil, errors.New("--redis-url is set but " + interceptors.ApprovalSecretEnv + " is not: replicas sharing approvals must sign tokens with one shared secret")
 	}
+	redisstore.SetLogger(logger)
 	s, err := redisstore.New(rawURL, redisstore.Options{Meter: tel.Meter(), Tracer: tel.Tracer()})
 	if err != nil {
 		return nil, err
@@ -54,4 +57,22 @@ func redisPassword(raw string) string {
 	}
 	p, _ := u.User.Password()
 	return p
+}
+
+// startReplica joins the live replicas (a heartbeat every second) and gives the client the shared
+// outbound budget, sized for the fallback by the live count. stop leaves the replica set.
+func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Config) (stop func()) {
+	host, _ := os.Hostname()
+	reps := s.Replicas(host+"-"+randomKey()[len("sandbox-"):][:8], redisstore.DefaultHeartbeat)
+	upstream.Shared = s.Budget(redisstore.BudgetOptions{Replicas: reps.Live})
+	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		reps.Run(hctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
