@@ -769,7 +769,7 @@ var File_attio_v1_approval_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_approval_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1fattio/v1/approval_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n" +
+	"\x1fattio/v1/approval_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"Q\n" +
 	"\vFieldChange\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x16\n" +
 	"\x06before\x18\x02 \x01(\tR\x06before\x12\x14\n" +
@@ -828,12 +828,14 @@ const file_attio_v1_approval_service_proto_rawDesc = "" +
 	"\x17APPROVAL_STATE_APPROVED\x10\x02\x12\x19\n" +
 	"\x15APPROVAL_STATE_DENIED\x10\x03\x12\x17\n" +
 	"\x13APPROVAL_STATE_USED\x10\x04\x12\x1a\n" +
-	"\x16APPROVAL_STATE_EXPIRED\x10\x052\xb0\x02\n" +
-	"\x0fApprovalService\x12U\n" +
-	"\rListApprovals\x12\x1e.attio.v1.ListApprovalsRequest\x1a\x1f.attio.v1.ListApprovalsResponse\"\x03\x90\x02\x01\x12O\n" +
-	"\vGetApproval\x12\x1c.attio.v1.GetApprovalRequest\x1a\x1d.attio.v1.GetApprovalResponse\"\x03\x90\x02\x01\x12>\n" +
-	"\aApprove\x12\x18.attio.v1.ApproveRequest\x1a\x19.attio.v1.ApproveResponse\x125\n" +
-	"\x04Deny\x12\x15.attio.v1.DenyRequest\x1a\x16.attio.v1.DenyResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x16APPROVAL_STATE_EXPIRED\x10\x052\xdc\x02\n" +
+	"\x0fApprovalService\x12_\n" +
+	"\rListApprovals\x12\x1e.attio.v1.ListApprovalsRequest\x1a\x1f.attio.v1.ListApprovalsResponse\"\r\x82\xb5\x18\x06\b\x01\x10\x01 \x01\x90\x02\x01\x12Y\n" +
+	"\vGetApproval\x12\x1c.attio.v1.GetApprovalRequest\x1a\x1d.attio.v1.GetApprovalResponse\"\r\x82\xb5\x18\x06\b\x01\x10\x01 \x01\x90\x02\x01\x12J\n" +
+	"\aApprove\x12\x18.attio.v1.ApproveRequest\x1a\x19.attio.v1.ApproveResponse\"\n" +
+	"\x82\xb5\x18\x06\b\x03\x10\x01 \x01\x12A\n" +
+	"\x04Deny\x12\x15.attio.v1.DenyRequest\x1a\x16.attio.v1.DenyResponse\"\n" +
+	"\x82\xb5\x18\x06\b\x03\x10\x01 \x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_approval_service_proto_rawDescOnce sync.Once
@@ -895,6 +897,7 @@ func file_attio_v1_approval_service_proto_init() {
 	if File_attio_v1_approval_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

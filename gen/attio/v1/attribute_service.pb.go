@@ -1895,7 +1895,7 @@ var File_attio_v1_attribute_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\n" +
-	" attio/v1/attribute_service.proto\x12\battio.v1\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n" +
+	" attio/v1/attribute_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n" +
 	"\vAttributeId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
@@ -2091,18 +2091,18 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x0fAttributeTarget\x12 \n" +
 	"\x1cATTRIBUTE_TARGET_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17ATTRIBUTE_TARGET_OBJECT\x10\x01\x12\x19\n" +
-	"\x15ATTRIBUTE_TARGET_LIST\x10\x022\x87\a\n" +
-	"\x10AttributeService\x12X\n" +
-	"\x0eListAttributes\x12\x1f.attio.v1.ListAttributesRequest\x1a .attio.v1.ListAttributesResponse\"\x03\x90\x02\x01\x12R\n" +
-	"\fGetAttribute\x12\x1d.attio.v1.GetAttributeRequest\x1a\x1e.attio.v1.GetAttributeResponse\"\x03\x90\x02\x01\x12V\n" +
-	"\x0fCreateAttribute\x12 .attio.v1.CreateAttributeRequest\x1a!.attio.v1.CreateAttributeResponse\x12V\n" +
-	"\x0fUpdateAttribute\x12 .attio.v1.UpdateAttributeRequest\x1a!.attio.v1.UpdateAttributeResponse\x12a\n" +
-	"\x11ListSelectOptions\x12\".attio.v1.ListSelectOptionsRequest\x1a#.attio.v1.ListSelectOptionsResponse\"\x03\x90\x02\x01\x12_\n" +
-	"\x12CreateSelectOption\x12#.attio.v1.CreateSelectOptionRequest\x1a$.attio.v1.CreateSelectOptionResponse\x12_\n" +
-	"\x12UpdateSelectOption\x12#.attio.v1.UpdateSelectOptionRequest\x1a$.attio.v1.UpdateSelectOptionResponse\x12R\n" +
-	"\fListStatuses\x12\x1d.attio.v1.ListStatusesRequest\x1a\x1e.attio.v1.ListStatusesResponse\"\x03\x90\x02\x01\x12M\n" +
-	"\fCreateStatus\x12\x1d.attio.v1.CreateStatusRequest\x1a\x1e.attio.v1.CreateStatusResponse\x12M\n" +
-	"\fUpdateStatus\x12\x1d.attio.v1.UpdateStatusRequest\x1a\x1e.attio.v1.UpdateStatusResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x15ATTRIBUTE_TARGET_LIST\x10\x022\x82\b\n" +
+	"\x10AttributeService\x12`\n" +
+	"\x0eListAttributes\x12\x1f.attio.v1.ListAttributesRequest\x1a .attio.v1.ListAttributesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Z\n" +
+	"\fGetAttribute\x12\x1d.attio.v1.GetAttributeRequest\x1a\x1e.attio.v1.GetAttributeResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12`\n" +
+	"\x0fCreateAttribute\x12 .attio.v1.CreateAttributeRequest\x1a!.attio.v1.CreateAttributeResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12\x7f\n" +
+	"\x0fUpdateAttribute\x12 .attio.v1.UpdateAttributeRequest\x1a!.attio.v1.UpdateAttributeResponse\"'\x82\xb5\x18#\b\x04\x10\x02\x1a\x1dAttributeService.GetAttribute\x12i\n" +
+	"\x11ListSelectOptions\x12\".attio.v1.ListSelectOptionsRequest\x1a#.attio.v1.ListSelectOptionsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12i\n" +
+	"\x12CreateSelectOption\x12#.attio.v1.CreateSelectOptionRequest\x1a$.attio.v1.CreateSelectOptionResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12i\n" +
+	"\x12UpdateSelectOption\x12#.attio.v1.UpdateSelectOptionRequest\x1a$.attio.v1.UpdateSelectOptionResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12Z\n" +
+	"\fListStatuses\x12\x1d.attio.v1.ListStatusesRequest\x1a\x1e.attio.v1.ListStatusesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12W\n" +
+	"\fCreateStatus\x12\x1d.attio.v1.CreateStatusRequest\x1a\x1e.attio.v1.CreateStatusResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12W\n" +
+	"\fUpdateStatus\x12\x1d.attio.v1.UpdateStatusRequest\x1a\x1e.attio.v1.UpdateStatusResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_attribute_service_proto_rawDescOnce sync.Once
@@ -2214,6 +2214,7 @@ func file_attio_v1_attribute_service_proto_init() {
 	if File_attio_v1_attribute_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_values_proto_init()
 	file_attio_v1_attribute_service_proto_msgTypes[1].OneofWrappers = []any{}

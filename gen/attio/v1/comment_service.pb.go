@@ -1165,7 +1165,7 @@ var File_attio_v1_comment_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_comment_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1eattio/v1/comment_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
+	"\x1eattio/v1/comment_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
 	"\tCommentId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
@@ -1242,14 +1242,14 @@ const file_attio_v1_comment_service_proto_rawDesc = "" +
 	"\x10GetThreadRequest\x12%\n" +
 	"\tthread_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bthreadId\"=\n" +
 	"\x11GetThreadResponse\x12(\n" +
-	"\x06thread\x18\x01 \x01(\v2\x10.attio.v1.ThreadR\x06thread2\x9e\x03\n" +
-	"\x0eCommentService\x12P\n" +
-	"\rCreateComment\x12\x1e.attio.v1.CreateCommentRequest\x1a\x1f.attio.v1.CreateCommentResponse\x12L\n" +
+	"\x06thread\x18\x01 \x01(\v2\x10.attio.v1.ThreadR\x06thread2\xe5\x03\n" +
+	"\x0eCommentService\x12Z\n" +
+	"\rCreateComment\x12\x1e.attio.v1.CreateCommentRequest\x1a\x1f.attio.v1.CreateCommentResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12T\n" +
 	"\n" +
-	"GetComment\x12\x1b.attio.v1.GetCommentRequest\x1a\x1c.attio.v1.GetCommentResponse\"\x03\x90\x02\x01\x12P\n" +
-	"\rDeleteComment\x12\x1e.attio.v1.DeleteCommentRequest\x1a\x1f.attio.v1.DeleteCommentResponse\x12O\n" +
-	"\vListThreads\x12\x1c.attio.v1.ListThreadsRequest\x1a\x1d.attio.v1.ListThreadsResponse\"\x03\x90\x02\x01\x12I\n" +
-	"\tGetThread\x12\x1a.attio.v1.GetThreadRequest\x1a\x1b.attio.v1.GetThreadResponse\"\x03\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"GetComment\x12\x1b.attio.v1.GetCommentRequest\x1a\x1c.attio.v1.GetCommentResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12u\n" +
+	"\rDeleteComment\x12\x1e.attio.v1.DeleteCommentRequest\x1a\x1f.attio.v1.DeleteCommentResponse\"#\x82\xb5\x18\x1f\b\x02\x10\x03\x1a\x19CommentService.GetComment\x12W\n" +
+	"\vListThreads\x12\x1c.attio.v1.ListThreadsRequest\x1a\x1d.attio.v1.ListThreadsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Q\n" +
+	"\tGetThread\x12\x1a.attio.v1.GetThreadRequest\x1a\x1b.attio.v1.GetThreadResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_comment_service_proto_rawDescOnce sync.Once
@@ -1328,6 +1328,7 @@ func file_attio_v1_comment_service_proto_init() {
 	if File_attio_v1_comment_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_comment_service_proto_msgTypes[8].OneofWrappers = []any{

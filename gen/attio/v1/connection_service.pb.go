@@ -535,7 +535,7 @@ var File_attio_v1_connection_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_connection_service_proto_rawDesc = "" +
 	"\n" +
-	"!attio/v1/connection_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc7\x02\n" +
+	"!attio/v1/connection_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc7\x02\n" +
 	"\n" +
 	"Connection\x12#\n" +
 	"\rconnection_id\x18\x01 \x01(\tR\fconnectionId\x122\n" +
@@ -567,12 +567,12 @@ const file_attio_v1_connection_service_proto_rawDesc = "" +
 	"\x1dCONNECTION_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CONNECTION_STATUS_ACTIVE\x10\x01\x12\x1d\n" +
 	"\x19CONNECTION_STATUS_PENDING\x10\x02\x12\x1c\n" +
-	"\x18CONNECTION_STATUS_FAILED\x10\x032\xfd\x02\n" +
-	"\x11ConnectionService\x12[\n" +
-	"\x0fListConnections\x12 .attio.v1.ListConnectionsRequest\x1a!.attio.v1.ListConnectionsResponse\"\x03\x90\x02\x01\x12U\n" +
-	"\rGetConnection\x12\x1e.attio.v1.GetConnectionRequest\x1a\x1f.attio.v1.GetConnectionResponse\"\x03\x90\x02\x01\x12Y\n" +
-	"\x10CreateConnection\x12!.attio.v1.CreateConnectionRequest\x1a\".attio.v1.CreateConnectionResponse\x12Y\n" +
-	"\x10DeleteConnection\x12!.attio.v1.DeleteConnectionRequest\x1a\".attio.v1.DeleteConnectionResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x18CONNECTION_STATUS_FAILED\x10\x032\xc3\x03\n" +
+	"\x11ConnectionService\x12c\n" +
+	"\x0fListConnections\x12 .attio.v1.ListConnectionsRequest\x1a!.attio.v1.ListConnectionsResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12]\n" +
+	"\rGetConnection\x12\x1e.attio.v1.GetConnectionRequest\x1a\x1f.attio.v1.GetConnectionResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12c\n" +
+	"\x10CreateConnection\x12!.attio.v1.CreateConnectionRequest\x1a\".attio.v1.CreateConnectionResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12\x84\x01\n" +
+	"\x10DeleteConnection\x12!.attio.v1.DeleteConnectionRequest\x1a\".attio.v1.DeleteConnectionResponse\")\x82\xb5\x18%\b\x04\x10\x03\x1a\x1fConnectionService.GetConnectionB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_connection_service_proto_rawDescOnce sync.Once
@@ -631,6 +631,7 @@ func file_attio_v1_connection_service_proto_init() {
 	if File_attio_v1_connection_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

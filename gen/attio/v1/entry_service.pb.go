@@ -1154,7 +1154,7 @@ var File_attio_v1_entry_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1cattio/v1/entry_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n" +
+	"\x1cattio/v1/entry_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n" +
 	"\aEntryId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\alist_id\x18\x02 \x01(\tR\x06listId\x12\x19\n" +
@@ -1243,16 +1243,16 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"page_token\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"s\n" +
 	" ListEntryAttributeValuesResponse\x12'\n" +
 	"\x06values\x18\x01 \x03(\v2\x0f.attio.v1.ValueR\x06values\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xab\x05\n" +
-	"\fEntryService\x12R\n" +
-	"\fQueryEntries\x12\x1d.attio.v1.QueryEntriesRequest\x1a\x1e.attio.v1.QueryEntriesResponse\"\x03\x90\x02\x01\x12W\n" +
-	"\rStreamEntries\x12\x1e.attio.v1.StreamEntriesRequest\x1a\x1f.attio.v1.StreamEntriesResponse\"\x03\x90\x02\x010\x01\x12F\n" +
-	"\bGetEntry\x12\x19.attio.v1.GetEntryRequest\x1a\x1a.attio.v1.GetEntryResponse\"\x03\x90\x02\x01\x12J\n" +
-	"\vCreateEntry\x12\x1c.attio.v1.CreateEntryRequest\x1a\x1d.attio.v1.CreateEntryResponse\x12J\n" +
-	"\vUpdateEntry\x12\x1c.attio.v1.UpdateEntryRequest\x1a\x1d.attio.v1.UpdateEntryResponse\x12J\n" +
-	"\vAssertEntry\x12\x1c.attio.v1.AssertEntryRequest\x1a\x1d.attio.v1.AssertEntryResponse\x12J\n" +
-	"\vDeleteEntry\x12\x1c.attio.v1.DeleteEntryRequest\x1a\x1d.attio.v1.DeleteEntryResponse\x12v\n" +
-	"\x18ListEntryAttributeValues\x12).attio.v1.ListEntryAttributeValuesRequest\x1a*.attio.v1.ListEntryAttributeValuesResponse\"\x03\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xa1\x06\n" +
+	"\fEntryService\x12Z\n" +
+	"\fQueryEntries\x12\x1d.attio.v1.QueryEntriesRequest\x1a\x1e.attio.v1.QueryEntriesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12_\n" +
+	"\rStreamEntries\x12\x1e.attio.v1.StreamEntriesRequest\x1a\x1f.attio.v1.StreamEntriesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12N\n" +
+	"\bGetEntry\x12\x19.attio.v1.GetEntryRequest\x1a\x1a.attio.v1.GetEntryResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12T\n" +
+	"\vCreateEntry\x12\x1c.attio.v1.CreateEntryRequest\x1a\x1d.attio.v1.CreateEntryResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12k\n" +
+	"\vUpdateEntry\x12\x1c.attio.v1.UpdateEntryRequest\x1a\x1d.attio.v1.UpdateEntryResponse\"\x1f\x82\xb5\x18\x1b\b\x02\x10\x02\x1a\x15EntryService.GetEntry\x12T\n" +
+	"\vAssertEntry\x12\x1c.attio.v1.AssertEntryRequest\x1a\x1d.attio.v1.AssertEntryResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12k\n" +
+	"\vDeleteEntry\x12\x1c.attio.v1.DeleteEntryRequest\x1a\x1d.attio.v1.DeleteEntryResponse\"\x1f\x82\xb5\x18\x1b\b\x02\x10\x03\x1a\x15EntryService.GetEntry\x12~\n" +
+	"\x18ListEntryAttributeValues\x12).attio.v1.ListEntryAttributeValuesRequest\x1a*.attio.v1.ListEntryAttributeValuesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_entry_service_proto_rawDescOnce sync.Once
@@ -1349,6 +1349,7 @@ func file_attio_v1_entry_service_proto_init() {
 	if File_attio_v1_entry_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_filter_proto_init()
 	file_attio_v1_rules_proto_init()

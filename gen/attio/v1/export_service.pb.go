@@ -587,7 +587,7 @@ var File_attio_v1_export_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/export_service.proto\x12\battio.v1\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\"\xe7\x01\n" +
+	"\x1dattio/v1/export_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\"\xe7\x01\n" +
 	"\x14ExportRecordsRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12'\n" +
@@ -625,10 +625,10 @@ const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\x15ExportEntriesResponse\x12,\n" +
 	"\x05batch\x18\x01 \x01(\v2\x14.attio.v1.EntryBatchH\x00R\x05batch\x126\n" +
 	"\bprogress\x18\x02 \x01(\v2\x18.attio.v1.ExportProgressH\x00R\bprogressB\t\n" +
-	"\amessage2\xc1\x01\n" +
-	"\rExportService\x12W\n" +
-	"\rExportRecords\x12\x1e.attio.v1.ExportRecordsRequest\x1a\x1f.attio.v1.ExportRecordsResponse\"\x03\x90\x02\x010\x01\x12W\n" +
-	"\rExportEntries\x12\x1e.attio.v1.ExportEntriesRequest\x1a\x1f.attio.v1.ExportEntriesResponse\"\x03\x90\x02\x010\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\amessage2\xd1\x01\n" +
+	"\rExportService\x12_\n" +
+	"\rExportRecords\x12\x1e.attio.v1.ExportRecordsRequest\x1a\x1f.attio.v1.ExportRecordsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12_\n" +
+	"\rExportEntries\x12\x1e.attio.v1.ExportEntriesRequest\x1a\x1f.attio.v1.ExportEntriesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_export_service_proto_rawDescOnce sync.Once
@@ -682,6 +682,7 @@ func file_attio_v1_export_service_proto_init() {
 	if File_attio_v1_export_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_entry_service_proto_init()
 	file_attio_v1_filter_proto_init()
 	file_attio_v1_record_service_proto_init()

@@ -754,7 +754,7 @@ var File_attio_v1_list_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/list_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/list_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06ListId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\alist_id\x18\x02 \x01(\tR\x06listId\"\x81\x01\n" +
@@ -807,14 +807,14 @@ const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\x18ACCESS_LEVEL_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18ACCESS_LEVEL_FULL_ACCESS\x10\x01\x12\x1f\n" +
 	"\x1bACCESS_LEVEL_READ_AND_WRITE\x10\x02\x12\x1a\n" +
-	"\x16ACCESS_LEVEL_READ_ONLY\x10\x032\xaf\x02\n" +
-	"\vListService\x12I\n" +
-	"\tListLists\x12\x1a.attio.v1.ListListsRequest\x1a\x1b.attio.v1.ListListsResponse\"\x03\x90\x02\x01\x12C\n" +
-	"\aGetList\x12\x18.attio.v1.GetListRequest\x1a\x19.attio.v1.GetListResponse\"\x03\x90\x02\x01\x12G\n" +
+	"\x16ACCESS_LEVEL_READ_ONLY\x10\x032\xe8\x02\n" +
+	"\vListService\x12Q\n" +
+	"\tListLists\x12\x1a.attio.v1.ListListsRequest\x1a\x1b.attio.v1.ListListsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12K\n" +
+	"\aGetList\x12\x18.attio.v1.GetListRequest\x1a\x19.attio.v1.GetListResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Q\n" +
 	"\n" +
-	"CreateList\x12\x1b.attio.v1.CreateListRequest\x1a\x1c.attio.v1.CreateListResponse\x12G\n" +
+	"CreateList\x12\x1b.attio.v1.CreateListRequest\x1a\x1c.attio.v1.CreateListResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12f\n" +
 	"\n" +
-	"UpdateList\x12\x1b.attio.v1.UpdateListRequest\x1a\x1c.attio.v1.UpdateListResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"UpdateList\x12\x1b.attio.v1.UpdateListRequest\x1a\x1c.attio.v1.UpdateListResponse\"\x1d\x82\xb5\x18\x19\b\x04\x10\x02\x1a\x13ListService.GetListB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_list_service_proto_rawDescOnce sync.Once
@@ -881,6 +881,7 @@ func file_attio_v1_list_service_proto_init() {
 	if File_attio_v1_list_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_list_service_proto_msgTypes[9].OneofWrappers = []any{}

@@ -1769,7 +1769,7 @@ var File_attio_v1_meeting_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1eattio/v1/meeting_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
+	"\x1eattio/v1/meeting_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
 	"\tMeetingId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
@@ -1910,16 +1910,16 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"!CALL_RECORDING_STATUS_UNSPECIFIED\x10\x00\x12$\n" +
 	" CALL_RECORDING_STATUS_PROCESSING\x10\x01\x12#\n" +
 	"\x1fCALL_RECORDING_STATUS_COMPLETED\x10\x02\x12 \n" +
-	"\x1cCALL_RECORDING_STATUS_FAILED\x10\x032\xa5\x05\n" +
-	"\x0eMeetingService\x12R\n" +
-	"\fListMeetings\x12\x1d.attio.v1.ListMeetingsRequest\x1a\x1e.attio.v1.ListMeetingsResponse\"\x03\x90\x02\x01\x12Z\n" +
-	"\x0eStreamMeetings\x12\x1f.attio.v1.StreamMeetingsRequest\x1a .attio.v1.StreamMeetingsResponse\"\x03\x90\x02\x010\x01\x12L\n" +
+	"\x1cCALL_RECORDING_STATUS_FAILED\x10\x032\xdd\x05\n" +
+	"\x0eMeetingService\x12Z\n" +
+	"\fListMeetings\x12\x1d.attio.v1.ListMeetingsRequest\x1a\x1e.attio.v1.ListMeetingsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12b\n" +
+	"\x0eStreamMeetings\x12\x1f.attio.v1.StreamMeetingsRequest\x1a .attio.v1.StreamMeetingsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12T\n" +
 	"\n" +
-	"GetMeeting\x12\x1b.attio.v1.GetMeetingRequest\x1a\x1c.attio.v1.GetMeetingResponse\"\x03\x90\x02\x01\x12d\n" +
-	"\x12ListCallRecordings\x12#.attio.v1.ListCallRecordingsRequest\x1a$.attio.v1.ListCallRecordingsResponse\"\x03\x90\x02\x01\x12l\n" +
-	"\x14StreamCallRecordings\x12%.attio.v1.StreamCallRecordingsRequest\x1a&.attio.v1.StreamCallRecordingsResponse\"\x03\x90\x02\x010\x01\x12^\n" +
-	"\x10GetCallRecording\x12!.attio.v1.GetCallRecordingRequest\x1a\".attio.v1.GetCallRecordingResponse\"\x03\x90\x02\x01\x12a\n" +
-	"\x11GetCallTranscript\x12\".attio.v1.GetCallTranscriptRequest\x1a#.attio.v1.GetCallTranscriptResponse\"\x03\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"GetMeeting\x12\x1b.attio.v1.GetMeetingRequest\x1a\x1c.attio.v1.GetMeetingResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12l\n" +
+	"\x12ListCallRecordings\x12#.attio.v1.ListCallRecordingsRequest\x1a$.attio.v1.ListCallRecordingsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12t\n" +
+	"\x14StreamCallRecordings\x12%.attio.v1.StreamCallRecordingsRequest\x1a&.attio.v1.StreamCallRecordingsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12f\n" +
+	"\x10GetCallRecording\x12!.attio.v1.GetCallRecordingRequest\x1a\".attio.v1.GetCallRecordingResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12i\n" +
+	"\x11GetCallTranscript\x12\".attio.v1.GetCallTranscriptRequest\x1a#.attio.v1.GetCallTranscriptResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_meeting_service_proto_rawDescOnce sync.Once
@@ -2022,6 +2022,7 @@ func file_attio_v1_meeting_service_proto_init() {
 	if File_attio_v1_meeting_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_meeting_service_proto_msgTypes[1].OneofWrappers = []any{

@@ -976,7 +976,7 @@ var File_attio_v1_note_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_note_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/note_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/note_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06NoteId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\anote_id\x18\x02 \x01(\tR\x06noteId\"u\n" +
@@ -1041,15 +1041,15 @@ const file_attio_v1_note_service_proto_rawDesc = "" +
 	"\x04note\x18\x01 \x01(\v2\x0e.attio.v1.NoteR\x04note\"6\n" +
 	"\x11DeleteNoteRequest\x12!\n" +
 	"\anote_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06noteId\"\x14\n" +
-	"\x12DeleteNoteResponse2\x82\x03\n" +
-	"\vNoteService\x12I\n" +
-	"\tListNotes\x12\x1a.attio.v1.ListNotesRequest\x1a\x1b.attio.v1.ListNotesResponse\"\x03\x90\x02\x01\x12Q\n" +
-	"\vStreamNotes\x12\x1c.attio.v1.StreamNotesRequest\x1a\x1d.attio.v1.StreamNotesResponse\"\x03\x90\x02\x010\x01\x12C\n" +
-	"\aGetNote\x12\x18.attio.v1.GetNoteRequest\x1a\x19.attio.v1.GetNoteResponse\"\x03\x90\x02\x01\x12G\n" +
+	"\x12DeleteNoteResponse2\xc3\x03\n" +
+	"\vNoteService\x12Q\n" +
+	"\tListNotes\x12\x1a.attio.v1.ListNotesRequest\x1a\x1b.attio.v1.ListNotesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Y\n" +
+	"\vStreamNotes\x12\x1c.attio.v1.StreamNotesRequest\x1a\x1d.attio.v1.StreamNotesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12K\n" +
+	"\aGetNote\x12\x18.attio.v1.GetNoteRequest\x1a\x19.attio.v1.GetNoteResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Q\n" +
 	"\n" +
-	"CreateNote\x12\x1b.attio.v1.CreateNoteRequest\x1a\x1c.attio.v1.CreateNoteResponse\x12G\n" +
+	"CreateNote\x12\x1b.attio.v1.CreateNoteRequest\x1a\x1c.attio.v1.CreateNoteResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12f\n" +
 	"\n" +
-	"DeleteNote\x12\x1b.attio.v1.DeleteNoteRequest\x1a\x1c.attio.v1.DeleteNoteResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"DeleteNote\x12\x1b.attio.v1.DeleteNoteRequest\x1a\x1c.attio.v1.DeleteNoteResponse\"\x1d\x82\xb5\x18\x19\b\x02\x10\x03\x1a\x13NoteService.GetNoteB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_note_service_proto_rawDescOnce sync.Once
@@ -1120,6 +1120,7 @@ func file_attio_v1_note_service_proto_init() {
 	if File_attio_v1_note_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_note_service_proto_msgTypes[1].OneofWrappers = []any{

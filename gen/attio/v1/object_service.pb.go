@@ -579,7 +579,7 @@ var File_attio_v1_object_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
+	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
 	"\bObjectId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\"\xa5\x02\n" +
@@ -624,12 +624,12 @@ const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\x0e_singular_nounB\x0e\n" +
 	"\f_plural_noun\"@\n" +
 	"\x14UpdateObjectResponse\x12(\n" +
-	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object2\xc9\x02\n" +
-	"\rObjectService\x12O\n" +
-	"\vListObjects\x12\x1c.attio.v1.ListObjectsRequest\x1a\x1d.attio.v1.ListObjectsResponse\"\x03\x90\x02\x01\x12I\n" +
-	"\tGetObject\x12\x1a.attio.v1.GetObjectRequest\x1a\x1b.attio.v1.GetObjectResponse\"\x03\x90\x02\x01\x12M\n" +
-	"\fCreateObject\x12\x1d.attio.v1.CreateObjectRequest\x1a\x1e.attio.v1.CreateObjectResponse\x12M\n" +
-	"\fUpdateObject\x12\x1d.attio.v1.UpdateObjectRequest\x1a\x1e.attio.v1.UpdateObjectResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object2\x86\x03\n" +
+	"\rObjectService\x12W\n" +
+	"\vListObjects\x12\x1c.attio.v1.ListObjectsRequest\x1a\x1d.attio.v1.ListObjectsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Q\n" +
+	"\tGetObject\x12\x1a.attio.v1.GetObjectRequest\x1a\x1b.attio.v1.GetObjectResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12W\n" +
+	"\fCreateObject\x12\x1d.attio.v1.CreateObjectRequest\x1a\x1e.attio.v1.CreateObjectResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12p\n" +
+	"\fUpdateObject\x12\x1d.attio.v1.UpdateObjectRequest\x1a\x1e.attio.v1.UpdateObjectResponse\"!\x82\xb5\x18\x1d\b\x04\x10\x02\x1a\x17ObjectService.GetObjectB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_object_service_proto_rawDescOnce sync.Once
@@ -684,6 +684,7 @@ func file_attio_v1_object_service_proto_init() {
 	if File_attio_v1_object_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_object_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_attio_v1_object_service_proto_msgTypes[8].OneofWrappers = []any{}

@@ -1580,7 +1580,7 @@ var File_attio_v1_record_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/record_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"g\n" +
+	"\x1dattio/v1/record_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x15attio/v1/filter.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"g\n" +
 	"\bRecordId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12\x1b\n" +
@@ -1703,18 +1703,18 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\rlist_api_slug\x18\x02 \x01(\tR\vlistApiSlug\x12\x19\n" +
 	"\bentry_id\x18\x03 \x01(\tR\aentryId\x129\n" +
 	"\n" +
-	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt2\xf8\x06\n" +
-	"\rRecordService\x12R\n" +
-	"\fQueryRecords\x12\x1d.attio.v1.QueryRecordsRequest\x1a\x1e.attio.v1.QueryRecordsResponse\"\x03\x90\x02\x01\x12W\n" +
-	"\rStreamRecords\x12\x1e.attio.v1.StreamRecordsRequest\x1a\x1f.attio.v1.StreamRecordsResponse\"\x03\x90\x02\x010\x01\x12I\n" +
-	"\tGetRecord\x12\x1a.attio.v1.GetRecordRequest\x1a\x1b.attio.v1.GetRecordResponse\"\x03\x90\x02\x01\x12M\n" +
-	"\fCreateRecord\x12\x1d.attio.v1.CreateRecordRequest\x1a\x1e.attio.v1.CreateRecordResponse\x12M\n" +
-	"\fUpdateRecord\x12\x1d.attio.v1.UpdateRecordRequest\x1a\x1e.attio.v1.UpdateRecordResponse\x12M\n" +
-	"\fAssertRecord\x12\x1d.attio.v1.AssertRecordRequest\x1a\x1e.attio.v1.AssertRecordResponse\x12M\n" +
-	"\fDeleteRecord\x12\x1d.attio.v1.DeleteRecordRequest\x1a\x1e.attio.v1.DeleteRecordResponse\x12U\n" +
-	"\rSearchRecords\x12\x1e.attio.v1.SearchRecordsRequest\x1a\x1f.attio.v1.SearchRecordsResponse\"\x03\x90\x02\x01\x12y\n" +
-	"\x19ListRecordAttributeValues\x12*.attio.v1.ListRecordAttributeValuesRequest\x1a+.attio.v1.ListRecordAttributeValuesResponse\"\x03\x90\x02\x01\x12a\n" +
-	"\x11ListRecordEntries\x12\".attio.v1.ListRecordEntriesRequest\x1a#.attio.v1.ListRecordEntriesResponse\"\x03\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt2\x83\b\n" +
+	"\rRecordService\x12Z\n" +
+	"\fQueryRecords\x12\x1d.attio.v1.QueryRecordsRequest\x1a\x1e.attio.v1.QueryRecordsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12_\n" +
+	"\rStreamRecords\x12\x1e.attio.v1.StreamRecordsRequest\x1a\x1f.attio.v1.StreamRecordsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12Q\n" +
+	"\tGetRecord\x12\x1a.attio.v1.GetRecordRequest\x1a\x1b.attio.v1.GetRecordResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12W\n" +
+	"\fCreateRecord\x12\x1d.attio.v1.CreateRecordRequest\x1a\x1e.attio.v1.CreateRecordResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12p\n" +
+	"\fUpdateRecord\x12\x1d.attio.v1.UpdateRecordRequest\x1a\x1e.attio.v1.UpdateRecordResponse\"!\x82\xb5\x18\x1d\b\x02\x10\x02\x1a\x17RecordService.GetRecord\x12W\n" +
+	"\fAssertRecord\x12\x1d.attio.v1.AssertRecordRequest\x1a\x1e.attio.v1.AssertRecordResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12p\n" +
+	"\fDeleteRecord\x12\x1d.attio.v1.DeleteRecordRequest\x1a\x1e.attio.v1.DeleteRecordResponse\"!\x82\xb5\x18\x1d\b\x02\x10\x03\x1a\x17RecordService.GetRecord\x12]\n" +
+	"\rSearchRecords\x12\x1e.attio.v1.SearchRecordsRequest\x1a\x1f.attio.v1.SearchRecordsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12\x81\x01\n" +
+	"\x19ListRecordAttributeValues\x12*.attio.v1.ListRecordAttributeValuesRequest\x1a+.attio.v1.ListRecordAttributeValuesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12i\n" +
+	"\x11ListRecordEntries\x12\".attio.v1.ListRecordEntriesRequest\x1a#.attio.v1.ListRecordEntriesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_record_service_proto_rawDescOnce sync.Once
@@ -1825,6 +1825,7 @@ func file_attio_v1_record_service_proto_init() {
 	if File_attio_v1_record_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_filter_proto_init()
 	file_attio_v1_rules_proto_init()

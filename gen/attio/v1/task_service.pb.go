@@ -1239,7 +1239,7 @@ var File_attio_v1_task_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/task_service.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/task_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06TaskId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\atask_id\x18\x02 \x01(\tR\x06taskId\"b\n" +
@@ -1327,17 +1327,17 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\bTaskSort\x12\x19\n" +
 	"\x15TASK_SORT_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18TASK_SORT_CREATED_AT_ASC\x10\x01\x12\x1d\n" +
-	"\x19TASK_SORT_CREATED_AT_DESC\x10\x022\xcb\x03\n" +
-	"\vTaskService\x12I\n" +
-	"\tListTasks\x12\x1a.attio.v1.ListTasksRequest\x1a\x1b.attio.v1.ListTasksResponse\"\x03\x90\x02\x01\x12Q\n" +
-	"\vStreamTasks\x12\x1c.attio.v1.StreamTasksRequest\x1a\x1d.attio.v1.StreamTasksResponse\"\x03\x90\x02\x010\x01\x12C\n" +
-	"\aGetTask\x12\x18.attio.v1.GetTaskRequest\x1a\x19.attio.v1.GetTaskResponse\"\x03\x90\x02\x01\x12G\n" +
+	"\x19TASK_SORT_CREATED_AT_DESC\x10\x022\xab\x04\n" +
+	"\vTaskService\x12Q\n" +
+	"\tListTasks\x12\x1a.attio.v1.ListTasksRequest\x1a\x1b.attio.v1.ListTasksResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Y\n" +
+	"\vStreamTasks\x12\x1c.attio.v1.StreamTasksRequest\x1a\x1d.attio.v1.StreamTasksResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12K\n" +
+	"\aGetTask\x12\x18.attio.v1.GetTaskRequest\x1a\x19.attio.v1.GetTaskResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Q\n" +
 	"\n" +
-	"CreateTask\x12\x1b.attio.v1.CreateTaskRequest\x1a\x1c.attio.v1.CreateTaskResponse\x12G\n" +
+	"CreateTask\x12\x1b.attio.v1.CreateTaskRequest\x1a\x1c.attio.v1.CreateTaskResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12f\n" +
 	"\n" +
-	"UpdateTask\x12\x1b.attio.v1.UpdateTaskRequest\x1a\x1c.attio.v1.UpdateTaskResponse\x12G\n" +
+	"UpdateTask\x12\x1b.attio.v1.UpdateTaskRequest\x1a\x1c.attio.v1.UpdateTaskResponse\"\x1d\x82\xb5\x18\x19\b\x02\x10\x02\x1a\x13TaskService.GetTask\x12f\n" +
 	"\n" +
-	"DeleteTask\x12\x1b.attio.v1.DeleteTaskRequest\x1a\x1c.attio.v1.DeleteTaskResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"DeleteTask\x12\x1b.attio.v1.DeleteTaskRequest\x1a\x1c.attio.v1.DeleteTaskResponse\"\x1d\x82\xb5\x18\x19\b\x02\x10\x03\x1a\x13TaskService.GetTaskB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_task_service_proto_rawDescOnce sync.Once
@@ -1424,6 +1424,7 @@ func file_attio_v1_task_service_proto_init() {
 	if File_attio_v1_task_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_values_proto_init()

@@ -1052,7 +1052,7 @@ var File_attio_v1_webhook_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1eattio/v1/webhook_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
+	"\x1eattio/v1/webhook_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
 	"\tWebhookId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
@@ -1125,14 +1125,14 @@ const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\x0fWebhookOperator\x12 \n" +
 	"\x1cWEBHOOK_OPERATOR_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17WEBHOOK_OPERATOR_EQUALS\x10\x01\x12\x1f\n" +
-	"\x1bWEBHOOK_OPERATOR_NOT_EQUALS\x10\x022\xa8\x03\n" +
-	"\x0eWebhookService\x12R\n" +
-	"\fListWebhooks\x12\x1d.attio.v1.ListWebhooksRequest\x1a\x1e.attio.v1.ListWebhooksResponse\"\x03\x90\x02\x01\x12L\n" +
+	"\x1bWEBHOOK_OPERATOR_NOT_EQUALS\x10\x022\x8c\x04\n" +
+	"\x0eWebhookService\x12Z\n" +
+	"\fListWebhooks\x12\x1d.attio.v1.ListWebhooksRequest\x1a\x1e.attio.v1.ListWebhooksResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12T\n" +
 	"\n" +
-	"GetWebhook\x12\x1b.attio.v1.GetWebhookRequest\x1a\x1c.attio.v1.GetWebhookResponse\"\x03\x90\x02\x01\x12P\n" +
-	"\rCreateWebhook\x12\x1e.attio.v1.CreateWebhookRequest\x1a\x1f.attio.v1.CreateWebhookResponse\x12P\n" +
-	"\rUpdateWebhook\x12\x1e.attio.v1.UpdateWebhookRequest\x1a\x1f.attio.v1.UpdateWebhookResponse\x12P\n" +
-	"\rDeleteWebhook\x12\x1e.attio.v1.DeleteWebhookRequest\x1a\x1f.attio.v1.DeleteWebhookResponseB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"GetWebhook\x12\x1b.attio.v1.GetWebhookRequest\x1a\x1c.attio.v1.GetWebhookResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12Z\n" +
+	"\rCreateWebhook\x12\x1e.attio.v1.CreateWebhookRequest\x1a\x1f.attio.v1.CreateWebhookResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12u\n" +
+	"\rUpdateWebhook\x12\x1e.attio.v1.UpdateWebhookRequest\x1a\x1f.attio.v1.UpdateWebhookResponse\"#\x82\xb5\x18\x1f\b\x04\x10\x02\x1a\x19WebhookService.GetWebhook\x12u\n" +
+	"\rDeleteWebhook\x12\x1e.attio.v1.DeleteWebhookRequest\x1a\x1f.attio.v1.DeleteWebhookResponse\"#\x82\xb5\x18\x1f\b\x04\x10\x03\x1a\x19WebhookService.GetWebhookB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_webhook_service_proto_rawDescOnce sync.Once
@@ -1207,6 +1207,7 @@ func file_attio_v1_webhook_service_proto_init() {
 	if File_attio_v1_webhook_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_webhook_service_proto_msgTypes[2].OneofWrappers = []any{
 		(*WebhookFilter_All)(nil),
 		(*WebhookFilter_Any)(nil),

@@ -636,7 +636,7 @@ var File_attio_v1_workspace_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	"\n" +
-	" attio/v1/workspace_service.proto\x12\battio.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x10\n" +
+	" attio/v1/workspace_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x10\n" +
 	"\x0eGetSelfRequest\"\xb1\x04\n" +
 	"\x0fGetSelfResponse\x12\x16\n" +
 	"\x06active\x18\x01 \x01(\bR\x06active\x12\x14\n" +
@@ -686,11 +686,11 @@ const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	"\x1fMEMBER_ACCESS_LEVEL_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19MEMBER_ACCESS_LEVEL_ADMIN\x10\x01\x12\x1e\n" +
 	"\x1aMEMBER_ACCESS_LEVEL_MEMBER\x10\x02\x12!\n" +
-	"\x1dMEMBER_ACCESS_LEVEL_SUSPENDED\x10\x032\xa9\x02\n" +
-	"\x10WorkspaceService\x12C\n" +
-	"\aGetSelf\x12\x18.attio.v1.GetSelfRequest\x1a\x19.attio.v1.GetSelfResponse\"\x03\x90\x02\x01\x12j\n" +
-	"\x14ListWorkspaceMembers\x12%.attio.v1.ListWorkspaceMembersRequest\x1a&.attio.v1.ListWorkspaceMembersResponse\"\x03\x90\x02\x01\x12d\n" +
-	"\x12GetWorkspaceMember\x12#.attio.v1.GetWorkspaceMemberRequest\x1a$.attio.v1.GetWorkspaceMemberResponse\"\x03\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x1dMEMBER_ACCESS_LEVEL_SUSPENDED\x10\x032\xc1\x02\n" +
+	"\x10WorkspaceService\x12K\n" +
+	"\aGetSelf\x12\x18.attio.v1.GetSelfRequest\x1a\x19.attio.v1.GetSelfResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12r\n" +
+	"\x14ListWorkspaceMembers\x12%.attio.v1.ListWorkspaceMembersRequest\x1a&.attio.v1.ListWorkspaceMembersResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12l\n" +
+	"\x12GetWorkspaceMember\x12#.attio.v1.GetWorkspaceMemberRequest\x1a$.attio.v1.GetWorkspaceMemberResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_workspace_service_proto_rawDescOnce sync.Once
@@ -744,6 +744,7 @@ func file_attio_v1_workspace_service_proto_init() {
 	if File_attio_v1_workspace_service_proto != nil {
 		return
 	}
+	file_attio_v1_access_proto_init()
 	file_attio_v1_workspace_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_attio_v1_workspace_service_proto_msgTypes[3].OneofWrappers = []any{}
 	type x struct{}
