@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
@@ -74,4 +76,67 @@ func TestContractNamesAreNotKeywords(t *testing.T) {
 			}
 		}
 	})
+}
+
+// eachMethod calls fn for every RPC of the contract.
+func eachMethod(t *testing.T, fn func(protoreflect.MethodDescriptor)) {
+	t.Helper()
+	for _, fd := range contractFiles(t) {
+		for i := range fd.Services().Len() {
+			ms := fd.Services().Get(i).Methods()
+			for j := range ms.Len() {
+				fn(ms.Get(j))
+			}
+		}
+	}
+}
+
+// TestListRPCsPage: every List RPC pages the AIP-158 way: page_size with a validated maximum,
+// page_token with a bounded length, and next_page_token in the response.
+func TestListRPCsPage(t *testing.T) {
+	t.Parallel()
+	lists := 0
+	eachMethod(t, func(md protoreflect.MethodDescriptor) {
+		if !strings.HasPrefix(string(md.Name()), "List") {
+			return
+		}
+		lists++
+		in, out := md.Input().Fields(), md.Output().Fields()
+		size, token, next := in.ByName("page_size"), in.ByName("page_token"), out.ByName("next_page_token")
+		if size == nil || size.Kind() != protoreflect.Int32Kind || token == nil || token.Kind() != protoreflect.StringKind ||
+			next == nil || next.Kind() != protoreflect.StringKind {
+			t.Errorf("%s: needs int32 page_size, string page_token and string next_page_token", md.FullName())
+			return
+		}
+		sr, _ := proto.GetExtension(size.Options(), validate.E_Field).(*validate.FieldRules)
+		if lte := sr.GetInt32().GetLte(); lte < 1 || lte > 1000 || sr.GetInt32().GetGte() != 0 {
+			t.Errorf("%s.page_size: rules %v; want gte 0 and a maximum (lte) of at most 1000", md.FullName(), sr)
+		}
+		tr, _ := proto.GetExtension(token.Options(), validate.E_Field).(*validate.FieldRules)
+		if tr.GetString().GetMaxLen() == 0 {
+			t.Errorf("%s.page_token: no max_len", md.FullName())
+		}
+	})
+	if lists < 17 {
+		t.Errorf("only %d List RPCs found", lists)
+	}
+}
+
+// TestStreamRPCsKept: the server-streaming walks stay beside the paged lists.
+func TestStreamRPCsKept(t *testing.T) {
+	t.Parallel()
+	want := map[string]bool{}
+	for _, n := range strings.Fields(`RecordService.StreamRecords EntryService.StreamEntries
+		TaskService.StreamTasks NoteService.StreamNotes MeetingService.StreamMeetings
+		MeetingService.StreamCallRecordings`) {
+		want["attio.v1."+n] = true
+	}
+	eachMethod(t, func(md protoreflect.MethodDescriptor) {
+		if md.IsStreamingServer() {
+			delete(want, string(md.FullName()))
+		}
+	})
+	for n := range want {
+		t.Errorf("%s is gone or no longer server-streaming", n)
+	}
 }

@@ -33,16 +33,18 @@ func caller(ctx context.Context) (*interceptors.Principal, error) {
 }
 
 // ListApprovals implements attiov1connect.ApprovalServiceHandler.
-func (s *ApprovalService) ListApprovals(ctx context.Context, _ *attiov1.ListApprovalsRequest) (*attiov1.ListApprovalsResponse, error) {
+func (s *ApprovalService) ListApprovals(ctx context.Context, req *attiov1.ListApprovalsRequest) (*attiov1.ListApprovalsResponse, error) {
 	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.approvals.List(ctx, p)
+	list, next, err := pageWhole(ctx, attiov1connect.ApprovalServiceListApprovalsProcedure, req, func() ([]*attiov1.Approval, error) {
+		return s.approvals.List(ctx, p)
+	}, func(a **attiov1.Approval) *attiov1.Approval { return *a })
 	if err != nil {
 		return nil, err
 	}
-	return &attiov1.ListApprovalsResponse{Approvals: list}, nil
+	return &attiov1.ListApprovalsResponse{Approvals: list, NextPageToken: next}, nil
 }
 
 // GetApproval implements attiov1connect.ApprovalServiceHandler.

@@ -31,33 +31,19 @@ func fromTarget(t attiov1.AttributeTarget) (attio.Target, error) {
 	return "", invalidArgument("target must be ATTRIBUTE_TARGET_OBJECT or ATTRIBUTE_TARGET_LIST")
 }
 
-func clearListAttributesPaging(m proto.Message) {
-	r := m.(*attiov1.ListAttributesRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-// ListAttributes returns one page of attributes; page_size 0 returns all of them from the token on.
+// ListAttributes returns one page of attributes; page_size 0 means the default page size, not all.
 func (s *AttributeService) ListAttributes(ctx context.Context, req *attiov1.ListAttributesRequest) (*attiov1.ListAttributesResponse, error) {
 	target, err := fromTarget(req.GetTarget())
 	if err != nil {
 		return nil, err
 	}
-	p := newPager(ctx, attiov1connect.AttributeServiceListAttributesProcedure, req, clearListAttributesPaging)
+	p := newPager(ctx, attiov1connect.AttributeServiceListAttributesProcedure, req, clearPaging)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	q := attio.AttributeQuery{Limit: int(req.GetPageSize()), Offset: int(pos.Offset), ShowArchived: req.GetShowArchived()}
+	q := attio.AttributeQuery{Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset), ShowArchived: req.GetShowArchived()}
 	out := &attiov1.ListAttributesResponse{}
-	if req.GetPageSize() == 0 {
-		for a, err := range s.client.ListAttributes(upstream(ctx), target, req.GetIdentifier(), q) {
-			if err != nil {
-				return nil, upstreamError(err)
-			}
-			out.Attributes = append(out.Attributes, toAttribute(&a))
-		}
-		return out, nil
-	}
 	page, err := s.client.ListAttributesPage(upstream(ctx), target, req.GetIdentifier(), q)
 	if err != nil {
 		return nil, upstreamError(err)
@@ -147,15 +133,14 @@ func (s *AttributeService) ListSelectOptions(ctx context.Context, req *attiov1.L
 	if err != nil {
 		return nil, err
 	}
-	opts, err := s.client.ListSelectOptions(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+	opts, next, err := pageWhole(ctx, attiov1connect.AttributeServiceListSelectOptionsProcedure, req, func() ([]attio.SelectOption, error) {
+		opts, err := s.client.ListSelectOptions(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+		return opts, upstreamError(err)
+	}, toSelectOption)
 	if err != nil {
-		return nil, upstreamError(err)
+		return nil, err
 	}
-	out := &attiov1.ListSelectOptionsResponse{Options: make([]*attiov1.SelectOption, 0, len(opts))}
-	for i := range opts {
-		out.Options = append(out.Options, toSelectOption(&opts[i]))
-	}
-	return out, nil
+	return &attiov1.ListSelectOptionsResponse{Options: opts, NextPageToken: next}, nil
 }
 
 // CreateSelectOption adds an option.
@@ -191,15 +176,14 @@ func (s *AttributeService) ListStatuses(ctx context.Context, req *attiov1.ListSt
 	if err != nil {
 		return nil, err
 	}
-	sts, err := s.client.ListStatuses(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+	sts, next, err := pageWhole(ctx, attiov1connect.AttributeServiceListStatusesProcedure, req, func() ([]attio.Status, error) {
+		sts, err := s.client.ListStatuses(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+		return sts, upstreamError(err)
+	}, toStatus)
 	if err != nil {
-		return nil, upstreamError(err)
+		return nil, err
 	}
-	out := &attiov1.ListStatusesResponse{Statuses: make([]*attiov1.Status, 0, len(sts))}
-	for i := range sts {
-		out.Statuses = append(out.Statuses, toStatus(&sts[i]))
-	}
-	return out, nil
+	return &attiov1.ListStatusesResponse{Statuses: sts, NextPageToken: next}, nil
 }
 
 // CreateStatus adds a status.

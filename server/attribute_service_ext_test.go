@@ -40,7 +40,7 @@ func TestAttributeServiceReadAndPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		if all.GetNextPageToken() != "" {
-			t.Fatalf("page_size 0 returns everything, got a next token")
+			t.Fatalf("page_size 0 means 100, and projects has fewer attributes: got a next token")
 		}
 		byslug := map[string]*attiov1.Attribute{}
 		for _, a := range all.GetAttributes() {

@@ -21,17 +21,17 @@ var connectionStatuses = map[string]attiov1.ConnectionStatus{
 	"FAILED":  attiov1.ConnectionStatus_CONNECTION_STATUS_FAILED,
 }
 
-// ListConnections returns the account's Attio connections, optionally in one state.
+// ListConnections returns one page of the account's Attio connections, optionally in one state;
+// Maton returns them whole.
 func (s *ConnectionService) ListConnections(ctx context.Context, req *attiov1.ListConnectionsRequest) (*attiov1.ListConnectionsResponse, error) {
-	cs, err := s.client.ListConnections(upstream(ctx), attio.ConnectionQuery{Status: enumName(connectionStatuses, req.GetStatus())})
+	cs, next, err := pageWhole(ctx, attiov1connect.ConnectionServiceListConnectionsProcedure, req, func() ([]attio.Connection, error) {
+		cs, err := s.client.ListConnections(upstream(ctx), attio.ConnectionQuery{Status: enumName(connectionStatuses, req.GetStatus())})
+		return cs, upstreamError(err)
+	}, toConnection)
 	if err != nil {
-		return nil, upstreamError(err)
+		return nil, err
 	}
-	out := &attiov1.ListConnectionsResponse{Connections: make([]*attiov1.Connection, 0, len(cs))}
-	for i := range cs {
-		out.Connections = append(out.Connections, toConnection(&cs[i]))
-	}
-	return out, nil
+	return &attiov1.ListConnectionsResponse{Connections: cs, NextPageToken: next}, nil
 }
 
 // GetConnection returns one connection.

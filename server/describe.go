@@ -167,17 +167,22 @@ func (d *Describer) multiselect(ctx context.Context, req proto.Message) (map[str
 	if list == nil {
 		return nil, nil
 	}
-	res, err := d.attributes.ListAttributes(ctx, list)
-	if err != nil {
-		return nil, err
-	}
+	list.PageSize = maxWholePage
 	multi := map[string]bool{}
-	for _, a := range res.GetAttributes() {
-		if a.GetIsMultiselect() {
-			multi[a.GetApiSlug()] = true
+	for {
+		res, err := d.attributes.ListAttributes(ctx, list)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range res.GetAttributes() {
+			if a.GetIsMultiselect() {
+				multi[a.GetApiSlug()] = true
+			}
+		}
+		if list.PageToken = res.GetNextPageToken(); list.PageToken == "" {
+			return multi, nil
 		}
 	}
-	return multi, nil
 }
 
 // inputValues returns the values a record or entry write sets, or nil for other writes.

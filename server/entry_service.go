@@ -129,7 +129,7 @@ func (s *EntryService) ListEntryAttributeValues(ctx context.Context, req *attiov
 		return nil, err
 	}
 	page, err := s.client.EntryValuesPage(upstream(ctx), req.GetList(), req.GetEntryId(), req.GetAttribute(), attio.ValuesQuery{
-		ShowHistoric: req.GetShowHistoric(), Limit: int(req.GetPageSize()), Offset: int(pos.Offset),
+		ShowHistoric: req.GetShowHistoric(), Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset),
 	})
 	if err != nil {
 		return nil, upstreamError(err)

@@ -21,17 +21,16 @@ var accessLevels = map[string]attiov1.AccessLevel{
 	"read-only":      attiov1.AccessLevel_ACCESS_LEVEL_READ_ONLY,
 }
 
-// ListLists returns every list (Attio does not page them).
-func (s *ListService) ListLists(ctx context.Context, _ *attiov1.ListListsRequest) (*attiov1.ListListsResponse, error) {
-	lists, err := s.client.ListLists(upstream(ctx))
+// ListLists returns one page of the lists, which Attio returns whole.
+func (s *ListService) ListLists(ctx context.Context, req *attiov1.ListListsRequest) (*attiov1.ListListsResponse, error) {
+	lists, next, err := pageWhole(ctx, attiov1connect.ListServiceListListsProcedure, req, func() ([]attio.List, error) {
+		lists, err := s.client.ListLists(upstream(ctx))
+		return lists, upstreamError(err)
+	}, toList)
 	if err != nil {
-		return nil, upstreamError(err)
+		return nil, err
 	}
-	out := &attiov1.ListListsResponse{Lists: make([]*attiov1.List, 0, len(lists))}
-	for i := range lists {
-		out.Lists = append(out.Lists, toList(&lists[i]))
-	}
-	return out, nil
+	return &attiov1.ListListsResponse{Lists: lists, NextPageToken: next}, nil
 }
 
 // GetList returns one list.

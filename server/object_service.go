@@ -15,17 +15,16 @@ type ObjectService struct {
 
 var _ attiov1connect.ObjectServiceHandler = (*ObjectService)(nil)
 
-// ListObjects returns every object (Attio does not page them).
-func (s *ObjectService) ListObjects(ctx context.Context, _ *attiov1.ListObjectsRequest) (*attiov1.ListObjectsResponse, error) {
-	objs, err := s.client.ListObjects(upstream(ctx))
+// ListObjects returns one page of the objects, which Attio returns whole.
+func (s *ObjectService) ListObjects(ctx context.Context, req *attiov1.ListObjectsRequest) (*attiov1.ListObjectsResponse, error) {
+	objs, next, err := pageWhole(ctx, attiov1connect.ObjectServiceListObjectsProcedure, req, func() ([]attio.Object, error) {
+		objs, err := s.client.ListObjects(upstream(ctx))
+		return objs, upstreamError(err)
+	}, toObject)
 	if err != nil {
-		return nil, upstreamError(err)
+		return nil, err
 	}
-	out := &attiov1.ListObjectsResponse{Objects: make([]*attiov1.Object, 0, len(objs))}
-	for i := range objs {
-		out.Objects = append(out.Objects, toObject(&objs[i]))
-	}
-	return out, nil
+	return &attiov1.ListObjectsResponse{Objects: objs, NextPageToken: next}, nil
 }
 
 // GetObject returns one object.

@@ -30,13 +30,6 @@ func clearStreamRecordsPaging(m proto.Message) {
 	r.ResumeToken, r.PageSize = "", 0
 }
 
-func pageSize(n int32, def int) int {
-	if n <= 0 {
-		return def
-	}
-	return int(n)
-}
-
 // QueryRecords returns one page of records.
 func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryRecordsRequest) (*attiov1.QueryRecordsResponse, error) {
 	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req, clearQueryRecordsPaging)
@@ -172,7 +165,7 @@ func (s *RecordService) ListRecordAttributeValues(ctx context.Context, req *atti
 		return nil, err
 	}
 	page, err := s.client.RecordValuesPage(upstream(ctx), req.GetObject(), req.GetRecordId(), req.GetAttribute(), attio.ValuesQuery{
-		ShowHistoric: req.GetShowHistoric(), Limit: int(req.GetPageSize()), Offset: int(pos.Offset),
+		ShowHistoric: req.GetShowHistoric(), Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset),
 	})
 	if err != nil {
 		return nil, upstreamError(err)
@@ -192,7 +185,7 @@ func (s *RecordService) ListRecordEntries(ctx context.Context, req *attiov1.List
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.RecordEntriesPage(upstream(ctx), req.GetObject(), req.GetRecordId(), attio.PageQuery{Limit: int(req.GetPageSize()), Offset: int(pos.Offset)})
+	page, err := s.client.RecordEntriesPage(upstream(ctx), req.GetObject(), req.GetRecordId(), attio.PageQuery{Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset)})
 	if err != nil {
 		return nil, upstreamError(err)
 	}

@@ -30,17 +30,16 @@ func (s *WorkspaceService) GetSelf(ctx context.Context, _ *attiov1.GetSelfReques
 	return toSelf(&me), nil
 }
 
-// ListWorkspaceMembers returns every member (Attio does not page them).
-func (s *WorkspaceService) ListWorkspaceMembers(ctx context.Context, _ *attiov1.ListWorkspaceMembersRequest) (*attiov1.ListWorkspaceMembersResponse, error) {
-	ms, err := s.client.ListWorkspaceMembers(upstream(ctx))
+// ListWorkspaceMembers returns one page of the members, which Attio returns whole.
+func (s *WorkspaceService) ListWorkspaceMembers(ctx context.Context, req *attiov1.ListWorkspaceMembersRequest) (*attiov1.ListWorkspaceMembersResponse, error) {
+	ms, next, err := pageWhole(ctx, attiov1connect.WorkspaceServiceListWorkspaceMembersProcedure, req, func() ([]attio.WorkspaceMember, error) {
+		ms, err := s.client.ListWorkspaceMembers(upstream(ctx))
+		return ms, upstreamError(err)
+	}, toWorkspaceMember)
 	if err != nil {
-		return nil, upstreamError(err)
+		return nil, err
 	}
-	out := &attiov1.ListWorkspaceMembersResponse{WorkspaceMembers: make([]*attiov1.WorkspaceMember, 0, len(ms))}
-	for i := range ms {
-		out.WorkspaceMembers = append(out.WorkspaceMembers, toWorkspaceMember(&ms[i]))
-	}
-	return out, nil
+	return &attiov1.ListWorkspaceMembersResponse{WorkspaceMembers: ms, NextPageToken: next}, nil
 }
 
 // GetWorkspaceMember returns one member.

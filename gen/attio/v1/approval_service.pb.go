@@ -397,9 +397,14 @@ func (x *ApprovalRequired) GetRequestDigest() string {
 	return ""
 }
 
-// ListApprovalsRequest has no parameters.
+// ListApprovalsRequest selects a page of the approvals the caller may see.
 type ListApprovalsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum approvals per page (0-1000); 0 means 100. The facade keeps approvals, so it
+	// pages them itself.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response's next_page_token; only valid with the same request.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -434,11 +439,27 @@ func (*ListApprovalsRequest) Descriptor() ([]byte, []int) {
 	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{3}
 }
 
+func (x *ListApprovalsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListApprovalsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListApprovalsResponse lists pending approvals.
 type ListApprovalsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The approvals.
-	Approvals     []*Approval `protobuf:"bytes,1,rep,name=approvals,proto3" json:"approvals,omitempty"`
+	Approvals []*Approval `protobuf:"bytes,1,rep,name=approvals,proto3" json:"approvals,omitempty"`
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -478,6 +499,13 @@ func (x *ListApprovalsResponse) GetApprovals() []*Approval {
 		return x.Approvals
 	}
 	return nil
+}
+
+func (x *ListApprovalsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // GetApprovalRequest names an approval.
@@ -802,10 +830,15 @@ const file_attio_v1_approval_service_proto_rawDesc = "" +
 	"\n" +
 	"expires_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x1c\n" +
 	"\tprocedure\x18\x05 \x01(\tR\tprocedure\x12%\n" +
-	"\x0erequest_digest\x18\x06 \x01(\tR\rrequestDigest\"\x16\n" +
-	"\x14ListApprovalsRequest\"I\n" +
+	"\x0erequest_digest\x18\x06 \x01(\tR\rrequestDigest\"h\n" +
+	"\x14ListApprovalsRequest\x12'\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"q\n" +
 	"\x15ListApprovalsResponse\x120\n" +
-	"\tapprovals\x18\x01 \x03(\v2\x12.attio.v1.ApprovalR\tapprovals\"?\n" +
+	"\tapprovals\x18\x01 \x03(\v2\x12.attio.v1.ApprovalR\tapprovals\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"?\n" +
 	"\x12GetApprovalRequest\x12)\n" +
 	"\vapproval_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"approvalId\"E\n" +

@@ -501,7 +501,7 @@ type ListAttributesRequest struct {
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// Include archived attributes.
 	ShowArchived bool `protobuf:"varint,3,opt,name=show_archived,json=showArchived,proto3" json:"show_archived,omitempty"`
-	// Maximum attributes per page; 0 means all.
+	// Maximum attributes per page (0-1000); 0 means 100.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Token from a previous response; only valid with the same request.
 	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
@@ -1113,7 +1113,12 @@ type ListSelectOptionsRequest struct {
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	// Include archived options.
-	ShowArchived  bool `protobuf:"varint,4,opt,name=show_archived,json=showArchived,proto3" json:"show_archived,omitempty"`
+	ShowArchived bool `protobuf:"varint,4,opt,name=show_archived,json=showArchived,proto3" json:"show_archived,omitempty"`
+	// Maximum options per page (0-1000); 0 means 100. The facade pages this listing itself: Attio
+	// returns it whole.
+	PageSize int32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response's next_page_token; only valid with the same request.
+	PageToken     string `protobuf:"bytes,6,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1176,11 +1181,27 @@ func (x *ListSelectOptionsRequest) GetShowArchived() bool {
 	return false
 }
 
+func (x *ListSelectOptionsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListSelectOptionsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListSelectOptionsResponse lists the options.
 type ListSelectOptionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The options.
-	Options       []*SelectOption `protobuf:"bytes,1,rep,name=options,proto3" json:"options,omitempty"`
+	Options []*SelectOption `protobuf:"bytes,1,rep,name=options,proto3" json:"options,omitempty"`
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1220,6 +1241,13 @@ func (x *ListSelectOptionsResponse) GetOptions() []*SelectOption {
 		return x.Options
 	}
 	return nil
+}
+
+func (x *ListSelectOptionsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // CreateSelectOptionRequest adds an option.
@@ -1489,7 +1517,12 @@ type ListStatusesRequest struct {
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	// Include archived statuses.
-	ShowArchived  bool `protobuf:"varint,4,opt,name=show_archived,json=showArchived,proto3" json:"show_archived,omitempty"`
+	ShowArchived bool `protobuf:"varint,4,opt,name=show_archived,json=showArchived,proto3" json:"show_archived,omitempty"`
+	// Maximum statuses per page (0-1000); 0 means 100. The facade pages this listing itself: Attio
+	// returns it whole.
+	PageSize int32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response's next_page_token; only valid with the same request.
+	PageToken     string `protobuf:"bytes,6,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1552,11 +1585,27 @@ func (x *ListStatusesRequest) GetShowArchived() bool {
 	return false
 }
 
+func (x *ListStatusesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListStatusesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListStatusesResponse lists the statuses.
 type ListStatusesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The statuses.
-	Statuses      []*Status `protobuf:"bytes,1,rep,name=statuses,proto3" json:"statuses,omitempty"`
+	Statuses []*Status `protobuf:"bytes,1,rep,name=statuses,proto3" json:"statuses,omitempty"`
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1596,6 +1645,13 @@ func (x *ListStatusesResponse) GetStatuses() []*Status {
 		return x.Statuses
 	}
 	return nil
+}
+
+func (x *ListStatusesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // CreateStatusRequest adds a status.
@@ -2007,7 +2063,7 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"_is_uniqueB\x0e\n" +
 	"\f_is_archived\"L\n" +
 	"\x17UpdateAttributeResponse\x121\n" +
-	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xd2\x01\n" +
+	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xa4\x02\n" +
 	"\x18ListSelectOptionsRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
@@ -2015,9 +2071,14 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
 	"identifier\x12'\n" +
 	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12#\n" +
-	"\rshow_archived\x18\x04 \x01(\bR\fshowArchived\"M\n" +
+	"\rshow_archived\x18\x04 \x01(\bR\fshowArchived\x12'\n" +
+	"\tpage_size\x18\x05 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"u\n" +
 	"\x19ListSelectOptionsResponse\x120\n" +
-	"\aoptions\x18\x01 \x03(\v2\x16.attio.v1.SelectOptionR\aoptions\"\xd0\x01\n" +
+	"\aoptions\x18\x01 \x03(\v2\x16.attio.v1.SelectOptionR\aoptions\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd0\x01\n" +
 	"\x19CreateSelectOptionRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
@@ -2044,7 +2105,7 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x06_titleB\x0e\n" +
 	"\f_is_archived\"L\n" +
 	"\x1aUpdateSelectOptionResponse\x12.\n" +
-	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\xcd\x01\n" +
+	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\x9f\x02\n" +
 	"\x13ListStatusesRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
@@ -2052,9 +2113,14 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
 	"identifier\x12'\n" +
 	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12#\n" +
-	"\rshow_archived\x18\x04 \x01(\bR\fshowArchived\"D\n" +
+	"\rshow_archived\x18\x04 \x01(\bR\fshowArchived\x12'\n" +
+	"\tpage_size\x18\x05 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"l\n" +
 	"\x14ListStatusesResponse\x12,\n" +
-	"\bstatuses\x18\x01 \x03(\v2\x10.attio.v1.StatusR\bstatuses\"\xb7\x02\n" +
+	"\bstatuses\x18\x01 \x03(\v2\x10.attio.v1.StatusR\bstatuses\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb7\x02\n" +
 	"\x13CreateStatusRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +

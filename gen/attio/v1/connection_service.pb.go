@@ -185,7 +185,12 @@ func (x *Connection) GetMetadata() *structpb.Struct {
 type ListConnectionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Only connections in this state; unspecified for all.
-	Status        ConnectionStatus `protobuf:"varint,1,opt,name=status,proto3,enum=attio.v1.ConnectionStatus" json:"status,omitempty"`
+	Status ConnectionStatus `protobuf:"varint,1,opt,name=status,proto3,enum=attio.v1.ConnectionStatus" json:"status,omitempty"`
+	// Maximum connections per page (0-1000); 0 means 100. The facade pages this listing itself: Maton
+	// returns it whole.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response's next_page_token; only valid with the same request.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -227,11 +232,27 @@ func (x *ListConnectionsRequest) GetStatus() ConnectionStatus {
 	return ConnectionStatus_CONNECTION_STATUS_UNSPECIFIED
 }
 
+func (x *ListConnectionsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListConnectionsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListConnectionsResponse lists the connections.
 type ListConnectionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The connections.
-	Connections   []*Connection `protobuf:"bytes,1,rep,name=connections,proto3" json:"connections,omitempty"`
+	Connections []*Connection `protobuf:"bytes,1,rep,name=connections,proto3" json:"connections,omitempty"`
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -271,6 +292,13 @@ func (x *ListConnectionsResponse) GetConnections() []*Connection {
 		return x.Connections
 	}
 	return nil
+}
+
+func (x *ListConnectionsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // GetConnectionRequest names a connection.
@@ -544,11 +572,16 @@ const file_attio_v1_connection_service_proto_rawDesc = "" +
 	"\x11last_updated_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x0flastUpdatedTime\x12\x10\n" +
 	"\x03url\x18\x05 \x01(\tR\x03url\x12\x10\n" +
 	"\x03app\x18\x06 \x01(\tR\x03app\x123\n" +
-	"\bmetadata\x18\a \x01(\v2\x17.google.protobuf.StructR\bmetadata\"V\n" +
+	"\bmetadata\x18\a \x01(\v2\x17.google.protobuf.StructR\bmetadata\"\xa8\x01\n" +
 	"\x16ListConnectionsRequest\x12<\n" +
-	"\x06status\x18\x01 \x01(\x0e2\x1a.attio.v1.ConnectionStatusB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06status\"Q\n" +
+	"\x06status\x18\x01 \x01(\x0e2\x1a.attio.v1.ConnectionStatusB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06status\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"y\n" +
 	"\x17ListConnectionsResponse\x126\n" +
-	"\vconnections\x18\x01 \x03(\v2\x14.attio.v1.ConnectionR\vconnections\"E\n" +
+	"\vconnections\x18\x01 \x03(\v2\x14.attio.v1.ConnectionR\vconnections\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"E\n" +
 	"\x14GetConnectionRequest\x12-\n" +
 	"\rconnection_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\fconnectionId\"M\n" +
 	"\x15GetConnectionResponse\x124\n" +

@@ -1015,7 +1015,7 @@ type ListEntryAttributeValuesRequest struct {
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	// Include values that are no longer active.
 	ShowHistoric bool `protobuf:"varint,4,opt,name=show_historic,json=showHistoric,proto3" json:"show_historic,omitempty"`
-	// Maximum values per page (0-1000); 0 means Attio's default.
+	// Maximum values per page (0-1000); 0 means 100.
 	PageSize int32 `protobuf:"varint,5,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Token from a previous response; only valid with the same request.
 	PageToken     string `protobuf:"bytes,6,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`

@@ -310,9 +310,14 @@ func (x *List) GetExtraJson() string {
 	return ""
 }
 
-// ListListsRequest has no parameters.
+// ListListsRequest selects a page of lists.
 type ListListsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum lists per page (0-1000); 0 means 100. The facade pages this listing itself: Attio
+	// returns it whole.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response's next_page_token; only valid with the same request.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -347,11 +352,27 @@ func (*ListListsRequest) Descriptor() ([]byte, []int) {
 	return file_attio_v1_list_service_proto_rawDescGZIP(), []int{3}
 }
 
+func (x *ListListsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListListsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListListsResponse lists the lists.
 type ListListsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The lists.
-	Lists         []*List `protobuf:"bytes,1,rep,name=lists,proto3" json:"lists,omitempty"`
+	Lists []*List `protobuf:"bytes,1,rep,name=lists,proto3" json:"lists,omitempty"`
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -391,6 +412,13 @@ func (x *ListListsResponse) GetLists() []*List {
 		return x.Lists
 	}
 	return nil
+}
+
+func (x *ListListsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // GetListRequest names a list.
@@ -773,10 +801,15 @@ const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\t \x01(\tR\textraJson\"\x12\n" +
-	"\x10ListListsRequest\"9\n" +
+	"extra_json\x18\t \x01(\tR\textraJson\"d\n" +
+	"\x10ListListsRequest\x12'\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"a\n" +
 	"\x11ListListsResponse\x12$\n" +
-	"\x05lists\x18\x01 \x03(\v2\x0e.attio.v1.ListR\x05lists\"/\n" +
+	"\x05lists\x18\x01 \x03(\v2\x0e.attio.v1.ListR\x05lists\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"/\n" +
 	"\x0eGetListRequest\x12\x1d\n" +
 	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\"5\n" +
 	"\x0fGetListResponse\x12\"\n" +

@@ -171,9 +171,14 @@ func (x *Object) GetExtraJson() string {
 	return ""
 }
 
-// ListObjectsRequest has no parameters.
+// ListObjectsRequest selects a page of objects.
 type ListObjectsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum objects per page (0-1000); 0 means 100. The facade pages this listing itself: Attio
+	// returns it whole.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response's next_page_token; only valid with the same request.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -208,11 +213,27 @@ func (*ListObjectsRequest) Descriptor() ([]byte, []int) {
 	return file_attio_v1_object_service_proto_rawDescGZIP(), []int{2}
 }
 
+func (x *ListObjectsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListObjectsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListObjectsResponse lists the objects.
 type ListObjectsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The objects.
-	Objects       []*Object `protobuf:"bytes,1,rep,name=objects,proto3" json:"objects,omitempty"`
+	Objects []*Object `protobuf:"bytes,1,rep,name=objects,proto3" json:"objects,omitempty"`
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -252,6 +273,13 @@ func (x *ListObjectsResponse) GetObjects() []*Object {
 		return x.Objects
 	}
 	return nil
+}
+
+func (x *ListObjectsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // GetObjectRequest names an object.
@@ -595,10 +623,15 @@ const file_attio_v1_object_service_proto_rawDesc = "" +
 	"extra_json\x18\x06 \x01(\tR\textraJsonB\v\n" +
 	"\t_api_slugB\x10\n" +
 	"\x0e_singular_nounB\x0e\n" +
-	"\f_plural_noun\"\x14\n" +
-	"\x12ListObjectsRequest\"A\n" +
+	"\f_plural_noun\"f\n" +
+	"\x12ListObjectsRequest\x12'\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"i\n" +
 	"\x13ListObjectsResponse\x12*\n" +
-	"\aobjects\x18\x01 \x03(\v2\x10.attio.v1.ObjectR\aobjects\"5\n" +
+	"\aobjects\x18\x01 \x03(\v2\x10.attio.v1.ObjectR\aobjects\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"5\n" +
 	"\x10GetObjectRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\"=\n" +
 	"\x11GetObjectResponse\x12(\n" +

@@ -536,7 +536,7 @@ func (x *Webhook) GetExtraJson() string {
 // ListWebhooksRequest selects a page of webhooks.
 type ListWebhooksRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Maximum webhooks per page (10-100); 0 means 10.
+	// Maximum webhooks per page (10-100, Attio's minimum is 10); 0 means 10.
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Token from a previous response; only valid with the same request.
 	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`

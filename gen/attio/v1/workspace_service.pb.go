@@ -457,9 +457,14 @@ func (x *WorkspaceMember) GetExtraJson() string {
 	return ""
 }
 
-// ListWorkspaceMembersRequest has no parameters.
+// ListWorkspaceMembersRequest selects a page of workspace members.
 type ListWorkspaceMembersRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Maximum members per page (0-1000); 0 means 100. The facade pages this listing itself: Attio
+	// returns it whole.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response's next_page_token; only valid with the same request.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -494,13 +499,29 @@ func (*ListWorkspaceMembersRequest) Descriptor() ([]byte, []int) {
 	return file_attio_v1_workspace_service_proto_rawDescGZIP(), []int{4}
 }
 
+func (x *ListWorkspaceMembersRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListWorkspaceMembersRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
 // ListWorkspaceMembersResponse lists the members.
 type ListWorkspaceMembersResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The members.
 	WorkspaceMembers []*WorkspaceMember `protobuf:"bytes,1,rep,name=workspace_members,json=workspaceMembers,proto3" json:"workspace_members,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ListWorkspaceMembersResponse) Reset() {
@@ -538,6 +559,13 @@ func (x *ListWorkspaceMembersResponse) GetWorkspaceMembers() []*WorkspaceMember 
 		return x.WorkspaceMembers
 	}
 	return nil
+}
+
+func (x *ListWorkspaceMembersResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 // GetWorkspaceMemberRequest names a member.
@@ -674,10 +702,15 @@ const file_attio_v1_workspace_service_proto_rawDesc = "" +
 	"\faccess_level\x18\a \x01(\x0e2\x1b.attio.v1.MemberAccessLevelR\vaccessLevel\x12\x1d\n" +
 	"\n" +
 	"extra_json\x18\b \x01(\tR\textraJsonB\r\n" +
-	"\v_avatar_url\"\x1d\n" +
-	"\x1bListWorkspaceMembersRequest\"f\n" +
+	"\v_avatar_url\"o\n" +
+	"\x1bListWorkspaceMembersRequest\x12'\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"\x8e\x01\n" +
 	"\x1cListWorkspaceMembersResponse\x12F\n" +
-	"\x11workspace_members\x18\x01 \x03(\v2\x19.attio.v1.WorkspaceMemberR\x10workspaceMembers\"U\n" +
+	"\x11workspace_members\x18\x01 \x03(\v2\x19.attio.v1.WorkspaceMemberR\x10workspaceMembers\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"U\n" +
 	"\x19GetWorkspaceMemberRequest\x128\n" +
 	"\x13workspace_member_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x11workspaceMemberId\"b\n" +
 	"\x1aGetWorkspaceMemberResponse\x12D\n" +

@@ -71,7 +71,7 @@ var (
 
 // ApprovalServiceClient is a client for the attio.v1.ApprovalService service.
 type ApprovalServiceClient interface {
-	// ListApprovals returns the pending approvals the caller may see (its own, or all with the approve scope).
+	// ListApprovals returns one page of the pending approvals the caller may see (its own, or all with the approve scope).
 	ListApprovals(context.Context, *v1.ListApprovalsRequest) (*v1.ListApprovalsResponse, error)
 	// GetApproval returns one approval; once approved, the requester sees its token.
 	GetApproval(context.Context, *v1.GetApprovalRequest) (*v1.GetApprovalResponse, error)
@@ -89,7 +89,7 @@ func NewApprovalServiceClient(client *connect.Client) ApprovalServiceClient {
 
 // ApprovalServiceHandler is an implementation of the attio.v1.ApprovalService service.
 type ApprovalServiceHandler interface {
-	// ListApprovals returns the pending approvals the caller may see (its own, or all with the approve scope).
+	// ListApprovals returns one page of the pending approvals the caller may see (its own, or all with the approve scope).
 	ListApprovals(context.Context, *v1.ListApprovalsRequest) (*v1.ListApprovalsResponse, error)
 	// GetApproval returns one approval; once approved, the requester sees its token.
 	GetApproval(context.Context, *v1.GetApprovalRequest) (*v1.GetApprovalResponse, error)

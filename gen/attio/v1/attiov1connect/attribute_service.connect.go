@@ -143,13 +143,13 @@ type AttributeServiceClient interface {
 	CreateAttribute(context.Context, *v1.CreateAttributeRequest) (*v1.CreateAttributeResponse, error)
 	// UpdateAttribute changes an attribute. Needs an approval.
 	UpdateAttribute(context.Context, *v1.UpdateAttributeRequest) (*v1.UpdateAttributeResponse, error)
-	// ListSelectOptions returns the options of a select attribute.
+	// ListSelectOptions returns one page of the options of a select attribute.
 	ListSelectOptions(context.Context, *v1.ListSelectOptionsRequest) (*v1.ListSelectOptionsResponse, error)
 	// CreateSelectOption adds an option to a select attribute. Needs an approval.
 	CreateSelectOption(context.Context, *v1.CreateSelectOptionRequest) (*v1.CreateSelectOptionResponse, error)
 	// UpdateSelectOption renames or archives an option. Needs an approval.
 	UpdateSelectOption(context.Context, *v1.UpdateSelectOptionRequest) (*v1.UpdateSelectOptionResponse, error)
-	// ListStatuses returns the statuses of a status attribute.
+	// ListStatuses returns one page of the statuses of a status attribute.
 	ListStatuses(context.Context, *v1.ListStatusesRequest) (*v1.ListStatusesResponse, error)
 	// CreateStatus adds a status to a status attribute. Needs an approval.
 	CreateStatus(context.Context, *v1.CreateStatusRequest) (*v1.CreateStatusResponse, error)
@@ -173,13 +173,13 @@ type AttributeServiceHandler interface {
 	CreateAttribute(context.Context, *v1.CreateAttributeRequest) (*v1.CreateAttributeResponse, error)
 	// UpdateAttribute changes an attribute. Needs an approval.
 	UpdateAttribute(context.Context, *v1.UpdateAttributeRequest) (*v1.UpdateAttributeResponse, error)
-	// ListSelectOptions returns the options of a select attribute.
+	// ListSelectOptions returns one page of the options of a select attribute.
 	ListSelectOptions(context.Context, *v1.ListSelectOptionsRequest) (*v1.ListSelectOptionsResponse, error)
 	// CreateSelectOption adds an option to a select attribute. Needs an approval.
 	CreateSelectOption(context.Context, *v1.CreateSelectOptionRequest) (*v1.CreateSelectOptionResponse, error)
 	// UpdateSelectOption renames or archives an option. Needs an approval.
 	UpdateSelectOption(context.Context, *v1.UpdateSelectOptionRequest) (*v1.UpdateSelectOptionResponse, error)
-	// ListStatuses returns the statuses of a status attribute.
+	// ListStatuses returns one page of the statuses of a status attribute.
 	ListStatuses(context.Context, *v1.ListStatusesRequest) (*v1.ListStatusesResponse, error)
 	// CreateStatus adds a status to a status attribute. Needs an approval.
 	CreateStatus(context.Context, *v1.CreateStatusRequest) (*v1.CreateStatusResponse, error)

@@ -73,7 +73,7 @@ var (
 
 // ConnectionServiceClient is a client for the attio.v1.ConnectionService service.
 type ConnectionServiceClient interface {
-	// ListConnections returns the Maton account's Attio connections.
+	// ListConnections returns one page of the Maton account's Attio connections.
 	ListConnections(context.Context, *v1.ListConnectionsRequest) (*v1.ListConnectionsResponse, error)
 	// GetConnection returns one connection.
 	GetConnection(context.Context, *v1.GetConnectionRequest) (*v1.GetConnectionResponse, error)
@@ -91,7 +91,7 @@ func NewConnectionServiceClient(client *connect.Client) ConnectionServiceClient 
 
 // ConnectionServiceHandler is an implementation of the attio.v1.ConnectionService service.
 type ConnectionServiceHandler interface {
-	// ListConnections returns the Maton account's Attio connections.
+	// ListConnections returns one page of the Maton account's Attio connections.
 	ListConnections(context.Context, *v1.ListConnectionsRequest) (*v1.ListConnectionsResponse, error)
 	// GetConnection returns one connection.
 	GetConnection(context.Context, *v1.GetConnectionRequest) (*v1.GetConnectionResponse, error)

@@ -122,7 +122,7 @@ type EntryServiceClient interface {
 	AssertEntry(context.Context, *v1.AssertEntryRequest) (*v1.AssertEntryResponse, error)
 	// DeleteEntry removes an entry permanently. Needs an approval.
 	DeleteEntry(context.Context, *v1.DeleteEntryRequest) (*v1.DeleteEntryResponse, error)
-	// ListEntryAttributeValues returns the values of one attribute of an entry, optionally with history.
+	// ListEntryAttributeValues returns one page of the values of one attribute of an entry, optionally with history.
 	ListEntryAttributeValues(context.Context, *v1.ListEntryAttributeValuesRequest) (*v1.ListEntryAttributeValuesResponse, error)
 }
 
@@ -169,7 +169,7 @@ type EntryServiceHandler interface {
 	AssertEntry(context.Context, *v1.AssertEntryRequest) (*v1.AssertEntryResponse, error)
 	// DeleteEntry removes an entry permanently. Needs an approval.
 	DeleteEntry(context.Context, *v1.DeleteEntryRequest) (*v1.DeleteEntryResponse, error)
-	// ListEntryAttributeValues returns the values of one attribute of an entry, optionally with history.
+	// ListEntryAttributeValues returns one page of the values of one attribute of an entry, optionally with history.
 	ListEntryAttributeValues(context.Context, *v1.ListEntryAttributeValuesRequest) (*v1.ListEntryAttributeValuesResponse, error)
 }
 

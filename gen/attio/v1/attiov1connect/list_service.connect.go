@@ -69,7 +69,7 @@ var (
 
 // ListServiceClient is a client for the attio.v1.ListService service.
 type ListServiceClient interface {
-	// ListLists returns every list of the workspace (Attio does not page this list).
+	// ListLists returns one page of the lists of the workspace (Attio returns them whole; the facade pages them).
 	ListLists(context.Context, *v1.ListListsRequest) (*v1.ListListsResponse, error)
 	// GetList returns one list.
 	GetList(context.Context, *v1.GetListRequest) (*v1.GetListResponse, error)
@@ -87,7 +87,7 @@ func NewListServiceClient(client *connect.Client) ListServiceClient {
 
 // ListServiceHandler is an implementation of the attio.v1.ListService service.
 type ListServiceHandler interface {
-	// ListLists returns every list of the workspace (Attio does not page this list).
+	// ListLists returns one page of the lists of the workspace (Attio returns them whole; the facade pages them).
 	ListLists(context.Context, *v1.ListListsRequest) (*v1.ListListsResponse, error)
 	// GetList returns one list.
 	GetList(context.Context, *v1.GetListRequest) (*v1.GetListResponse, error)

@@ -69,7 +69,7 @@ var (
 
 // ObjectServiceClient is a client for the attio.v1.ObjectService service.
 type ObjectServiceClient interface {
-	// ListObjects returns every object of the workspace (Attio does not page this list).
+	// ListObjects returns one page of the objects of the workspace (Attio returns them whole; the facade pages them).
 	ListObjects(context.Context, *v1.ListObjectsRequest) (*v1.ListObjectsResponse, error)
 	// GetObject returns one object.
 	GetObject(context.Context, *v1.GetObjectRequest) (*v1.GetObjectResponse, error)
@@ -87,7 +87,7 @@ func NewObjectServiceClient(client *connect.Client) ObjectServiceClient {
 
 // ObjectServiceHandler is an implementation of the attio.v1.ObjectService service.
 type ObjectServiceHandler interface {
-	// ListObjects returns every object of the workspace (Attio does not page this list).
+	// ListObjects returns one page of the objects of the workspace (Attio returns them whole; the facade pages them).
 	ListObjects(context.Context, *v1.ListObjectsRequest) (*v1.ListObjectsResponse, error)
 	// GetObject returns one object.
 	GetObject(context.Context, *v1.GetObjectRequest) (*v1.GetObjectResponse, error)

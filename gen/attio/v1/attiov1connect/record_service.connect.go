@@ -147,9 +147,9 @@ type RecordServiceClient interface {
 	DeleteRecord(context.Context, *v1.DeleteRecordRequest) (*v1.DeleteRecordResponse, error)
 	// SearchRecords finds records across objects by fuzzy text.
 	SearchRecords(context.Context, *v1.SearchRecordsRequest) (*v1.SearchRecordsResponse, error)
-	// ListRecordAttributeValues returns the values of one attribute of a record, optionally with history.
+	// ListRecordAttributeValues returns one page of the values of one attribute of a record, optionally with history.
 	ListRecordAttributeValues(context.Context, *v1.ListRecordAttributeValuesRequest) (*v1.ListRecordAttributeValuesResponse, error)
-	// ListRecordEntries returns the list entries whose parent is a record.
+	// ListRecordEntries returns one page of the list entries whose parent is a record.
 	ListRecordEntries(context.Context, *v1.ListRecordEntriesRequest) (*v1.ListRecordEntriesResponse, error)
 }
 
@@ -198,9 +198,9 @@ type RecordServiceHandler interface {
 	DeleteRecord(context.Context, *v1.DeleteRecordRequest) (*v1.DeleteRecordResponse, error)
 	// SearchRecords finds records across objects by fuzzy text.
 	SearchRecords(context.Context, *v1.SearchRecordsRequest) (*v1.SearchRecordsResponse, error)
-	// ListRecordAttributeValues returns the values of one attribute of a record, optionally with history.
+	// ListRecordAttributeValues returns one page of the values of one attribute of a record, optionally with history.
 	ListRecordAttributeValues(context.Context, *v1.ListRecordAttributeValuesRequest) (*v1.ListRecordAttributeValuesResponse, error)
-	// ListRecordEntries returns the list entries whose parent is a record.
+	// ListRecordEntries returns one page of the list entries whose parent is a record.
 	ListRecordEntries(context.Context, *v1.ListRecordEntriesRequest) (*v1.ListRecordEntriesResponse, error)
 }
 

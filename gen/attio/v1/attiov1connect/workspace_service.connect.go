@@ -65,7 +65,7 @@ var (
 type WorkspaceServiceClient interface {
 	// GetSelf describes the credentials in use and their workspace.
 	GetSelf(context.Context, *v1.GetSelfRequest) (*v1.GetSelfResponse, error)
-	// ListWorkspaceMembers returns every member (Attio does not page this list).
+	// ListWorkspaceMembers returns one page of the members (Attio returns them whole; the facade pages them).
 	ListWorkspaceMembers(context.Context, *v1.ListWorkspaceMembersRequest) (*v1.ListWorkspaceMembersResponse, error)
 	// GetWorkspaceMember returns one member.
 	GetWorkspaceMember(context.Context, *v1.GetWorkspaceMemberRequest) (*v1.GetWorkspaceMemberResponse, error)
@@ -81,7 +81,7 @@ func NewWorkspaceServiceClient(client *connect.Client) WorkspaceServiceClient {
 type WorkspaceServiceHandler interface {
 	// GetSelf describes the credentials in use and their workspace.
 	GetSelf(context.Context, *v1.GetSelfRequest) (*v1.GetSelfResponse, error)
-	// ListWorkspaceMembers returns every member (Attio does not page this list).
+	// ListWorkspaceMembers returns one page of the members (Attio returns them whole; the facade pages them).
 	ListWorkspaceMembers(context.Context, *v1.ListWorkspaceMembersRequest) (*v1.ListWorkspaceMembersResponse, error)
 	// GetWorkspaceMember returns one member.
 	GetWorkspaceMember(context.Context, *v1.GetWorkspaceMemberRequest) (*v1.GetWorkspaceMemberResponse, error)
