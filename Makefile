@@ -16,7 +16,7 @@ generate:     ## regenerate gen/ from proto/ (first build of buf: 3-5 minutes)
 lint:
 	./scripts/protovalidate.sh && go tool -modfile=tools/go.mod buf lint
 
-breaking:     ## proto changes against the main branch
+breaking:     ## proto changes against the committed baseline (docs/api-compatibility.md)
 	./scripts/breaking.sh
 
 bench-export: ## naive offset loop vs the facade's export (docs/benchmarks.md)
