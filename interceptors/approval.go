@@ -614,13 +614,25 @@ func (FallbackDescriber) Describe(_ context.Context, procedure string, req proto
 	var changes []*attiov1.FieldChange
 	m := req.ProtoReflect()
 	fields := m.Descriptor().Fields()
+	masked := updateMask(m)
 	for i := range fields.Len() {
 		fd := fields.Get(i)
+		name := string(fd.Name())
+		if masked != nil && !isTargetField(fd) {
+			// An AIP-134 update writes exactly the masked fields, empty ones included (they clear).
+			if masked[name] || masked["*"] && name != "update_mask" {
+				c := &attiov1.FieldChange{Field: name}
+				if m.Has(fd) {
+					c.After = valueText(fd, m.Get(fd))
+				}
+				changes = append(changes, c)
+			}
+			continue
+		}
 		if !m.Has(fd) {
 			continue
 		}
 		v := m.Get(fd)
-		name := string(fd.Name())
 		switch {
 		case isTargetField(fd):
 			target = append(target, name+"="+valueText(fd, v))
@@ -646,6 +658,20 @@ func (FallbackDescriber) Describe(_ context.Context, procedure string, req proto
 	default:
 		return fmt.Sprintf("%s: writes %d field(s)", what, len(changes)), changes, nil
 	}
+}
+
+// updateMask returns the paths of a request's update_mask (AIP-134), or nil when it has none.
+func updateMask(m protoreflect.Message) map[string]bool {
+	fd := m.Descriptor().Fields().ByName("update_mask")
+	if fd == nil || fd.Message() == nil || fd.Message().FullName() != "google.protobuf.FieldMask" {
+		return nil
+	}
+	paths := map[string]bool{}
+	l := m.Get(fd).Message().Get(fd.Message().Fields().ByName("paths")).List()
+	for i := range l.Len() {
+		paths[l.Get(i).String()] = true
+	}
+	return paths
 }
 
 // isTargetField picks the scalar fields that name what a write acts on.

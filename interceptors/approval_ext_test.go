@@ -10,6 +10,7 @@ import (
 	"connectrpc.com/connect/v2"
 	"connectrpc.com/connect/v2/connectproto"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -456,6 +457,35 @@ func TestFallbackDescriber(t *testing.T) {
 	}
 	if _, ok := fields["values.job_title"]; !ok || fields["mode"] != "UPDATE_MODE_OVERWRITE" || len(fields) != 2 {
 		t.Fatalf("changes = %v", fields)
+	}
+}
+
+// TestFallbackDescriberUpdateMask: an AIP-134 update describes exactly its masked fields, an
+// empty one (a deadline being removed) included, and not the fields outside the mask.
+func TestFallbackDescriberUpdateMask(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"deadline_at", "is_completed"}, "deadline_at=,is_completed=true"},
+		{[]string{"*"}, "assignees=,deadline_at=,is_completed=true,linked_records=[{}]"},
+	} {
+		_, changes, err := interceptors.FallbackDescriber{}.Describe(t.Context(), attiov1connect.TaskServiceUpdateTaskProcedure,
+			&attiov1.UpdateTaskRequest{
+				TaskId: recordA, IsCompleted: true, UpdateMask: &fieldmaskpb.FieldMask{Paths: tc.paths},
+				LinkedRecords: []*attiov1.LinkedRecordInput{{}},
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range changes {
+			got = append(got, c.GetField()+"="+c.GetAfter())
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("mask %v: changes %v, want %s", tc.paths, got, tc.want)
+		}
 	}
 }
 

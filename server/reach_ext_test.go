@@ -74,7 +74,7 @@ func TestWebhookSubscriptionsCleared(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessConfig{})
 	c := attiov1connect.NewWebhookServiceClient(h.rpc(protocols[0]))
-	up, err := c.UpdateWebhook(t.Context(), &attiov1.UpdateWebhookRequest{WebhookId: seedWebhookTasks, SetSubscriptions: true})
+	up, err := c.UpdateWebhook(t.Context(), &attiov1.UpdateWebhookRequest{WebhookId: seedWebhookTasks, UpdateMask: mask("subscriptions")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,32 +125,32 @@ func (s *TaskService) CreateTask(ctx context.Context, req *attiov1.CreateTaskReq
 	return &attiov1.CreateTaskResponse{Task: toTask(&t)}, nil
 }
 
-// UpdateTask changes the fields that are set. Lists are replaced only when their set_* flag says
-// so, because an empty repeated field cannot otherwise be told from "leave alone".
+// UpdateTask changes the fields update_mask names (AIP-134): a named field is written even when
+// it is empty (an unset deadline removes it, an empty list removes every link or assignee).
 func (s *TaskService) UpdateTask(ctx context.Context, req *attiov1.UpdateTaskRequest) (*attiov1.UpdateTaskResponse, error) {
-	switch {
-	case req.GetClearDeadline() && req.GetDeadlineAt() != nil:
-		return nil, invalidArgument("deadline_at and clear_deadline cannot both be set")
-	case !req.GetSetLinkedRecords() && len(req.GetLinkedRecords()) > 0:
-		return nil, invalidArgument("linked_records is only applied with set_linked_records = true")
-	case !req.GetSetAssignees() && len(req.GetAssignees()) > 0:
-		return nil, invalidArgument("assignees is only applied with set_assignees = true")
+	set, err := maskedFields(req.GetUpdateMask(), "deadline_at", "is_completed", "linked_records", "assignees")
+	if err != nil {
+		return nil, err
 	}
-	up := attio.TaskUpdate{IsCompleted: req.IsCompleted}
+	var up attio.TaskUpdate
+	if set["is_completed"] {
+		up.IsCompleted = &req.IsCompleted
+	}
 	switch {
-	case req.GetClearDeadline():
+	case !set["deadline_at"]:
+	case req.GetDeadlineAt() == nil:
 		up.DeadlineAt = attio.SetNull[string]()
-	case req.GetDeadlineAt() != nil:
+	default:
 		up.DeadlineAt = attio.SetTo(fromTimestamp(req.GetDeadlineAt()))
 	}
-	if req.GetSetLinkedRecords() {
+	if set["linked_records"] {
 		links, err := fromLinkedRecords(req.GetLinkedRecords())
 		if err != nil {
 			return nil, err
 		}
 		up.LinkedRecords = &links
 	}
-	if req.GetSetAssignees() {
+	if set["assignees"] {
 		as := fromAssignees(req.GetAssignees())
 		up.Assignees = &as
 	}

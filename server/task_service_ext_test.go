@@ -214,7 +214,9 @@ func TestTaskServiceWrites(t *testing.T) {
 		}
 
 		up, err := c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{
-			TaskId: task.GetId().GetTaskId(), ClearDeadline: true, IsCompleted: proto.Bool(true), SetAssignees: true,
+			TaskId: task.GetId().GetTaskId(), IsCompleted: true, UpdateMask: mask("deadline_at", "is_completed", "assignees"),
+			// Not in the mask: left alone although set.
+			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: matchByDomain("acme-analytics.com")}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -224,7 +226,7 @@ func TestTaskServiceWrites(t *testing.T) {
 			t.Fatalf("UpdateTask = %v", u)
 		}
 		up, err = c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{
-			TaskId: task.GetId().GetTaskId(), DeadlineAt: mustTime(t, "2031-05-06T07:08:09.5Z"), SetLinkedRecords: true,
+			TaskId: task.GetId().GetTaskId(), DeadlineAt: mustTime(t, "2031-05-06T07:08:09.5Z"), UpdateMask: mask("deadline_at", "linked_records"),
 			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{
 				TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: seedAda}}}},
 		})
@@ -239,7 +241,7 @@ func TestTaskServiceWrites(t *testing.T) {
 			t.Fatalf("read back %v, want %v", got.GetTask(), up.GetTask())
 		}
 		wantTime(t, "deadline_at", got.GetTask().GetDeadlineAt(), "2031-05-06T07:08:09.5Z")
-		_, err = c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{TaskId: unknownID, IsCompleted: proto.Bool(true)})
+		_, err = c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{TaskId: unknownID, IsCompleted: true, UpdateMask: mask("is_completed")})
 		wantCode(t, err, connect.CodeNotFound)
 
 		if _, err := c.DeleteTask(ctx, &attiov1.DeleteTaskRequest{TaskId: task.GetId().GetTaskId()}); err != nil {
@@ -251,10 +253,13 @@ func TestTaskServiceWrites(t *testing.T) {
 		wantCode(t, err, connect.CodeNotFound)
 
 		for name, req := range map[string]*attiov1.UpdateTaskRequest{
-			"clear and set deadline": {TaskId: seedTaskCleanup, ClearDeadline: true, DeadlineAt: mustTime(t, "2030-01-01T00:00:00Z")},
-			"links without set flag": {TaskId: seedTaskCleanup, LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: seedAda}}}}},
-			"assignees without set":  {TaskId: seedTaskCleanup, Assignees: []*attiov1.AssigneeInput{{Member: &attiov1.AssigneeInput_WorkspaceMemberId{WorkspaceMemberId: seedBob}}}},
-			"non-uuid task id":       {TaskId: "nope", IsCompleted: proto.Bool(true)},
+			"no update_mask":    {TaskId: seedTaskCleanup, DeadlineAt: mustTime(t, "2030-01-01T00:00:00Z")},
+			"empty update_mask": {TaskId: seedTaskCleanup, IsCompleted: true, UpdateMask: mask()},
+			"unknown path":      {TaskId: seedTaskCleanup, IsCompleted: true, UpdateMask: mask("is_completed", "content")},
+			"repeated path":     {TaskId: seedTaskCleanup, IsCompleted: true, UpdateMask: mask("is_completed", "is_completed")},
+			"star and a path":   {TaskId: seedTaskCleanup, IsCompleted: true, UpdateMask: mask("*", "is_completed")},
+			"output-only path":  {TaskId: seedTaskCleanup, UpdateMask: mask("created_at")},
+			"non-uuid task id":  {TaskId: "nope", IsCompleted: true, UpdateMask: mask("is_completed")},
 		} {
 			t.Run(name, func(t *testing.T) {
 				wantLocalInvalid(t, h, func() error {
@@ -269,7 +274,7 @@ func TestTaskServiceWrites(t *testing.T) {
 		})
 
 		// A linked record can also be named by a unique attribute, as Attio allows.
-		matched, err := c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{TaskId: seedTaskCleanup, SetLinkedRecords: true,
+		matched, err := c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{TaskId: seedTaskCleanup, UpdateMask: mask("linked_records"),
 			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: matchByDomain("acme-analytics.com")}}})
 		if err != nil {
 			t.Fatal(err)

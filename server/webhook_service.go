@@ -80,10 +80,18 @@ func (s *WebhookService) CreateWebhook(ctx context.Context, req *attiov1.CreateW
 	return &attiov1.CreateWebhookResponse{Webhook: toWebhook(&w), Secret: w.Secret}, nil
 }
 
-// UpdateWebhook changes the target URL when set and replaces the subscriptions when given.
+// UpdateWebhook changes the fields update_mask names (AIP-134); named subscriptions replace the
+// current ones even when empty.
 func (s *WebhookService) UpdateWebhook(ctx context.Context, req *attiov1.UpdateWebhookRequest) (*attiov1.UpdateWebhookResponse, error) {
-	up := attio.WebhookUpdate{TargetURL: req.TargetUrl}
-	if len(req.GetSubscriptions()) > 0 || req.GetSetSubscriptions() {
+	set, err := maskedFields(req.GetUpdateMask(), "target_url", "subscriptions")
+	if err != nil {
+		return nil, err
+	}
+	var up attio.WebhookUpdate
+	if set["target_url"] {
+		up.TargetURL = &req.TargetUrl
+	}
+	if set["subscriptions"] {
 		subs := fromSubscriptions(req.GetSubscriptions())
 		up.Subscriptions = &subs
 	}

@@ -87,14 +87,14 @@ func TestWebhookService(t *testing.T) {
 		}
 
 		// Target only: subscriptions stay; subscriptions given: replaced.
-		up, err := c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: w.GetId().GetWebhookId(), TargetUrl: proto.String("https://hooks.example.com/v2")})
+		up, err := c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: w.GetId().GetWebhookId(), TargetUrl: "https://hooks.example.com/v2", UpdateMask: mask("target_url")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if up.GetWebhook().GetTargetUrl() != "https://hooks.example.com/v2" || len(up.GetWebhook().GetSubscriptions()) != 2 {
 			t.Fatalf("UpdateWebhook = %v", up.GetWebhook())
 		}
-		up, err = c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: w.GetId().GetWebhookId(), Subscriptions: []*attiov1.Subscription{{EventType: "task.deleted"}}})
+		up, err = c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: w.GetId().GetWebhookId(), Subscriptions: []*attiov1.Subscription{{EventType: "task.deleted"}}, UpdateMask: mask("subscriptions")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -997,25 +998,23 @@ func (x *CreateTaskResponse) GetTask() *Task {
 	return nil
 }
 
-// UpdateTaskRequest changes a task; unset fields are left alone.
+// UpdateTaskRequest changes the fields of a task that update_mask names (AIP-134); the others
+// are left alone, whatever they hold.
 type UpdateTaskRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The task id.
 	TaskId string `protobuf:"bytes,1,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
-	// A new deadline.
+	// The new deadline; unset with "deadline_at" in update_mask removes the deadline.
 	DeadlineAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=deadline_at,json=deadlineAt,proto3" json:"deadline_at,omitempty"`
-	// Remove the deadline.
-	ClearDeadline bool `protobuf:"varint,3,opt,name=clear_deadline,json=clearDeadline,proto3" json:"clear_deadline,omitempty"`
-	// Mark done or open.
-	IsCompleted *bool `protobuf:"varint,4,opt,name=is_completed,json=isCompleted,proto3,oneof" json:"is_completed,omitempty"`
-	// Replace linked records when set_linked_records is true.
+	// Done (true) or open (false).
+	IsCompleted bool `protobuf:"varint,4,opt,name=is_completed,json=isCompleted,proto3" json:"is_completed,omitempty"`
+	// The records the task is linked to, replacing the current links; empty removes them all.
 	LinkedRecords []*LinkedRecordInput `protobuf:"bytes,5,rep,name=linked_records,json=linkedRecords,proto3" json:"linked_records,omitempty"`
-	// Whether linked_records replaces the current links.
-	SetLinkedRecords bool `protobuf:"varint,6,opt,name=set_linked_records,json=setLinkedRecords,proto3" json:"set_linked_records,omitempty"`
-	// Replace assignees when set_assignees is true.
+	// The members the task is assigned to, replacing the current ones; empty removes them all.
 	Assignees []*AssigneeInput `protobuf:"bytes,7,rep,name=assignees,proto3" json:"assignees,omitempty"`
-	// Whether assignees replaces the current assignees.
-	SetAssignees  bool `protobuf:"varint,8,opt,name=set_assignees,json=setAssignees,proto3" json:"set_assignees,omitempty"`
+	// The fields to change: any of "deadline_at", "is_completed", "linked_records", "assignees", or
+	// "*" for all four. Required; an unknown path is InvalidArgument.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,9,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1064,16 +1063,9 @@ func (x *UpdateTaskRequest) GetDeadlineAt() *timestamppb.Timestamp {
 	return nil
 }
 
-func (x *UpdateTaskRequest) GetClearDeadline() bool {
-	if x != nil {
-		return x.ClearDeadline
-	}
-	return false
-}
-
 func (x *UpdateTaskRequest) GetIsCompleted() bool {
-	if x != nil && x.IsCompleted != nil {
-		return *x.IsCompleted
+	if x != nil {
+		return x.IsCompleted
 	}
 	return false
 }
@@ -1085,13 +1077,6 @@ func (x *UpdateTaskRequest) GetLinkedRecords() []*LinkedRecordInput {
 	return nil
 }
 
-func (x *UpdateTaskRequest) GetSetLinkedRecords() bool {
-	if x != nil {
-		return x.SetLinkedRecords
-	}
-	return false
-}
-
 func (x *UpdateTaskRequest) GetAssignees() []*AssigneeInput {
 	if x != nil {
 		return x.Assignees
@@ -1099,11 +1084,11 @@ func (x *UpdateTaskRequest) GetAssignees() []*AssigneeInput {
 	return nil
 }
 
-func (x *UpdateTaskRequest) GetSetAssignees() bool {
+func (x *UpdateTaskRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	if x != nil {
-		return x.SetAssignees
+		return x.UpdateMask
 	}
-	return false
+	return nil
 }
 
 // UpdateTaskResponse carries the updated task.
@@ -1239,7 +1224,7 @@ var File_attio_v1_task_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/task_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/task_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06TaskId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\atask_id\x18\x02 \x01(\tR\x06taskId\"b\n" +
@@ -1307,18 +1292,16 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\x0elinked_records\x18\x04 \x03(\v2\x1b.attio.v1.LinkedRecordInputR\rlinkedRecords\x125\n" +
 	"\tassignees\x18\x05 \x03(\v2\x17.attio.v1.AssigneeInputR\tassignees\"8\n" +
 	"\x12CreateTaskResponse\x12\"\n" +
-	"\x04task\x18\x01 \x01(\v2\x0e.attio.v1.TaskR\x04task\"\xa1\x03\n" +
+	"\x04task\x18\x01 \x01(\v2\x0e.attio.v1.TaskR\x04task\"\x9b\x03\n" +
 	"\x11UpdateTaskRequest\x12!\n" +
 	"\atask_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06taskId\x12;\n" +
 	"\vdeadline_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"deadlineAt\x12%\n" +
-	"\x0eclear_deadline\x18\x03 \x01(\bR\rclearDeadline\x12&\n" +
-	"\fis_completed\x18\x04 \x01(\bH\x00R\visCompleted\x88\x01\x01\x12B\n" +
-	"\x0elinked_records\x18\x05 \x03(\v2\x1b.attio.v1.LinkedRecordInputR\rlinkedRecords\x12,\n" +
-	"\x12set_linked_records\x18\x06 \x01(\bR\x10setLinkedRecords\x125\n" +
-	"\tassignees\x18\a \x03(\v2\x17.attio.v1.AssigneeInputR\tassignees\x12#\n" +
-	"\rset_assignees\x18\b \x01(\bR\fsetAssigneesB\x0f\n" +
-	"\r_is_completed\"8\n" +
+	"deadlineAt\x12!\n" +
+	"\fis_completed\x18\x04 \x01(\bR\visCompleted\x12B\n" +
+	"\x0elinked_records\x18\x05 \x03(\v2\x1b.attio.v1.LinkedRecordInputR\rlinkedRecords\x125\n" +
+	"\tassignees\x18\a \x03(\v2\x17.attio.v1.AssigneeInputR\tassignees\x12C\n" +
+	"\vupdate_mask\x18\t \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMaskJ\x04\b\x03\x10\x04J\x04\b\x06\x10\aJ\x04\b\b\x10\tR\x0eclear_deadlineR\x12set_linked_recordsR\rset_assignees\"8\n" +
 	"\x12UpdateTaskResponse\x12\"\n" +
 	"\x04task\x18\x01 \x01(\v2\x0e.attio.v1.TaskR\x04task\"6\n" +
 	"\x11DeleteTaskRequest\x12!\n" +
@@ -1376,6 +1359,7 @@ var file_attio_v1_task_service_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil), // 19: google.protobuf.Timestamp
 	(*ActorReference)(nil),        // 20: attio.v1.ActorReference
 	(*RecordReferenceInput)(nil),  // 21: attio.v1.RecordReferenceInput
+	(*fieldmaskpb.FieldMask)(nil), // 22: google.protobuf.FieldMask
 }
 var file_attio_v1_task_service_proto_depIdxs = []int32{
 	1,  // 0: attio.v1.Task.id:type_name -> attio.v1.TaskId
@@ -1399,24 +1383,25 @@ var file_attio_v1_task_service_proto_depIdxs = []int32{
 	19, // 18: attio.v1.UpdateTaskRequest.deadline_at:type_name -> google.protobuf.Timestamp
 	11, // 19: attio.v1.UpdateTaskRequest.linked_records:type_name -> attio.v1.LinkedRecordInput
 	12, // 20: attio.v1.UpdateTaskRequest.assignees:type_name -> attio.v1.AssigneeInput
-	3,  // 21: attio.v1.UpdateTaskResponse.task:type_name -> attio.v1.Task
-	5,  // 22: attio.v1.TaskService.ListTasks:input_type -> attio.v1.ListTasksRequest
-	7,  // 23: attio.v1.TaskService.StreamTasks:input_type -> attio.v1.StreamTasksRequest
-	9,  // 24: attio.v1.TaskService.GetTask:input_type -> attio.v1.GetTaskRequest
-	13, // 25: attio.v1.TaskService.CreateTask:input_type -> attio.v1.CreateTaskRequest
-	15, // 26: attio.v1.TaskService.UpdateTask:input_type -> attio.v1.UpdateTaskRequest
-	17, // 27: attio.v1.TaskService.DeleteTask:input_type -> attio.v1.DeleteTaskRequest
-	6,  // 28: attio.v1.TaskService.ListTasks:output_type -> attio.v1.ListTasksResponse
-	8,  // 29: attio.v1.TaskService.StreamTasks:output_type -> attio.v1.StreamTasksResponse
-	10, // 30: attio.v1.TaskService.GetTask:output_type -> attio.v1.GetTaskResponse
-	14, // 31: attio.v1.TaskService.CreateTask:output_type -> attio.v1.CreateTaskResponse
-	16, // 32: attio.v1.TaskService.UpdateTask:output_type -> attio.v1.UpdateTaskResponse
-	18, // 33: attio.v1.TaskService.DeleteTask:output_type -> attio.v1.DeleteTaskResponse
-	28, // [28:34] is the sub-list for method output_type
-	22, // [22:28] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	22, // 21: attio.v1.UpdateTaskRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 22: attio.v1.UpdateTaskResponse.task:type_name -> attio.v1.Task
+	5,  // 23: attio.v1.TaskService.ListTasks:input_type -> attio.v1.ListTasksRequest
+	7,  // 24: attio.v1.TaskService.StreamTasks:input_type -> attio.v1.StreamTasksRequest
+	9,  // 25: attio.v1.TaskService.GetTask:input_type -> attio.v1.GetTaskRequest
+	13, // 26: attio.v1.TaskService.CreateTask:input_type -> attio.v1.CreateTaskRequest
+	15, // 27: attio.v1.TaskService.UpdateTask:input_type -> attio.v1.UpdateTaskRequest
+	17, // 28: attio.v1.TaskService.DeleteTask:input_type -> attio.v1.DeleteTaskRequest
+	6,  // 29: attio.v1.TaskService.ListTasks:output_type -> attio.v1.ListTasksResponse
+	8,  // 30: attio.v1.TaskService.StreamTasks:output_type -> attio.v1.StreamTasksResponse
+	10, // 31: attio.v1.TaskService.GetTask:output_type -> attio.v1.GetTaskResponse
+	14, // 32: attio.v1.TaskService.CreateTask:output_type -> attio.v1.CreateTaskResponse
+	16, // 33: attio.v1.TaskService.UpdateTask:output_type -> attio.v1.UpdateTaskResponse
+	18, // 34: attio.v1.TaskService.DeleteTask:output_type -> attio.v1.DeleteTaskResponse
+	29, // [29:35] is the sub-list for method output_type
+	23, // [23:29] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_task_service_proto_init() }
@@ -1433,7 +1418,6 @@ func file_attio_v1_task_service_proto_init() {
 		(*AssigneeInput_WorkspaceMemberId)(nil),
 		(*AssigneeInput_EmailAddress)(nil),
 	}
-	file_attio_v1_task_service_proto_msgTypes[14].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -845,20 +846,22 @@ func (x *CreateWebhookResponse) GetSecret() string {
 	return ""
 }
 
-// UpdateWebhookRequest changes a webhook; unset fields are left alone.
+// UpdateWebhookRequest changes the fields of a webhook that update_mask names (AIP-134); the
+// others are left alone, whatever they hold.
 type UpdateWebhookRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The webhook id.
 	WebhookId string `protobuf:"bytes,1,opt,name=webhook_id,json=webhookId,proto3" json:"webhook_id,omitempty"`
-	// A new target URL (https).
-	TargetUrl *string `protobuf:"bytes,2,opt,name=target_url,json=targetUrl,proto3,oneof" json:"target_url,omitempty"`
-	// Replaces the subscriptions when non-empty, or when set_subscriptions is true.
+	// The new target URL (https).
+	TargetUrl string `protobuf:"bytes,2,opt,name=target_url,json=targetUrl,proto3" json:"target_url,omitempty"`
+	// The subscriptions, replacing the current ones; empty removes every subscription (the webhook
+	// then receives no events).
 	Subscriptions []*Subscription `protobuf:"bytes,3,rep,name=subscriptions,proto3" json:"subscriptions,omitempty"`
-	// When true, subscriptions replaces the current ones even if it is empty: an empty list
-	// removes every subscription (the webhook then receives no events).
-	SetSubscriptions bool `protobuf:"varint,4,opt,name=set_subscriptions,json=setSubscriptions,proto3" json:"set_subscriptions,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The fields to change: "target_url", "subscriptions", or "*" for both. Required; an unknown
+	// path is InvalidArgument.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,5,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *UpdateWebhookRequest) Reset() {
@@ -899,8 +902,8 @@ func (x *UpdateWebhookRequest) GetWebhookId() string {
 }
 
 func (x *UpdateWebhookRequest) GetTargetUrl() string {
-	if x != nil && x.TargetUrl != nil {
-		return *x.TargetUrl
+	if x != nil {
+		return x.TargetUrl
 	}
 	return ""
 }
@@ -912,11 +915,11 @@ func (x *UpdateWebhookRequest) GetSubscriptions() []*Subscription {
 	return nil
 }
 
-func (x *UpdateWebhookRequest) GetSetSubscriptions() bool {
+func (x *UpdateWebhookRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	if x != nil {
-		return x.SetSubscriptions
+		return x.UpdateMask
 	}
-	return false
+	return nil
 }
 
 // UpdateWebhookResponse carries the updated webhook.
@@ -1052,7 +1055,7 @@ var File_attio_v1_webhook_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1eattio/v1/webhook_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
+	"\x1eattio/v1/webhook_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"M\n" +
 	"\tWebhookId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1d\n" +
 	"\n" +
@@ -1102,15 +1105,16 @@ const file_attio_v1_webhook_service_proto_rawDesc = "" +
 	"\rsubscriptions\x18\x02 \x03(\v2\x16.attio.v1.SubscriptionB\b\xbaH\x05\x92\x01\x02\b\x01R\rsubscriptions\"\\\n" +
 	"\x15CreateWebhookResponse\x12+\n" +
 	"\awebhook\x18\x01 \x01(\v2\x11.attio.v1.WebhookR\awebhook\x12\x16\n" +
-	"\x06secret\x18\x02 \x01(\tR\x06secret\"\xf1\x01\n" +
+	"\x06secret\x18\x02 \x01(\tR\x06secret\"\xf6\x03\n" +
 	"\x14UpdateWebhookRequest\x12'\n" +
 	"\n" +
-	"webhook_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\twebhookId\x126\n" +
+	"webhook_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\twebhookId\x12'\n" +
 	"\n" +
-	"target_url\x18\x02 \x01(\tB\x12\xbaH\x0fr\r:\bhttps://\x88\x01\x01H\x00R\ttargetUrl\x88\x01\x01\x12<\n" +
-	"\rsubscriptions\x18\x03 \x03(\v2\x16.attio.v1.SubscriptionR\rsubscriptions\x12+\n" +
-	"\x11set_subscriptions\x18\x04 \x01(\bR\x10setSubscriptionsB\r\n" +
-	"\v_target_url\"D\n" +
+	"target_url\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\ttargetUrl\x12<\n" +
+	"\rsubscriptions\x18\x03 \x03(\v2\x16.attio.v1.SubscriptionR\rsubscriptions\x12C\n" +
+	"\vupdate_mask\x18\x05 \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMask:\xef\x01\xbaH\xeb\x01\x1a\xe8\x01\n" +
+	"\x19update_webhook.target_url\x129target_url must be an https URL when update_mask names it\x1a\x8f\x01!('target_url' in this.update_mask.paths || '*' in this.update_mask.paths) || this.target_url.startsWith('https://') && this.target_url.isUri()J\x04\b\x04\x10\x05R\x11set_subscriptions\"D\n" +
 	"\x15UpdateWebhookResponse\x12+\n" +
 	"\awebhook\x18\x01 \x01(\v2\x11.attio.v1.WebhookR\awebhook\"?\n" +
 	"\x14DeleteWebhookRequest\x12'\n" +
@@ -1168,6 +1172,7 @@ var file_attio_v1_webhook_service_proto_goTypes = []any{
 	(*DeleteWebhookRequest)(nil),  // 16: attio.v1.DeleteWebhookRequest
 	(*DeleteWebhookResponse)(nil), // 17: attio.v1.DeleteWebhookResponse
 	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 19: google.protobuf.FieldMask
 }
 var file_attio_v1_webhook_service_proto_depIdxs = []int32{
 	1,  // 0: attio.v1.WebhookCondition.op:type_name -> attio.v1.WebhookOperator
@@ -1184,22 +1189,23 @@ var file_attio_v1_webhook_service_proto_depIdxs = []int32{
 	6,  // 11: attio.v1.CreateWebhookRequest.subscriptions:type_name -> attio.v1.Subscription
 	7,  // 12: attio.v1.CreateWebhookResponse.webhook:type_name -> attio.v1.Webhook
 	6,  // 13: attio.v1.UpdateWebhookRequest.subscriptions:type_name -> attio.v1.Subscription
-	7,  // 14: attio.v1.UpdateWebhookResponse.webhook:type_name -> attio.v1.Webhook
-	8,  // 15: attio.v1.WebhookService.ListWebhooks:input_type -> attio.v1.ListWebhooksRequest
-	10, // 16: attio.v1.WebhookService.GetWebhook:input_type -> attio.v1.GetWebhookRequest
-	12, // 17: attio.v1.WebhookService.CreateWebhook:input_type -> attio.v1.CreateWebhookRequest
-	14, // 18: attio.v1.WebhookService.UpdateWebhook:input_type -> attio.v1.UpdateWebhookRequest
-	16, // 19: attio.v1.WebhookService.DeleteWebhook:input_type -> attio.v1.DeleteWebhookRequest
-	9,  // 20: attio.v1.WebhookService.ListWebhooks:output_type -> attio.v1.ListWebhooksResponse
-	11, // 21: attio.v1.WebhookService.GetWebhook:output_type -> attio.v1.GetWebhookResponse
-	13, // 22: attio.v1.WebhookService.CreateWebhook:output_type -> attio.v1.CreateWebhookResponse
-	15, // 23: attio.v1.WebhookService.UpdateWebhook:output_type -> attio.v1.UpdateWebhookResponse
-	17, // 24: attio.v1.WebhookService.DeleteWebhook:output_type -> attio.v1.DeleteWebhookResponse
-	20, // [20:25] is the sub-list for method output_type
-	15, // [15:20] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	19, // 14: attio.v1.UpdateWebhookRequest.update_mask:type_name -> google.protobuf.FieldMask
+	7,  // 15: attio.v1.UpdateWebhookResponse.webhook:type_name -> attio.v1.Webhook
+	8,  // 16: attio.v1.WebhookService.ListWebhooks:input_type -> attio.v1.ListWebhooksRequest
+	10, // 17: attio.v1.WebhookService.GetWebhook:input_type -> attio.v1.GetWebhookRequest
+	12, // 18: attio.v1.WebhookService.CreateWebhook:input_type -> attio.v1.CreateWebhookRequest
+	14, // 19: attio.v1.WebhookService.UpdateWebhook:input_type -> attio.v1.UpdateWebhookRequest
+	16, // 20: attio.v1.WebhookService.DeleteWebhook:input_type -> attio.v1.DeleteWebhookRequest
+	9,  // 21: attio.v1.WebhookService.ListWebhooks:output_type -> attio.v1.ListWebhooksResponse
+	11, // 22: attio.v1.WebhookService.GetWebhook:output_type -> attio.v1.GetWebhookResponse
+	13, // 23: attio.v1.WebhookService.CreateWebhook:output_type -> attio.v1.CreateWebhookResponse
+	15, // 24: attio.v1.WebhookService.UpdateWebhook:output_type -> attio.v1.UpdateWebhookResponse
+	17, // 25: attio.v1.WebhookService.DeleteWebhook:output_type -> attio.v1.DeleteWebhookResponse
+	21, // [21:26] is the sub-list for method output_type
+	16, // [16:21] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_webhook_service_proto_init() }
@@ -1212,7 +1218,6 @@ func file_attio_v1_webhook_service_proto_init() {
 		(*WebhookFilter_All)(nil),
 		(*WebhookFilter_Any)(nil),
 	}
-	file_attio_v1_webhook_service_proto_msgTypes[12].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
