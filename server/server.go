@@ -44,6 +44,10 @@ type Options struct {
 	// Streams bounds every server stream and export (memory budget, per-caller cap, send
 	// timeout); nil uses NewStreamLimits with its defaults.
 	Streams *StreamLimits
+	// CompressMinBytes: responses smaller than this go uncompressed even when the caller accepts
+	// zstd or gzip (see Compressors); 0 compresses every response the caller asks to have
+	// compressed. serve sets DefaultCompressMinBytes.
+	CompressMinBytes int
 }
 
 // ServiceNames lists every service of the contract, for health checks and documentation.
@@ -109,7 +113,7 @@ func NewRPCServer(opts Options) *connect.Server {
 func NewHandler(opts Options) http.Handler {
 	rpc := NewRPCServer(opts)
 	mux := http.NewServeMux()
-	connecthttp.Mount(mux, rpc)
+	connecthttp.Mount(mux, rpc, connecthttp.WithCompressors(Compressors()...), connecthttp.WithCompressMinBytes(opts.CompressMinBytes))
 
 	// Reflection sits on its own connect.Server: it must stay open (no auth, no approvals) and
 	// describes the files compiled in, which include every attio.v1 service.

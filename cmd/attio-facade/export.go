@@ -25,6 +25,7 @@ import (
 // exportConfig is the export subcommand's flags.
 type exportConfig struct {
 	addr, object, list, format, out, state, token, connection, filter string
+	compression                                                       string
 	pageSize, parallelism, maxRetries                                 int
 	resume                                                            bool
 	progressEvery, retryWait                                          time.Duration
@@ -62,6 +63,7 @@ func runExport(ctx context.Context, args []string, env environment) error {
 	f.str(&cfg.out, "out", "ATTIO_FACADE_EXPORT_OUT", "", "output file (default stdout)")
 	f.str(&cfg.state, "state", "ATTIO_FACADE_EXPORT_STATE", "", "resume state file (default <out>.resume)")
 	f.str(&cfg.connection, "connection", "ATTIO_FACADE_EXPORT_CONNECTION", "", "Maton connection id (Maton-Connection header); empty for the default")
+	f.str(&cfg.compression, "compression", "ATTIO_FACADE_EXPORT_COMPRESSION", "auto", "stream compression the export accepts: auto (none on loopback, else zstd), zstd (gzip if the facade has no zstd), gzip or none")
 	f.str(&cfg.filter, "filter", "ATTIO_FACADE_EXPORT_FILTER", "", "filter as protojson of attio.v1.Filter")
 	f.boolean(&cfg.resume, "resume", "ATTIO_FACADE_EXPORT_RESUME", false, "continue the export recorded in the state file")
 	f.duration(&cfg.progressEvery, "progress-every", "ATTIO_FACADE_EXPORT_PROGRESS_EVERY", 5*time.Second, "interval of progress log lines when stderr is not a terminal")
@@ -83,6 +85,10 @@ func runExport(ctx context.Context, args []string, env environment) error {
 	}
 	if cfg.format != "jsonl" && cfg.format != "csv" {
 		return usageError{fmt.Errorf("export: --format %q: want jsonl or csv", cfg.format)}
+	}
+	compressors, err := exportCompressors(cfg.compression, facadeURL(cfg.addr))
+	if err != nil {
+		return usageError{err}
 	}
 	if cfg.state == "" {
 		cfg.state = defaultStatePath(cfg.out)
@@ -138,7 +144,7 @@ func runExport(ctx context.Context, args []string, env environment) error {
 		return nil
 	}
 
-	client := newExportClient(cfg)
+	client := newExportClient(cfg, compressors)
 	ctx, info := connect.NewClientContext(ctx)
 	if cfg.token != "" {
 		info.RequestHeader().Set("Authorization", "Bearer "+cfg.token)
@@ -167,7 +173,7 @@ func runExport(ctx context.Context, args []string, env environment) error {
 		return exportEntries(ctx, client, &attiov1.ExportEntriesRequest{List: cfg.list, Filter: filter,
 			PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token}, onBatch, prog.server)
 	}
-	err := retryTransient(ctx, once, &delivered, cfg, env)
+	err = retryTransient(ctx, once, &delivered, cfg, env)
 	if err == nil {
 		err = buf.Flush()
 	}
@@ -214,13 +220,13 @@ func retryTransient(ctx context.Context, once func() error, delivered *bool, cfg
 	}
 }
 
-func newExportClient(cfg exportConfig) attiov1connect.ExportServiceClient {
+func newExportClient(cfg exportConfig, compressors []connect.Compressor) attiov1connect.ExportServiceClient {
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
 	protocols.SetHTTP2(true)
 	protocols.SetUnencryptedHTTP2(false)
 	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, Protocols: protocols, ForceAttemptHTTP2: true}}
-	return attiov1connect.NewExportServiceClient(connect.NewClient(connecthttp.NewTransport(hc, facadeURL(cfg.addr))))
+	return attiov1connect.NewExportServiceClient(connect.NewClient(connecthttp.NewTransport(hc, facadeURL(cfg.addr), connecthttp.WithCompressors(compressors...))))
 }
 
 func exportRecords(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportRecordsRequest,

@@ -50,6 +50,7 @@ type serveConfig struct {
 	callerStreams   int
 	sendTimeout     time.Duration
 	redisURL        string
+	compressMin     int64
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -82,8 +83,12 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.integer(&cfg.callerStreams, "caller-max-streams", "ATTIO_FACADE_CALLER_MAX_STREAMS", server.DefaultCallerMaxStreams, "concurrent streams and exports per caller; more are refused with ResourceExhausted", atLeast(1))
 	f.duration(&cfg.sendTimeout, "stream-send-timeout", "ATTIO_FACADE_STREAM_SEND_TIMEOUT", server.DefaultStreamSendTimeout, "a stream whose caller takes no message for this long ends with Unavailable and its resume token")
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
+	f.bytes(&cfg.compressMin, "compress-min-bytes", "ATTIO_FACADE_COMPRESS_MIN_BYTES", server.DefaultCompressMinBytes, "responses smaller than this are sent uncompressed even when the caller accepts zstd or gzip (bytes, or with KiB, MiB; 0: compress all)")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if cfg.compressMin < 0 || cfg.compressMin > 1<<30 {
+		return errors.New("--compress-min-bytes must be between 0 and 1GiB")
 	}
 	if cfg.streamMemory <= 0 || cfg.callerStreams <= 0 || cfg.sendTimeout <= 0 {
 		return errors.New("--stream-memory, --caller-max-streams and --stream-send-timeout must be positive")
@@ -208,6 +213,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		Streams: server.NewStreamLimits(server.StreamLimitsConfig{
 			Memory: cfg.streamMemory, CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
 		}),
+		CompressMinBytes: int(cfg.compressMin),
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.
