@@ -18,6 +18,7 @@ var binary string
 
 func TestMain(m *testing.M) {
 	asLoadChild()
+	asProxyChild()
 	dir, err := os.MkdirTemp("", "attio-facade-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

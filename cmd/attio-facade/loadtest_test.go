@@ -100,7 +100,7 @@ func (p *facadeProc) rss(t *testing.T) int64 {
 }
 
 // cpu is the facade's CPU time so far (user + system).
-func (p *facadeProc) cpu(t *testing.T) time.Duration {
+func (p *facadeProc) cpu(t testing.TB) time.Duration {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
 	if err != nil {
@@ -171,7 +171,7 @@ func (p *facadeProc) peakRSS(t *testing.T) (stop func() int64) {
 	return func() int64 { close(done); return <-peak }
 }
 
-func startFacade(t *testing.T, sb *sandbox.Server, args ...string) *facadeProc {
+func startFacade(t testing.TB, sb *sandbox.Server, args ...string) *facadeProc {
 	t.Helper()
 	dir := t.TempDir()
 	auth := fmt.Sprintf(`{"api_keys":[{"name":"reader","sha256":%q,"scopes":["read"]},{"name":"other","sha256":%q,"scopes":["read"]}]}`,

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connecthttp"
+
+	attiofacade "github.com/attio-facade/attio-facade"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/sandbox"
+)
+
+// BenchmarkUnaryGetRecord compares, in one run, the facade's cost per GetRecord with a bare
+// httputil.ReverseProxy in front of the same sandbox (issue 16, target 4: facade CPU per call at
+// most 2x the proxy's, added p50 latency at most 0.7 ms). Command and figures: docs/benchmarks.md.
+//
+//	go test -run '^$' -bench UnaryGetRecord -benchtime 1x ./cmd/attio-facade/
+//
+// The sandbox runs in this process; the facade (`serve`, with an auth file, its caller and
+// upstream limiters on at rates no test reaches, telemetry, approvals and logging as deployed) and
+// the proxy each run as their own process (this test binary re-run), so that each one's CPU time
+// (/proc/<pid>/stat) is its own. The same record is fetched sequentially, one call at a time:
+// directly from the sandbox (the latency baseline), through the proxy, and through the facade
+// over Connect (HTTP/1.1, binary protobuf, the client's default gzip accepted) and over gRPC
+// (h2c). Targets take turns in rounds, so that load from outside (the machine is shared) falls on
+// all of them alike. UNARY_BENCH_CALLS (default 400) calls per target and round,
+// UNARY_BENCH_ROUNDS (default 5) rounds.
+func BenchmarkUnaryGetRecord(b *testing.B) {
+	calls, rounds := envInt("UNARY_BENCH_CALLS", 400), envInt("UNARY_BENCH_ROUNDS", 5)
+	sb := sandbox.NewServer(sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithRateLimits(sandbox.Limits{}))
+	b.Cleanup(sb.Close)
+	facade := startFacade(b, sb, "--maton-rps", "1000000", "--attio-read-rps", "1000000", "--caller-rps", "1000000",
+		"--log-level", "info", "--admin-addr="+os.Getenv("UNARY_BENCH_ADMIN"), "--admin-pprof")
+	proxy := startProxy(b, sb.MatonBaseURL())
+
+	recordPath := "/objects/people/records/" + loadAdaID
+	get := func(base string) func() error {
+		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+		return func() error {
+			req, err := http.NewRequest(http.MethodGet, base+recordPath, nil)
+			if err != nil {
+				return err
+			}
+			req.Header.Set("Authorization", "Bearer "+sb.APIKey())
+			res, err := hc.Do(req)
+			if err != nil {
+				return err
+			}
+			defer res.Body.Close()
+			if _, err := io.Copy(io.Discard, res.Body); err != nil {
+				return err
+			}
+			if res.StatusCode != http.StatusOK {
+				return fmt.Errorf("status %d", res.StatusCode)
+			}
+			return nil
+		}
+	}
+	rpc := func(c attiov1connect.RecordServiceClient) func() error {
+		ctx := as(context.Background(), loadReaderKey)
+		return func() error {
+			res, err := c.GetRecord(ctx, &attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID})
+			if err == nil && res.GetRecord().GetId().GetRecordId() != loadAdaID {
+				err = fmt.Errorf("got record %v", res.GetRecord().GetId())
+			}
+			return err
+		}
+	}
+	connectClient := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
+		&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, facade.url)))
+	targets := []*unaryTarget{
+		{name: "direct", call: get(sb.MatonBaseURL())},
+		{name: "proxy", call: get(proxy.url + "/attio/v2"), proc: proxy},
+		{name: "facade_connect", call: rpc(connectClient), proc: facade},
+		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
+	}
+	for range b.N {
+		for _, t := range targets {
+			t.reset()
+			if err := t.run(b, 50); err != nil { // warm up connections, pools and caches
+				b.Fatalf("%s: %v", t.name, err)
+			}
+			t.reset()
+		}
+		for range rounds {
+			for _, t := range targets {
+				if err := t.run(b, calls); err != nil {
+					b.Fatalf("%s: %v", t.name, err)
+				}
+			}
+		}
+	}
+	direct, prox := targets[0], targets[1]
+	b.ReportMetric(prox.cpuPerCall(), "proxy_cpu_us/call")
+	b.ReportMetric(ms(direct.p50()), "direct_p50_ms")
+	b.ReportMetric(ms(prox.p50()-direct.p50()), "proxy_added_p50_ms")
+	for _, t := range targets[2:] {
+		b.ReportMetric(t.cpuPerCall(), t.name+"_cpu_us/call")
+		b.ReportMetric(t.cpuPerCall()/prox.cpuPerCall(), t.name+"_cpu_x_proxy")
+		b.ReportMetric(ms(t.p50()-direct.p50()), t.name+"_added_p50_ms")
+	}
+	for _, t := range targets {
+		b.Logf("%-15s %5d calls  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  cpu/call %6.0f µs", t.name, len(t.lat),
+			ms(t.p50()), ms(pct(t.sorted(), 0.9)), ms(pct(t.sorted(), 0.99)), t.cpuPerCall())
+	}
+}
+
+// unaryTarget is one way of fetching the record: its latencies, and the CPU its process spent.
+type unaryTarget struct {
+	name string
+	call func() error
+	proc *facadeProc // nil: nothing between the client and the sandbox
+	lat  []time.Duration
+	cpu  time.Duration
+}
+
+func (u *unaryTarget) reset() { u.lat, u.cpu = nil, 0 }
+
+func (u *unaryTarget) run(b *testing.B, n int) error {
+	var cpu0 time.Duration
+	if u.proc != nil {
+		cpu0 = u.proc.cpu(b)
+	}
+	for range n {
+		t0 := time.Now()
+		if err := u.call(); err != nil {
+			return err
+		}
+		u.lat = append(u.lat, time.Since(t0))
+	}
+	if u.proc != nil {
+		u.cpu += u.proc.cpu(b) - cpu0
+	}
+	return nil
+}
+
+func (u *unaryTarget) sorted() []time.Duration {
+	s := slices.Clone(u.lat)
+	slices.Sort(s)
+	return s
+}
+
+func (u *unaryTarget) p50() time.Duration { return pct(u.sorted(), 0.5) }
+
+func (u *unaryTarget) cpuPerCall() float64 {
+	return float64(u.cpu.Microseconds()) / float64(max(1, len(u.lat)))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// proxyChildEnv, set in a child process, makes it a bare reverse proxy to the URL it holds.
+const proxyChildEnv = "ATTIO_FACADE_BENCH_PROXY_CHILD"
+
+// asProxyChild makes this process the benchmark's reverse proxy when it was started as one
+// (TestMain calls it first).
+func asProxyChild() {
+	target := os.Getenv(proxyChildEnv)
+	if target == "" {
+		return
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	u.Path = ""
+	srv := &http.Server{Handler: httputil.NewSingleHostReverseProxy(u), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Printf("READY %s\n", ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	_ = srv.Serve(ln)
+	os.Exit(0)
+}
+
+// startProxy runs a bare httputil.ReverseProxy to upstream in its own process.
+func startProxy(t testing.TB, upstream string) *facadeProc {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "-test.run", "^$")
+	cmd.Env = append(os.Environ(), proxyChildEnv+"="+upstream)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	})
+	p := &facadeProc{cmd: cmd}
+	lines := bufio.NewScanner(out)
+	for p.url == "" && lines.Scan() {
+		if a, ok := strings.CutPrefix(lines.Text(), "READY "); ok {
+			p.url = "http://" + a
+		}
+	}
+	if p.url == "" {
+		t.Fatal("the proxy did not start")
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return p
+}
