@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	attiofacade "github.com/attio-facade/attio-facade"
@@ -15,7 +16,7 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 		latency                           time.Duration
 		limits                            bool
 		generate                          int
-		generateObject                    string
+		generateObject, requestLogPath    string
 	)
 	f := newEnvFlags("sandbox", env.getenv)
 	f.str(&addr, "addr", "ATTIO_FACADE_SANDBOX_ADDR", "127.0.0.1:8090", "listen address")
@@ -24,6 +25,7 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 	f.boolean(&limits, "rate-limits", "ATTIO_FACADE_SANDBOX_RATE_LIMITS", true, "enforce Maton's 10/s and Attio's 100 reads/s, 25 writes/s")
 	f.integer(&generate, "generate", "ATTIO_FACADE_SANDBOX_GENERATE", 0, "synthetic records to add to --generate-object at start", atLeast(0))
 	f.str(&generateObject, "generate-object", "ATTIO_FACADE_SANDBOX_GENERATE_OBJECT", "people", "object that --generate fills")
+	f.str(&requestLogPath, "request-log", "ATTIO_FACADE_SANDBOX_REQUEST_LOG", "", "append a line per request (arrival unix ns, status, method, path) to this file")
 	f.str(&logFormat, "log-format", "ATTIO_FACADE_LOG_FORMAT", "json", "log format: json or text")
 	f.str(&logLevel, "log-level", "ATTIO_FACADE_LOG_LEVEL", "info", "log level")
 	if err := f.parse(args); err != nil {
@@ -46,6 +48,15 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 			return err
 		}
 	}
+	var handler http.Handler = sb
+	if requestLogPath != "" {
+		rl, err := newRequestLog(sb, requestLogPath)
+		if err != nil {
+			return err
+		}
+		defer rl.Close()
+		handler = rl
+	}
 	logger.Info("Maton + Attio sandbox", "maton_base_url", "http://"+addr+"/attio/v2", "attio_base_url", "http://"+addr+"/v2", "control_url", "http://"+addr)
-	return listenAndServe(ctx, addr, sb, 5*time.Second, env, logger, func() {})
+	return listenAndServe(ctx, addr, handler, 5*time.Second, env, logger, func() {})
 }

@@ -1,0 +1,145 @@
+package e2e_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+)
+
+const seedPerson = "a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"
+
+// exportPeople runs one export of people on p from resume (empty: the start), handing each
+// record id and the batch's resume token to onBatch; it returns the stream's error (nil at its
+// end).
+func exportPeople(ctx context.Context, p *proc, resume string, onBatch func(ids []string, token string)) error {
+	stream, err := exports(p).ExportRecords(as(ctx, tokenReader, ""), &attiov1.ExportRecordsRequest{Object: "people", ResumeToken: resume})
+	if err != nil {
+		return err
+	}
+	defer stream.Close()
+	for {
+		msg, err := stream.Receive()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if b := msg.GetBatch(); b != nil {
+			ids := make([]string, 0, len(b.GetRecords()))
+			for _, r := range b.GetRecords() {
+				ids = append(ids, r.GetId().GetRecordId())
+			}
+			onBatch(ids, b.GetResumeToken())
+		}
+	}
+}
+
+// maxInWindow is the most times in any half-open window [t, t+w).
+func maxInWindow(times []time.Time, w time.Duration) int {
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	best, j := 0, 0
+	for i := range times {
+		for j < len(times) && times[j].Sub(times[i]) < w {
+			j++
+		}
+		best = max(best, j-i)
+	}
+	return best
+}
+
+// TestSharedBudget: three replicas in front of one Maton account (10 requests/s, 200 ms latency)
+// export at once, with unary calls on top: no 429, never more than 10 upstream requests in any
+// second, and together at least 90% of the account's ceiling of 5,000 records/s.
+func TestSharedBudget(t *testing.T) {
+	const people = 10000
+	c := newCluster(t, clusterOptions{replicas: 3, latency: 200 * time.Millisecond, generate: people})
+	ctx := t.Context()
+
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, len(c.replicas))
+	counts := make([]map[string]int, len(c.replicas))
+	start := time.Now()
+	for i, p := range c.replicas {
+		counts[i] = map[string]int{}
+		wg.Go(func() {
+			errs[i] = exportPeople(ctx, p, "", func(ids []string, _ string) {
+				for _, id := range ids {
+					counts[i][id]++
+				}
+				total.Add(int64(len(ids)))
+			})
+		})
+	}
+	// Unary calls on top, spread over the replicas, until the exports end.
+	done := make(chan struct{})
+	unary := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { unary <- n }()
+		tick := time.NewTicker(2 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			p := c.replicas[n%len(c.replicas)]
+			if _, err := records(p).GetRecord(as(ctx, tokenReader, ""), &attiov1.GetRecordRequest{Object: "people", RecordId: seedPerson}); err != nil {
+				t.Errorf("unary call on %s: %v", p.name, err)
+			}
+			n++
+		}
+	}()
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(done)
+	nUnary := <-unary
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("export on replica %d: %v", i, err)
+		}
+	}
+	for i, m := range counts {
+		if len(m) < people {
+			t.Fatalf("replica %d exported %d distinct people, want at least %d", i, len(m), people)
+		}
+		for id, n := range m {
+			if n != 1 {
+				t.Fatalf("replica %d delivered %s %d times", i, id, n)
+			}
+		}
+	}
+
+	reqs := c.requests()
+	var times []time.Time
+	var limited int
+	for _, r := range reqs {
+		times = append(times, r.at)
+		if r.status == 429 {
+			limited++
+		}
+	}
+	peak := maxInWindow(times, time.Second)
+	rate := float64(total.Load()) / elapsed.Seconds()
+	t.Logf("3 replicas: %d records in %s = %.0f records/s (%.1f%% of 5,000); %d upstream requests (%.2f/s), peak %d in 1 s, %d answered 429; %d unary calls",
+		total.Load(), elapsed.Round(time.Millisecond), rate, rate/50, len(reqs), float64(len(reqs))/elapsed.Seconds(), peak, limited, nUnary)
+	if limited != 0 {
+		t.Errorf("%d upstream requests answered 429", limited)
+	}
+	if peak > 10 {
+		t.Errorf("%d upstream requests in one second; the account allows 10", peak)
+	}
+	if rate < 0.9*5000 {
+		t.Errorf("combined export rate %.0f records/s, below 90%% of 5,000", rate)
+	}
+}
