@@ -135,7 +135,11 @@ func serve(ctx context.Context, args []string, env environment) error {
 	degraded := func() string { return "" }
 	if shared != nil {
 		defer shared.Close()
-		defer startReplica(ctx, shared, &upstream)()
+		stopReplica, err := startReplica(ctx, shared, &upstream, tel)
+		if err != nil {
+			return err
+		}
+		defer stopReplica()
 		degraded = shared.Degraded
 	}
 	client, err := attio.New(upstream)

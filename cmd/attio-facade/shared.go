@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/interceptors"
 	"github.com/attio-facade/attio-facade/redisstore"
@@ -61,9 +63,19 @@ func redisPassword(raw string) string {
 
 // startReplica joins the live replicas (a heartbeat every second) and gives the client the shared
 // outbound budget, sized for the fallback by the live count. stop leaves the replica set.
-func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Config) (stop func()) {
+func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Config, tel *telemetry.Telemetry) (stop func(), err error) {
 	host, _ := os.Hostname()
 	reps := s.Replicas(host+"-"+randomKey()[len("sandbox-"):][:8], redisstore.DefaultHeartbeat)
+	live, err := tel.Meter().Int64ObservableGauge(MetricReplicasLive,
+		metric.WithDescription("Live facade replicas sharing this Redis, as last counted by the heartbeats (sizes the 1/N budget during an outage)."),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(reps.Live()))
+			return nil
+		}))
+	if err != nil {
+		return nil, err
+	}
+	_ = live
 	upstream.Shared = s.Budget(redisstore.BudgetOptions{Replicas: reps.Live})
 	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
@@ -74,5 +86,8 @@ func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Conf
 	return func() {
 		cancel()
 		<-done
-	}
+	}, nil
 }
+
+// MetricReplicasLive is the gauge of live replicas (Prometheus: facade_replicas_live).
+const MetricReplicasLive = "facade.replicas.live"
