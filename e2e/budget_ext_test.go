@@ -18,8 +18,8 @@ const seedPerson = "a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"
 // exportPeople runs one export of people on p from resume (empty: the start), handing each
 // record id and the batch's resume token to onBatch; it returns the stream's error (nil at its
 // end).
-func exportPeople(ctx context.Context, p *proc, resume string, onBatch func(ids []string, token string)) error {
-	stream, err := exports(p).ExportRecords(as(ctx, tokenReader, ""), &attiov1.ExportRecordsRequest{Object: "people", ResumeToken: resume})
+func exportPeople(ctx context.Context, p *proc, pageSize int32, resume string, onBatch func(ids []string, token string)) error {
+	stream, err := exports(p).ExportRecords(as(ctx, tokenReader, ""), &attiov1.ExportRecordsRequest{Object: "people", PageSize: pageSize, ResumeToken: resume})
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func TestSharedBudget(t *testing.T) {
 	for i, p := range c.replicas {
 		counts[i] = map[string]int{}
 		wg.Go(func() {
-			errs[i] = exportPeople(ctx, p, "", func(ids []string, _ string) {
+			errs[i] = exportPeople(ctx, p, 0, "", func(ids []string, _ string) {
 				for _, id := range ids {
 					counts[i][id]++
 				}
