@@ -180,16 +180,28 @@ func startFacade(t testing.TB, sb *sandbox.Server, args ...string) *facadeProc {
 	if err := os.WriteFile(authFile, []byte(auth), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	serveArgs := append([]string{"serve", "--addr", "127.0.0.1:0", "--auth-file", authFile,
+		"--upstream-url", sb.MatonBaseURL(), "--control-url", sb.ControlURL(),
+		"--maton-rps", "0", "--attio-read-rps", "0", "--caller-rps", "0", "--log-level", "error"}, args...)
+	cmd, said := startSelf(t, []string{loadChildEnv + "=" + strings.Join(serveArgs, " "), "MATON_API_KEY=" + sb.APIKey(),
+		"ATTIO_FACADE_APPROVAL_SECRET=load-test-secret-0123456789abcdef0123"}, "STATS ", "READY ")
+	if said["READY "] == "" {
+		t.Fatal("the facade did not start")
+	}
+	return &facadeProc{cmd: cmd, url: "http://" + said["READY "], stats: said["STATS "]}
+}
+
+// startSelf runs this test binary again as a child with env added, stopped (SIGINT) at cleanup,
+// and returns what it printed after each of the prefixes, one line each, in order, before the
+// last of them.
+func startSelf(t testing.TB, env []string, prefixes ...string) (*exec.Cmd, map[string]string) {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveArgs := append([]string{"serve", "--addr", "127.0.0.1:0", "--auth-file", authFile,
-		"--upstream-url", sb.MatonBaseURL(), "--control-url", sb.ControlURL(),
-		"--maton-rps", "0", "--attio-read-rps", "0", "--caller-rps", "0", "--log-level", "error"}, args...)
 	cmd := exec.Command(self, "-test.run", "^$")
-	cmd.Env = append(os.Environ(), loadChildEnv+"="+strings.Join(serveArgs, " "), "MATON_API_KEY="+sb.APIKey(),
-		"ATTIO_FACADE_APPROVAL_SECRET=load-test-secret-0123456789abcdef0123")
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -198,25 +210,21 @@ func startFacade(t testing.TB, sb *sandbox.Server, args ...string) *facadeProc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &facadeProc{cmd: cmd}
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
 	})
+	said := map[string]string{}
 	lines := bufio.NewScanner(out)
-	for p.url == "" && lines.Scan() {
-		if a, ok := strings.CutPrefix(lines.Text(), "STATS "); ok {
-			p.stats = a
+	for len(said) < len(prefixes) && lines.Scan() {
+		for _, p := range prefixes {
+			if v, ok := strings.CutPrefix(lines.Text(), p); ok {
+				said[p] = v
+			}
 		}
-		if a, ok := strings.CutPrefix(lines.Text(), "READY "); ok {
-			p.url = "http://" + a
-		}
-	}
-	if p.url == "" {
-		t.Fatal("the facade did not start")
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
-	return p
+	return cmd, said
 }
 
 const (

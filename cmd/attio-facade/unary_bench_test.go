@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -10,11 +9,9 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -206,34 +203,9 @@ func asProxyChild() {
 // startProxy runs a bare httputil.ReverseProxy to upstream in its own process.
 func startProxy(t testing.TB, upstream string) *facadeProc {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(self, "-test.run", "^$")
-	cmd.Env = append(os.Environ(), proxyChildEnv+"="+upstream)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	})
-	p := &facadeProc{cmd: cmd}
-	lines := bufio.NewScanner(out)
-	for p.url == "" && lines.Scan() {
-		if a, ok := strings.CutPrefix(lines.Text(), "READY "); ok {
-			p.url = "http://" + a
-		}
-	}
-	if p.url == "" {
+	cmd, said := startSelf(t, []string{proxyChildEnv + "=" + upstream}, "READY ")
+	if said["READY "] == "" {
 		t.Fatal("the proxy did not start")
 	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
-	return p
+	return &facadeProc{cmd: cmd, url: "http://" + said["READY "]}
 }
