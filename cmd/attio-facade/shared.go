@@ -66,7 +66,7 @@ func redisPassword(raw string) string {
 func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Config, tel *telemetry.Telemetry) (stop func(), err error) {
 	host, _ := os.Hostname()
 	reps := s.Replicas(host+"-"+randomKey()[len("sandbox-"):][:8], redisstore.DefaultHeartbeat)
-	live, err := tel.Meter().Int64ObservableGauge(MetricReplicasLive,
+	_, err = tel.Meter().Int64ObservableGauge(MetricReplicasLive,
 		metric.WithDescription("Live facade replicas sharing this Redis, as last counted by the heartbeats (sizes the 1/N budget during an outage)."),
 		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
 			o.Observe(int64(reps.Live()))
@@ -75,7 +75,6 @@ func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Conf
 	if err != nil {
 		return nil, err
 	}
-	_ = live
 	upstream.Shared = s.Budget(redisstore.BudgetOptions{Replicas: reps.Live})
 	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
