@@ -88,8 +88,14 @@ func (v Attribute) MarshalJSON() ([]byte, error) {
 }
 
 // AttributeRelationship points at the inverse attribute of a relationship.
+// Attio added everything but ID in 2026; those stay nil when a response from
+// an older Attio omits them.
 type AttributeRelationship struct {
-	ID AttributeID `json:"id"`
+	ID            AttributeID `json:"id"`
+	ObjectSlug    *string     `json:"object_slug"`
+	Title         *string     `json:"title"`
+	APISlug       *string     `json:"api_slug"`
+	IsMultiselect *bool       `json:"is_multiselect"`
 
 	Extra Extra `json:"-"`
 }
@@ -404,6 +410,9 @@ type Task struct {
 	Assignees        []ActorRef         `json:"assignees"`
 	CreatedByActor   Actor              `json:"created_by_actor"`
 	CreatedAt        string             `json:"created_at"`
+	// CompletedAt is null while the task is open; nil too when a response
+	// from before 2026 has no completed_at.
+	CompletedAt *string `json:"completed_at"`
 
 	Extra Extra `json:"-"`
 }
@@ -509,6 +518,10 @@ type Thread struct {
 	ID        ThreadID  `json:"id"`
 	Comments  []Comment `json:"comments"`
 	CreatedAt string    `json:"created_at"`
+	// Comment paging (Attio 2026 and later): both nil in older responses,
+	// which carry every comment.
+	NextCursor      *string `json:"next_cursor"`
+	HasMoreComments *bool   `json:"has_more_comments"`
 
 	Extra Extra `json:"-"`
 }

@@ -197,6 +197,10 @@ func TestShapesMatchRealExamples(t *testing.T) {
 		compareShape(t, "self", shape(real), shape(got.body))
 	})
 
+	drift2026 := map[string][]string{
+		"task-get.spec-example.json":   {"completed_at"},
+		"thread-get.spec-example.json": {"next_cursor", "has_more_comments"},
+	}
 	t.Run("spec examples", func(t *testing.T) {
 		for _, c := range []struct{ file, path string }{
 			{"task-get.spec-example.json", "/tasks/" + sandbox.SeedTaskID},
@@ -227,6 +231,11 @@ func TestShapesMatchRealExamples(t *testing.T) {
 				if len(re) < 2 {
 					t.Errorf("entry values share only %v", re)
 				}
+			}
+			// Keys Attio added in 2026, absent from the 2025-10 document's examples (the 2026 shapes
+			// are checked against the 2026 schemas in openapi2026_ext_test.go).
+			for _, k := range drift2026[c.file] {
+				delete(gs.(map[string]any)["data"].(map[string]any), k)
 			}
 			if c.file == "notes-list.docs.json" {
 				for _, n := range gs.(map[string]any)["data"].([]any) {

@@ -230,6 +230,12 @@ func (ws *workspace) writeAttribute(w *jw, a *attribute) {
 		w.kid("object_id", a.relation.owner.id)
 		w.kid("attribute_id", a.relation.id)
 		w.objClose()
+		// Attio's 2026 relationship names the related attribute and its multiplicity.
+		w.kv("object_slug", a.relation.owner.slug)
+		w.kv("title", a.relation.title)
+		w.kv("api_slug", a.relation.slug)
+		w.key("is_multiselect")
+		w.boolean(a.relation.multi)
 		w.objClose()
 	} else {
 		w.null()

@@ -294,6 +294,12 @@ func (ws *workspace) writeTask(w *jw, t *task) {
 	ws.writeActor(w, t.createdBy)
 	w.key("created_at")
 	w.ts(t.createdAt)
+	w.key("completed_at")
+	if t.completedAt == 0 {
+		w.null()
+	} else {
+		w.ts(t.completedAt)
+	}
 	w.objClose()
 }
 
@@ -409,6 +415,13 @@ func (rc *reqCtx) taskFields(t *task, d map[string]any, create bool) *apiError {
 	if b, ok, err := optBool(d, "is_completed", "data"); err != nil {
 		return err
 	} else if ok {
+		// completed_at is when the task last became completed; reopening clears it.
+		switch {
+		case b && !t.completed:
+			t.completedAt = rc.now
+		case !b:
+			t.completedAt = 0
+		}
 		t.completed = b
 	} else if create {
 		return bodyError([]any{"data", "is_completed"}, "Required")
@@ -597,24 +610,6 @@ func (ws *workspace) writeComment(w *jw, c *comment) {
 	w.objClose()
 }
 
-func (ws *workspace) writeThread(w *jw, t *thread) {
-	w.objOpen()
-	w.key("id")
-	w.objOpen()
-	w.kid("workspace_id", ws.id)
-	w.kid("thread_id", t.id)
-	w.objClose()
-	w.key("comments")
-	w.arrOpen()
-	for _, c := range t.comments {
-		ws.writeComment(w, c)
-	}
-	w.arrClose()
-	w.key("created_at")
-	w.ts(t.createdAt)
-	w.objClose()
-}
-
 func hListThreads(rc *reqCtx) ([]byte, *apiError) {
 	limit, offset, err := rc.pageParams(10, 50)
 	if err != nil {
@@ -658,21 +653,10 @@ func hListThreads(rc *reqCtx) ([]byte, *apiError) {
 	return dataOne(func(w *jw) {
 		w.arrOpen()
 		for _, t := range list[lo:hi] {
-			ws.writeThread(w, t)
+			ws.writeThread(w, t, t.comments, "")
 		}
 		w.arrClose()
 	}), nil
-}
-
-func hGetThread(rc *reqCtx) ([]byte, *apiError) {
-	id := rc.p["thread_id"]
-	u, _ := parseUUID(id)
-	for _, t := range rc.ws.threads {
-		if t.id == u {
-			return dataOne(func(w *jw) { rc.ws.writeThread(w, t) }), nil
-		}
-	}
-	return nil, notFound("Thread with ID \"%s\" was not found.", id)
 }
 
 // commentError is the create-comment 400: the spec documents it with

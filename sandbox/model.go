@@ -318,6 +318,8 @@ type task struct {
 	assignees []uuid
 	createdBy int32
 	createdAt int64
+	// completedAt is when it last became completed; 0 while open (completed_at null).
+	completedAt int64
 }
 
 type comment struct {

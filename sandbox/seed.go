@@ -581,6 +581,9 @@ func seedActivity(ws *workspace, sw *seedWorkspace) error {
 		if tk.createdAt, err = seedTime(t.CreatedAt, ws.createdAt); err != nil {
 			return err
 		}
+		if tk.completed {
+			tk.completedAt = tk.createdAt // the seed has no completion times: completed when created
+		}
 		if tk.createdBy, err = seedActor(ws, t.CreatedBy); err != nil {
 			return err
 		}

@@ -715,9 +715,13 @@ func normPhone(s, cc string) (string, string, bool) {
 	return "+" + d, country, true
 }
 
-var currencies = "ARS AUD BRL BEL CAD CLP CNY COP CZK DKK EUR HKD ISK INR ILS JPY KRW MYR MXN NTD NZD NGN NOK XPF PEN PHP PLN GBP RWF SAR SGD ZAR SEK CHF AED UYU USD"
+// currencies Attio accepts: the 2025-10 document's list (with its BEL), BGN, HUF, KES and THB of the
+// 2026-03 document, and EGP, GHS, IDR, OMR, QAR and TRY, which Attio added later in 2026.
+var currencies = "ARS AUD BRL BEL BGN CAD CLP CNY COP CZK DKK EGP EUR GHS HKD HUF IDR ISK INR ILS JPY KES KRW MYR MXN NTD NZD NGN NOK OMR XPF PEN PHP PLN GBP QAR RWF SAR SGD ZAR SEK CHF THB TRY AED UYU USD"
 
-func validCurrency(c string) bool { return len(c) == 3 && strings.Contains(currencies, c) }
+func validCurrency(c string) bool {
+	return len(c) == 3 && strings.Contains(currencies, c) && !strings.Contains(c, " ")
+}
 
 func validCountry(c string) bool {
 	return len(c) == 2 && unicode.IsUpper(rune(c[0])) && unicode.IsUpper(rune(c[1]))

@@ -293,8 +293,11 @@ func toAttribute(a *attio.Attribute) *attiov1.Attribute {
 	if ids := a.Config.RecordReference.AllowedObjectIDs; ids != nil {
 		out.Config.RecordReference = &attiov1.RecordReferenceConfig{AllowedObjectIds: ids}
 	}
-	if a.Relationship != nil {
-		out.Relationship = toAttributeID(a.Relationship.ID)
+	if r := a.Relationship; r != nil {
+		out.Relationship = toAttributeID(r.ID)
+		out.RelationshipDetail = &attiov1.AttributeRelationship{
+			Id: toAttributeID(r.ID), ObjectSlug: r.ObjectSlug, Title: r.Title, ApiSlug: r.APISlug, IsMultiselect: r.IsMultiselect,
+		}
 	}
 	out.ExtraJson = x.json()
 	return out

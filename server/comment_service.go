@@ -92,15 +92,6 @@ func (s *CommentService) ListThreads(ctx context.Context, req *attiov1.ListThrea
 	return out, nil
 }
 
-// GetThread returns one thread with its comments.
-func (s *CommentService) GetThread(ctx context.Context, req *attiov1.GetThreadRequest) (*attiov1.GetThreadResponse, error) {
-	t, err := s.client.GetThread(upstream(ctx), req.GetThreadId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetThreadResponse{Thread: toThread(&t)}, nil
-}
-
 func toComment(c *attio.Comment) *attiov1.Comment {
 	x := extrasOf(c.Extra)
 	out := &attiov1.Comment{
@@ -123,9 +114,10 @@ func toComment(c *attio.Comment) *attiov1.Comment {
 func toThread(t *attio.Thread) *attiov1.Thread {
 	x := extrasOf(t.Extra)
 	out := &attiov1.Thread{
-		Id:        &attiov1.ThreadId{WorkspaceId: t.ID.WorkspaceID, ThreadId: t.ID.ThreadID},
-		Comments:  make([]*attiov1.Comment, 0, len(t.Comments)),
-		CreatedAt: x.time("created_at", t.CreatedAt),
+		Id:              &attiov1.ThreadId{WorkspaceId: t.ID.WorkspaceID, ThreadId: t.ID.ThreadID},
+		Comments:        make([]*attiov1.Comment, 0, len(t.Comments)),
+		CreatedAt:       x.time("created_at", t.CreatedAt),
+		HasMoreComments: t.HasMoreComments,
 	}
 	for i := range t.Comments {
 		out.Comments = append(out.Comments, toComment(&t.Comments[i]))

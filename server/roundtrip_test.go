@@ -68,7 +68,10 @@ var exampleKinds = []exampleKind{
 	{"meeting", func(m map[string]any) bool { return idHas(m, "meeting_id") }, via(func(x *attio.Meeting) proto.Message { return toMeeting(x) })},
 	{"note", func(m map[string]any) bool { return idHas(m, "note_id") }, via(func(n *attio.Note) proto.Message { return toNote(n) })},
 	{"task", func(m map[string]any) bool { return idHas(m, "task_id") }, via(func(x *attio.Task) proto.Message { return toTask(x) })},
-	{"thread", func(m map[string]any) bool { return idHas(m, "thread_id") }, via(func(x *attio.Thread) proto.Message { return toThread(x) })},
+	// A thread's comment cursor (Attio 2026) is the response's page token in the contract.
+	{"thread", func(m map[string]any) bool { return idHas(m, "thread_id") }, via(func(x *attio.Thread) proto.Message {
+		return &attiov1.GetThreadResponse{Thread: toThread(x), NextPageToken: deref(x.NextCursor)}
+	})},
 	{"object", func(m map[string]any) bool { _, ok := m["singular_noun"]; return ok && idHas(m, "object_id") }, via(func(o *attio.Object) proto.Message { return toObject(o) })},
 	{"self", func(m map[string]any) bool { _, ok := m["active"]; return ok && m["workspace_id"] != nil }, via(func(s *attio.Self) proto.Message { return toSelf(s) })},
 }
@@ -246,6 +249,9 @@ func sameInstant(a, b string) bool {
 	return err == nil && ta.Equal(tb)
 }
 
+// reverseSkip is what a reverseFields entry returns for a field Attio has no key for.
+var reverseSkip any = &struct{ skip bool }{}
+
 // reverseFields renames, field by field, the messages that carry Attio's data in another shape.
 var reverseFields map[protoreflect.FullName]func(t *testing.T, v protoreflect.Value) any
 
@@ -264,6 +270,14 @@ func init() {
 		// Unix seconds in Attio, Timestamps in the contract.
 		"attio.v1.GetSelfResponse.exp": unixSeconds,
 		"attio.v1.GetSelfResponse.iat": unixSeconds,
+		// The relationship's full shape (Attio 2026) is relationship_detail; relationship repeats its id.
+		"attio.v1.Attribute.relationship": func(*testing.T, protoreflect.Value) any { return reverseSkip },
+		"attio.v1.Attribute.relationship_detail": func(t *testing.T, v protoreflect.Value) any {
+			if !v.Message().IsValid() {
+				return nil
+			}
+			return reverse(t, v.Message())
+		},
 		// Unset when Attio sent {"allowed_object_ids": null} (not a record reference).
 		"attio.v1.AttributeConfig.record_reference": func(t *testing.T, v protoreflect.Value) any {
 			if !v.Message().IsValid() {
@@ -303,6 +317,15 @@ func init() {
 		"google.protobuf.Struct": func(t *testing.T, m protoreflect.Message) any {
 			b, _ := protojson.Marshal(m.Interface())
 			return decodeJSON(t, b)
+		},
+		"attio.v1.GetThreadResponse": func(t *testing.T, m protoreflect.Message) any {
+			r := m.Interface().(*attiov1.GetThreadResponse)
+			out := reverse(t, r.GetThread().ProtoReflect()).(map[string]any)
+			out["next_cursor"] = nil
+			if r.GetNextPageToken() != "" {
+				out["next_cursor"] = r.GetNextPageToken()
+			}
+			return out
 		},
 		// A note tag is a oneof in the contract; Attio tags it with "type".
 		"attio.v1.NoteTag": func(t *testing.T, m protoreflect.Message) any {
@@ -353,7 +376,13 @@ func reverse(t *testing.T, m protoreflect.Message) any {
 			continue
 		}
 		if f, ok := reverseFields[fd.FullName()]; ok {
-			out[name] = f(t, m.Get(fd)) // unset messages come as invalid (read-only empty) ones
+			switch v := f(t, m.Get(fd)); { // unset messages come as invalid (read-only empty) ones
+			case v == reverseSkip:
+			case fd.FullName() == "attio.v1.Attribute.relationship_detail":
+				out["relationship"] = v
+			default:
+				out[name] = v
+			}
 			continue
 		}
 		out[name] = reverseField(t, m, fd)

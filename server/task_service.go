@@ -212,6 +212,7 @@ func toTask(t *attio.Task) *attiov1.Task {
 		Assignees:        make([]*attiov1.ActorReference, 0, len(t.Assignees)),
 		CreatedByActor:   toActor(&t.CreatedByActor),
 		CreatedAt:        x.time("created_at", t.CreatedAt),
+		CompletedAt:      x.timePtr("completed_at", t.CompletedAt),
 	}
 	for _, l := range t.LinkedRecords {
 		out.LinkedRecords = append(out.LinkedRecords, &attiov1.LinkedRecord{TargetObjectId: l.TargetObjectID, TargetRecordId: l.TargetRecordID})

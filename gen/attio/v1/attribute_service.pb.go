@@ -172,7 +172,8 @@ type Attribute struct {
 	IsArchived bool `protobuf:"varint,12,opt,name=is_archived,json=isArchived,proto3" json:"is_archived,omitempty"`
 	// The default value definition as Attio sends it (dynamic or static template), unset when none.
 	DefaultValue *structpb.Struct `protobuf:"bytes,13,opt,name=default_value,json=defaultValue,proto3" json:"default_value,omitempty"`
-	// The inverse attribute of a two-way relationship, unset when none.
+	// The inverse attribute of a two-way relationship, unset when none. The same id as
+	// relationship_detail.id, kept so callers of the 2025-10 contract keep working.
 	Relationship *AttributeId `protobuf:"bytes,14,opt,name=relationship,proto3" json:"relationship,omitempty"`
 	// When it was created.
 	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
@@ -181,9 +182,12 @@ type Attribute struct {
 	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
 	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
 	// them (numbers keep every digit); empty when there are none.
-	ExtraJson     string `protobuf:"bytes,17,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ExtraJson string `protobuf:"bytes,17,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	// The inverse attribute of a two-way relationship with its object, title, slug and
+	// multiplicity (Attio 2026 and later), unset when none.
+	RelationshipDetail *AttributeRelationship `protobuf:"bytes,18,opt,name=relationship_detail,json=relationshipDetail,proto3" json:"relationship_detail,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Attribute) Reset() {
@@ -335,6 +339,98 @@ func (x *Attribute) GetExtraJson() string {
 	return ""
 }
 
+func (x *Attribute) GetRelationshipDetail() *AttributeRelationship {
+	if x != nil {
+		return x.RelationshipDetail
+	}
+	return nil
+}
+
+// AttributeRelationship is the other side of a two-way relationship. Attio added everything but
+// id in 2026: each of those fields is unset when an older Attio response omitted it.
+type AttributeRelationship struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The related attribute.
+	Id *AttributeId `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The slug of the object (or list) the related attribute belongs to.
+	ObjectSlug *string `protobuf:"bytes,2,opt,name=object_slug,json=objectSlug,proto3,oneof" json:"object_slug,omitempty"`
+	// The related attribute's title.
+	Title *string `protobuf:"bytes,3,opt,name=title,proto3,oneof" json:"title,omitempty"`
+	// The related attribute's slug.
+	ApiSlug *string `protobuf:"bytes,4,opt,name=api_slug,json=apiSlug,proto3,oneof" json:"api_slug,omitempty"`
+	// Whether the related attribute holds several values. With the attribute's own is_multiselect it
+	// gives the relationship's kind: false/false one-to-one, true/false many-to-one, false/true
+	// one-to-many, true/true many-to-many.
+	IsMultiselect *bool `protobuf:"varint,5,opt,name=is_multiselect,json=isMultiselect,proto3,oneof" json:"is_multiselect,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AttributeRelationship) Reset() {
+	*x = AttributeRelationship{}
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AttributeRelationship) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AttributeRelationship) ProtoMessage() {}
+
+func (x *AttributeRelationship) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AttributeRelationship.ProtoReflect.Descriptor instead.
+func (*AttributeRelationship) Descriptor() ([]byte, []int) {
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *AttributeRelationship) GetId() *AttributeId {
+	if x != nil {
+		return x.Id
+	}
+	return nil
+}
+
+func (x *AttributeRelationship) GetObjectSlug() string {
+	if x != nil && x.ObjectSlug != nil {
+		return *x.ObjectSlug
+	}
+	return ""
+}
+
+func (x *AttributeRelationship) GetTitle() string {
+	if x != nil && x.Title != nil {
+		return *x.Title
+	}
+	return ""
+}
+
+func (x *AttributeRelationship) GetApiSlug() string {
+	if x != nil && x.ApiSlug != nil {
+		return *x.ApiSlug
+	}
+	return ""
+}
+
+func (x *AttributeRelationship) GetIsMultiselect() bool {
+	if x != nil && x.IsMultiselect != nil {
+		return *x.IsMultiselect
+	}
+	return false
+}
+
 // AttributeConfig is the type-specific configuration of an attribute.
 type AttributeConfig struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -348,7 +444,7 @@ type AttributeConfig struct {
 
 func (x *AttributeConfig) Reset() {
 	*x = AttributeConfig{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[2]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -360,7 +456,7 @@ func (x *AttributeConfig) String() string {
 func (*AttributeConfig) ProtoMessage() {}
 
 func (x *AttributeConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[2]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -373,7 +469,7 @@ func (x *AttributeConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AttributeConfig.ProtoReflect.Descriptor instead.
 func (*AttributeConfig) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{2}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *AttributeConfig) GetCurrency() *CurrencyConfig {
@@ -403,7 +499,7 @@ type CurrencyConfig struct {
 
 func (x *CurrencyConfig) Reset() {
 	*x = CurrencyConfig{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[3]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -415,7 +511,7 @@ func (x *CurrencyConfig) String() string {
 func (*CurrencyConfig) ProtoMessage() {}
 
 func (x *CurrencyConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[3]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -428,7 +524,7 @@ func (x *CurrencyConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CurrencyConfig.ProtoReflect.Descriptor instead.
 func (*CurrencyConfig) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{3}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CurrencyConfig) GetDefaultCurrencyCode() string {
@@ -457,7 +553,7 @@ type RecordReferenceConfig struct {
 
 func (x *RecordReferenceConfig) Reset() {
 	*x = RecordReferenceConfig{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[4]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -469,7 +565,7 @@ func (x *RecordReferenceConfig) String() string {
 func (*RecordReferenceConfig) ProtoMessage() {}
 
 func (x *RecordReferenceConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[4]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -482,7 +578,7 @@ func (x *RecordReferenceConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReferenceConfig.ProtoReflect.Descriptor instead.
 func (*RecordReferenceConfig) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{4}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RecordReferenceConfig) GetAllowedObjectIds() []string {
@@ -511,7 +607,7 @@ type ListAttributesRequest struct {
 
 func (x *ListAttributesRequest) Reset() {
 	*x = ListAttributesRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[5]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -523,7 +619,7 @@ func (x *ListAttributesRequest) String() string {
 func (*ListAttributesRequest) ProtoMessage() {}
 
 func (x *ListAttributesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[5]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -536,7 +632,7 @@ func (x *ListAttributesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAttributesRequest.ProtoReflect.Descriptor instead.
 func (*ListAttributesRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{5}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListAttributesRequest) GetTarget() AttributeTarget {
@@ -587,7 +683,7 @@ type ListAttributesResponse struct {
 
 func (x *ListAttributesResponse) Reset() {
 	*x = ListAttributesResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[6]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -599,7 +695,7 @@ func (x *ListAttributesResponse) String() string {
 func (*ListAttributesResponse) ProtoMessage() {}
 
 func (x *ListAttributesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[6]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -612,7 +708,7 @@ func (x *ListAttributesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAttributesResponse.ProtoReflect.Descriptor instead.
 func (*ListAttributesResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{6}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListAttributesResponse) GetAttributes() []*Attribute {
@@ -644,7 +740,7 @@ type GetAttributeRequest struct {
 
 func (x *GetAttributeRequest) Reset() {
 	*x = GetAttributeRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[7]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -656,7 +752,7 @@ func (x *GetAttributeRequest) String() string {
 func (*GetAttributeRequest) ProtoMessage() {}
 
 func (x *GetAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[7]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -669,7 +765,7 @@ func (x *GetAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAttributeRequest.ProtoReflect.Descriptor instead.
 func (*GetAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{7}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetAttributeRequest) GetTarget() AttributeTarget {
@@ -704,7 +800,7 @@ type GetAttributeResponse struct {
 
 func (x *GetAttributeResponse) Reset() {
 	*x = GetAttributeResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -716,7 +812,7 @@ func (x *GetAttributeResponse) String() string {
 func (*GetAttributeResponse) ProtoMessage() {}
 
 func (x *GetAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -729,7 +825,7 @@ func (x *GetAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAttributeResponse.ProtoReflect.Descriptor instead.
 func (*GetAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{8}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetAttributeResponse) GetAttribute() *Attribute {
@@ -770,7 +866,7 @@ type CreateAttributeRequest struct {
 
 func (x *CreateAttributeRequest) Reset() {
 	*x = CreateAttributeRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -782,7 +878,7 @@ func (x *CreateAttributeRequest) String() string {
 func (*CreateAttributeRequest) ProtoMessage() {}
 
 func (x *CreateAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -795,7 +891,7 @@ func (x *CreateAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAttributeRequest.ProtoReflect.Descriptor instead.
 func (*CreateAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{9}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateAttributeRequest) GetTarget() AttributeTarget {
@@ -886,7 +982,7 @@ type CreateAttributeResponse struct {
 
 func (x *CreateAttributeResponse) Reset() {
 	*x = CreateAttributeResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -898,7 +994,7 @@ func (x *CreateAttributeResponse) String() string {
 func (*CreateAttributeResponse) ProtoMessage() {}
 
 func (x *CreateAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -911,7 +1007,7 @@ func (x *CreateAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAttributeResponse.ProtoReflect.Descriptor instead.
 func (*CreateAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{10}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CreateAttributeResponse) GetAttribute() *Attribute {
@@ -952,7 +1048,7 @@ type UpdateAttributeRequest struct {
 
 func (x *UpdateAttributeRequest) Reset() {
 	*x = UpdateAttributeRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -964,7 +1060,7 @@ func (x *UpdateAttributeRequest) String() string {
 func (*UpdateAttributeRequest) ProtoMessage() {}
 
 func (x *UpdateAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -977,7 +1073,7 @@ func (x *UpdateAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAttributeRequest.ProtoReflect.Descriptor instead.
 func (*UpdateAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{11}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *UpdateAttributeRequest) GetTarget() AttributeTarget {
@@ -1068,7 +1164,7 @@ type UpdateAttributeResponse struct {
 
 func (x *UpdateAttributeResponse) Reset() {
 	*x = UpdateAttributeResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1080,7 +1176,7 @@ func (x *UpdateAttributeResponse) String() string {
 func (*UpdateAttributeResponse) ProtoMessage() {}
 
 func (x *UpdateAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1093,7 +1189,7 @@ func (x *UpdateAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAttributeResponse.ProtoReflect.Descriptor instead.
 func (*UpdateAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{12}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *UpdateAttributeResponse) GetAttribute() *Attribute {
@@ -1125,7 +1221,7 @@ type ListSelectOptionsRequest struct {
 
 func (x *ListSelectOptionsRequest) Reset() {
 	*x = ListSelectOptionsRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1137,7 +1233,7 @@ func (x *ListSelectOptionsRequest) String() string {
 func (*ListSelectOptionsRequest) ProtoMessage() {}
 
 func (x *ListSelectOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1150,7 +1246,7 @@ func (x *ListSelectOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSelectOptionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSelectOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{13}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListSelectOptionsRequest) GetTarget() AttributeTarget {
@@ -1208,7 +1304,7 @@ type ListSelectOptionsResponse struct {
 
 func (x *ListSelectOptionsResponse) Reset() {
 	*x = ListSelectOptionsResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1220,7 +1316,7 @@ func (x *ListSelectOptionsResponse) String() string {
 func (*ListSelectOptionsResponse) ProtoMessage() {}
 
 func (x *ListSelectOptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1233,7 +1329,7 @@ func (x *ListSelectOptionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSelectOptionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSelectOptionsResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{14}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListSelectOptionsResponse) GetOptions() []*SelectOption {
@@ -1267,7 +1363,7 @@ type CreateSelectOptionRequest struct {
 
 func (x *CreateSelectOptionRequest) Reset() {
 	*x = CreateSelectOptionRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1279,7 +1375,7 @@ func (x *CreateSelectOptionRequest) String() string {
 func (*CreateSelectOptionRequest) ProtoMessage() {}
 
 func (x *CreateSelectOptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1292,7 +1388,7 @@ func (x *CreateSelectOptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSelectOptionRequest.ProtoReflect.Descriptor instead.
 func (*CreateSelectOptionRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{15}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CreateSelectOptionRequest) GetTarget() AttributeTarget {
@@ -1334,7 +1430,7 @@ type CreateSelectOptionResponse struct {
 
 func (x *CreateSelectOptionResponse) Reset() {
 	*x = CreateSelectOptionResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1346,7 +1442,7 @@ func (x *CreateSelectOptionResponse) String() string {
 func (*CreateSelectOptionResponse) ProtoMessage() {}
 
 func (x *CreateSelectOptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1359,7 +1455,7 @@ func (x *CreateSelectOptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSelectOptionResponse.ProtoReflect.Descriptor instead.
 func (*CreateSelectOptionResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{16}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CreateSelectOptionResponse) GetOption() *SelectOption {
@@ -1391,7 +1487,7 @@ type UpdateSelectOptionRequest struct {
 
 func (x *UpdateSelectOptionRequest) Reset() {
 	*x = UpdateSelectOptionRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1403,7 +1499,7 @@ func (x *UpdateSelectOptionRequest) String() string {
 func (*UpdateSelectOptionRequest) ProtoMessage() {}
 
 func (x *UpdateSelectOptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1416,7 +1512,7 @@ func (x *UpdateSelectOptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSelectOptionRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSelectOptionRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{17}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *UpdateSelectOptionRequest) GetTarget() AttributeTarget {
@@ -1472,7 +1568,7 @@ type UpdateSelectOptionResponse struct {
 
 func (x *UpdateSelectOptionResponse) Reset() {
 	*x = UpdateSelectOptionResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1484,7 +1580,7 @@ func (x *UpdateSelectOptionResponse) String() string {
 func (*UpdateSelectOptionResponse) ProtoMessage() {}
 
 func (x *UpdateSelectOptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1497,7 +1593,7 @@ func (x *UpdateSelectOptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSelectOptionResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSelectOptionResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{18}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *UpdateSelectOptionResponse) GetOption() *SelectOption {
@@ -1529,7 +1625,7 @@ type ListStatusesRequest struct {
 
 func (x *ListStatusesRequest) Reset() {
 	*x = ListStatusesRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1541,7 +1637,7 @@ func (x *ListStatusesRequest) String() string {
 func (*ListStatusesRequest) ProtoMessage() {}
 
 func (x *ListStatusesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1554,7 +1650,7 @@ func (x *ListStatusesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStatusesRequest.ProtoReflect.Descriptor instead.
 func (*ListStatusesRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{19}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListStatusesRequest) GetTarget() AttributeTarget {
@@ -1612,7 +1708,7 @@ type ListStatusesResponse struct {
 
 func (x *ListStatusesResponse) Reset() {
 	*x = ListStatusesResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1624,7 +1720,7 @@ func (x *ListStatusesResponse) String() string {
 func (*ListStatusesResponse) ProtoMessage() {}
 
 func (x *ListStatusesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1637,7 +1733,7 @@ func (x *ListStatusesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStatusesResponse.ProtoReflect.Descriptor instead.
 func (*ListStatusesResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{20}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListStatusesResponse) GetStatuses() []*Status {
@@ -1675,7 +1771,7 @@ type CreateStatusRequest struct {
 
 func (x *CreateStatusRequest) Reset() {
 	*x = CreateStatusRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1687,7 +1783,7 @@ func (x *CreateStatusRequest) String() string {
 func (*CreateStatusRequest) ProtoMessage() {}
 
 func (x *CreateStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1700,7 +1796,7 @@ func (x *CreateStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateStatusRequest.ProtoReflect.Descriptor instead.
 func (*CreateStatusRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{21}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CreateStatusRequest) GetTarget() AttributeTarget {
@@ -1756,7 +1852,7 @@ type CreateStatusResponse struct {
 
 func (x *CreateStatusResponse) Reset() {
 	*x = CreateStatusResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1768,7 +1864,7 @@ func (x *CreateStatusResponse) String() string {
 func (*CreateStatusResponse) ProtoMessage() {}
 
 func (x *CreateStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1781,7 +1877,7 @@ func (x *CreateStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateStatusResponse.ProtoReflect.Descriptor instead.
 func (*CreateStatusResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{22}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CreateStatusResponse) GetStatus() *Status {
@@ -1817,7 +1913,7 @@ type UpdateStatusRequest struct {
 
 func (x *UpdateStatusRequest) Reset() {
 	*x = UpdateStatusRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1829,7 +1925,7 @@ func (x *UpdateStatusRequest) String() string {
 func (*UpdateStatusRequest) ProtoMessage() {}
 
 func (x *UpdateStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1842,7 +1938,7 @@ func (x *UpdateStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateStatusRequest.ProtoReflect.Descriptor instead.
 func (*UpdateStatusRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{23}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *UpdateStatusRequest) GetTarget() AttributeTarget {
@@ -1912,7 +2008,7 @@ type UpdateStatusResponse struct {
 
 func (x *UpdateStatusResponse) Reset() {
 	*x = UpdateStatusResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1924,7 +2020,7 @@ func (x *UpdateStatusResponse) String() string {
 func (*UpdateStatusResponse) ProtoMessage() {}
 
 func (x *UpdateStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1937,7 +2033,7 @@ func (x *UpdateStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateStatusResponse.ProtoReflect.Descriptor instead.
 func (*UpdateStatusResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{24}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *UpdateStatusResponse) GetStatus() *Status {
@@ -1955,7 +2051,7 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\vAttributeId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
-	"\fattribute_id\x18\x03 \x01(\tR\vattributeId\"\xc4\x05\n" +
+	"\fattribute_id\x18\x03 \x01(\tR\vattributeId\"\x96\x06\n" +
 	"\tAttribute\x12%\n" +
 	"\x02id\x18\x01 \x01(\v2\x15.attio.v1.AttributeIdR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12%\n" +
@@ -1979,8 +2075,20 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"created_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x121\n" +
 	"\x06config\x18\x10 \x01(\v2\x19.attio.v1.AttributeConfigR\x06config\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\x11 \x01(\tR\textraJsonB\x0e\n" +
-	"\f_description\"\x93\x01\n" +
+	"extra_json\x18\x11 \x01(\tR\textraJson\x12P\n" +
+	"\x13relationship_detail\x18\x12 \x01(\v2\x1f.attio.v1.AttributeRelationshipR\x12relationshipDetailB\x0e\n" +
+	"\f_description\"\x85\x02\n" +
+	"\x15AttributeRelationship\x12%\n" +
+	"\x02id\x18\x01 \x01(\v2\x15.attio.v1.AttributeIdR\x02id\x12$\n" +
+	"\vobject_slug\x18\x02 \x01(\tH\x00R\n" +
+	"objectSlug\x88\x01\x01\x12\x19\n" +
+	"\x05title\x18\x03 \x01(\tH\x01R\x05title\x88\x01\x01\x12\x1e\n" +
+	"\bapi_slug\x18\x04 \x01(\tH\x02R\aapiSlug\x88\x01\x01\x12*\n" +
+	"\x0eis_multiselect\x18\x05 \x01(\bH\x03R\risMultiselect\x88\x01\x01B\x0e\n" +
+	"\f_object_slugB\b\n" +
+	"\x06_titleB\v\n" +
+	"\t_api_slugB\x11\n" +
+	"\x0f_is_multiselect\"\x93\x01\n" +
 	"\x0fAttributeConfig\x124\n" +
 	"\bcurrency\x18\x01 \x01(\v2\x18.attio.v1.CurrencyConfigR\bcurrency\x12J\n" +
 	"\x10record_reference\x18\x02 \x01(\v2\x1f.attio.v1.RecordReferenceConfigR\x0frecordReference\"\x9c\x01\n" +
@@ -2183,96 +2291,99 @@ func file_attio_v1_attribute_service_proto_rawDescGZIP() []byte {
 }
 
 var file_attio_v1_attribute_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_attio_v1_attribute_service_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_attio_v1_attribute_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_attio_v1_attribute_service_proto_goTypes = []any{
 	(AttributeTarget)(0),               // 0: attio.v1.AttributeTarget
 	(*AttributeId)(nil),                // 1: attio.v1.AttributeId
 	(*Attribute)(nil),                  // 2: attio.v1.Attribute
-	(*AttributeConfig)(nil),            // 3: attio.v1.AttributeConfig
-	(*CurrencyConfig)(nil),             // 4: attio.v1.CurrencyConfig
-	(*RecordReferenceConfig)(nil),      // 5: attio.v1.RecordReferenceConfig
-	(*ListAttributesRequest)(nil),      // 6: attio.v1.ListAttributesRequest
-	(*ListAttributesResponse)(nil),     // 7: attio.v1.ListAttributesResponse
-	(*GetAttributeRequest)(nil),        // 8: attio.v1.GetAttributeRequest
-	(*GetAttributeResponse)(nil),       // 9: attio.v1.GetAttributeResponse
-	(*CreateAttributeRequest)(nil),     // 10: attio.v1.CreateAttributeRequest
-	(*CreateAttributeResponse)(nil),    // 11: attio.v1.CreateAttributeResponse
-	(*UpdateAttributeRequest)(nil),     // 12: attio.v1.UpdateAttributeRequest
-	(*UpdateAttributeResponse)(nil),    // 13: attio.v1.UpdateAttributeResponse
-	(*ListSelectOptionsRequest)(nil),   // 14: attio.v1.ListSelectOptionsRequest
-	(*ListSelectOptionsResponse)(nil),  // 15: attio.v1.ListSelectOptionsResponse
-	(*CreateSelectOptionRequest)(nil),  // 16: attio.v1.CreateSelectOptionRequest
-	(*CreateSelectOptionResponse)(nil), // 17: attio.v1.CreateSelectOptionResponse
-	(*UpdateSelectOptionRequest)(nil),  // 18: attio.v1.UpdateSelectOptionRequest
-	(*UpdateSelectOptionResponse)(nil), // 19: attio.v1.UpdateSelectOptionResponse
-	(*ListStatusesRequest)(nil),        // 20: attio.v1.ListStatusesRequest
-	(*ListStatusesResponse)(nil),       // 21: attio.v1.ListStatusesResponse
-	(*CreateStatusRequest)(nil),        // 22: attio.v1.CreateStatusRequest
-	(*CreateStatusResponse)(nil),       // 23: attio.v1.CreateStatusResponse
-	(*UpdateStatusRequest)(nil),        // 24: attio.v1.UpdateStatusRequest
-	(*UpdateStatusResponse)(nil),       // 25: attio.v1.UpdateStatusResponse
-	(*structpb.Struct)(nil),            // 26: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil),      // 27: google.protobuf.Timestamp
-	(*SelectOption)(nil),               // 28: attio.v1.SelectOption
-	(*Status)(nil),                     // 29: attio.v1.Status
+	(*AttributeRelationship)(nil),      // 3: attio.v1.AttributeRelationship
+	(*AttributeConfig)(nil),            // 4: attio.v1.AttributeConfig
+	(*CurrencyConfig)(nil),             // 5: attio.v1.CurrencyConfig
+	(*RecordReferenceConfig)(nil),      // 6: attio.v1.RecordReferenceConfig
+	(*ListAttributesRequest)(nil),      // 7: attio.v1.ListAttributesRequest
+	(*ListAttributesResponse)(nil),     // 8: attio.v1.ListAttributesResponse
+	(*GetAttributeRequest)(nil),        // 9: attio.v1.GetAttributeRequest
+	(*GetAttributeResponse)(nil),       // 10: attio.v1.GetAttributeResponse
+	(*CreateAttributeRequest)(nil),     // 11: attio.v1.CreateAttributeRequest
+	(*CreateAttributeResponse)(nil),    // 12: attio.v1.CreateAttributeResponse
+	(*UpdateAttributeRequest)(nil),     // 13: attio.v1.UpdateAttributeRequest
+	(*UpdateAttributeResponse)(nil),    // 14: attio.v1.UpdateAttributeResponse
+	(*ListSelectOptionsRequest)(nil),   // 15: attio.v1.ListSelectOptionsRequest
+	(*ListSelectOptionsResponse)(nil),  // 16: attio.v1.ListSelectOptionsResponse
+	(*CreateSelectOptionRequest)(nil),  // 17: attio.v1.CreateSelectOptionRequest
+	(*CreateSelectOptionResponse)(nil), // 18: attio.v1.CreateSelectOptionResponse
+	(*UpdateSelectOptionRequest)(nil),  // 19: attio.v1.UpdateSelectOptionRequest
+	(*UpdateSelectOptionResponse)(nil), // 20: attio.v1.UpdateSelectOptionResponse
+	(*ListStatusesRequest)(nil),        // 21: attio.v1.ListStatusesRequest
+	(*ListStatusesResponse)(nil),       // 22: attio.v1.ListStatusesResponse
+	(*CreateStatusRequest)(nil),        // 23: attio.v1.CreateStatusRequest
+	(*CreateStatusResponse)(nil),       // 24: attio.v1.CreateStatusResponse
+	(*UpdateStatusRequest)(nil),        // 25: attio.v1.UpdateStatusRequest
+	(*UpdateStatusResponse)(nil),       // 26: attio.v1.UpdateStatusResponse
+	(*structpb.Struct)(nil),            // 27: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil),      // 28: google.protobuf.Timestamp
+	(*SelectOption)(nil),               // 29: attio.v1.SelectOption
+	(*Status)(nil),                     // 30: attio.v1.Status
 }
 var file_attio_v1_attribute_service_proto_depIdxs = []int32{
 	1,  // 0: attio.v1.Attribute.id:type_name -> attio.v1.AttributeId
-	26, // 1: attio.v1.Attribute.default_value:type_name -> google.protobuf.Struct
+	27, // 1: attio.v1.Attribute.default_value:type_name -> google.protobuf.Struct
 	1,  // 2: attio.v1.Attribute.relationship:type_name -> attio.v1.AttributeId
-	27, // 3: attio.v1.Attribute.created_at:type_name -> google.protobuf.Timestamp
-	3,  // 4: attio.v1.Attribute.config:type_name -> attio.v1.AttributeConfig
-	4,  // 5: attio.v1.AttributeConfig.currency:type_name -> attio.v1.CurrencyConfig
-	5,  // 6: attio.v1.AttributeConfig.record_reference:type_name -> attio.v1.RecordReferenceConfig
-	0,  // 7: attio.v1.ListAttributesRequest.target:type_name -> attio.v1.AttributeTarget
-	2,  // 8: attio.v1.ListAttributesResponse.attributes:type_name -> attio.v1.Attribute
-	0,  // 9: attio.v1.GetAttributeRequest.target:type_name -> attio.v1.AttributeTarget
-	2,  // 10: attio.v1.GetAttributeResponse.attribute:type_name -> attio.v1.Attribute
-	0,  // 11: attio.v1.CreateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
-	3,  // 12: attio.v1.CreateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
-	26, // 13: attio.v1.CreateAttributeRequest.default_value:type_name -> google.protobuf.Struct
-	2,  // 14: attio.v1.CreateAttributeResponse.attribute:type_name -> attio.v1.Attribute
-	0,  // 15: attio.v1.UpdateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
-	3,  // 16: attio.v1.UpdateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
-	26, // 17: attio.v1.UpdateAttributeRequest.default_value:type_name -> google.protobuf.Struct
-	2,  // 18: attio.v1.UpdateAttributeResponse.attribute:type_name -> attio.v1.Attribute
-	0,  // 19: attio.v1.ListSelectOptionsRequest.target:type_name -> attio.v1.AttributeTarget
-	28, // 20: attio.v1.ListSelectOptionsResponse.options:type_name -> attio.v1.SelectOption
-	0,  // 21: attio.v1.CreateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
-	28, // 22: attio.v1.CreateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
-	0,  // 23: attio.v1.UpdateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
-	28, // 24: attio.v1.UpdateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
-	0,  // 25: attio.v1.ListStatusesRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 26: attio.v1.ListStatusesResponse.statuses:type_name -> attio.v1.Status
-	0,  // 27: attio.v1.CreateStatusRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 28: attio.v1.CreateStatusResponse.status:type_name -> attio.v1.Status
-	0,  // 29: attio.v1.UpdateStatusRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 30: attio.v1.UpdateStatusResponse.status:type_name -> attio.v1.Status
-	6,  // 31: attio.v1.AttributeService.ListAttributes:input_type -> attio.v1.ListAttributesRequest
-	8,  // 32: attio.v1.AttributeService.GetAttribute:input_type -> attio.v1.GetAttributeRequest
-	10, // 33: attio.v1.AttributeService.CreateAttribute:input_type -> attio.v1.CreateAttributeRequest
-	12, // 34: attio.v1.AttributeService.UpdateAttribute:input_type -> attio.v1.UpdateAttributeRequest
-	14, // 35: attio.v1.AttributeService.ListSelectOptions:input_type -> attio.v1.ListSelectOptionsRequest
-	16, // 36: attio.v1.AttributeService.CreateSelectOption:input_type -> attio.v1.CreateSelectOptionRequest
-	18, // 37: attio.v1.AttributeService.UpdateSelectOption:input_type -> attio.v1.UpdateSelectOptionRequest
-	20, // 38: attio.v1.AttributeService.ListStatuses:input_type -> attio.v1.ListStatusesRequest
-	22, // 39: attio.v1.AttributeService.CreateStatus:input_type -> attio.v1.CreateStatusRequest
-	24, // 40: attio.v1.AttributeService.UpdateStatus:input_type -> attio.v1.UpdateStatusRequest
-	7,  // 41: attio.v1.AttributeService.ListAttributes:output_type -> attio.v1.ListAttributesResponse
-	9,  // 42: attio.v1.AttributeService.GetAttribute:output_type -> attio.v1.GetAttributeResponse
-	11, // 43: attio.v1.AttributeService.CreateAttribute:output_type -> attio.v1.CreateAttributeResponse
-	13, // 44: attio.v1.AttributeService.UpdateAttribute:output_type -> attio.v1.UpdateAttributeResponse
-	15, // 45: attio.v1.AttributeService.ListSelectOptions:output_type -> attio.v1.ListSelectOptionsResponse
-	17, // 46: attio.v1.AttributeService.CreateSelectOption:output_type -> attio.v1.CreateSelectOptionResponse
-	19, // 47: attio.v1.AttributeService.UpdateSelectOption:output_type -> attio.v1.UpdateSelectOptionResponse
-	21, // 48: attio.v1.AttributeService.ListStatuses:output_type -> attio.v1.ListStatusesResponse
-	23, // 49: attio.v1.AttributeService.CreateStatus:output_type -> attio.v1.CreateStatusResponse
-	25, // 50: attio.v1.AttributeService.UpdateStatus:output_type -> attio.v1.UpdateStatusResponse
-	41, // [41:51] is the sub-list for method output_type
-	31, // [31:41] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	28, // 3: attio.v1.Attribute.created_at:type_name -> google.protobuf.Timestamp
+	4,  // 4: attio.v1.Attribute.config:type_name -> attio.v1.AttributeConfig
+	3,  // 5: attio.v1.Attribute.relationship_detail:type_name -> attio.v1.AttributeRelationship
+	1,  // 6: attio.v1.AttributeRelationship.id:type_name -> attio.v1.AttributeId
+	5,  // 7: attio.v1.AttributeConfig.currency:type_name -> attio.v1.CurrencyConfig
+	6,  // 8: attio.v1.AttributeConfig.record_reference:type_name -> attio.v1.RecordReferenceConfig
+	0,  // 9: attio.v1.ListAttributesRequest.target:type_name -> attio.v1.AttributeTarget
+	2,  // 10: attio.v1.ListAttributesResponse.attributes:type_name -> attio.v1.Attribute
+	0,  // 11: attio.v1.GetAttributeRequest.target:type_name -> attio.v1.AttributeTarget
+	2,  // 12: attio.v1.GetAttributeResponse.attribute:type_name -> attio.v1.Attribute
+	0,  // 13: attio.v1.CreateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
+	4,  // 14: attio.v1.CreateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
+	27, // 15: attio.v1.CreateAttributeRequest.default_value:type_name -> google.protobuf.Struct
+	2,  // 16: attio.v1.CreateAttributeResponse.attribute:type_name -> attio.v1.Attribute
+	0,  // 17: attio.v1.UpdateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
+	4,  // 18: attio.v1.UpdateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
+	27, // 19: attio.v1.UpdateAttributeRequest.default_value:type_name -> google.protobuf.Struct
+	2,  // 20: attio.v1.UpdateAttributeResponse.attribute:type_name -> attio.v1.Attribute
+	0,  // 21: attio.v1.ListSelectOptionsRequest.target:type_name -> attio.v1.AttributeTarget
+	29, // 22: attio.v1.ListSelectOptionsResponse.options:type_name -> attio.v1.SelectOption
+	0,  // 23: attio.v1.CreateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
+	29, // 24: attio.v1.CreateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
+	0,  // 25: attio.v1.UpdateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
+	29, // 26: attio.v1.UpdateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
+	0,  // 27: attio.v1.ListStatusesRequest.target:type_name -> attio.v1.AttributeTarget
+	30, // 28: attio.v1.ListStatusesResponse.statuses:type_name -> attio.v1.Status
+	0,  // 29: attio.v1.CreateStatusRequest.target:type_name -> attio.v1.AttributeTarget
+	30, // 30: attio.v1.CreateStatusResponse.status:type_name -> attio.v1.Status
+	0,  // 31: attio.v1.UpdateStatusRequest.target:type_name -> attio.v1.AttributeTarget
+	30, // 32: attio.v1.UpdateStatusResponse.status:type_name -> attio.v1.Status
+	7,  // 33: attio.v1.AttributeService.ListAttributes:input_type -> attio.v1.ListAttributesRequest
+	9,  // 34: attio.v1.AttributeService.GetAttribute:input_type -> attio.v1.GetAttributeRequest
+	11, // 35: attio.v1.AttributeService.CreateAttribute:input_type -> attio.v1.CreateAttributeRequest
+	13, // 36: attio.v1.AttributeService.UpdateAttribute:input_type -> attio.v1.UpdateAttributeRequest
+	15, // 37: attio.v1.AttributeService.ListSelectOptions:input_type -> attio.v1.ListSelectOptionsRequest
+	17, // 38: attio.v1.AttributeService.CreateSelectOption:input_type -> attio.v1.CreateSelectOptionRequest
+	19, // 39: attio.v1.AttributeService.UpdateSelectOption:input_type -> attio.v1.UpdateSelectOptionRequest
+	21, // 40: attio.v1.AttributeService.ListStatuses:input_type -> attio.v1.ListStatusesRequest
+	23, // 41: attio.v1.AttributeService.CreateStatus:input_type -> attio.v1.CreateStatusRequest
+	25, // 42: attio.v1.AttributeService.UpdateStatus:input_type -> attio.v1.UpdateStatusRequest
+	8,  // 43: attio.v1.AttributeService.ListAttributes:output_type -> attio.v1.ListAttributesResponse
+	10, // 44: attio.v1.AttributeService.GetAttribute:output_type -> attio.v1.GetAttributeResponse
+	12, // 45: attio.v1.AttributeService.CreateAttribute:output_type -> attio.v1.CreateAttributeResponse
+	14, // 46: attio.v1.AttributeService.UpdateAttribute:output_type -> attio.v1.UpdateAttributeResponse
+	16, // 47: attio.v1.AttributeService.ListSelectOptions:output_type -> attio.v1.ListSelectOptionsResponse
+	18, // 48: attio.v1.AttributeService.CreateSelectOption:output_type -> attio.v1.CreateSelectOptionResponse
+	20, // 49: attio.v1.AttributeService.UpdateSelectOption:output_type -> attio.v1.UpdateSelectOptionResponse
+	22, // 50: attio.v1.AttributeService.ListStatuses:output_type -> attio.v1.ListStatusesResponse
+	24, // 51: attio.v1.AttributeService.CreateStatus:output_type -> attio.v1.CreateStatusResponse
+	26, // 52: attio.v1.AttributeService.UpdateStatus:output_type -> attio.v1.UpdateStatusResponse
+	43, // [43:53] is the sub-list for method output_type
+	33, // [33:43] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_attribute_service_proto_init() }
@@ -2284,17 +2395,18 @@ func file_attio_v1_attribute_service_proto_init() {
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_values_proto_init()
 	file_attio_v1_attribute_service_proto_msgTypes[1].OneofWrappers = []any{}
-	file_attio_v1_attribute_service_proto_msgTypes[3].OneofWrappers = []any{}
-	file_attio_v1_attribute_service_proto_msgTypes[11].OneofWrappers = []any{}
-	file_attio_v1_attribute_service_proto_msgTypes[17].OneofWrappers = []any{}
-	file_attio_v1_attribute_service_proto_msgTypes[23].OneofWrappers = []any{}
+	file_attio_v1_attribute_service_proto_msgTypes[2].OneofWrappers = []any{}
+	file_attio_v1_attribute_service_proto_msgTypes[4].OneofWrappers = []any{}
+	file_attio_v1_attribute_service_proto_msgTypes[12].OneofWrappers = []any{}
+	file_attio_v1_attribute_service_proto_msgTypes[18].OneofWrappers = []any{}
+	file_attio_v1_attribute_service_proto_msgTypes[24].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_attribute_service_proto_rawDesc), len(file_attio_v1_attribute_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   25,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -384,9 +384,12 @@ type Thread struct {
 	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
 	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
 	// them (numbers keep every digit); empty when there are none.
-	ExtraJson     string `protobuf:"bytes,4,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ExtraJson string `protobuf:"bytes,4,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	// Whether Attio holds more comments than this page carries (Attio 2026 and later); unset when an
+	// older Attio response omitted it.
+	HasMoreComments *bool `protobuf:"varint,5,opt,name=has_more_comments,json=hasMoreComments,proto3,oneof" json:"has_more_comments,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Thread) Reset() {
@@ -445,6 +448,13 @@ func (x *Thread) GetExtraJson() string {
 		return x.ExtraJson
 	}
 	return ""
+}
+
+func (x *Thread) GetHasMoreComments() bool {
+	if x != nil && x.HasMoreComments != nil {
+		return *x.HasMoreComments
+	}
+	return false
 }
 
 // RecordTarget names a record.
@@ -1073,7 +1083,13 @@ func (x *ListThreadsResponse) GetNextPageToken() string {
 type GetThreadRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The thread id.
-	ThreadId      string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// Maximum comments per page (0-250); 0 means Attio's default, 250.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response; only valid with the same request.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only comments created after this time (the opening comment too); unset for all.
+	CreatedAfter  *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=created_after,json=createdAfter,proto3" json:"created_after,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1115,11 +1131,34 @@ func (x *GetThreadRequest) GetThreadId() string {
 	return ""
 }
 
-// GetThreadResponse carries the thread.
+func (x *GetThreadRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *GetThreadRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *GetThreadRequest) GetCreatedAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAfter
+	}
+	return nil
+}
+
+// GetThreadResponse carries the thread and one page of its comments.
 type GetThreadResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The thread.
-	Thread        *Thread `protobuf:"bytes,1,opt,name=thread,proto3" json:"thread,omitempty"`
+	Thread *Thread `protobuf:"bytes,1,opt,name=thread,proto3" json:"thread,omitempty"`
+	// Token for the next page of comments; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1161,6 +1200,141 @@ func (x *GetThreadResponse) GetThread() *Thread {
 	return nil
 }
 
+func (x *GetThreadResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// StreamThreadCommentsRequest selects the comments of a thread to stream.
+type StreamThreadCommentsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The thread id.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// Comments per upstream page (0-250); 0 means 250.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Only comments created after this time; unset for all.
+	CreatedAfter *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=created_after,json=createdAfter,proto3" json:"created_after,omitempty"`
+	// Resume after the page that carried this token.
+	ResumeToken   string `protobuf:"bytes,4,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamThreadCommentsRequest) Reset() {
+	*x = StreamThreadCommentsRequest{}
+	mi := &file_attio_v1_comment_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamThreadCommentsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamThreadCommentsRequest) ProtoMessage() {}
+
+func (x *StreamThreadCommentsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_comment_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamThreadCommentsRequest.ProtoReflect.Descriptor instead.
+func (*StreamThreadCommentsRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_comment_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *StreamThreadCommentsRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *StreamThreadCommentsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *StreamThreadCommentsRequest) GetCreatedAfter() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAfter
+	}
+	return nil
+}
+
+func (x *StreamThreadCommentsRequest) GetResumeToken() string {
+	if x != nil {
+		return x.ResumeToken
+	}
+	return ""
+}
+
+// StreamThreadCommentsResponse is one upstream page of a thread's comments.
+type StreamThreadCommentsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The comments, oldest first.
+	Comments []*Comment `protobuf:"bytes,1,rep,name=comments,proto3" json:"comments,omitempty"`
+	// Token that restarts the stream right after this page.
+	ResumeToken   string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamThreadCommentsResponse) Reset() {
+	*x = StreamThreadCommentsResponse{}
+	mi := &file_attio_v1_comment_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamThreadCommentsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamThreadCommentsResponse) ProtoMessage() {}
+
+func (x *StreamThreadCommentsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_comment_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamThreadCommentsResponse.ProtoReflect.Descriptor instead.
+func (*StreamThreadCommentsResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_comment_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *StreamThreadCommentsResponse) GetComments() []*Comment {
+	if x != nil {
+		return x.Comments
+	}
+	return nil
+}
+
+func (x *StreamThreadCommentsResponse) GetResumeToken() string {
+	if x != nil {
+		return x.ResumeToken
+	}
+	return ""
+}
+
 var File_attio_v1_comment_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_comment_service_proto_rawDesc = "" +
@@ -1194,14 +1368,16 @@ const file_attio_v1_comment_service_proto_rawDesc = "" +
 	" \x01(\tR\textraJson\"J\n" +
 	"\bThreadId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
-	"\tthread_id\x18\x02 \x01(\tR\bthreadId\"\xb5\x01\n" +
+	"\tthread_id\x18\x02 \x01(\tR\bthreadId\"\xfc\x01\n" +
 	"\x06Thread\x12\"\n" +
 	"\x02id\x18\x01 \x01(\v2\x12.attio.v1.ThreadIdR\x02id\x12-\n" +
 	"\bcomments\x18\x02 \x03(\v2\x11.attio.v1.CommentR\bcomments\x129\n" +
 	"\n" +
 	"created_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\x04 \x01(\tR\textraJson\"X\n" +
+	"extra_json\x18\x04 \x01(\tR\textraJson\x12/\n" +
+	"\x11has_more_comments\x18\x05 \x01(\bH\x00R\x0fhasMoreComments\x88\x01\x01B\x14\n" +
+	"\x12_has_more_comments\"X\n" +
 	"\fRecordTarget\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"Q\n" +
@@ -1238,18 +1414,34 @@ const file_attio_v1_comment_service_proto_rawDesc = "" +
 	"\x06target\x12\x05\xbaH\x02\b\x01\"i\n" +
 	"\x13ListThreadsResponse\x12*\n" +
 	"\athreads\x18\x01 \x03(\v2\x10.attio.v1.ThreadR\athreads\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"9\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xcc\x01\n" +
 	"\x10GetThreadRequest\x12%\n" +
-	"\tthread_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bthreadId\"=\n" +
+	"\tthread_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bthreadId\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xfa\x01(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12?\n" +
+	"\rcreated_after\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\fcreatedAfter\"e\n" +
 	"\x11GetThreadResponse\x12(\n" +
-	"\x06thread\x18\x01 \x01(\v2\x10.attio.v1.ThreadR\x06thread2\xe5\x03\n" +
+	"\x06thread\x18\x01 \x01(\v2\x10.attio.v1.ThreadR\x06thread\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdb\x01\n" +
+	"\x1bStreamThreadCommentsRequest\x12%\n" +
+	"\tthread_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bthreadId\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xfa\x01(\x00R\bpageSize\x12?\n" +
+	"\rcreated_after\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\fcreatedAfter\x12+\n" +
+	"\fresume_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\"p\n" +
+	"\x1cStreamThreadCommentsResponse\x12-\n" +
+	"\bcomments\x18\x01 \x03(\v2\x11.attio.v1.CommentR\bcomments\x12!\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken2\xdb\x04\n" +
 	"\x0eCommentService\x12Z\n" +
 	"\rCreateComment\x12\x1e.attio.v1.CreateCommentRequest\x1a\x1f.attio.v1.CreateCommentResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12T\n" +
 	"\n" +
 	"GetComment\x12\x1b.attio.v1.GetCommentRequest\x1a\x1c.attio.v1.GetCommentResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12u\n" +
 	"\rDeleteComment\x12\x1e.attio.v1.DeleteCommentRequest\x1a\x1f.attio.v1.DeleteCommentResponse\"#\x82\xb5\x18\x1f\b\x02\x10\x03\x1a\x19CommentService.GetComment\x12W\n" +
 	"\vListThreads\x12\x1c.attio.v1.ListThreadsRequest\x1a\x1d.attio.v1.ListThreadsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Q\n" +
-	"\tGetThread\x12\x1a.attio.v1.GetThreadRequest\x1a\x1b.attio.v1.GetThreadResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\tGetThread\x12\x1a.attio.v1.GetThreadRequest\x1a\x1b.attio.v1.GetThreadResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12t\n" +
+	"\x14StreamThreadComments\x12%.attio.v1.StreamThreadCommentsRequest\x1a&.attio.v1.StreamThreadCommentsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_comment_service_proto_rawDescOnce sync.Once
@@ -1263,64 +1455,71 @@ func file_attio_v1_comment_service_proto_rawDescGZIP() []byte {
 	return file_attio_v1_comment_service_proto_rawDescData
 }
 
-var file_attio_v1_comment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_attio_v1_comment_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_attio_v1_comment_service_proto_goTypes = []any{
-	(*CommentId)(nil),             // 0: attio.v1.CommentId
-	(*CommentRecord)(nil),         // 1: attio.v1.CommentRecord
-	(*CommentEntry)(nil),          // 2: attio.v1.CommentEntry
-	(*Comment)(nil),               // 3: attio.v1.Comment
-	(*ThreadId)(nil),              // 4: attio.v1.ThreadId
-	(*Thread)(nil),                // 5: attio.v1.Thread
-	(*RecordTarget)(nil),          // 6: attio.v1.RecordTarget
-	(*EntryTarget)(nil),           // 7: attio.v1.EntryTarget
-	(*CreateCommentRequest)(nil),  // 8: attio.v1.CreateCommentRequest
-	(*CreateCommentResponse)(nil), // 9: attio.v1.CreateCommentResponse
-	(*GetCommentRequest)(nil),     // 10: attio.v1.GetCommentRequest
-	(*GetCommentResponse)(nil),    // 11: attio.v1.GetCommentResponse
-	(*DeleteCommentRequest)(nil),  // 12: attio.v1.DeleteCommentRequest
-	(*DeleteCommentResponse)(nil), // 13: attio.v1.DeleteCommentResponse
-	(*ListThreadsRequest)(nil),    // 14: attio.v1.ListThreadsRequest
-	(*ListThreadsResponse)(nil),   // 15: attio.v1.ListThreadsResponse
-	(*GetThreadRequest)(nil),      // 16: attio.v1.GetThreadRequest
-	(*GetThreadResponse)(nil),     // 17: attio.v1.GetThreadResponse
-	(*timestamppb.Timestamp)(nil), // 18: google.protobuf.Timestamp
-	(*ActorReference)(nil),        // 19: attio.v1.ActorReference
+	(*CommentId)(nil),                    // 0: attio.v1.CommentId
+	(*CommentRecord)(nil),                // 1: attio.v1.CommentRecord
+	(*CommentEntry)(nil),                 // 2: attio.v1.CommentEntry
+	(*Comment)(nil),                      // 3: attio.v1.Comment
+	(*ThreadId)(nil),                     // 4: attio.v1.ThreadId
+	(*Thread)(nil),                       // 5: attio.v1.Thread
+	(*RecordTarget)(nil),                 // 6: attio.v1.RecordTarget
+	(*EntryTarget)(nil),                  // 7: attio.v1.EntryTarget
+	(*CreateCommentRequest)(nil),         // 8: attio.v1.CreateCommentRequest
+	(*CreateCommentResponse)(nil),        // 9: attio.v1.CreateCommentResponse
+	(*GetCommentRequest)(nil),            // 10: attio.v1.GetCommentRequest
+	(*GetCommentResponse)(nil),           // 11: attio.v1.GetCommentResponse
+	(*DeleteCommentRequest)(nil),         // 12: attio.v1.DeleteCommentRequest
+	(*DeleteCommentResponse)(nil),        // 13: attio.v1.DeleteCommentResponse
+	(*ListThreadsRequest)(nil),           // 14: attio.v1.ListThreadsRequest
+	(*ListThreadsResponse)(nil),          // 15: attio.v1.ListThreadsResponse
+	(*GetThreadRequest)(nil),             // 16: attio.v1.GetThreadRequest
+	(*GetThreadResponse)(nil),            // 17: attio.v1.GetThreadResponse
+	(*StreamThreadCommentsRequest)(nil),  // 18: attio.v1.StreamThreadCommentsRequest
+	(*StreamThreadCommentsResponse)(nil), // 19: attio.v1.StreamThreadCommentsResponse
+	(*timestamppb.Timestamp)(nil),        // 20: google.protobuf.Timestamp
+	(*ActorReference)(nil),               // 21: attio.v1.ActorReference
 }
 var file_attio_v1_comment_service_proto_depIdxs = []int32{
 	0,  // 0: attio.v1.Comment.id:type_name -> attio.v1.CommentId
 	2,  // 1: attio.v1.Comment.entry:type_name -> attio.v1.CommentEntry
 	1,  // 2: attio.v1.Comment.record:type_name -> attio.v1.CommentRecord
-	18, // 3: attio.v1.Comment.resolved_at:type_name -> google.protobuf.Timestamp
-	19, // 4: attio.v1.Comment.resolved_by:type_name -> attio.v1.ActorReference
-	18, // 5: attio.v1.Comment.created_at:type_name -> google.protobuf.Timestamp
-	19, // 6: attio.v1.Comment.author:type_name -> attio.v1.ActorReference
+	20, // 3: attio.v1.Comment.resolved_at:type_name -> google.protobuf.Timestamp
+	21, // 4: attio.v1.Comment.resolved_by:type_name -> attio.v1.ActorReference
+	20, // 5: attio.v1.Comment.created_at:type_name -> google.protobuf.Timestamp
+	21, // 6: attio.v1.Comment.author:type_name -> attio.v1.ActorReference
 	4,  // 7: attio.v1.Thread.id:type_name -> attio.v1.ThreadId
 	3,  // 8: attio.v1.Thread.comments:type_name -> attio.v1.Comment
-	18, // 9: attio.v1.Thread.created_at:type_name -> google.protobuf.Timestamp
+	20, // 9: attio.v1.Thread.created_at:type_name -> google.protobuf.Timestamp
 	6,  // 10: attio.v1.CreateCommentRequest.record:type_name -> attio.v1.RecordTarget
 	7,  // 11: attio.v1.CreateCommentRequest.entry:type_name -> attio.v1.EntryTarget
-	18, // 12: attio.v1.CreateCommentRequest.created_at:type_name -> google.protobuf.Timestamp
+	20, // 12: attio.v1.CreateCommentRequest.created_at:type_name -> google.protobuf.Timestamp
 	3,  // 13: attio.v1.CreateCommentResponse.comment:type_name -> attio.v1.Comment
 	3,  // 14: attio.v1.GetCommentResponse.comment:type_name -> attio.v1.Comment
 	6,  // 15: attio.v1.ListThreadsRequest.record:type_name -> attio.v1.RecordTarget
 	7,  // 16: attio.v1.ListThreadsRequest.entry:type_name -> attio.v1.EntryTarget
 	5,  // 17: attio.v1.ListThreadsResponse.threads:type_name -> attio.v1.Thread
-	5,  // 18: attio.v1.GetThreadResponse.thread:type_name -> attio.v1.Thread
-	8,  // 19: attio.v1.CommentService.CreateComment:input_type -> attio.v1.CreateCommentRequest
-	10, // 20: attio.v1.CommentService.GetComment:input_type -> attio.v1.GetCommentRequest
-	12, // 21: attio.v1.CommentService.DeleteComment:input_type -> attio.v1.DeleteCommentRequest
-	14, // 22: attio.v1.CommentService.ListThreads:input_type -> attio.v1.ListThreadsRequest
-	16, // 23: attio.v1.CommentService.GetThread:input_type -> attio.v1.GetThreadRequest
-	9,  // 24: attio.v1.CommentService.CreateComment:output_type -> attio.v1.CreateCommentResponse
-	11, // 25: attio.v1.CommentService.GetComment:output_type -> attio.v1.GetCommentResponse
-	13, // 26: attio.v1.CommentService.DeleteComment:output_type -> attio.v1.DeleteCommentResponse
-	15, // 27: attio.v1.CommentService.ListThreads:output_type -> attio.v1.ListThreadsResponse
-	17, // 28: attio.v1.CommentService.GetThread:output_type -> attio.v1.GetThreadResponse
-	24, // [24:29] is the sub-list for method output_type
-	19, // [19:24] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	20, // 18: attio.v1.GetThreadRequest.created_after:type_name -> google.protobuf.Timestamp
+	5,  // 19: attio.v1.GetThreadResponse.thread:type_name -> attio.v1.Thread
+	20, // 20: attio.v1.StreamThreadCommentsRequest.created_after:type_name -> google.protobuf.Timestamp
+	3,  // 21: attio.v1.StreamThreadCommentsResponse.comments:type_name -> attio.v1.Comment
+	8,  // 22: attio.v1.CommentService.CreateComment:input_type -> attio.v1.CreateCommentRequest
+	10, // 23: attio.v1.CommentService.GetComment:input_type -> attio.v1.GetCommentRequest
+	12, // 24: attio.v1.CommentService.DeleteComment:input_type -> attio.v1.DeleteCommentRequest
+	14, // 25: attio.v1.CommentService.ListThreads:input_type -> attio.v1.ListThreadsRequest
+	16, // 26: attio.v1.CommentService.GetThread:input_type -> attio.v1.GetThreadRequest
+	18, // 27: attio.v1.CommentService.StreamThreadComments:input_type -> attio.v1.StreamThreadCommentsRequest
+	9,  // 28: attio.v1.CommentService.CreateComment:output_type -> attio.v1.CreateCommentResponse
+	11, // 29: attio.v1.CommentService.GetComment:output_type -> attio.v1.GetCommentResponse
+	13, // 30: attio.v1.CommentService.DeleteComment:output_type -> attio.v1.DeleteCommentResponse
+	15, // 31: attio.v1.CommentService.ListThreads:output_type -> attio.v1.ListThreadsResponse
+	17, // 32: attio.v1.CommentService.GetThread:output_type -> attio.v1.GetThreadResponse
+	19, // 33: attio.v1.CommentService.StreamThreadComments:output_type -> attio.v1.StreamThreadCommentsResponse
+	28, // [28:34] is the sub-list for method output_type
+	22, // [22:28] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_comment_service_proto_init() }
@@ -1331,6 +1530,7 @@ func file_attio_v1_comment_service_proto_init() {
 	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_rules_proto_init()
+	file_attio_v1_comment_service_proto_msgTypes[5].OneofWrappers = []any{}
 	file_attio_v1_comment_service_proto_msgTypes[8].OneofWrappers = []any{
 		(*CreateCommentRequest_ThreadId)(nil),
 		(*CreateCommentRequest_Record)(nil),
@@ -1346,7 +1546,7 @@ func file_attio_v1_comment_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_comment_service_proto_rawDesc), len(file_attio_v1_comment_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   18,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

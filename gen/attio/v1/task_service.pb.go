@@ -209,7 +209,10 @@ type Task struct {
 	// Keys Attio sent that this contract does not know yet, and known keys whose value no typed
 	// field can hold (e.g. a time that is not RFC 3339), as one JSON object exactly as Attio sent
 	// them (numbers keep every digit); empty when there are none.
-	ExtraJson     string `protobuf:"bytes,9,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	ExtraJson string `protobuf:"bytes,9,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	// When it was completed; unset while it is open, and when an Attio response from before 2026
+	// had no completed_at.
+	CompletedAt   *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=completed_at,json=completedAt,proto3" json:"completed_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -305,6 +308,13 @@ func (x *Task) GetExtraJson() string {
 		return x.ExtraJson
 	}
 	return ""
+}
+
+func (x *Task) GetCompletedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CompletedAt
+	}
+	return nil
 }
 
 // TaskFilter narrows a task listing.
@@ -1230,7 +1240,7 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\atask_id\x18\x02 \x01(\tR\x06taskId\"b\n" +
 	"\fLinkedRecord\x12(\n" +
 	"\x10target_object_id\x18\x01 \x01(\tR\x0etargetObjectId\x12(\n" +
-	"\x10target_record_id\x18\x02 \x01(\tR\x0etargetRecordId\"\xca\x03\n" +
+	"\x10target_record_id\x18\x02 \x01(\tR\x0etargetRecordId\"\x89\x04\n" +
 	"\x04Task\x12 \n" +
 	"\x02id\x18\x01 \x01(\v2\x10.attio.v1.TaskIdR\x02id\x12+\n" +
 	"\x11content_plaintext\x18\x02 \x01(\tR\x10contentPlaintext\x12;\n" +
@@ -1243,7 +1253,9 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x1d\n" +
 	"\n" +
-	"extra_json\x18\t \x01(\tR\textraJson\"\xf5\x01\n" +
+	"extra_json\x18\t \x01(\tR\textraJson\x12=\n" +
+	"\fcompleted_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\vcompletedAt\"\xf5\x01\n" +
 	"\n" +
 	"TaskFilter\x121\n" +
 	"\rlinked_object\x18\x01 \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04Ȃ\x14\x01R\flinkedObject\x125\n" +
@@ -1368,40 +1380,41 @@ var file_attio_v1_task_service_proto_depIdxs = []int32{
 	20, // 3: attio.v1.Task.assignees:type_name -> attio.v1.ActorReference
 	20, // 4: attio.v1.Task.created_by_actor:type_name -> attio.v1.ActorReference
 	19, // 5: attio.v1.Task.created_at:type_name -> google.protobuf.Timestamp
-	4,  // 6: attio.v1.ListTasksRequest.filter:type_name -> attio.v1.TaskFilter
-	0,  // 7: attio.v1.ListTasksRequest.sort:type_name -> attio.v1.TaskSort
-	3,  // 8: attio.v1.ListTasksResponse.tasks:type_name -> attio.v1.Task
-	4,  // 9: attio.v1.StreamTasksRequest.filter:type_name -> attio.v1.TaskFilter
-	0,  // 10: attio.v1.StreamTasksRequest.sort:type_name -> attio.v1.TaskSort
-	3,  // 11: attio.v1.StreamTasksResponse.tasks:type_name -> attio.v1.Task
-	3,  // 12: attio.v1.GetTaskResponse.task:type_name -> attio.v1.Task
-	21, // 13: attio.v1.LinkedRecordInput.record:type_name -> attio.v1.RecordReferenceInput
-	19, // 14: attio.v1.CreateTaskRequest.deadline_at:type_name -> google.protobuf.Timestamp
-	11, // 15: attio.v1.CreateTaskRequest.linked_records:type_name -> attio.v1.LinkedRecordInput
-	12, // 16: attio.v1.CreateTaskRequest.assignees:type_name -> attio.v1.AssigneeInput
-	3,  // 17: attio.v1.CreateTaskResponse.task:type_name -> attio.v1.Task
-	19, // 18: attio.v1.UpdateTaskRequest.deadline_at:type_name -> google.protobuf.Timestamp
-	11, // 19: attio.v1.UpdateTaskRequest.linked_records:type_name -> attio.v1.LinkedRecordInput
-	12, // 20: attio.v1.UpdateTaskRequest.assignees:type_name -> attio.v1.AssigneeInput
-	22, // 21: attio.v1.UpdateTaskRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3,  // 22: attio.v1.UpdateTaskResponse.task:type_name -> attio.v1.Task
-	5,  // 23: attio.v1.TaskService.ListTasks:input_type -> attio.v1.ListTasksRequest
-	7,  // 24: attio.v1.TaskService.StreamTasks:input_type -> attio.v1.StreamTasksRequest
-	9,  // 25: attio.v1.TaskService.GetTask:input_type -> attio.v1.GetTaskRequest
-	13, // 26: attio.v1.TaskService.CreateTask:input_type -> attio.v1.CreateTaskRequest
-	15, // 27: attio.v1.TaskService.UpdateTask:input_type -> attio.v1.UpdateTaskRequest
-	17, // 28: attio.v1.TaskService.DeleteTask:input_type -> attio.v1.DeleteTaskRequest
-	6,  // 29: attio.v1.TaskService.ListTasks:output_type -> attio.v1.ListTasksResponse
-	8,  // 30: attio.v1.TaskService.StreamTasks:output_type -> attio.v1.StreamTasksResponse
-	10, // 31: attio.v1.TaskService.GetTask:output_type -> attio.v1.GetTaskResponse
-	14, // 32: attio.v1.TaskService.CreateTask:output_type -> attio.v1.CreateTaskResponse
-	16, // 33: attio.v1.TaskService.UpdateTask:output_type -> attio.v1.UpdateTaskResponse
-	18, // 34: attio.v1.TaskService.DeleteTask:output_type -> attio.v1.DeleteTaskResponse
-	29, // [29:35] is the sub-list for method output_type
-	23, // [23:29] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	19, // 6: attio.v1.Task.completed_at:type_name -> google.protobuf.Timestamp
+	4,  // 7: attio.v1.ListTasksRequest.filter:type_name -> attio.v1.TaskFilter
+	0,  // 8: attio.v1.ListTasksRequest.sort:type_name -> attio.v1.TaskSort
+	3,  // 9: attio.v1.ListTasksResponse.tasks:type_name -> attio.v1.Task
+	4,  // 10: attio.v1.StreamTasksRequest.filter:type_name -> attio.v1.TaskFilter
+	0,  // 11: attio.v1.StreamTasksRequest.sort:type_name -> attio.v1.TaskSort
+	3,  // 12: attio.v1.StreamTasksResponse.tasks:type_name -> attio.v1.Task
+	3,  // 13: attio.v1.GetTaskResponse.task:type_name -> attio.v1.Task
+	21, // 14: attio.v1.LinkedRecordInput.record:type_name -> attio.v1.RecordReferenceInput
+	19, // 15: attio.v1.CreateTaskRequest.deadline_at:type_name -> google.protobuf.Timestamp
+	11, // 16: attio.v1.CreateTaskRequest.linked_records:type_name -> attio.v1.LinkedRecordInput
+	12, // 17: attio.v1.CreateTaskRequest.assignees:type_name -> attio.v1.AssigneeInput
+	3,  // 18: attio.v1.CreateTaskResponse.task:type_name -> attio.v1.Task
+	19, // 19: attio.v1.UpdateTaskRequest.deadline_at:type_name -> google.protobuf.Timestamp
+	11, // 20: attio.v1.UpdateTaskRequest.linked_records:type_name -> attio.v1.LinkedRecordInput
+	12, // 21: attio.v1.UpdateTaskRequest.assignees:type_name -> attio.v1.AssigneeInput
+	22, // 22: attio.v1.UpdateTaskRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 23: attio.v1.UpdateTaskResponse.task:type_name -> attio.v1.Task
+	5,  // 24: attio.v1.TaskService.ListTasks:input_type -> attio.v1.ListTasksRequest
+	7,  // 25: attio.v1.TaskService.StreamTasks:input_type -> attio.v1.StreamTasksRequest
+	9,  // 26: attio.v1.TaskService.GetTask:input_type -> attio.v1.GetTaskRequest
+	13, // 27: attio.v1.TaskService.CreateTask:input_type -> attio.v1.CreateTaskRequest
+	15, // 28: attio.v1.TaskService.UpdateTask:input_type -> attio.v1.UpdateTaskRequest
+	17, // 29: attio.v1.TaskService.DeleteTask:input_type -> attio.v1.DeleteTaskRequest
+	6,  // 30: attio.v1.TaskService.ListTasks:output_type -> attio.v1.ListTasksResponse
+	8,  // 31: attio.v1.TaskService.StreamTasks:output_type -> attio.v1.StreamTasksResponse
+	10, // 32: attio.v1.TaskService.GetTask:output_type -> attio.v1.GetTaskResponse
+	14, // 33: attio.v1.TaskService.CreateTask:output_type -> attio.v1.CreateTaskResponse
+	16, // 34: attio.v1.TaskService.UpdateTask:output_type -> attio.v1.UpdateTaskResponse
+	18, // 35: attio.v1.TaskService.DeleteTask:output_type -> attio.v1.DeleteTaskResponse
+	30, // [30:36] is the sub-list for method output_type
+	24, // [24:30] is the sub-list for method input_type
+	24, // [24:24] is the sub-list for extension type_name
+	24, // [24:24] is the sub-list for extension extendee
+	0,  // [0:24] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_task_service_proto_init() }

@@ -36,6 +36,9 @@ const (
 	CommentServiceListThreadsProcedure = "/attio.v1.CommentService/ListThreads"
 	// CommentServiceGetThreadProcedure is the procedure name of the CommentService's GetThread RPC.
 	CommentServiceGetThreadProcedure = "/attio.v1.CommentService/GetThread"
+	// CommentServiceStreamThreadCommentsProcedure is the procedure name of the CommentService's
+	// StreamThreadComments RPC.
+	CommentServiceStreamThreadCommentsProcedure = "/attio.v1.CommentService/StreamThreadComments"
 )
 
 var (
@@ -77,6 +80,14 @@ var (
 			IdempotencyLevel: connect.IdempotencyNoSideEffects,
 		}
 	})
+	commentServiceStreamThreadCommentsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeServer,
+			Schema:           v1.File_attio_v1_comment_service_proto.Services().ByName("CommentService").Methods().ByName("StreamThreadComments"),
+			Procedure:        CommentServiceStreamThreadCommentsProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
 )
 
 // CommentServiceClient is a client for the attio.v1.CommentService service.
@@ -89,14 +100,38 @@ type CommentServiceClient interface {
 	DeleteComment(context.Context, *v1.DeleteCommentRequest) (*v1.DeleteCommentResponse, error)
 	// ListThreads returns one page of the threads on a record or an entry.
 	ListThreads(context.Context, *v1.ListThreadsRequest) (*v1.ListThreadsResponse, error)
-	// GetThread returns one thread with its comments.
+	// GetThread returns one thread with one page of its comments, oldest first.
 	GetThread(context.Context, *v1.GetThreadRequest) (*v1.GetThreadResponse, error)
+	// StreamThreadComments walks all of a thread's comments, oldest first, one message per upstream
+	// page, resumable by token.
+	StreamThreadComments(context.Context, *v1.StreamThreadCommentsRequest) (CommentServiceStreamThreadCommentsClientStream, error)
 }
 
 // NewCommentServiceClient constructs a client for the attio.v1.CommentService service. Multiple
 // service clients may share a single connect.Client.
 func NewCommentServiceClient(client *connect.Client) CommentServiceClient {
 	return &commentServiceClient{client: client}
+}
+
+// CommentServiceStreamThreadCommentsClientStream is the client stream for the CommentService's
+// StreamThreadComments RPC.
+type CommentServiceStreamThreadCommentsClientStream struct {
+	stream connect.ClientStream
+}
+
+// Receive returns the next response message from the server.
+func (s CommentServiceStreamThreadCommentsClientStream) Receive() (*v1.StreamThreadCommentsResponse, error) {
+	var res v1.StreamThreadCommentsResponse
+	if err := s.stream.Receive(&res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Close releases the stream's resources. It is idempotent and is typically deferred to clean up a
+// stream abandoned before io.EOF.
+func (s CommentServiceStreamThreadCommentsClientStream) Close() error {
+	return s.stream.Close()
 }
 
 // CommentServiceHandler is an implementation of the attio.v1.CommentService service.
@@ -109,8 +144,11 @@ type CommentServiceHandler interface {
 	DeleteComment(context.Context, *v1.DeleteCommentRequest) (*v1.DeleteCommentResponse, error)
 	// ListThreads returns one page of the threads on a record or an entry.
 	ListThreads(context.Context, *v1.ListThreadsRequest) (*v1.ListThreadsResponse, error)
-	// GetThread returns one thread with its comments.
+	// GetThread returns one thread with one page of its comments, oldest first.
 	GetThread(context.Context, *v1.GetThreadRequest) (*v1.GetThreadResponse, error)
+	// StreamThreadComments walks all of a thread's comments, oldest first, one message per upstream
+	// page, resumable by token.
+	StreamThreadComments(context.Context, *v1.StreamThreadCommentsRequest, CommentServiceStreamThreadCommentsServerStream) error
 }
 
 // RegisterCommentServiceHandler registers svc as the attio.v1.CommentService implementation on
@@ -123,7 +161,24 @@ func RegisterCommentServiceHandler(server *connect.Server, svc CommentServiceHan
 		connect.Method{Spec: commentServiceDeleteCommentSpec(), Handler: adapter.deleteComment},
 		connect.Method{Spec: commentServiceListThreadsSpec(), Handler: adapter.listThreads},
 		connect.Method{Spec: commentServiceGetThreadSpec(), Handler: adapter.getThread},
+		connect.Method{Spec: commentServiceStreamThreadCommentsSpec(), Handler: adapter.streamThreadComments},
 	)
+}
+
+// CommentServiceStreamThreadCommentsServerStream is the server stream for the CommentService's
+// StreamThreadComments RPC.
+type CommentServiceStreamThreadCommentsServerStream struct {
+	stream connect.ServerStream
+}
+
+// SendHeaders flushes the response headers without a message. The first Send does this implicitly.
+func (s CommentServiceStreamThreadCommentsServerStream) SendHeaders() error {
+	return s.stream.SendHeaders()
+}
+
+// Send sends a response message to the client.
+func (s CommentServiceStreamThreadCommentsServerStream) Send(res *v1.StreamThreadCommentsResponse) error {
+	return s.stream.Send(res)
 }
 
 // UnimplementedCommentServiceHandler returns CodeUnimplemented from all methods.
@@ -147,6 +202,10 @@ func (UnimplementedCommentServiceHandler) ListThreads(context.Context, *v1.ListT
 
 func (UnimplementedCommentServiceHandler) GetThread(context.Context, *v1.GetThreadRequest) (*v1.GetThreadResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.CommentService.GetThread is not implemented")
+}
+
+func (UnimplementedCommentServiceHandler) StreamThreadComments(context.Context, *v1.StreamThreadCommentsRequest, CommentServiceStreamThreadCommentsServerStream) error {
+	return connect.NewError(connect.CodeUnimplemented, "attio.v1.CommentService.StreamThreadComments is not implemented")
 }
 
 type commentServiceClient struct {
@@ -191,6 +250,14 @@ func (c *commentServiceClient) GetThread(ctx context.Context, req *v1.GetThreadR
 		return nil, err
 	}
 	return &res, nil
+}
+
+func (c *commentServiceClient) StreamThreadComments(ctx context.Context, req *v1.StreamThreadCommentsRequest) (CommentServiceStreamThreadCommentsClientStream, error) {
+	stream, err := c.client.CallServerStream(ctx, commentServiceStreamThreadCommentsSpec(), req)
+	if err != nil {
+		return CommentServiceStreamThreadCommentsClientStream{}, err
+	}
+	return CommentServiceStreamThreadCommentsClientStream{stream: stream}, nil
 }
 
 type commentServiceHandler struct{ svc CommentServiceHandler }
@@ -253,4 +320,12 @@ func (h commentServiceHandler) getThread(ctx context.Context, _ connect.Spec, st
 		return err
 	}
 	return stream.Send(res)
+}
+
+func (h commentServiceHandler) streamThreadComments(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.StreamThreadCommentsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	return h.svc.StreamThreadComments(ctx, &req, CommentServiceStreamThreadCommentsServerStream{stream: stream})
 }
