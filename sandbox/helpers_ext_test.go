@@ -19,7 +19,7 @@ func seedFS() sandbox.Option { return sandbox.WithSeed(os.DirFS("../testdata/see
 func noLimits() sandbox.Option { return sandbox.WithRateLimits(sandbox.Limits{}) }
 
 // api is a tiny JSON client over a sandbox server whose every Attio exchange
-// is validated against openapi.json.
+// is validated against openapi.json and the 2026 document (openapitest.Load2026).
 type api struct {
 	t    testing.TB
 	srv  *sandbox.Server
@@ -35,7 +35,7 @@ func newAPI(t testing.TB, opts ...sandbox.Option) *api {
 	t.Cleanup(srv.Close)
 	v := openapitest.Load(t)
 	return &api{t: t, srv: srv, base: srv.MatonBaseURL(), key: srv.APIKey(),
-		hc: &http.Client{Transport: &openapitest.Transport{T: t, V: v}}}
+		hc: &http.Client{Transport: &openapitest.Transport{T: t, V: v, Newer: []*openapitest.Validator{openapitest.Load2026(t)}}}}
 }
 
 // unvalidated drops the spec checks for bulk traffic: validating 500-record

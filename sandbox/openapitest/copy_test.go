@@ -21,6 +21,15 @@ func TestReferenceCopiesAreExact(t *testing.T) {
 	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != wantSpec {
 		t.Fatalf("testdata/attio/openapi.json is not Attio's published document (sha256 %x)", sum)
 	}
+	// ../shared/attio/openapi-2026-03.yaml: interfere-inc/attio .speakeasy/out.openapi.yaml @ 55d8fe5.
+	const want2026 = "499cab79065901f482ec49d9d0758086cfbe6e794ba4f9b3fb88d225d8a9e884"
+	b, err = os.ReadFile("../../testdata/attio/openapi-2026-03.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != want2026 {
+		t.Fatalf("testdata/attio/openapi-2026-03.yaml is not Attio's March 2026 document (sha256 %x)", sum)
+	}
 	shared, err := filepath.Glob("../../../shared/attio/examples/*.json")
 	if err != nil || len(shared) == 0 {
 		t.Skip("../shared/attio is not present on this machine")
