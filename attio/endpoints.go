@@ -140,6 +140,10 @@ var (
 	epGetCallRecording   = ep("GET", "/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}")
 	epGetTranscript      = ep("GET", "/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}/transcript")
 
+	epCreateMeeting       = ep("POST", "/v2/meetings")
+	epCreateCallRecording = ep("POST", "/v2/meetings/{meeting_id}/call_recordings")
+	epDeleteCallRecording = ep("DELETE", "/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}")
+
 	epListWebhooks  = ep("GET", "/v2/webhooks")
 	epCreateWebhook = ep("POST", "/v2/webhooks")
 	epGetWebhook    = ep("GET", "/v2/webhooks/{webhook_id}")

@@ -366,6 +366,7 @@ type meeting struct {
 	createdBy   int32
 	createdAt   int64
 	recordings  []*recording
+	externalRef string // the find-or-create key of POST /v2/meetings; "" for seeded meetings
 }
 
 type segment struct {

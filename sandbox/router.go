@@ -18,6 +18,7 @@ type route struct {
 	segs   []string
 	write  bool
 	h      handler
+	status int // success status; 0 is 200
 }
 
 // reqCtx carries one request through a handler. Handlers run with the
@@ -37,6 +38,12 @@ var routes []*route
 
 func addRoute(method, tmpl string, write bool, h handler) {
 	routes = append(routes, &route{method: method, tmpl: tmpl, segs: strings.Split(strings.Trim(tmpl, "/"), "/"), write: write, h: h})
+}
+
+// addRouteStatus adds a route whose success is status instead of 200 (204 for bodiless deletes).
+func addRouteStatus(method, tmpl string, status int, h handler) {
+	addRoute(method, tmpl, method != http.MethodGet, h)
+	routes[len(routes)-1].status = status
 }
 
 // matchRoute finds the endpoint; among candidates the one with the most

@@ -489,6 +489,10 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out.attio(aerr.status, aerr.body(), nil)
 		return
 	}
+	if rt.status != 0 {
+		out.attio(rt.status, body, nil)
+		return
+	}
 	out.attio(http.StatusOK, body, nil)
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/attio-facade/attio-facade/sandbox"
 	"github.com/attio-facade/attio-facade/sandbox/openapitest"
 )
 
@@ -13,10 +14,7 @@ import (
 // strict-client check below fails when one of them starts to work (remove it here) or when any
 // other operation is left without a validated success.
 var notEmulated2026 = []string{
-	"DELETE /v2/meetings/{meeting_id}/call_recordings/{call_recording_id}",
 	"GET /scim/v2/Schemas",
-	"POST /v2/meetings",
-	"POST /v2/meetings/{meeting_id}/call_recordings",
 }
 
 // TestStrictClient2026 is a strict client of Attio's current schemas pointed at the sandbox: the
@@ -41,6 +39,7 @@ func TestStrictClient2026(t *testing.T) {
 			t.Errorf("%s %s: status %d, want %d: %.400s", c.method, c.path, r.status, c.want, r.raw)
 		}
 	}
+	meetingWrites2026(t, a)
 	var missing []string
 	for _, op := range v.Operations() {
 		if !succeeded[op] {
@@ -54,4 +53,47 @@ func TestStrictClient2026(t *testing.T) {
 	if n := len(v.Operations()); n != 67 {
 		t.Errorf("the 2026 document has %d operations, want 67", n)
 	}
+}
+
+// meetingWrites2026 walks the meeting and call recording writes the March 2026 document added.
+func meetingWrites2026(t *testing.T, a *api) {
+	t.Helper()
+	meeting := map[string]any{"data": map[string]any{
+		"title": "Sync", "description": "Weekly", "is_all_day": false,
+		"start":          map[string]any{"datetime": "2026-03-02T15:00:00Z", "timezone": "Europe/London"},
+		"end":            map[string]any{"datetime": "2026-03-02T16:00:00Z", "timezone": nil},
+		"participants":   []any{map[string]any{"email_address": "ada@example.com", "is_organizer": true, "status": "accepted"}},
+		"linked_records": []any{map[string]any{"object": "people", "record_id": sandbox.SeedPersonID}},
+		"external_ref":   "sync-2026-03-02",
+	}}
+	created := a.must("POST", "/meetings", meeting, 200).data()
+	again := a.must("POST", "/meetings", meeting, 200).data()
+	if created["id"].(map[string]any)["meeting_id"] != again["id"].(map[string]any)["meeting_id"] {
+		t.Errorf("the same external_ref made two meetings: %v, %v", created["id"], again["id"])
+	}
+	allDay := map[string]any{"data": map[string]any{
+		"title": "Offsite", "description": "", "is_all_day": true,
+		"start": map[string]any{"date": "2026-04-01"}, "end": map[string]any{"date": "2026-04-03"},
+		"participants": []any{},
+		"external_ref": map[string]any{"ical_uid": "abc@google.com", "provider": "google", "is_recurring": false},
+	}}
+	if a.must("POST", "/meetings", allDay, 200).data()["is_all_day"] != true {
+		t.Error("all-day meeting is not all day")
+	}
+	bad := map[string]any{"data": map[string]any{"title": "x", "description": "", "is_all_day": true,
+		"start": map[string]any{"datetime": "2026-04-01T00:00:00Z"}, "end": map[string]any{"date": "2026-04-02"},
+		"participants": []any{}, "external_ref": "bad"}}
+	a.must("POST", "/meetings", bad, 400)
+
+	rec := "/meetings/" + sandbox.SeedMeetingID + "/call_recordings"
+	r := a.must("POST", rec, map[string]any{"data": map[string]any{"video_url": "https://cdn.example.com/call.mp4"}}, 200).data()
+	if r["status"] != "processing" {
+		t.Errorf("new recording status %v", r["status"])
+	}
+	a.must("POST", rec, map[string]any{"data": map[string]any{"video_url": "http://cdn.example.com/call.mp4"}}, 400)
+	id := r["id"].(map[string]any)["call_recording_id"].(string)
+	a.must("GET", rec+"/"+id, nil, 200)
+	a.must("DELETE", rec+"/"+id, nil, 204)
+	a.must("DELETE", rec+"/"+id, nil, 404)
+	a.must("GET", rec+"/"+id, nil, 404)
 }

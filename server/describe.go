@@ -30,6 +30,7 @@ type Describer struct {
 	objects     *ObjectService
 	attributes  *AttributeService
 	lists       *ListService
+	meetings    *MeetingService
 }
 
 var _ interceptors.Describer = (*Describer)(nil)
@@ -42,6 +43,7 @@ func NewDescriber(client *attio.Client) *Describer {
 		comments: &CommentService{client: client}, webhooks: &WebhookService{client: client},
 		connections: &ConnectionService{client: client}, objects: &ObjectService{client: client},
 		attributes: &AttributeService{client: client}, lists: &ListService{client: client},
+		meetings: &MeetingService{client: client},
 	}
 }
 
@@ -66,6 +68,9 @@ func (d *Describer) current(ctx context.Context, procedure string, req proto.Mes
 	case *attiov1.DeleteTaskRequest:
 		res, err := d.tasks.GetTask(ctx, &attiov1.GetTaskRequest{TaskId: r.GetTaskId()})
 		return res.GetTask(), err
+	case *attiov1.DeleteCallRecordingRequest:
+		res, err := d.meetings.GetCallRecording(ctx, &attiov1.GetCallRecordingRequest{MeetingId: r.GetMeetingId(), CallRecordingId: r.GetCallRecordingId()})
+		return res.GetCallRecording(), err
 	case *attiov1.DeleteNoteRequest:
 		res, err := d.notes.GetNote(ctx, &attiov1.GetNoteRequest{NoteId: r.GetNoteId()})
 		return res.GetNote(), err

@@ -48,6 +48,8 @@ var KnownSpecErrors = []string{
 	"note: meeting_id required -> optional: notes written before meetings existed, and live captures, omit it",
 	// Update request bodies mark values required; the sandbox requires them too, so left as is.
 	"record values marked required in update request bodies (not patched)",
+	// DELETE call recording (2026-03) answers 204, which carries no body (RFC 9110 15.3.5).
+	"204 responses declaring a JSON body -> content removed: a 204 has no body",
 	// The router must match requests to any host (sandbox, Maton's /attio prefix stripped).
 	"servers -> removed: match any host",
 }
@@ -186,6 +188,9 @@ func Patch(doc map[string]any) {
 			}
 			if v["format"] == "date" && len(path) > 0 && path[len(path)-1] == "value" {
 				v["format"] = "date-time"
+			}
+			if r204, ok := v["204"].(map[string]any); ok && len(path) > 0 && path[len(path)-1] == "responses" {
+				delete(r204, "content")
 			}
 			if props, ok := v["properties"].(map[string]any); ok && props["meeting_id"] != nil && props["content_markdown"] != nil {
 				if req, ok := v["required"].([]any); ok {

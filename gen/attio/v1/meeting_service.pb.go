@@ -194,6 +194,59 @@ func (CallRecordingStatus) EnumDescriptor() ([]byte, []int) {
 	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{2}
 }
 
+// CalendarProvider is the calendar a meeting was synced from.
+type CalendarProvider int32
+
+const (
+	// Not set (invalid in a request).
+	CalendarProvider_CALENDAR_PROVIDER_UNSPECIFIED CalendarProvider = 0
+	// Google Calendar.
+	CalendarProvider_CALENDAR_PROVIDER_GOOGLE CalendarProvider = 1
+	// Microsoft Outlook.
+	CalendarProvider_CALENDAR_PROVIDER_MICROSOFT CalendarProvider = 2
+)
+
+// Enum value maps for CalendarProvider.
+var (
+	CalendarProvider_name = map[int32]string{
+		0: "CALENDAR_PROVIDER_UNSPECIFIED",
+		1: "CALENDAR_PROVIDER_GOOGLE",
+		2: "CALENDAR_PROVIDER_MICROSOFT",
+	}
+	CalendarProvider_value = map[string]int32{
+		"CALENDAR_PROVIDER_UNSPECIFIED": 0,
+		"CALENDAR_PROVIDER_GOOGLE":      1,
+		"CALENDAR_PROVIDER_MICROSOFT":   2,
+	}
+)
+
+func (x CalendarProvider) Enum() *CalendarProvider {
+	p := new(CalendarProvider)
+	*p = x
+	return p
+}
+
+func (x CalendarProvider) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CalendarProvider) Descriptor() protoreflect.EnumDescriptor {
+	return file_attio_v1_meeting_service_proto_enumTypes[3].Descriptor()
+}
+
+func (CalendarProvider) Type() protoreflect.EnumType {
+	return &file_attio_v1_meeting_service_proto_enumTypes[3]
+}
+
+func (x CalendarProvider) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CalendarProvider.Descriptor instead.
+func (CalendarProvider) EnumDescriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{3}
+}
+
 // MeetingId identifies a meeting.
 type MeetingId struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1765,6 +1818,634 @@ func (x *GetCallTranscriptResponse) GetNextPageToken() string {
 	return ""
 }
 
+// MeetingParticipantInput is someone invited to a meeting being created. Attio creates person and
+// company records from new email addresses.
+type MeetingParticipantInput struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Their email address.
+	EmailAddress string `protobuf:"bytes,1,opt,name=email_address,json=emailAddress,proto3" json:"email_address,omitempty"`
+	// Whether they organise it.
+	IsOrganizer bool `protobuf:"varint,2,opt,name=is_organizer,json=isOrganizer,proto3" json:"is_organizer,omitempty"`
+	// Their answer.
+	Status        ParticipantStatus `protobuf:"varint,3,opt,name=status,proto3,enum=attio.v1.ParticipantStatus" json:"status,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MeetingParticipantInput) Reset() {
+	*x = MeetingParticipantInput{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MeetingParticipantInput) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MeetingParticipantInput) ProtoMessage() {}
+
+func (x *MeetingParticipantInput) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MeetingParticipantInput.ProtoReflect.Descriptor instead.
+func (*MeetingParticipantInput) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *MeetingParticipantInput) GetEmailAddress() string {
+	if x != nil {
+		return x.EmailAddress
+	}
+	return ""
+}
+
+func (x *MeetingParticipantInput) GetIsOrganizer() bool {
+	if x != nil {
+		return x.IsOrganizer
+	}
+	return false
+}
+
+func (x *MeetingParticipantInput) GetStatus() ParticipantStatus {
+	if x != nil {
+		return x.Status
+	}
+	return ParticipantStatus_PARTICIPANT_STATUS_UNSPECIFIED
+}
+
+// MeetingLinkedRecordInput links a meeting being created to a record.
+type MeetingLinkedRecordInput struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record's object slug or id.
+	Object string `protobuf:"bytes,1,opt,name=object,proto3" json:"object,omitempty"`
+	// The record id.
+	RecordId      string `protobuf:"bytes,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MeetingLinkedRecordInput) Reset() {
+	*x = MeetingLinkedRecordInput{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MeetingLinkedRecordInput) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MeetingLinkedRecordInput) ProtoMessage() {}
+
+func (x *MeetingLinkedRecordInput) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MeetingLinkedRecordInput.ProtoReflect.Descriptor instead.
+func (*MeetingLinkedRecordInput) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *MeetingLinkedRecordInput) GetObject() string {
+	if x != nil {
+		return x.Object
+	}
+	return ""
+}
+
+func (x *MeetingLinkedRecordInput) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+// CalendarEventRef names a meeting by its calendar event.
+type CalendarEventRef struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The event's iCalendar UID.
+	IcalUid string `protobuf:"bytes,1,opt,name=ical_uid,json=icalUid,proto3" json:"ical_uid,omitempty"`
+	// The calendar it comes from.
+	Provider CalendarProvider `protobuf:"varint,2,opt,name=provider,proto3,enum=attio.v1.CalendarProvider" json:"provider,omitempty"`
+	// For one occurrence of a recurring event, its original start; empty otherwise.
+	OriginalStartTime string `protobuf:"bytes,3,opt,name=original_start_time,json=originalStartTime,proto3" json:"original_start_time,omitempty"`
+	// Whether the event recurs.
+	IsRecurring   bool `protobuf:"varint,4,opt,name=is_recurring,json=isRecurring,proto3" json:"is_recurring,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CalendarEventRef) Reset() {
+	*x = CalendarEventRef{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CalendarEventRef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CalendarEventRef) ProtoMessage() {}
+
+func (x *CalendarEventRef) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CalendarEventRef.ProtoReflect.Descriptor instead.
+func (*CalendarEventRef) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *CalendarEventRef) GetIcalUid() string {
+	if x != nil {
+		return x.IcalUid
+	}
+	return ""
+}
+
+func (x *CalendarEventRef) GetProvider() CalendarProvider {
+	if x != nil {
+		return x.Provider
+	}
+	return CalendarProvider_CALENDAR_PROVIDER_UNSPECIFIED
+}
+
+func (x *CalendarEventRef) GetOriginalStartTime() string {
+	if x != nil {
+		return x.OriginalStartTime
+	}
+	return ""
+}
+
+func (x *CalendarEventRef) GetIsRecurring() bool {
+	if x != nil {
+		return x.IsRecurring
+	}
+	return false
+}
+
+// MeetingExternalRef is the key CreateMeeting finds an existing meeting by.
+type MeetingExternalRef struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The key.
+	//
+	// Types that are valid to be assigned to Ref:
+	//
+	//	*MeetingExternalRef_Id
+	//	*MeetingExternalRef_CalendarEvent
+	Ref           isMeetingExternalRef_Ref `protobuf_oneof:"ref"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MeetingExternalRef) Reset() {
+	*x = MeetingExternalRef{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MeetingExternalRef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MeetingExternalRef) ProtoMessage() {}
+
+func (x *MeetingExternalRef) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MeetingExternalRef.ProtoReflect.Descriptor instead.
+func (*MeetingExternalRef) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *MeetingExternalRef) GetRef() isMeetingExternalRef_Ref {
+	if x != nil {
+		return x.Ref
+	}
+	return nil
+}
+
+func (x *MeetingExternalRef) GetId() string {
+	if x != nil {
+		if x, ok := x.Ref.(*MeetingExternalRef_Id); ok {
+			return x.Id
+		}
+	}
+	return ""
+}
+
+func (x *MeetingExternalRef) GetCalendarEvent() *CalendarEventRef {
+	if x != nil {
+		if x, ok := x.Ref.(*MeetingExternalRef_CalendarEvent); ok {
+			return x.CalendarEvent
+		}
+	}
+	return nil
+}
+
+type isMeetingExternalRef_Ref interface {
+	isMeetingExternalRef_Ref()
+}
+
+type MeetingExternalRef_Id struct {
+	// An id of the caller's choosing.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3,oneof"`
+}
+
+type MeetingExternalRef_CalendarEvent struct {
+	// A calendar event.
+	CalendarEvent *CalendarEventRef `protobuf:"bytes,2,opt,name=calendar_event,json=calendarEvent,proto3,oneof"`
+}
+
+func (*MeetingExternalRef_Id) isMeetingExternalRef_Ref() {}
+
+func (*MeetingExternalRef_CalendarEvent) isMeetingExternalRef_Ref() {}
+
+// CreateMeetingRequest describes the meeting to find or create.
+type CreateMeetingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The title.
+	Title string `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	// The description.
+	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	// When it starts: a datetime (with an optional time zone) or, for all-day meetings, a date.
+	Start *MeetingTime `protobuf:"bytes,3,opt,name=start,proto3" json:"start,omitempty"`
+	// When it ends (exclusive), in the same form as start.
+	End *MeetingTime `protobuf:"bytes,4,opt,name=end,proto3" json:"end,omitempty"`
+	// Whether it lasts all day (then start and end are dates).
+	IsAllDay bool `protobuf:"varint,5,opt,name=is_all_day,json=isAllDay,proto3" json:"is_all_day,omitempty"`
+	// Who is invited.
+	Participants []*MeetingParticipantInput `protobuf:"bytes,6,rep,name=participants,proto3" json:"participants,omitempty"`
+	// Records to link it to.
+	LinkedRecords []*MeetingLinkedRecordInput `protobuf:"bytes,7,rep,name=linked_records,json=linkedRecords,proto3" json:"linked_records,omitempty"`
+	// The key an existing meeting is found by.
+	ExternalRef   *MeetingExternalRef `protobuf:"bytes,8,opt,name=external_ref,json=externalRef,proto3" json:"external_ref,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateMeetingRequest) Reset() {
+	*x = CreateMeetingRequest{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateMeetingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateMeetingRequest) ProtoMessage() {}
+
+func (x *CreateMeetingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateMeetingRequest.ProtoReflect.Descriptor instead.
+func (*CreateMeetingRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *CreateMeetingRequest) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *CreateMeetingRequest) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *CreateMeetingRequest) GetStart() *MeetingTime {
+	if x != nil {
+		return x.Start
+	}
+	return nil
+}
+
+func (x *CreateMeetingRequest) GetEnd() *MeetingTime {
+	if x != nil {
+		return x.End
+	}
+	return nil
+}
+
+func (x *CreateMeetingRequest) GetIsAllDay() bool {
+	if x != nil {
+		return x.IsAllDay
+	}
+	return false
+}
+
+func (x *CreateMeetingRequest) GetParticipants() []*MeetingParticipantInput {
+	if x != nil {
+		return x.Participants
+	}
+	return nil
+}
+
+func (x *CreateMeetingRequest) GetLinkedRecords() []*MeetingLinkedRecordInput {
+	if x != nil {
+		return x.LinkedRecords
+	}
+	return nil
+}
+
+func (x *CreateMeetingRequest) GetExternalRef() *MeetingExternalRef {
+	if x != nil {
+		return x.ExternalRef
+	}
+	return nil
+}
+
+// CreateMeetingResponse carries the meeting found or created.
+type CreateMeetingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The meeting.
+	Meeting       *Meeting `protobuf:"bytes,1,opt,name=meeting,proto3" json:"meeting,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateMeetingResponse) Reset() {
+	*x = CreateMeetingResponse{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateMeetingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateMeetingResponse) ProtoMessage() {}
+
+func (x *CreateMeetingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateMeetingResponse.ProtoReflect.Descriptor instead.
+func (*CreateMeetingResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *CreateMeetingResponse) GetMeeting() *Meeting {
+	if x != nil {
+		return x.Meeting
+	}
+	return nil
+}
+
+// CreateCallRecordingRequest names the meeting and the video.
+type CreateCallRecordingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The meeting id.
+	MeetingId string `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// A publicly reachable https URL of an .mp4 file of at most 500 MB.
+	VideoUrl      string `protobuf:"bytes,2,opt,name=video_url,json=videoUrl,proto3" json:"video_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateCallRecordingRequest) Reset() {
+	*x = CreateCallRecordingRequest{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateCallRecordingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateCallRecordingRequest) ProtoMessage() {}
+
+func (x *CreateCallRecordingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateCallRecordingRequest.ProtoReflect.Descriptor instead.
+func (*CreateCallRecordingRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *CreateCallRecordingRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *CreateCallRecordingRequest) GetVideoUrl() string {
+	if x != nil {
+		return x.VideoUrl
+	}
+	return ""
+}
+
+// CreateCallRecordingResponse carries the new recording (status processing).
+type CreateCallRecordingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The recording.
+	CallRecording *CallRecording `protobuf:"bytes,1,opt,name=call_recording,json=callRecording,proto3" json:"call_recording,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateCallRecordingResponse) Reset() {
+	*x = CreateCallRecordingResponse{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateCallRecordingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateCallRecordingResponse) ProtoMessage() {}
+
+func (x *CreateCallRecordingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateCallRecordingResponse.ProtoReflect.Descriptor instead.
+func (*CreateCallRecordingResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *CreateCallRecordingResponse) GetCallRecording() *CallRecording {
+	if x != nil {
+		return x.CallRecording
+	}
+	return nil
+}
+
+// DeleteCallRecordingRequest names a call recording.
+type DeleteCallRecordingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The meeting id.
+	MeetingId string `protobuf:"bytes,1,opt,name=meeting_id,json=meetingId,proto3" json:"meeting_id,omitempty"`
+	// The recording id.
+	CallRecordingId string `protobuf:"bytes,2,opt,name=call_recording_id,json=callRecordingId,proto3" json:"call_recording_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *DeleteCallRecordingRequest) Reset() {
+	*x = DeleteCallRecordingRequest{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteCallRecordingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteCallRecordingRequest) ProtoMessage() {}
+
+func (x *DeleteCallRecordingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteCallRecordingRequest.ProtoReflect.Descriptor instead.
+func (*DeleteCallRecordingRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *DeleteCallRecordingRequest) GetMeetingId() string {
+	if x != nil {
+		return x.MeetingId
+	}
+	return ""
+}
+
+func (x *DeleteCallRecordingRequest) GetCallRecordingId() string {
+	if x != nil {
+		return x.CallRecordingId
+	}
+	return ""
+}
+
+// DeleteCallRecordingResponse is empty.
+type DeleteCallRecordingResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteCallRecordingResponse) Reset() {
+	*x = DeleteCallRecordingResponse{}
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteCallRecordingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteCallRecordingResponse) ProtoMessage() {}
+
+func (x *DeleteCallRecordingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_meeting_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteCallRecordingResponse.ProtoReflect.Descriptor instead.
+func (*DeleteCallRecordingResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_meeting_service_proto_rawDescGZIP(), []int{32}
+}
+
 var File_attio_v1_meeting_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_meeting_service_proto_rawDesc = "" +
@@ -1895,7 +2576,51 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"transcript\x12%\n" +
 	"\x0eraw_transcript\x18\x03 \x01(\tR\rrawTranscript\x12\x17\n" +
 	"\aweb_url\x18\x04 \x01(\tR\x06webUrl\x12&\n" +
-	"\x0fnext_page_token\x18\x05 \x01(\tR\rnextPageToken*\xbb\x01\n" +
+	"\x0fnext_page_token\x18\x05 \x01(\tR\rnextPageToken\"\xae\x01\n" +
+	"\x17MeetingParticipantInput\x12/\n" +
+	"\remail_address\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xc0\x02R\femailAddress\x12!\n" +
+	"\fis_organizer\x18\x02 \x01(\bR\visOrganizer\x12?\n" +
+	"\x06status\x18\x03 \x01(\x0e2\x1b.attio.v1.ParticipantStatusB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06status\"d\n" +
+	"\x18MeetingLinkedRecordInput\x12!\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
+	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"\xd9\x01\n" +
+	"\x10CalendarEventRef\x12%\n" +
+	"\bical_uid\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\bR\aicalUid\x12B\n" +
+	"\bprovider\x18\x02 \x01(\x0e2\x1a.attio.v1.CalendarProviderB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\bprovider\x127\n" +
+	"\x13original_start_time\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x11originalStartTime\x12!\n" +
+	"\fis_recurring\x18\x04 \x01(\bR\visRecurring\"\x85\x01\n" +
+	"\x12MeetingExternalRef\x12\x1c\n" +
+	"\x02id\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x80\bH\x00R\x02id\x12C\n" +
+	"\x0ecalendar_event\x18\x02 \x01(\v2\x1a.attio.v1.CalendarEventRefH\x00R\rcalendarEventB\f\n" +
+	"\x03ref\x12\x05\xbaH\x02\b\x01\"\xd7\x03\n" +
+	"\x14CreateMeetingRequest\x12\x1e\n" +
+	"\x05title\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\x05title\x12+\n" +
+	"\vdescription\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04R\vdescription\x123\n" +
+	"\x05start\x18\x03 \x01(\v2\x15.attio.v1.MeetingTimeB\x06\xbaH\x03\xc8\x01\x01R\x05start\x12/\n" +
+	"\x03end\x18\x04 \x01(\v2\x15.attio.v1.MeetingTimeB\x06\xbaH\x03\xc8\x01\x01R\x03end\x12\x1c\n" +
+	"\n" +
+	"is_all_day\x18\x05 \x01(\bR\bisAllDay\x12P\n" +
+	"\fparticipants\x18\x06 \x03(\v2!.attio.v1.MeetingParticipantInputB\t\xbaH\x06\x92\x01\x03\x10\xf4\x03R\fparticipants\x12S\n" +
+	"\x0elinked_records\x18\a \x03(\v2\".attio.v1.MeetingLinkedRecordInputB\b\xbaH\x05\x92\x01\x02\x10dR\rlinkedRecords\x12G\n" +
+	"\fexternal_ref\x18\b \x01(\v2\x1c.attio.v1.MeetingExternalRefB\x06\xbaH\x03\xc8\x01\x01R\vexternalRef\"D\n" +
+	"\x15CreateMeetingResponse\x12+\n" +
+	"\ameeting\x18\x01 \x01(\v2\x11.attio.v1.MeetingR\ameeting\"y\n" +
+	"\x1aCreateCallRecordingRequest\x12'\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tmeetingId\x122\n" +
+	"\tvideo_url\x18\x02 \x01(\tB\x15\xbaH\x12r\x10\x18\x80\x10:\bhttps://\x88\x01\x01R\bvideoUrl\"]\n" +
+	"\x1bCreateCallRecordingResponse\x12>\n" +
+	"\x0ecall_recording\x18\x01 \x01(\v2\x17.attio.v1.CallRecordingR\rcallRecording\"{\n" +
+	"\x1aDeleteCallRecordingRequest\x12'\n" +
+	"\n" +
+	"meeting_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tmeetingId\x124\n" +
+	"\x11call_recording_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x0fcallRecordingId\"\x1d\n" +
+	"\x1bDeleteCallRecordingResponse*\xbb\x01\n" +
 	"\x11ParticipantStatus\x12\"\n" +
 	"\x1ePARTICIPANT_STATUS_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bPARTICIPANT_STATUS_ACCEPTED\x10\x01\x12 \n" +
@@ -1910,8 +2635,15 @@ const file_attio_v1_meeting_service_proto_rawDesc = "" +
 	"!CALL_RECORDING_STATUS_UNSPECIFIED\x10\x00\x12$\n" +
 	" CALL_RECORDING_STATUS_PROCESSING\x10\x01\x12#\n" +
 	"\x1fCALL_RECORDING_STATUS_COMPLETED\x10\x02\x12 \n" +
-	"\x1cCALL_RECORDING_STATUS_FAILED\x10\x032\xdd\x05\n" +
+	"\x1cCALL_RECORDING_STATUS_FAILED\x10\x03*t\n" +
+	"\x10CalendarProvider\x12!\n" +
+	"\x1dCALENDAR_PROVIDER_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18CALENDAR_PROVIDER_GOOGLE\x10\x01\x12\x1f\n" +
+	"\x1bCALENDAR_PROVIDER_MICROSOFT\x10\x022\xb7\b\n" +
 	"\x0eMeetingService\x12Z\n" +
+	"\rCreateMeeting\x12\x1e.attio.v1.CreateMeetingRequest\x1a\x1f.attio.v1.CreateMeetingResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12l\n" +
+	"\x13CreateCallRecording\x12$.attio.v1.CreateCallRecordingRequest\x1a%.attio.v1.CreateCallRecordingResponse\"\b\x82\xb5\x18\x04\b\x02\x10\x02\x12\x8d\x01\n" +
+	"\x13DeleteCallRecording\x12$.attio.v1.DeleteCallRecordingRequest\x1a%.attio.v1.DeleteCallRecordingResponse\")\x82\xb5\x18%\b\x02\x10\x03\x1a\x1fMeetingService.GetCallRecording\x12Z\n" +
 	"\fListMeetings\x12\x1d.attio.v1.ListMeetingsRequest\x1a\x1e.attio.v1.ListMeetingsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12b\n" +
 	"\x0eStreamMeetings\x12\x1f.attio.v1.StreamMeetingsRequest\x1a .attio.v1.StreamMeetingsResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12T\n" +
 	"\n" +
@@ -1933,88 +2665,115 @@ func file_attio_v1_meeting_service_proto_rawDescGZIP() []byte {
 	return file_attio_v1_meeting_service_proto_rawDescData
 }
 
-var file_attio_v1_meeting_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_attio_v1_meeting_service_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_attio_v1_meeting_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_attio_v1_meeting_service_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_attio_v1_meeting_service_proto_goTypes = []any{
 	(ParticipantStatus)(0),               // 0: attio.v1.ParticipantStatus
 	(MeetingSort)(0),                     // 1: attio.v1.MeetingSort
 	(CallRecordingStatus)(0),             // 2: attio.v1.CallRecordingStatus
-	(*MeetingId)(nil),                    // 3: attio.v1.MeetingId
-	(*MeetingTime)(nil),                  // 4: attio.v1.MeetingTime
-	(*Participant)(nil),                  // 5: attio.v1.Participant
-	(*MeetingLinkedRecord)(nil),          // 6: attio.v1.MeetingLinkedRecord
-	(*Meeting)(nil),                      // 7: attio.v1.Meeting
-	(*MeetingFilter)(nil),                // 8: attio.v1.MeetingFilter
-	(*ListMeetingsRequest)(nil),          // 9: attio.v1.ListMeetingsRequest
-	(*ListMeetingsResponse)(nil),         // 10: attio.v1.ListMeetingsResponse
-	(*StreamMeetingsRequest)(nil),        // 11: attio.v1.StreamMeetingsRequest
-	(*StreamMeetingsResponse)(nil),       // 12: attio.v1.StreamMeetingsResponse
-	(*GetMeetingRequest)(nil),            // 13: attio.v1.GetMeetingRequest
-	(*GetMeetingResponse)(nil),           // 14: attio.v1.GetMeetingResponse
-	(*CallRecordingId)(nil),              // 15: attio.v1.CallRecordingId
-	(*CallRecording)(nil),                // 16: attio.v1.CallRecording
-	(*ListCallRecordingsRequest)(nil),    // 17: attio.v1.ListCallRecordingsRequest
-	(*ListCallRecordingsResponse)(nil),   // 18: attio.v1.ListCallRecordingsResponse
-	(*StreamCallRecordingsRequest)(nil),  // 19: attio.v1.StreamCallRecordingsRequest
-	(*StreamCallRecordingsResponse)(nil), // 20: attio.v1.StreamCallRecordingsResponse
-	(*GetCallRecordingRequest)(nil),      // 21: attio.v1.GetCallRecordingRequest
-	(*GetCallRecordingResponse)(nil),     // 22: attio.v1.GetCallRecordingResponse
-	(*GetCallTranscriptRequest)(nil),     // 23: attio.v1.GetCallTranscriptRequest
-	(*TranscriptSegment)(nil),            // 24: attio.v1.TranscriptSegment
-	(*GetCallTranscriptResponse)(nil),    // 25: attio.v1.GetCallTranscriptResponse
-	(*timestamppb.Timestamp)(nil),        // 26: google.protobuf.Timestamp
-	(*ActorReference)(nil),               // 27: attio.v1.ActorReference
-	(*Decimal)(nil),                      // 28: attio.v1.Decimal
+	(CalendarProvider)(0),                // 3: attio.v1.CalendarProvider
+	(*MeetingId)(nil),                    // 4: attio.v1.MeetingId
+	(*MeetingTime)(nil),                  // 5: attio.v1.MeetingTime
+	(*Participant)(nil),                  // 6: attio.v1.Participant
+	(*MeetingLinkedRecord)(nil),          // 7: attio.v1.MeetingLinkedRecord
+	(*Meeting)(nil),                      // 8: attio.v1.Meeting
+	(*MeetingFilter)(nil),                // 9: attio.v1.MeetingFilter
+	(*ListMeetingsRequest)(nil),          // 10: attio.v1.ListMeetingsRequest
+	(*ListMeetingsResponse)(nil),         // 11: attio.v1.ListMeetingsResponse
+	(*StreamMeetingsRequest)(nil),        // 12: attio.v1.StreamMeetingsRequest
+	(*StreamMeetingsResponse)(nil),       // 13: attio.v1.StreamMeetingsResponse
+	(*GetMeetingRequest)(nil),            // 14: attio.v1.GetMeetingRequest
+	(*GetMeetingResponse)(nil),           // 15: attio.v1.GetMeetingResponse
+	(*CallRecordingId)(nil),              // 16: attio.v1.CallRecordingId
+	(*CallRecording)(nil),                // 17: attio.v1.CallRecording
+	(*ListCallRecordingsRequest)(nil),    // 18: attio.v1.ListCallRecordingsRequest
+	(*ListCallRecordingsResponse)(nil),   // 19: attio.v1.ListCallRecordingsResponse
+	(*StreamCallRecordingsRequest)(nil),  // 20: attio.v1.StreamCallRecordingsRequest
+	(*StreamCallRecordingsResponse)(nil), // 21: attio.v1.StreamCallRecordingsResponse
+	(*GetCallRecordingRequest)(nil),      // 22: attio.v1.GetCallRecordingRequest
+	(*GetCallRecordingResponse)(nil),     // 23: attio.v1.GetCallRecordingResponse
+	(*GetCallTranscriptRequest)(nil),     // 24: attio.v1.GetCallTranscriptRequest
+	(*TranscriptSegment)(nil),            // 25: attio.v1.TranscriptSegment
+	(*GetCallTranscriptResponse)(nil),    // 26: attio.v1.GetCallTranscriptResponse
+	(*MeetingParticipantInput)(nil),      // 27: attio.v1.MeetingParticipantInput
+	(*MeetingLinkedRecordInput)(nil),     // 28: attio.v1.MeetingLinkedRecordInput
+	(*CalendarEventRef)(nil),             // 29: attio.v1.CalendarEventRef
+	(*MeetingExternalRef)(nil),           // 30: attio.v1.MeetingExternalRef
+	(*CreateMeetingRequest)(nil),         // 31: attio.v1.CreateMeetingRequest
+	(*CreateMeetingResponse)(nil),        // 32: attio.v1.CreateMeetingResponse
+	(*CreateCallRecordingRequest)(nil),   // 33: attio.v1.CreateCallRecordingRequest
+	(*CreateCallRecordingResponse)(nil),  // 34: attio.v1.CreateCallRecordingResponse
+	(*DeleteCallRecordingRequest)(nil),   // 35: attio.v1.DeleteCallRecordingRequest
+	(*DeleteCallRecordingResponse)(nil),  // 36: attio.v1.DeleteCallRecordingResponse
+	(*timestamppb.Timestamp)(nil),        // 37: google.protobuf.Timestamp
+	(*ActorReference)(nil),               // 38: attio.v1.ActorReference
+	(*Decimal)(nil),                      // 39: attio.v1.Decimal
 }
 var file_attio_v1_meeting_service_proto_depIdxs = []int32{
-	26, // 0: attio.v1.MeetingTime.datetime:type_name -> google.protobuf.Timestamp
+	37, // 0: attio.v1.MeetingTime.datetime:type_name -> google.protobuf.Timestamp
 	0,  // 1: attio.v1.Participant.status:type_name -> attio.v1.ParticipantStatus
-	3,  // 2: attio.v1.Meeting.id:type_name -> attio.v1.MeetingId
-	4,  // 3: attio.v1.Meeting.start:type_name -> attio.v1.MeetingTime
-	4,  // 4: attio.v1.Meeting.end:type_name -> attio.v1.MeetingTime
-	5,  // 5: attio.v1.Meeting.participants:type_name -> attio.v1.Participant
-	6,  // 6: attio.v1.Meeting.linked_records:type_name -> attio.v1.MeetingLinkedRecord
-	26, // 7: attio.v1.Meeting.created_at:type_name -> google.protobuf.Timestamp
-	27, // 8: attio.v1.Meeting.created_by_actor:type_name -> attio.v1.ActorReference
-	26, // 9: attio.v1.MeetingFilter.ends_from:type_name -> google.protobuf.Timestamp
-	26, // 10: attio.v1.MeetingFilter.starts_before:type_name -> google.protobuf.Timestamp
-	8,  // 11: attio.v1.ListMeetingsRequest.filter:type_name -> attio.v1.MeetingFilter
+	4,  // 2: attio.v1.Meeting.id:type_name -> attio.v1.MeetingId
+	5,  // 3: attio.v1.Meeting.start:type_name -> attio.v1.MeetingTime
+	5,  // 4: attio.v1.Meeting.end:type_name -> attio.v1.MeetingTime
+	6,  // 5: attio.v1.Meeting.participants:type_name -> attio.v1.Participant
+	7,  // 6: attio.v1.Meeting.linked_records:type_name -> attio.v1.MeetingLinkedRecord
+	37, // 7: attio.v1.Meeting.created_at:type_name -> google.protobuf.Timestamp
+	38, // 8: attio.v1.Meeting.created_by_actor:type_name -> attio.v1.ActorReference
+	37, // 9: attio.v1.MeetingFilter.ends_from:type_name -> google.protobuf.Timestamp
+	37, // 10: attio.v1.MeetingFilter.starts_before:type_name -> google.protobuf.Timestamp
+	9,  // 11: attio.v1.ListMeetingsRequest.filter:type_name -> attio.v1.MeetingFilter
 	1,  // 12: attio.v1.ListMeetingsRequest.sort:type_name -> attio.v1.MeetingSort
-	7,  // 13: attio.v1.ListMeetingsResponse.meetings:type_name -> attio.v1.Meeting
-	8,  // 14: attio.v1.StreamMeetingsRequest.filter:type_name -> attio.v1.MeetingFilter
+	8,  // 13: attio.v1.ListMeetingsResponse.meetings:type_name -> attio.v1.Meeting
+	9,  // 14: attio.v1.StreamMeetingsRequest.filter:type_name -> attio.v1.MeetingFilter
 	1,  // 15: attio.v1.StreamMeetingsRequest.sort:type_name -> attio.v1.MeetingSort
-	7,  // 16: attio.v1.StreamMeetingsResponse.meetings:type_name -> attio.v1.Meeting
-	7,  // 17: attio.v1.GetMeetingResponse.meeting:type_name -> attio.v1.Meeting
-	15, // 18: attio.v1.CallRecording.id:type_name -> attio.v1.CallRecordingId
+	8,  // 16: attio.v1.StreamMeetingsResponse.meetings:type_name -> attio.v1.Meeting
+	8,  // 17: attio.v1.GetMeetingResponse.meeting:type_name -> attio.v1.Meeting
+	16, // 18: attio.v1.CallRecording.id:type_name -> attio.v1.CallRecordingId
 	2,  // 19: attio.v1.CallRecording.status:type_name -> attio.v1.CallRecordingStatus
-	27, // 20: attio.v1.CallRecording.created_by_actor:type_name -> attio.v1.ActorReference
-	26, // 21: attio.v1.CallRecording.created_at:type_name -> google.protobuf.Timestamp
-	16, // 22: attio.v1.ListCallRecordingsResponse.call_recordings:type_name -> attio.v1.CallRecording
-	16, // 23: attio.v1.StreamCallRecordingsResponse.call_recordings:type_name -> attio.v1.CallRecording
-	16, // 24: attio.v1.GetCallRecordingResponse.call_recording:type_name -> attio.v1.CallRecording
-	28, // 25: attio.v1.TranscriptSegment.start_time:type_name -> attio.v1.Decimal
-	28, // 26: attio.v1.TranscriptSegment.end_time:type_name -> attio.v1.Decimal
-	15, // 27: attio.v1.GetCallTranscriptResponse.id:type_name -> attio.v1.CallRecordingId
-	24, // 28: attio.v1.GetCallTranscriptResponse.transcript:type_name -> attio.v1.TranscriptSegment
-	9,  // 29: attio.v1.MeetingService.ListMeetings:input_type -> attio.v1.ListMeetingsRequest
-	11, // 30: attio.v1.MeetingService.StreamMeetings:input_type -> attio.v1.StreamMeetingsRequest
-	13, // 31: attio.v1.MeetingService.GetMeeting:input_type -> attio.v1.GetMeetingRequest
-	17, // 32: attio.v1.MeetingService.ListCallRecordings:input_type -> attio.v1.ListCallRecordingsRequest
-	19, // 33: attio.v1.MeetingService.StreamCallRecordings:input_type -> attio.v1.StreamCallRecordingsRequest
-	21, // 34: attio.v1.MeetingService.GetCallRecording:input_type -> attio.v1.GetCallRecordingRequest
-	23, // 35: attio.v1.MeetingService.GetCallTranscript:input_type -> attio.v1.GetCallTranscriptRequest
-	10, // 36: attio.v1.MeetingService.ListMeetings:output_type -> attio.v1.ListMeetingsResponse
-	12, // 37: attio.v1.MeetingService.StreamMeetings:output_type -> attio.v1.StreamMeetingsResponse
-	14, // 38: attio.v1.MeetingService.GetMeeting:output_type -> attio.v1.GetMeetingResponse
-	18, // 39: attio.v1.MeetingService.ListCallRecordings:output_type -> attio.v1.ListCallRecordingsResponse
-	20, // 40: attio.v1.MeetingService.StreamCallRecordings:output_type -> attio.v1.StreamCallRecordingsResponse
-	22, // 41: attio.v1.MeetingService.GetCallRecording:output_type -> attio.v1.GetCallRecordingResponse
-	25, // 42: attio.v1.MeetingService.GetCallTranscript:output_type -> attio.v1.GetCallTranscriptResponse
-	36, // [36:43] is the sub-list for method output_type
-	29, // [29:36] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	38, // 20: attio.v1.CallRecording.created_by_actor:type_name -> attio.v1.ActorReference
+	37, // 21: attio.v1.CallRecording.created_at:type_name -> google.protobuf.Timestamp
+	17, // 22: attio.v1.ListCallRecordingsResponse.call_recordings:type_name -> attio.v1.CallRecording
+	17, // 23: attio.v1.StreamCallRecordingsResponse.call_recordings:type_name -> attio.v1.CallRecording
+	17, // 24: attio.v1.GetCallRecordingResponse.call_recording:type_name -> attio.v1.CallRecording
+	39, // 25: attio.v1.TranscriptSegment.start_time:type_name -> attio.v1.Decimal
+	39, // 26: attio.v1.TranscriptSegment.end_time:type_name -> attio.v1.Decimal
+	16, // 27: attio.v1.GetCallTranscriptResponse.id:type_name -> attio.v1.CallRecordingId
+	25, // 28: attio.v1.GetCallTranscriptResponse.transcript:type_name -> attio.v1.TranscriptSegment
+	0,  // 29: attio.v1.MeetingParticipantInput.status:type_name -> attio.v1.ParticipantStatus
+	3,  // 30: attio.v1.CalendarEventRef.provider:type_name -> attio.v1.CalendarProvider
+	29, // 31: attio.v1.MeetingExternalRef.calendar_event:type_name -> attio.v1.CalendarEventRef
+	5,  // 32: attio.v1.CreateMeetingRequest.start:type_name -> attio.v1.MeetingTime
+	5,  // 33: attio.v1.CreateMeetingRequest.end:type_name -> attio.v1.MeetingTime
+	27, // 34: attio.v1.CreateMeetingRequest.participants:type_name -> attio.v1.MeetingParticipantInput
+	28, // 35: attio.v1.CreateMeetingRequest.linked_records:type_name -> attio.v1.MeetingLinkedRecordInput
+	30, // 36: attio.v1.CreateMeetingRequest.external_ref:type_name -> attio.v1.MeetingExternalRef
+	8,  // 37: attio.v1.CreateMeetingResponse.meeting:type_name -> attio.v1.Meeting
+	17, // 38: attio.v1.CreateCallRecordingResponse.call_recording:type_name -> attio.v1.CallRecording
+	31, // 39: attio.v1.MeetingService.CreateMeeting:input_type -> attio.v1.CreateMeetingRequest
+	33, // 40: attio.v1.MeetingService.CreateCallRecording:input_type -> attio.v1.CreateCallRecordingRequest
+	35, // 41: attio.v1.MeetingService.DeleteCallRecording:input_type -> attio.v1.DeleteCallRecordingRequest
+	10, // 42: attio.v1.MeetingService.ListMeetings:input_type -> attio.v1.ListMeetingsRequest
+	12, // 43: attio.v1.MeetingService.StreamMeetings:input_type -> attio.v1.StreamMeetingsRequest
+	14, // 44: attio.v1.MeetingService.GetMeeting:input_type -> attio.v1.GetMeetingRequest
+	18, // 45: attio.v1.MeetingService.ListCallRecordings:input_type -> attio.v1.ListCallRecordingsRequest
+	20, // 46: attio.v1.MeetingService.StreamCallRecordings:input_type -> attio.v1.StreamCallRecordingsRequest
+	22, // 47: attio.v1.MeetingService.GetCallRecording:input_type -> attio.v1.GetCallRecordingRequest
+	24, // 48: attio.v1.MeetingService.GetCallTranscript:input_type -> attio.v1.GetCallTranscriptRequest
+	32, // 49: attio.v1.MeetingService.CreateMeeting:output_type -> attio.v1.CreateMeetingResponse
+	34, // 50: attio.v1.MeetingService.CreateCallRecording:output_type -> attio.v1.CreateCallRecordingResponse
+	36, // 51: attio.v1.MeetingService.DeleteCallRecording:output_type -> attio.v1.DeleteCallRecordingResponse
+	11, // 52: attio.v1.MeetingService.ListMeetings:output_type -> attio.v1.ListMeetingsResponse
+	13, // 53: attio.v1.MeetingService.StreamMeetings:output_type -> attio.v1.StreamMeetingsResponse
+	15, // 54: attio.v1.MeetingService.GetMeeting:output_type -> attio.v1.GetMeetingResponse
+	19, // 55: attio.v1.MeetingService.ListCallRecordings:output_type -> attio.v1.ListCallRecordingsResponse
+	21, // 56: attio.v1.MeetingService.StreamCallRecordings:output_type -> attio.v1.StreamCallRecordingsResponse
+	23, // 57: attio.v1.MeetingService.GetCallRecording:output_type -> attio.v1.GetCallRecordingResponse
+	26, // 58: attio.v1.MeetingService.GetCallTranscript:output_type -> attio.v1.GetCallTranscriptResponse
+	49, // [49:59] is the sub-list for method output_type
+	39, // [39:49] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_meeting_service_proto_init() }
@@ -2030,13 +2789,17 @@ func file_attio_v1_meeting_service_proto_init() {
 		(*MeetingTime_Date)(nil),
 	}
 	file_attio_v1_meeting_service_proto_msgTypes[2].OneofWrappers = []any{}
+	file_attio_v1_meeting_service_proto_msgTypes[26].OneofWrappers = []any{
+		(*MeetingExternalRef_Id)(nil),
+		(*MeetingExternalRef_CalendarEvent)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_meeting_service_proto_rawDesc), len(file_attio_v1_meeting_service_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   23,
+			NumEnums:      4,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

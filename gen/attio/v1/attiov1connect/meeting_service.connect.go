@@ -24,6 +24,15 @@ const (
 // reflection-formatted method names, remove the leading slash and convert the remaining slash to a
 // period.
 const (
+	// MeetingServiceCreateMeetingProcedure is the procedure name of the MeetingService's CreateMeeting
+	// RPC.
+	MeetingServiceCreateMeetingProcedure = "/attio.v1.MeetingService/CreateMeeting"
+	// MeetingServiceCreateCallRecordingProcedure is the procedure name of the MeetingService's
+	// CreateCallRecording RPC.
+	MeetingServiceCreateCallRecordingProcedure = "/attio.v1.MeetingService/CreateCallRecording"
+	// MeetingServiceDeleteCallRecordingProcedure is the procedure name of the MeetingService's
+	// DeleteCallRecording RPC.
+	MeetingServiceDeleteCallRecordingProcedure = "/attio.v1.MeetingService/DeleteCallRecording"
 	// MeetingServiceListMeetingsProcedure is the procedure name of the MeetingService's ListMeetings
 	// RPC.
 	MeetingServiceListMeetingsProcedure = "/attio.v1.MeetingService/ListMeetings"
@@ -47,6 +56,27 @@ const (
 )
 
 var (
+	meetingServiceCreateMeetingSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_meeting_service_proto.Services().ByName("MeetingService").Methods().ByName("CreateMeeting"),
+			Procedure:  MeetingServiceCreateMeetingProcedure,
+		}
+	})
+	meetingServiceCreateCallRecordingSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_meeting_service_proto.Services().ByName("MeetingService").Methods().ByName("CreateCallRecording"),
+			Procedure:  MeetingServiceCreateCallRecordingProcedure,
+		}
+	})
+	meetingServiceDeleteCallRecordingSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_meeting_service_proto.Services().ByName("MeetingService").Methods().ByName("DeleteCallRecording"),
+			Procedure:  MeetingServiceDeleteCallRecordingProcedure,
+		}
+	})
 	meetingServiceListMeetingsSpec = sync.OnceValue(func() connect.Spec {
 		return connect.Spec{
 			StreamType:       connect.StreamTypeUnary,
@@ -107,6 +137,15 @@ var (
 
 // MeetingServiceClient is a client for the attio.v1.MeetingService service.
 type MeetingServiceClient interface {
+	// CreateMeeting finds the meeting with the request's external_ref or creates it (Attio's
+	// "find or create", in alpha at Attio). Needs an approval.
+	CreateMeeting(context.Context, *v1.CreateMeetingRequest) (*v1.CreateMeetingResponse, error)
+	// CreateCallRecording adds a recording to a meeting from a public https .mp4 URL, which Attio
+	// downloads asynchronously (alpha at Attio). Needs an approval.
+	CreateCallRecording(context.Context, *v1.CreateCallRecordingRequest) (*v1.CreateCallRecordingResponse, error)
+	// DeleteCallRecording deletes a call recording and everything derived from it, permanently.
+	// Needs an approval.
+	DeleteCallRecording(context.Context, *v1.DeleteCallRecordingRequest) (*v1.DeleteCallRecordingResponse, error)
 	// ListMeetings returns one page of meetings.
 	ListMeetings(context.Context, *v1.ListMeetingsRequest) (*v1.ListMeetingsResponse, error)
 	// StreamMeetings walks all matching meetings, one message per upstream page, resumable by token.
@@ -173,6 +212,15 @@ func (s MeetingServiceStreamCallRecordingsClientStream) Close() error {
 
 // MeetingServiceHandler is an implementation of the attio.v1.MeetingService service.
 type MeetingServiceHandler interface {
+	// CreateMeeting finds the meeting with the request's external_ref or creates it (Attio's
+	// "find or create", in alpha at Attio). Needs an approval.
+	CreateMeeting(context.Context, *v1.CreateMeetingRequest) (*v1.CreateMeetingResponse, error)
+	// CreateCallRecording adds a recording to a meeting from a public https .mp4 URL, which Attio
+	// downloads asynchronously (alpha at Attio). Needs an approval.
+	CreateCallRecording(context.Context, *v1.CreateCallRecordingRequest) (*v1.CreateCallRecordingResponse, error)
+	// DeleteCallRecording deletes a call recording and everything derived from it, permanently.
+	// Needs an approval.
+	DeleteCallRecording(context.Context, *v1.DeleteCallRecordingRequest) (*v1.DeleteCallRecordingResponse, error)
 	// ListMeetings returns one page of meetings.
 	ListMeetings(context.Context, *v1.ListMeetingsRequest) (*v1.ListMeetingsResponse, error)
 	// StreamMeetings walks all matching meetings, one message per upstream page, resumable by token.
@@ -194,6 +242,9 @@ type MeetingServiceHandler interface {
 func RegisterMeetingServiceHandler(server *connect.Server, svc MeetingServiceHandler) {
 	adapter := meetingServiceHandler{svc: svc}
 	server.Register(
+		connect.Method{Spec: meetingServiceCreateMeetingSpec(), Handler: adapter.createMeeting},
+		connect.Method{Spec: meetingServiceCreateCallRecordingSpec(), Handler: adapter.createCallRecording},
+		connect.Method{Spec: meetingServiceDeleteCallRecordingSpec(), Handler: adapter.deleteCallRecording},
 		connect.Method{Spec: meetingServiceListMeetingsSpec(), Handler: adapter.listMeetings},
 		connect.Method{Spec: meetingServiceStreamMeetingsSpec(), Handler: adapter.streamMeetings},
 		connect.Method{Spec: meetingServiceGetMeetingSpec(), Handler: adapter.getMeeting},
@@ -239,6 +290,18 @@ func (s MeetingServiceStreamCallRecordingsServerStream) Send(res *v1.StreamCallR
 // UnimplementedMeetingServiceHandler returns CodeUnimplemented from all methods.
 type UnimplementedMeetingServiceHandler struct{}
 
+func (UnimplementedMeetingServiceHandler) CreateMeeting(context.Context, *v1.CreateMeetingRequest) (*v1.CreateMeetingResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.MeetingService.CreateMeeting is not implemented")
+}
+
+func (UnimplementedMeetingServiceHandler) CreateCallRecording(context.Context, *v1.CreateCallRecordingRequest) (*v1.CreateCallRecordingResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.MeetingService.CreateCallRecording is not implemented")
+}
+
+func (UnimplementedMeetingServiceHandler) DeleteCallRecording(context.Context, *v1.DeleteCallRecordingRequest) (*v1.DeleteCallRecordingResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.MeetingService.DeleteCallRecording is not implemented")
+}
+
 func (UnimplementedMeetingServiceHandler) ListMeetings(context.Context, *v1.ListMeetingsRequest) (*v1.ListMeetingsResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.MeetingService.ListMeetings is not implemented")
 }
@@ -269,6 +332,30 @@ func (UnimplementedMeetingServiceHandler) GetCallTranscript(context.Context, *v1
 
 type meetingServiceClient struct {
 	client *connect.Client
+}
+
+func (c *meetingServiceClient) CreateMeeting(ctx context.Context, req *v1.CreateMeetingRequest) (*v1.CreateMeetingResponse, error) {
+	var res v1.CreateMeetingResponse
+	if err := c.client.CallUnary(ctx, meetingServiceCreateMeetingSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *meetingServiceClient) CreateCallRecording(ctx context.Context, req *v1.CreateCallRecordingRequest) (*v1.CreateCallRecordingResponse, error) {
+	var res v1.CreateCallRecordingResponse
+	if err := c.client.CallUnary(ctx, meetingServiceCreateCallRecordingSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *meetingServiceClient) DeleteCallRecording(ctx context.Context, req *v1.DeleteCallRecordingRequest) (*v1.DeleteCallRecordingResponse, error) {
+	var res v1.DeleteCallRecordingResponse
+	if err := c.client.CallUnary(ctx, meetingServiceDeleteCallRecordingSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
 }
 
 func (c *meetingServiceClient) ListMeetings(ctx context.Context, req *v1.ListMeetingsRequest) (*v1.ListMeetingsResponse, error) {
@@ -328,6 +415,42 @@ func (c *meetingServiceClient) GetCallTranscript(ctx context.Context, req *v1.Ge
 }
 
 type meetingServiceHandler struct{ svc MeetingServiceHandler }
+
+func (h meetingServiceHandler) createMeeting(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CreateMeetingRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CreateMeeting(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h meetingServiceHandler) createCallRecording(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CreateCallRecordingRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CreateCallRecording(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h meetingServiceHandler) deleteCallRecording(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.DeleteCallRecordingRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.DeleteCallRecording(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
 
 func (h meetingServiceHandler) listMeetings(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
 	var req v1.ListMeetingsRequest
