@@ -15,10 +15,9 @@ type Sort struct {
 	Path      [][]string `json:"path,omitempty"`
 }
 
-// Query is the body of records/query and entries/query. Filter is sent
-// verbatim (Attio's filter language). Limit 0 means 500.
+// Query is the body of records/query and entries/query. Limit 0 means 500.
 type Query struct {
-	Filter any    `json:"filter,omitempty"`
+	Filter Filter `json:"filter,omitzero"`
 	Sorts  []Sort `json:"sorts,omitempty"`
 	Limit  int    `json:"limit,omitempty"`
 	Offset int    `json:"offset,omitempty"`

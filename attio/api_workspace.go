@@ -30,14 +30,14 @@ func (c *Client) Self(ctx context.Context) (Self, error) {
 
 // WebhookInput creates a webhook.
 type WebhookInput struct {
-	TargetURL     string                `json:"target_url"`
-	Subscriptions []WebhookSubscription `json:"subscriptions"`
+	TargetURL     string                     `json:"target_url"`
+	Subscriptions []WebhookSubscriptionInput `json:"subscriptions"`
 }
 
 // WebhookUpdate changes a webhook; nil fields are left alone.
 type WebhookUpdate struct {
-	TargetURL     *string                `json:"target_url,omitempty"`
-	Subscriptions *[]WebhookSubscription `json:"subscriptions,omitempty"`
+	TargetURL     *string                     `json:"target_url,omitempty"`
+	Subscriptions *[]WebhookSubscriptionInput `json:"subscriptions,omitempty"`
 }
 
 // ListWebhooksPage fetches one page of webhooks. Limit 0 = 100 (Attio's maximum).
@@ -61,7 +61,7 @@ func (c *Client) GetWebhook(ctx context.Context, webhookID string) (Webhook, err
 // CreateWebhook registers a webhook; the answer carries its signing Secret.
 func (c *Client) CreateWebhook(ctx context.Context, in WebhookInput) (Webhook, error) {
 	if in.Subscriptions == nil {
-		in.Subscriptions = []WebhookSubscription{}
+		in.Subscriptions = []WebhookSubscriptionInput{}
 	}
 	return getData[Webhook](c, ctx, call{ep: epCreateWebhook, body: dataBody{in}})
 }

@@ -2,9 +2,10 @@ package attio_test
 
 import (
 	"context"
-	"encoding/json"
+	"time"
 
 	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
 // apiCall is one public method invoked with plausible arguments.
@@ -87,7 +88,7 @@ func allDataPlaneCalls() []apiCall {
 		}},
 		{"QueryRecordsPage", func(ctx context.Context, c *attio.Client) error {
 			_, err := c.QueryRecordsPage(ctx, "people", attio.Query{
-				Filter: map[string]any{"created_at": map[string]any{"$gte": "2023-01-01T15:00:00.123456789Z"}},
+				Filter: mustFilter(attio.CompareTime("created_at", attiov1.FilterOperator_FILTER_OPERATOR_GTE, time.Date(2023, 1, 1, 15, 0, 0, 123456789, time.UTC))),
 				Sorts:  []attio.Sort{{Direction: "asc", Attribute: "created_at"}, {Direction: "asc", Attribute: "record_id"}},
 				Limit:  10, Offset: 20,
 			})
@@ -231,7 +232,8 @@ func allDataPlaneCalls() []apiCall {
 		}},
 		{"CreateWebhook", func(ctx context.Context, c *attio.Client) error {
 			_, err := c.CreateWebhook(ctx, attio.WebhookInput{TargetURL: "https://example.com/hook",
-				Subscriptions: []attio.WebhookSubscription{{EventType: "record.created", Filter: json.RawMessage(`{"$and":[{"field":"id.object_id","operator":"equals","value":"x"}]}`)}}})
+				Subscriptions: []attio.WebhookSubscriptionInput{{EventType: "record.created", Filter: &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_All{All: &attiov1.WebhookConditions{
+					Conditions: []*attiov1.WebhookCondition{{Field: "id.object_id", Op: attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS, Value: "x"}}}}}}}})
 			return err
 		}},
 		{"GetWebhook", func(ctx context.Context, c *attio.Client) error { _, err := c.GetWebhook(ctx, uuidA); return err }},

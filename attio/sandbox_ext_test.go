@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
@@ -188,7 +189,9 @@ func TestSandboxRoundTrip(t *testing.T) {
 		}
 	}
 	page := must[attio.Page[attio.Record]](t, "QueryRecordsPage")(c.QueryRecordsPage(ctx, "people", attio.Query{
-		Filter: map[string]any{"record_id": people[0]}, Limit: 10}))
+		Filter: mustFilter(attio.FilterOf(&attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{
+			Attribute: "record_id", Op: attiov1.FilterOperator_FILTER_OPERATOR_EQ, Operand: &attiov1.Condition_StringValue{StringValue: people[0]}}}})),
+		Limit: 10}))
 	if len(page.Items) != 1 || page.More {
 		t.Errorf("filtered page %d items, more %v", len(page.Items), page.More)
 	}
@@ -278,7 +281,7 @@ func TestSandboxRoundTrip(t *testing.T) {
 
 	// webhooks
 	wh := must[attio.Webhook](t, "CreateWebhook")(c.CreateWebhook(ctx, attio.WebhookInput{TargetURL: "https://example.com/hook",
-		Subscriptions: []attio.WebhookSubscription{{EventType: "record.created"}}}))
+		Subscriptions: []attio.WebhookSubscriptionInput{{EventType: "record.created"}}}))
 	if wh.Secret == "" {
 		t.Errorf("created webhook has no secret")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/interceptors"
 )
 
 // ConnectionHeader picks one of the Maton account's connections (Attio workspaces) per call.
@@ -153,12 +154,18 @@ func recordQuery(f *attiov1.Filter, sorts []*attiov1.Sort, limit int, offset int
 	return attio.Query{Filter: filter, Sorts: fromSorts(sorts), Limit: limit, Offset: int(offset)}, nil
 }
 
-// queryFilter translates a caller's filter to Attio's form (nil for none); a filter Attio cannot
-// express is InvalidArgument.
-func queryFilter(f *attiov1.Filter) (any, error) {
-	filter, err := fromFilter(f)
+// queryFilter has attio encode a caller's filter (the zero Filter for none). A tree beyond
+// interceptors.MaxFilterNodes or MaxFilterDepth is refused before any of it is encoded, so the
+// cost stays bounded whoever calls it; a filter Attio cannot express is InvalidArgument.
+func queryFilter(f *attiov1.Filter) (attio.Filter, error) {
+	if f != nil {
+		if err := interceptors.CheckFilter(f); err != nil {
+			return attio.Filter{}, err
+		}
+	}
+	filter, err := attio.FilterOf(f)
 	if err != nil {
-		return nil, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
+		return attio.Filter{}, connect.NewError(connect.CodeInvalidArgument, "filter: "+err.Error())
 	}
 	return filter, nil
 }

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"connectrpc.com/connect/v2"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
 // Export keyset state. An export walks the created_at key space split into disjoint ranges
@@ -106,12 +109,6 @@ func decodeExportToken(token, digest string) (*exportToken, error) {
 	return &t, nil
 }
 
-// tsLayout is how cursors go into filters: RFC 3339 with all nine fractional digits, the form
-// Attio returns, so bounds compare exactly.
-const tsLayout = "2006-01-02T15:04:05.000000000Z"
-
-func formatTS(n int64) string { return time.Unix(0, n).UTC().Format(tsLayout) }
-
 // parseTS reads an item's created_at; ok is false for anything that is not a timestamp.
 func parseTS(s string) (int64, bool) {
 	t, err := time.Parse(time.RFC3339Nano, s)
@@ -121,39 +118,39 @@ func parseTS(s string) (int64, bool) {
 	return t.UnixNano(), true
 }
 
-// rangeQuery is the filter, offset and limit of the next page of r.
-func rangeQuery(user any, r *exportRange, pageSize int) (filter any, offset, limit int) {
-	var conds []any
-	if user != nil {
-		conds = append(conds, user)
+// createdAt is the condition created_at <op> n (nanoseconds since the epoch), encoded by attio.
+func createdAt(op attiov1.FilterOperator, n int64) attio.Filter {
+	f, err := attio.CompareTime("created_at", op, time.Unix(0, n))
+	if err != nil {
+		panic(err) // the operators below are all defined; CompareTime cannot fail for them
 	}
+	return f
+}
+
+// rangeQuery is the filter, offset and limit of the next page of r.
+func rangeQuery(user attio.Filter, r *exportRange, pageSize int) (filter attio.Filter, offset, limit int) {
+	conds := []attio.Filter{user}
 	switch {
 	case r.Tie:
-		conds = append(conds, map[string]any{"created_at": map[string]any{"$eq": formatTS(r.Lo)}})
+		conds = append(conds, createdAt(attiov1.FilterOperator_FILTER_OPERATOR_EQ, r.Lo))
 		// From Cur's last known position: the page starts with Cur, proving nothing before it was
 		// missed, and then has pageSize new items.
 		offset, limit = r.Off, min(pageSize+1, maxUpstreamPage)
 	default:
 		if r.Lo != noLower {
-			op := "$gte"
+			op := attiov1.FilterOperator_FILTER_OPERATOR_GTE
 			if r.Excl {
-				op = "$gt"
+				op = attiov1.FilterOperator_FILTER_OPERATOR_GT
 			}
-			conds = append(conds, map[string]any{"created_at": map[string]any{op: formatTS(r.Lo)}})
+			conds = append(conds, createdAt(op, r.Lo))
 		}
 		if r.Hi != noUpper {
-			conds = append(conds, map[string]any{"created_at": map[string]any{"$lt": formatTS(r.Hi)}})
+			conds = append(conds, createdAt(attiov1.FilterOperator_FILTER_OPERATOR_LT, r.Hi))
 		}
 		// The items at Lo already delivered come back first ($gte): room for them on top.
 		limit = min(pageSize+len(r.Seen), maxUpstreamPage)
 	}
-	switch len(conds) {
-	case 0:
-		return nil, offset, limit
-	case 1:
-		return conds[0], offset, limit
-	}
-	return map[string]any{"$and": conds}, offset, limit
+	return attio.AllOf(conds...), offset, limit
 }
 
 // pageKey is what the walk needs of an item: its id and created_at.

@@ -43,7 +43,7 @@ func ExportObserver(next attio.Observer) attio.Observer {
 // type, M the message it becomes: fetchers convert pages themselves, so the single sender only
 // picks items and sends.
 type exportWalk[T, M any] struct {
-	filter      any // the caller's filter in Attio's form; nil for none
+	filter      attio.Filter // the caller's filter; zero for none
 	pageSize    int
 	parallelism int
 	// rps, if set, is the budget: ranges are then split only while fewer are in flight than

@@ -49,7 +49,7 @@ func FuzzFilterTranslation(f *testing.F) {
 		if proto.Unmarshal(b, &flt) != nil {
 			return
 		}
-		out, err := fromFilter(&flt)
+		out, err := queryFilter(&flt)
 		if interceptors.CheckFilter(&flt) != nil {
 			if err == nil {
 				t.Fatal("a filter beyond the bounds was translated")

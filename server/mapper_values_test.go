@@ -60,7 +60,7 @@ func TestFromFilterRawJSON(t *testing.T) {
 		{`{"arr": `, ""},
 	}
 	for _, tt := range tests {
-		f, err := fromFilter(&attiov1.Filter{Node: &attiov1.Filter_RawJson{RawJson: tt.raw}})
+		f, err := queryFilter(&attiov1.Filter{Node: &attiov1.Filter_RawJson{RawJson: tt.raw}})
 		if tt.want == "" {
 			if err == nil {
 				t.Errorf("%s: accepted", tt.raw)

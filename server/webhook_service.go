@@ -122,35 +122,12 @@ type webhookConditionJSON struct {
 	Value    json.RawMessage `json:"value"`
 }
 
-func fromSubscriptions(in []*attiov1.Subscription) []attio.WebhookSubscription {
-	out := make([]attio.WebhookSubscription, 0, len(in))
+func fromSubscriptions(in []*attiov1.Subscription) []attio.WebhookSubscriptionInput {
+	out := make([]attio.WebhookSubscriptionInput, 0, len(in))
 	for _, s := range in {
-		out = append(out, attio.WebhookSubscription{EventType: s.GetEventType(), Filter: fromWebhookFilter(s.GetFilter())})
+		out = append(out, attio.WebhookSubscriptionInput{EventType: s.GetEventType(), Filter: s.GetFilter()})
 	}
 	return out
-}
-
-// fromWebhookFilter writes the filter; unset is JSON null, which Attio reads as "every event".
-func fromWebhookFilter(f *attiov1.WebhookFilter) json.RawMessage {
-	conds := func(cs *attiov1.WebhookConditions) []webhookConditionJSON {
-		out := make([]webhookConditionJSON, 0, len(cs.GetConditions()))
-		for _, c := range cs.GetConditions() {
-			v, _ := json.Marshal(c.GetValue())
-			out = append(out, webhookConditionJSON{Field: c.GetField(), Operator: enumName(webhookOperators, c.GetOp()), Value: v})
-		}
-		return out
-	}
-	var body any
-	switch n := f.GetFilter().(type) {
-	case *attiov1.WebhookFilter_All:
-		body = map[string]any{"$and": conds(n.All)}
-	case *attiov1.WebhookFilter_Any:
-		body = map[string]any{"$or": conds(n.Any)}
-	default:
-		return json.RawMessage("null")
-	}
-	b, _ := json.Marshal(body) // maps of strings always marshal
-	return b
 }
 
 // toWebhookFilter reads Attio's filter. A value that is not a string keeps its JSON text, so it
