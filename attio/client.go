@@ -66,6 +66,9 @@ type Config struct {
 	Shared SharedBudget
 	// UserAgent sent upstream; default "attio-facade".
 	UserAgent string
+	// MaxBodyBytes bounds one upstream answer decoded in one piece (pages of records and
+	// entries); a larger one fails the call. 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
 }
 
 // Client calls Attio (through Maton or directly) and Maton's control plane.
@@ -82,6 +85,7 @@ type Client struct {
 	maxRetryAft time.Duration
 	observer    Observer
 	userAgent   string
+	maxBody     int64
 
 	redactor           *Redactor // the API key, in every form upstream text might echo it
 	sched              scheduler
@@ -107,6 +111,7 @@ func New(cfg Config) (*Client, error) {
 		maxRetryAft: cfg.MaxRetryAfter,
 		observer:    cfg.Observer,
 		userAgent:   cfg.UserAgent,
+		maxBody:     cfg.MaxBodyBytes,
 		redactor:    NewRedactor(cfg.APIKey),
 		shared:      cfg.Shared,
 		account:     accountOf(cfg.APIKey),
@@ -119,6 +124,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.control == "" {
 		c.control = DefaultControlURL
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBodyBytes
 	}
 	for _, u := range []string{c.base, c.control} {
 		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
@@ -283,6 +291,9 @@ type call struct {
 	// decode reads a 2xx body; it must reset its target first (it may run
 	// again after a retried attempt).
 	decode func(*json.Decoder) error
+	// decodeBody, instead of decode, gets the whole 2xx body, read into a pooled buffer that is
+	// reused once it returns (so it must not keep the slice). Same reset rule.
+	decodeBody func([]byte) error
 }
 
 func (c *Client) budgetsFor(ep *endpoint) []*budget {
@@ -448,15 +459,13 @@ func (c *Client) attempt(req *http.Request, cl call, ep *endpoint, sent *atomic.
 			ExecutionID: execID, Err: ErrRedirect}, false
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if cl.decode == nil {
+		if cl.decode == nil && cl.decodeBody == nil {
 			return status, execID, nil, false
 		}
-		if err := cl.decode(json.NewDecoder(resp.Body)); err != nil {
+		if err := c.decodeResponse(resp.Body, cl); err != nil {
 			e := &Error{Endpoint: ep.name, StatusCode: resp.StatusCode, Source: SourceTransport,
 				ExecutionID: execID, Err: err}
-			var se *json.SyntaxError
-			var te *json.UnmarshalTypeError
-			badJSON := errors.As(err, &se) || errors.As(err, &te)
+			badJSON := isBadJSON(err)
 			// A body cut off mid-way is worth re-reading; a malformed one is not.
 			return status, execID, e, ep.retry && !badJSON
 		}

@@ -7,7 +7,11 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
@@ -43,6 +47,74 @@ func BenchmarkDecodeRecordPage(b *testing.B) {
 		}
 		if err := json.Unmarshal(body, &page); err != nil || len(page.Data) != 500 {
 			b.Fatalf("%d records, %v", len(page.Data), err)
+		}
+	}
+}
+
+// The reference decoders of issue 16 and the typed path, on the same page, so each ratio is one
+// command away (docs/benchmarks.md, "Hot path (issue 16)"):
+//
+//	go test -run '^$' -bench 'DecodeRecordPage' -benchmem ./attio/
+//
+// Target 1: BenchmarkDecodeRecordPageToWire costs at most 0.5x BenchmarkDecodeRecordPageMap.
+
+// BenchmarkDecodeRecordPageMap is encoding/json into map[string]any: the yardstick.
+func BenchmarkDecodeRecordPageMap(b *testing.B) {
+	body := pageOfPeople(b)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		var page map[string]any
+		if err := json.Unmarshal(body, &page); err != nil || len(page["data"].([]any)) != 500 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeRecordPageScan is a bare jsontext token scan: the floor of a streaming decoder.
+func BenchmarkDecodeRecordPageScan(b *testing.B) {
+	body := pageOfPeople(b)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		d := jsontext.NewDecoder(bytes.NewBuffer(body))
+		for {
+			if _, err := d.ReadToken(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeRecordPageToWire is the typed path: decode the page into the contract's
+// messages and marshal them as the stream sends them.
+func BenchmarkDecodeRecordPageToWire(b *testing.B) {
+	body := pageOfPeople(b)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		recs, err := attio.DecodeRecords(body)
+		if err != nil || len(recs) != 500 {
+			b.Fatalf("%d records, %v", len(recs), err)
+		}
+		if _, err := proto.Marshal(&attiov1.StreamRecordsResponse{Records: recs}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeRecordPageRaw is the ATTIO_JSON view: a validating scan that splits the page
+// into its records.
+func BenchmarkDecodeRecordPageRaw(b *testing.B) {
+	body := pageOfPeople(b)
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for b.Loop() {
+		items, err := attio.DecodeRawItems(body, "record_id")
+		if err != nil || len(items) != 500 {
+			b.Fatalf("%d records, %v", len(items), err)
 		}
 	}
 }

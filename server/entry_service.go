@@ -31,34 +31,44 @@ func clearStreamEntriesPaging(m proto.Message) {
 func (s *EntryService) QueryEntries(ctx context.Context, req *attiov1.QueryEntriesRequest) (*attiov1.QueryEntriesResponse, error) {
 	p := newPager(ctx, attiov1connect.EntryServiceQueryEntriesProcedure, req, clearQueryEntriesPaging)
 	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
-		func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
-			return s.client.QueryEntriesPage(ctx, req.GetList(), q)
+		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
+			return s.client.QueryEntryMessages(ctx, req.GetList(), q)
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &attiov1.QueryEntriesResponse{Entries: toEntries(page.Items), NextPageToken: next}, nil
+	return &attiov1.QueryEntriesResponse{Entries: page.Items, NextPageToken: next}, nil
 }
 
 // StreamEntries walks every matching entry, one message per upstream page.
 func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEntriesRequest, stream attiov1connect.EntryServiceStreamEntriesServerStream) error {
 	p := newPager(ctx, attiov1connect.EntryServiceStreamEntriesProcedure, req, clearStreamEntriesPaging)
-	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
-		func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
-			return s.client.QueryEntriesPage(ctx, req.GetList(), q)
+	size := pageSize(req.GetPageSize(), defaultRecordPage)
+	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
+		return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+			func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
+				return s.client.QueryEntriesJSON(ctx, req.GetList(), q)
+			},
+			func(items []attio.RawItem, resume string) *attiov1.StreamEntriesResponse {
+				return &attiov1.StreamEntriesResponse{AttioJson: rawJSON(items), ResumeToken: resume}
+			}, stream.Send)
+	}
+	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
+			return s.client.QueryEntryMessages(ctx, req.GetList(), q)
 		},
-		func(items []attio.Entry, resume string) *attiov1.StreamEntriesResponse {
-			return &attiov1.StreamEntriesResponse{Entries: toEntries(items), ResumeToken: resume}
+		func(items []*attiov1.Entry, resume string) *attiov1.StreamEntriesResponse {
+			return &attiov1.StreamEntriesResponse{Entries: items, ResumeToken: resume}
 		}, stream.Send)
 }
 
 // GetEntry returns one entry.
 func (s *EntryService) GetEntry(ctx context.Context, req *attiov1.GetEntryRequest) (*attiov1.GetEntryResponse, error) {
-	e, err := s.client.GetEntry(upstream(ctx), req.GetList(), req.GetEntryId())
+	e, err := s.client.GetEntryMessage(upstream(ctx), req.GetList(), req.GetEntryId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.GetEntryResponse{Entry: toEntry(&e)}, nil
+	return &attiov1.GetEntryResponse{Entry: e}, nil
 }
 
 // CreateEntry adds a record to a list.
@@ -67,13 +77,13 @@ func (s *EntryService) CreateEntry(ctx context.Context, req *attiov1.CreateEntry
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.client.CreateEntry(upstream(ctx), req.GetList(), attio.EntryInput{
+	e, err := s.client.WriteEntryMessage(upstream(ctx), attio.EntryCreate, req.GetList(), "", attio.EntryInput{
 		ParentRecordID: req.GetParentRecordId(), ParentObject: req.GetParentObject(), EntryValues: vals,
-	})
+	}, nil)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.CreateEntryResponse{Entry: toEntry(&e)}, nil
+	return &attiov1.CreateEntryResponse{Entry: e}, nil
 }
 
 // UpdateEntry appends (PATCH) or overwrites (PUT) an entry's values.
@@ -82,15 +92,15 @@ func (s *EntryService) UpdateEntry(ctx context.Context, req *attiov1.UpdateEntry
 	if err != nil {
 		return nil, err
 	}
-	update := s.client.UpdateEntry
+	w := attio.EntryUpdate
 	if req.GetMode() == attiov1.UpdateMode_UPDATE_MODE_OVERWRITE {
-		update = s.client.OverwriteEntry
+		w = attio.EntryOverwrite
 	}
-	e, err := update(upstream(ctx), req.GetList(), req.GetEntryId(), vals)
+	e, err := s.client.WriteEntryMessage(upstream(ctx), w, req.GetList(), req.GetEntryId(), attio.EntryInput{}, vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.UpdateEntryResponse{Entry: toEntry(&e)}, nil
+	return &attiov1.UpdateEntryResponse{Entry: e}, nil
 }
 
 // AssertEntry creates or updates the parent record's entry.
@@ -99,13 +109,13 @@ func (s *EntryService) AssertEntry(ctx context.Context, req *attiov1.AssertEntry
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.client.AssertEntry(upstream(ctx), req.GetList(), attio.EntryInput{
+	e, err := s.client.WriteEntryMessage(upstream(ctx), attio.EntryAssert, req.GetList(), "", attio.EntryInput{
 		ParentRecordID: req.GetParentRecordId(), ParentObject: req.GetParentObject(), EntryValues: vals,
-	})
+	}, nil)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.AssertEntryResponse{Entry: toEntry(&e)}, nil
+	return &attiov1.AssertEntryResponse{Entry: e}, nil
 }
 
 // DeleteEntry removes an entry.
@@ -128,31 +138,11 @@ func (s *EntryService) ListEntryAttributeValues(ctx context.Context, req *attiov
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.EntryValuesPage(upstream(ctx), req.GetList(), req.GetEntryId(), req.GetAttribute(), attio.ValuesQuery{
+	page, err := s.client.EntryValueMessages(upstream(ctx), req.GetList(), req.GetEntryId(), req.GetAttribute(), attio.ValuesQuery{
 		ShowHistoric: req.GetShowHistoric(), Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset),
 	})
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.ListEntryAttributeValuesResponse{Values: toValueList(page.Items).Values, NextPageToken: nextPageToken(p, page)}, nil
-}
-
-func toEntry(e *attio.Entry) *attiov1.Entry {
-	x := extrasOf(e.Extra)
-	return &attiov1.Entry{
-		Id:             &attiov1.EntryId{WorkspaceId: e.ID.WorkspaceID, ListId: e.ID.ListID, EntryId: e.ID.EntryID},
-		ParentRecordId: e.ParentRecordID,
-		ParentObject:   e.ParentObject,
-		CreatedAt:      x.time("created_at", e.CreatedAt),
-		EntryValues:    toValueMap(e.EntryValues),
-		ExtraJson:      x.json(),
-	}
-}
-
-func toEntries(es []attio.Entry) []*attiov1.Entry {
-	out := make([]*attiov1.Entry, 0, len(es))
-	for i := range es {
-		out = append(out, toEntry(&es[i]))
-	}
-	return out
+	return &attiov1.ListEntryAttributeValuesResponse{Values: page.Items, NextPageToken: nextPageToken(p, page)}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -130,50 +131,100 @@ func newExportWalk[T, M any](ctx context.Context, s *ExportService, procedure st
 	}, st, nil
 }
 
-// ExportRecords streams every record of an object (matching the filter).
+// ExportRecords streams every record of an object (matching the filter), in the view asked for.
 func (s *ExportService) ExportRecords(ctx context.Context, req *attiov1.ExportRecordsRequest, stream attiov1connect.ExportServiceExportRecordsServerStream) error {
-	w, st, err := newExportWalk[attio.Record, *attiov1.Record](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req, clearExportRecords,
+	object := req.GetObject()
+	tieSorts := []attio.Sort{{Direction: "asc", Attribute: "created_at"}, {Direction: "asc", Attribute: "record_id"}}
+	sendProg := func(p *attiov1.ExportProgress) error {
+		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Progress{Progress: p}})
+	}
+	sendBatch := func(b *attiov1.RecordBatch) error {
+		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{Batch: b}})
+	}
+	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
+		w, st, err := newExportWalk[attio.RawItem, []byte](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req, clearExportRecords,
+			req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
+		if err != nil {
+			return err
+		}
+		w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
+			return s.client.QueryRecordsJSON(ctx, object, q)
+		}
+		w.key, w.convert, w.tieSorts, w.sendProg = rawKey, rawJSON, tieSorts, sendProg
+		w.sendBatch = func(items [][]byte, token string) error {
+			return sendBatch(&attiov1.RecordBatch{AttioJson: items, ResumeToken: token})
+		}
+		return w.run(bulk(ctx), st)
+	}
+	w, st, err := newExportWalk[*attiov1.Record, *attiov1.Record](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req, clearExportRecords,
 		req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 	if err != nil {
 		return err
 	}
-	object := req.GetObject()
-	w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
-		return s.client.QueryRecordsPage(ctx, object, q)
+	w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
+		return s.client.QueryRecordMessages(ctx, object, q)
 	}
-	w.key = func(r *attio.Record) (string, string) { return r.ID.RecordID, r.CreatedAt }
-	w.tieSorts = []attio.Sort{{Direction: "asc", Attribute: "created_at"}, {Direction: "asc", Attribute: "record_id"}}
-	w.convert = toRecords
+	w.key = func(r **attiov1.Record) (string, int64, bool) {
+		return (*r).GetId().GetRecordId(), tsNanos((*r).GetCreatedAt()), (*r).GetCreatedAt() != nil
+	}
+	w.convert, w.tieSorts, w.sendProg = same[*attiov1.Record], tieSorts, sendProg
 	w.sendBatch = func(items []*attiov1.Record, token string) error {
-		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{
-			Batch: &attiov1.RecordBatch{Records: items, ResumeToken: token}}})
-	}
-	w.sendProg = func(p *attiov1.ExportProgress) error {
-		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Progress{Progress: p}})
+		return sendBatch(&attiov1.RecordBatch{Records: items, ResumeToken: token})
 	}
 	return w.run(bulk(ctx), st)
 }
 
 // ExportEntries streams every entry of a list (matching the filter), keyed on the entries' own
-// created_at.
+// created_at, in the view asked for.
 func (s *ExportService) ExportEntries(ctx context.Context, req *attiov1.ExportEntriesRequest, stream attiov1connect.ExportServiceExportEntriesServerStream) error {
-	w, st, err := newExportWalk[attio.Entry, *attiov1.Entry](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req, clearExportEntries,
+	list := req.GetList()
+	sendProg := func(p *attiov1.ExportProgress) error {
+		return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Progress{Progress: p}})
+	}
+	sendBatch := func(b *attiov1.EntryBatch) error {
+		return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Batch{Batch: b}})
+	}
+	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
+		w, st, err := newExportWalk[attio.RawItem, []byte](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req, clearExportEntries,
+			req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
+		if err != nil {
+			return err
+		}
+		w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
+			return s.client.QueryEntriesJSON(ctx, list, q)
+		}
+		w.key, w.convert, w.sendProg = rawKey, rawJSON, sendProg
+		w.sendBatch = func(items [][]byte, token string) error {
+			return sendBatch(&attiov1.EntryBatch{AttioJson: items, ResumeToken: token})
+		}
+		return w.run(bulk(ctx), st)
+	}
+	w, st, err := newExportWalk[*attiov1.Entry, *attiov1.Entry](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req, clearExportEntries,
 		req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 	if err != nil {
 		return err
 	}
-	list := req.GetList()
-	w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[attio.Entry], error) {
-		return s.client.QueryEntriesPage(ctx, list, q)
+	w.fetch = func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
+		return s.client.QueryEntryMessages(ctx, list, q)
 	}
-	w.key = func(e *attio.Entry) (string, string) { return e.ID.EntryID, e.CreatedAt }
-	w.convert = toEntries
+	w.key = func(e **attiov1.Entry) (string, int64, bool) {
+		return (*e).GetId().GetEntryId(), tsNanos((*e).GetCreatedAt()), (*e).GetCreatedAt() != nil
+	}
+	w.convert, w.sendProg = same[*attiov1.Entry], sendProg
 	w.sendBatch = func(items []*attiov1.Entry, token string) error {
-		return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Batch{
-			Batch: &attiov1.EntryBatch{Entries: items, ResumeToken: token}}})
-	}
-	w.sendProg = func(p *attiov1.ExportProgress) error {
-		return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Progress{Progress: p}})
+		return sendBatch(&attiov1.EntryBatch{Entries: items, ResumeToken: token})
 	}
 	return w.run(bulk(ctx), st)
 }
+
+// same hands a page of messages on: the client already decoded them.
+func same[M any](items []M) []M { return items }
+
+// rawKey places an item of the ATTIO_JSON view in the key space.
+func rawKey(it *attio.RawItem) (string, int64, bool) {
+	ts, ok := parseTS(it.CreatedAt)
+	return it.ID, ts, ok
+}
+
+// tsNanos is a created_at as Unix nanoseconds, the export's key.
+func tsNanos(t *timestamppb.Timestamp) int64 { return t.GetSeconds()*1e9 + int64(t.GetNanos()) }

@@ -56,7 +56,7 @@ type exportWalk[T, M any] struct {
 	// own tiebreak, the entry id (advance checks it on every page).
 	tieSorts  []attio.Sort
 	fetch     func(ctx context.Context, q attio.Query) (attio.Page[T], error)
-	key       func(*T) (id, createdAt string)
+	key       func(*T) (id string, createdAt int64, ok bool)
 	convert   func([]T) []M
 	sendBatch func(items []M, token string) error
 	sendProg  func(*attiov1.ExportProgress) error
@@ -173,8 +173,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			return upstreamError(err)
 		}
 		if len(page.Items) > 0 {
-			_, ts := w.key(&page.Items[0])
-			st.Max, _ = parseTS(ts)
+			_, st.Max, _ = w.key(&page.Items[0])
 		}
 		st.Started = true
 	}
@@ -288,8 +287,7 @@ func (w *exportWalk[T, M]) fetchConverted(ctx context.Context, j exportJob) expo
 	took := time.Since(t0)
 	keys := make([]pageKey, len(page.Items))
 	for i := range page.Items {
-		id, ts := w.key(&page.Items[i])
-		n, ok := parseTS(ts)
+		id, n, ok := w.key(&page.Items[i])
 		if !ok {
 			return exportResult[M]{job: j, err: errBadCreatedAt}
 		}

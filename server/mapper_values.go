@@ -44,12 +44,11 @@ func deref(s *string) string {
 	return *s
 }
 
-var actorTypes = map[string]attiov1.ActorType{
-	"api-token":        attiov1.ActorType_ACTOR_TYPE_API_TOKEN,
-	"workspace-member": attiov1.ActorType_ACTOR_TYPE_WORKSPACE_MEMBER,
-	"system":           attiov1.ActorType_ACTOR_TYPE_SYSTEM,
-	"app":              attiov1.ActorType_ACTOR_TYPE_APP,
-}
+// The enums' Attio strings live with the decoder, in attio/.
+var (
+	actorTypes       = attio.ActorTypes
+	interactionTypes = attio.InteractionTypes
+)
 
 func actorTypeName(t attiov1.ActorType) string {
 	for k, v := range actorTypes {
@@ -64,30 +63,11 @@ func toActor(a *attio.Actor) *attiov1.ActorReference {
 	if a == nil {
 		return nil
 	}
-	t := deref(a.Type)
-	return &attiov1.ActorReference{Type: actorTypes[t], Id: a.ID, RawType: rawEnum(actorTypes, t)}
+	return attio.ActorReference(deref(a.Type), a.ID)
 }
 
 func toActorValue(t, id string) *attiov1.ActorReference {
-	return &attiov1.ActorReference{Type: actorTypes[t], Id: &id, RawType: rawEnum(actorTypes, t)}
-}
-
-// rawEnum is Attio's string when the contract's enum has no value for it (the enum is then
-// UNSPECIFIED), so a caller still sees what Attio said; "" when the enum knows it or it is empty.
-func rawEnum[E any](m map[string]E, s string) string {
-	if _, ok := m[s]; ok {
-		return ""
-	}
-	return s
-}
-
-var interactionTypes = map[string]attiov1.InteractionType{
-	"calendar-event":    attiov1.InteractionType_INTERACTION_TYPE_CALENDAR_EVENT,
-	"call":              attiov1.InteractionType_INTERACTION_TYPE_CALL,
-	"chat-thread":       attiov1.InteractionType_INTERACTION_TYPE_CHAT_THREAD,
-	"email":             attiov1.InteractionType_INTERACTION_TYPE_EMAIL,
-	"in-person-meeting": attiov1.InteractionType_INTERACTION_TYPE_IN_PERSON_MEETING,
-	"meeting":           attiov1.InteractionType_INTERACTION_TYPE_MEETING,
+	return attio.ActorReference(t, &id)
 }
 
 func interactionTypeName(t attiov1.InteractionType) string {
@@ -104,97 +84,6 @@ func toDecimal(n json.Number) *attiov1.Decimal {
 		return nil
 	}
 	return &attiov1.Decimal{Value: n.String()}
-}
-
-// toValues maps an attribute's values; nil input gives an empty (non-nil) list, because Attio
-// sends every attribute and "no value" is information too.
-func toValueList(vs []attio.Value) *attiov1.ValueList {
-	out := &attiov1.ValueList{Values: make([]*attiov1.Value, 0, len(vs))}
-	for i := range vs {
-		out.Values = append(out.Values, toValue(&vs[i]))
-	}
-	return out
-}
-
-func toValueMap(m map[string][]attio.Value) map[string]*attiov1.ValueList {
-	out := make(map[string]*attiov1.ValueList, len(m))
-	for k, vs := range m {
-		out[k] = toValueList(vs)
-	}
-	return out
-}
-
-// toValue maps one value. A type this code does not know is kept whole in Value.unknown_json;
-// keys a known type does not document, and times that are not RFC 3339, go to extra_json, so
-// nothing Attio sent is lost.
-func toValue(v *attio.Value) *attiov1.Value {
-	x := extrasOf(v.Unknown())
-	out := &attiov1.Value{
-		ActiveFrom:     x.time("active_from", v.ActiveFrom),
-		ActiveUntil:    x.timePtr("active_until", v.ActiveUntil),
-		CreatedByActor: toActor(v.CreatedByActor),
-		AttributeType:  v.AttributeType,
-	}
-	switch v.AttributeType {
-	case attio.TypeText:
-		out.Value = &attiov1.Value_Text{Text: &attiov1.TextValue{Value: v.Text}}
-	case attio.TypeNumber:
-		out.Value = &attiov1.Value_Number{Number: &attiov1.NumberValue{Value: toDecimal(v.Number)}}
-	case attio.TypeCheckbox:
-		out.Value = &attiov1.Value_Checkbox{Checkbox: &attiov1.CheckboxValue{Value: v.Checkbox}}
-	case attio.TypeCurrency:
-		out.Value = &attiov1.Value_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: toDecimal(v.CurrencyValue), CurrencyCode: v.CurrencyCode}}
-	case attio.TypeDate:
-		out.Value = &attiov1.Value_Date{Date: &attiov1.DateValue{Value: v.Date}}
-	case attio.TypeTimestamp:
-		out.Value = &attiov1.Value_Timestamp{Timestamp: &attiov1.TimestampValue{Value: x.time("value", v.Timestamp)}}
-	case attio.TypeRating:
-		n, err := v.Rating.Int64()
-		if err != nil || n != int64(int32(n)) {
-			x.set("value", json.RawMessage(v.Rating))
-			n = 0
-		}
-		out.Value = &attiov1.Value_Rating{Rating: &attiov1.RatingValue{Value: int32(n)}}
-	case attio.TypeStatus:
-		st := toStatus(v.Status)
-		if st == nil && v.StatusID != "" {
-			st = &attiov1.Status{Id: &attiov1.StatusId{StatusId: v.StatusID}}
-		}
-		out.Value = &attiov1.Value_Status{Status: &attiov1.StatusValue{Status: st}}
-	case attio.TypeSelect:
-		opt := toSelectOption(v.Option)
-		if opt == nil && v.OptionID != "" {
-			opt = &attiov1.SelectOption{Id: &attiov1.SelectOptionId{OptionId: v.OptionID}}
-		}
-		out.Value = &attiov1.Value_Select{Select: &attiov1.SelectValue{Option: opt}}
-	case attio.TypeRecordReference:
-		out.Value = &attiov1.Value_RecordReference{RecordReference: &attiov1.RecordReferenceValue{TargetObject: v.TargetObject, TargetRecordId: v.TargetRecordID}}
-	case attio.TypeActorReference:
-		out.Value = &attiov1.Value_ActorReference{ActorReference: &attiov1.ActorReferenceValue{
-			ReferencedActorType: actorTypes[v.ReferencedActorType], ReferencedActorId: v.ReferencedActorID,
-			RawReferencedActorType: rawEnum(actorTypes, v.ReferencedActorType)}}
-	case attio.TypeLocation:
-		out.Value = &attiov1.Value_Location{Location: toLocation(v.Location)}
-	case attio.TypeDomain:
-		out.Value = &attiov1.Value_Domain{Domain: &attiov1.DomainValue{Domain: v.Domain, RootDomain: v.RootDomain}}
-	case attio.TypeEmailAddress:
-		out.Value = &attiov1.Value_EmailAddress{EmailAddress: &attiov1.EmailAddressValue{
-			OriginalEmailAddress: v.OriginalEmailAddress, EmailAddress: v.EmailAddress, EmailDomain: v.EmailDomain,
-			EmailRootDomain: v.EmailRootDomain, EmailLocalSpecifier: v.EmailLocalSpecifier}}
-	case attio.TypePhoneNumber:
-		out.Value = &attiov1.Value_PhoneNumber{PhoneNumber: &attiov1.PhoneNumberValue{
-			OriginalPhoneNumber: v.OriginalPhoneNumber, CountryCode: v.PhoneCountryCode, PhoneNumber: v.PhoneNumber}}
-	case attio.TypePersonalName:
-		out.Value = &attiov1.Value_PersonalName{PersonalName: &attiov1.PersonalNameValue{FirstName: v.FirstName, LastName: v.LastName, FullName: v.FullName}}
-	case attio.TypeInteraction:
-		out.Value = &attiov1.Value_Interaction{Interaction: &attiov1.InteractionValue{
-			InteractionType: interactionTypes[v.InteractionType], InteractedAt: x.time("interacted_at", v.InteractedAt),
-			OwnerActor: toActor(v.OwnerActor), RawInteractionType: rawEnum(interactionTypes, v.InteractionType)}}
-	default:
-		out.Value = &attiov1.Value_UnknownJson{UnknownJson: string(v.Raw)}
-	}
-	out.ExtraJson = x.json()
-	return out
 }
 
 // rawToStruct keeps a JSON object whole. Non-objects (never seen from Attio) are wrapped so they
@@ -214,17 +103,6 @@ func rawToStruct(raw json.RawMessage) *structpb.Struct {
 		}
 	}
 	return s
-}
-
-func toLocation(l *attio.Location) *attiov1.LocationValue {
-	if l == nil {
-		return &attiov1.LocationValue{}
-	}
-	return &attiov1.LocationValue{
-		Line_1: l.Line1, Line_2: l.Line2, Line_3: l.Line3, Line_4: l.Line4,
-		Locality: l.Locality, Region: l.Region, Postcode: l.Postcode,
-		CountryCode: l.CountryCode, Latitude: l.Latitude, Longitude: l.Longitude,
-	}
 }
 
 // fromValueInputs builds Attio's write body for a values map: attribute -> list of input values.

@@ -34,34 +34,53 @@ func clearStreamRecordsPaging(m proto.Message) {
 func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryRecordsRequest) (*attiov1.QueryRecordsResponse, error) {
 	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req, clearQueryRecordsPaging)
 	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
-		func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
-			return s.client.QueryRecordsPage(ctx, req.GetObject(), q)
+		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
+			return s.client.QueryRecordMessages(ctx, req.GetObject(), q)
 		})
 	if err != nil {
 		return nil, err
 	}
-	return &attiov1.QueryRecordsResponse{Records: toRecords(page.Items), NextPageToken: next}, nil
+	return &attiov1.QueryRecordsResponse{Records: page.Items, NextPageToken: next}, nil
 }
 
-// StreamRecords walks every matching record, one message per upstream page.
+// StreamRecords walks every matching record, one message per upstream page, in the view asked for.
 func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRecordsRequest, stream attiov1connect.RecordServiceStreamRecordsServerStream) error {
 	p := newPager(ctx, attiov1connect.RecordServiceStreamRecordsProcedure, req, clearStreamRecordsPaging)
-	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
-		func(ctx context.Context, q attio.Query) (attio.Page[attio.Record], error) {
-			return s.client.QueryRecordsPage(ctx, req.GetObject(), q)
+	size := pageSize(req.GetPageSize(), defaultRecordPage)
+	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
+		return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+			func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
+				return s.client.QueryRecordsJSON(ctx, req.GetObject(), q)
+			},
+			func(items []attio.RawItem, resume string) *attiov1.StreamRecordsResponse {
+				return &attiov1.StreamRecordsResponse{AttioJson: rawJSON(items), ResumeToken: resume}
+			}, stream.Send)
+	}
+	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
+			return s.client.QueryRecordMessages(ctx, req.GetObject(), q)
 		},
-		func(items []attio.Record, resume string) *attiov1.StreamRecordsResponse {
-			return &attiov1.StreamRecordsResponse{Records: toRecords(items), ResumeToken: resume}
+		func(items []*attiov1.Record, resume string) *attiov1.StreamRecordsResponse {
+			return &attiov1.StreamRecordsResponse{Records: items, ResumeToken: resume}
 		}, stream.Send)
+}
+
+// rawJSON is the items' JSON, for the attio_json fields of the ATTIO_JSON view.
+func rawJSON(items []attio.RawItem) [][]byte {
+	out := make([][]byte, len(items))
+	for i := range items {
+		out[i] = items[i].JSON
+	}
+	return out
 }
 
 // GetRecord returns one record.
 func (s *RecordService) GetRecord(ctx context.Context, req *attiov1.GetRecordRequest) (*attiov1.GetRecordResponse, error) {
-	r, err := s.client.GetRecord(upstream(ctx), req.GetObject(), req.GetRecordId())
+	r, err := s.client.GetRecordMessage(upstream(ctx), req.GetObject(), req.GetRecordId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.GetRecordResponse{Record: toRecord(&r)}, nil
+	return &attiov1.GetRecordResponse{Record: r}, nil
 }
 
 // CreateRecord creates a record.
@@ -70,11 +89,11 @@ func (s *RecordService) CreateRecord(ctx context.Context, req *attiov1.CreateRec
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.client.CreateRecord(upstream(ctx), req.GetObject(), vals)
+	r, err := s.client.WriteRecordMessage(upstream(ctx), attio.RecordCreate, req.GetObject(), "", "", vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.CreateRecordResponse{Record: toRecord(&r)}, nil
+	return &attiov1.CreateRecordResponse{Record: r}, nil
 }
 
 // UpdateRecord appends (PATCH) or overwrites (PUT) a record's values.
@@ -83,15 +102,15 @@ func (s *RecordService) UpdateRecord(ctx context.Context, req *attiov1.UpdateRec
 	if err != nil {
 		return nil, err
 	}
-	update := s.client.UpdateRecord
+	w := attio.RecordUpdate
 	if req.GetMode() == attiov1.UpdateMode_UPDATE_MODE_OVERWRITE {
-		update = s.client.OverwriteRecord
+		w = attio.RecordOverwrite
 	}
-	r, err := update(upstream(ctx), req.GetObject(), req.GetRecordId(), vals)
+	r, err := s.client.WriteRecordMessage(upstream(ctx), w, req.GetObject(), req.GetRecordId(), "", vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.UpdateRecordResponse{Record: toRecord(&r)}, nil
+	return &attiov1.UpdateRecordResponse{Record: r}, nil
 }
 
 // AssertRecord creates or updates the record matching a unique attribute.
@@ -100,11 +119,11 @@ func (s *RecordService) AssertRecord(ctx context.Context, req *attiov1.AssertRec
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.client.AssertRecord(upstream(ctx), req.GetObject(), req.GetMatchingAttribute(), vals)
+	r, err := s.client.WriteRecordMessage(upstream(ctx), attio.RecordAssert, req.GetObject(), "", req.GetMatchingAttribute(), vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.AssertRecordResponse{Record: toRecord(&r)}, nil
+	return &attiov1.AssertRecordResponse{Record: r}, nil
 }
 
 // DeleteRecord deletes a record.
@@ -164,13 +183,13 @@ func (s *RecordService) ListRecordAttributeValues(ctx context.Context, req *atti
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.RecordValuesPage(upstream(ctx), req.GetObject(), req.GetRecordId(), req.GetAttribute(), attio.ValuesQuery{
+	page, err := s.client.RecordValueMessages(upstream(ctx), req.GetObject(), req.GetRecordId(), req.GetAttribute(), attio.ValuesQuery{
 		ShowHistoric: req.GetShowHistoric(), Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset),
 	})
 	if err != nil {
 		return nil, upstreamError(err)
 	}
-	return &attiov1.ListRecordAttributeValuesResponse{Values: toValueList(page.Items).Values, NextPageToken: nextPageToken(p, page)}, nil
+	return &attiov1.ListRecordAttributeValuesResponse{Values: page.Items, NextPageToken: nextPageToken(p, page)}, nil
 }
 
 func clearRecordEntriesPaging(m proto.Message) {
@@ -207,18 +226,4 @@ func valueInputs(m map[string]*attiov1.ValueInputList) (map[string]any, error) {
 
 func toRecordID(id attio.RecordID) *attiov1.RecordId {
 	return &attiov1.RecordId{WorkspaceId: id.WorkspaceID, ObjectId: id.ObjectID, RecordId: id.RecordID}
-}
-
-func toRecord(r *attio.Record) *attiov1.Record {
-	x := extrasOf(r.Extra)
-	return &attiov1.Record{Id: toRecordID(r.ID), CreatedAt: x.time("created_at", r.CreatedAt), WebUrl: r.WebURL,
-		Values: toValueMap(r.Values), ExtraJson: x.json()}
-}
-
-func toRecords(rs []attio.Record) []*attiov1.Record {
-	out := make([]*attiov1.Record, 0, len(rs))
-	for i := range rs {
-		out = append(out, toRecord(&rs[i]))
-	}
-	return out
 }

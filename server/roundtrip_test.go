@@ -59,10 +59,17 @@ func via[T any](conv func(*T) proto.Message) func([]byte) (proto.Message, error)
 	}
 }
 
+// decoded runs one item through the client's one-pass decoder, as Attio wraps it ({"data": item}).
+func decoded[M proto.Message](decode func([]byte) (M, error)) func([]byte) (proto.Message, error) {
+	return func(raw []byte) (proto.Message, error) {
+		return decode(append(append([]byte(`{"data":`), raw...), '}'))
+	}
+}
+
 // exampleKinds in match order (a call recording's id also names its meeting).
 var exampleKinds = []exampleKind{
-	{"record", func(m map[string]any) bool { return idHas(m, "record_id") }, via(func(r *attio.Record) proto.Message { return toRecord(r) })},
-	{"entry", func(m map[string]any) bool { return idHas(m, "entry_id") }, via(func(e *attio.Entry) proto.Message { return toEntry(e) })},
+	{"record", func(m map[string]any) bool { return idHas(m, "record_id") }, decoded(attio.DecodeRecord)},
+	{"entry", func(m map[string]any) bool { return idHas(m, "entry_id") }, decoded(attio.DecodeEntry)},
 	{"attribute", func(m map[string]any) bool { return idHas(m, "attribute_id") }, via(func(a *attio.Attribute) proto.Message { return toAttribute(a) })},
 	{"call recording", func(m map[string]any) bool { return idHas(m, "call_recording_id") }, via(func(c *attio.CallRecording) proto.Message { return toCallRecording(c) })},
 	{"meeting", func(m map[string]any) bool { return idHas(m, "meeting_id") }, via(func(x *attio.Meeting) proto.Message { return toMeeting(x) })},

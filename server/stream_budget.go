@@ -138,12 +138,15 @@ func (w *pageWeigher) weigh(wire, items int) int64 {
 	return int64(wire) * heldPerWireByte
 }
 
-// wireSize is the protobuf size of a page's messages (items that are not messages weigh nothing).
+// wireSize is the protobuf size of a page's items: messages, or the JSON of the ATTIO_JSON view.
 func wireSize[M any](items []M) int {
 	n := 0
 	for _, m := range items {
-		if pm, ok := any(m).(proto.Message); ok {
-			n += proto.Size(pm)
+		switch v := any(m).(type) {
+		case proto.Message:
+			n += proto.Size(v)
+		case []byte:
+			n += len(v)
 		}
 	}
 	return n

@@ -189,6 +189,61 @@ func (ContentFormat) EnumDescriptor() ([]byte, []int) {
 	return file_attio_v1_common_proto_rawDescGZIP(), []int{2}
 }
 
+// View picks the form in which streams and exports deliver records and entries.
+type View int32
+
+const (
+	// The typed messages (Record, Entry), as VIEW_TYPED.
+	View_VIEW_UNSPECIFIED View = 0
+	// The typed messages (Record, Entry): every value decoded into its typed field.
+	View_VIEW_TYPED View = 1
+	// Attio's own JSON of each record (entry), passed through verbatim: one validated JSON object
+	// per item in the response's attio_json, without decoding it into typed fields. For exports to
+	// files and for callers who want Attio's shape; costs the facade only a scan.
+	View_VIEW_ATTIO_JSON View = 2
+)
+
+// Enum value maps for View.
+var (
+	View_name = map[int32]string{
+		0: "VIEW_UNSPECIFIED",
+		1: "VIEW_TYPED",
+		2: "VIEW_ATTIO_JSON",
+	}
+	View_value = map[string]int32{
+		"VIEW_UNSPECIFIED": 0,
+		"VIEW_TYPED":       1,
+		"VIEW_ATTIO_JSON":  2,
+	}
+)
+
+func (x View) Enum() *View {
+	p := new(View)
+	*p = x
+	return p
+}
+
+func (x View) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (View) Descriptor() protoreflect.EnumDescriptor {
+	return file_attio_v1_common_proto_enumTypes[3].Descriptor()
+}
+
+func (View) Type() protoreflect.EnumType {
+	return &file_attio_v1_common_proto_enumTypes[3]
+}
+
+func (x View) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use View.Descriptor instead.
+func (View) EnumDescriptor() ([]byte, []int) {
+	return file_attio_v1_common_proto_rawDescGZIP(), []int{3}
+}
+
 // ActorReference names who created or changed something.
 type ActorReference struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -377,7 +432,12 @@ const file_attio_v1_common_proto_rawDesc = "" +
 	"\rContentFormat\x12\x1e\n" +
 	"\x1aCONTENT_FORMAT_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CONTENT_FORMAT_PLAINTEXT\x10\x01\x12\x1b\n" +
-	"\x17CONTENT_FORMAT_MARKDOWN\x10\x02B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x17CONTENT_FORMAT_MARKDOWN\x10\x02*A\n" +
+	"\x04View\x12\x14\n" +
+	"\x10VIEW_UNSPECIFIED\x10\x00\x12\x0e\n" +
+	"\n" +
+	"VIEW_TYPED\x10\x01\x12\x13\n" +
+	"\x0fVIEW_ATTIO_JSON\x10\x02B;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_common_proto_rawDescOnce sync.Once
@@ -391,15 +451,16 @@ func file_attio_v1_common_proto_rawDescGZIP() []byte {
 	return file_attio_v1_common_proto_rawDescData
 }
 
-var file_attio_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_attio_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
 var file_attio_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_attio_v1_common_proto_goTypes = []any{
 	(ActorType)(0),         // 0: attio.v1.ActorType
 	(UpdateMode)(0),        // 1: attio.v1.UpdateMode
 	(ContentFormat)(0),     // 2: attio.v1.ContentFormat
-	(*ActorReference)(nil), // 3: attio.v1.ActorReference
-	(*Decimal)(nil),        // 4: attio.v1.Decimal
-	(*StringList)(nil),     // 5: attio.v1.StringList
+	(View)(0),              // 3: attio.v1.View
+	(*ActorReference)(nil), // 4: attio.v1.ActorReference
+	(*Decimal)(nil),        // 5: attio.v1.Decimal
+	(*StringList)(nil),     // 6: attio.v1.StringList
 }
 var file_attio_v1_common_proto_depIdxs = []int32{
 	0, // 0: attio.v1.ActorReference.type:type_name -> attio.v1.ActorType
@@ -421,7 +482,7 @@ func file_attio_v1_common_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_common_proto_rawDesc), len(file_attio_v1_common_proto_rawDesc)),
-			NumEnums:      3,
+			NumEnums:      4,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

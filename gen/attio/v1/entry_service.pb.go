@@ -329,7 +329,9 @@ type StreamEntriesRequest struct {
 	// Entries per upstream page (1-500); 0 means 500.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Resume after the page that carried this token; only valid with the same query.
-	ResumeToken   string `protobuf:"bytes,5,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	ResumeToken string `protobuf:"bytes,5,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	// The form of the items: typed messages (default) or Attio's own JSON.
+	View          View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -399,13 +401,23 @@ func (x *StreamEntriesRequest) GetResumeToken() string {
 	return ""
 }
 
+func (x *StreamEntriesRequest) GetView() View {
+	if x != nil {
+		return x.View
+	}
+	return View_VIEW_UNSPECIFIED
+}
+
 // StreamEntriesResponse is one upstream page of entries.
 type StreamEntriesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The entries of this page.
 	Entries []*Entry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
 	// Token that restarts the stream right after this page.
-	ResumeToken   string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	ResumeToken string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	// With VIEW_ATTIO_JSON: each entry exactly as Attio sent it, one JSON object per element (UTF-8),
+	// in Attio's order; entries is then empty.
+	AttioJson     [][]byte `protobuf:"bytes,3,rep,name=attio_json,json=attioJson,proto3" json:"attio_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -452,6 +464,13 @@ func (x *StreamEntriesResponse) GetResumeToken() string {
 		return x.ResumeToken
 	}
 	return ""
+}
+
+func (x *StreamEntriesResponse) GetAttioJson() [][]byte {
+	if x != nil {
+		return x.AttioJson
+	}
+	return nil
 }
 
 // GetEntryRequest names an entry.
@@ -1181,17 +1200,20 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"i\n" +
 	"\x14QueryEntriesResponse\x12)\n" +
 	"\aentries\x18\x01 \x03(\v2\x0f.attio.v1.EntryR\aentries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdb\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x89\x02\n" +
 	"\x14StreamEntriesRequest\x12\x1d\n" +
 	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
 	"\x05sorts\x18\x03 \x03(\v2\x0e.attio.v1.SortR\x05sorts\x12'\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12+\n" +
-	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\"e\n" +
+	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\x12,\n" +
+	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x84\x01\n" +
 	"\x15StreamEntriesResponse\x12)\n" +
 	"\aentries\x18\x01 \x03(\v2\x0f.attio.v1.EntryR\aentries\x12!\n" +
-	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"U\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x12\x1d\n" +
+	"\n" +
+	"attio_json\x18\x03 \x03(\fR\tattioJson\"U\n" +
 	"\x0fGetEntryRequest\x12\x1d\n" +
 	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
 	"\bentry_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\aentryId\"9\n" +
@@ -1293,10 +1315,11 @@ var file_attio_v1_entry_service_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil),            // 22: google.protobuf.Timestamp
 	(*Filter)(nil),                           // 23: attio.v1.Filter
 	(*Sort)(nil),                             // 24: attio.v1.Sort
-	(UpdateMode)(0),                          // 25: attio.v1.UpdateMode
-	(*Value)(nil),                            // 26: attio.v1.Value
-	(*ValueList)(nil),                        // 27: attio.v1.ValueList
-	(*ValueInputList)(nil),                   // 28: attio.v1.ValueInputList
+	(View)(0),                                // 25: attio.v1.View
+	(UpdateMode)(0),                          // 26: attio.v1.UpdateMode
+	(*Value)(nil),                            // 27: attio.v1.Value
+	(*ValueList)(nil),                        // 28: attio.v1.ValueList
+	(*ValueInputList)(nil),                   // 29: attio.v1.ValueInputList
 }
 var file_attio_v1_entry_service_proto_depIdxs = []int32{
 	0,  // 0: attio.v1.Entry.id:type_name -> attio.v1.EntryId
@@ -1307,41 +1330,42 @@ var file_attio_v1_entry_service_proto_depIdxs = []int32{
 	1,  // 5: attio.v1.QueryEntriesResponse.entries:type_name -> attio.v1.Entry
 	23, // 6: attio.v1.StreamEntriesRequest.filter:type_name -> attio.v1.Filter
 	24, // 7: attio.v1.StreamEntriesRequest.sorts:type_name -> attio.v1.Sort
-	1,  // 8: attio.v1.StreamEntriesResponse.entries:type_name -> attio.v1.Entry
-	1,  // 9: attio.v1.GetEntryResponse.entry:type_name -> attio.v1.Entry
-	19, // 10: attio.v1.CreateEntryRequest.entry_values:type_name -> attio.v1.CreateEntryRequest.EntryValuesEntry
-	1,  // 11: attio.v1.CreateEntryResponse.entry:type_name -> attio.v1.Entry
-	20, // 12: attio.v1.UpdateEntryRequest.entry_values:type_name -> attio.v1.UpdateEntryRequest.EntryValuesEntry
-	25, // 13: attio.v1.UpdateEntryRequest.mode:type_name -> attio.v1.UpdateMode
-	1,  // 14: attio.v1.UpdateEntryResponse.entry:type_name -> attio.v1.Entry
-	21, // 15: attio.v1.AssertEntryRequest.entry_values:type_name -> attio.v1.AssertEntryRequest.EntryValuesEntry
-	1,  // 16: attio.v1.AssertEntryResponse.entry:type_name -> attio.v1.Entry
-	26, // 17: attio.v1.ListEntryAttributeValuesResponse.values:type_name -> attio.v1.Value
-	27, // 18: attio.v1.Entry.EntryValuesEntry.value:type_name -> attio.v1.ValueList
-	28, // 19: attio.v1.CreateEntryRequest.EntryValuesEntry.value:type_name -> attio.v1.ValueInputList
-	28, // 20: attio.v1.UpdateEntryRequest.EntryValuesEntry.value:type_name -> attio.v1.ValueInputList
-	28, // 21: attio.v1.AssertEntryRequest.EntryValuesEntry.value:type_name -> attio.v1.ValueInputList
-	2,  // 22: attio.v1.EntryService.QueryEntries:input_type -> attio.v1.QueryEntriesRequest
-	4,  // 23: attio.v1.EntryService.StreamEntries:input_type -> attio.v1.StreamEntriesRequest
-	6,  // 24: attio.v1.EntryService.GetEntry:input_type -> attio.v1.GetEntryRequest
-	8,  // 25: attio.v1.EntryService.CreateEntry:input_type -> attio.v1.CreateEntryRequest
-	10, // 26: attio.v1.EntryService.UpdateEntry:input_type -> attio.v1.UpdateEntryRequest
-	12, // 27: attio.v1.EntryService.AssertEntry:input_type -> attio.v1.AssertEntryRequest
-	14, // 28: attio.v1.EntryService.DeleteEntry:input_type -> attio.v1.DeleteEntryRequest
-	16, // 29: attio.v1.EntryService.ListEntryAttributeValues:input_type -> attio.v1.ListEntryAttributeValuesRequest
-	3,  // 30: attio.v1.EntryService.QueryEntries:output_type -> attio.v1.QueryEntriesResponse
-	5,  // 31: attio.v1.EntryService.StreamEntries:output_type -> attio.v1.StreamEntriesResponse
-	7,  // 32: attio.v1.EntryService.GetEntry:output_type -> attio.v1.GetEntryResponse
-	9,  // 33: attio.v1.EntryService.CreateEntry:output_type -> attio.v1.CreateEntryResponse
-	11, // 34: attio.v1.EntryService.UpdateEntry:output_type -> attio.v1.UpdateEntryResponse
-	13, // 35: attio.v1.EntryService.AssertEntry:output_type -> attio.v1.AssertEntryResponse
-	15, // 36: attio.v1.EntryService.DeleteEntry:output_type -> attio.v1.DeleteEntryResponse
-	17, // 37: attio.v1.EntryService.ListEntryAttributeValues:output_type -> attio.v1.ListEntryAttributeValuesResponse
-	30, // [30:38] is the sub-list for method output_type
-	22, // [22:30] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	25, // 8: attio.v1.StreamEntriesRequest.view:type_name -> attio.v1.View
+	1,  // 9: attio.v1.StreamEntriesResponse.entries:type_name -> attio.v1.Entry
+	1,  // 10: attio.v1.GetEntryResponse.entry:type_name -> attio.v1.Entry
+	19, // 11: attio.v1.CreateEntryRequest.entry_values:type_name -> attio.v1.CreateEntryRequest.EntryValuesEntry
+	1,  // 12: attio.v1.CreateEntryResponse.entry:type_name -> attio.v1.Entry
+	20, // 13: attio.v1.UpdateEntryRequest.entry_values:type_name -> attio.v1.UpdateEntryRequest.EntryValuesEntry
+	26, // 14: attio.v1.UpdateEntryRequest.mode:type_name -> attio.v1.UpdateMode
+	1,  // 15: attio.v1.UpdateEntryResponse.entry:type_name -> attio.v1.Entry
+	21, // 16: attio.v1.AssertEntryRequest.entry_values:type_name -> attio.v1.AssertEntryRequest.EntryValuesEntry
+	1,  // 17: attio.v1.AssertEntryResponse.entry:type_name -> attio.v1.Entry
+	27, // 18: attio.v1.ListEntryAttributeValuesResponse.values:type_name -> attio.v1.Value
+	28, // 19: attio.v1.Entry.EntryValuesEntry.value:type_name -> attio.v1.ValueList
+	29, // 20: attio.v1.CreateEntryRequest.EntryValuesEntry.value:type_name -> attio.v1.ValueInputList
+	29, // 21: attio.v1.UpdateEntryRequest.EntryValuesEntry.value:type_name -> attio.v1.ValueInputList
+	29, // 22: attio.v1.AssertEntryRequest.EntryValuesEntry.value:type_name -> attio.v1.ValueInputList
+	2,  // 23: attio.v1.EntryService.QueryEntries:input_type -> attio.v1.QueryEntriesRequest
+	4,  // 24: attio.v1.EntryService.StreamEntries:input_type -> attio.v1.StreamEntriesRequest
+	6,  // 25: attio.v1.EntryService.GetEntry:input_type -> attio.v1.GetEntryRequest
+	8,  // 26: attio.v1.EntryService.CreateEntry:input_type -> attio.v1.CreateEntryRequest
+	10, // 27: attio.v1.EntryService.UpdateEntry:input_type -> attio.v1.UpdateEntryRequest
+	12, // 28: attio.v1.EntryService.AssertEntry:input_type -> attio.v1.AssertEntryRequest
+	14, // 29: attio.v1.EntryService.DeleteEntry:input_type -> attio.v1.DeleteEntryRequest
+	16, // 30: attio.v1.EntryService.ListEntryAttributeValues:input_type -> attio.v1.ListEntryAttributeValuesRequest
+	3,  // 31: attio.v1.EntryService.QueryEntries:output_type -> attio.v1.QueryEntriesResponse
+	5,  // 32: attio.v1.EntryService.StreamEntries:output_type -> attio.v1.StreamEntriesResponse
+	7,  // 33: attio.v1.EntryService.GetEntry:output_type -> attio.v1.GetEntryResponse
+	9,  // 34: attio.v1.EntryService.CreateEntry:output_type -> attio.v1.CreateEntryResponse
+	11, // 35: attio.v1.EntryService.UpdateEntry:output_type -> attio.v1.UpdateEntryResponse
+	13, // 36: attio.v1.EntryService.AssertEntry:output_type -> attio.v1.AssertEntryResponse
+	15, // 37: attio.v1.EntryService.DeleteEntry:output_type -> attio.v1.DeleteEntryResponse
+	17, // 38: attio.v1.EntryService.ListEntryAttributeValues:output_type -> attio.v1.ListEntryAttributeValuesResponse
+	31, // [31:39] is the sub-list for method output_type
+	23, // [23:31] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_entry_service_proto_init() }

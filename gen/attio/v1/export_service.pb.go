@@ -35,7 +35,9 @@ type ExportRecordsRequest struct {
 	// Resume from this token (from a batch of an earlier call with the same request).
 	ResumeToken string `protobuf:"bytes,4,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
 	// Upstream requests kept in flight; 0 picks from the budget.
-	Parallelism   int32 `protobuf:"varint,5,opt,name=parallelism,proto3" json:"parallelism,omitempty"`
+	Parallelism int32 `protobuf:"varint,5,opt,name=parallelism,proto3" json:"parallelism,omitempty"`
+	// The form of the items: typed messages (default) or Attio's own JSON.
+	View          View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -103,6 +105,13 @@ func (x *ExportRecordsRequest) GetParallelism() int32 {
 		return x.Parallelism
 	}
 	return 0
+}
+
+func (x *ExportRecordsRequest) GetView() View {
+	if x != nil {
+		return x.View
+	}
+	return View_VIEW_UNSPECIFIED
 }
 
 // ExportProgress reports how an export is going.
@@ -223,7 +232,10 @@ type RecordBatch struct {
 	// The records.
 	Records []*Record `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// Token that resumes the export right after this batch.
-	ResumeToken   string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	ResumeToken string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	// With VIEW_ATTIO_JSON: each record exactly as Attio sent it, one JSON object per element (UTF-8),
+	// in Attio's order; records is then empty.
+	AttioJson     [][]byte `protobuf:"bytes,3,rep,name=attio_json,json=attioJson,proto3" json:"attio_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -270,6 +282,13 @@ func (x *RecordBatch) GetResumeToken() string {
 		return x.ResumeToken
 	}
 	return ""
+}
+
+func (x *RecordBatch) GetAttioJson() [][]byte {
+	if x != nil {
+		return x.AttioJson
+	}
+	return nil
 }
 
 // ExportRecordsResponse is a batch or a progress report.
@@ -371,7 +390,9 @@ type ExportEntriesRequest struct {
 	// Resume from this token (from a batch of an earlier call with the same request).
 	ResumeToken string `protobuf:"bytes,4,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
 	// Upstream requests kept in flight; 0 picks from the budget.
-	Parallelism   int32 `protobuf:"varint,5,opt,name=parallelism,proto3" json:"parallelism,omitempty"`
+	Parallelism int32 `protobuf:"varint,5,opt,name=parallelism,proto3" json:"parallelism,omitempty"`
+	// The form of the items: typed messages (default) or Attio's own JSON.
+	View          View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -441,13 +462,23 @@ func (x *ExportEntriesRequest) GetParallelism() int32 {
 	return 0
 }
 
+func (x *ExportEntriesRequest) GetView() View {
+	if x != nil {
+		return x.View
+	}
+	return View_VIEW_UNSPECIFIED
+}
+
 // EntryBatch is a batch of exported entries.
 type EntryBatch struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The entries.
 	Entries []*Entry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
 	// Token that resumes the export right after this batch.
-	ResumeToken   string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	ResumeToken string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	// With VIEW_ATTIO_JSON: each entry exactly as Attio sent it, one JSON object per element (UTF-8),
+	// in Attio's order; entries is then empty.
+	AttioJson     [][]byte `protobuf:"bytes,3,rep,name=attio_json,json=attioJson,proto3" json:"attio_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -494,6 +525,13 @@ func (x *EntryBatch) GetResumeToken() string {
 		return x.ResumeToken
 	}
 	return ""
+}
+
+func (x *EntryBatch) GetAttioJson() [][]byte {
+	if x != nil {
+		return x.AttioJson
+	}
+	return nil
 }
 
 // ExportEntriesResponse is a batch or a progress report.
@@ -587,14 +625,15 @@ var File_attio_v1_export_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/export_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\"\xe7\x01\n" +
+	"\x1dattio/v1/export_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\"\x95\x02\n" +
 	"\x14ExportRecordsRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12'\n" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12,\n" +
 	"\fresume_token\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04R\vresumeToken\x12+\n" +
-	"\vparallelism\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x00R\vparallelism\"\xb0\x02\n" +
+	"\vparallelism\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x00R\vparallelism\x12,\n" +
+	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\xb0\x02\n" +
 	"\x0eExportProgress\x12\x14\n" +
 	"\x05items\x18\x01 \x01(\x03R\x05items\x12\x14\n" +
 	"\x05pages\x18\x02 \x01(\x03R\x05pages\x12+\n" +
@@ -603,25 +642,30 @@ const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\x10items_per_second\x18\x05 \x01(\x01R\x0eitemsPerSecond\x123\n" +
 	"\aelapsed\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\aelapsed\x12\x12\n" +
 	"\x04done\x18\a \x01(\bR\x04done\x12/\n" +
-	"\x13estimated_remaining\x18\b \x01(\x03R\x12estimatedRemaining\"\\\n" +
+	"\x13estimated_remaining\x18\b \x01(\x03R\x12estimatedRemaining\"{\n" +
 	"\vRecordBatch\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12!\n" +
-	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\x89\x01\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x12\x1d\n" +
+	"\n" +
+	"attio_json\x18\x03 \x03(\fR\tattioJson\"\x89\x01\n" +
 	"\x15ExportRecordsResponse\x12-\n" +
 	"\x05batch\x18\x01 \x01(\v2\x15.attio.v1.RecordBatchH\x00R\x05batch\x126\n" +
 	"\bprogress\x18\x02 \x01(\v2\x18.attio.v1.ExportProgressH\x00R\bprogressB\t\n" +
-	"\amessage\"\xe3\x01\n" +
+	"\amessage\"\x91\x02\n" +
 	"\x14ExportEntriesRequest\x12\x1d\n" +
 	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12'\n" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12,\n" +
 	"\fresume_token\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04R\vresumeToken\x12+\n" +
-	"\vparallelism\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x00R\vparallelism\"Z\n" +
+	"\vparallelism\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x00R\vparallelism\x12,\n" +
+	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"y\n" +
 	"\n" +
 	"EntryBatch\x12)\n" +
 	"\aentries\x18\x01 \x03(\v2\x0f.attio.v1.EntryR\aentries\x12!\n" +
-	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\x88\x01\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x12\x1d\n" +
+	"\n" +
+	"attio_json\x18\x03 \x03(\fR\tattioJson\"\x88\x01\n" +
 	"\x15ExportEntriesResponse\x12,\n" +
 	"\x05batch\x18\x01 \x01(\v2\x14.attio.v1.EntryBatchH\x00R\x05batch\x126\n" +
 	"\bprogress\x18\x02 \x01(\v2\x18.attio.v1.ExportProgressH\x00R\bprogressB\t\n" +
@@ -652,29 +696,32 @@ var file_attio_v1_export_service_proto_goTypes = []any{
 	(*EntryBatch)(nil),            // 5: attio.v1.EntryBatch
 	(*ExportEntriesResponse)(nil), // 6: attio.v1.ExportEntriesResponse
 	(*Filter)(nil),                // 7: attio.v1.Filter
-	(*durationpb.Duration)(nil),   // 8: google.protobuf.Duration
-	(*Record)(nil),                // 9: attio.v1.Record
-	(*Entry)(nil),                 // 10: attio.v1.Entry
+	(View)(0),                     // 8: attio.v1.View
+	(*durationpb.Duration)(nil),   // 9: google.protobuf.Duration
+	(*Record)(nil),                // 10: attio.v1.Record
+	(*Entry)(nil),                 // 11: attio.v1.Entry
 }
 var file_attio_v1_export_service_proto_depIdxs = []int32{
 	7,  // 0: attio.v1.ExportRecordsRequest.filter:type_name -> attio.v1.Filter
-	8,  // 1: attio.v1.ExportProgress.elapsed:type_name -> google.protobuf.Duration
-	9,  // 2: attio.v1.RecordBatch.records:type_name -> attio.v1.Record
-	2,  // 3: attio.v1.ExportRecordsResponse.batch:type_name -> attio.v1.RecordBatch
-	1,  // 4: attio.v1.ExportRecordsResponse.progress:type_name -> attio.v1.ExportProgress
-	7,  // 5: attio.v1.ExportEntriesRequest.filter:type_name -> attio.v1.Filter
-	10, // 6: attio.v1.EntryBatch.entries:type_name -> attio.v1.Entry
-	5,  // 7: attio.v1.ExportEntriesResponse.batch:type_name -> attio.v1.EntryBatch
-	1,  // 8: attio.v1.ExportEntriesResponse.progress:type_name -> attio.v1.ExportProgress
-	0,  // 9: attio.v1.ExportService.ExportRecords:input_type -> attio.v1.ExportRecordsRequest
-	4,  // 10: attio.v1.ExportService.ExportEntries:input_type -> attio.v1.ExportEntriesRequest
-	3,  // 11: attio.v1.ExportService.ExportRecords:output_type -> attio.v1.ExportRecordsResponse
-	6,  // 12: attio.v1.ExportService.ExportEntries:output_type -> attio.v1.ExportEntriesResponse
-	11, // [11:13] is the sub-list for method output_type
-	9,  // [9:11] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	8,  // 1: attio.v1.ExportRecordsRequest.view:type_name -> attio.v1.View
+	9,  // 2: attio.v1.ExportProgress.elapsed:type_name -> google.protobuf.Duration
+	10, // 3: attio.v1.RecordBatch.records:type_name -> attio.v1.Record
+	2,  // 4: attio.v1.ExportRecordsResponse.batch:type_name -> attio.v1.RecordBatch
+	1,  // 5: attio.v1.ExportRecordsResponse.progress:type_name -> attio.v1.ExportProgress
+	7,  // 6: attio.v1.ExportEntriesRequest.filter:type_name -> attio.v1.Filter
+	8,  // 7: attio.v1.ExportEntriesRequest.view:type_name -> attio.v1.View
+	11, // 8: attio.v1.EntryBatch.entries:type_name -> attio.v1.Entry
+	5,  // 9: attio.v1.ExportEntriesResponse.batch:type_name -> attio.v1.EntryBatch
+	1,  // 10: attio.v1.ExportEntriesResponse.progress:type_name -> attio.v1.ExportProgress
+	0,  // 11: attio.v1.ExportService.ExportRecords:input_type -> attio.v1.ExportRecordsRequest
+	4,  // 12: attio.v1.ExportService.ExportEntries:input_type -> attio.v1.ExportEntriesRequest
+	3,  // 13: attio.v1.ExportService.ExportRecords:output_type -> attio.v1.ExportRecordsResponse
+	6,  // 14: attio.v1.ExportService.ExportEntries:output_type -> attio.v1.ExportEntriesResponse
+	13, // [13:15] is the sub-list for method output_type
+	11, // [11:13] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_export_service_proto_init() }
@@ -683,6 +730,7 @@ func file_attio_v1_export_service_proto_init() {
 		return
 	}
 	file_attio_v1_access_proto_init()
+	file_attio_v1_common_proto_init()
 	file_attio_v1_entry_service_proto_init()
 	file_attio_v1_filter_proto_init()
 	file_attio_v1_record_service_proto_init()

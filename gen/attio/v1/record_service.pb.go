@@ -320,7 +320,9 @@ type StreamRecordsRequest struct {
 	// Records per upstream page (1-500); 0 means 500.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Resume after the page that carried this token; only valid with the same query.
-	ResumeToken   string `protobuf:"bytes,5,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	ResumeToken string `protobuf:"bytes,5,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	// The form of the items: typed messages (default) or Attio's own JSON.
+	View          View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -390,13 +392,23 @@ func (x *StreamRecordsRequest) GetResumeToken() string {
 	return ""
 }
 
+func (x *StreamRecordsRequest) GetView() View {
+	if x != nil {
+		return x.View
+	}
+	return View_VIEW_UNSPECIFIED
+}
+
 // StreamRecordsResponse is one upstream page of records.
 type StreamRecordsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The records of this page.
 	Records []*Record `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// Token that restarts the stream right after this page.
-	ResumeToken   string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	ResumeToken string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	// With VIEW_ATTIO_JSON: each record exactly as Attio sent it, one JSON object per element (UTF-8),
+	// in Attio's order; records is then empty.
+	AttioJson     [][]byte `protobuf:"bytes,3,rep,name=attio_json,json=attioJson,proto3" json:"attio_json,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -443,6 +455,13 @@ func (x *StreamRecordsResponse) GetResumeToken() string {
 		return x.ResumeToken
 	}
 	return ""
+}
+
+func (x *StreamRecordsResponse) GetAttioJson() [][]byte {
+	if x != nil {
+		return x.AttioJson
+	}
+	return nil
 }
 
 // GetRecordRequest names a record.
@@ -1606,17 +1625,20 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"j\n" +
 	"\x14QueryRecordsResponse\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xdf\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8d\x02\n" +
 	"\x14StreamRecordsRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
 	"\x05sorts\x18\x03 \x03(\v2\x0e.attio.v1.SortR\x05sorts\x12'\n" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12+\n" +
-	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\"f\n" +
+	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\x12,\n" +
+	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x85\x01\n" +
 	"\x15StreamRecordsResponse\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12!\n" +
-	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\\\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x12\x1d\n" +
+	"\n" +
+	"attio_json\x18\x03 \x03(\fR\tattioJson\"\\\n" +
 	"\x10GetRecordRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12%\n" +
 	"\trecord_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\brecordId\"=\n" +
@@ -1761,10 +1783,11 @@ var file_attio_v1_record_service_proto_goTypes = []any{
 	(*timestamppb.Timestamp)(nil),             // 28: google.protobuf.Timestamp
 	(*Filter)(nil),                            // 29: attio.v1.Filter
 	(*Sort)(nil),                              // 30: attio.v1.Sort
-	(UpdateMode)(0),                           // 31: attio.v1.UpdateMode
-	(*Value)(nil),                             // 32: attio.v1.Value
-	(*ValueList)(nil),                         // 33: attio.v1.ValueList
-	(*ValueInputList)(nil),                    // 34: attio.v1.ValueInputList
+	(View)(0),                                 // 31: attio.v1.View
+	(UpdateMode)(0),                           // 32: attio.v1.UpdateMode
+	(*Value)(nil),                             // 33: attio.v1.Value
+	(*ValueList)(nil),                         // 34: attio.v1.ValueList
+	(*ValueInputList)(nil),                    // 35: attio.v1.ValueInputList
 }
 var file_attio_v1_record_service_proto_depIdxs = []int32{
 	0,  // 0: attio.v1.Record.id:type_name -> attio.v1.RecordId
@@ -1775,49 +1798,50 @@ var file_attio_v1_record_service_proto_depIdxs = []int32{
 	1,  // 5: attio.v1.QueryRecordsResponse.records:type_name -> attio.v1.Record
 	29, // 6: attio.v1.StreamRecordsRequest.filter:type_name -> attio.v1.Filter
 	30, // 7: attio.v1.StreamRecordsRequest.sorts:type_name -> attio.v1.Sort
-	1,  // 8: attio.v1.StreamRecordsResponse.records:type_name -> attio.v1.Record
-	1,  // 9: attio.v1.GetRecordResponse.record:type_name -> attio.v1.Record
-	25, // 10: attio.v1.CreateRecordRequest.values:type_name -> attio.v1.CreateRecordRequest.ValuesEntry
-	1,  // 11: attio.v1.CreateRecordResponse.record:type_name -> attio.v1.Record
-	26, // 12: attio.v1.UpdateRecordRequest.values:type_name -> attio.v1.UpdateRecordRequest.ValuesEntry
-	31, // 13: attio.v1.UpdateRecordRequest.mode:type_name -> attio.v1.UpdateMode
-	1,  // 14: attio.v1.UpdateRecordResponse.record:type_name -> attio.v1.Record
-	27, // 15: attio.v1.AssertRecordRequest.values:type_name -> attio.v1.AssertRecordRequest.ValuesEntry
-	1,  // 16: attio.v1.AssertRecordResponse.record:type_name -> attio.v1.Record
-	18, // 17: attio.v1.SearchRecordsResponse.results:type_name -> attio.v1.RecordSearchResult
-	0,  // 18: attio.v1.RecordSearchResult.id:type_name -> attio.v1.RecordId
-	32, // 19: attio.v1.ListRecordAttributeValuesResponse.values:type_name -> attio.v1.Value
-	23, // 20: attio.v1.ListRecordEntriesResponse.entries:type_name -> attio.v1.RecordEntry
-	28, // 21: attio.v1.RecordEntry.created_at:type_name -> google.protobuf.Timestamp
-	33, // 22: attio.v1.Record.ValuesEntry.value:type_name -> attio.v1.ValueList
-	34, // 23: attio.v1.CreateRecordRequest.ValuesEntry.value:type_name -> attio.v1.ValueInputList
-	34, // 24: attio.v1.UpdateRecordRequest.ValuesEntry.value:type_name -> attio.v1.ValueInputList
-	34, // 25: attio.v1.AssertRecordRequest.ValuesEntry.value:type_name -> attio.v1.ValueInputList
-	2,  // 26: attio.v1.RecordService.QueryRecords:input_type -> attio.v1.QueryRecordsRequest
-	4,  // 27: attio.v1.RecordService.StreamRecords:input_type -> attio.v1.StreamRecordsRequest
-	6,  // 28: attio.v1.RecordService.GetRecord:input_type -> attio.v1.GetRecordRequest
-	8,  // 29: attio.v1.RecordService.CreateRecord:input_type -> attio.v1.CreateRecordRequest
-	10, // 30: attio.v1.RecordService.UpdateRecord:input_type -> attio.v1.UpdateRecordRequest
-	12, // 31: attio.v1.RecordService.AssertRecord:input_type -> attio.v1.AssertRecordRequest
-	14, // 32: attio.v1.RecordService.DeleteRecord:input_type -> attio.v1.DeleteRecordRequest
-	16, // 33: attio.v1.RecordService.SearchRecords:input_type -> attio.v1.SearchRecordsRequest
-	19, // 34: attio.v1.RecordService.ListRecordAttributeValues:input_type -> attio.v1.ListRecordAttributeValuesRequest
-	21, // 35: attio.v1.RecordService.ListRecordEntries:input_type -> attio.v1.ListRecordEntriesRequest
-	3,  // 36: attio.v1.RecordService.QueryRecords:output_type -> attio.v1.QueryRecordsResponse
-	5,  // 37: attio.v1.RecordService.StreamRecords:output_type -> attio.v1.StreamRecordsResponse
-	7,  // 38: attio.v1.RecordService.GetRecord:output_type -> attio.v1.GetRecordResponse
-	9,  // 39: attio.v1.RecordService.CreateRecord:output_type -> attio.v1.CreateRecordResponse
-	11, // 40: attio.v1.RecordService.UpdateRecord:output_type -> attio.v1.UpdateRecordResponse
-	13, // 41: attio.v1.RecordService.AssertRecord:output_type -> attio.v1.AssertRecordResponse
-	15, // 42: attio.v1.RecordService.DeleteRecord:output_type -> attio.v1.DeleteRecordResponse
-	17, // 43: attio.v1.RecordService.SearchRecords:output_type -> attio.v1.SearchRecordsResponse
-	20, // 44: attio.v1.RecordService.ListRecordAttributeValues:output_type -> attio.v1.ListRecordAttributeValuesResponse
-	22, // 45: attio.v1.RecordService.ListRecordEntries:output_type -> attio.v1.ListRecordEntriesResponse
-	36, // [36:46] is the sub-list for method output_type
-	26, // [26:36] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	31, // 8: attio.v1.StreamRecordsRequest.view:type_name -> attio.v1.View
+	1,  // 9: attio.v1.StreamRecordsResponse.records:type_name -> attio.v1.Record
+	1,  // 10: attio.v1.GetRecordResponse.record:type_name -> attio.v1.Record
+	25, // 11: attio.v1.CreateRecordRequest.values:type_name -> attio.v1.CreateRecordRequest.ValuesEntry
+	1,  // 12: attio.v1.CreateRecordResponse.record:type_name -> attio.v1.Record
+	26, // 13: attio.v1.UpdateRecordRequest.values:type_name -> attio.v1.UpdateRecordRequest.ValuesEntry
+	32, // 14: attio.v1.UpdateRecordRequest.mode:type_name -> attio.v1.UpdateMode
+	1,  // 15: attio.v1.UpdateRecordResponse.record:type_name -> attio.v1.Record
+	27, // 16: attio.v1.AssertRecordRequest.values:type_name -> attio.v1.AssertRecordRequest.ValuesEntry
+	1,  // 17: attio.v1.AssertRecordResponse.record:type_name -> attio.v1.Record
+	18, // 18: attio.v1.SearchRecordsResponse.results:type_name -> attio.v1.RecordSearchResult
+	0,  // 19: attio.v1.RecordSearchResult.id:type_name -> attio.v1.RecordId
+	33, // 20: attio.v1.ListRecordAttributeValuesResponse.values:type_name -> attio.v1.Value
+	23, // 21: attio.v1.ListRecordEntriesResponse.entries:type_name -> attio.v1.RecordEntry
+	28, // 22: attio.v1.RecordEntry.created_at:type_name -> google.protobuf.Timestamp
+	34, // 23: attio.v1.Record.ValuesEntry.value:type_name -> attio.v1.ValueList
+	35, // 24: attio.v1.CreateRecordRequest.ValuesEntry.value:type_name -> attio.v1.ValueInputList
+	35, // 25: attio.v1.UpdateRecordRequest.ValuesEntry.value:type_name -> attio.v1.ValueInputList
+	35, // 26: attio.v1.AssertRecordRequest.ValuesEntry.value:type_name -> attio.v1.ValueInputList
+	2,  // 27: attio.v1.RecordService.QueryRecords:input_type -> attio.v1.QueryRecordsRequest
+	4,  // 28: attio.v1.RecordService.StreamRecords:input_type -> attio.v1.StreamRecordsRequest
+	6,  // 29: attio.v1.RecordService.GetRecord:input_type -> attio.v1.GetRecordRequest
+	8,  // 30: attio.v1.RecordService.CreateRecord:input_type -> attio.v1.CreateRecordRequest
+	10, // 31: attio.v1.RecordService.UpdateRecord:input_type -> attio.v1.UpdateRecordRequest
+	12, // 32: attio.v1.RecordService.AssertRecord:input_type -> attio.v1.AssertRecordRequest
+	14, // 33: attio.v1.RecordService.DeleteRecord:input_type -> attio.v1.DeleteRecordRequest
+	16, // 34: attio.v1.RecordService.SearchRecords:input_type -> attio.v1.SearchRecordsRequest
+	19, // 35: attio.v1.RecordService.ListRecordAttributeValues:input_type -> attio.v1.ListRecordAttributeValuesRequest
+	21, // 36: attio.v1.RecordService.ListRecordEntries:input_type -> attio.v1.ListRecordEntriesRequest
+	3,  // 37: attio.v1.RecordService.QueryRecords:output_type -> attio.v1.QueryRecordsResponse
+	5,  // 38: attio.v1.RecordService.StreamRecords:output_type -> attio.v1.StreamRecordsResponse
+	7,  // 39: attio.v1.RecordService.GetRecord:output_type -> attio.v1.GetRecordResponse
+	9,  // 40: attio.v1.RecordService.CreateRecord:output_type -> attio.v1.CreateRecordResponse
+	11, // 41: attio.v1.RecordService.UpdateRecord:output_type -> attio.v1.UpdateRecordResponse
+	13, // 42: attio.v1.RecordService.AssertRecord:output_type -> attio.v1.AssertRecordResponse
+	15, // 43: attio.v1.RecordService.DeleteRecord:output_type -> attio.v1.DeleteRecordResponse
+	17, // 44: attio.v1.RecordService.SearchRecords:output_type -> attio.v1.SearchRecordsResponse
+	20, // 45: attio.v1.RecordService.ListRecordAttributeValues:output_type -> attio.v1.ListRecordAttributeValuesResponse
+	22, // 46: attio.v1.RecordService.ListRecordEntries:output_type -> attio.v1.ListRecordEntriesResponse
+	37, // [37:47] is the sub-list for method output_type
+	27, // [27:37] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_record_service_proto_init() }

@@ -1,0 +1,305 @@
+package attio
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// decoder reads one Attio response body in one streaming pass of a jsontext tokenizer, filling the
+// contract's messages (gen/attio/v1) directly: no intermediate structs, no second Unmarshal.
+//
+// Strings: the body is converted to one string up front, and every decoded string without escapes
+// is a substring of it. One allocation and copy per page instead of one per string; the messages
+// of a page then share that string (they are sent and dropped together).
+//
+// Each value object (the bulk of a page) is read with ReadValue, which validates it, and then
+// walked with the trusted scanner below: Attio puts attribute_type last, so a value's typed keys
+// can only be read once the whole object is known. Raw bytes of anything unknown are slices of the
+// input, never re-encoded.
+type decoder struct {
+	d     *jsontext.Decoder
+	in    []byte
+	s     string
+	spans []span // stack of the members of the objects being walked, reused
+}
+
+// span is one member of an object: its key and the position of its value in the input.
+type span struct {
+	key        string
+	start, end int
+}
+
+var errShape = errors.New("attio: unexpected JSON shape")
+
+// newDecoder decodes in. With shareStrings, strings are substrings of one copy of in (for pages
+// decoded into messages); without, each string is its own (for scans that keep a few).
+func newDecoder(in []byte, shareStrings bool) *decoder {
+	p := &decoder{
+		// Duplicate names are allowed (encoding/json allows them; the last one wins), and checking
+		// for them would cost a set per object.
+		d:  jsontext.NewDecoder(bytes.NewBuffer(in), jsontext.AllowDuplicateNames(true)),
+		in: in,
+	}
+	if shareStrings {
+		p.s = string(in)
+	}
+	return p
+}
+
+// read reads the next value whole (validated) and returns its position in the input.
+func (p *decoder) read() (start, end int, err error) {
+	v, err := p.d.ReadValue()
+	if err != nil {
+		return 0, 0, err
+	}
+	end = int(p.d.InputOffset())
+	return end - len(v), end, nil
+}
+
+// open reads the next token, which must be the delimiter want ('{' or '['). ok is false (and the
+// value consumed) when it is null.
+func (p *decoder) open(want jsontext.Kind) (ok bool, err error) {
+	switch p.d.PeekKind() {
+	case want:
+		_, err := p.d.ReadToken()
+		return err == nil, err
+	case 'n':
+		_, err := p.d.ReadToken()
+		return false, err
+	}
+	if _, _, err := p.read(); err != nil {
+		return false, err
+	}
+	return false, errShape
+}
+
+// more reports whether the current object or array has another member or element; at its end it
+// consumes the closing delimiter.
+func (p *decoder) more() (bool, error) {
+	switch p.d.PeekKind() {
+	case '}', ']':
+		_, err := p.d.ReadToken()
+		return false, err
+	case 0:
+		_, err := p.d.ReadToken() // the cached error
+		if err == nil {
+			err = errShape
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// name reads an object member's name.
+func (p *decoder) name() (string, error) {
+	start, end, err := p.read()
+	if err != nil {
+		return "", err
+	}
+	return p.str(start, end), nil
+}
+
+// str is the string whose (validated) JSON text is in[start:end].
+func (p *decoder) str(start, end int) string {
+	raw := p.in[start:end]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		if p.s == "" {
+			return string(raw[1 : len(raw)-1])
+		}
+		return p.s[start+1 : end-1]
+	}
+	b, err := jsontext.AppendUnquote(nil, raw)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// sub is the input's text in[start:end].
+func (p *decoder) sub(start, end int) string {
+	if p.s == "" {
+		return string(p.in[start:end])
+	}
+	return p.s[start:end]
+}
+
+// members walks the validated object at in[start:end] with the trusted scanner and returns its
+// members. A non-object has none. The spans live on a stack shared by nested walks: a caller
+// calls p.pop(mark) when done with them.
+func (p *decoder) members(start, end int) (f fields, mark int) {
+	mark = len(p.spans)
+	b := p.in[:end]
+	i := skipSpace(b, start)
+	if i >= len(b) || b[i] != '{' {
+		return nil, mark
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			break
+		}
+		ks := i
+		i = skipString(b, i)
+		key := p.str(ks, i)
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			break
+		}
+		i = skipSpace(b, i+1)
+		vs := i
+		i = skipValue(b, i)
+		p.spans = append(p.spans, span{key: key, start: vs, end: i})
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ',' {
+			break
+		}
+		i++
+	}
+	return p.spans[mark:], mark
+}
+
+func (p *decoder) pop(mark int) { p.spans = p.spans[:mark] }
+
+// Kinds of a validated JSON value at in[start].
+func (p *decoder) kind(start int) byte { return p.in[start] }
+
+// text is a string value, "" for null; ok is false for anything else.
+func (p *decoder) text(v span) (string, bool) {
+	switch p.kind(v.start) {
+	case '"':
+		return p.str(v.start, v.end), true
+	case 'n':
+		return "", true
+	}
+	return "", false
+}
+
+// optText is a nullable string: nil for null.
+func (p *decoder) optText(v span) (*string, bool) {
+	switch p.kind(v.start) {
+	case '"':
+		s := p.str(v.start, v.end)
+		return &s, true
+	case 'n':
+		return nil, true
+	}
+	return nil, false
+}
+
+// number is a JSON number's text (or a string holding one, which Attio's spec allows for
+// decimals), "" for null.
+func (p *decoder) number(v span) (string, bool) {
+	switch c := p.kind(v.start); {
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.sub(v.start, v.end), true
+	case c == '"':
+		s := p.str(v.start, v.end)
+		return s, isJSONNumber(s)
+	case c == 'n':
+		return "", true
+	}
+	return "", false
+}
+
+// isJSONNumber reports whether s is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func isJSONNumber(s string) bool {
+	i := 0
+	digits := func() bool {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case !digits():
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// boolean is true/false, false for null.
+func (p *decoder) boolean(v span) (bool, bool) {
+	switch p.kind(v.start) {
+	case 't':
+		return true, true
+	case 'f', 'n':
+		return false, true
+	}
+	return false, false
+}
+
+// extras collects, for one object, what its message has no typed field for: unknown keys, and
+// known keys whose value no typed field can hold. They reach the caller as extra_json, verbatim.
+type extras []span
+
+func (x *extras) add(v span) { *x = append(*x, v) }
+
+// json is the collected members as one JSON object, keys sorted (the last of duplicates wins),
+// values exactly as Attio sent them; "" when there are none.
+func (x extras) json(p *decoder) string {
+	if len(x) == 0 {
+		return ""
+	}
+	slices.SortStableFunc(x, func(a, b span) int { return strings.Compare(a.key, b.key) })
+	var b []byte
+	b = append(b, '{')
+	for i, m := range x {
+		if i+1 < len(x) && x[i+1].key == m.key {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b, _ = jsontext.AppendQuote(b, m.key)
+		b = append(b, ':')
+		b = append(b, p.in[m.start:m.end]...)
+	}
+	return string(append(b, '}'))
+}
+
+// time reads a time. Null or "" is unset; anything that is not an RFC 3339 string is unset and
+// kept in x.
+func (p *decoder) time(v span, x *extras) *timestamppb.Timestamp {
+	s, ok := p.text(v)
+	if !ok {
+		x.add(v)
+		return nil
+	}
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		x.add(v)
+		return nil
+	}
+	return timestamppb.New(t)
+}
