@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -27,6 +26,8 @@ type decoder struct {
 	in    []byte
 	s     string
 	spans []span // stack of the members of the objects being walked, reused
+	a     allocs
+	attrs int // attributes of the last record or entry: the next one's map size
 }
 
 // span is one member of an object: its key and the position of its value in the input.
@@ -185,8 +186,7 @@ func (p *decoder) text(v span) (string, bool) {
 func (p *decoder) optText(v span) (*string, bool) {
 	switch p.kind(v.start) {
 	case '"':
-		s := p.str(v.start, v.end)
-		return &s, true
+		return p.strPtr(p.str(v.start, v.end)), true
 	case 'n':
 		return nil, true
 	}
@@ -296,10 +296,9 @@ func (p *decoder) time(v span, x *extras) *timestamppb.Timestamp {
 	if s == "" {
 		return nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
+	ts, ok := p.parseTime(s)
+	if !ok {
 		x.add(v)
-		return nil
 	}
-	return timestamppb.New(t)
+	return ts
 }

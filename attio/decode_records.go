@@ -259,9 +259,9 @@ func (p *decoder) ids(set func(key string, v span)) error {
 
 // valueMap reads {slug: [value, ...]}; every attribute is kept, an empty list too.
 func (p *decoder) valueMap() (map[string]*attiov1.ValueList, error) {
-	m := make(map[string]*attiov1.ValueList)
+	m := make(map[string]*attiov1.ValueList, p.attrs)
 	err := p.object(func(slug string) error {
-		list := &attiov1.ValueList{}
+		list := p.a.lists.new()
 		m[slug] = list
 		return p.elements(func() error {
 			s, e, err := p.read()
@@ -271,6 +271,7 @@ func (p *decoder) valueMap() (map[string]*attiov1.ValueList, error) {
 			return err
 		})
 	})
+	p.attrs = len(m)
 	return m, err
 }
 
@@ -279,7 +280,7 @@ var commonValueKeys = []string{"attribute_type", "active_from", "active_until", 
 
 // value decodes the validated value object at in[start:end] through the decode table.
 func (p *decoder) value(start, end int) *attiov1.Value {
-	out := &attiov1.Value{}
+	out := p.a.values.new()
 	if p.kind(start) != '{' {
 		out.Value = &attiov1.Value_UnknownJson{UnknownJson: p.sub(start, end)}
 		return out
@@ -338,7 +339,9 @@ func (p *decoder) actor(v span) (*attiov1.ActorReference, bool) {
 		}
 	}
 	p.pop(mark)
-	return ActorReference(t, id), true
+	a := p.a.actors.new()
+	a.Type, a.Id, a.RawType = ActorTypes[t], id, rawEnum(ActorTypes, t)
+	return a, true
 }
 
 // status reads a status object; its unknown keys go to its own extra_json.

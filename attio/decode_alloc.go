@@ -1,0 +1,99 @@
+package attio
+
+import (
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+)
+
+// slab hands out pointers into chunks of T: a page has tens of thousands of small messages of a
+// few types, and one allocation per chunk instead of per message is most of the decoder's
+// allocation cost. The messages of a page live and die together, so a chunk kept alive by one
+// of them wastes little.
+type slab[T any] struct{ buf []T }
+
+const slabChunk = 256
+
+func (s *slab[T]) new() *T {
+	if len(s.buf) == 0 {
+		s.buf = make([]T, slabChunk)
+	}
+	p := &s.buf[0]
+	s.buf = s.buf[1:]
+	return p
+}
+
+// allocs are the decoder's slabs, one per frequent message type.
+type allocs struct {
+	values slab[attiov1.Value]
+	lists  slab[attiov1.ValueList]
+	actors slab[attiov1.ActorReference]
+	times  slab[timestamppb.Timestamp]
+	strs   slab[string]
+}
+
+// strPtr is a *string for an optional field.
+func (p *decoder) strPtr(s string) *string {
+	ptr := p.a.strs.new()
+	*ptr = s
+	return ptr
+}
+
+// parseTime parses an RFC 3339 time. Attio's own form, "2023-01-01T15:00:00.000000000Z" (any
+// number of fractional digits, UTC), is read directly; anything else goes through time.Parse.
+func (p *decoder) parseTime(s string) (*timestamppb.Timestamp, bool) {
+	sec, nanos, ok := parseAttioTime(s)
+	if !ok {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, false
+		}
+		sec, nanos = t.Unix(), int32(t.Nanosecond())
+	}
+	ts := p.a.times.new()
+	ts.Seconds, ts.Nanos = sec, nanos
+	return ts, true
+}
+
+// parseAttioTime reads YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z; ok is false for any other text (also for
+// out-of-range fields, which time.Parse then refuses).
+func parseAttioTime(s string) (sec int64, nanos int32, ok bool) {
+	if len(s) < 20 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return 0, 0, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, se := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 {
+		return 0, 0, false
+	}
+	frac := s[19 : len(s)-1]
+	if frac != "" {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return 0, 0, false
+		}
+		f := num(20, len(frac)-1)
+		if f < 0 {
+			return 0, 0, false
+		}
+		for range 10 - len(frac) {
+			f *= 10
+		}
+		nanos = int32(f)
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC)
+	if t.Day() != d { // e.g. February 30th: time.Parse refuses it
+		return 0, 0, false
+	}
+	return t.Unix(), nanos, true
+}
