@@ -92,9 +92,10 @@ func (s *ExportService) parallelism(limits *StreamLimits, req int32, pageSize in
 	return most, s.opts.RequestsPerSecond
 }
 
-// exportMemoryShare: one export may hold half of the memory budget, so that streams and another
-// export still find room.
-const exportMemoryShare = 2
+// exportMemoryShare: the share of the memory budget one export's fetches may take. The whole: the
+// budget bounds bytes, and every page waits for its bytes in one fair queue (streams and other
+// exports included), so an export cannot starve them, only share with them.
+const exportMemoryShare = 1
 
 func clearExportRecords(m proto.Message) {
 	r := m.(*attiov1.ExportRecordsRequest)

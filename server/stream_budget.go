@@ -102,18 +102,18 @@ func (g *grant) release() {
 	}
 }
 
-// What a page costs the heap, per byte of its protobuf size. Measured on 500-record pages of
-// people, companies and deals: the decoded upstream page takes about 8x its protobuf size and the
-// message built from it 3.1-3.5x, both alive while a page is fetched and built; once built, the
-// message waits and is sent, with the marshalled copy Send makes.
+// What a page costs the heap, per byte of its protobuf size. Measured on a 500-record people page
+// with the one-pass decoder (issue 16): the decoded messages and the page text their strings share
+// take 6.0x the protobuf size; while fetching, the pooled body buffer (2x) is alive too; once
+// decoded, the messages wait and are sent, with the marshalled copy Send makes.
 const (
-	fetchPerWireByte = 12 // while fetching and building: decoded page + message
-	heldPerWireByte  = 5  // while waiting and being sent: message + marshalled copy
+	fetchPerWireByte = 8 // while fetching and decoding: body buffer + messages
+	heldPerWireByte  = 7 // while waiting and being sent: messages + marshalled copy
 )
 
 // defaultItemWire is the protobuf size of one item before a stream has seen any: more than a
-// well-filled people record (2.9 KB; companies 6.6 KB). It only sizes the first fetch's grant.
-const defaultItemWire = 4 << 10
+// well-filled people record (2.5 KB). It only sizes the first fetch's grant.
+const defaultItemWire = 3 << 10
 
 // pageWeigher sizes a stream's grants from the pages it has already seen.
 type pageWeigher struct {

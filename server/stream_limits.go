@@ -19,7 +19,7 @@ import (
 
 // Defaults of StreamLimitsConfig.
 const (
-	DefaultStreamMemory      = 256 << 20
+	DefaultStreamMemory      = 48 << 20
 	DefaultCallerMaxStreams  = 8
 	DefaultStreamSendTimeout = 60 * time.Second
 )
@@ -28,7 +28,7 @@ const (
 // take the defaults.
 type StreamLimitsConfig struct {
 	// Memory is the byte budget for page data held by all streams and exports together (pages
-	// being fetched, waiting, or being sent). Default 256 MiB.
+	// being fetched, waiting, or being sent). Default 48 MiB.
 	Memory int64
 	// CallerMaxStreams is how many streams and exports one caller may have open at once; beyond
 	// it a new one is refused with ResourceExhausted and RetryInfo. Default 8.

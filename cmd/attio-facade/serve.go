@@ -47,6 +47,7 @@ type serveConfig struct {
 	adminAddr       string
 	adminPprof      bool
 	streamMemory    int64
+	upstreamMaxBody int64
 	callerStreams   int
 	sendTimeout     time.Duration
 	redisURL        string
@@ -80,6 +81,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.str(&cfg.adminAddr, "admin-addr", "ATTIO_FACADE_ADMIN_ADDR", "127.0.0.1:9090", "admin listener for /metrics, /healthz, /readyz and pprof (empty: none)")
 	f.boolean(&cfg.adminPprof, "admin-pprof", "ATTIO_FACADE_ADMIN_PPROF", false, "serve net/http/pprof under /debug/pprof/ on the admin listener")
 	f.bytes(&cfg.streamMemory, "stream-memory", "ATTIO_FACADE_STREAM_MEMORY", server.DefaultStreamMemory, "memory budget for page data held by all streams and exports together (bytes, or with KiB, MiB, GiB)")
+	f.bytes(&cfg.upstreamMaxBody, "upstream-max-body", "ATTIO_FACADE_UPSTREAM_MAX_BODY", attio.DefaultMaxBodyBytes, "largest upstream answer decoded in one piece (a page of records or entries); larger ones fail the call")
 	f.integer(&cfg.callerStreams, "caller-max-streams", "ATTIO_FACADE_CALLER_MAX_STREAMS", server.DefaultCallerMaxStreams, "concurrent streams and exports per caller; more are refused with ResourceExhausted", atLeast(1))
 	f.duration(&cfg.sendTimeout, "stream-send-timeout", "ATTIO_FACADE_STREAM_SEND_TIMEOUT", server.DefaultStreamSendTimeout, "a stream whose caller takes no message for this long ends with Unavailable and its resume token")
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
@@ -90,8 +92,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if cfg.compressMin < 0 || cfg.compressMin > 1<<30 {
 		return errors.New("--compress-min-bytes must be between 0 and 1GiB")
 	}
-	if cfg.streamMemory <= 0 || cfg.callerStreams <= 0 || cfg.sendTimeout <= 0 {
-		return errors.New("--stream-memory, --caller-max-streams and --stream-send-timeout must be positive")
+	if cfg.streamMemory <= 0 || cfg.callerStreams <= 0 || cfg.sendTimeout <= 0 || cfg.upstreamMaxBody <= 0 {
+		return errors.New("--stream-memory, --upstream-max-body, --caller-max-streams and --stream-send-timeout must be positive")
 	}
 	if cfg.jwtMaxLifetime <= 0 {
 		return errors.New("--jwt-max-lifetime must be positive")
@@ -128,6 +130,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	// messages, then hands every attempt on to telemetry.
 	upstream.HTTPClient, upstream.Observer = tel.HTTPClient(), server.ExportObserver(tel.Observer())
 	upstream.MaxRetryAfter = cfg.maxRetryAfter
+	upstream.MaxBodyBytes = cfg.upstreamMaxBody
 	shared, err := openShared(ctx, cfg.redisURL, env, tel, logger)
 	if err != nil {
 		return err
@@ -255,7 +258,7 @@ func softMemoryLimit(env environment, streamMemory int64, logger *slog.Logger) {
 }
 
 // otherMemory is what the facade holds besides stream pages: code, connections, caches, unary calls.
-const otherMemory = 96 << 20
+const otherMemory = 32 << 20
 
 // readBudget is the read rate the client allows: the tightest of Maton's cap and Attio's reads.
 func readBudget(cfg serveConfig, c attio.Config) float64 {
