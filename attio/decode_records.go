@@ -352,20 +352,7 @@ func (p *decoder) status(v span) *attiov1.Status {
 	for _, m := range f {
 		switch m.key {
 		case "id":
-			g, mark := p.members(m.start, m.end)
-			for _, k := range g {
-				switch k.key {
-				case "workspace_id":
-					st.Id.WorkspaceId, _ = p.text(k)
-				case "object_id":
-					st.Id.ObjectId, _ = p.text(k)
-				case "attribute_id":
-					st.Id.AttributeId, _ = p.text(k)
-				case "status_id":
-					st.Id.StatusId, _ = p.text(k)
-				}
-			}
-			p.pop(mark)
+			p.attributeID(m, "status_id", &st.Id.WorkspaceId, &st.Id.ObjectId, &st.Id.AttributeId, &st.Id.StatusId)
 		case "title":
 			st.Title, _ = p.text(m)
 		case "is_archived":
@@ -383,6 +370,25 @@ func (p *decoder) status(v span) *attiov1.Status {
 	return st
 }
 
+// attributeID reads the composite id of a status or option: workspace, object, attribute and the
+// item itself under key.
+func (p *decoder) attributeID(v span, key string, ws, obj, attr, id *string) {
+	f, mark := p.members(v.start, v.end)
+	for _, k := range f {
+		switch k.key {
+		case "workspace_id":
+			*ws, _ = p.text(k)
+		case "object_id":
+			*obj, _ = p.text(k)
+		case "attribute_id":
+			*attr, _ = p.text(k)
+		case key:
+			*id, _ = p.text(k)
+		}
+	}
+	p.pop(mark)
+}
+
 // selectOption reads a select option object; its unknown keys go to its own extra_json.
 func (p *decoder) selectOption(v span) *attiov1.SelectOption {
 	o := &attiov1.SelectOption{Id: &attiov1.SelectOptionId{}}
@@ -391,20 +397,7 @@ func (p *decoder) selectOption(v span) *attiov1.SelectOption {
 	for _, m := range f {
 		switch m.key {
 		case "id":
-			g, mark := p.members(m.start, m.end)
-			for _, k := range g {
-				switch k.key {
-				case "workspace_id":
-					o.Id.WorkspaceId, _ = p.text(k)
-				case "object_id":
-					o.Id.ObjectId, _ = p.text(k)
-				case "attribute_id":
-					o.Id.AttributeId, _ = p.text(k)
-				case "option_id":
-					o.Id.OptionId, _ = p.text(k)
-				}
-			}
-			p.pop(mark)
+			p.attributeID(m, "option_id", &o.Id.WorkspaceId, &o.Id.ObjectId, &o.Id.AttributeId, &o.Id.OptionId)
 		case "title":
 			o.Title, _ = p.text(m)
 		case "is_archived":
