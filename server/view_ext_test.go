@@ -72,14 +72,14 @@ func verbatim(t *testing.T, want map[string][]byte, idKey string, got [][]byte) 
 func TestStreamRecordsAttioJSONViewIsVerbatim(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, harnessConfig{})
-	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "people", 1100, sandbox.GenerateOptions{Seed: 5}); err != nil {
+	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "people", 450, sandbox.GenerateOptions{Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
 	want, order := upstreamItems(t, h, "/objects/people/records/query", "record_id")
 	for _, p := range protocols {
 		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
-			s, err := records(h, p).StreamRecords(t.Context(), &attiov1.StreamRecordsRequest{Object: "people", View: attiov1.View_VIEW_ATTIO_JSON})
+			s, err := records(h, p).StreamRecords(t.Context(), &attiov1.StreamRecordsRequest{Object: "people", View: attiov1.View_VIEW_ATTIO_JSON, PageSize: 50})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,11 +133,11 @@ func TestStreamEntriesAttioJSONViewIsVerbatim(t *testing.T) {
 func TestExportAttioJSONViewIsVerbatimAndExactlyOnce(t *testing.T) {
 	t.Parallel()
 	h := exportHarness(t, 0, 0, nil)
-	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "companies", 1300, sandbox.GenerateOptions{Seed: 9}); err != nil {
+	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "companies", 400, sandbox.GenerateOptions{Seed: 9}); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := upstreamItems(t, h, "/objects/companies/records/query", "record_id")
-	s, err := h.exports(protocols[0]).ExportRecords(t.Context(), &attiov1.ExportRecordsRequest{Object: "companies", View: attiov1.View_VIEW_ATTIO_JSON, PageSize: 200})
+	s, err := h.exports(protocols[0]).ExportRecords(t.Context(), &attiov1.ExportRecordsRequest{Object: "companies", View: attiov1.View_VIEW_ATTIO_JSON, PageSize: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
