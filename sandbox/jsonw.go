@@ -132,3 +132,12 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+func dataOne(f func(w *jw)) []byte {
+	w := &jw{b: make([]byte, 0, 1024)}
+	w.objOpen()
+	w.key("data")
+	f(w)
+	w.objClose()
+	return w.b
+}

@@ -12,10 +12,10 @@ import (
 // the recording "processing", with no transcript); DELETE answers 204. New participant addresses
 // do not create people or companies here, unlike Attio.
 
-func init() {
-	addRoute("POST", "/v2/meetings", true, hCreateMeeting)
-	addRoute("POST", "/v2/meetings/{meeting_id}/call_recordings", true, hCreateRecording)
-	addRouteStatus("DELETE", "/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}", http.StatusNoContent, hDeleteRecording)
+func meetingWriteRoutes(rs *routes) {
+	rs.write("POST", "/v2/meetings", hCreateMeeting)
+	rs.write("POST", "/v2/meetings/{meeting_id}/call_recordings", hCreateRecording)
+	rs.withStatus("DELETE", "/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}", http.StatusNoContent, hDeleteRecording)
 }
 
 func hCreateMeeting(rc *reqCtx) ([]byte, *apiError) {

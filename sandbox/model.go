@@ -56,16 +56,19 @@ const (
 	dCreatedBy
 )
 
-type option struct {
+// choice is what select options and statuses share.
+type choice struct {
 	id       uuid
 	title    string
 	archived bool
 }
 
+func (c *choice) base() *choice { return c }
+
+type option struct{ choice }
+
 type status struct {
-	id          uuid
-	title       string
-	archived    bool
+	choice
 	celebration bool
 	targetTime  string // "" = null
 }
@@ -95,36 +98,26 @@ type attribute struct {
 	derived     derivedKind
 }
 
-func (a *attribute) findOption(s string) *option {
-	if u, ok := parseUUID(s); ok {
-		for _, o := range a.options {
-			if o.id == u {
-				return o
-			}
-		}
-	}
-	for _, o := range a.options {
-		if o.title == s {
-			return o
-		}
-	}
-	return nil
-}
+func (a *attribute) findOption(s string) *option { o, _ := findChoice(a.options, s); return o }
 
-func (a *attribute) findStatus(s string) *status {
+func (a *attribute) findStatus(s string) *status { st, _ := findChoice(a.statuses, s); return st }
+
+// findChoice finds an option or status by id, else by title.
+func findChoice[T interface{ base() *choice }](items []T, s string) (T, bool) {
 	if u, ok := parseUUID(s); ok {
-		for _, o := range a.statuses {
-			if o.id == u {
-				return o
+		for _, x := range items {
+			if x.base().id == u {
+				return x, true
 			}
 		}
 	}
-	for _, o := range a.statuses {
-		if o.title == s {
-			return o
+	for _, x := range items {
+		if x.base().title == s {
+			return x, true
 		}
 	}
-	return nil
+	var zero T
+	return zero, false
 }
 
 func (a *attribute) optionByID(u uuid) *option {

@@ -1,36 +1,24 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"math"
 	"net/http"
 	"sort"
 	"strings"
 )
 
-func init() {
-	addRoute("POST", "/v2/objects/{object}/records/query", false, hQueryRecords)
-	addRoute("POST", "/v2/objects/{object}/records", true, hCreateRecord)
-	addRoute("PUT", "/v2/objects/{object}/records", true, hAssertRecord)
-	addRoute("GET", "/v2/objects/{object}/records/{record_id}", false, hGetRecord)
-	addRoute("PATCH", "/v2/objects/{object}/records/{record_id}", true, hPatchRecord)
-	addRoute("PUT", "/v2/objects/{object}/records/{record_id}", true, hPutRecord)
-	addRoute("DELETE", "/v2/objects/{object}/records/{record_id}", true, hDeleteRecord)
-	addRoute("GET", "/v2/objects/{object}/records/{record_id}/attributes/{attribute}/values", false, hRecordValues)
-	addRoute("GET", "/v2/objects/{object}/records/{record_id}/entries", false, hRecordEntries)
-	addRoute("POST", "/v2/objects/records/search", false, hSearch)
-	addRoute("POST", "/v2/lists/{list}/entries/query", false, hQueryEntries)
-	addRoute("POST", "/v2/lists/{list}/entries", true, hCreateEntry)
-	addRoute("PUT", "/v2/lists/{list}/entries", true, hAssertEntry)
-	addRoute("GET", "/v2/lists/{list}/entries/{entry_id}", false, hGetEntry)
-	addRoute("PATCH", "/v2/lists/{list}/entries/{entry_id}", true, hPatchEntry)
-	addRoute("PUT", "/v2/lists/{list}/entries/{entry_id}", true, hPutEntry)
-	addRoute("DELETE", "/v2/lists/{list}/entries/{entry_id}", true, hDeleteEntry)
-	addRoute("GET", "/v2/lists/{list}/entries/{entry_id}/attributes/{attribute}/values", false, hEntryValues)
+func recordRoutes(rs *routes) {
+	rs.read("POST", "/v2/objects/{object}/records/query", hQueryRecords)
+	rs.write("POST", "/v2/objects/{object}/records", hCreateRecord)
+	rs.write("PUT", "/v2/objects/{object}/records", hAssertRecord)
+	rs.read("GET", "/v2/objects/{object}/records/{record_id}", hGetRecord)
+	rs.write("PATCH", "/v2/objects/{object}/records/{record_id}", hPatchRecord)
+	rs.write("PUT", "/v2/objects/{object}/records/{record_id}", hPutRecord)
+	rs.write("DELETE", "/v2/objects/{object}/records/{record_id}", hDeleteRecord)
+	rs.read("GET", "/v2/objects/{object}/records/{record_id}/attributes/{attribute}/values", hRecordValues)
+	rs.read("GET", "/v2/objects/{object}/records/{record_id}/entries", hRecordEntries)
+	rs.read("POST", "/v2/objects/records/search", hSearch)
 }
-
-// defaultQueryLimit is Attio's page size for record and entry queries.
-const defaultQueryLimit = 500
 
 func (c *collection) webURL(it *item) string {
 	kind := strings.ToLower(strings.ReplaceAll(c.singular, " ", "-"))
@@ -323,7 +311,7 @@ func (rc *reqCtx) record() (*collection, *item, *apiError) {
 	if err != nil {
 		return nil, nil, err
 	}
-	id := rc.p["record_id"]
+	id := rc.param("record_id")
 	u, ok := parseUUID(id)
 	if !ok {
 		// record_id is declared format uuid; Attio validates path params before looking anything up.
@@ -336,29 +324,29 @@ func (rc *reqCtx) record() (*collection, *item, *apiError) {
 	return c, it, nil
 }
 
-func hGetRecord(rc *reqCtx) ([]byte, *apiError) {
-	c, it, err := rc.record()
-	if err != nil {
-		return nil, err
-	}
-	return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
-}
+func hGetRecord(rc *reqCtx) ([]byte, *apiError) { return getItem(rc.record, (*collection).writeRecord) }
 
 func updateRecord(rc *reqCtx, mode writeMode) ([]byte, *apiError) {
 	c, it, err := rc.record()
 	if err != nil {
 		return nil, err
 	}
-	vals, err := rc.values("values")
+	return rc.updateItem(c, it, "values", mode, (*collection).writeRecord)
+}
+
+// updateItem writes the request's values (under key) onto a record or an
+// entry and answers it as read back.
+func (rc *reqCtx) updateItem(c *collection, it *item, key string, mode writeMode, write func(c *collection, w *jw, it *item)) ([]byte, *apiError) {
+	vals, err := rc.values(key)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := c.planWrite(it, vals, mode, nil, "values")
+	plan, err := c.planWrite(it, vals, mode, nil, key)
 	if err != nil {
 		return nil, err
 	}
 	c.applyPlan(it, plan, rc.actor, rc.now)
-	return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
+	return dataOne(func(w *jw) { write(c, w, it) }), nil
 }
 
 func hPatchRecord(rc *reqCtx) ([]byte, *apiError) { return updateRecord(rc, modeAppend) }
@@ -392,9 +380,9 @@ func (ws *workspace) deleteRecord(c *collection, it *item, now int64) {
 }
 
 func writeValuesPage(rc *reqCtx, c *collection, it *item) ([]byte, *apiError) {
-	a := c.attr(rc.p["attribute"])
+	a := c.attr(rc.param("attribute"))
 	if a == nil || a.archived {
-		return nil, notFound("Attribute with slug/ID \"%s\" not found.", rc.p["attribute"])
+		return nil, notFound("Attribute with slug/ID \"%s\" not found.", rc.param("attribute"))
 	}
 	historic, err := rc.boolParam("show_historic")
 	if err != nil {
@@ -454,313 +442,3 @@ func hRecordEntries(rc *reqCtx) ([]byte, *apiError) {
 		w.arrClose()
 	}), nil
 }
-
-// search ---------------------------------------------------------------------
-
-func hSearch(rc *reqCtx) ([]byte, *apiError) {
-	b := rc.body
-	if b == nil {
-		return nil, bodyError([]any{"query"}, "Required")
-	}
-	q, err := reqString(b, "query")
-	if err != nil {
-		return nil, err
-	}
-	objsRaw, ok := b["objects"].([]any)
-	if !ok || len(objsRaw) == 0 {
-		return nil, bodyError([]any{"objects"}, "Array must contain at least 1 element(s)")
-	}
-	if _, ok := b["request_as"].(map[string]any); !ok {
-		return nil, bodyError([]any{"request_as"}, "Required")
-	}
-	limit := 25
-	if v, ok := b["limit"]; ok {
-		f, ok := asNumber(v)
-		if !ok || f < 1 || f > 25 {
-			return nil, bodyError([]any{"limit"}, "Number must be between 1 and 25")
-		}
-		limit = int(f)
-	}
-	var objs []*collection
-	for _, o := range objsRaw {
-		s, _ := o.(string)
-		c := rc.ws.object(s)
-		if c == nil {
-			return nil, valueNotFound("Object with slug/ID \"%s\" not found.", s)
-		}
-		objs = append(objs, c)
-	}
-	needle := strings.ToLower(strings.TrimSpace(q))
-	w := &jw{}
-	w.objOpen()
-	w.key("data")
-	w.arrOpen()
-	n := 0
-	for _, c := range objs {
-		for i := len(c.items) - 1; i >= 0 && n < limit; i-- {
-			it := c.items[i]
-			text, hay := c.searchText(it)
-			if needle != "" && !strings.Contains(hay, needle) {
-				continue
-			}
-			n++
-			c.writeSearchHit(w, it, text)
-		}
-	}
-	w.arrClose()
-	w.objClose()
-	return w.b, nil
-}
-
-// searchText returns the record's label and the lower-cased text searched:
-// names, domains, emails, phone numbers, as the in-product search matches.
-func (c *collection) searchText(it *item) (string, string) {
-	var label string
-	var hay strings.Builder
-	for i := range it.vals {
-		v := &it.vals[i]
-		if v.until != 0 {
-			continue
-		}
-		a := c.attrs[v.attr]
-		switch a.typ {
-		case tPersonalName:
-			_, _, full := splitName(v.s)
-			if a.slug == "name" {
-				label = full
-			}
-			hay.WriteString(strings.ToLower(full) + "\n")
-		case tText:
-			if a.slug == "name" || a.slug == "title" {
-				label = v.s
-				hay.WriteString(strings.ToLower(v.s) + "\n")
-			}
-		case tEmail, tDomain:
-			hay.WriteString(strings.ToLower(v.s) + "\n")
-		case tPhone:
-			p, _ := splitPhone(v.s)
-			hay.WriteString(p + "\n")
-		}
-	}
-	return label, hay.String()
-}
-
-func (c *collection) writeSearchHit(w *jw, it *item, text string) {
-	w.objOpen()
-	w.key("id")
-	w.objOpen()
-	w.kid("workspace_id", c.ws.id)
-	w.kid("object_id", c.id)
-	w.kid("record_id", it.id)
-	w.objClose()
-	w.kv("record_text", text)
-	image := ""
-	for i := range it.vals {
-		v := &it.vals[i]
-		if v.until == 0 && (c.attrs[v.attr].slug == "avatar_url" || c.attrs[v.attr].slug == "logo_url") {
-			image = v.s
-		}
-	}
-	w.key("record_image")
-	w.strOrNull(image)
-	w.kv("object_slug", c.slug)
-	collect := func(slug string, f func(v *value) string) {
-		w.key(slug)
-		w.arrOpen()
-		if a := c.attrBySlug[slug]; a != nil {
-			for i := range it.vals {
-				if v := &it.vals[i]; v.attr == a.idx && v.until == 0 {
-					w.str(f(v))
-				}
-			}
-		}
-		w.arrClose()
-	}
-	switch c.slug {
-	case "people":
-		collect("email_addresses", func(v *value) string { return strings.ToLower(v.s) })
-		collect("phone_numbers", func(v *value) string { p, _ := splitPhone(v.s); return p })
-	case "companies":
-		collect("domains", func(v *value) string { return v.s })
-	}
-	w.objClose()
-}
-
-// entries ----------------------------------------------------------------------
-
-func hQueryEntries(rc *reqCtx) ([]byte, *apiError) {
-	l, err := rc.listParam()
-	if err != nil {
-		return nil, err
-	}
-	items, err := l.query(rc.body)
-	if err != nil {
-		return nil, err
-	}
-	return l.writePage(items), nil
-}
-
-func (rc *reqCtx) entryParent(l *collection, d map[string]any) (*collection, *item, *apiError) {
-	pid, err := reqString(d, "parent_record_id", "data")
-	if err != nil {
-		return nil, nil, err
-	}
-	pobj, err := reqString(d, "parent_object", "data")
-	if err != nil {
-		return nil, nil, err
-	}
-	po := rc.ws.object(pobj)
-	if po == nil {
-		return nil, nil, notFound("Object with slug/ID \"%s\" not found.", pobj)
-	}
-	allowed := false
-	for _, p := range l.parents {
-		allowed = allowed || p == po.id
-	}
-	if !allowed {
-		return nil, nil, validation("Object \"%s\" is not a parent object of list \"%s\".", po.slug, l.slug)
-	}
-	u, _ := parseUUID(pid)
-	rec := po.byID[u]
-	if rec == nil {
-		return nil, nil, valueNotFound("Parent record with slug/ID \"%s\" not found.", pid)
-	}
-	return po, rec, nil
-}
-
-func hCreateEntry(rc *reqCtx) ([]byte, *apiError) {
-	l, err := rc.listParam()
-	if err != nil {
-		return nil, err
-	}
-	d, err := rc.data()
-	if err != nil {
-		return nil, err
-	}
-	po, rec, err := rc.entryParent(l, d)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := rc.values("entry_values")
-	if err != nil {
-		return nil, err
-	}
-	it, err := l.createItem(vals, "entry_values", rc.actor, rc.now, int16(po.idx), rec.id)
-	if err != nil {
-		return nil, err
-	}
-	return dataOne(func(w *jw) { l.writeEntry(w, it) }), nil
-}
-
-func hAssertEntry(rc *reqCtx) ([]byte, *apiError) {
-	l, err := rc.listParam()
-	if err != nil {
-		return nil, err
-	}
-	d, err := rc.data()
-	if err != nil {
-		return nil, err
-	}
-	po, rec, err := rc.entryParent(l, d)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := rc.values("entry_values")
-	if err != nil {
-		return nil, err
-	}
-	var found []*item
-	for _, e := range l.items {
-		if int(e.parentObj) == po.idx && e.parentRec == rec.id {
-			found = append(found, e)
-		}
-	}
-	switch len(found) {
-	case 0:
-		it, err := l.createItem(vals, "entry_values", rc.actor, rc.now, int16(po.idx), rec.id)
-		if err != nil {
-			return nil, err
-		}
-		return dataOne(func(w *jw) { l.writeEntry(w, it) }), nil
-	case 1:
-		plan, err := l.planWrite(found[0], vals, modeOverwrite, nil, "entry_values")
-		if err != nil {
-			return nil, err
-		}
-		l.applyPlan(found[0], plan, rc.actor, rc.now)
-		return dataOne(func(w *jw) { l.writeEntry(w, found[0]) }), nil
-	}
-	return nil, errorf(http.StatusBadRequest, "multiple_match_results",
-		"Multiple entries were founds for the given parent record. Please remove duplicates or use the update or create entry endpoints instead.")
-}
-
-func (rc *reqCtx) entry() (*collection, *item, *apiError) {
-	l, err := rc.listParam()
-	if err != nil {
-		return nil, nil, err
-	}
-	id := rc.p["entry_id"]
-	u, _ := parseUUID(id)
-	it := l.byID[u]
-	if it == nil {
-		return nil, nil, notFound("Entry with ID \"%s\" not found.", id)
-	}
-	return l, it, nil
-}
-
-func hGetEntry(rc *reqCtx) ([]byte, *apiError) {
-	l, it, err := rc.entry()
-	if err != nil {
-		return nil, err
-	}
-	return dataOne(func(w *jw) { l.writeEntry(w, it) }), nil
-}
-
-func updateEntry(rc *reqCtx, mode writeMode) ([]byte, *apiError) {
-	l, it, err := rc.entry()
-	if err != nil {
-		return nil, err
-	}
-	d, err := rc.data()
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := d["parent_record_id"]; ok {
-		return nil, errorf(http.StatusBadRequest, "immutable_value", "The parent record for a list entry cannot be updated once created.")
-	}
-	if _, ok := d["parent_object"]; ok {
-		return nil, errorf(http.StatusBadRequest, "immutable_value", "The parent record for a list entry cannot be updated once created.")
-	}
-	vals, err := rc.values("entry_values")
-	if err != nil {
-		return nil, err
-	}
-	plan, err := l.planWrite(it, vals, mode, nil, "entry_values")
-	if err != nil {
-		return nil, err
-	}
-	l.applyPlan(it, plan, rc.actor, rc.now)
-	return dataOne(func(w *jw) { l.writeEntry(w, it) }), nil
-}
-
-func hPatchEntry(rc *reqCtx) ([]byte, *apiError) { return updateEntry(rc, modeAppend) }
-func hPutEntry(rc *reqCtx) ([]byte, *apiError)   { return updateEntry(rc, modeOverwrite) }
-
-func hDeleteEntry(rc *reqCtx) ([]byte, *apiError) {
-	l, it, err := rc.entry()
-	if err != nil {
-		return nil, err
-	}
-	l.remove(it)
-	return okEmpty()
-}
-
-func hEntryValues(rc *reqCtx) ([]byte, *apiError) {
-	l, it, err := rc.entry()
-	if err != nil {
-		return nil, err
-	}
-	return writeValuesPage(rc, l, it)
-}
-
-var _ = json.Number("")

@@ -2,20 +2,23 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
+	"path"
 	"strings"
 )
 
 type handler func(rc *reqCtx) ([]byte, *apiError)
 
-type route struct {
+// endpoint is one Attio operation: its method and path template (the name
+// stats and FailNext use), whether it spends the write budget and takes the
+// workspace lock exclusively, and its handler.
+type endpoint struct {
 	method string
 	tmpl   string
-	segs   []string
 	write  bool
 	h      handler
 	status int // success status; 0 is 200
@@ -26,74 +29,109 @@ type route struct {
 type reqCtx struct {
 	s     *Sandbox
 	ws    *workspace
-	r     *http.Request
-	p     map[string]string
+	r     *http.Request // as routed: the path without Maton's /attio prefix
+	path  string        // the path as the caller sent it, for error messages
 	q     url.Values
 	body  map[string]any
 	now   int64
 	actor int32
 }
 
-var routes []*route
+// param is a path wildcard, unescaped once as Attio does.
+func (rc *reqCtx) param(name string) string { return rc.r.PathValue(name) }
 
-func addRoute(method, tmpl string, write bool, h handler) {
-	routes = append(routes, &route{method: method, tmpl: tmpl, segs: strings.Split(strings.Trim(tmpl, "/"), "/"), write: write, h: h})
+// routes registers endpoints on one sandbox's ServeMux.
+type routes struct {
+	s   *Sandbox
+	mux *http.ServeMux
 }
 
-// addRouteStatus adds a route whose success is status instead of 200 (204 for bodiless deletes).
-func addRouteStatus(method, tmpl string, status int, h handler) {
-	addRoute(method, tmpl, method != http.MethodGet, h)
-	routes[len(routes)-1].status = status
+func (rs *routes) read(method, tmpl string, h handler)  { rs.add(method, tmpl, false, h) }
+func (rs *routes) write(method, tmpl string, h handler) { rs.add(method, tmpl, true, h) }
+
+// withStatus adds a write whose success is status instead of 200 (204 for
+// bodiless deletes).
+func (rs *routes) withStatus(method, tmpl string, status int, h handler) {
+	rs.add(method, tmpl, true, h).status = status
 }
 
-// matchRoute finds the endpoint; among candidates the one with the most
-// literal segments wins (/v2/objects/records/search over /v2/{target}/...).
-func matchRoute(method, path string) (*route, map[string]string) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	var best *route
-	bestScore := -1
-	for _, rt := range routes {
-		if rt.method != method || len(rt.segs) != len(segs) {
-			continue
+func (rs *routes) add(method, tmpl string, write bool, h handler) *endpoint {
+	ep := &endpoint{method: method, tmpl: tmpl, write: write, h: h}
+	s := rs.s
+	rs.mux.HandleFunc(method+" "+tmpl, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != ep.method { // a GET pattern also matches HEAD; Attio has no HEAD endpoints
+			s.serveGateway(w, r, routedExchange(r), nil)
+			return
 		}
-		score := 0
-		ok := true
-		for i, s := range rt.segs {
-			if strings.HasPrefix(s, "{") {
-				if segs[i] == "" {
-					ok = false
-					break
-				}
-				continue
-			}
-			if s != segs[i] {
-				ok = false
-				break
-			}
-			score++
-		}
-		if ok && score > bestScore {
-			best, bestScore = rt, score
-		}
-	}
-	if best == nil {
-		return nil, nil
-	}
-	params := map[string]string{}
-	for i, s := range best.segs {
-		if strings.HasPrefix(s, "{") {
-			v, err := url.PathUnescape(segs[i])
-			if err != nil {
-				v = segs[i]
-			}
-			params[strings.Trim(s, "{}")] = v
-		}
-	}
-	return best, params
+		s.serveGateway(w, r, routedExchange(r), ep)
+	})
+	return ep
 }
 
-func (s *Sandbox) run(rt *route, ws *workspace, r *http.Request, params map[string]string) ([]byte, *apiError) {
-	rc := &reqCtx{s: s, ws: ws, r: r, p: params, q: r.URL.Query()}
+// newAPI builds the Attio API (both the Maton and the direct plane route
+// through it). Adding a resource is one file with its register function and
+// one line here; see doc.go.
+func newAPI(s *Sandbox) *http.ServeMux {
+	rs := &routes{s: s, mux: http.NewServeMux()}
+	objectRoutes(rs)
+	attributeRoutes(rs)
+	optionRoutes(rs)
+	listRoutes(rs)
+	recordRoutes(rs)
+	entryRoutes(rs)
+	memberRoutes(rs)
+	noteRoutes(rs)
+	taskRoutes(rs)
+	commentRoutes(rs)
+	meetingRoutes(rs)
+	meetingWriteRoutes(rs)
+	webhookRoutes(rs)
+	selfRoutes(rs)
+	// Anything else, including a known path with another method, is Attio's
+	// 404 "Could not find endpoint" (never ServeMux's plain-text 404 or 405).
+	rs.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.serveGateway(w, r, routedExchange(r), nil)
+	})
+	return rs.mux
+}
+
+// exchange is what the gateway knows about a request before routing.
+type exchange struct {
+	pl   plane
+	path string // the caller's path (for "Could not find endpoint")
+	api  string // the Attio path: without Maton's /attio prefix
+}
+
+type exchangeKey struct{}
+
+func routedExchange(r *http.Request) *exchange { return r.Context().Value(exchangeKey{}).(*exchange) }
+
+// routeAPI hands an Attio-plane request to the API mux, with Maton's /attio
+// prefix and trailing slashes removed (Attio ignores them). A path the mux
+// would redirect (empty or dot segments) names no endpoint.
+func (s *Sandbox) routeAPI(w http.ResponseWriter, r *http.Request, ex *exchange) {
+	p := "/" + strings.Trim(ex.api, "/")
+	if path.Clean(p) != p {
+		s.serveGateway(w, r, ex, nil)
+		return
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.URL = new(url.URL)
+	*r2.URL = *r.URL
+	r2.URL.Path = p
+	if r.URL.RawPath != "" {
+		raw := r.URL.RawPath
+		if ex.pl == planeMaton {
+			raw = strings.TrimPrefix(raw, "/attio")
+		}
+		r2.URL.RawPath = "/" + strings.Trim(raw, "/")
+	}
+	s.api.ServeHTTP(w, r2.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)))
+}
+
+func (s *Sandbox) run(ep *endpoint, ws *workspace, r *http.Request, ex *exchange) ([]byte, *apiError) {
+	rc := &reqCtx{s: s, ws: ws, r: r, path: ex.path, q: r.URL.Query()}
 	if r.Method != http.MethodGet && r.Method != http.MethodDelete {
 		raw, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 		if err != nil {
@@ -113,7 +151,7 @@ func (s *Sandbox) run(rt *route, ws *workspace, r *http.Request, params map[stri
 			rc.body = m
 		}
 	}
-	if rt.write {
+	if ep.write {
 		ws.mu.Lock()
 		defer ws.mu.Unlock()
 	} else {
@@ -122,120 +160,5 @@ func (s *Sandbox) run(rt *route, ws *workspace, r *http.Request, params map[stri
 	}
 	rc.now = s.nowNanos()
 	rc.actor = ws.tokenActorIdx()
-	return rt.h(rc)
+	return ep.h(rc)
 }
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "object"
-	case []any:
-		return "array"
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	}
-	return "number"
-}
-
-// data returns body.data as an object or a validation error naming the path.
-func (rc *reqCtx) data() (map[string]any, *apiError) {
-	if rc.body == nil {
-		return nil, bodyError([]any{"data"}, "Required")
-	}
-	d, ok := rc.body["data"].(map[string]any)
-	if !ok {
-		if _, present := rc.body["data"]; !present {
-			return nil, bodyError([]any{"data"}, "Required")
-		}
-		return nil, bodyError([]any{"data"}, "Expected object, received "+jsonKind(rc.body["data"]))
-	}
-	return d, nil
-}
-
-func reqString(m map[string]any, key string, path ...any) (string, *apiError) {
-	v, ok := m[key]
-	if !ok {
-		return "", bodyError(append(path, key), "Required")
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", bodyError(append(path, key), "Expected string, received "+jsonKind(v))
-	}
-	return s, nil
-}
-
-func optString(m map[string]any, key string, path ...any) (string, bool, *apiError) {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return "", false, nil
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", false, bodyError(append(path, key), "Expected string, received "+jsonKind(v))
-	}
-	return s, true, nil
-}
-
-func optBool(m map[string]any, key string, path ...any) (bool, bool, *apiError) {
-	v, ok := m[key]
-	if !ok {
-		return false, false, nil
-	}
-	b, ok := v.(bool)
-	if !ok {
-		return false, false, bodyError(append(path, key), "Expected boolean, received "+jsonKind(v))
-	}
-	return b, true, nil
-}
-
-// pageParams reads limit/offset query parameters with the endpoint's default
-// and maximum (max 0 = unbounded).
-func (rc *reqCtx) pageParams(def, maxLimit int) (int, int, *apiError) {
-	limit, offset := def, 0
-	if s := rc.q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || (maxLimit > 0 && n > maxLimit) {
-			msg := "limit must be a positive integer"
-			if maxLimit > 0 {
-				msg += " no greater than " + strconv.Itoa(maxLimit)
-			}
-			return 0, 0, validation("Invalid query parameter limit.").with([]any{"limit"}, "invalid_type", msg)
-		}
-		limit = n
-	}
-	if s := rc.q.Get("offset"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return 0, 0, validation("Invalid query parameter offset.").with([]any{"offset"}, "invalid_type", "offset must be a non-negative integer")
-		}
-		offset = n
-	}
-	return limit, offset, nil
-}
-
-func (rc *reqCtx) boolParam(name string) (bool, *apiError) {
-	switch rc.q.Get(name) {
-	case "", "false":
-		return false, nil
-	case "true":
-		return true, nil
-	}
-	return false, validation("Invalid query parameter %s.", name).with([]any{name}, "invalid_type", "Expected boolean")
-}
-
-func window(n, limit, offset int) (int, int) {
-	if offset > n {
-		offset = n
-	}
-	end := n
-	if limit >= 0 && offset+limit < n {
-		end = offset + limit
-	}
-	return offset, end
-}
-
-func okEmpty() ([]byte, *apiError) { return []byte("{}"), nil }

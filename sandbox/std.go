@@ -203,10 +203,10 @@ func (c *collection) addAttr(d attrDef, createdAt int64) *attribute {
 		a.currencyFmt = "symbol"
 	}
 	for _, o := range d.Options {
-		a.options = append(a.options, &option{id: nameUUID(a.id, "option:"+o), title: o})
+		a.options = append(a.options, &option{choice{id: nameUUID(a.id, "option:"+o), title: o}})
 	}
 	for _, s := range d.Statuses {
-		st := &status{id: nameUUID(a.id, "status:"+s), title: s}
+		st := &status{choice: choice{id: nameUUID(a.id, "status:"+s), title: s}}
 		st.celebration = strings.HasPrefix(s, "Won")
 		a.statuses = append(a.statuses, st)
 	}

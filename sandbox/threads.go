@@ -36,7 +36,7 @@ func (ws *workspace) writeThread(w *jw, t *thread, comments []*comment, next str
 }
 
 func hGetThread(rc *reqCtx) ([]byte, *apiError) {
-	id := rc.p["thread_id"]
+	id := rc.param("thread_id")
 	u, _ := parseUUID(id)
 	var t *thread
 	for _, x := range rc.ws.threads {
