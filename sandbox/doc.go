@@ -22,7 +22,8 @@
 // Layout: one file per Attio resource (records.go, entries.go, search.go,
 // lists.go, objects.go, attributes.go, options.go for options and statuses,
 // tasks.go, notes.go, comments.go for comments and threads, meetings.go for
-// meetings and call recordings, webhooks.go, members.go for workspace
+// meetings and call recordings (meeting_writes.go for their writes),
+// threads.go, webhooks.go, members.go for workspace
 // members and /v2/self, connections.go for Maton's control plane), each
 // holding its register function, its handlers and its validation. Shared
 // pieces: gateway.go is the Maton pipeline in front of every endpoint
@@ -44,7 +45,8 @@
 //		...
 //	}
 //
-// plus widgetRoutes(rs) in newAPI (router.go). Handlers return the JSON
+// plus widgetRoutes(rs) in newAPI (router.go); rs.withStatus registers a
+// write whose success is not 200 (a 204 delete). Handlers return the JSON
 // answer or an *apiError (notFound, validation, bodyError...), which the
 // gateway renders in Attio's shape; rc.body is the decoded JSON object of a
 // POST/PUT/PATCH. A path or method no pattern matches is Attio's 404
