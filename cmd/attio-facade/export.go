@@ -25,7 +25,7 @@ import (
 // exportConfig is the export subcommand's flags.
 type exportConfig struct {
 	addr, object, list, format, out, state, token, connection, filter string
-	compression                                                       string
+	compression, view                                                 string
 	pageSize, parallelism, maxRetries                                 int
 	resume                                                            bool
 	progressEvery, retryWait                                          time.Duration
@@ -37,6 +37,7 @@ type exportState struct {
 	Size    int64    `json:"output_bytes"`      // output size after that batch: a resume cuts anything after it
 	Columns []string `json:"columns,omitempty"` // CSV header, so a resumed file keeps its columns
 	Items   int64    `json:"items"`
+	View    string   `json:"view,omitempty"` // attio or typed; empty in state files from before views: typed
 }
 
 // runExport exports an object (--object) or a list (--list) through a running facade, like any
@@ -64,6 +65,7 @@ func runExport(ctx context.Context, args []string, env environment) error {
 	f.str(&cfg.state, "state", "ATTIO_FACADE_EXPORT_STATE", "", "resume state file (default <out>.resume)")
 	f.str(&cfg.connection, "connection", "ATTIO_FACADE_EXPORT_CONNECTION", "", "Maton connection id (Maton-Connection header); empty for the default")
 	f.str(&cfg.compression, "compression", "ATTIO_FACADE_EXPORT_COMPRESSION", "auto", "stream compression the export accepts: auto (none on loopback, else zstd), zstd (gzip if the facade has no zstd), gzip or none")
+	f.str(&cfg.view, "view", "ATTIO_FACADE_EXPORT_VIEW", "", "what a JSON line holds: attio (Attio's own JSON of each record, verbatim; the default for jsonl) or typed (protojson of attio.v1.Record; CSV is always typed)")
 	f.str(&cfg.filter, "filter", "ATTIO_FACADE_EXPORT_FILTER", "", "filter as protojson of attio.v1.Filter")
 	f.boolean(&cfg.resume, "resume", "ATTIO_FACADE_EXPORT_RESUME", false, "continue the export recorded in the state file")
 	f.duration(&cfg.progressEvery, "progress-every", "ATTIO_FACADE_EXPORT_PROGRESS_EVERY", 5*time.Second, "interval of progress log lines when stderr is not a terminal")
@@ -111,6 +113,10 @@ func runExport(ctx context.Context, args []string, env environment) error {
 			return fmt.Errorf("export: %w", err)
 		}
 	}
+	view, err := exportView(cfg.view, cfg.format, cfg.resume, st.View)
+	if err != nil {
+		return usageError{err}
+	}
 	// saved: a state file of this export exists, so --resume can continue it.
 	saved := cfg.resume
 
@@ -133,7 +139,7 @@ func runExport(ctx context.Context, args []string, env environment) error {
 		if err := out.sync(); err != nil {
 			return err
 		}
-		st = exportState{Token: token, Size: out.n, Columns: w.columns, Items: items}
+		st = exportState{Token: token, Size: out.n, Columns: w.columns, Items: items, View: view}
 		if cfg.state == "" {
 			return nil
 		}
@@ -154,24 +160,31 @@ func runExport(ctx context.Context, args []string, env environment) error {
 	}
 	items := st.Items
 	var delivered bool // since the last error
-	onBatch := func(msgs []proto.Message, token string) error {
-		for _, m := range msgs {
+	onBatch := func(b exportBatch) error {
+		for _, m := range b.msgs {
 			if err := w.write(m); err != nil {
 				return err
 			}
 		}
-		items += int64(len(msgs))
+		for _, item := range b.raw {
+			if err := w.writeRaw(item); err != nil {
+				return err
+			}
+		}
+		items += int64(b.len())
 		delivered = true
 		prog.items(items)
-		return saveState(token, items)
+		return saveState(b.token, items)
 	}
 	once := func() error {
 		if cfg.object != "" {
 			return exportRecords(ctx, client, &attiov1.ExportRecordsRequest{Object: cfg.object, Filter: filter,
-				PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token}, onBatch, prog.server)
+				PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token,
+				View: viewProto(view)}, onBatch, prog.server)
 		}
 		return exportEntries(ctx, client, &attiov1.ExportEntriesRequest{List: cfg.list, Filter: filter,
-			PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token}, onBatch, prog.server)
+			PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token,
+			View: viewProto(view)}, onBatch, prog.server)
 	}
 	err = retryTransient(ctx, once, &delivered, cfg, env)
 	if err == nil {
@@ -230,28 +243,28 @@ func newExportClient(cfg exportConfig, compressors []connect.Compressor) attiov1
 }
 
 func exportRecords(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportRecordsRequest,
-	onBatch func([]proto.Message, string) error, onProgress func(*attiov1.ExportProgress)) error {
+	onBatch func(exportBatch) error, onProgress func(*attiov1.ExportProgress)) error {
 	stream, err := c.ExportRecords(ctx, req)
 	if err != nil {
 		return err
 	}
 	defer stream.Close()
-	return drainExport(stream.Receive, func(m *attiov1.ExportRecordsResponse) ([]proto.Message, string, bool) {
+	return drainExport(stream.Receive, func(m *attiov1.ExportRecordsResponse) (exportBatch, bool) {
 		b := m.GetBatch()
-		return asMessages(b.GetRecords()), b.GetResumeToken(), b != nil
+		return exportBatch{msgs: asMessages(b.GetRecords()), raw: b.GetAttioJson(), token: b.GetResumeToken()}, b != nil
 	}, onBatch, onProgress)
 }
 
 func exportEntries(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportEntriesRequest,
-	onBatch func([]proto.Message, string) error, onProgress func(*attiov1.ExportProgress)) error {
+	onBatch func(exportBatch) error, onProgress func(*attiov1.ExportProgress)) error {
 	stream, err := c.ExportEntries(ctx, req)
 	if err != nil {
 		return err
 	}
 	defer stream.Close()
-	return drainExport(stream.Receive, func(m *attiov1.ExportEntriesResponse) ([]proto.Message, string, bool) {
+	return drainExport(stream.Receive, func(m *attiov1.ExportEntriesResponse) (exportBatch, bool) {
 		b := m.GetBatch()
-		return asMessages(b.GetEntries()), b.GetResumeToken(), b != nil
+		return exportBatch{msgs: asMessages(b.GetEntries()), raw: b.GetAttioJson(), token: b.GetResumeToken()}, b != nil
 	}, onBatch, onProgress)
 }
 
@@ -260,8 +273,8 @@ func exportEntries(ctx context.Context, c attiov1connect.ExportServiceClient, re
 func drainExport[R interface {
 	GetProgress() *attiov1.ExportProgress
 }](receive func() (R, error),
-	batch func(R) (items []proto.Message, token string, ok bool),
-	onBatch func([]proto.Message, string) error, onProgress func(*attiov1.ExportProgress),
+	batch func(R) (exportBatch, bool),
+	onBatch func(exportBatch) error, onProgress func(*attiov1.ExportProgress),
 ) error {
 	for {
 		msg, err := receive()
@@ -271,8 +284,8 @@ func drainExport[R interface {
 		if err != nil {
 			return err
 		}
-		if items, token, ok := batch(msg); ok {
-			if err := onBatch(items, token); err != nil {
+		if b, ok := batch(msg); ok {
+			if err := onBatch(b); err != nil {
 				return err
 			}
 		}
@@ -297,18 +310,19 @@ type exportWriter struct {
 	csv     *csv.Writer
 	columns []string // CSV attribute columns, fixed by the first batch
 	entries bool
+	line    []byte // the JSON line being written
 }
 
 var jsonLine = protojson.MarshalOptions{}
 
 func (w *exportWriter) write(m proto.Message) error {
 	if w.format == "jsonl" {
-		b, err := jsonLine.Marshal(m)
+		b, err := jsonLine.MarshalAppend(w.line[:0], m)
 		if err != nil {
 			return err
 		}
-		b = append(b, '\n')
-		_, err = w.buf.Write(b)
+		w.line = append(b, '\n') // kept: the next record reuses its bytes
+		_, err = w.buf.Write(w.line)
 		return err
 	}
 	var fixed []string

@@ -28,14 +28,17 @@ import (
 // of the child process) gives records per CPU-second. The "inprocess" variant runs the same export
 // inside the benchmark, for -cpuprofile (its CPU includes the replaying server's marshalling).
 //
-//	go test -run '^$' -bench ExportCLI -benchtime 1x ./cmd/attio-facade/
+//	go test -run '^$' -bench 'ExportCLI/process' -benchtime 1x ./cmd/attio-facade/
+//
+// EXPORT_CLI_VIEW=typed measures --view typed (protojson) instead of the default attio view.
 func BenchmarkExportCLI(b *testing.B) {
 	pages := envInt("EXPORT_CLI_PAGES", 40)
-	page := realPage(b)
-	srv := httptest.NewServer(server.NewHandler(server.Options{Exports: &replayExports{page: page, pages: pages}}))
+	typed, raw := realPage(b, attiov1.View_VIEW_TYPED), realPage(b, attiov1.View_VIEW_ATTIO_JSON)
+	srv := httptest.NewServer(server.NewHandler(server.Options{Exports: &replayExports{typed: typed.GetRecords(), raw: raw.GetAttioJson(), pages: pages}}))
 	b.Cleanup(srv.Close)
-	records := pages * len(page.GetRecords())
-	args := []string{"export", "--addr", srv.URL, "--object", "people", "--format", "jsonl", "--out", "people.jsonl"}
+	records := pages * len(typed.GetRecords())
+	view := envOr("EXPORT_CLI_VIEW", "attio")
+	args := []string{"export", "--addr", srv.URL, "--object", "people", "--format", "jsonl", "--view", view, "--out", "people.jsonl"}
 	b.Run("process", func(b *testing.B) {
 		var cpu time.Duration
 		for range b.N {
@@ -84,8 +87,8 @@ func checkLines(b *testing.B, path string, want int) {
 }
 
 // realPage is the first page of 500 generated people (default fill: 60% of optional attributes)
-// as the facade's stream sends it.
-func realPage(b *testing.B) *attiov1.StreamRecordsResponse {
+// as the facade's stream sends it in the view.
+func realPage(b *testing.B, view attiov1.View) *attiov1.StreamRecordsResponse {
 	b.Helper()
 	sb := sandbox.NewServer(sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithRateLimits(sandbox.Limits{}))
 	b.Cleanup(sb.Close)
@@ -100,7 +103,7 @@ func realPage(b *testing.B) *attiov1.StreamRecordsResponse {
 	facade := httptest.NewServer(server.NewHandler(server.Options{Client: client}))
 	b.Cleanup(facade.Close)
 	rc := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(facade.Client(), facade.URL)))
-	s, err := rc.StreamRecords(b.Context(), &attiov1.StreamRecordsRequest{Object: "people", PageSize: 500})
+	s, err := rc.StreamRecords(b.Context(), &attiov1.StreamRecordsRequest{Object: "people", PageSize: 500, View: view})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -110,23 +113,28 @@ func realPage(b *testing.B) *attiov1.StreamRecordsResponse {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(msg.GetRecords()) == 500 {
+		if len(msg.GetRecords())+len(msg.GetAttioJson()) == 500 {
 			return msg
 		}
 	}
 }
 
-// replayExports sends the same page of records pages times, as batches of an export.
+// replayExports sends the same page of records pages times, as batches of an export, in the view
+// asked for.
 type replayExports struct {
 	attiov1connect.UnimplementedExportServiceHandler
-	page  *attiov1.StreamRecordsResponse
+	typed []*attiov1.Record
+	raw   [][]byte
 	pages int
 }
 
-func (r *replayExports) ExportRecords(_ context.Context, _ *attiov1.ExportRecordsRequest, stream attiov1connect.ExportServiceExportRecordsServerStream) error {
+func (r *replayExports) ExportRecords(_ context.Context, req *attiov1.ExportRecordsRequest, stream attiov1connect.ExportServiceExportRecordsServerStream) error {
 	for i := range r.pages {
-		if err := stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{
-			Batch: &attiov1.RecordBatch{Records: r.page.GetRecords(), ResumeToken: fmt.Sprintf("page-%d", i)}}}); err != nil {
+		batch := &attiov1.RecordBatch{Records: r.typed, ResumeToken: fmt.Sprintf("page-%d", i)}
+		if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
+			batch = &attiov1.RecordBatch{AttioJson: r.raw, ResumeToken: batch.ResumeToken}
+		}
+		if err := stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{Batch: batch}}); err != nil {
 			return err
 		}
 	}

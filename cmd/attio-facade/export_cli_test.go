@@ -208,7 +208,7 @@ func TestExportRetriesTransientErrors(t *testing.T) {
 				for _, s := range tc.steps {
 					want = append(want, s.batches...)
 				}
-				sameSet(t, jsonlIDs(t, filepath.Join(dir, "out.jsonl")), want)
+				sameSet(t, jsonlIDs(t, filepath.Join(dir, "out.jsonl"), false), want)
 			}
 		})
 	}

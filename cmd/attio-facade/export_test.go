@@ -65,7 +65,9 @@ func exportEnv(stderr *cancelAfter) environment {
 	return environment{getenv: func(string) string { return "" }, stdout: &bytes.Buffer{}, stderr: stderr}
 }
 
-func jsonlIDs(t *testing.T, path string) []string {
+// jsonlIDs reads the record ids of a JSON Lines export, of either view: Attio's JSON
+// ({"id":{"record_id":...}}, when attio is true) or protojson of attio.v1.Record ({"id":{"recordId":...}}).
+func jsonlIDs(t *testing.T, path string, attio bool) []string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -78,13 +80,21 @@ func jsonlIDs(t *testing.T, path string) []string {
 	for sc.Scan() {
 		var rec struct {
 			ID struct {
-				RecordID string `json:"recordId"`
+				RecordID      string `json:"recordId"`
+				AttioRecordID string `json:"record_id"`
 			} `json:"id"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			t.Fatalf("line %d is not JSON: %v", len(ids)+1, err)
 		}
-		ids = append(ids, rec.ID.RecordID)
+		id, other := rec.ID.RecordID, rec.ID.AttioRecordID
+		if attio {
+			id, other = other, id
+		}
+		if id == "" || other != "" {
+			t.Fatalf("line %d is not in the view asked for (Attio's JSON: %v): %.300s", len(ids)+1, attio, sc.Bytes())
+		}
+		ids = append(ids, id)
 	}
 	return ids
 }
@@ -136,11 +146,16 @@ func TestExportCommand(t *testing.T) {
 	t.Parallel()
 	fx := newExportFixture(t, 300)
 	want, _ := fx.sb.Sandbox.Records("", "people")
-	for _, format := range []string{"jsonl", "csv"} {
-		t.Run(format, func(t *testing.T) {
+	// JSON Lines are Attio's own JSON of each record by default, protojson with --view typed.
+	for _, tc := range []struct{ name, format, view string }{{"jsonl", "jsonl", ""}, {"jsonl-typed", "jsonl", "typed"}, {"csv", "csv", ""}} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			format := tc.format
 			out := filepath.Join(t.TempDir(), "people."+format)
 			args := []string{"export", "--addr", fx.url, "--object", "people", "--format", format, "--out", out, "--page-size", "10", "--progress-every", "0"}
+			if tc.view != "" {
+				args = append(args, "--view", tc.view)
+			}
 
 			// First run: cut after a few batches.
 			ctx, cancel := context.WithCancel(t.Context())
@@ -167,7 +182,7 @@ func TestExportCommand(t *testing.T) {
 			}
 			var ids []string
 			if format == "jsonl" {
-				ids = jsonlIDs(t, out)
+				ids = jsonlIDs(t, out, tc.view == "")
 			} else {
 				var header []string
 				header, ids = csvIDs(t, out)
@@ -192,6 +207,8 @@ func TestExportCommandFlags(t *testing.T) {
 		{"format", []string{"export", "--object", "people", "--format", "xml"}, "jsonl or csv"},
 		{"resume to stdout", []string{"export", "--object", "people", "--resume"}, "--resume needs"},
 		{"bad filter", []string{"export", "--object", "people", "--filter", "{"}, "--filter"},
+		{"bad view", []string{"export", "--object", "people", "--view", "xml"}, "want attio or typed"},
+		{"csv of Attio's JSON", []string{"export", "--object", "people", "--format", "csv", "--view", "attio"}, "--view attio needs --format jsonl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

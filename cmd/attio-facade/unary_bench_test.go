@@ -170,6 +170,13 @@ func envInt(name string, def int) int {
 	return def
 }
 
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
 // proxyChildEnv, set in a child process, makes it a bare reverse proxy to the URL it holds.
 const proxyChildEnv = "ATTIO_FACADE_BENCH_PROXY_CHILD"
 
