@@ -52,6 +52,10 @@ type RateLimitConfig struct {
 	// outcomes), with the delay involved. It must be quick and safe for concurrent use; it fits
 	// telemetry.Telemetry.RecordInboundThrottle.
 	OnThrottle func(ctx context.Context, outcome string, delay time.Duration)
+	// Shared, if set, decides admission and stream charges instead of this process's buckets:
+	// redisstore.CallerLimits, one budget per caller across replicas. Rate and Burst still
+	// enable limiting and fill the RateLimit-Limit header.
+	Shared CallerLimiter
 }
 
 // RateLimiter is the inbound, per-principal token bucket. It only protects the facade from one
@@ -107,6 +111,15 @@ func (l *RateLimiter) Interceptor() connect.ServerInterceptor {
 			info, _ := connect.CallInfoForServerContext(ctx)
 			key, ok := l.key(ctx, info)
 			if !ok {
+				return next(ctx, spec, stream)
+			}
+			if l.cfg.Shared != nil {
+				if err := l.admitShared(ctx, info, key); err != nil {
+					return err
+				}
+				if spec.StreamType == connect.StreamTypeServer || spec.StreamType == connect.StreamTypeBidi {
+					stream = &meteredStream{ServerStream: stream, ctx: ctx, l: l, key: key}
+				}
 				return next(ctx, spec, stream)
 			}
 			now := time.Now()
@@ -235,12 +248,17 @@ type meteredStream struct {
 	ctx  context.Context //nolint:containedctx // the stream's call context, for pauses
 	l    *RateLimiter
 	b    *bucket
+	key  string // with RateLimitConfig.Shared (b is nil then)
 	sent int
 }
 
 func (s *meteredStream) Send(msg any) error {
 	s.sent++
-	if s.sent > 1 {
+	if s.sent > 1 && s.b == nil {
+		if err := s.l.chargeShared(s.ctx, s.key); err != nil {
+			return err
+		}
+	} else if s.sent > 1 {
 		if err := s.l.charge(s.ctx, s.b); err != nil {
 			return err
 		}
