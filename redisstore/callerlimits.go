@@ -35,7 +35,7 @@ type CallerLimits struct {
 
 // CallerLimitOptions configures Store.CallerLimits.
 type CallerLimitOptions struct {
-	// Rate is each caller's sustained calls per second across all replicas (> 0).
+	// Rate is each caller's sustained calls per second across all replicas; <= 0 admits all.
 	Rate float64
 	// Burst is the calls a rested caller may make at once; 0 means max(1, ceil(Rate)).
 	Burst int
@@ -55,7 +55,7 @@ func (s *Store) CallerLimits(o CallerLimitOptions) *CallerLimits {
 	if o.Replicas == nil {
 		o.Replicas = func() int { return 1 }
 	}
-	period := time.Duration(float64(callerPeriodCount) / o.Rate * float64(time.Second))
+	period := time.Duration(float64(callerPeriodCount) / max(o.Rate, 1e-9) * float64(time.Second))
 	return &CallerLimits{s: s, rl: redis_rate.NewLimiter(s.rdb), o: o, replicas: o.Replicas,
 		limit: redis_rate.Limit{Rate: callerPeriodCount, Burst: o.Burst, Period: period}}
 }
@@ -65,6 +65,9 @@ var _ interceptors.CallerLimiter = (*CallerLimits)(nil)
 // Allow takes one call of key's shared budget, or of the local 1/N budget while Redis is
 // unreachable. It returns an error only for a cancelled ctx.
 func (c *CallerLimits) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
+	if c.o.Rate <= 0 {
+		return true, 0, nil
+	}
 	ctx, sp := c.s.span(ctx, "CallerLimits.Allow")
 	res, err := c.rl.Allow(ctx, c.s.key("caller", key), c.limit)
 	if err == nil {

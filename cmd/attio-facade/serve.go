@@ -17,6 +17,7 @@ import (
 	attiofacade "github.com/attio-facade/attio-facade"
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/redisstore"
 	"github.com/attio-facade/attio-facade/sandbox"
 	"github.com/attio-facade/attio-facade/server"
 	"github.com/attio-facade/attio-facade/telemetry"
@@ -136,14 +137,15 @@ func serve(ctx context.Context, args []string, env environment) error {
 		return err
 	}
 	degraded := func() string { return "" }
+	var liveReplicas func() int
 	if shared != nil {
 		defer shared.Close()
-		stopReplica, err := startReplica(ctx, shared, &upstream, tel)
+		live, stopReplica, err := startReplica(ctx, shared, &upstream, tel)
 		if err != nil {
 			return err
 		}
 		defer stopReplica()
-		degraded = shared.Degraded
+		degraded, liveReplicas = shared.Degraded, live
 	}
 	client, err := attio.New(upstream)
 	if err != nil {
@@ -196,9 +198,12 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if callerBurst <= 0 {
 		callerBurst = 2 * callerRPS
 	}
-	limiter := interceptors.NewRateLimiter(interceptors.RateLimitConfig{
-		Rate: callerRPS, Burst: int(callerBurst), OnThrottle: tel.RecordInboundThrottle,
-	})
+	limitCfg := interceptors.RateLimitConfig{Rate: callerRPS, Burst: int(callerBurst), OnThrottle: tel.RecordInboundThrottle}
+	if shared != nil && callerRPS > 0 {
+		// One budget per caller across replicas; 1/N of it locally while Redis is unreachable.
+		limitCfg.Shared = shared.CallerLimits(redisstore.CallerLimitOptions{Rate: callerRPS, Burst: int(callerBurst), Replicas: liveReplicas})
+	}
+	limiter := interceptors.NewRateLimiter(limitCfg)
 
 	drain := interceptors.NewDrain()
 	health := server.NewHealth()

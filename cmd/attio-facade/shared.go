@@ -62,8 +62,8 @@ func redisPassword(raw string) string {
 }
 
 // startReplica joins the live replicas (a heartbeat every second) and gives the client the shared
-// outbound budget, sized for the fallback by the live count. stop leaves the replica set.
-func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Config, tel *telemetry.Telemetry) (stop func(), err error) {
+// outbound budget, sized for the fallback by the live count (live). stop leaves the replica set.
+func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Config, tel *telemetry.Telemetry) (live func() int, stop func(), err error) {
 	host, _ := os.Hostname()
 	reps := s.Replicas(host+"-"+randomKey()[len("sandbox-"):][:8], redisstore.DefaultHeartbeat)
 	_, err = tel.Meter().Int64ObservableGauge(MetricReplicasLive,
@@ -73,7 +73,7 @@ func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Conf
 			return nil
 		}))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	upstream.Shared = s.Budget(redisstore.BudgetOptions{Replicas: reps.Live})
 	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -82,7 +82,7 @@ func startReplica(ctx context.Context, s *redisstore.Store, upstream *attio.Conf
 		defer close(done)
 		reps.Run(hctx)
 	}()
-	return func() {
+	return reps.Live, func() {
 		cancel()
 		<-done
 	}, nil
