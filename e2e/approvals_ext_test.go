@@ -78,7 +78,9 @@ func (c *cluster) deletesOf(id string) int {
 // TestApprovalsAcrossReplicas: an approval requested on A is approved on B and redeemed on C;
 // then 20 concurrent redemptions of one token over the three replicas: exactly one runs.
 func TestApprovalsAcrossReplicas(t *testing.T) {
-	c := newCluster(t, clusterOptions{replicas: 3, generate: 10})
+	// The writer's per-caller budget is shared by the replicas: give it room for the 20 concurrent
+	// redemptions on top of the approvals, so only the single-use rule refuses them.
+	c := newCluster(t, clusterOptions{replicas: 3, generate: 10, extra: []string{"ATTIO_FACADE_CALLER_BURST=100"}})
 	a, b, cc := c.replicas[0], c.replicas[1], c.replicas[2]
 	ids := somePeople(t, a, 2)
 
