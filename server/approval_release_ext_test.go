@@ -50,6 +50,17 @@ func approvalState(t *testing.T, g *guarded, id string) attiov1.ApprovalState {
 	return got.GetApproval().GetState()
 }
 
+// auditExecuted reports whether the audit log has the executed line of approval id: the write has
+// ended and its token was kept or spent.
+func auditExecuted(g *guarded, id string) bool {
+	for line := range strings.Lines(g.tel.Logs()) {
+		if strings.Contains(line, "decision=executed") && strings.Contains(line, "approval_id="+id) {
+			return true
+		}
+	}
+	return false
+}
+
 // refusingTransport sends requests to the sandbox, or, while refuse is set, to a port nothing
 // listens on: the dial fails before any byte of the request leaves.
 type refusingTransport struct {
@@ -163,6 +174,9 @@ func TestTokenKeptWhenBudgetRefuses(t *testing.T) {
 	if _, err := rec.CreateRecord(ctx, req); err == nil {
 		t.Fatal("write passed an exhausted budget")
 	}
+	// The caller's deadline ends the call on both sides at once: the client may return before the
+	// server has decided about the token. Its audit line (written last) says it has.
+	waitUntil(t, "the write's audit line", func() bool { return auditExecuted(g, id) })
 	if n := peopleCount(t, g.harness); n != before {
 		t.Fatalf("refused write created %d records", n-before)
 	}
