@@ -76,7 +76,8 @@ func resumeToken[T any](p pager, pos pageToken, page attio.Page[T]) string {
 // streamPages walks an upstream listing from start and sends one message per page of up to size
 // items. Backpressure: the fetcher hands a built message over an unbuffered channel, so it is at
 // most one page ahead of the caller; when the caller stops reading, fetching stops too. Every page
-// holds its bytes of the shared memory budget from before its fetch until it has been sent, and a
+// holds its bytes of the shared memory budget from before its fetch until it has been sent, the
+// fetch and the page's conversion take one of the fetch gate's slots, and a
 // caller that takes no message for the send timeout ends the stream (see sendWatch). When the
 // caller goes away, ctx is cancelled, which aborts the in-flight upstream request at once.
 func streamPages[T any, M proto.Message](ctx context.Context, p pager, start pageToken, size int,
@@ -87,7 +88,7 @@ func streamPages[T any, M proto.Message](ctx context.Context, p pager, start pag
 	if start.End {
 		return nil
 	}
-	limits := streamLimitsFrom(ctx)
+	limits, caller := streamLimitsFrom(ctx), streamCaller(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -104,11 +105,18 @@ func streamPages[T any, M proto.Message](ctx context.Context, p pager, start pag
 		pos := start
 		for {
 			r := result{}
-			if r.g, r.err = limits.mem.acquire(ctx, weigher.estimate(size)); r.err == nil {
-				page, err := fetch(ctx, pos)
+			if r.g, r.err = limits.mem.acquire(ctx, caller, weigher.estimate(size)); r.err == nil {
+				var page attio.Page[T]
+				done, err := limits.fetches.acquire(ctx, caller)
 				if err == nil {
-					r.resume, r.more = resumeToken(p, pos, page), page.More
-					r.msg = build(page.Items, r.resume)
+					page, err = fetch(ctx, pos)
+					if err == nil {
+						r.resume, r.more = resumeToken(p, pos, page), page.More
+						r.msg = build(page.Items, r.resume)
+					}
+					done()
+				}
+				if err == nil {
 					err = r.g.resize(ctx, weigher.weigh(proto.Size(r.msg), len(page.Items)))
 					pos = pageToken{Query: p.digest, Offset: int64(page.NextOffset), Cursor: page.NextCursor}
 				}

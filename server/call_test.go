@@ -145,15 +145,15 @@ func resumeTokenOf(t *testing.T, err error) string {
 func TestMemoryBudget(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		b := newMemoryBudget(100)
+		b := newMemoryBudget(100, 100)
 		ctx := t.Context()
-		huge, err := b.acquire(ctx, 1<<40)
+		huge, err := b.acquire(ctx, "", 1<<40)
 		if err != nil || b.held.Load() != 100 {
 			t.Fatalf("a page over the budget: %v, held %d; want the whole budget", err, b.held.Load())
 		}
 		waiting := make(chan *grant)
 		go func() {
-			g, _ := b.acquire(ctx, 10)
+			g, _ := b.acquire(ctx, "", 10)
 			waiting <- g
 		}()
 		synctest.Wait()
@@ -166,7 +166,7 @@ func TestMemoryBudget(t *testing.T) {
 		g := <-waiting
 		// Two pages of 40 each estimated at 10: growing the first takes free budget; the second
 		// cannot, so it gives its 10 back before waiting; neither holds while waiting.
-		g2, _ := b.acquire(ctx, 10)
+		g2, _ := b.acquire(ctx, "", 10)
 		if err := g.resize(ctx, 40); err != nil || b.held.Load() != 50 {
 			t.Fatalf("grow with room: %v, held %d", err, b.held.Load())
 		}
@@ -187,6 +187,45 @@ func TestMemoryBudget(t *testing.T) {
 		g2.release()
 		if b.held.Load() != 0 || b.peak.Load() != 100 {
 			t.Fatalf("held %d, peak %d after release; want 0 and 100", b.held.Load(), b.peak.Load())
+		}
+	})
+}
+
+// A caller's share at its bound: with a budget of 100 and shares of 50, a caller holding 50 waits
+// for its own pages to be sent, while another caller takes the other 50 at once (the first
+// caller's waiter does not queue ahead of it on the shared budget).
+func TestMemoryBudgetCallerShare(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		b := newMemoryBudget(100, 50)
+		ctx := t.Context()
+		a1, _ := b.acquire(ctx, "a", 30)
+		a2, _ := b.acquire(ctx, "a", 20)
+		waiting := make(chan *grant)
+		go func() {
+			g, _ := b.acquire(ctx, "a", 10)
+			waiting <- g
+		}()
+		synctest.Wait()
+		select {
+		case <-waiting:
+			t.Fatal("a caller acquired beyond its share")
+		default:
+		}
+		other, err := b.acquire(ctx, "b", 1<<40) // clamped to the share
+		if err != nil || b.callerHeld("b") != 50 || b.held.Load() != 100 {
+			t.Fatalf("the other caller: %v, holds %d, budget held %d; want 50 and 100", err, b.callerHeld("b"), b.held.Load())
+		}
+		a1.release()
+		g := <-waiting
+		if b.callerHeld("a") != 30 {
+			t.Fatalf("a holds %d after one page was sent and another taken, want 30", b.callerHeld("a"))
+		}
+		for _, x := range []*grant{a2, g, other} {
+			x.release()
+		}
+		if b.held.Load() != 0 || len(b.callers) != 0 || b.peak.Load() > 100 {
+			t.Fatalf("held %d, %d callers known, peak %d after release", b.held.Load(), len(b.callers), b.peak.Load())
 		}
 	})
 }

@@ -81,11 +81,12 @@ func NewExportService(client *attio.Client, opts ExportOptions) *ExportService {
 // parallelism is how many pages the export keeps in flight, and the budget to pace them by (0:
 // keep them all busy). The server's figure is the maximum: the default derived from the upstream
 // budget, lowered so that one export's fetches take at most 1/exportMemoryShare of the memory
-// budget. The request can only lower it further.
+// budget (and no more than the caller's share of it) and to the fetch gate's slots. The request can
+// only lower it further.
 func (s *ExportService) parallelism(limits *StreamLimits, req int32, pageSize int) (int, float64) {
 	estimate := (&pageWeigher{}).estimate(pageSize)
-	byMemory := int(limits.mem.total / exportMemoryShare / estimate)
-	most := max(1, min(s.opts.Parallelism, byMemory))
+	byMemory := int(min(limits.mem.total/exportMemoryShare, limits.mem.perCaller) / estimate)
+	most := max(1, min(s.opts.Parallelism, byMemory, limits.fetches.slots))
 	if req > 0 && int(req) < most {
 		return int(req), 0
 	}

@@ -90,7 +90,7 @@ var createdAtAsc = []attio.Sort{{Direction: "asc", Attribute: "created_at"}}
 // capacity), plus the page being sent; and every one of them holds its bytes of the memory budget
 // shared with all streams, from before its fetch until it is sent.
 func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
-	limits := streamLimitsFrom(ctx)
+	limits, caller := streamLimitsFrom(ctx), streamCaller(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	counters := &exportCounters{}
 	ctx = context.WithValue(ctx, exportCountersKey{}, counters)
@@ -109,7 +109,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 	for range w.parallelism {
 		wg.Go(func() {
 			for j := range jobs {
-				results <- w.fetchPage(ctx, limits.mem, j)
+				results <- w.fetchPage(ctx, limits, caller, j)
 			}
 		})
 	}
@@ -254,16 +254,23 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 }
 
 // fetchPage fetches and converts one page, and reads the keys the sender needs. The page's grant
-// of the memory budget is taken before the fetch (estimated) and corrected after it.
-func (w *exportWalk[T, M]) fetchPage(ctx context.Context, mem *memoryBudget, j exportJob) exportResult[M] {
+// of the memory budget is taken before the fetch (estimated) and corrected after it; the fetch and
+// conversion hold one of the fetch gate's slots.
+func (w *exportWalk[T, M]) fetchPage(ctx context.Context, limits *StreamLimits, caller string, j exportJob) exportResult[M] {
 	w.weigherMu.Lock()
 	estimate := w.weigher.estimate(j.q.Limit)
 	w.weigherMu.Unlock()
-	g, err := mem.acquire(ctx, estimate)
+	g, err := limits.mem.acquire(ctx, caller, estimate)
 	if err != nil {
 		return exportResult[M]{job: j, err: err}
 	}
+	done, err := limits.fetches.acquire(ctx, caller)
+	if err != nil {
+		g.release()
+		return exportResult[M]{job: j, err: err}
+	}
 	res := w.fetchConverted(ctx, j)
+	done()
 	if res.err != nil {
 		g.release()
 		return res
@@ -272,6 +279,7 @@ func (w *exportWalk[T, M]) fetchPage(ctx context.Context, mem *memoryBudget, j e
 	weight := w.weigher.weigh(wireSize(res.items), len(res.items))
 	w.weigherMu.Unlock()
 	if err := g.resize(ctx, weight); err != nil {
+		g.release()
 		return exportResult[M]{job: j, err: err}
 	}
 	res.g = g

@@ -13,20 +13,40 @@ import (
 // bytes. A page's bytes are acquired before it is fetched and released once it has been sent, so a
 // caller that stops reading holds at most the pages it already has, and everyone else waits for
 // budget instead of the process growing without bound.
+//
+// Each caller also has its own share (perCaller, at most the whole budget): a caller's pages take
+// bytes of its share first and of the whole budget second, so a caller at its share waits on its
+// own semaphore and never queues ahead of other callers on the shared one. With the default share
+// of half the budget, one caller's stalled streams always leave the other half to everyone else.
 type memoryBudget struct {
-	sem   *semaphore.Weighted
-	total int64
-	held  atomic.Int64 // bytes acquired now (semaphore.Weighted does not say)
-	peak  atomic.Int64 // the most ever held at once
+	sem       *semaphore.Weighted
+	total     int64
+	perCaller int64
+	held      atomic.Int64 // bytes acquired now (semaphore.Weighted does not say)
+	peak      atomic.Int64 // the most ever held at once
+
+	mu      sync.Mutex
+	callers map[string]*callerShare // callers with grants or waiters
 }
 
-func newMemoryBudget(total int64) *memoryBudget {
-	return &memoryBudget{sem: semaphore.NewWeighted(total), total: total}
+// callerShare is one caller's part of the budget; refs counts its grants and waiters, so the entry
+// lives exactly as long as someone uses it.
+type callerShare struct {
+	sem  *semaphore.Weighted
+	refs int
+	held int64
 }
 
-// clamp keeps a weight acquirable: a page larger than the whole budget is charged as the whole
-// budget (it then runs alone) instead of waiting forever.
-func (b *memoryBudget) clamp(n int64) int64 { return min(max(n, 1), b.total) }
+func newMemoryBudget(total, perCaller int64) *memoryBudget {
+	if perCaller <= 0 || perCaller > total {
+		perCaller = total
+	}
+	return &memoryBudget{sem: semaphore.NewWeighted(total), total: total, perCaller: perCaller, callers: map[string]*callerShare{}}
+}
+
+// clamp keeps a weight acquirable: a page larger than a caller's share is charged as the whole
+// share (it then runs alone among the caller's pages) instead of waiting forever.
+func (b *memoryBudget) clamp(n int64) int64 { return min(max(n, 1), b.perCaller) }
 
 func (b *memoryBudget) add(n int64) {
 	h := b.held.Add(n)
@@ -38,22 +58,98 @@ func (b *memoryBudget) add(n int64) {
 	}
 }
 
-// acquire waits until n bytes (clamped) are free and returns them as a grant.
-func (b *memoryBudget) acquire(ctx context.Context, n int64) (*grant, error) {
-	n = b.clamp(n)
+func (b *memoryBudget) share(caller string) *callerShare {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := b.callers[caller]
+	if c == nil {
+		c = &callerShare{sem: semaphore.NewWeighted(b.perCaller)}
+		b.callers[caller] = c
+	}
+	c.refs++
+	return c
+}
+
+func (b *memoryBudget) unref(caller string, c *callerShare) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if c.refs--; c.refs == 0 {
+		delete(b.callers, caller)
+	}
+}
+
+// callerHeld is what caller's grants hold now (for tests and metrics).
+func (b *memoryBudget) callerHeld(caller string) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if c := b.callers[caller]; c != nil {
+		return c.held
+	}
+	return 0
+}
+
+// take waits for n bytes of the caller's share and then of the whole budget; on failure it holds
+// nothing.
+func (b *memoryBudget) take(ctx context.Context, c *callerShare, n int64) error {
+	if err := c.sem.Acquire(ctx, n); err != nil {
+		return err
+	}
 	if err := b.sem.Acquire(ctx, n); err != nil {
+		c.sem.Release(n)
+		return err
+	}
+	b.moved(c, n)
+	return nil
+}
+
+// tryTake is take without waiting.
+func (b *memoryBudget) tryTake(c *callerShare, n int64) bool {
+	if !c.sem.TryAcquire(n) {
+		return false
+	}
+	if !b.sem.TryAcquire(n) {
+		c.sem.Release(n)
+		return false
+	}
+	b.moved(c, n)
+	return true
+}
+
+// give returns n bytes to both semaphores; the counters drop first, so held never counts bytes
+// someone else already took.
+func (b *memoryBudget) give(c *callerShare, n int64) {
+	b.moved(c, -n)
+	b.sem.Release(n)
+	c.sem.Release(n)
+}
+
+func (b *memoryBudget) moved(c *callerShare, n int64) {
+	b.add(n)
+	b.mu.Lock()
+	c.held += n
+	b.mu.Unlock()
+}
+
+// acquire waits until n bytes (clamped) are free for caller and returns them as a grant.
+func (b *memoryBudget) acquire(ctx context.Context, caller string, n int64) (*grant, error) {
+	n = b.clamp(n)
+	c := b.share(caller)
+	if err := b.take(ctx, c, n); err != nil {
+		b.unref(caller, c)
 		return nil, err
 	}
-	b.add(n)
-	return &grant{b: b, n: n}, nil
+	return &grant{b: b, caller: caller, c: c, n: n}, nil
 }
 
 // grant is the budget one page holds. It is owned by one goroutine at a time (the fetcher, then the
 // sender), except that release may be called from cleanup; release is idempotent.
 type grant struct {
-	b  *memoryBudget
-	mu sync.Mutex
-	n  int64
+	b      *memoryBudget
+	caller string
+	c      *callerShare
+	mu     sync.Mutex
+	n      int64
+	done   bool
 }
 
 // resize changes the grant to n bytes (clamped) once the page's real size is known. Shrinking never
@@ -68,22 +164,18 @@ func (g *grant) resize(ctx context.Context, n int64) error {
 	case d == 0:
 		return nil
 	case d < 0:
-		g.b.add(d) // before Release: held never counts bytes someone else already took
-		g.b.sem.Release(-d)
+		g.b.give(g.c, -d)
 		g.n = n
 		return nil
-	case g.b.sem.TryAcquire(d):
-		g.b.add(d)
+	case g.b.tryTake(g.c, d):
 		g.n = n
 		return nil
 	}
-	g.b.add(-g.n)
-	g.b.sem.Release(g.n)
+	g.b.give(g.c, g.n)
 	g.n = 0
-	if err := g.b.sem.Acquire(ctx, n); err != nil {
+	if err := g.b.take(ctx, g.c, n); err != nil {
 		return err
 	}
-	g.b.add(n)
 	g.n = n
 	return nil
 }
@@ -95,11 +187,15 @@ func (g *grant) release() {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.done {
+		return
+	}
+	g.done = true
 	if g.n > 0 {
-		g.b.add(-g.n)
-		g.b.sem.Release(g.n)
+		g.b.give(g.c, g.n)
 		g.n = 0
 	}
+	g.b.unref(g.caller, g.c)
 }
 
 // What a page costs the heap, per byte of its protobuf size. Measured on a 500-record people page

@@ -22,6 +22,7 @@ const (
 	DefaultStreamMemory      = 48 << 20
 	DefaultCallerMaxStreams  = 8
 	DefaultStreamSendTimeout = 60 * time.Second
+	DefaultStreamFetches     = 32
 )
 
 // StreamLimitsConfig bounds what server streams (Stream* RPCs and exports) may hold. Zero fields
@@ -36,6 +37,15 @@ type StreamLimitsConfig struct {
 	// SendTimeout ends a stream whose caller has not taken a message for this long with
 	// Unavailable and its last resume token. Default 60s.
 	SendTimeout time.Duration
+	// CallerMemory is the part of Memory one caller's streams and exports may hold together, so
+	// that one caller (say, with many stalled streams) always leaves the rest to others. Default
+	// half of Memory; at most Memory.
+	CallerMemory int64
+	// Fetches is how many upstream page fetches (with their decoding and conversion) all streams
+	// and exports run at once; freed slots go to the waiting caller holding the fewest. It keeps
+	// the work of many streams from crowding out other callers' unary calls, which never wait for
+	// it. Default 32 (the largest default export parallelism).
+	Fetches int
 	// ResetAfter is how long a stream that timed out waits, still in Send, for its caller to take
 	// that last message before its transport stream is reset. Default SendTimeout.
 	ResetAfter time.Duration
@@ -44,8 +54,9 @@ type StreamLimitsConfig struct {
 // StreamLimits enforces StreamLimitsConfig for every server stream of one facade. Create one per
 // process and hand it to Options.Streams, so streams and exports share the memory budget.
 type StreamLimits struct {
-	cfg StreamLimitsConfig
-	mem *memoryBudget
+	cfg     StreamLimitsConfig
+	mem     *memoryBudget
+	fetches *fetchGate
 
 	mu   sync.Mutex
 	open map[string]int // streams open per caller
@@ -68,7 +79,15 @@ func NewStreamLimits(cfg StreamLimitsConfig) *StreamLimits {
 	if cfg.ResetAfter <= 0 {
 		cfg.ResetAfter = cfg.SendTimeout
 	}
-	return &StreamLimits{cfg: cfg, mem: newMemoryBudget(cfg.Memory), open: map[string]int{}}
+	if cfg.CallerMemory <= 0 {
+		cfg.CallerMemory = cfg.Memory / 2
+	}
+	cfg.CallerMemory = min(cfg.CallerMemory, cfg.Memory)
+	if cfg.Fetches <= 0 {
+		cfg.Fetches = DefaultStreamFetches
+	}
+	return &StreamLimits{cfg: cfg, mem: newMemoryBudget(cfg.Memory, cfg.CallerMemory), fetches: newFetchGate(cfg.Fetches),
+		open: map[string]int{}}
 }
 
 // StreamStats is a snapshot of StreamLimits, for metrics and tests.
@@ -76,6 +95,10 @@ type StreamStats struct {
 	MemoryLimit  int64 // the budget
 	MemoryHeld   int64 // page bytes held now
 	MemoryPeak   int64 // the most held at once
+	CallerMemory int64 // one caller's share of the budget
+	Fetches      int   // upstream page fetches in progress now
+	FetchesPeak  int   // the most at once
+	FetchWaiting int   // fetches waiting for a slot
 	Streams      int   // streams and exports open now
 	Refused      int64 // streams refused by the per-caller cap
 	SendTimeouts int64 // streams ended because their caller took no message for SendTimeout
@@ -89,17 +112,37 @@ func (l *StreamLimits) Stats() StreamStats {
 		n += c
 	}
 	l.mu.Unlock()
+	f := l.fetches.stats()
 	return StreamStats{
 		MemoryLimit:  l.mem.total,
 		MemoryHeld:   l.mem.held.Load(),
 		MemoryPeak:   l.mem.peak.Load(),
+		CallerMemory: l.mem.perCaller,
+		Fetches:      f.busy,
+		FetchesPeak:  f.peak,
+		FetchWaiting: f.waiting,
 		Streams:      n,
 		Refused:      l.refused.Load(),
 		SendTimeouts: l.sendTimeouts.Load(),
 	}
 }
 
+// CallerMemoryHeld is what one caller's streams and exports hold of the memory budget now; caller
+// is the principal's ID (see interceptors.Principal).
+func (l *StreamLimits) CallerMemoryHeld(principal string) int64 {
+	return l.mem.callerHeld("principal:" + principal)
+}
+
 type streamLimitsKey struct{}
+
+// streamCallerKey carries the caller's key (see callerKey) to the budget and the fetch gate.
+type streamCallerKey struct{}
+
+// streamCaller is who the stream on ctx belongs to ("" outside the interceptor).
+func streamCaller(ctx context.Context) string {
+	c, _ := ctx.Value(streamCallerKey{}).(string)
+	return c
+}
 
 // fallbackLimits serves streams that run without the interceptor (a handler mounted by hand).
 var fallbackLimits = sync.OnceValue(func() *StreamLimits { return NewStreamLimits(StreamLimitsConfig{}) })
@@ -128,7 +171,8 @@ func (l *StreamLimits) interceptor() connect.ServerInterceptor {
 				return l.tooMany(info)
 			}
 			defer l.leave(key)
-			return next(context.WithValue(ctx, streamLimitsKey{}, l), spec, stream)
+			ctx = context.WithValue(context.WithValue(ctx, streamLimitsKey{}, l), streamCallerKey{}, key)
+			return next(ctx, spec, stream)
 		}
 	}
 }

@@ -155,8 +155,16 @@ func streamResuming(t *testing.T, h *harness, key string, req *attiov1.StreamRec
 // reset), so the other caller's stream finishes.
 func TestSendTimeoutFreesBudgetOfStalledReader(t *testing.T) {
 	t.Parallel()
-	h, limits := limitsHarness(t, 1000, server.StreamLimitsConfig{Memory: 16 << 10, SendTimeout: time.Second})
-	s, _ := stalled(t, slowRecords(h), "sandbox-reader", &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100})
+	h, limits := limitsHarness(t, 1000, server.StreamLimitsConfig{Memory: 16 << 10, CallerMemory: 16 << 10, SendTimeout: time.Second})
+	// The reader never takes a message: on a busy machine, even taking the first one could come
+	// after the send timeout, and the stream would be reset under the test's feet.
+	ctx, cancel := context.WithCancel(caller("sandbox-reader"))
+	t.Cleanup(cancel)
+	s, err := slowRecords(h).StreamRecords(ctx, &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the stalled stream to hold the budget", func() bool { return limits.Stats().MemoryHeld > 0 })
 	ids := streamResuming(t, h, "sandbox-writer", &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100})
 	if len(ids) < 1000 {
 		t.Fatalf("other caller's stream: %d records", len(ids))

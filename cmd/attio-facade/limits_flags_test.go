@@ -49,6 +49,9 @@ func TestStreamLimitFlagsRefuseBadValues(t *testing.T) {
 		{args: []string{"--caller-max-streams", "0"}, want: "caller-max-streams"},
 		{args: []string{"--stream-memory", "0"}, want: "must be positive"},
 		{args: []string{"--stream-send-timeout", "0s"}, want: "must be positive"},
+		{args: []string{"--stream-fetches", "0"}, want: "stream-fetches"},
+		{args: []string{"--stream-memory", "64MiB", "--caller-stream-memory", "65MiB"}, want: "caller-stream-memory"},
+		{env: map[string]string{"ATTIO_FACADE_STREAM_FETCHES": "-3"}, want: "stream-fetches"},
 		{env: map[string]string{"ATTIO_FACADE_STREAM_MEMORY": "lots"}, want: "ATTIO_FACADE_STREAM_MEMORY"},
 		{env: map[string]string{"ATTIO_FACADE_CALLER_MAX_STREAMS": "8.5"}, want: "ATTIO_FACADE_CALLER_MAX_STREAMS"},
 	}

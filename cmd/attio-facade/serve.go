@@ -49,6 +49,8 @@ type serveConfig struct {
 	adminPprof      bool
 	streamMemory    int64
 	upstreamMaxBody int64
+	callerMemory    int64
+	streamFetches   int
 	callerStreams   int
 	sendTimeout     time.Duration
 	redisURL        string
@@ -83,6 +85,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.boolean(&cfg.adminPprof, "admin-pprof", "ATTIO_FACADE_ADMIN_PPROF", false, "serve net/http/pprof under /debug/pprof/ on the admin listener")
 	f.bytes(&cfg.streamMemory, "stream-memory", "ATTIO_FACADE_STREAM_MEMORY", server.DefaultStreamMemory, "memory budget for page data held by all streams and exports together (bytes, or with KiB, MiB, GiB)")
 	f.bytes(&cfg.upstreamMaxBody, "upstream-max-body", "ATTIO_FACADE_UPSTREAM_MAX_BODY", attio.DefaultMaxBodyBytes, "largest upstream answer decoded in one piece (a page of records or entries); larger ones fail the call")
+	f.bytes(&cfg.callerMemory, "caller-stream-memory", "ATTIO_FACADE_CALLER_STREAM_MEMORY", 0, "the part of --stream-memory one caller's streams and exports may hold together (default: half of it)")
+	f.integer(&cfg.streamFetches, "stream-fetches", "ATTIO_FACADE_STREAM_FETCHES", server.DefaultStreamFetches, "upstream page fetches all streams and exports run at once, shared fairly between callers (unary calls never wait for them)", atLeast(1))
 	f.integer(&cfg.callerStreams, "caller-max-streams", "ATTIO_FACADE_CALLER_MAX_STREAMS", server.DefaultCallerMaxStreams, "concurrent streams and exports per caller; more are refused with ResourceExhausted", atLeast(1))
 	f.duration(&cfg.sendTimeout, "stream-send-timeout", "ATTIO_FACADE_STREAM_SEND_TIMEOUT", server.DefaultStreamSendTimeout, "a stream whose caller takes no message for this long ends with Unavailable and its resume token")
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
@@ -93,8 +97,11 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if cfg.compressMin < 0 || cfg.compressMin > 1<<30 {
 		return errors.New("--compress-min-bytes must be between 0 and 1GiB")
 	}
-	if cfg.streamMemory <= 0 || cfg.callerStreams <= 0 || cfg.sendTimeout <= 0 || cfg.upstreamMaxBody <= 0 {
-		return errors.New("--stream-memory, --upstream-max-body, --caller-max-streams and --stream-send-timeout must be positive")
+	if cfg.streamMemory <= 0 || cfg.callerStreams <= 0 || cfg.sendTimeout <= 0 || cfg.upstreamMaxBody <= 0 || cfg.streamFetches <= 0 {
+		return errors.New("--stream-memory, --upstream-max-body, --caller-max-streams, --stream-fetches and --stream-send-timeout must be positive")
+	}
+	if cfg.callerMemory < 0 || cfg.callerMemory > cfg.streamMemory {
+		return errors.New("--caller-stream-memory must be between 0 (half of --stream-memory) and --stream-memory")
 	}
 	if cfg.jwtMaxLifetime <= 0 {
 		return errors.New("--jwt-max-lifetime must be positive")
@@ -223,7 +230,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 		Approvals:      server.NewApprovalService(approvals),
 		Exports:        server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
 		Streams: server.NewStreamLimits(server.StreamLimitsConfig{
-			Memory: cfg.streamMemory, CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
+			Memory: cfg.streamMemory, CallerMemory: cfg.callerMemory, Fetches: cfg.streamFetches,
+			CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
 		}),
 		CompressMinBytes: int(cfg.compressMin),
 	})
