@@ -373,7 +373,7 @@ func TestExportTiesEveryPageSize(t *testing.T) {
 	}
 	for _, p := range sizes {
 		sc := tieScenario{pageSize: p, parallelism: 1 + p%3, groups: tieGroups(p), filler: 20, writeRate: 0.3, writes: 6 + p/10, seed: uint64(p)}
-		t.Run(fmt.Sprint(p), func(t *testing.T) { runTieScenario(t, sc, false) })
+		t.Run(fmt.Sprint(p), func(t *testing.T) { t.Parallel(); runTieScenario(t, sc, false) })
 	}
 }
 
@@ -385,7 +385,7 @@ func TestExportTiesResumeEveryToken(t *testing.T) {
 		for _, p := range []int{1, 2, 5, 8, 9} {
 			sc := tieScenario{pageSize: p, parallelism: 1 + p%2, groups: []int{1, p, p + 1, 2*p + 3, 9}, filler: 4,
 				writeRate: 0.2, writes: 30, list: list, seed: uint64(p) + 100}
-			t.Run(fmt.Sprintf("list=%v/p=%d", list, p), func(t *testing.T) { runTieScenario(t, sc, true) })
+			t.Run(fmt.Sprintf("list=%v/p=%d", list, p), func(t *testing.T) { t.Parallel(); runTieScenario(t, sc, true) })
 		}
 	}
 }
@@ -396,7 +396,7 @@ func TestExportEntriesTies(t *testing.T) {
 	t.Parallel()
 	for _, p := range []int{1, 2, 4, 7, 8, 9, 17, 64} {
 		sc := tieScenario{pageSize: p, parallelism: 1 + p%3, groups: tieGroups(p), filler: 10, writeRate: 0.3, writes: 10 + p/8, list: true, seed: uint64(p) + 500}
-		t.Run(fmt.Sprint(p), func(t *testing.T) { runTieScenario(t, sc, false) })
+		t.Run(fmt.Sprint(p), func(t *testing.T) { t.Parallel(); runTieScenario(t, sc, false) })
 	}
 }
 

@@ -461,7 +461,8 @@ func TestUnaryCallsFlowWhileAStreamRuns(t *testing.T) {
 			c.HTTPClient = &http.Client{Transport: upstream}
 		},
 	})
-	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "deals", 2000, sandbox.GenerateOptions{}); err != nil {
+	// Sparse deals: the pages' count is what matters, not their contents.
+	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "deals", 2000, sandbox.GenerateOptions{FillRatio: 0.1}); err != nil {
 		t.Fatal(err)
 	}
 	rec := records(h, protocols[1])
