@@ -25,9 +25,9 @@ type holdingTransport struct {
 	object string        // queries of /objects/<object>/records/query are held
 	next   chan struct{} // one receive lets one held query go
 
-	mu     sync.Mutex
-	held   int
-	order  []string // objects of the queries sent, in order
+	mu    sync.Mutex
+	held  int
+	order []string // objects of the queries sent, in order
 }
 
 func (h *holdingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
