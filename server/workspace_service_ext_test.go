@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"connectrpc.com/connect/v2"
+	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -23,12 +25,18 @@ func TestWorkspaceService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !me.GetActive() || me.GetTokenType() != "Bearer" || me.GetIss() != "attio.com" ||
-			me.GetWorkspaceId() != sandbox.DefaultWorkspaceID || me.GetWorkspaceName() != "Sandbox Workspace" ||
-			me.GetWorkspaceSlug() != "sandbox" || me.GetWorkspaceLogoUrl() != "https://assets.example.com/sandbox-logo.png" ||
-			me.GetAuthorizedByWorkspaceMemberId() != sandbox.DefaultMemberID || me.GetSub() != sandbox.DefaultWorkspaceID ||
-			me.GetClientId() == "" || me.GetAud() != me.GetClientId() || !containsWord(me.GetScope(), "webhook:read-write") {
-			t.Fatalf("GetSelf = %v", me)
+		want := &attiov1.GetSelfResponse{
+			Active: true, TokenType: "Bearer", Iss: "attio.com", Sub: sandbox.DefaultWorkspaceID,
+			WorkspaceId: sandbox.DefaultWorkspaceID, WorkspaceName: "Sandbox Workspace", WorkspaceSlug: "sandbox",
+			WorkspaceLogoUrl: proto.String("https://assets.example.com/sandbox-logo.png"), AuthorizedByWorkspaceMemberId: sandbox.DefaultMemberID,
+		}
+		// The client id is the sandbox's own, the scope a list, the times checked below.
+		ignored := protocmp.IgnoreFields(me, "client_id", "aud", "scope", "iat", "exp")
+		if diff := cmp.Diff(want, me, protocmp.Transform(), ignored); diff != "" {
+			t.Fatalf("GetSelf (-want +got):\n%s", diff)
+		}
+		if me.GetClientId() == "" || me.GetAud() != me.GetClientId() || !containsWord(me.GetScope(), "webhook:read-write") {
+			t.Fatalf("GetSelf client id %q, aud %q, scope %q", me.GetClientId(), me.GetAud(), me.GetScope())
 		}
 		wantTime(t, "iat", me.GetIat(), "2024-01-02T09:00:00Z")
 		wantTime(t, "exp", me.GetExp(), "") // the sandbox token does not expire
