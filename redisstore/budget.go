@@ -28,8 +28,11 @@ import (
 // out.
 //
 // Slots are spaced by Slack more than the rate says (rate R: (1s+Slack)/R), and a request woken
-// later than Slack after its slot gives it up and reserves another: then however late a replica
-// wakes, any R+1 requests span at least one second, so no one-second window sees more than R.
+// later than Slack/3 after its slot gives it up and reserves another: then however late a replica
+// wakes, any R+1 requests leave at least 1s + 2/3 Slack apart (40 ms at the default), which is the
+// margin for what the upstream cannot see us control: the time from leaving to being counted
+// (network, scheduling on a busy host). Maton counts arrivals, so a margin of zero would let an
+// eleventh request land inside a second whenever one is delayed on the way.
 //
 // With Redis unreachable, writes fail closed (ErrUnavailable: nothing is sent) and reads go on
 // under a local budget of 1/N of each rate, N being the live replicas last counted (see Replicas).
@@ -56,8 +59,9 @@ type BudgetOptions struct {
 // DefaultBulkHorizon bounds how long an interactive call waits behind bulk reservations.
 const DefaultBulkHorizon = 250 * time.Millisecond
 
-// DefaultSlack is the spacing margin: 2.5% of Maton's 10 requests/s.
-const DefaultSlack = 25 * time.Millisecond
+// DefaultSlack is the spacing margin: 6% of a second, so at most 94% of a rate is used across
+// replicas; a slot may be used up to Slack/3 late.
+const DefaultSlack = 60 * time.Millisecond
 
 // interactiveWindow is how long one interactive call keeps bulk at the reduced spacing.
 const interactiveWindow = time.Second
@@ -150,7 +154,7 @@ func (b *Budget) Wait(ctx context.Context, r attio.Reservation) error {
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
-		if time.Since(asked.Add(wait)) <= b.slack {
+		if time.Since(asked.Add(wait)) <= b.slack/3 {
 			return nil
 		}
 		// Woken too late to keep the spacing: this slot is given up, another is reserved.
