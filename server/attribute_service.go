@@ -37,14 +37,14 @@ func (s *AttributeService) ListAttributes(ctx context.Context, req *attiov1.List
 	if err != nil {
 		return nil, err
 	}
-	p := newPager(ctx, attiov1connect.AttributeServiceListAttributesProcedure, req, clearPaging)
+	p := newPager(ctx, attiov1connect.AttributeServiceListAttributesProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
 	q := attio.AttributeQuery{Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset), ShowArchived: req.GetShowArchived()}
 	out := &attiov1.ListAttributesResponse{}
-	page, err := s.client.ListAttributesPage(upstream(ctx), target, req.GetIdentifier(), q)
+	page, err := s.client.ListAttributesPage(ctx, target, req.GetIdentifier(), q)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -61,7 +61,7 @@ func (s *AttributeService) GetAttribute(ctx context.Context, req *attiov1.GetAtt
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.client.GetAttribute(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute())
+	a, err := s.client.GetAttribute(ctx, target, req.GetIdentifier(), req.GetAttribute())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -91,7 +91,7 @@ func (s *AttributeService) CreateAttribute(ctx context.Context, req *attiov1.Cre
 	if d := req.GetDescription(); d != "" {
 		in.Description = &d
 	}
-	a, err := s.client.CreateAttribute(upstream(ctx), target, req.GetIdentifier(), in)
+	a, err := s.client.CreateAttribute(ctx, target, req.GetIdentifier(), in)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -120,7 +120,7 @@ func (s *AttributeService) UpdateAttribute(ctx context.Context, req *attiov1.Upd
 	if req.Description != nil {
 		up.Description = nullableString(*req.Description)
 	}
-	a, err := s.client.UpdateAttribute(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), up)
+	a, err := s.client.UpdateAttribute(ctx, target, req.GetIdentifier(), req.GetAttribute(), up)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -134,7 +134,7 @@ func (s *AttributeService) ListSelectOptions(ctx context.Context, req *attiov1.L
 		return nil, err
 	}
 	opts, next, err := pageWhole(ctx, attiov1connect.AttributeServiceListSelectOptionsProcedure, req, func() ([]attio.SelectOption, error) {
-		opts, err := s.client.ListSelectOptions(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+		opts, err := s.client.ListSelectOptions(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
 		return opts, upstreamError(err)
 	}, toSelectOption)
 	if err != nil {
@@ -149,7 +149,7 @@ func (s *AttributeService) CreateSelectOption(ctx context.Context, req *attiov1.
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.client.CreateSelectOption(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetTitle())
+	o, err := s.client.CreateSelectOption(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetTitle())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -162,7 +162,7 @@ func (s *AttributeService) UpdateSelectOption(ctx context.Context, req *attiov1.
 	if err != nil {
 		return nil, err
 	}
-	o, err := s.client.UpdateSelectOption(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetOption(),
+	o, err := s.client.UpdateSelectOption(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetOption(),
 		attio.SelectOptionUpdate{Title: req.Title, IsArchived: req.IsArchived})
 	if err != nil {
 		return nil, upstreamError(err)
@@ -177,7 +177,7 @@ func (s *AttributeService) ListStatuses(ctx context.Context, req *attiov1.ListSt
 		return nil, err
 	}
 	sts, next, err := pageWhole(ctx, attiov1connect.AttributeServiceListStatusesProcedure, req, func() ([]attio.Status, error) {
-		sts, err := s.client.ListStatuses(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+		sts, err := s.client.ListStatuses(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
 		return sts, upstreamError(err)
 	}, toStatus)
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *AttributeService) CreateStatus(ctx context.Context, req *attiov1.Create
 	if t := req.GetTargetTimeInStatus(); t != "" {
 		in.TargetTimeInStatus = &t
 	}
-	st, err := s.client.CreateStatus(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), in)
+	st, err := s.client.CreateStatus(ctx, target, req.GetIdentifier(), req.GetAttribute(), in)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -216,7 +216,7 @@ func (s *AttributeService) UpdateStatus(ctx context.Context, req *attiov1.Update
 	if req.TargetTimeInStatus != nil {
 		up.TargetTimeInStatus = nullableString(*req.TargetTimeInStatus)
 	}
-	st, err := s.client.UpdateStatus(upstream(ctx), target, req.GetIdentifier(), req.GetAttribute(), req.GetStatus(), up)
+	st, err := s.client.UpdateStatus(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetStatus(), up)
 	if err != nil {
 		return nil, upstreamError(err)
 	}

@@ -5,36 +5,17 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/interceptors"
 )
 
-// ConnectionHeader picks one of the Maton account's connections (Attio workspaces) per call.
-const ConnectionHeader = "Maton-Connection"
-
-// connectionOf returns the Maton connection the caller asked for ("" for the default one).
-func connectionOf(ctx context.Context) string {
-	if info, ok := connect.CallInfoForServerContext(ctx); ok {
-		return info.RequestHeader().Get(ConnectionHeader)
-	}
-	return ""
-}
-
-// upstream prepares ctx for client calls: the caller's connection goes upstream. The caller's
-// deadline is already on ctx, so it bounds every upstream attempt and retry.
-func upstream(ctx context.Context) context.Context {
-	if conn := connectionOf(ctx); conn != "" {
-		return attio.WithConnection(ctx, conn)
-	}
-	return ctx
-}
-
 // bulk marks ctx as a bulk (streaming) caller, which the client's limiter serves after interactive
 // calls so a long stream cannot starve unary callers.
 func bulk(ctx context.Context) context.Context {
-	return attio.WithPriority(upstream(ctx), attio.PriorityBulk)
+	return attio.WithPriority(ctx, attio.PriorityBulk)
 }
 
 // pager binds page tokens for one list RPC: digest of the query without its paging fields.
@@ -42,8 +23,12 @@ type pager struct {
 	digest string
 }
 
-func newPager(ctx context.Context, procedure string, req proto.Message, clear func(proto.Message)) pager {
-	return pager{digest: queryDigest(procedure, connectionOf(ctx), req, clear)}
+// pagingFields are the request fields AIP-158 lets change between pages of one query, by their
+// names in every list and stream request of the contract.
+var pagingFields = []protoreflect.Name{"page_token", "page_size", "resume_token"}
+
+func newPager(ctx context.Context, procedure string, req proto.Message) pager {
+	return pager{digest: queryDigest(procedure, connectionOf(ctx), req, pagingFields...)}
 }
 
 // start decodes the caller's token (InvalidArgument when it belongs elsewhere).
@@ -191,7 +176,7 @@ func queryPage[T any](ctx context.Context, p pager, token string, f *attiov1.Fil
 	if err != nil {
 		return attio.Page[T]{}, "", err
 	}
-	page, err := fetch(upstream(ctx), q)
+	page, err := fetch(ctx, q)
 	if err != nil {
 		return attio.Page[T]{}, "", upstreamError(err)
 	}

@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -36,7 +34,7 @@ func (s *CommentService) CreateComment(ctx context.Context, req *attiov1.CreateC
 	default:
 		return nil, invalidArgument("target: one of thread_id, record or entry is required")
 	}
-	c, err := s.client.CreateComment(upstream(ctx), in)
+	c, err := s.client.CreateComment(ctx, in)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -45,7 +43,7 @@ func (s *CommentService) CreateComment(ctx context.Context, req *attiov1.CreateC
 
 // GetComment returns one comment.
 func (s *CommentService) GetComment(ctx context.Context, req *attiov1.GetCommentRequest) (*attiov1.GetCommentResponse, error) {
-	c, err := s.client.GetComment(upstream(ctx), req.GetCommentId())
+	c, err := s.client.GetComment(ctx, req.GetCommentId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -54,20 +52,15 @@ func (s *CommentService) GetComment(ctx context.Context, req *attiov1.GetComment
 
 // DeleteComment deletes a comment (its whole thread when it is the first one).
 func (s *CommentService) DeleteComment(ctx context.Context, req *attiov1.DeleteCommentRequest) (*attiov1.DeleteCommentResponse, error) {
-	if err := s.client.DeleteComment(upstream(ctx), req.GetCommentId()); err != nil {
+	if err := s.client.DeleteComment(ctx, req.GetCommentId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteCommentResponse{}, nil
 }
 
-func clearListThreadsPaging(m proto.Message) {
-	r := m.(*attiov1.ListThreadsRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
 // ListThreads returns one page of the threads on a record or an entry.
 func (s *CommentService) ListThreads(ctx context.Context, req *attiov1.ListThreadsRequest) (*attiov1.ListThreadsResponse, error) {
-	p := newPager(ctx, attiov1connect.CommentServiceListThreadsProcedure, req, clearListThreadsPaging)
+	p := newPager(ctx, attiov1connect.CommentServiceListThreadsProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -81,7 +74,7 @@ func (s *CommentService) ListThreads(ctx context.Context, req *attiov1.ListThrea
 	default:
 		return nil, invalidArgument("target: one of record or entry is required")
 	}
-	page, err := s.client.ListThreadsPage(upstream(ctx), q)
+	page, err := s.client.ListThreadsPage(ctx, q)
 	if err != nil {
 		return nil, upstreamError(err)
 	}

@@ -25,7 +25,7 @@ var connectionStatuses = map[string]attiov1.ConnectionStatus{
 // Maton returns them whole.
 func (s *ConnectionService) ListConnections(ctx context.Context, req *attiov1.ListConnectionsRequest) (*attiov1.ListConnectionsResponse, error) {
 	cs, next, err := pageWhole(ctx, attiov1connect.ConnectionServiceListConnectionsProcedure, req, func() ([]attio.Connection, error) {
-		cs, err := s.client.ListConnections(upstream(ctx), attio.ConnectionQuery{Status: enumName(connectionStatuses, req.GetStatus())})
+		cs, err := s.client.ListConnections(ctx, attio.ConnectionQuery{Status: enumName(connectionStatuses, req.GetStatus())})
 		return cs, upstreamError(err)
 	}, toConnection)
 	if err != nil {
@@ -36,7 +36,7 @@ func (s *ConnectionService) ListConnections(ctx context.Context, req *attiov1.Li
 
 // GetConnection returns one connection.
 func (s *ConnectionService) GetConnection(ctx context.Context, req *attiov1.GetConnectionRequest) (*attiov1.GetConnectionResponse, error) {
-	c, err := s.client.GetConnection(upstream(ctx), req.GetConnectionId())
+	c, err := s.client.GetConnection(ctx, req.GetConnectionId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -45,7 +45,7 @@ func (s *ConnectionService) GetConnection(ctx context.Context, req *attiov1.GetC
 
 // CreateConnection starts a new, pending Attio connection.
 func (s *ConnectionService) CreateConnection(ctx context.Context, _ *attiov1.CreateConnectionRequest) (*attiov1.CreateConnectionResponse, error) {
-	c, err := s.client.CreateConnection(upstream(ctx))
+	c, err := s.client.CreateConnection(ctx)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -54,7 +54,7 @@ func (s *ConnectionService) CreateConnection(ctx context.Context, _ *attiov1.Cre
 
 // DeleteConnection removes a connection.
 func (s *ConnectionService) DeleteConnection(ctx context.Context, req *attiov1.DeleteConnectionRequest) (*attiov1.DeleteConnectionResponse, error) {
-	if err := s.client.DeleteConnection(upstream(ctx), req.GetConnectionId()); err != nil {
+	if err := s.client.DeleteConnection(ctx, req.GetConnectionId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteConnectionResponse{}, nil

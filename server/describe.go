@@ -2,14 +2,19 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"connectrpc.com/connect/v2"
+	"connectrpc.com/connect/v2/connectinprocess"
+
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -18,85 +23,70 @@ import (
 
 // Describer tells an approver what a write will do against the current upstream state: it fetches
 // the target of updates and deletes, fills each change's "before" and names what a delete destroys.
-// Creates need no fetch: the request-only summary says it all.
+// Creates need no fetch: the request-only summary says it all. What to fetch is the contract's
+// word: the write's (attio.v1.access) target names the read RPC, whose request is filled from the
+// write's fields of the same names (interceptors.TargetRequest).
 type Describer struct {
-	records     *RecordService
-	entries     *EntryService
-	tasks       *TaskService
-	notes       *NoteService
-	comments    *CommentService
-	webhooks    *WebhookService
-	connections *ConnectionService
-	objects     *ObjectService
-	attributes  *AttributeService
-	lists       *ListService
-	meetings    *MeetingService
+	rpc        *connect.Client // in process, to the resource services without interceptors
+	targets    map[string]target
+	attributes *AttributeService
+}
+
+// target is how to read what one write procedure targets.
+type target struct {
+	method   protoreflect.MethodDescriptor
+	spec     connect.Spec
+	response protoreflect.MessageType
+	resource protoreflect.FieldDescriptor
 }
 
 var _ interceptors.Describer = (*Describer)(nil)
 
-// NewDescriber returns a Describer that reads current state through client.
+// NewDescriber returns a Describer that reads current state through client. The caller's
+// connection and deadline come with the context Describe is called with.
 func NewDescriber(client *attio.Client) *Describer {
-	return &Describer{
-		records: &RecordService{client: client}, entries: &EntryService{client: client},
-		tasks: &TaskService{client: client}, notes: &NoteService{client: client},
-		comments: &CommentService{client: client}, webhooks: &WebhookService{client: client},
-		connections: &ConnectionService{client: client}, objects: &ObjectService{client: client},
-		attributes: &AttributeService{client: client}, lists: &ListService{client: client},
-		meetings: &MeetingService{client: client},
+	srv := connect.NewServer(withConnection)
+	registerResources(srv, client)
+	specs := map[string]connect.Spec{}
+	for spec := range srv.Specs() {
+		specs[spec.Procedure] = spec
 	}
+	d := &Describer{rpc: connect.NewClient(connectinprocess.New(srv)), targets: map[string]target{}, attributes: &AttributeService{client: client}}
+	for name, proc := range interceptors.Procedures() {
+		spec, ok := specs[proc.Target]
+		if !ok {
+			continue // no target, or one this server does not serve: the summary stays request-only
+		}
+		service, method, _ := strings.Cut(strings.TrimPrefix(proc.Target, "/"), "/")
+		desc, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service + "." + method))
+		if err != nil {
+			continue
+		}
+		md := desc.(protoreflect.MethodDescriptor)
+		response, err := protoregistry.GlobalTypes.FindMessageByName(md.Output().FullName())
+		if err != nil {
+			continue
+		}
+		d.targets[name] = target{method: md, spec: spec, response: response, resource: interceptors.TargetField(md.Output())}
+	}
+	return d
 }
 
 // current fetches the resource a write targets, or nil when the procedure has nothing to fetch.
 func (d *Describer) current(ctx context.Context, procedure string, req proto.Message) (proto.Message, error) {
-	switch r := req.(type) {
-	case *attiov1.UpdateRecordRequest:
-		res, err := d.records.GetRecord(ctx, &attiov1.GetRecordRequest{Object: r.GetObject(), RecordId: r.GetRecordId()})
-		return res.GetRecord(), err
-	case *attiov1.DeleteRecordRequest:
-		res, err := d.records.GetRecord(ctx, &attiov1.GetRecordRequest{Object: r.GetObject(), RecordId: r.GetRecordId()})
-		return res.GetRecord(), err
-	case *attiov1.UpdateEntryRequest:
-		res, err := d.entries.GetEntry(ctx, &attiov1.GetEntryRequest{List: r.GetList(), EntryId: r.GetEntryId()})
-		return res.GetEntry(), err
-	case *attiov1.DeleteEntryRequest:
-		res, err := d.entries.GetEntry(ctx, &attiov1.GetEntryRequest{List: r.GetList(), EntryId: r.GetEntryId()})
-		return res.GetEntry(), err
-	case *attiov1.UpdateTaskRequest:
-		res, err := d.tasks.GetTask(ctx, &attiov1.GetTaskRequest{TaskId: r.GetTaskId()})
-		return res.GetTask(), err
-	case *attiov1.DeleteTaskRequest:
-		res, err := d.tasks.GetTask(ctx, &attiov1.GetTaskRequest{TaskId: r.GetTaskId()})
-		return res.GetTask(), err
-	case *attiov1.DeleteCallRecordingRequest:
-		res, err := d.meetings.GetCallRecording(ctx, &attiov1.GetCallRecordingRequest{MeetingId: r.GetMeetingId(), CallRecordingId: r.GetCallRecordingId()})
-		return res.GetCallRecording(), err
-	case *attiov1.DeleteNoteRequest:
-		res, err := d.notes.GetNote(ctx, &attiov1.GetNoteRequest{NoteId: r.GetNoteId()})
-		return res.GetNote(), err
-	case *attiov1.DeleteCommentRequest:
-		res, err := d.comments.GetComment(ctx, &attiov1.GetCommentRequest{CommentId: r.GetCommentId()})
-		return res.GetComment(), err
-	case *attiov1.UpdateWebhookRequest:
-		res, err := d.webhooks.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: r.GetWebhookId()})
-		return res.GetWebhook(), err
-	case *attiov1.DeleteWebhookRequest:
-		res, err := d.webhooks.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: r.GetWebhookId()})
-		return res.GetWebhook(), err
-	case *attiov1.DeleteConnectionRequest:
-		res, err := d.connections.GetConnection(ctx, &attiov1.GetConnectionRequest{ConnectionId: r.GetConnectionId()})
-		return res.GetConnection(), err
-	case *attiov1.UpdateObjectRequest:
-		res, err := d.objects.GetObject(ctx, &attiov1.GetObjectRequest{Object: r.GetObject()})
-		return res.GetObject(), err
-	case *attiov1.UpdateAttributeRequest:
-		res, err := d.attributes.GetAttribute(ctx, &attiov1.GetAttributeRequest{Target: r.GetTarget(), Identifier: r.GetIdentifier(), Attribute: r.GetAttribute()})
-		return res.GetAttribute(), err
-	case *attiov1.UpdateListRequest:
-		res, err := d.lists.GetList(ctx, &attiov1.GetListRequest{List: r.GetList()})
-		return res.GetList(), err
+	t, ok := d.targets[procedure]
+	if !ok {
+		return nil, nil
 	}
-	return nil, nil
+	res := t.response.New()
+	if err := d.rpc.CallUnary(ctx, t.spec, interceptors.TargetRequest(t.method, req), res.Interface()); err != nil {
+		if ce, ok := errors.AsType[*connect.Error](err); ok {
+			// The read ran here, not at a remote peer: its refusal (NotFound, say) is the write's.
+			return nil, connect.NewError(ce.Code(), ce.Message())
+		}
+		return nil, err
+	}
+	return res.Get(t.resource).Message().Interface(), nil
 }
 
 // Describe implements interceptors.Describer. A target that does not exist refuses the write

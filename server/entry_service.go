@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -17,19 +15,9 @@ type EntryService struct {
 
 var _ attiov1connect.EntryServiceHandler = (*EntryService)(nil)
 
-func clearQueryEntriesPaging(m proto.Message) {
-	r := m.(*attiov1.QueryEntriesRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-func clearStreamEntriesPaging(m proto.Message) {
-	r := m.(*attiov1.StreamEntriesRequest)
-	r.ResumeToken, r.PageSize = "", 0
-}
-
 // QueryEntries returns one page of entries.
 func (s *EntryService) QueryEntries(ctx context.Context, req *attiov1.QueryEntriesRequest) (*attiov1.QueryEntriesResponse, error) {
-	p := newPager(ctx, attiov1connect.EntryServiceQueryEntriesProcedure, req, clearQueryEntriesPaging)
+	p := newPager(ctx, attiov1connect.EntryServiceQueryEntriesProcedure, req)
 	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
 		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
 			return s.client.QueryEntryMessages(ctx, req.GetList(), q)
@@ -42,7 +30,7 @@ func (s *EntryService) QueryEntries(ctx context.Context, req *attiov1.QueryEntri
 
 // StreamEntries walks every matching entry, one message per upstream page.
 func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEntriesRequest, stream attiov1connect.EntryServiceStreamEntriesServerStream) error {
-	p := newPager(ctx, attiov1connect.EntryServiceStreamEntriesProcedure, req, clearStreamEntriesPaging)
+	p := newPager(ctx, attiov1connect.EntryServiceStreamEntriesProcedure, req)
 	size := pageSize(req.GetPageSize(), defaultRecordPage)
 	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
 		return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
@@ -64,7 +52,7 @@ func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEnt
 
 // GetEntry returns one entry.
 func (s *EntryService) GetEntry(ctx context.Context, req *attiov1.GetEntryRequest) (*attiov1.GetEntryResponse, error) {
-	e, err := s.client.GetEntryMessage(upstream(ctx), req.GetList(), req.GetEntryId())
+	e, err := s.client.GetEntryMessage(ctx, req.GetList(), req.GetEntryId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -77,7 +65,7 @@ func (s *EntryService) CreateEntry(ctx context.Context, req *attiov1.CreateEntry
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.client.WriteEntryMessage(upstream(ctx), attio.EntryCreate, req.GetList(), "", attio.EntryInput{
+	e, err := s.client.WriteEntryMessage(ctx, attio.EntryCreate, req.GetList(), "", attio.EntryInput{
 		ParentRecordID: req.GetParentRecordId(), ParentObject: req.GetParentObject(), EntryValues: vals,
 	}, nil)
 	if err != nil {
@@ -96,7 +84,7 @@ func (s *EntryService) UpdateEntry(ctx context.Context, req *attiov1.UpdateEntry
 	if req.GetMode() == attiov1.UpdateMode_UPDATE_MODE_OVERWRITE {
 		w = attio.EntryOverwrite
 	}
-	e, err := s.client.WriteEntryMessage(upstream(ctx), w, req.GetList(), req.GetEntryId(), attio.EntryInput{}, vals)
+	e, err := s.client.WriteEntryMessage(ctx, w, req.GetList(), req.GetEntryId(), attio.EntryInput{}, vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -109,7 +97,7 @@ func (s *EntryService) AssertEntry(ctx context.Context, req *attiov1.AssertEntry
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.client.WriteEntryMessage(upstream(ctx), attio.EntryAssert, req.GetList(), "", attio.EntryInput{
+	e, err := s.client.WriteEntryMessage(ctx, attio.EntryAssert, req.GetList(), "", attio.EntryInput{
 		ParentRecordID: req.GetParentRecordId(), ParentObject: req.GetParentObject(), EntryValues: vals,
 	}, nil)
 	if err != nil {
@@ -120,25 +108,20 @@ func (s *EntryService) AssertEntry(ctx context.Context, req *attiov1.AssertEntry
 
 // DeleteEntry removes an entry.
 func (s *EntryService) DeleteEntry(ctx context.Context, req *attiov1.DeleteEntryRequest) (*attiov1.DeleteEntryResponse, error) {
-	if err := s.client.DeleteEntry(upstream(ctx), req.GetList(), req.GetEntryId()); err != nil {
+	if err := s.client.DeleteEntry(ctx, req.GetList(), req.GetEntryId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteEntryResponse{}, nil
 }
 
-func clearEntryValuesPaging(m proto.Message) {
-	r := m.(*attiov1.ListEntryAttributeValuesRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
 // ListEntryAttributeValues returns one page of an entry attribute's values.
 func (s *EntryService) ListEntryAttributeValues(ctx context.Context, req *attiov1.ListEntryAttributeValuesRequest) (*attiov1.ListEntryAttributeValuesResponse, error) {
-	p := newPager(ctx, attiov1connect.EntryServiceListEntryAttributeValuesProcedure, req, clearEntryValuesPaging)
+	p := newPager(ctx, attiov1connect.EntryServiceListEntryAttributeValuesProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.EntryValueMessages(upstream(ctx), req.GetList(), req.GetEntryId(), req.GetAttribute(), attio.ValuesQuery{
+	page, err := s.client.EntryValueMessages(ctx, req.GetList(), req.GetEntryId(), req.GetAttribute(), attio.ValuesQuery{
 		ShowHistoric: req.GetShowHistoric(), Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset),
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/attio-facade/attio-facade/attio"
@@ -98,23 +99,17 @@ func (s *ExportService) parallelism(limits *StreamLimits, req int32, pageSize in
 // exports included), so an export cannot starve them, only share with them.
 const exportMemoryShare = 1
 
-func clearExportRecords(m proto.Message) {
-	r := m.(*attiov1.ExportRecordsRequest)
-	r.ResumeToken, r.Parallelism = "", 0
-}
-
-func clearExportEntries(m proto.Message) {
-	r := m.(*attiov1.ExportEntriesRequest)
-	r.ResumeToken, r.Parallelism = "", 0
-}
+// exportUnbound are the export request's fields a resume may change: the token and the
+// parallelism (the page size stays bound: it shapes the walk's positions).
+var exportUnbound = []protoreflect.Name{"resume_token", "parallelism"}
 
 // newExportWalk does what both exports share: bind the resume token to the request (without its
 // token and parallelism), translate the filter and size the walk. The caller adds what to fetch
 // and where batches go.
-func newExportWalk[T, M any](ctx context.Context, s *ExportService, procedure string, req proto.Message, clear func(proto.Message),
+func newExportWalk[T, M any](ctx context.Context, s *ExportService, procedure string, req proto.Message,
 	token string, filter *attiov1.Filter, size, parallelism int32,
 ) (*exportWalk[T, M], *exportToken, error) {
-	st, err := decodeExportToken(token, queryDigest(procedure, connectionOf(ctx), req, clear))
+	st, err := decodeExportToken(token, queryDigest(procedure, connectionOf(ctx), req, exportUnbound...))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -144,7 +139,7 @@ func (s *ExportService) ExportRecords(ctx context.Context, req *attiov1.ExportRe
 		return stream.Send(&attiov1.ExportRecordsResponse{Message: &attiov1.ExportRecordsResponse_Batch{Batch: b}})
 	}
 	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
-		w, st, err := newExportWalk[attio.RawItem, []byte](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req, clearExportRecords,
+		w, st, err := newExportWalk[attio.RawItem, []byte](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req,
 			req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 		if err != nil {
 			return err
@@ -158,7 +153,7 @@ func (s *ExportService) ExportRecords(ctx context.Context, req *attiov1.ExportRe
 		}
 		return w.run(bulk(ctx), st)
 	}
-	w, st, err := newExportWalk[*attiov1.Record, *attiov1.Record](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req, clearExportRecords,
+	w, st, err := newExportWalk[*attiov1.Record, *attiov1.Record](ctx, s, attiov1connect.ExportServiceExportRecordsProcedure, req,
 		req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 	if err != nil {
 		return err
@@ -187,7 +182,7 @@ func (s *ExportService) ExportEntries(ctx context.Context, req *attiov1.ExportEn
 		return stream.Send(&attiov1.ExportEntriesResponse{Message: &attiov1.ExportEntriesResponse_Batch{Batch: b}})
 	}
 	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
-		w, st, err := newExportWalk[attio.RawItem, []byte](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req, clearExportEntries,
+		w, st, err := newExportWalk[attio.RawItem, []byte](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req,
 			req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 		if err != nil {
 			return err
@@ -201,7 +196,7 @@ func (s *ExportService) ExportEntries(ctx context.Context, req *attiov1.ExportEn
 		}
 		return w.run(bulk(ctx), st)
 	}
-	w, st, err := newExportWalk[*attiov1.Entry, *attiov1.Entry](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req, clearExportEntries,
+	w, st, err := newExportWalk[*attiov1.Entry, *attiov1.Entry](ctx, s, attiov1connect.ExportServiceExportEntriesProcedure, req,
 		req.GetResumeToken(), req.GetFilter(), req.GetPageSize(), req.GetParallelism())
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ var accessLevels = map[string]attiov1.AccessLevel{
 // ListLists returns one page of the lists, which Attio returns whole.
 func (s *ListService) ListLists(ctx context.Context, req *attiov1.ListListsRequest) (*attiov1.ListListsResponse, error) {
 	lists, next, err := pageWhole(ctx, attiov1connect.ListServiceListListsProcedure, req, func() ([]attio.List, error) {
-		lists, err := s.client.ListLists(upstream(ctx))
+		lists, err := s.client.ListLists(ctx)
 		return lists, upstreamError(err)
 	}, toList)
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *ListService) ListLists(ctx context.Context, req *attiov1.ListListsReque
 
 // GetList returns one list.
 func (s *ListService) GetList(ctx context.Context, req *attiov1.GetListRequest) (*attiov1.GetListResponse, error) {
-	l, err := s.client.GetList(upstream(ctx), req.GetList())
+	l, err := s.client.GetList(ctx, req.GetList())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -53,7 +53,7 @@ func (s *ListService) CreateList(ctx context.Context, req *attiov1.CreateListReq
 	if lvl := enumName(accessLevels, req.GetWorkspaceAccess()); lvl != "" {
 		in.WorkspaceAccess = &lvl
 	}
-	l, err := s.client.CreateList(upstream(ctx), in)
+	l, err := s.client.CreateList(ctx, in)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -78,7 +78,7 @@ func (s *ListService) UpdateList(ctx context.Context, req *attiov1.UpdateListReq
 		grants := fromMemberAccess(req.GetWorkspaceMemberAccess())
 		up.WorkspaceMemberAccess = &grants
 	}
-	l, err := s.client.UpdateList(upstream(ctx), req.GetList(), up)
+	l, err := s.client.UpdateList(ctx, req.GetList(), up)
 	if err != nil {
 		return nil, upstreamError(err)
 	}

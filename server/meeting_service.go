@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -44,16 +42,6 @@ var callRecordingStatuses = map[string]attiov1.CallRecordingStatus{
 	"failed":     attiov1.CallRecordingStatus_CALL_RECORDING_STATUS_FAILED,
 }
 
-func clearListMeetingsPaging(m proto.Message) {
-	r := m.(*attiov1.ListMeetingsRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-func clearStreamMeetingsPaging(m proto.Message) {
-	r := m.(*attiov1.StreamMeetingsRequest)
-	r.ResumeToken, r.PageSize = "", 0
-}
-
 func meetingQuery(f *attiov1.MeetingFilter, sort attiov1.MeetingSort, limit int, cursor string) (attio.MeetingQuery, error) {
 	if err := requirePair("linked_object", f.GetLinkedObject(), "linked_record_id", f.GetLinkedRecordId()); err != nil {
 		return attio.MeetingQuery{}, err
@@ -73,7 +61,7 @@ func meetingQuery(f *attiov1.MeetingFilter, sort attiov1.MeetingSort, limit int,
 
 // ListMeetings returns one page of meetings.
 func (s *MeetingService) ListMeetings(ctx context.Context, req *attiov1.ListMeetingsRequest) (*attiov1.ListMeetingsResponse, error) {
-	p := newPager(ctx, attiov1connect.MeetingServiceListMeetingsProcedure, req, clearListMeetingsPaging)
+	p := newPager(ctx, attiov1connect.MeetingServiceListMeetingsProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -82,7 +70,7 @@ func (s *MeetingService) ListMeetings(ctx context.Context, req *attiov1.ListMeet
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.ListMeetingsPage(upstream(ctx), q)
+	page, err := s.client.ListMeetingsPage(ctx, q)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -91,7 +79,7 @@ func (s *MeetingService) ListMeetings(ctx context.Context, req *attiov1.ListMeet
 
 // StreamMeetings walks every matching meeting, one message per upstream page.
 func (s *MeetingService) StreamMeetings(ctx context.Context, req *attiov1.StreamMeetingsRequest, stream attiov1connect.MeetingServiceStreamMeetingsServerStream) error {
-	p := newPager(ctx, attiov1connect.MeetingServiceStreamMeetingsProcedure, req, clearStreamMeetingsPaging)
+	p := newPager(ctx, attiov1connect.MeetingServiceStreamMeetingsProcedure, req)
 	start, err := p.start(req.GetResumeToken())
 	if err != nil {
 		return err
@@ -112,31 +100,21 @@ func (s *MeetingService) StreamMeetings(ctx context.Context, req *attiov1.Stream
 
 // GetMeeting returns one meeting.
 func (s *MeetingService) GetMeeting(ctx context.Context, req *attiov1.GetMeetingRequest) (*attiov1.GetMeetingResponse, error) {
-	m, err := s.client.GetMeeting(upstream(ctx), req.GetMeetingId())
+	m, err := s.client.GetMeeting(ctx, req.GetMeetingId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.GetMeetingResponse{Meeting: toMeeting(&m)}, nil
 }
 
-func clearListRecordingsPaging(m proto.Message) {
-	r := m.(*attiov1.ListCallRecordingsRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-func clearStreamRecordingsPaging(m proto.Message) {
-	r := m.(*attiov1.StreamCallRecordingsRequest)
-	r.ResumeToken, r.PageSize = "", 0
-}
-
 // ListCallRecordings returns one page of a meeting's recordings.
 func (s *MeetingService) ListCallRecordings(ctx context.Context, req *attiov1.ListCallRecordingsRequest) (*attiov1.ListCallRecordingsResponse, error) {
-	p := newPager(ctx, attiov1connect.MeetingServiceListCallRecordingsProcedure, req, clearListRecordingsPaging)
+	p := newPager(ctx, attiov1connect.MeetingServiceListCallRecordingsProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.ListCallRecordingsPage(upstream(ctx), req.GetMeetingId(),
+	page, err := s.client.ListCallRecordingsPage(ctx, req.GetMeetingId(),
 		attio.CursorQuery{Limit: pageSize(req.GetPageSize(), defaultRecordingPage), Cursor: pos.Cursor})
 	if err != nil {
 		return nil, upstreamError(err)
@@ -146,7 +124,7 @@ func (s *MeetingService) ListCallRecordings(ctx context.Context, req *attiov1.Li
 
 // StreamCallRecordings walks all of a meeting's recordings, one message per upstream page.
 func (s *MeetingService) StreamCallRecordings(ctx context.Context, req *attiov1.StreamCallRecordingsRequest, stream attiov1connect.MeetingServiceStreamCallRecordingsServerStream) error {
-	p := newPager(ctx, attiov1connect.MeetingServiceStreamCallRecordingsProcedure, req, clearStreamRecordingsPaging)
+	p := newPager(ctx, attiov1connect.MeetingServiceStreamCallRecordingsProcedure, req)
 	start, err := p.start(req.GetResumeToken())
 	if err != nil {
 		return err
@@ -163,25 +141,21 @@ func (s *MeetingService) StreamCallRecordings(ctx context.Context, req *attiov1.
 
 // GetCallRecording returns one recording.
 func (s *MeetingService) GetCallRecording(ctx context.Context, req *attiov1.GetCallRecordingRequest) (*attiov1.GetCallRecordingResponse, error) {
-	r, err := s.client.GetCallRecording(upstream(ctx), req.GetMeetingId(), req.GetCallRecordingId())
+	r, err := s.client.GetCallRecording(ctx, req.GetMeetingId(), req.GetCallRecordingId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.GetCallRecordingResponse{CallRecording: toCallRecording(&r)}, nil
 }
 
-func clearTranscriptPaging(m proto.Message) {
-	m.(*attiov1.GetCallTranscriptRequest).PageToken = ""
-}
-
 // GetCallTranscript returns one page of a transcript (Attio fixes the page size).
 func (s *MeetingService) GetCallTranscript(ctx context.Context, req *attiov1.GetCallTranscriptRequest) (*attiov1.GetCallTranscriptResponse, error) {
-	p := newPager(ctx, attiov1connect.MeetingServiceGetCallTranscriptProcedure, req, clearTranscriptPaging)
+	p := newPager(ctx, attiov1connect.MeetingServiceGetCallTranscriptProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	tp, err := s.client.GetTranscriptPage(upstream(ctx), req.GetMeetingId(), req.GetCallRecordingId(), pos.Cursor)
+	tp, err := s.client.GetTranscriptPage(ctx, req.GetMeetingId(), req.GetCallRecordingId(), pos.Cursor)
 	if err != nil {
 		return nil, upstreamError(err)
 	}

@@ -43,7 +43,7 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, req *attiov1.CreateM
 		in.ExternalRef = &attio.MeetingCalendarRef{ICalUID: ev.GetIcalUid(), Provider: enumName(calendarProviders, ev.GetProvider()),
 			OriginalStartTime: ev.GetOriginalStartTime(), IsRecurring: ev.GetIsRecurring()}
 	}
-	m, err := s.client.CreateMeeting(upstream(ctx), in)
+	m, err := s.client.CreateMeeting(ctx, in)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -72,7 +72,7 @@ func meetingTimeInput(field string, t *attiov1.MeetingTime, allDay bool) (attio.
 
 // CreateCallRecording adds a recording to a meeting from a video URL.
 func (s *MeetingService) CreateCallRecording(ctx context.Context, req *attiov1.CreateCallRecordingRequest) (*attiov1.CreateCallRecordingResponse, error) {
-	r, err := s.client.CreateCallRecording(upstream(ctx), req.GetMeetingId(), req.GetVideoUrl())
+	r, err := s.client.CreateCallRecording(ctx, req.GetMeetingId(), req.GetVideoUrl())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -81,7 +81,7 @@ func (s *MeetingService) CreateCallRecording(ctx context.Context, req *attiov1.C
 
 // DeleteCallRecording deletes a call recording permanently.
 func (s *MeetingService) DeleteCallRecording(ctx context.Context, req *attiov1.DeleteCallRecordingRequest) (*attiov1.DeleteCallRecordingResponse, error) {
-	if err := s.client.DeleteCallRecording(upstream(ctx), req.GetMeetingId(), req.GetCallRecordingId()); err != nil {
+	if err := s.client.DeleteCallRecording(ctx, req.GetMeetingId(), req.GetCallRecordingId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteCallRecordingResponse{}, nil

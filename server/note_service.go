@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -27,16 +25,6 @@ var contentFormats = map[string]attiov1.ContentFormat{
 	"markdown":  attiov1.ContentFormat_CONTENT_FORMAT_MARKDOWN,
 }
 
-func clearListNotesPaging(m proto.Message) {
-	r := m.(*attiov1.ListNotesRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-func clearStreamNotesPaging(m proto.Message) {
-	r := m.(*attiov1.StreamNotesRequest)
-	r.ResumeToken, r.PageSize = "", 0
-}
-
 // noteQuery refuses parent_object without parent_record_id, as the contract documents.
 func noteQuery(f *attiov1.NoteFilter, limit int, offset int64) (attio.NoteQuery, error) {
 	if f.GetParentObject() != "" && f.GetParentRecordId() == "" {
@@ -47,7 +35,7 @@ func noteQuery(f *attiov1.NoteFilter, limit int, offset int64) (attio.NoteQuery,
 
 // ListNotes returns one page of notes.
 func (s *NoteService) ListNotes(ctx context.Context, req *attiov1.ListNotesRequest) (*attiov1.ListNotesResponse, error) {
-	p := newPager(ctx, attiov1connect.NoteServiceListNotesProcedure, req, clearListNotesPaging)
+	p := newPager(ctx, attiov1connect.NoteServiceListNotesProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -56,7 +44,7 @@ func (s *NoteService) ListNotes(ctx context.Context, req *attiov1.ListNotesReque
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.ListNotesPage(upstream(ctx), q)
+	page, err := s.client.ListNotesPage(ctx, q)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -65,7 +53,7 @@ func (s *NoteService) ListNotes(ctx context.Context, req *attiov1.ListNotesReque
 
 // StreamNotes walks every matching note, one message per upstream page.
 func (s *NoteService) StreamNotes(ctx context.Context, req *attiov1.StreamNotesRequest, stream attiov1connect.NoteServiceStreamNotesServerStream) error {
-	p := newPager(ctx, attiov1connect.NoteServiceStreamNotesProcedure, req, clearStreamNotesPaging)
+	p := newPager(ctx, attiov1connect.NoteServiceStreamNotesProcedure, req)
 	start, err := p.start(req.GetResumeToken())
 	if err != nil {
 		return err
@@ -86,7 +74,7 @@ func (s *NoteService) StreamNotes(ctx context.Context, req *attiov1.StreamNotesR
 
 // GetNote returns one note.
 func (s *NoteService) GetNote(ctx context.Context, req *attiov1.GetNoteRequest) (*attiov1.GetNoteResponse, error) {
-	n, err := s.client.GetNote(upstream(ctx), req.GetNoteId())
+	n, err := s.client.GetNote(ctx, req.GetNoteId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -110,7 +98,7 @@ func (s *NoteService) CreateNote(ctx context.Context, req *attiov1.CreateNoteReq
 	if m := req.GetMeetingId(); m != "" {
 		in.MeetingID = &m
 	}
-	n, err := s.client.CreateNote(upstream(ctx), in)
+	n, err := s.client.CreateNote(ctx, in)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -119,7 +107,7 @@ func (s *NoteService) CreateNote(ctx context.Context, req *attiov1.CreateNoteReq
 
 // DeleteNote deletes a note.
 func (s *NoteService) DeleteNote(ctx context.Context, req *attiov1.DeleteNoteRequest) (*attiov1.DeleteNoteResponse, error) {
-	if err := s.client.DeleteNote(upstream(ctx), req.GetNoteId()); err != nil {
+	if err := s.client.DeleteNote(ctx, req.GetNoteId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteNoteResponse{}, nil

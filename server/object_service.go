@@ -18,7 +18,7 @@ var _ attiov1connect.ObjectServiceHandler = (*ObjectService)(nil)
 // ListObjects returns one page of the objects, which Attio returns whole.
 func (s *ObjectService) ListObjects(ctx context.Context, req *attiov1.ListObjectsRequest) (*attiov1.ListObjectsResponse, error) {
 	objs, next, err := pageWhole(ctx, attiov1connect.ObjectServiceListObjectsProcedure, req, func() ([]attio.Object, error) {
-		objs, err := s.client.ListObjects(upstream(ctx))
+		objs, err := s.client.ListObjects(ctx)
 		return objs, upstreamError(err)
 	}, toObject)
 	if err != nil {
@@ -29,7 +29,7 @@ func (s *ObjectService) ListObjects(ctx context.Context, req *attiov1.ListObject
 
 // GetObject returns one object.
 func (s *ObjectService) GetObject(ctx context.Context, req *attiov1.GetObjectRequest) (*attiov1.GetObjectResponse, error) {
-	o, err := s.client.GetObject(upstream(ctx), req.GetObject())
+	o, err := s.client.GetObject(ctx, req.GetObject())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -38,7 +38,7 @@ func (s *ObjectService) GetObject(ctx context.Context, req *attiov1.GetObjectReq
 
 // CreateObject creates a custom object.
 func (s *ObjectService) CreateObject(ctx context.Context, req *attiov1.CreateObjectRequest) (*attiov1.CreateObjectResponse, error) {
-	o, err := s.client.CreateObject(upstream(ctx), attio.ObjectInput{
+	o, err := s.client.CreateObject(ctx, attio.ObjectInput{
 		APISlug: req.GetApiSlug(), SingularNoun: req.GetSingularNoun(), PluralNoun: req.GetPluralNoun(),
 	})
 	if err != nil {
@@ -49,7 +49,7 @@ func (s *ObjectService) CreateObject(ctx context.Context, req *attiov1.CreateObj
 
 // UpdateObject changes the fields that are set.
 func (s *ObjectService) UpdateObject(ctx context.Context, req *attiov1.UpdateObjectRequest) (*attiov1.UpdateObjectResponse, error) {
-	o, err := s.client.UpdateObject(upstream(ctx), req.GetObject(), attio.ObjectUpdate{
+	o, err := s.client.UpdateObject(ctx, req.GetObject(), attio.ObjectUpdate{
 		APISlug: req.ApiSlug, SingularNoun: req.SingularNoun, PluralNoun: req.PluralNoun,
 	})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // defaultPageSize is the page size of a unary list RPC whose request leaves page_size at 0, where
@@ -24,18 +23,7 @@ func pageSize(requested int32, def int) int {
 	return int(requested)
 }
 
-// pagingFields are the request fields AIP-158 lets change between the pages of one query.
-var pagingFields = []protoreflect.Name{"page_size", "page_token", "resume_token"}
-
 // clearPaging clears the paging fields of any list request, found by name, for queryDigest.
-func clearPaging(m proto.Message) {
-	r := m.ProtoReflect()
-	for _, name := range pagingFields {
-		if fd := r.Descriptor().Fields().ByName(name); fd != nil {
-			r.Clear(fd)
-		}
-	}
-}
 
 // pagedRequest is a unary list request (AIP-158).
 type pagedRequest interface {
@@ -49,7 +37,7 @@ type pagedRequest interface {
 // query like every other page token; the listing is fetched again for each page, so an item
 // added or removed between pages shifts the rest by one (as offset paging upstream does).
 func pageWhole[T, M any](ctx context.Context, procedure string, req pagedRequest, fetch func() ([]T, error), conv func(*T) M) ([]M, string, error) {
-	p := newPager(ctx, procedure, req, clearPaging)
+	p := newPager(ctx, procedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, "", err

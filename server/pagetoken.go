@@ -7,6 +7,7 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // pageToken is the position inside an upstream listing. It is opaque to callers (base64 of JSON) but
@@ -27,13 +28,16 @@ type pageToken struct {
 const errBadPageToken = "page token is invalid or belongs to a different query; start without a token or repeat the exact query it came from"
 
 // queryDigest identifies a query for token binding: the procedure, the Maton connection and the
-// request with its paging fields cleared (AIP-158 lets page_size change between pages).
-func queryDigest(procedure, connection string, req proto.Message, clear ...func(proto.Message)) string {
-	clone := proto.Clone(req)
-	for _, c := range clear {
-		c(clone)
+// request with the fields named unbound cleared (AIP-158 lets page_size change between pages).
+func queryDigest(procedure, connection string, req proto.Message, unbound ...protoreflect.Name) string {
+	clone := proto.Clone(req).ProtoReflect()
+	fields := clone.Descriptor().Fields()
+	for _, name := range unbound {
+		if fd := fields.ByName(name); fd != nil {
+			clone.Clear(fd)
+		}
 	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(clone)
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(clone.Interface())
 	if err != nil {
 		// Marshal of a validated, generated message cannot fail; keep the digest distinct anyway.
 		b = []byte(err.Error())

@@ -2,24 +2,24 @@ package server
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"connectrpc.com/connect/v2"
 
-	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
-	"google.golang.org/protobuf/proto"
-)
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
-func clearRecordPaging(m proto.Message) {
-	r := m.(*attiov1.QueryRecordsRequest)
-	r.PageToken, r.PageSize = "", 0
-}
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/interceptors"
+)
 
 func TestPageTokenBinding(t *testing.T) {
 	t.Parallel()
 	const proc = "/attio.v1.RecordService/QueryRecords"
 	people := &attiov1.QueryRecordsRequest{Object: "people", PageSize: 10}
-	digest := queryDigest(proc, "conn-a", people, clearRecordPaging)
+	digest := queryDigest(proc, "conn-a", people, pagingFields...)
 	token := encodePageToken(pageToken{Query: digest, Offset: 10})
 
 	tests := []struct {
@@ -42,7 +42,7 @@ func TestPageTokenBinding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := decodePageToken(tt.token, queryDigest(proc, tt.conn, tt.req, clearRecordPaging))
+			got, err := decodePageToken(tt.token, queryDigest(proc, tt.conn, tt.req, pagingFields...))
 			if tt.wantErr {
 				if !isBadPageToken(err) {
 					t.Fatalf("want InvalidArgument page token error, got %v", err)
@@ -63,4 +63,52 @@ func TestPageTokenBinding(t *testing.T) {
 func isBadPageToken(err error) bool {
 	var ce *connect.Error
 	return errors.As(err, &ce) && ce.Code() == connect.CodeInvalidArgument && ce.Message() == errBadPageToken
+}
+
+// TestPagingFieldsByName walks every request of the contract: page tokens bind a query by its
+// request without the fields named in pagingFields, so every paging field must have one of those
+// names, and setting them must not change the digest.
+func TestPagingFieldsByName(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, proc := range interceptors.Procedures() {
+		_, method, _ := strings.Cut(strings.TrimPrefix(proc.Name, "/"), "/")
+		svc, _, _ := strings.Cut(strings.TrimPrefix(proc.Name, "/"), "/")
+		d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(svc + "." + method))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := d.(protoreflect.MethodDescriptor).Input()
+		mt, err := protoregistry.GlobalTypes.FindMessageByName(in.FullName())
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged, hasPaging := mt.New(), false
+		fields := in.Fields()
+		for i := range fields.Len() {
+			f := fields.Get(i)
+			switch {
+			case slices.Contains(pagingFields, f.Name()) && f.Kind() == protoreflect.StringKind:
+				paged.Set(f, protoreflect.ValueOfString("some-token"))
+				hasPaging = true
+			case slices.Contains(pagingFields, f.Name()) && f.Kind() == protoreflect.Int32Kind:
+				paged.Set(f, protoreflect.ValueOfInt32(7))
+				hasPaging = true
+			case slices.Contains(pagingFields, f.Name()):
+				t.Errorf("%s.%s: a paging field of kind %v", in.FullName(), f.Name(), f.Kind())
+			case strings.Contains(string(f.Name()), "page") || strings.HasSuffix(string(f.Name()), "_token"):
+				t.Errorf("%s.%s looks like a paging field but is not named like one (%v)", in.FullName(), f.Name(), pagingFields)
+			}
+		}
+		if !hasPaging {
+			continue
+		}
+		n++
+		if got, want := queryDigest(proc.Name, "c", paged.Interface(), pagingFields...), queryDigest(proc.Name, "c", mt.New().Interface()); got != want {
+			t.Errorf("%s: its paging fields change the query digest", proc.Name)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d paged requests found", n)
+	}
 }

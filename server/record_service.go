@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"connectrpc.com/connect/v2"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -20,19 +19,9 @@ var _ attiov1connect.RecordServiceHandler = (*RecordService)(nil)
 
 const defaultRecordPage = 500
 
-func clearQueryRecordsPaging(m proto.Message) {
-	r := m.(*attiov1.QueryRecordsRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-func clearStreamRecordsPaging(m proto.Message) {
-	r := m.(*attiov1.StreamRecordsRequest)
-	r.ResumeToken, r.PageSize = "", 0
-}
-
 // QueryRecords returns one page of records.
 func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryRecordsRequest) (*attiov1.QueryRecordsResponse, error) {
-	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req, clearQueryRecordsPaging)
+	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req)
 	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
 		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
 			return s.client.QueryRecordMessages(ctx, req.GetObject(), q)
@@ -45,7 +34,7 @@ func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryReco
 
 // StreamRecords walks every matching record, one message per upstream page, in the view asked for.
 func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRecordsRequest, stream attiov1connect.RecordServiceStreamRecordsServerStream) error {
-	p := newPager(ctx, attiov1connect.RecordServiceStreamRecordsProcedure, req, clearStreamRecordsPaging)
+	p := newPager(ctx, attiov1connect.RecordServiceStreamRecordsProcedure, req)
 	size := pageSize(req.GetPageSize(), defaultRecordPage)
 	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
 		return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
@@ -76,7 +65,7 @@ func rawJSON(items []attio.RawItem) [][]byte {
 
 // GetRecord returns one record.
 func (s *RecordService) GetRecord(ctx context.Context, req *attiov1.GetRecordRequest) (*attiov1.GetRecordResponse, error) {
-	r, err := s.client.GetRecordMessage(upstream(ctx), req.GetObject(), req.GetRecordId())
+	r, err := s.client.GetRecordMessage(ctx, req.GetObject(), req.GetRecordId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -89,7 +78,7 @@ func (s *RecordService) CreateRecord(ctx context.Context, req *attiov1.CreateRec
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.client.WriteRecordMessage(upstream(ctx), attio.RecordCreate, req.GetObject(), "", "", vals)
+	r, err := s.client.WriteRecordMessage(ctx, attio.RecordCreate, req.GetObject(), "", "", vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -106,7 +95,7 @@ func (s *RecordService) UpdateRecord(ctx context.Context, req *attiov1.UpdateRec
 	if req.GetMode() == attiov1.UpdateMode_UPDATE_MODE_OVERWRITE {
 		w = attio.RecordOverwrite
 	}
-	r, err := s.client.WriteRecordMessage(upstream(ctx), w, req.GetObject(), req.GetRecordId(), "", vals)
+	r, err := s.client.WriteRecordMessage(ctx, w, req.GetObject(), req.GetRecordId(), "", vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -119,7 +108,7 @@ func (s *RecordService) AssertRecord(ctx context.Context, req *attiov1.AssertRec
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.client.WriteRecordMessage(upstream(ctx), attio.RecordAssert, req.GetObject(), "", req.GetMatchingAttribute(), vals)
+	r, err := s.client.WriteRecordMessage(ctx, attio.RecordAssert, req.GetObject(), "", req.GetMatchingAttribute(), vals)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -128,7 +117,7 @@ func (s *RecordService) AssertRecord(ctx context.Context, req *attiov1.AssertRec
 
 // DeleteRecord deletes a record.
 func (s *RecordService) DeleteRecord(ctx context.Context, req *attiov1.DeleteRecordRequest) (*attiov1.DeleteRecordResponse, error) {
-	if err := s.client.DeleteRecord(upstream(ctx), req.GetObject(), req.GetRecordId()); err != nil {
+	if err := s.client.DeleteRecord(ctx, req.GetObject(), req.GetRecordId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteRecordResponse{}, nil
@@ -136,7 +125,7 @@ func (s *RecordService) DeleteRecord(ctx context.Context, req *attiov1.DeleteRec
 
 // SearchRecords searches records across objects.
 func (s *RecordService) SearchRecords(ctx context.Context, req *attiov1.SearchRecordsRequest) (*attiov1.SearchRecordsResponse, error) {
-	res, err := s.client.SearchRecords(upstream(ctx), attio.SearchRequest{
+	res, err := s.client.SearchRecords(ctx, attio.SearchRequest{
 		Query:     req.GetQuery(),
 		Objects:   req.GetObjects(),
 		Limit:     int(req.GetLimit()),
@@ -171,19 +160,14 @@ func searchRequestAs(req *attiov1.SearchRecordsRequest) map[string]any {
 	return map[string]any{"type": "workspace"}
 }
 
-func clearRecordValuesPaging(m proto.Message) {
-	r := m.(*attiov1.ListRecordAttributeValuesRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
 // ListRecordAttributeValues returns one page of an attribute's values.
 func (s *RecordService) ListRecordAttributeValues(ctx context.Context, req *attiov1.ListRecordAttributeValuesRequest) (*attiov1.ListRecordAttributeValuesResponse, error) {
-	p := newPager(ctx, attiov1connect.RecordServiceListRecordAttributeValuesProcedure, req, clearRecordValuesPaging)
+	p := newPager(ctx, attiov1connect.RecordServiceListRecordAttributeValuesProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.RecordValueMessages(upstream(ctx), req.GetObject(), req.GetRecordId(), req.GetAttribute(), attio.ValuesQuery{
+	page, err := s.client.RecordValueMessages(ctx, req.GetObject(), req.GetRecordId(), req.GetAttribute(), attio.ValuesQuery{
 		ShowHistoric: req.GetShowHistoric(), Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset),
 	})
 	if err != nil {
@@ -192,19 +176,14 @@ func (s *RecordService) ListRecordAttributeValues(ctx context.Context, req *atti
 	return &attiov1.ListRecordAttributeValuesResponse{Values: page.Items, NextPageToken: nextPageToken(p, page)}, nil
 }
 
-func clearRecordEntriesPaging(m proto.Message) {
-	r := m.(*attiov1.ListRecordEntriesRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
 // ListRecordEntries returns one page of the list entries of a record.
 func (s *RecordService) ListRecordEntries(ctx context.Context, req *attiov1.ListRecordEntriesRequest) (*attiov1.ListRecordEntriesResponse, error) {
-	p := newPager(ctx, attiov1connect.RecordServiceListRecordEntriesProcedure, req, clearRecordEntriesPaging)
+	p := newPager(ctx, attiov1connect.RecordServiceListRecordEntriesProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.RecordEntriesPage(upstream(ctx), req.GetObject(), req.GetRecordId(), attio.PageQuery{Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset)})
+	page, err := s.client.RecordEntriesPage(ctx, req.GetObject(), req.GetRecordId(), attio.PageQuery{Limit: pageSize(req.GetPageSize(), defaultPageSize), Offset: int(pos.Offset)})
 	if err != nil {
 		return nil, upstreamError(err)
 	}

@@ -81,8 +81,25 @@ func NewRPCServer(opts Options) *connect.Server {
 	if streams == nil {
 		streams = NewStreamLimits(StreamLimitsConfig{})
 	}
-	srv := connect.NewServer(append(slices.Clip(opts.Interceptors), errorEgress(attio.NewRedactor(opts.Secrets...)), streams.interceptor())...)
+	srv := connect.NewServer(slices.Concat([]connect.ServerInterceptor{withConnection}, opts.Interceptors,
+		[]connect.ServerInterceptor{errorEgress(attio.NewRedactor(opts.Secrets...)), streams.interceptor()})...)
 	c := opts.Client
+	registerResources(srv, c)
+	approvals := opts.Approvals
+	if approvals == nil {
+		approvals = attiov1connect.UnimplementedApprovalServiceHandler{}
+	}
+	attiov1connect.RegisterApprovalServiceHandler(srv, approvals)
+	exports := opts.Exports
+	if exports == nil {
+		exports = NewExportService(c, ExportOptions{})
+	}
+	attiov1connect.RegisterExportServiceHandler(srv, exports)
+	return srv
+}
+
+// registerResources registers the services of Attio's and Maton's resources, served through c.
+func registerResources(srv *connect.Server, c *attio.Client) {
 	attiov1connect.RegisterObjectServiceHandler(srv, &ObjectService{client: c})
 	attiov1connect.RegisterAttributeServiceHandler(srv, &AttributeService{client: c})
 	attiov1connect.RegisterRecordServiceHandler(srv, &RecordService{client: c})
@@ -95,17 +112,6 @@ func NewRPCServer(opts Options) *connect.Server {
 	attiov1connect.RegisterWorkspaceServiceHandler(srv, &WorkspaceService{client: c})
 	attiov1connect.RegisterWebhookServiceHandler(srv, &WebhookService{client: c})
 	attiov1connect.RegisterConnectionServiceHandler(srv, &ConnectionService{client: c})
-	approvals := opts.Approvals
-	if approvals == nil {
-		approvals = attiov1connect.UnimplementedApprovalServiceHandler{}
-	}
-	attiov1connect.RegisterApprovalServiceHandler(srv, approvals)
-	exports := opts.Exports
-	if exports == nil {
-		exports = NewExportService(c, ExportOptions{})
-	}
-	attiov1connect.RegisterExportServiceHandler(srv, exports)
-	return srv
 }
 
 // NewHandler returns the facade's whole HTTP surface: every RPC (Connect, gRPC, gRPC-Web), gRPC

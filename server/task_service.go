@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -23,16 +21,6 @@ const defaultTaskPage = 500
 var taskSorts = map[string]attiov1.TaskSort{
 	"created_at:asc":  attiov1.TaskSort_TASK_SORT_CREATED_AT_ASC,
 	"created_at:desc": attiov1.TaskSort_TASK_SORT_CREATED_AT_DESC,
-}
-
-func clearListTasksPaging(m proto.Message) {
-	r := m.(*attiov1.ListTasksRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-func clearStreamTasksPaging(m proto.Message) {
-	r := m.(*attiov1.StreamTasksRequest)
-	r.ResumeToken, r.PageSize = "", 0
 }
 
 func taskQuery(f *attiov1.TaskFilter, sort attiov1.TaskSort, limit int, offset int64) (attio.TaskQuery, error) {
@@ -60,7 +48,7 @@ func taskQuery(f *attiov1.TaskFilter, sort attiov1.TaskSort, limit int, offset i
 
 // ListTasks returns one page of tasks.
 func (s *TaskService) ListTasks(ctx context.Context, req *attiov1.ListTasksRequest) (*attiov1.ListTasksResponse, error) {
-	p := newPager(ctx, attiov1connect.TaskServiceListTasksProcedure, req, clearListTasksPaging)
+	p := newPager(ctx, attiov1connect.TaskServiceListTasksProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
@@ -69,7 +57,7 @@ func (s *TaskService) ListTasks(ctx context.Context, req *attiov1.ListTasksReque
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.ListTasksPage(upstream(ctx), q)
+	page, err := s.client.ListTasksPage(ctx, q)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -78,7 +66,7 @@ func (s *TaskService) ListTasks(ctx context.Context, req *attiov1.ListTasksReque
 
 // StreamTasks walks every matching task, one message per upstream page.
 func (s *TaskService) StreamTasks(ctx context.Context, req *attiov1.StreamTasksRequest, stream attiov1connect.TaskServiceStreamTasksServerStream) error {
-	p := newPager(ctx, attiov1connect.TaskServiceStreamTasksProcedure, req, clearStreamTasksPaging)
+	p := newPager(ctx, attiov1connect.TaskServiceStreamTasksProcedure, req)
 	start, err := p.start(req.GetResumeToken())
 	if err != nil {
 		return err
@@ -99,7 +87,7 @@ func (s *TaskService) StreamTasks(ctx context.Context, req *attiov1.StreamTasksR
 
 // GetTask returns one task.
 func (s *TaskService) GetTask(ctx context.Context, req *attiov1.GetTaskRequest) (*attiov1.GetTaskResponse, error) {
-	t, err := s.client.GetTask(upstream(ctx), req.GetTaskId())
+	t, err := s.client.GetTask(ctx, req.GetTaskId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -112,7 +100,7 @@ func (s *TaskService) CreateTask(ctx context.Context, req *attiov1.CreateTaskReq
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.client.CreateTask(upstream(ctx), attio.TaskInput{
+	t, err := s.client.CreateTask(ctx, attio.TaskInput{
 		Content:       req.GetContent(),
 		DeadlineAt:    optionalTimestamp(req.GetDeadlineAt()),
 		IsCompleted:   req.GetIsCompleted(),
@@ -154,7 +142,7 @@ func (s *TaskService) UpdateTask(ctx context.Context, req *attiov1.UpdateTaskReq
 		as := fromAssignees(req.GetAssignees())
 		up.Assignees = &as
 	}
-	t, err := s.client.UpdateTask(upstream(ctx), req.GetTaskId(), up)
+	t, err := s.client.UpdateTask(ctx, req.GetTaskId(), up)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -163,7 +151,7 @@ func (s *TaskService) UpdateTask(ctx context.Context, req *attiov1.UpdateTaskReq
 
 // DeleteTask deletes a task.
 func (s *TaskService) DeleteTask(ctx context.Context, req *attiov1.DeleteTaskRequest) (*attiov1.DeleteTaskResponse, error) {
-	if err := s.client.DeleteTask(upstream(ctx), req.GetTaskId()); err != nil {
+	if err := s.client.DeleteTask(ctx, req.GetTaskId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteTaskResponse{}, nil

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 
-	"google.golang.org/protobuf/proto"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -13,25 +12,15 @@ import (
 // Attio returns at most 250 comments a request (its default too).
 const maxThreadCommentsPage = 250
 
-func clearGetThreadPaging(m proto.Message) {
-	r := m.(*attiov1.GetThreadRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
-func clearStreamThreadCommentsPaging(m proto.Message) {
-	r := m.(*attiov1.StreamThreadCommentsRequest)
-	r.ResumeToken, r.PageSize = "", 0
-}
-
 // GetThread returns one thread with one page of its comments. Attio pages a thread's comments by
 // cursor since 2026; an older Attio answers with every comment and no cursor, which is one page.
 func (s *CommentService) GetThread(ctx context.Context, req *attiov1.GetThreadRequest) (*attiov1.GetThreadResponse, error) {
-	p := newPager(ctx, attiov1connect.CommentServiceGetThreadProcedure, req, clearGetThreadPaging)
+	p := newPager(ctx, attiov1connect.CommentServiceGetThreadProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	tp, err := s.client.GetThreadPage(upstream(ctx), req.GetThreadId(), attio.ThreadCommentsQuery{
+	tp, err := s.client.GetThreadPage(ctx, req.GetThreadId(), attio.ThreadCommentsQuery{
 		Limit: int(req.GetPageSize()), Cursor: pos.Cursor, CreatedAfter: fromTimestamp(req.GetCreatedAfter()),
 	})
 	if err != nil {
@@ -42,7 +31,7 @@ func (s *CommentService) GetThread(ctx context.Context, req *attiov1.GetThreadRe
 
 // StreamThreadComments walks all of a thread's comments, one message per upstream page.
 func (s *CommentService) StreamThreadComments(ctx context.Context, req *attiov1.StreamThreadCommentsRequest, stream attiov1connect.CommentServiceStreamThreadCommentsServerStream) error {
-	p := newPager(ctx, attiov1connect.CommentServiceStreamThreadCommentsProcedure, req, clearStreamThreadCommentsPaging)
+	p := newPager(ctx, attiov1connect.CommentServiceStreamThreadCommentsProcedure, req)
 	start, err := p.start(req.GetResumeToken())
 	if err != nil {
 		return err

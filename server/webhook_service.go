@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -36,22 +34,17 @@ var webhookOperators = map[string]attiov1.WebhookOperator{
 	"not_equals": attiov1.WebhookOperator_WEBHOOK_OPERATOR_NOT_EQUALS,
 }
 
-func clearListWebhooksPaging(m proto.Message) {
-	r := m.(*attiov1.ListWebhooksRequest)
-	r.PageToken, r.PageSize = "", 0
-}
-
 // ListWebhooks returns one page of webhooks.
 func (s *WebhookService) ListWebhooks(ctx context.Context, req *attiov1.ListWebhooksRequest) (*attiov1.ListWebhooksResponse, error) {
 	if n := req.GetPageSize(); n != 0 && n < minWebhookPage {
 		return nil, invalidArgument(fmt.Sprintf("page_size must be 0 (for %d) or between %d and 100", defaultWebhookPage, minWebhookPage))
 	}
-	p := newPager(ctx, attiov1connect.WebhookServiceListWebhooksProcedure, req, clearListWebhooksPaging)
+	p := newPager(ctx, attiov1connect.WebhookServiceListWebhooksProcedure, req)
 	pos, err := p.start(req.GetPageToken())
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.client.ListWebhooksPage(upstream(ctx), attio.PageQuery{Limit: pageSize(req.GetPageSize(), defaultWebhookPage), Offset: int(pos.Offset)})
+	page, err := s.client.ListWebhooksPage(ctx, attio.PageQuery{Limit: pageSize(req.GetPageSize(), defaultWebhookPage), Offset: int(pos.Offset)})
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -64,7 +57,7 @@ func (s *WebhookService) ListWebhooks(ctx context.Context, req *attiov1.ListWebh
 
 // GetWebhook returns one webhook.
 func (s *WebhookService) GetWebhook(ctx context.Context, req *attiov1.GetWebhookRequest) (*attiov1.GetWebhookResponse, error) {
-	w, err := s.client.GetWebhook(upstream(ctx), req.GetWebhookId())
+	w, err := s.client.GetWebhook(ctx, req.GetWebhookId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -73,7 +66,7 @@ func (s *WebhookService) GetWebhook(ctx context.Context, req *attiov1.GetWebhook
 
 // CreateWebhook creates a webhook and hands back its signing secret, which Attio shows only here.
 func (s *WebhookService) CreateWebhook(ctx context.Context, req *attiov1.CreateWebhookRequest) (*attiov1.CreateWebhookResponse, error) {
-	w, err := s.client.CreateWebhook(upstream(ctx), attio.WebhookInput{TargetURL: req.GetTargetUrl(), Subscriptions: fromSubscriptions(req.GetSubscriptions())})
+	w, err := s.client.CreateWebhook(ctx, attio.WebhookInput{TargetURL: req.GetTargetUrl(), Subscriptions: fromSubscriptions(req.GetSubscriptions())})
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -95,7 +88,7 @@ func (s *WebhookService) UpdateWebhook(ctx context.Context, req *attiov1.UpdateW
 		subs := fromSubscriptions(req.GetSubscriptions())
 		up.Subscriptions = &subs
 	}
-	w, err := s.client.UpdateWebhook(upstream(ctx), req.GetWebhookId(), up)
+	w, err := s.client.UpdateWebhook(ctx, req.GetWebhookId(), up)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -104,7 +97,7 @@ func (s *WebhookService) UpdateWebhook(ctx context.Context, req *attiov1.UpdateW
 
 // DeleteWebhook deletes a webhook.
 func (s *WebhookService) DeleteWebhook(ctx context.Context, req *attiov1.DeleteWebhookRequest) (*attiov1.DeleteWebhookResponse, error) {
-	if err := s.client.DeleteWebhook(upstream(ctx), req.GetWebhookId()); err != nil {
+	if err := s.client.DeleteWebhook(ctx, req.GetWebhookId()); err != nil {
 		return nil, upstreamError(err)
 	}
 	return &attiov1.DeleteWebhookResponse{}, nil

@@ -23,7 +23,7 @@ var memberAccessLevels = map[string]attiov1.MemberAccessLevel{
 
 // GetSelf describes the upstream token of the chosen connection and its workspace.
 func (s *WorkspaceService) GetSelf(ctx context.Context, _ *attiov1.GetSelfRequest) (*attiov1.GetSelfResponse, error) {
-	me, err := s.client.Self(upstream(ctx))
+	me, err := s.client.Self(ctx)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -33,7 +33,7 @@ func (s *WorkspaceService) GetSelf(ctx context.Context, _ *attiov1.GetSelfReques
 // ListWorkspaceMembers returns one page of the members, which Attio returns whole.
 func (s *WorkspaceService) ListWorkspaceMembers(ctx context.Context, req *attiov1.ListWorkspaceMembersRequest) (*attiov1.ListWorkspaceMembersResponse, error) {
 	ms, next, err := pageWhole(ctx, attiov1connect.WorkspaceServiceListWorkspaceMembersProcedure, req, func() ([]attio.WorkspaceMember, error) {
-		ms, err := s.client.ListWorkspaceMembers(upstream(ctx))
+		ms, err := s.client.ListWorkspaceMembers(ctx)
 		return ms, upstreamError(err)
 	}, toWorkspaceMember)
 	if err != nil {
@@ -44,7 +44,7 @@ func (s *WorkspaceService) ListWorkspaceMembers(ctx context.Context, req *attiov
 
 // GetWorkspaceMember returns one member.
 func (s *WorkspaceService) GetWorkspaceMember(ctx context.Context, req *attiov1.GetWorkspaceMemberRequest) (*attiov1.GetWorkspaceMemberResponse, error) {
-	m, err := s.client.GetWorkspaceMember(upstream(ctx), req.GetWorkspaceMemberId())
+	m, err := s.client.GetWorkspaceMember(ctx, req.GetWorkspaceMemberId())
 	if err != nil {
 		return nil, upstreamError(err)
 	}
