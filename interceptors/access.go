@@ -36,6 +36,8 @@ type Procedure struct {
 	// Target is the read procedure that returns what an update or delete targets, e.g.
 	// "/attio.v1.RecordService/GetRecord"; "" for reads and creates.
 	Target string
+	// Method describes the RPC; TargetMethod the target's (nil without one).
+	Method, TargetMethod protoreflect.MethodDescriptor
 }
 
 var accessScopes = map[attiov1.Access_Scope]Scope{
@@ -104,7 +106,7 @@ func sideEffectFree(md protoreflect.MethodDescriptor) bool {
 
 // readProcedure reads and checks one method's option; the rules are documented on attio.v1.Access.
 func readProcedure(files *protoregistry.Files, md protoreflect.MethodDescriptor) (Procedure, error) {
-	p := Procedure{Name: procedureName(md)}
+	p := Procedure{Name: procedureName(md), Method: md}
 	fail := func(format string, args ...any) (Procedure, error) {
 		return Procedure{}, fmt.Errorf("%s: "+format, append([]any{p.Name}, args...)...)
 	}
@@ -150,7 +152,7 @@ func readProcedure(files *protoregistry.Files, md protoreflect.MethodDescriptor)
 		if err != nil {
 			return fail("target %q: %v", a.GetTarget(), err)
 		}
-		p.Target = procedureName(target)
+		p.Target, p.TargetMethod = procedureName(target), target
 	}
 	return p, nil
 }

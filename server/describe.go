@@ -57,12 +57,7 @@ func NewDescriber(client *attio.Client) *Describer {
 		if !ok {
 			continue // no target, or one this server does not serve: the summary stays request-only
 		}
-		service, method, _ := strings.Cut(strings.TrimPrefix(proc.Target, "/"), "/")
-		desc, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service + "." + method))
-		if err != nil {
-			continue
-		}
-		md := desc.(protoreflect.MethodDescriptor)
+		md := proc.TargetMethod
 		response, err := protoregistry.GlobalTypes.FindMessageByName(md.Output().FullName())
 		if err != nil {
 			continue
