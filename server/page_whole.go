@@ -23,8 +23,6 @@ func pageSize(requested int32, def int) int {
 	return int(requested)
 }
 
-// clearPaging clears the paging fields of any list request, found by name, for queryDigest.
-
 // pagedRequest is a unary list request (AIP-158).
 type pagedRequest interface {
 	proto.Message
