@@ -11,6 +11,7 @@ import (
 	"connectrpc.com/connect/v2/connectinprocess"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/interceptors"
@@ -49,8 +50,8 @@ func (c *connectionRecorder) take() []string {
 	return out
 }
 
-// fill sets the singular scalar fields of a request and the first member of each oneof (but
-// paging fields) to non-empty values, so that handlers get past their own checks to the upstream call.
+// fill sets the singular scalar fields of a request, the first member of each oneof and update
+// masks ("*"), but not paging fields, to non-empty values, so that handlers get past their own checks to the upstream call.
 func fill(m protoreflect.Message) {
 	fields := m.Descriptor().Fields()
 	for i := range fields.Len() {
@@ -62,7 +63,9 @@ func fill(m protoreflect.Message) {
 		}
 		switch f.Kind() {
 		case protoreflect.MessageKind:
-			if f.ContainingOneof() != nil {
+			if f.Message().FullName() == "google.protobuf.FieldMask" {
+				m.Set(f, protoreflect.ValueOfMessage((&fieldmaskpb.FieldMask{Paths: []string{"*"}}).ProtoReflect()))
+			} else if f.ContainingOneof() != nil {
 				sub := m.NewField(f).Message()
 				fill(sub)
 				m.Set(f, protoreflect.ValueOfMessage(sub))
