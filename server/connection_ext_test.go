@@ -50,7 +50,7 @@ func (c *connectionRecorder) take() []string {
 	return out
 }
 
-// fill sets the singular scalar fields of a request, the first member of each oneof and update
+// fill sets the singular scalar and message fields of a request (the first member of each oneof), update
 // masks ("*"), but not paging fields, to non-empty values, so that handlers get past their own checks to the upstream call.
 func fill(m protoreflect.Message) {
 	fields := m.Descriptor().Fields()
@@ -65,7 +65,7 @@ func fill(m protoreflect.Message) {
 		case protoreflect.MessageKind:
 			if f.Message().FullName() == "google.protobuf.FieldMask" {
 				m.Set(f, protoreflect.ValueOfMessage((&fieldmaskpb.FieldMask{Paths: []string{"*"}}).ProtoReflect()))
-			} else if f.ContainingOneof() != nil {
+			} else if f.ContainingOneof() != nil || f.Message().FullName() != m.Descriptor().FullName() && !strings.HasPrefix(string(f.Message().FullName()), "google.") {
 				sub := m.NewField(f).Message()
 				fill(sub)
 				m.Set(f, protoreflect.ValueOfMessage(sub))
