@@ -130,8 +130,9 @@ func openStreams(t *testing.T, h *harness, key, object string, n int) (cancel fu
 // held until the unary call has returned.
 func TestUnaryOfAnotherCallerWaitsOnNothingStreamsHold(t *testing.T) {
 	t.Parallel()
-	// A 50-item page is estimated at 50 × 4 KiB × 12 before its fetch: three fit the budget.
-	const estimate = 50 * 4 << 10 * 12
+	// A stream's first 50-item page is estimated at 50 × 3 KiB (an item before any is seen) × 8
+	// (fetch and decode per wire byte, stream_budget.go) before its fetch: three fit the budget.
+	const estimate = 50 * 3 << 10 * 8
 	h, limits, ht := fairnessHarness(t, server.StreamLimitsConfig{Memory: 3 * estimate, CallerMemory: 3 * estimate, Fetches: 2, SendTimeout: time.Hour})
 	openStreams(t, h, "sandbox-reader", "deals", 4)
 	// Two streams fetch (held upstream), a third has its budget and waits for a slot, the fourth
