@@ -10,11 +10,11 @@ sandbox:      ## only the Maton + Attio sandbox, on 127.0.0.1:8090
 test:         ## every test, as CI runs them
 	go test -race -timeout 30m ./...
 
-generate:     ## regenerate gen/ from proto/ (first build of buf: 3-5 minutes)
+generate:     ## regenerate gen/ and descriptors/ from proto/ (first build of buf: 3-5 minutes)
 	./scripts/generate.sh
 
 lint:
-	./scripts/protovalidate.sh && go tool -modfile=tools/go.mod buf lint
+	go tool -modfile=tools/go.mod buf lint
 
 breaking:     ## proto changes against the committed baseline (docs/api-compatibility.md)
 	./scripts/breaking.sh

@@ -11,7 +11,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 baseline=proto/baseline/attio-v1.binpb
-./scripts/protovalidate.sh
 # The binary's path, so it also runs inside a temporary copy (outside this module).
 bufbin=$(go tool -modfile=tools/go.mod -n buf)
 buf() { "$bufbin" "$@"; }
@@ -28,7 +27,6 @@ case "${1:-}" in
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   cp -r proto buf.yaml "$tmp/"
-  mkdir -p "$tmp/third_party" && cp -r third_party/protovalidate "$tmp/third_party/"
   # Remove Decimal.value (a field every money and number value uses) from the copy.
   sed -i '/^  string value = 1 \[(buf.validate.field).string.pattern/d' "$tmp/proto/attio/v1/common.proto"
   if cmp -s proto/attio/v1/common.proto "$tmp/proto/attio/v1/common.proto"; then
@@ -59,8 +57,14 @@ if [ -n "${BUF_BREAKING_AGAINST:-}" ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   git archive "${BUF_BREAKING_AGAINST}" proto buf.yaml | tar -x -C "$tmp"
-  mkdir -p "$tmp/third_party" && cp -r third_party/protovalidate "$tmp/third_party/"
-  buf breaking --against "$tmp"
+  # Refs from before proto/ vendored its imports list third_party/protovalidate as a second module.
+  if grep -q third_party/protovalidate "$tmp/buf.yaml"; then
+    mkdir -p "$tmp/third_party/protovalidate" && cp -r proto/buf "$tmp/third_party/protovalidate/"
+  fi
+  # Compare module with module: build the ref's proto/ (with its imports) into an image first, so
+  # the check works across layouts (one module now, two before the imports were vendored).
+  (cd "$tmp" && buf build proto --exclude-source-info -o against.binpb)
+  buf breaking proto --against "$tmp/against.binpb"
   echo "breaking: no breaking changes against ${BUF_BREAKING_AGAINST}"
   exit 0
 fi
