@@ -57,41 +57,41 @@ type (
 
 var valueDecoders = map[string]valueDecoder{
 	TypeText: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vText{Text: &attiov1.TextValue{Value: p.strField(f, "value", x)}}
+		out.Value = &vText{Text: p.strField(f, "value", x)}
 	}},
 	TypeNumber: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vNum{Number: &attiov1.NumberValue{Value: p.decimalField(f, "value", x)}}
+		out.Value = &vNum{Number: p.decimalField(f, "value", x)}
 	}},
 	TypeCheckbox: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vCheck{Checkbox: &attiov1.CheckboxValue{Value: p.boolField(f, "value", x)}}
+		out.Value = &vCheck{Checkbox: p.boolField(f, "value", x)}
 	}},
 	TypeCurrency: {keys("currency_value", "currency_code"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		out.Value = &vCur{Currency: &attiov1.CurrencyValue{CurrencyValue: p.decimalField(f, "currency_value", x),
 			CurrencyCode: p.optField(f, "currency_code", x)}}
 	}},
 	TypeDate: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vDate{Date: &attiov1.DateValue{Value: p.strField(f, "value", x)}}
+		out.Value = &vDate{Date: p.strField(f, "value", x)}
 	}},
 	TypeTimestamp: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vTime{Timestamp: &attiov1.TimestampValue{Value: p.timeField(f, "value", x)}}
+		if t := p.timeField(f, "value", x); t != nil {
+			out.Value = &vTime{Timestamp: t}
+		}
 	}},
 	TypeRating: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vRate{Rating: &attiov1.RatingValue{Value: p.ratingField(f, x)}}
+		out.Value = &vRate{Rating: p.ratingField(f, x)}
 	}},
 	TypeStatus: {keys("status"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vStat{Status: &attiov1.StatusValue{Status: p.statusField(f, x)}}
+		out.Value = &vStat{Status: p.statusField(f, x)}
 	}},
 	TypeSelect: {keys("option"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vSel{Select: &attiov1.SelectValue{Option: p.optionField(f, x)}}
+		out.Value = &vSel{Select: p.optionField(f, x)}
 	}},
 	TypeRecordReference: {keys("target_object", "target_record_id"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vRef{RecordReference: &attiov1.RecordReferenceValue{TargetObject: p.strField(f, "target_object", x),
-			TargetRecordId: p.strField(f, "target_record_id", x)}}
+		out.Value = &vRef{RecordReference: RecordReference(p.strField(f, "target_object", x), p.strField(f, "target_record_id", x))}
 	}},
 	TypeActorReference: {keys("referenced_actor_type", "referenced_actor_id"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		t := p.strField(f, "referenced_actor_type", x)
-		out.Value = &vActor{ActorReference: &attiov1.ActorReferenceValue{ReferencedActorType: ActorTypes[t],
-			ReferencedActorId: p.optField(f, "referenced_actor_id", x), RawReferencedActorType: rawEnum(ActorTypes, t)}}
+		out.Value = &vActor{ActorReference: ActorReferenceValue(t, p.optField(f, "referenced_actor_id", x))}
 	}},
 	TypeLocation: {keys("line_1", "line_2", "line_3", "line_4", "locality", "region", "postcode", "country_code",
 		"latitude", "longitude"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {

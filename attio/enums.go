@@ -34,3 +34,17 @@ func rawEnum[E any](m map[string]E, s string) string {
 func ActorReference(t string, id *string) *attiov1.ActorReference {
 	return &attiov1.ActorReference{Type: ActorTypes[t], Id: id, RawType: rawEnum(ActorTypes, t)}
 }
+
+// ActorReferenceValue is the contract's actor-reference value for Attio's type and id (id nil for null).
+func ActorReferenceValue(t string, id *string) *attiov1.ActorReferenceValue {
+	out := &attiov1.ActorReferenceValue{ReferencedActorType: ActorTypes[t], RawReferencedActorType: rawEnum(ActorTypes, t)}
+	if id != nil {
+		out.Actor = &attiov1.ActorReferenceValue_ReferencedActorId{ReferencedActorId: *id}
+	}
+	return out
+}
+
+// RecordReference is the contract's record-reference value naming a record by id.
+func RecordReference(object, id string) *attiov1.RecordReferenceValue {
+	return &attiov1.RecordReferenceValue{TargetObject: object, Target: &attiov1.RecordReferenceValue_TargetRecordId{TargetRecordId: id}}
+}

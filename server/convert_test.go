@@ -269,16 +269,16 @@ func TestTaskInputs(t *testing.T) {
 		t.Errorf("no assignees = %#v, want an empty list (clears upstream)", none)
 	}
 	links, err := fromLinkedRecords([]*attiov1.LinkedRecordInput{
-		{Record: &attiov1.RecordReferenceInput{TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: "r1"}}},
-		{Record: &attiov1.RecordReferenceInput{TargetObject: "companies", Target: &attiov1.RecordReferenceInput_Match{Match: &attiov1.MatchingAttribute{
-			Attribute: "domains", Value: &attiov1.ValueInput{Value: &attiov1.ValueInput_Domain{Domain: "acme.com"}}}}}},
+		{Record: &attiov1.RecordReferenceValue{TargetObject: "people", Target: &attiov1.RecordReferenceValue_TargetRecordId{TargetRecordId: "r1"}}},
+		{Record: &attiov1.RecordReferenceValue{TargetObject: "companies", Target: &attiov1.RecordReferenceValue_Match{Match: &attiov1.MatchingAttribute{
+			Attribute: "domains", Value: &attiov1.ValueInput{Value: &attiov1.ValueInput_Domain{Domain: &attiov1.DomainValue{Domain: "acme.com"}}}}}}},
 	})
 	b, _ = json.Marshal(links)
 	if want := `[{"target_object":"people","target_record_id":"r1"},{"domains":[{"domain":"acme.com"}],"target_object":"companies"}]`; err != nil || string(b) != want {
 		t.Errorf("links = %s, %v; want %s", b, err, want)
 	}
-	_, err = fromLinkedRecords([]*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{TargetObject: "companies",
-		Target: &attiov1.RecordReferenceInput_Match{Match: &attiov1.MatchingAttribute{Attribute: "domains"}}}}})
+	_, err = fromLinkedRecords([]*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceValue{TargetObject: "companies",
+		Target: &attiov1.RecordReferenceValue_Match{Match: &attiov1.MatchingAttribute{Attribute: "domains"}}}}})
 	if connect.CodeOf(err) != connect.CodeInvalidArgument {
 		t.Errorf("match form without a value: %v", err)
 	}

@@ -81,42 +81,42 @@ func toValue(v *attio.Value) *attiov1.Value {
 	}
 	switch v.AttributeType {
 	case attio.TypeText:
-		out.Value = &attiov1.Value_Text{Text: &attiov1.TextValue{Value: v.Text}}
+		out.Value = &attiov1.Value_Text{Text: v.Text}
 	case attio.TypeNumber:
-		out.Value = &attiov1.Value_Number{Number: &attiov1.NumberValue{Value: toDecimal(v.Number)}}
+		out.Value = &attiov1.Value_Number{Number: toDecimal(v.Number)}
 	case attio.TypeCheckbox:
-		out.Value = &attiov1.Value_Checkbox{Checkbox: &attiov1.CheckboxValue{Value: v.Checkbox}}
+		out.Value = &attiov1.Value_Checkbox{Checkbox: v.Checkbox}
 	case attio.TypeCurrency:
 		out.Value = &attiov1.Value_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: toDecimal(v.CurrencyValue), CurrencyCode: v.CurrencyCode}}
 	case attio.TypeDate:
-		out.Value = &attiov1.Value_Date{Date: &attiov1.DateValue{Value: v.Date}}
+		out.Value = &attiov1.Value_Date{Date: v.Date}
 	case attio.TypeTimestamp:
-		out.Value = &attiov1.Value_Timestamp{Timestamp: &attiov1.TimestampValue{Value: x.time("value", v.Timestamp)}}
+		if t := x.time("value", v.Timestamp); t != nil {
+			out.Value = &attiov1.Value_Timestamp{Timestamp: t}
+		}
 	case attio.TypeRating:
 		n, err := v.Rating.Int64()
 		if err != nil || n != int64(int32(n)) {
 			x.set("value", json.RawMessage(v.Rating))
 			n = 0
 		}
-		out.Value = &attiov1.Value_Rating{Rating: &attiov1.RatingValue{Value: int32(n)}}
+		out.Value = &attiov1.Value_Rating{Rating: int32(n)}
 	case attio.TypeStatus:
 		st := toStatus(v.Status)
 		if st == nil && v.StatusID != "" {
 			st = &attiov1.Status{Id: &attiov1.StatusId{StatusId: v.StatusID}}
 		}
-		out.Value = &attiov1.Value_Status{Status: &attiov1.StatusValue{Status: st}}
+		out.Value = &attiov1.Value_Status{Status: st}
 	case attio.TypeSelect:
 		opt := toSelectOption(v.Option)
 		if opt == nil && v.OptionID != "" {
 			opt = &attiov1.SelectOption{Id: &attiov1.SelectOptionId{OptionId: v.OptionID}}
 		}
-		out.Value = &attiov1.Value_Select{Select: &attiov1.SelectValue{Option: opt}}
+		out.Value = &attiov1.Value_Select{Select: opt}
 	case attio.TypeRecordReference:
-		out.Value = &attiov1.Value_RecordReference{RecordReference: &attiov1.RecordReferenceValue{TargetObject: v.TargetObject, TargetRecordId: v.TargetRecordID}}
+		out.Value = &attiov1.Value_RecordReference{RecordReference: attio.RecordReference(v.TargetObject, v.TargetRecordID)}
 	case attio.TypeActorReference:
-		out.Value = &attiov1.Value_ActorReference{ActorReference: &attiov1.ActorReferenceValue{
-			ReferencedActorType: actorTypes[v.ReferencedActorType], ReferencedActorId: v.ReferencedActorID,
-			RawReferencedActorType: rawEnum(actorTypes, v.ReferencedActorType)}}
+		out.Value = &attiov1.Value_ActorReference{ActorReference: attio.ActorReferenceValue(v.ReferencedActorType, v.ReferencedActorID)}
 	case attio.TypeLocation:
 		out.Value = &attiov1.Value_Location{Location: toLocation(v.Location)}
 	case attio.TypeDomain:

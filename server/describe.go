@@ -223,9 +223,9 @@ func inputText(in *attiov1.ValueInput) string {
 	case *attiov1.ValueInput_Rating:
 		return fmt.Sprintf("%d/5", x.Rating)
 	case *attiov1.ValueInput_Status:
-		return x.Status.GetTitle() + x.Status.GetStatusId()
+		return x.Status.GetTitle() + x.Status.GetId().GetStatusId()
 	case *attiov1.ValueInput_Select:
-		return x.Select.GetTitle() + x.Select.GetOptionId()
+		return x.Select.GetTitle() + x.Select.GetId().GetOptionId()
 	case *attiov1.ValueInput_RecordReference:
 		r := x.RecordReference
 		if id := r.GetTargetRecordId(); id != "" {
@@ -235,11 +235,11 @@ func inputText(in *attiov1.ValueInput) string {
 	case *attiov1.ValueInput_ActorReference:
 		return x.ActorReference.GetReferencedActorId() + x.ActorReference.GetEmailAddress()
 	case *attiov1.ValueInput_Domain:
-		return x.Domain
+		return x.Domain.GetDomain()
 	case *attiov1.ValueInput_EmailAddress:
-		return x.EmailAddress
+		return x.EmailAddress.GetEmailAddress()
 	case *attiov1.ValueInput_PhoneNumber:
-		return x.PhoneNumber.GetOriginalPhoneNumber()
+		return x.PhoneNumber.GetOriginalPhoneNumber() + x.PhoneNumber.GetPhoneNumber()
 	case *attiov1.ValueInput_PersonalName:
 		p := x.PersonalName
 		if p.GetFullName() != "" {
@@ -347,23 +347,23 @@ func valueListText(l *attiov1.ValueList) string {
 func ValueText(v *attiov1.Value) string {
 	switch x := v.GetValue().(type) {
 	case *attiov1.Value_Text:
-		return x.Text.GetValue()
+		return x.Text
 	case *attiov1.Value_Number:
-		return x.Number.GetValue().GetValue()
+		return x.Number.GetValue()
 	case *attiov1.Value_Checkbox:
-		return fmt.Sprint(x.Checkbox.GetValue())
+		return fmt.Sprint(x.Checkbox)
 	case *attiov1.Value_Currency:
 		return strings.TrimSpace(x.Currency.GetCurrencyValue().GetValue() + " " + x.Currency.GetCurrencyCode())
 	case *attiov1.Value_Date:
-		return x.Date.GetValue()
+		return x.Date
 	case *attiov1.Value_Timestamp:
-		return fromTimestamp(x.Timestamp.GetValue())
+		return fromTimestamp(x.Timestamp)
 	case *attiov1.Value_Rating:
-		return fmt.Sprintf("%d/5", x.Rating.GetValue())
+		return fmt.Sprintf("%d/5", x.Rating)
 	case *attiov1.Value_Status:
-		return x.Status.GetStatus().GetTitle()
+		return x.Status.GetTitle()
 	case *attiov1.Value_Select:
-		return x.Select.GetOption().GetTitle()
+		return x.Select.GetTitle()
 	case *attiov1.Value_RecordReference:
 		return x.RecordReference.GetTargetObject() + "/" + x.RecordReference.GetTargetRecordId()
 	case *attiov1.Value_ActorReference:

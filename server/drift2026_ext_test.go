@@ -140,8 +140,8 @@ func TestNewCurrencyCodes(t *testing.T) {
 		attrs := attiov1connect.NewAttributeServiceClient(h.rpc(p))
 		vals := []any{
 			"name", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Cairo deal"})},
-			"stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.StatusInput{Status: &attiov1.StatusInput_Title{Title: "Lead"}}}}},
-			"owner", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_ActorReference{ActorReference: &attiov1.ActorReferenceInput{Actor: &attiov1.ActorReferenceInput_EmailAddress{EmailAddress: "alice@sandbox.example.com"}}}}},
+			"stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.Status{Title: "Lead"}}}},
+			"owner", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_ActorReference{ActorReference: &attiov1.ActorReferenceValue{Actor: &attiov1.ActorReferenceValue_EmailAddress{EmailAddress: "alice@sandbox.example.com"}}}}},
 		}
 		codes := []string{"EGP", "GHS", "IDR", "OMR", "QAR", "TRY"}
 		for _, code := range codes {
@@ -156,7 +156,7 @@ func TestNewCurrencyCodes(t *testing.T) {
 			if got := a.GetAttribute().GetConfig().GetCurrency().GetDefaultCurrencyCode(); got != code {
 				t.Fatalf("%s attribute has currency %q", code, got)
 			}
-			vals = append(vals, slug, []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: "10.5"}}}}})
+			vals = append(vals, slug, []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: &attiov1.Decimal{Value: "10.5"}}}}})
 		}
 		res, err := records(h, p).CreateRecord(ctx, &attiov1.CreateRecordRequest{Object: "deals", Values: values(vals...)})
 		if err != nil {

@@ -23,14 +23,14 @@ func entries(h *harness, p protocol) attiov1connect.EntryServiceClient {
 }
 
 func selectTitle(title string) *attiov1.ValueInput {
-	return &attiov1.ValueInput{Value: &attiov1.ValueInput_Select{Select: &attiov1.SelectInput{Option: &attiov1.SelectInput_Title{Title: title}}}}
+	return &attiov1.ValueInput{Value: &attiov1.ValueInput_Select{Select: &attiov1.SelectOption{Title: title}}}
 }
 
 func titles(l *attiov1.ValueList) []string {
 	var out []string
 	for _, v := range l.GetValues() {
 		if v.GetActiveUntil() == nil {
-			out = append(out, v.GetSelect().GetOption().GetTitle()+v.GetStatus().GetStatus().GetTitle())
+			out = append(out, v.GetSelect().GetTitle()+v.GetStatus().GetTitle())
 		}
 	}
 	slices.Sort(out)
@@ -66,7 +66,7 @@ func TestEntryReads(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !slices.ContainsFunc(hist.GetValues(), func(v *attiov1.Value) bool {
-				return v.GetStatus().GetStatus().GetTitle() == "Lead" && v.GetActiveUntil() != nil
+				return v.GetStatus().GetTitle() == "Lead" && v.GetActiveUntil() != nil
 			}) {
 				t.Fatalf("stage history lacks the ended Lead value: %v", hist.GetValues())
 			}
@@ -133,7 +133,7 @@ func TestEntryWrites(t *testing.T) {
 			c := entries(h, p)
 			ctx := t.Context()
 			created, err := c.CreateEntry(ctx, &attiov1.CreateEntryRequest{List: "sales_pipeline", ParentObject: "companies", ParentRecordId: initechID,
-				EntryValues: values("tags", []*attiov1.ValueInput{selectTitle("warm")}, "stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.StatusInput{Status: &attiov1.StatusInput_Title{Title: "In Progress"}}}}})})
+				EntryValues: values("tags", []*attiov1.ValueInput{selectTitle("warm")}, "stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.Status{Title: "In Progress"}}}})})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -146,7 +146,7 @@ func peopleCount(t *testing.T, h *harness) int {
 
 func newPerson(email string) *attiov1.CreateRecordRequest {
 	return &attiov1.CreateRecordRequest{Object: "people", Values: values(
-		"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: email}}})}
+		"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: &attiov1.EmailAddressValue{EmailAddress: email}}}})}
 }
 
 func TestCallerAuthOutcomesAgainstTheSandbox(t *testing.T) {
@@ -318,7 +318,7 @@ func TestDeleteApprovalShowsCurrentStateAndAutoApprovalPolicy(t *testing.T) {
 	_, err = rec.UpdateRecord(caller(writerKey), &attiov1.UpdateRecordRequest{Object: "people", RecordId: adaID, Mode: attiov1.UpdateMode_UPDATE_MODE_APPEND,
 		Values: values(
 			"job_title", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Countess"})},
-			"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: "ada@engine.example.com"}}},
+			"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: &attiov1.EmailAddressValue{EmailAddress: "ada@engine.example.com"}}}},
 		)})
 	changes := map[string]*attiov1.FieldChange{}
 	for _, c := range approvalRequired(t, err).GetChanges() {

@@ -149,12 +149,12 @@ func fromValueInput(in *attiov1.ValueInput) (any, error) {
 	case *attiov1.ValueInput_Rating:
 		return map[string]any{"value": v.Rating}, nil
 	case *attiov1.ValueInput_Status:
-		if id := v.Status.GetStatusId(); id != "" {
+		if id := v.Status.GetId().GetStatusId(); id != "" {
 			return map[string]any{"status": id}, nil
 		}
 		return map[string]any{"status": v.Status.GetTitle()}, nil
 	case *attiov1.ValueInput_Select:
-		if id := v.Select.GetOptionId(); id != "" {
+		if id := v.Select.GetId().GetOptionId(); id != "" {
 			return map[string]any{"option": id}, nil
 		}
 		return map[string]any{"option": v.Select.GetTitle()}, nil
@@ -179,11 +179,15 @@ func fromValueInput(in *attiov1.ValueInput) (any, error) {
 			"latitude": optional(l.GetLatitude()), "longitude": optional(l.GetLongitude()),
 		}, nil
 	case *attiov1.ValueInput_Domain:
-		return map[string]any{"domain": v.Domain}, nil
+		return map[string]any{"domain": v.Domain.GetDomain()}, nil
 	case *attiov1.ValueInput_EmailAddress:
-		return map[string]any{"email_address": v.EmailAddress}, nil
+		return map[string]any{"email_address": v.EmailAddress.GetEmailAddress()}, nil
 	case *attiov1.ValueInput_PhoneNumber:
-		m := map[string]any{"original_phone_number": v.PhoneNumber.GetOriginalPhoneNumber()}
+		n := v.PhoneNumber.GetOriginalPhoneNumber()
+		if n == "" {
+			n = v.PhoneNumber.GetPhoneNumber()
+		}
+		m := map[string]any{"original_phone_number": n}
 		if c := v.PhoneNumber.GetCountryCode(); c != "" {
 			m["country_code"] = c
 		}
@@ -216,7 +220,7 @@ func fromValueInput(in *attiov1.ValueInput) (any, error) {
 
 // fromRecordReference names the target by id, or by a unique attribute Attio can match on, e.g.
 // {"target_object":"companies","domains":[{"domain":"acme.com"}]}.
-func fromRecordReference(r *attiov1.RecordReferenceInput) (any, error) {
+func fromRecordReference(r *attiov1.RecordReferenceValue) (any, error) {
 	m := map[string]any{"target_object": r.GetTargetObject()}
 	if id := r.GetTargetRecordId(); id != "" {
 		m["target_record_id"] = id

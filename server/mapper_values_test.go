@@ -16,7 +16,7 @@ func TestFromValueInput(t *testing.T) {
 		want string
 	}{
 		// Attio's input has no per-value currency: the attribute's currency applies, so none is sent.
-		{"currency", &attiov1.ValueInput{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: "12345678901234.5678"}}}},
+		{"currency", &attiov1.ValueInput{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: &attiov1.Decimal{Value: "12345678901234.5678"}}}},
 			`{"currency_value":12345678901234.5678}`},
 		{"number keeps its digits", &attiov1.ValueInput{Value: &attiov1.ValueInput_Number{Number: &attiov1.Decimal{Value: "123456789012345678901"}}},
 			`{"value":123456789012345678901}`},

@@ -143,8 +143,8 @@ func TestRecordWrites(t *testing.T) {
 			ctx := t.Context()
 			email := p.name + "@writes.example.com"
 			created, err := c.CreateRecord(ctx, &attiov1.CreateRecordRequest{Object: "people", Values: values(
-				"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: email}}},
-				"name", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_PersonalName{PersonalName: &attiov1.PersonalNameInput{FirstName: "Proto", LastName: strings.ToUpper(p.name)}}}},
+				"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: &attiov1.EmailAddressValue{EmailAddress: email}}}},
+				"name", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_PersonalName{PersonalName: &attiov1.PersonalNameValue{FirstName: "Proto", LastName: strings.ToUpper(p.name)}}}},
 			)})
 			if err != nil {
 				t.Fatal(err)
@@ -157,7 +157,7 @@ func TestRecordWrites(t *testing.T) {
 			// PATCH appends to a multiselect attribute, PUT replaces it.
 			second := p.name + "2@writes.example.com"
 			up, err := c.UpdateRecord(ctx, &attiov1.UpdateRecordRequest{Object: "people", RecordId: id, Mode: attiov1.UpdateMode_UPDATE_MODE_APPEND,
-				Values: values("email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: second}}})})
+				Values: values("email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: &attiov1.EmailAddressValue{EmailAddress: second}}}})})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,7 +165,7 @@ func TestRecordWrites(t *testing.T) {
 				t.Fatalf("after append: %d emails, want 2", n)
 			}
 			up, err = c.UpdateRecord(ctx, &attiov1.UpdateRecordRequest{Object: "people", RecordId: id, Mode: attiov1.UpdateMode_UPDATE_MODE_OVERWRITE,
-				Values: values("email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: second}}})})
+				Values: values("email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: &attiov1.EmailAddressValue{EmailAddress: second}}}})})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +175,7 @@ func TestRecordWrites(t *testing.T) {
 
 			// Assert by the unique attribute updates the same record instead of creating one.
 			as, err := c.AssertRecord(ctx, &attiov1.AssertRecordRequest{Object: "people", MatchingAttribute: "email_addresses", Values: values(
-				"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: second}}},
+				"email_addresses", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_EmailAddress{EmailAddress: &attiov1.EmailAddressValue{EmailAddress: second}}}},
 				"job_title", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Asserted"})},
 			)})
 			if err != nil {
@@ -213,13 +213,13 @@ func TestCurrencyKeepsEveryDigit(t *testing.T) {
 	// 15 significant digits plus 4 decimals: a float64 would round this.
 	const amount = "12345678901234.5678"
 	for _, in := range []*attiov1.ValueInput{
-		{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: amount}}}},
+		{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: &attiov1.Decimal{Value: amount}}}},
 		{Value: &attiov1.ValueInput_RawJson{RawJson: `{"currency_value": ` + amount + `}`}},
 	} {
 		res, err := c.CreateRecord(t.Context(), &attiov1.CreateRecordRequest{Object: "deals", Values: values(
 			"name", []*attiov1.ValueInput{text(&attiov1.ValueInput_Text{Text: "Big one"})},
-			"stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.StatusInput{Status: &attiov1.StatusInput_Title{Title: "Lead"}}}}},
-			"owner", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_ActorReference{ActorReference: &attiov1.ActorReferenceInput{Actor: &attiov1.ActorReferenceInput_EmailAddress{EmailAddress: "alice@sandbox.example.com"}}}}},
+			"stage", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Status{Status: &attiov1.Status{Title: "Lead"}}}},
+			"owner", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_ActorReference{ActorReference: &attiov1.ActorReferenceValue{Actor: &attiov1.ActorReferenceValue_EmailAddress{EmailAddress: "alice@sandbox.example.com"}}}}},
 			"value", []*attiov1.ValueInput{in},
 		)})
 		if err != nil {
@@ -271,7 +271,7 @@ func TestBadInputNeverGoesUpstream(t *testing.T) {
 			return err
 		}},
 		{"money that is not a decimal", func() error {
-			_, err := c.CreateRecord(t.Context(), &attiov1.CreateRecordRequest{Object: "deals", Values: values("value", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyInput{CurrencyValue: &attiov1.Decimal{Value: "1e"}}}}})})
+			_, err := c.CreateRecord(t.Context(), &attiov1.CreateRecordRequest{Object: "deals", Values: values("value", []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Currency{Currency: &attiov1.CurrencyValue{CurrencyValue: &attiov1.Decimal{Value: "1e"}}}}})})
 			return err
 		}},
 		{"garbage page token", func() error {

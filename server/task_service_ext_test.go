@@ -188,8 +188,8 @@ func TestTaskServiceWrites(t *testing.T) {
 		created, err := c.CreateTask(ctx, &attiov1.CreateTaskRequest{
 			Content:    "Renew Globex contract",
 			DeadlineAt: mustTime(t, "2030-01-02T03:04:05.123456789Z"),
-			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{
-				TargetObject: "companies", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: seedGlobex}}}},
+			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceValue{
+				TargetObject: "companies", Target: &attiov1.RecordReferenceValue_TargetRecordId{TargetRecordId: seedGlobex}}}},
 			Assignees: []*attiov1.AssigneeInput{
 				{Member: &attiov1.AssigneeInput_EmailAddress{EmailAddress: "bob@sandbox.example.com"}},
 				{Member: &attiov1.AssigneeInput_WorkspaceMemberId{WorkspaceMemberId: sandbox.DefaultMemberID}},
@@ -227,8 +227,8 @@ func TestTaskServiceWrites(t *testing.T) {
 		}
 		up, err = c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{
 			TaskId: task.GetId().GetTaskId(), DeadlineAt: mustTime(t, "2031-05-06T07:08:09.5Z"), UpdateMask: mask("deadline_at", "linked_records"),
-			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceInput{
-				TargetObject: "people", Target: &attiov1.RecordReferenceInput_TargetRecordId{TargetRecordId: seedAda}}}},
+			LinkedRecords: []*attiov1.LinkedRecordInput{{Record: &attiov1.RecordReferenceValue{
+				TargetObject: "people", Target: &attiov1.RecordReferenceValue_TargetRecordId{TargetRecordId: seedAda}}}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -285,9 +285,9 @@ func TestTaskServiceWrites(t *testing.T) {
 	})
 }
 
-func matchByDomain(domain string) *attiov1.RecordReferenceInput {
-	return &attiov1.RecordReferenceInput{TargetObject: "companies", Target: &attiov1.RecordReferenceInput_Match{Match: &attiov1.MatchingAttribute{
-		Attribute: "domains", Value: &attiov1.ValueInput{Value: &attiov1.ValueInput_Domain{Domain: domain}}}}}
+func matchByDomain(domain string) *attiov1.RecordReferenceValue {
+	return &attiov1.RecordReferenceValue{TargetObject: "companies", Target: &attiov1.RecordReferenceValue_Match{Match: &attiov1.MatchingAttribute{
+		Attribute: "domains", Value: &attiov1.ValueInput{Value: &attiov1.ValueInput_Domain{Domain: &attiov1.DomainValue{Domain: domain}}}}}}
 }
 
 // objectIDs maps object slugs to ids, as the facade reports them.

@@ -751,7 +751,7 @@ func (x *GetTaskResponse) GetTask() *Task {
 type LinkedRecordInput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The record.
-	Record        *RecordReferenceInput `protobuf:"bytes,1,opt,name=record,proto3" json:"record,omitempty"`
+	Record        *RecordReferenceValue `protobuf:"bytes,1,opt,name=record,proto3" json:"record,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -786,7 +786,7 @@ func (*LinkedRecordInput) Descriptor() ([]byte, []int) {
 	return file_attio_v1_task_service_proto_rawDescGZIP(), []int{10}
 }
 
-func (x *LinkedRecordInput) GetRecord() *RecordReferenceInput {
+func (x *LinkedRecordInput) GetRecord() *RecordReferenceValue {
 	if x != nil {
 		return x.Record
 	}
@@ -1290,7 +1290,7 @@ const file_attio_v1_task_service_proto_rawDesc = "" +
 	"\x0fGetTaskResponse\x12\"\n" +
 	"\x04task\x18\x01 \x01(\v2\x0e.attio.v1.TaskR\x04task\"S\n" +
 	"\x11LinkedRecordInput\x12>\n" +
-	"\x06record\x18\x01 \x01(\v2\x1e.attio.v1.RecordReferenceInputB\x06\xbaH\x03\xc8\x01\x01R\x06record\"\x8c\x01\n" +
+	"\x06record\x18\x01 \x01(\v2\x1e.attio.v1.RecordReferenceValueB\x06\xbaH\x03\xc8\x01\x01R\x06record\"\x8c\x01\n" +
 	"\rAssigneeInput\x12:\n" +
 	"\x13workspace_member_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\x11workspaceMemberId\x12.\n" +
 	"\remail_address\x18\x02 \x01(\tB\a\xbaH\x04r\x02`\x01H\x00R\femailAddressB\x0f\n" +
@@ -1370,7 +1370,7 @@ var file_attio_v1_task_service_proto_goTypes = []any{
 	(*DeleteTaskResponse)(nil),    // 18: attio.v1.DeleteTaskResponse
 	(*timestamppb.Timestamp)(nil), // 19: google.protobuf.Timestamp
 	(*ActorReference)(nil),        // 20: attio.v1.ActorReference
-	(*RecordReferenceInput)(nil),  // 21: attio.v1.RecordReferenceInput
+	(*RecordReferenceValue)(nil),  // 21: attio.v1.RecordReferenceValue
 	(*fieldmaskpb.FieldMask)(nil), // 22: google.protobuf.FieldMask
 }
 var file_attio_v1_task_service_proto_depIdxs = []int32{
@@ -1388,7 +1388,7 @@ var file_attio_v1_task_service_proto_depIdxs = []int32{
 	0,  // 11: attio.v1.StreamTasksRequest.sort:type_name -> attio.v1.TaskSort
 	3,  // 12: attio.v1.StreamTasksResponse.tasks:type_name -> attio.v1.Task
 	3,  // 13: attio.v1.GetTaskResponse.task:type_name -> attio.v1.Task
-	21, // 14: attio.v1.LinkedRecordInput.record:type_name -> attio.v1.RecordReferenceInput
+	21, // 14: attio.v1.LinkedRecordInput.record:type_name -> attio.v1.RecordReferenceValue
 	19, // 15: attio.v1.CreateTaskRequest.deadline_at:type_name -> google.protobuf.Timestamp
 	11, // 16: attio.v1.CreateTaskRequest.linked_records:type_name -> attio.v1.LinkedRecordInput
 	12, // 17: attio.v1.CreateTaskRequest.assignees:type_name -> attio.v1.AssigneeInput

@@ -94,6 +94,11 @@ func (InteractionType) EnumDescriptor() ([]byte, []int) {
 
 // Value is one value of a record or entry attribute, with its history metadata. Attio keeps every
 // attribute as a list of values; single-value attributes hold at most one active value.
+//
+// The typed value is one level deep and has the same shape as ValueInput's: the same field names,
+// numbers and types, so a number reads `value.number.value` and is written the same way, and a
+// value read can be written back by copying its oneof field. Fields marked "output only" are filled
+// on reads and ignored on writes.
 type Value struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// When this value became active. Like every time in this contract, an offset Attio sent is
@@ -201,16 +206,16 @@ func (x *Value) GetValue() isValue_Value {
 	return nil
 }
 
-func (x *Value) GetText() *TextValue {
+func (x *Value) GetText() string {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Text); ok {
 			return x.Text
 		}
 	}
-	return nil
+	return ""
 }
 
-func (x *Value) GetNumber() *NumberValue {
+func (x *Value) GetNumber() *Decimal {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Number); ok {
 			return x.Number
@@ -219,13 +224,13 @@ func (x *Value) GetNumber() *NumberValue {
 	return nil
 }
 
-func (x *Value) GetCheckbox() *CheckboxValue {
+func (x *Value) GetCheckbox() bool {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Checkbox); ok {
 			return x.Checkbox
 		}
 	}
-	return nil
+	return false
 }
 
 func (x *Value) GetCurrency() *CurrencyValue {
@@ -237,16 +242,16 @@ func (x *Value) GetCurrency() *CurrencyValue {
 	return nil
 }
 
-func (x *Value) GetDate() *DateValue {
+func (x *Value) GetDate() string {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Date); ok {
 			return x.Date
 		}
 	}
-	return nil
+	return ""
 }
 
-func (x *Value) GetTimestamp() *TimestampValue {
+func (x *Value) GetTimestamp() *timestamppb.Timestamp {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Timestamp); ok {
 			return x.Timestamp
@@ -255,16 +260,16 @@ func (x *Value) GetTimestamp() *TimestampValue {
 	return nil
 }
 
-func (x *Value) GetRating() *RatingValue {
+func (x *Value) GetRating() int32 {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Rating); ok {
 			return x.Rating
 		}
 	}
-	return nil
+	return 0
 }
 
-func (x *Value) GetStatus() *StatusValue {
+func (x *Value) GetStatus() *Status {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Status); ok {
 			return x.Status
@@ -273,7 +278,7 @@ func (x *Value) GetStatus() *StatusValue {
 	return nil
 }
 
-func (x *Value) GetSelect() *SelectValue {
+func (x *Value) GetSelect() *SelectOption {
 	if x != nil {
 		if x, ok := x.Value.(*Value_Select); ok {
 			return x.Select
@@ -376,47 +381,49 @@ type isValue_Value interface {
 
 type Value_Text struct {
 	// A text value.
-	Text *TextValue `protobuf:"bytes,10,opt,name=text,proto3,oneof"`
+	Text string `protobuf:"bytes,10,opt,name=text,proto3,oneof"`
 }
 
 type Value_Number struct {
-	// A number value.
-	Number *NumberValue `protobuf:"bytes,11,opt,name=number,proto3,oneof"`
+	// A number value, exact.
+	Number *Decimal `protobuf:"bytes,11,opt,name=number,proto3,oneof"`
 }
 
 type Value_Checkbox struct {
 	// A checkbox value.
-	Checkbox *CheckboxValue `protobuf:"bytes,12,opt,name=checkbox,proto3,oneof"`
+	Checkbox bool `protobuf:"varint,12,opt,name=checkbox,proto3,oneof"`
 }
 
 type Value_Currency struct {
-	// A currency value.
+	// An amount of money, exact.
 	Currency *CurrencyValue `protobuf:"bytes,13,opt,name=currency,proto3,oneof"`
 }
 
 type Value_Date struct {
-	// A calendar date.
-	Date *DateValue `protobuf:"bytes,14,opt,name=date,proto3,oneof"`
+	// A calendar date as YYYY-MM-DD, independent of time zones.
+	Date string `protobuf:"bytes,14,opt,name=date,proto3,oneof"`
 }
 
 type Value_Timestamp struct {
-	// A point in time.
-	Timestamp *TimestampValue `protobuf:"bytes,15,opt,name=timestamp,proto3,oneof"`
+	// A point in time with nanosecond precision, normalised to UTC. A value that is not RFC 3339
+	// (e.g. a bare date) leaves this set to an empty Timestamp and is kept verbatim in extra_json
+	// under "value".
+	Timestamp *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=timestamp,proto3,oneof"`
 }
 
 type Value_Rating struct {
-	// A star rating.
-	Rating *RatingValue `protobuf:"bytes,16,opt,name=rating,proto3,oneof"`
+	// A star rating from 0 to 5.
+	Rating int32 `protobuf:"varint,16,opt,name=rating,proto3,oneof"`
 }
 
 type Value_Status struct {
 	// A status.
-	Status *StatusValue `protobuf:"bytes,17,opt,name=status,proto3,oneof"`
+	Status *Status `protobuf:"bytes,17,opt,name=status,proto3,oneof"`
 }
 
 type Value_Select struct {
 	// A select option.
-	Select *SelectValue `protobuf:"bytes,18,opt,name=select,proto3,oneof"`
+	Select *SelectOption `protobuf:"bytes,18,opt,name=select,proto3,oneof"`
 }
 
 type Value_RecordReference struct {
@@ -547,150 +554,14 @@ func (x *ValueList) GetValues() []*Value {
 	return nil
 }
 
-// TextValue is a text attribute value.
-type TextValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The text.
-	Value         string `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *TextValue) Reset() {
-	*x = TextValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[2]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *TextValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*TextValue) ProtoMessage() {}
-
-func (x *TextValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[2]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use TextValue.ProtoReflect.Descriptor instead.
-func (*TextValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{2}
-}
-
-func (x *TextValue) GetValue() string {
-	if x != nil {
-		return x.Value
-	}
-	return ""
-}
-
-// NumberValue is a number attribute value, exact.
-type NumberValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The number.
-	Value         *Decimal `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *NumberValue) Reset() {
-	*x = NumberValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[3]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *NumberValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*NumberValue) ProtoMessage() {}
-
-func (x *NumberValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[3]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use NumberValue.ProtoReflect.Descriptor instead.
-func (*NumberValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{3}
-}
-
-func (x *NumberValue) GetValue() *Decimal {
-	if x != nil {
-		return x.Value
-	}
-	return nil
-}
-
-// CheckboxValue is a checkbox attribute value.
-type CheckboxValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the box is checked.
-	Value         bool `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *CheckboxValue) Reset() {
-	*x = CheckboxValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[4]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *CheckboxValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*CheckboxValue) ProtoMessage() {}
-
-func (x *CheckboxValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[4]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use CheckboxValue.ProtoReflect.Descriptor instead.
-func (*CheckboxValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{4}
-}
-
-func (x *CheckboxValue) GetValue() bool {
-	if x != nil {
-		return x.Value
-	}
-	return false
-}
-
 // CurrencyValue is an amount of money, exact (Attio keeps up to 4 decimal places).
 type CurrencyValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The amount.
+	// The amount. Required on writes.
 	CurrencyValue *Decimal `protobuf:"bytes,1,opt,name=currency_value,json=currencyValue,proto3" json:"currency_value,omitempty"`
 	// The ISO 4217 code, e.g. "USD"; unset when Attio sent null (the attribute has no currency).
+	// Output only: a written amount is in the attribute's currency
+	// (config.currency.default_currency_code), Attio's input has no per-value currency.
 	CurrencyCode  *string `protobuf:"bytes,2,opt,name=currency_code,json=currencyCode,proto3,oneof" json:"currency_code,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -698,7 +569,7 @@ type CurrencyValue struct {
 
 func (x *CurrencyValue) Reset() {
 	*x = CurrencyValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[5]
+	mi := &file_attio_v1_values_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -710,7 +581,7 @@ func (x *CurrencyValue) String() string {
 func (*CurrencyValue) ProtoMessage() {}
 
 func (x *CurrencyValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[5]
+	mi := &file_attio_v1_values_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -723,7 +594,7 @@ func (x *CurrencyValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CurrencyValue.ProtoReflect.Descriptor instead.
 func (*CurrencyValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{5}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *CurrencyValue) GetCurrencyValue() *Decimal {
@@ -740,251 +611,26 @@ func (x *CurrencyValue) GetCurrencyCode() string {
 	return ""
 }
 
-// DateValue is a calendar date independent of time zones.
-type DateValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The date as YYYY-MM-DD.
-	Value         string `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *DateValue) Reset() {
-	*x = DateValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[6]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *DateValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*DateValue) ProtoMessage() {}
-
-func (x *DateValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[6]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use DateValue.ProtoReflect.Descriptor instead.
-func (*DateValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{6}
-}
-
-func (x *DateValue) GetValue() string {
-	if x != nil {
-		return x.Value
-	}
-	return ""
-}
-
-// TimestampValue is a point in time with nanosecond precision.
-type TimestampValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The time, normalised to UTC. A value that is not RFC 3339 (e.g. a bare date) is unset here
-	// and kept verbatim in the Value's extra_json under "value".
-	Value         *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *TimestampValue) Reset() {
-	*x = TimestampValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[7]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *TimestampValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*TimestampValue) ProtoMessage() {}
-
-func (x *TimestampValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[7]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use TimestampValue.ProtoReflect.Descriptor instead.
-func (*TimestampValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{7}
-}
-
-func (x *TimestampValue) GetValue() *timestamppb.Timestamp {
-	if x != nil {
-		return x.Value
-	}
-	return nil
-}
-
-// RatingValue is a rating from 0 to 5.
-type RatingValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The rating.
-	Value         int32 `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *RatingValue) Reset() {
-	*x = RatingValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[8]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *RatingValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*RatingValue) ProtoMessage() {}
-
-func (x *RatingValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[8]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use RatingValue.ProtoReflect.Descriptor instead.
-func (*RatingValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{8}
-}
-
-func (x *RatingValue) GetValue() int32 {
-	if x != nil {
-		return x.Value
-	}
-	return 0
-}
-
-// StatusValue is the current status of a status attribute.
-type StatusValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The status.
-	Status        *Status `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *StatusValue) Reset() {
-	*x = StatusValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[9]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *StatusValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*StatusValue) ProtoMessage() {}
-
-func (x *StatusValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[9]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use StatusValue.ProtoReflect.Descriptor instead.
-func (*StatusValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{9}
-}
-
-func (x *StatusValue) GetStatus() *Status {
-	if x != nil {
-		return x.Status
-	}
-	return nil
-}
-
-// SelectValue is one chosen option of a select attribute.
-type SelectValue struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The option.
-	Option        *SelectOption `protobuf:"bytes,1,opt,name=option,proto3" json:"option,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *SelectValue) Reset() {
-	*x = SelectValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[10]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *SelectValue) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*SelectValue) ProtoMessage() {}
-
-func (x *SelectValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[10]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use SelectValue.ProtoReflect.Descriptor instead.
-func (*SelectValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{10}
-}
-
-func (x *SelectValue) GetOption() *SelectOption {
-	if x != nil {
-		return x.Option
-	}
-	return nil
-}
-
-// RecordReferenceValue points to another record.
+// RecordReferenceValue points to another record. Its rule binds only where it is written (reads are
+// not validated).
 type RecordReferenceValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The slug of the referenced record's object, e.g. "companies".
+	// The slug of the referenced record's object, e.g. "companies" (on writes, its slug or id).
 	TargetObject string `protobuf:"bytes,1,opt,name=target_object,json=targetObject,proto3" json:"target_object,omitempty"`
-	// The referenced record's id.
-	TargetRecordId string `protobuf:"bytes,2,opt,name=target_record_id,json=targetRecordId,proto3" json:"target_record_id,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// How the record is named. Reads always name it by id.
+	//
+	// Types that are valid to be assigned to Target:
+	//
+	//	*RecordReferenceValue_TargetRecordId
+	//	*RecordReferenceValue_Match
+	Target        isRecordReferenceValue_Target `protobuf_oneof:"target"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RecordReferenceValue) Reset() {
 	*x = RecordReferenceValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[11]
+	mi := &file_attio_v1_values_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -996,7 +642,7 @@ func (x *RecordReferenceValue) String() string {
 func (*RecordReferenceValue) ProtoMessage() {}
 
 func (x *RecordReferenceValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[11]
+	mi := &file_attio_v1_values_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1009,7 +655,7 @@ func (x *RecordReferenceValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReferenceValue.ProtoReflect.Descriptor instead.
 func (*RecordReferenceValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{11}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RecordReferenceValue) GetTargetObject() string {
@@ -1019,22 +665,118 @@ func (x *RecordReferenceValue) GetTargetObject() string {
 	return ""
 }
 
+func (x *RecordReferenceValue) GetTarget() isRecordReferenceValue_Target {
+	if x != nil {
+		return x.Target
+	}
+	return nil
+}
+
 func (x *RecordReferenceValue) GetTargetRecordId() string {
 	if x != nil {
-		return x.TargetRecordId
+		if x, ok := x.Target.(*RecordReferenceValue_TargetRecordId); ok {
+			return x.TargetRecordId
+		}
 	}
 	return ""
+}
+
+func (x *RecordReferenceValue) GetMatch() *MatchingAttribute {
+	if x != nil {
+		if x, ok := x.Target.(*RecordReferenceValue_Match); ok {
+			return x.Match
+		}
+	}
+	return nil
+}
+
+type isRecordReferenceValue_Target interface {
+	isRecordReferenceValue_Target()
+}
+
+type RecordReferenceValue_TargetRecordId struct {
+	// The referenced record's id.
+	TargetRecordId string `protobuf:"bytes,2,opt,name=target_record_id,json=targetRecordId,proto3,oneof"`
+}
+
+type RecordReferenceValue_Match struct {
+	// Writes only: a unique attribute and the value to match, e.g. a company by domain.
+	Match *MatchingAttribute `protobuf:"bytes,3,opt,name=match,proto3,oneof"`
+}
+
+func (*RecordReferenceValue_TargetRecordId) isRecordReferenceValue_Target() {}
+
+func (*RecordReferenceValue_Match) isRecordReferenceValue_Target() {}
+
+// MatchingAttribute finds a record by a unique attribute's value.
+type MatchingAttribute struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The unique attribute's slug or id, e.g. "domains" or "email_addresses".
+	Attribute string `protobuf:"bytes,1,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	// The value to match.
+	Value         *ValueInput `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MatchingAttribute) Reset() {
+	*x = MatchingAttribute{}
+	mi := &file_attio_v1_values_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MatchingAttribute) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MatchingAttribute) ProtoMessage() {}
+
+func (x *MatchingAttribute) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_values_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MatchingAttribute.ProtoReflect.Descriptor instead.
+func (*MatchingAttribute) Descriptor() ([]byte, []int) {
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MatchingAttribute) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *MatchingAttribute) GetValue() *ValueInput {
+	if x != nil {
+		return x.Value
+	}
+	return nil
 }
 
 // ActorReferenceValue points to an actor, such as a workspace member.
 type ActorReferenceValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The kind of actor.
+	// The kind of actor (on writes, unset means a workspace member).
 	ReferencedActorType ActorType `protobuf:"varint,1,opt,name=referenced_actor_type,json=referencedActorType,proto3,enum=attio.v1.ActorType" json:"referenced_actor_type,omitempty"`
-	// The actor's id; unset when Attio sent null.
-	ReferencedActorId *string `protobuf:"bytes,2,opt,name=referenced_actor_id,json=referencedActorId,proto3,oneof" json:"referenced_actor_id,omitempty"`
+	// How the actor is named.
+	//
+	// Types that are valid to be assigned to Actor:
+	//
+	//	*ActorReferenceValue_ReferencedActorId
+	//	*ActorReferenceValue_EmailAddress
+	Actor isActorReferenceValue_Actor `protobuf_oneof:"actor"`
 	// Attio's actor type string when it is one this contract does not know yet (then
-	// referenced_actor_type is ACTOR_TYPE_UNSPECIFIED); empty otherwise.
+	// referenced_actor_type is ACTOR_TYPE_UNSPECIFIED); empty otherwise. Output only.
 	RawReferencedActorType string `protobuf:"bytes,3,opt,name=raw_referenced_actor_type,json=rawReferencedActorType,proto3" json:"raw_referenced_actor_type,omitempty"`
 	unknownFields          protoimpl.UnknownFields
 	sizeCache              protoimpl.SizeCache
@@ -1042,7 +784,7 @@ type ActorReferenceValue struct {
 
 func (x *ActorReferenceValue) Reset() {
 	*x = ActorReferenceValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[12]
+	mi := &file_attio_v1_values_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1054,7 +796,7 @@ func (x *ActorReferenceValue) String() string {
 func (*ActorReferenceValue) ProtoMessage() {}
 
 func (x *ActorReferenceValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[12]
+	mi := &file_attio_v1_values_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1067,7 +809,7 @@ func (x *ActorReferenceValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActorReferenceValue.ProtoReflect.Descriptor instead.
 func (*ActorReferenceValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{12}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ActorReferenceValue) GetReferencedActorType() ActorType {
@@ -1077,9 +819,27 @@ func (x *ActorReferenceValue) GetReferencedActorType() ActorType {
 	return ActorType_ACTOR_TYPE_UNSPECIFIED
 }
 
+func (x *ActorReferenceValue) GetActor() isActorReferenceValue_Actor {
+	if x != nil {
+		return x.Actor
+	}
+	return nil
+}
+
 func (x *ActorReferenceValue) GetReferencedActorId() string {
-	if x != nil && x.ReferencedActorId != nil {
-		return *x.ReferencedActorId
+	if x != nil {
+		if x, ok := x.Actor.(*ActorReferenceValue_ReferencedActorId); ok {
+			return x.ReferencedActorId
+		}
+	}
+	return ""
+}
+
+func (x *ActorReferenceValue) GetEmailAddress() string {
+	if x != nil {
+		if x, ok := x.Actor.(*ActorReferenceValue_EmailAddress); ok {
+			return x.EmailAddress
+		}
 	}
 	return ""
 }
@@ -1090,6 +850,24 @@ func (x *ActorReferenceValue) GetRawReferencedActorType() string {
 	}
 	return ""
 }
+
+type isActorReferenceValue_Actor interface {
+	isActorReferenceValue_Actor()
+}
+
+type ActorReferenceValue_ReferencedActorId struct {
+	// The actor's id; unset when Attio sent null (a system actor).
+	ReferencedActorId string `protobuf:"bytes,2,opt,name=referenced_actor_id,json=referencedActorId,proto3,oneof"`
+}
+
+type ActorReferenceValue_EmailAddress struct {
+	// Writes only: a workspace member's email address.
+	EmailAddress string `protobuf:"bytes,4,opt,name=email_address,json=emailAddress,proto3,oneof"`
+}
+
+func (*ActorReferenceValue_ReferencedActorId) isActorReferenceValue_Actor() {}
+
+func (*ActorReferenceValue_EmailAddress) isActorReferenceValue_Actor() {}
 
 // LocationValue is a postal address with optional coordinates. Every field is unset when Attio
 // sent null, and set (possibly empty) when it sent a string.
@@ -1121,7 +899,7 @@ type LocationValue struct {
 
 func (x *LocationValue) Reset() {
 	*x = LocationValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[13]
+	mi := &file_attio_v1_values_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1133,7 +911,7 @@ func (x *LocationValue) String() string {
 func (*LocationValue) ProtoMessage() {}
 
 func (x *LocationValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[13]
+	mi := &file_attio_v1_values_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1146,7 +924,7 @@ func (x *LocationValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LocationValue.ProtoReflect.Descriptor instead.
 func (*LocationValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{13}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *LocationValue) GetLine_1() string {
@@ -1222,9 +1000,9 @@ func (x *LocationValue) GetLongitude() string {
 // DomainValue is a web domain.
 type DomainValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The full domain, e.g. "app.attio.com".
+	// The full domain, e.g. "app.attio.com". Required on writes.
 	Domain string `protobuf:"bytes,1,opt,name=domain,proto3" json:"domain,omitempty"`
-	// The registrable root, e.g. "attio.com".
+	// The registrable root, e.g. "attio.com". Output only.
 	RootDomain    string `protobuf:"bytes,2,opt,name=root_domain,json=rootDomain,proto3" json:"root_domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1232,7 +1010,7 @@ type DomainValue struct {
 
 func (x *DomainValue) Reset() {
 	*x = DomainValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[14]
+	mi := &file_attio_v1_values_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1244,7 +1022,7 @@ func (x *DomainValue) String() string {
 func (*DomainValue) ProtoMessage() {}
 
 func (x *DomainValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[14]
+	mi := &file_attio_v1_values_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1257,7 +1035,7 @@ func (x *DomainValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DomainValue.ProtoReflect.Descriptor instead.
 func (*DomainValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{14}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DomainValue) GetDomain() string {
@@ -1277,15 +1055,15 @@ func (x *DomainValue) GetRootDomain() string {
 // EmailAddressValue is an email address with its parsed parts.
 type EmailAddressValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The address as it was written.
+	// The address as it was written. Output only.
 	OriginalEmailAddress string `protobuf:"bytes,1,opt,name=original_email_address,json=originalEmailAddress,proto3" json:"original_email_address,omitempty"`
-	// The normalised address.
+	// The normalised address. Required on writes.
 	EmailAddress string `protobuf:"bytes,2,opt,name=email_address,json=emailAddress,proto3" json:"email_address,omitempty"`
-	// The domain part.
+	// The domain part. Output only.
 	EmailDomain string `protobuf:"bytes,3,opt,name=email_domain,json=emailDomain,proto3" json:"email_domain,omitempty"`
-	// The registrable root of the domain.
+	// The registrable root of the domain. Output only.
 	EmailRootDomain string `protobuf:"bytes,4,opt,name=email_root_domain,json=emailRootDomain,proto3" json:"email_root_domain,omitempty"`
-	// The local part.
+	// The local part. Output only.
 	EmailLocalSpecifier string `protobuf:"bytes,5,opt,name=email_local_specifier,json=emailLocalSpecifier,proto3" json:"email_local_specifier,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
@@ -1293,7 +1071,7 @@ type EmailAddressValue struct {
 
 func (x *EmailAddressValue) Reset() {
 	*x = EmailAddressValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[15]
+	mi := &file_attio_v1_values_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1305,7 +1083,7 @@ func (x *EmailAddressValue) String() string {
 func (*EmailAddressValue) ProtoMessage() {}
 
 func (x *EmailAddressValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[15]
+	mi := &file_attio_v1_values_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1318,7 +1096,7 @@ func (x *EmailAddressValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmailAddressValue.ProtoReflect.Descriptor instead.
 func (*EmailAddressValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{15}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *EmailAddressValue) GetOriginalEmailAddress() string {
@@ -1359,9 +1137,9 @@ func (x *EmailAddressValue) GetEmailLocalSpecifier() string {
 // PhoneNumberValue is a phone number.
 type PhoneNumberValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The number as it was written.
+	// The number as it was written. On writes, the number (or, when empty, phone_number).
 	OriginalPhoneNumber string `protobuf:"bytes,1,opt,name=original_phone_number,json=originalPhoneNumber,proto3" json:"original_phone_number,omitempty"`
-	// ISO 3166-1 alpha-2 country code.
+	// ISO 3166-1 alpha-2 country code; on writes, used when the number has no international prefix.
 	CountryCode string `protobuf:"bytes,2,opt,name=country_code,json=countryCode,proto3" json:"country_code,omitempty"`
 	// The number in E.164 form.
 	PhoneNumber   string `protobuf:"bytes,3,opt,name=phone_number,json=phoneNumber,proto3" json:"phone_number,omitempty"`
@@ -1371,7 +1149,7 @@ type PhoneNumberValue struct {
 
 func (x *PhoneNumberValue) Reset() {
 	*x = PhoneNumberValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[16]
+	mi := &file_attio_v1_values_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1383,7 +1161,7 @@ func (x *PhoneNumberValue) String() string {
 func (*PhoneNumberValue) ProtoMessage() {}
 
 func (x *PhoneNumberValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[16]
+	mi := &file_attio_v1_values_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1396,7 +1174,7 @@ func (x *PhoneNumberValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PhoneNumberValue.ProtoReflect.Descriptor instead.
 func (*PhoneNumberValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{16}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PhoneNumberValue) GetOriginalPhoneNumber() string {
@@ -1420,7 +1198,7 @@ func (x *PhoneNumberValue) GetPhoneNumber() string {
 	return ""
 }
 
-// PersonalNameValue is a person's name.
+// PersonalNameValue is a person's name. On writes, an empty full_name is first and last name joined.
 type PersonalNameValue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Given name.
@@ -1435,7 +1213,7 @@ type PersonalNameValue struct {
 
 func (x *PersonalNameValue) Reset() {
 	*x = PersonalNameValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[17]
+	mi := &file_attio_v1_values_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1447,7 +1225,7 @@ func (x *PersonalNameValue) String() string {
 func (*PersonalNameValue) ProtoMessage() {}
 
 func (x *PersonalNameValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[17]
+	mi := &file_attio_v1_values_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1460,7 +1238,7 @@ func (x *PersonalNameValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonalNameValue.ProtoReflect.Descriptor instead.
 func (*PersonalNameValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{17}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *PersonalNameValue) GetFirstName() string {
@@ -1502,7 +1280,7 @@ type InteractionValue struct {
 
 func (x *InteractionValue) Reset() {
 	*x = InteractionValue{}
-	mi := &file_attio_v1_values_proto_msgTypes[18]
+	mi := &file_attio_v1_values_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1514,7 +1292,7 @@ func (x *InteractionValue) String() string {
 func (*InteractionValue) ProtoMessage() {}
 
 func (x *InteractionValue) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[18]
+	mi := &file_attio_v1_values_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1527,7 +1305,7 @@ func (x *InteractionValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InteractionValue.ProtoReflect.Descriptor instead.
 func (*InteractionValue) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{18}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *InteractionValue) GetInteractionType() InteractionType {
@@ -1577,7 +1355,7 @@ type SelectOption struct {
 
 func (x *SelectOption) Reset() {
 	*x = SelectOption{}
-	mi := &file_attio_v1_values_proto_msgTypes[19]
+	mi := &file_attio_v1_values_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1589,7 +1367,7 @@ func (x *SelectOption) String() string {
 func (*SelectOption) ProtoMessage() {}
 
 func (x *SelectOption) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[19]
+	mi := &file_attio_v1_values_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1602,7 +1380,7 @@ func (x *SelectOption) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SelectOption.ProtoReflect.Descriptor instead.
 func (*SelectOption) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{19}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SelectOption) GetId() *SelectOptionId {
@@ -1650,7 +1428,7 @@ type SelectOptionId struct {
 
 func (x *SelectOptionId) Reset() {
 	*x = SelectOptionId{}
-	mi := &file_attio_v1_values_proto_msgTypes[20]
+	mi := &file_attio_v1_values_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1662,7 +1440,7 @@ func (x *SelectOptionId) String() string {
 func (*SelectOptionId) ProtoMessage() {}
 
 func (x *SelectOptionId) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[20]
+	mi := &file_attio_v1_values_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1675,7 +1453,7 @@ func (x *SelectOptionId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SelectOptionId.ProtoReflect.Descriptor instead.
 func (*SelectOptionId) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{20}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SelectOptionId) GetWorkspaceId() string {
@@ -1729,7 +1507,7 @@ type Status struct {
 
 func (x *Status) Reset() {
 	*x = Status{}
-	mi := &file_attio_v1_values_proto_msgTypes[21]
+	mi := &file_attio_v1_values_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1741,7 +1519,7 @@ func (x *Status) String() string {
 func (*Status) ProtoMessage() {}
 
 func (x *Status) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[21]
+	mi := &file_attio_v1_values_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1754,7 +1532,7 @@ func (x *Status) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Status.ProtoReflect.Descriptor instead.
 func (*Status) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{21}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Status) GetId() *StatusId {
@@ -1816,7 +1594,7 @@ type StatusId struct {
 
 func (x *StatusId) Reset() {
 	*x = StatusId{}
-	mi := &file_attio_v1_values_proto_msgTypes[22]
+	mi := &file_attio_v1_values_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1828,7 +1606,7 @@ func (x *StatusId) String() string {
 func (*StatusId) ProtoMessage() {}
 
 func (x *StatusId) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[22]
+	mi := &file_attio_v1_values_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1841,7 +1619,7 @@ func (x *StatusId) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatusId.ProtoReflect.Descriptor instead.
 func (*StatusId) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{22}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *StatusId) GetWorkspaceId() string {
@@ -1872,7 +1650,9 @@ func (x *StatusId) GetStatusId() string {
 	return ""
 }
 
-// ValueInput is one value to write. Exactly one field is set; Attio coerces it to the attribute's type.
+// ValueInput is one value to write. Exactly one field is set; Attio coerces it to the attribute's
+// type. Its oneof is Value's, field for field (names, numbers and types), so a value read can be
+// written back by copying the field; Value's output-only fields are ignored here.
 type ValueInput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The typed input.
@@ -1904,7 +1684,7 @@ type ValueInput struct {
 
 func (x *ValueInput) Reset() {
 	*x = ValueInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[23]
+	mi := &file_attio_v1_values_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1916,7 +1696,7 @@ func (x *ValueInput) String() string {
 func (*ValueInput) ProtoMessage() {}
 
 func (x *ValueInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[23]
+	mi := &file_attio_v1_values_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1929,7 +1709,7 @@ func (x *ValueInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValueInput.ProtoReflect.Descriptor instead.
 func (*ValueInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{23}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ValueInput) GetValue() isValueInput_Value {
@@ -1966,7 +1746,7 @@ func (x *ValueInput) GetCheckbox() bool {
 	return false
 }
 
-func (x *ValueInput) GetCurrency() *CurrencyInput {
+func (x *ValueInput) GetCurrency() *CurrencyValue {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_Currency); ok {
 			return x.Currency
@@ -2002,7 +1782,7 @@ func (x *ValueInput) GetRating() int32 {
 	return 0
 }
 
-func (x *ValueInput) GetStatus() *StatusInput {
+func (x *ValueInput) GetStatus() *Status {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_Status); ok {
 			return x.Status
@@ -2011,7 +1791,7 @@ func (x *ValueInput) GetStatus() *StatusInput {
 	return nil
 }
 
-func (x *ValueInput) GetSelect() *SelectInput {
+func (x *ValueInput) GetSelect() *SelectOption {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_Select); ok {
 			return x.Select
@@ -2020,7 +1800,7 @@ func (x *ValueInput) GetSelect() *SelectInput {
 	return nil
 }
 
-func (x *ValueInput) GetRecordReference() *RecordReferenceInput {
+func (x *ValueInput) GetRecordReference() *RecordReferenceValue {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_RecordReference); ok {
 			return x.RecordReference
@@ -2029,7 +1809,7 @@ func (x *ValueInput) GetRecordReference() *RecordReferenceInput {
 	return nil
 }
 
-func (x *ValueInput) GetActorReference() *ActorReferenceInput {
+func (x *ValueInput) GetActorReference() *ActorReferenceValue {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_ActorReference); ok {
 			return x.ActorReference
@@ -2047,25 +1827,25 @@ func (x *ValueInput) GetLocation() *LocationValue {
 	return nil
 }
 
-func (x *ValueInput) GetDomain() string {
+func (x *ValueInput) GetDomain() *DomainValue {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_Domain); ok {
 			return x.Domain
 		}
 	}
-	return ""
+	return nil
 }
 
-func (x *ValueInput) GetEmailAddress() string {
+func (x *ValueInput) GetEmailAddress() *EmailAddressValue {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_EmailAddress); ok {
 			return x.EmailAddress
 		}
 	}
-	return ""
+	return nil
 }
 
-func (x *ValueInput) GetPhoneNumber() *PhoneNumberInput {
+func (x *ValueInput) GetPhoneNumber() *PhoneNumberValue {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_PhoneNumber); ok {
 			return x.PhoneNumber
@@ -2074,7 +1854,7 @@ func (x *ValueInput) GetPhoneNumber() *PhoneNumberInput {
 	return nil
 }
 
-func (x *ValueInput) GetPersonalName() *PersonalNameInput {
+func (x *ValueInput) GetPersonalName() *PersonalNameValue {
 	if x != nil {
 		if x, ok := x.Value.(*ValueInput_PersonalName); ok {
 			return x.PersonalName
@@ -2107,87 +1887,87 @@ type isValueInput_Value interface {
 
 type ValueInput_Text struct {
 	// Text.
-	Text string `protobuf:"bytes,1,opt,name=text,proto3,oneof"`
+	Text string `protobuf:"bytes,10,opt,name=text,proto3,oneof"`
 }
 
 type ValueInput_Number struct {
 	// A number, exact.
-	Number *Decimal `protobuf:"bytes,2,opt,name=number,proto3,oneof"`
+	Number *Decimal `protobuf:"bytes,11,opt,name=number,proto3,oneof"`
 }
 
 type ValueInput_Checkbox struct {
 	// A checkbox.
-	Checkbox bool `protobuf:"varint,3,opt,name=checkbox,proto3,oneof"`
+	Checkbox bool `protobuf:"varint,12,opt,name=checkbox,proto3,oneof"`
 }
 
 type ValueInput_Currency struct {
-	// An amount of money.
-	Currency *CurrencyInput `protobuf:"bytes,4,opt,name=currency,proto3,oneof"`
+	// An amount of money in the attribute's currency; currency_code is ignored.
+	Currency *CurrencyValue `protobuf:"bytes,13,opt,name=currency,proto3,oneof"`
 }
 
 type ValueInput_Date struct {
 	// A date as YYYY-MM-DD.
-	Date string `protobuf:"bytes,5,opt,name=date,proto3,oneof"`
+	Date string `protobuf:"bytes,14,opt,name=date,proto3,oneof"`
 }
 
 type ValueInput_Timestamp struct {
 	// A point in time.
-	Timestamp *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=timestamp,proto3,oneof"`
+	Timestamp *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=timestamp,proto3,oneof"`
 }
 
 type ValueInput_Rating struct {
 	// A rating from 0 to 5.
-	Rating int32 `protobuf:"varint,7,opt,name=rating,proto3,oneof"`
+	Rating int32 `protobuf:"varint,16,opt,name=rating,proto3,oneof"`
 }
 
 type ValueInput_Status struct {
-	// A status, by title or id.
-	Status *StatusInput `protobuf:"bytes,8,opt,name=status,proto3,oneof"`
+	// A status, by id.status_id (a UUID) or, when that is empty, by title.
+	Status *Status `protobuf:"bytes,17,opt,name=status,proto3,oneof"`
 }
 
 type ValueInput_Select struct {
-	// A select option, by title or id.
-	Select *SelectInput `protobuf:"bytes,9,opt,name=select,proto3,oneof"`
+	// A select option, by id.option_id (a UUID) or, when that is empty, by title.
+	Select *SelectOption `protobuf:"bytes,18,opt,name=select,proto3,oneof"`
 }
 
 type ValueInput_RecordReference struct {
 	// A reference to a record, by id or by a matching unique attribute.
-	RecordReference *RecordReferenceInput `protobuf:"bytes,10,opt,name=record_reference,json=recordReference,proto3,oneof"`
+	RecordReference *RecordReferenceValue `protobuf:"bytes,19,opt,name=record_reference,json=recordReference,proto3,oneof"`
 }
 
 type ValueInput_ActorReference struct {
-	// A reference to an actor.
-	ActorReference *ActorReferenceInput `protobuf:"bytes,11,opt,name=actor_reference,json=actorReference,proto3,oneof"`
+	// A reference to an actor, by id or (for workspace members) by email address.
+	ActorReference *ActorReferenceValue `protobuf:"bytes,20,opt,name=actor_reference,json=actorReference,proto3,oneof"`
 }
 
 type ValueInput_Location struct {
 	// A postal location.
-	Location *LocationValue `protobuf:"bytes,12,opt,name=location,proto3,oneof"`
+	Location *LocationValue `protobuf:"bytes,21,opt,name=location,proto3,oneof"`
 }
 
 type ValueInput_Domain struct {
 	// A domain, e.g. "attio.com".
-	Domain string `protobuf:"bytes,13,opt,name=domain,proto3,oneof"`
+	Domain *DomainValue `protobuf:"bytes,22,opt,name=domain,proto3,oneof"`
 }
 
 type ValueInput_EmailAddress struct {
 	// An email address.
-	EmailAddress string `protobuf:"bytes,14,opt,name=email_address,json=emailAddress,proto3,oneof"`
+	EmailAddress *EmailAddressValue `protobuf:"bytes,23,opt,name=email_address,json=emailAddress,proto3,oneof"`
 }
 
 type ValueInput_PhoneNumber struct {
 	// A phone number.
-	PhoneNumber *PhoneNumberInput `protobuf:"bytes,15,opt,name=phone_number,json=phoneNumber,proto3,oneof"`
+	PhoneNumber *PhoneNumberValue `protobuf:"bytes,24,opt,name=phone_number,json=phoneNumber,proto3,oneof"`
 }
 
 type ValueInput_PersonalName struct {
 	// A person's name.
-	PersonalName *PersonalNameInput `protobuf:"bytes,16,opt,name=personal_name,json=personalName,proto3,oneof"`
+	PersonalName *PersonalNameValue `protobuf:"bytes,25,opt,name=personal_name,json=personalName,proto3,oneof"`
 }
 
 type ValueInput_Interaction struct {
 	// An interaction. Attio only lets its own syncs write these; kept for completeness.
-	Interaction *InteractionValue `protobuf:"bytes,17,opt,name=interaction,proto3,oneof"`
+	Interaction *InteractionValue `protobuf:"bytes,26,opt,name=interaction,proto3,oneof"`
 }
 
 type ValueInput_RawJson struct {
@@ -2247,7 +2027,7 @@ type ValueInputList struct {
 
 func (x *ValueInputList) Reset() {
 	*x = ValueInputList{}
-	mi := &file_attio_v1_values_proto_msgTypes[24]
+	mi := &file_attio_v1_values_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2259,7 +2039,7 @@ func (x *ValueInputList) String() string {
 func (*ValueInputList) ProtoMessage() {}
 
 func (x *ValueInputList) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[24]
+	mi := &file_attio_v1_values_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2272,7 +2052,7 @@ func (x *ValueInputList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ValueInputList.ProtoReflect.Descriptor instead.
 func (*ValueInputList) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{24}
+	return file_attio_v1_values_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ValueInputList) GetValues() []*ValueInput {
@@ -2282,615 +2062,27 @@ func (x *ValueInputList) GetValues() []*ValueInput {
 	return nil
 }
 
-// CurrencyInput is an amount of money to write. Its currency is the attribute's
-// (config.currency.default_currency_code): Attio's input has no per-value currency.
-type CurrencyInput struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The amount, exact.
-	CurrencyValue *Decimal `protobuf:"bytes,1,opt,name=currency_value,json=currencyValue,proto3" json:"currency_value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *CurrencyInput) Reset() {
-	*x = CurrencyInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[25]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *CurrencyInput) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*CurrencyInput) ProtoMessage() {}
-
-func (x *CurrencyInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[25]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use CurrencyInput.ProtoReflect.Descriptor instead.
-func (*CurrencyInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{25}
-}
-
-func (x *CurrencyInput) GetCurrencyValue() *Decimal {
-	if x != nil {
-		return x.CurrencyValue
-	}
-	return nil
-}
-
-// StatusInput picks a status by title or by id.
-type StatusInput struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// How the status is named.
-	//
-	// Types that are valid to be assigned to Status:
-	//
-	//	*StatusInput_Title
-	//	*StatusInput_StatusId
-	Status        isStatusInput_Status `protobuf_oneof:"status"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *StatusInput) Reset() {
-	*x = StatusInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[26]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *StatusInput) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*StatusInput) ProtoMessage() {}
-
-func (x *StatusInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[26]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use StatusInput.ProtoReflect.Descriptor instead.
-func (*StatusInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{26}
-}
-
-func (x *StatusInput) GetStatus() isStatusInput_Status {
-	if x != nil {
-		return x.Status
-	}
-	return nil
-}
-
-func (x *StatusInput) GetTitle() string {
-	if x != nil {
-		if x, ok := x.Status.(*StatusInput_Title); ok {
-			return x.Title
-		}
-	}
-	return ""
-}
-
-func (x *StatusInput) GetStatusId() string {
-	if x != nil {
-		if x, ok := x.Status.(*StatusInput_StatusId); ok {
-			return x.StatusId
-		}
-	}
-	return ""
-}
-
-type isStatusInput_Status interface {
-	isStatusInput_Status()
-}
-
-type StatusInput_Title struct {
-	// The status title.
-	Title string `protobuf:"bytes,1,opt,name=title,proto3,oneof"`
-}
-
-type StatusInput_StatusId struct {
-	// The status id (UUID).
-	StatusId string `protobuf:"bytes,2,opt,name=status_id,json=statusId,proto3,oneof"`
-}
-
-func (*StatusInput_Title) isStatusInput_Status() {}
-
-func (*StatusInput_StatusId) isStatusInput_Status() {}
-
-// SelectInput picks a select option by title or by id.
-type SelectInput struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// How the option is named.
-	//
-	// Types that are valid to be assigned to Option:
-	//
-	//	*SelectInput_Title
-	//	*SelectInput_OptionId
-	Option        isSelectInput_Option `protobuf_oneof:"option"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *SelectInput) Reset() {
-	*x = SelectInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[27]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *SelectInput) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*SelectInput) ProtoMessage() {}
-
-func (x *SelectInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[27]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use SelectInput.ProtoReflect.Descriptor instead.
-func (*SelectInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{27}
-}
-
-func (x *SelectInput) GetOption() isSelectInput_Option {
-	if x != nil {
-		return x.Option
-	}
-	return nil
-}
-
-func (x *SelectInput) GetTitle() string {
-	if x != nil {
-		if x, ok := x.Option.(*SelectInput_Title); ok {
-			return x.Title
-		}
-	}
-	return ""
-}
-
-func (x *SelectInput) GetOptionId() string {
-	if x != nil {
-		if x, ok := x.Option.(*SelectInput_OptionId); ok {
-			return x.OptionId
-		}
-	}
-	return ""
-}
-
-type isSelectInput_Option interface {
-	isSelectInput_Option()
-}
-
-type SelectInput_Title struct {
-	// The option title.
-	Title string `protobuf:"bytes,1,opt,name=title,proto3,oneof"`
-}
-
-type SelectInput_OptionId struct {
-	// The option id (UUID).
-	OptionId string `protobuf:"bytes,2,opt,name=option_id,json=optionId,proto3,oneof"`
-}
-
-func (*SelectInput_Title) isSelectInput_Option() {}
-
-func (*SelectInput_OptionId) isSelectInput_Option() {}
-
-// RecordReferenceInput names a record by id or by a unique attribute value (e.g. a company by domain).
-type RecordReferenceInput struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The target object's slug or id.
-	TargetObject string `protobuf:"bytes,1,opt,name=target_object,json=targetObject,proto3" json:"target_object,omitempty"`
-	// How the record is found.
-	//
-	// Types that are valid to be assigned to Target:
-	//
-	//	*RecordReferenceInput_TargetRecordId
-	//	*RecordReferenceInput_Match
-	Target        isRecordReferenceInput_Target `protobuf_oneof:"target"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *RecordReferenceInput) Reset() {
-	*x = RecordReferenceInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[28]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *RecordReferenceInput) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*RecordReferenceInput) ProtoMessage() {}
-
-func (x *RecordReferenceInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[28]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use RecordReferenceInput.ProtoReflect.Descriptor instead.
-func (*RecordReferenceInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{28}
-}
-
-func (x *RecordReferenceInput) GetTargetObject() string {
-	if x != nil {
-		return x.TargetObject
-	}
-	return ""
-}
-
-func (x *RecordReferenceInput) GetTarget() isRecordReferenceInput_Target {
-	if x != nil {
-		return x.Target
-	}
-	return nil
-}
-
-func (x *RecordReferenceInput) GetTargetRecordId() string {
-	if x != nil {
-		if x, ok := x.Target.(*RecordReferenceInput_TargetRecordId); ok {
-			return x.TargetRecordId
-		}
-	}
-	return ""
-}
-
-func (x *RecordReferenceInput) GetMatch() *MatchingAttribute {
-	if x != nil {
-		if x, ok := x.Target.(*RecordReferenceInput_Match); ok {
-			return x.Match
-		}
-	}
-	return nil
-}
-
-type isRecordReferenceInput_Target interface {
-	isRecordReferenceInput_Target()
-}
-
-type RecordReferenceInput_TargetRecordId struct {
-	// The record id.
-	TargetRecordId string `protobuf:"bytes,2,opt,name=target_record_id,json=targetRecordId,proto3,oneof"`
-}
-
-type RecordReferenceInput_Match struct {
-	// A unique attribute and the value to match.
-	Match *MatchingAttribute `protobuf:"bytes,3,opt,name=match,proto3,oneof"`
-}
-
-func (*RecordReferenceInput_TargetRecordId) isRecordReferenceInput_Target() {}
-
-func (*RecordReferenceInput_Match) isRecordReferenceInput_Target() {}
-
-// MatchingAttribute finds a record by a unique attribute's value.
-type MatchingAttribute struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The unique attribute's slug or id, e.g. "domains" or "email_addresses".
-	Attribute string `protobuf:"bytes,1,opt,name=attribute,proto3" json:"attribute,omitempty"`
-	// The value to match.
-	Value         *ValueInput `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *MatchingAttribute) Reset() {
-	*x = MatchingAttribute{}
-	mi := &file_attio_v1_values_proto_msgTypes[29]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *MatchingAttribute) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*MatchingAttribute) ProtoMessage() {}
-
-func (x *MatchingAttribute) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[29]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use MatchingAttribute.ProtoReflect.Descriptor instead.
-func (*MatchingAttribute) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{29}
-}
-
-func (x *MatchingAttribute) GetAttribute() string {
-	if x != nil {
-		return x.Attribute
-	}
-	return ""
-}
-
-func (x *MatchingAttribute) GetValue() *ValueInput {
-	if x != nil {
-		return x.Value
-	}
-	return nil
-}
-
-// ActorReferenceInput names an actor, by id or (for workspace members) by email address.
-type ActorReferenceInput struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The kind of actor.
-	ReferencedActorType ActorType `protobuf:"varint,1,opt,name=referenced_actor_type,json=referencedActorType,proto3,enum=attio.v1.ActorType" json:"referenced_actor_type,omitempty"`
-	// How the actor is found.
-	//
-	// Types that are valid to be assigned to Actor:
-	//
-	//	*ActorReferenceInput_ReferencedActorId
-	//	*ActorReferenceInput_EmailAddress
-	Actor         isActorReferenceInput_Actor `protobuf_oneof:"actor"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *ActorReferenceInput) Reset() {
-	*x = ActorReferenceInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[30]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *ActorReferenceInput) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*ActorReferenceInput) ProtoMessage() {}
-
-func (x *ActorReferenceInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[30]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use ActorReferenceInput.ProtoReflect.Descriptor instead.
-func (*ActorReferenceInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{30}
-}
-
-func (x *ActorReferenceInput) GetReferencedActorType() ActorType {
-	if x != nil {
-		return x.ReferencedActorType
-	}
-	return ActorType_ACTOR_TYPE_UNSPECIFIED
-}
-
-func (x *ActorReferenceInput) GetActor() isActorReferenceInput_Actor {
-	if x != nil {
-		return x.Actor
-	}
-	return nil
-}
-
-func (x *ActorReferenceInput) GetReferencedActorId() string {
-	if x != nil {
-		if x, ok := x.Actor.(*ActorReferenceInput_ReferencedActorId); ok {
-			return x.ReferencedActorId
-		}
-	}
-	return ""
-}
-
-func (x *ActorReferenceInput) GetEmailAddress() string {
-	if x != nil {
-		if x, ok := x.Actor.(*ActorReferenceInput_EmailAddress); ok {
-			return x.EmailAddress
-		}
-	}
-	return ""
-}
-
-type isActorReferenceInput_Actor interface {
-	isActorReferenceInput_Actor()
-}
-
-type ActorReferenceInput_ReferencedActorId struct {
-	// The actor id.
-	ReferencedActorId string `protobuf:"bytes,2,opt,name=referenced_actor_id,json=referencedActorId,proto3,oneof"`
-}
-
-type ActorReferenceInput_EmailAddress struct {
-	// A workspace member's email address.
-	EmailAddress string `protobuf:"bytes,3,opt,name=email_address,json=emailAddress,proto3,oneof"`
-}
-
-func (*ActorReferenceInput_ReferencedActorId) isActorReferenceInput_Actor() {}
-
-func (*ActorReferenceInput_EmailAddress) isActorReferenceInput_Actor() {}
-
-// PhoneNumberInput is a phone number to write.
-type PhoneNumberInput struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// The number as written.
-	OriginalPhoneNumber string `protobuf:"bytes,1,opt,name=original_phone_number,json=originalPhoneNumber,proto3" json:"original_phone_number,omitempty"`
-	// ISO 3166-1 alpha-2 country code, used when the number has no international prefix.
-	CountryCode   string `protobuf:"bytes,2,opt,name=country_code,json=countryCode,proto3" json:"country_code,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *PhoneNumberInput) Reset() {
-	*x = PhoneNumberInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[31]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *PhoneNumberInput) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*PhoneNumberInput) ProtoMessage() {}
-
-func (x *PhoneNumberInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[31]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use PhoneNumberInput.ProtoReflect.Descriptor instead.
-func (*PhoneNumberInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{31}
-}
-
-func (x *PhoneNumberInput) GetOriginalPhoneNumber() string {
-	if x != nil {
-		return x.OriginalPhoneNumber
-	}
-	return ""
-}
-
-func (x *PhoneNumberInput) GetCountryCode() string {
-	if x != nil {
-		return x.CountryCode
-	}
-	return ""
-}
-
-// PersonalNameInput is a person's name to write.
-type PersonalNameInput struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Given name.
-	FirstName string `protobuf:"bytes,1,opt,name=first_name,json=firstName,proto3" json:"first_name,omitempty"`
-	// Family name.
-	LastName string `protobuf:"bytes,2,opt,name=last_name,json=lastName,proto3" json:"last_name,omitempty"`
-	// Full name.
-	FullName      string `protobuf:"bytes,3,opt,name=full_name,json=fullName,proto3" json:"full_name,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *PersonalNameInput) Reset() {
-	*x = PersonalNameInput{}
-	mi := &file_attio_v1_values_proto_msgTypes[32]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *PersonalNameInput) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*PersonalNameInput) ProtoMessage() {}
-
-func (x *PersonalNameInput) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_values_proto_msgTypes[32]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use PersonalNameInput.ProtoReflect.Descriptor instead.
-func (*PersonalNameInput) Descriptor() ([]byte, []int) {
-	return file_attio_v1_values_proto_rawDescGZIP(), []int{32}
-}
-
-func (x *PersonalNameInput) GetFirstName() string {
-	if x != nil {
-		return x.FirstName
-	}
-	return ""
-}
-
-func (x *PersonalNameInput) GetLastName() string {
-	if x != nil {
-		return x.LastName
-	}
-	return ""
-}
-
-func (x *PersonalNameInput) GetFullName() string {
-	if x != nil {
-		return x.FullName
-	}
-	return ""
-}
-
 var File_attio_v1_values_proto protoreflect.FileDescriptor
 
 const file_attio_v1_values_proto_rawDesc = "" +
 	"\n" +
-	"\x15attio/v1/values.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x94\n" +
-	"\n" +
+	"\x15attio/v1/values.proto\x12\battio.v1\x1a\x15attio/v1/common.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb4\t\n" +
 	"\x05Value\x12;\n" +
 	"\vactive_from\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"activeFrom\x12=\n" +
 	"\factive_until\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vactiveUntil\x12B\n" +
 	"\x10created_by_actor\x18\x03 \x01(\v2\x18.attio.v1.ActorReferenceR\x0ecreatedByActor\x12%\n" +
-	"\x0eattribute_type\x18\x04 \x01(\tR\rattributeType\x12)\n" +
+	"\x0eattribute_type\x18\x04 \x01(\tR\rattributeType\x12\x14\n" +
 	"\x04text\x18\n" +
-	" \x01(\v2\x13.attio.v1.TextValueH\x00R\x04text\x12/\n" +
-	"\x06number\x18\v \x01(\v2\x15.attio.v1.NumberValueH\x00R\x06number\x125\n" +
-	"\bcheckbox\x18\f \x01(\v2\x17.attio.v1.CheckboxValueH\x00R\bcheckbox\x125\n" +
-	"\bcurrency\x18\r \x01(\v2\x17.attio.v1.CurrencyValueH\x00R\bcurrency\x12)\n" +
-	"\x04date\x18\x0e \x01(\v2\x13.attio.v1.DateValueH\x00R\x04date\x128\n" +
-	"\ttimestamp\x18\x0f \x01(\v2\x18.attio.v1.TimestampValueH\x00R\ttimestamp\x12/\n" +
-	"\x06rating\x18\x10 \x01(\v2\x15.attio.v1.RatingValueH\x00R\x06rating\x12/\n" +
-	"\x06status\x18\x11 \x01(\v2\x15.attio.v1.StatusValueH\x00R\x06status\x12/\n" +
-	"\x06select\x18\x12 \x01(\v2\x15.attio.v1.SelectValueH\x00R\x06select\x12K\n" +
+	" \x01(\tH\x00R\x04text\x12+\n" +
+	"\x06number\x18\v \x01(\v2\x11.attio.v1.DecimalH\x00R\x06number\x12\x1c\n" +
+	"\bcheckbox\x18\f \x01(\bH\x00R\bcheckbox\x125\n" +
+	"\bcurrency\x18\r \x01(\v2\x17.attio.v1.CurrencyValueH\x00R\bcurrency\x12\x14\n" +
+	"\x04date\x18\x0e \x01(\tH\x00R\x04date\x12:\n" +
+	"\ttimestamp\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampH\x00R\ttimestamp\x12\x18\n" +
+	"\x06rating\x18\x10 \x01(\x05H\x00R\x06rating\x12*\n" +
+	"\x06status\x18\x11 \x01(\v2\x10.attio.v1.StatusH\x00R\x06status\x120\n" +
+	"\x06select\x18\x12 \x01(\v2\x16.attio.v1.SelectOptionH\x00R\x06select\x12K\n" +
 	"\x10record_reference\x18\x13 \x01(\v2\x1e.attio.v1.RecordReferenceValueH\x00R\x0frecordReference\x12H\n" +
 	"\x0factor_reference\x18\x14 \x01(\v2\x1d.attio.v1.ActorReferenceValueH\x00R\x0eactorReference\x125\n" +
 	"\blocation\x18\x15 \x01(\v2\x17.attio.v1.LocationValueH\x00R\blocation\x12/\n" +
@@ -2904,35 +2096,26 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"extra_json\x18\x05 \x01(\tR\textraJsonB\a\n" +
 	"\x05valueJ\x04\bc\x10dR\aunknown\"4\n" +
 	"\tValueList\x12'\n" +
-	"\x06values\x18\x01 \x03(\v2\x0f.attio.v1.ValueR\x06values\"!\n" +
-	"\tTextValue\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\tR\x05value\"6\n" +
-	"\vNumberValue\x12'\n" +
-	"\x05value\x18\x01 \x01(\v2\x11.attio.v1.DecimalR\x05value\"%\n" +
-	"\rCheckboxValue\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\bR\x05value\"\x85\x01\n" +
+	"\x06values\x18\x01 \x03(\v2\x0f.attio.v1.ValueR\x06values\"\x85\x01\n" +
 	"\rCurrencyValue\x128\n" +
 	"\x0ecurrency_value\x18\x01 \x01(\v2\x11.attio.v1.DecimalR\rcurrencyValue\x12(\n" +
 	"\rcurrency_code\x18\x02 \x01(\tH\x00R\fcurrencyCode\x88\x01\x01B\x10\n" +
-	"\x0e_currency_code\"!\n" +
-	"\tDateValue\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\tR\x05value\"B\n" +
-	"\x0eTimestampValue\x120\n" +
-	"\x05value\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x05value\"#\n" +
-	"\vRatingValue\x12\x14\n" +
-	"\x05value\x18\x01 \x01(\x05R\x05value\"7\n" +
-	"\vStatusValue\x12(\n" +
-	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status\"=\n" +
-	"\vSelectValue\x12.\n" +
-	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"e\n" +
+	"\x0e_currency_code\"\xdb\x03\n" +
 	"\x14RecordReferenceValue\x12#\n" +
-	"\rtarget_object\x18\x01 \x01(\tR\ftargetObject\x12(\n" +
-	"\x10target_record_id\x18\x02 \x01(\tR\x0etargetRecordId\"\xe6\x01\n" +
+	"\rtarget_object\x18\x01 \x01(\tR\ftargetObject\x12*\n" +
+	"\x10target_record_id\x18\x02 \x01(\tH\x00R\x0etargetRecordId\x123\n" +
+	"\x05match\x18\x03 \x01(\v2\x1b.attio.v1.MatchingAttributeH\x00R\x05match:\xb2\x02\xbaH\xae\x02\x1a\xab\x02\n" +
+	"\x17record_reference.target\x12Na record reference needs target_object, and target_record_id (a UUID) or match\x1a\xbf\x01this.target_object != '' && (has(this.match) || (has(this.target_record_id) && this.target_record_id.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')))B\b\n" +
+	"\x06target\"n\n" +
+	"\x11MatchingAttribute\x12%\n" +
+	"\tattribute\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tattribute\x122\n" +
+	"\x05value\x18\x02 \x01(\v2\x14.attio.v1.ValueInputB\x06\xbaH\x03\xc8\x01\x01R\x05value\"\xfb\x01\n" +
 	"\x13ActorReferenceValue\x12G\n" +
-	"\x15referenced_actor_type\x18\x01 \x01(\x0e2\x13.attio.v1.ActorTypeR\x13referencedActorType\x123\n" +
-	"\x13referenced_actor_id\x18\x02 \x01(\tH\x00R\x11referencedActorId\x88\x01\x01\x129\n" +
-	"\x19raw_referenced_actor_type\x18\x03 \x01(\tR\x16rawReferencedActorTypeB\x16\n" +
-	"\x14_referenced_actor_id\"\xc7\x03\n" +
+	"\x15referenced_actor_type\x18\x01 \x01(\x0e2\x13.attio.v1.ActorTypeR\x13referencedActorType\x120\n" +
+	"\x13referenced_actor_id\x18\x02 \x01(\tH\x00R\x11referencedActorId\x12%\n" +
+	"\remail_address\x18\x04 \x01(\tH\x00R\femailAddress\x129\n" +
+	"\x19raw_referenced_actor_type\x18\x03 \x01(\tR\x16rawReferencedActorTypeB\a\n" +
+	"\x05actor\"\xc7\x03\n" +
 	"\rLocationValue\x12\x1a\n" +
 	"\x06line_1\x18\x01 \x01(\tH\x00R\x05line1\x88\x01\x01\x12\x1a\n" +
 	"\x06line_2\x18\x02 \x01(\tH\x01R\x05line2\x88\x01\x01\x12\x1a\n" +
@@ -3007,62 +2190,40 @@ const file_attio_v1_values_proto_rawDesc = "" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
 	"\fattribute_id\x18\x03 \x01(\tR\vattributeId\x12\x1b\n" +
-	"\tstatus_id\x18\x04 \x01(\tR\bstatusId\"\xb7\a\n" +
+	"\tstatus_id\x18\x04 \x01(\tR\bstatusId\"\xea\x12\n" +
 	"\n" +
 	"ValueInput\x12\x14\n" +
-	"\x04text\x18\x01 \x01(\tH\x00R\x04text\x12+\n" +
-	"\x06number\x18\x02 \x01(\v2\x11.attio.v1.DecimalH\x00R\x06number\x12\x1c\n" +
-	"\bcheckbox\x18\x03 \x01(\bH\x00R\bcheckbox\x125\n" +
-	"\bcurrency\x18\x04 \x01(\v2\x17.attio.v1.CurrencyInputH\x00R\bcurrency\x129\n" +
-	"\x04date\x18\x05 \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$H\x00R\x04date\x12:\n" +
-	"\ttimestamp\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampH\x00R\ttimestamp\x12#\n" +
-	"\x06rating\x18\a \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x05(\x00H\x00R\x06rating\x12/\n" +
-	"\x06status\x18\b \x01(\v2\x15.attio.v1.StatusInputH\x00R\x06status\x12/\n" +
-	"\x06select\x18\t \x01(\v2\x15.attio.v1.SelectInputH\x00R\x06select\x12K\n" +
-	"\x10record_reference\x18\n" +
-	" \x01(\v2\x1e.attio.v1.RecordReferenceInputH\x00R\x0frecordReference\x12H\n" +
-	"\x0factor_reference\x18\v \x01(\v2\x1d.attio.v1.ActorReferenceInputH\x00R\x0eactorReference\x125\n" +
-	"\blocation\x18\f \x01(\v2\x17.attio.v1.LocationValueH\x00R\blocation\x12\x18\n" +
-	"\x06domain\x18\r \x01(\tH\x00R\x06domain\x12%\n" +
-	"\remail_address\x18\x0e \x01(\tH\x00R\femailAddress\x12?\n" +
-	"\fphone_number\x18\x0f \x01(\v2\x1a.attio.v1.PhoneNumberInputH\x00R\vphoneNumber\x12B\n" +
-	"\rpersonal_name\x18\x10 \x01(\v2\x1b.attio.v1.PersonalNameInputH\x00R\fpersonalName\x12>\n" +
-	"\vinteraction\x18\x11 \x01(\v2\x1a.attio.v1.InteractionValueH\x00R\vinteraction\x12$\n" +
+	"\x04text\x18\n" +
+	" \x01(\tH\x00R\x04text\x12m\n" +
+	"\x06number\x18\v \x01(\v2\x11.attio.v1.DecimalB@\xbaH=\xba\x01:\n" +
+	"\fvalue.number\x12\x18number.value must be set\x1a\x10this.value != ''H\x00R\x06number\x12\x1c\n" +
+	"\bcheckbox\x18\f \x01(\bH\x00R\bcheckbox\x12\xb5\x01\n" +
+	"\bcurrency\x18\r \x01(\v2\x17.attio.v1.CurrencyValueB~\xbaH{\xba\x01x\n" +
+	"\x0evalue.currency\x12)currency.currency_value.value must be set\x1a;has(this.currency_value) && this.currency_value.value != ''H\x00R\bcurrency\x129\n" +
+	"\x04date\x18\x0e \x01(\tB#\xbaH r\x1e2\x1c^[0-9]{4}-[0-9]{2}-[0-9]{2}$H\x00R\x04date\x12:\n" +
+	"\ttimestamp\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampH\x00R\ttimestamp\x12#\n" +
+	"\x06rating\x18\x10 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\x05(\x00H\x00R\x06rating\x12\x9c\x02\n" +
+	"\x06status\x18\x11 \x01(\v2\x10.attio.v1.StatusB\xef\x01\xbaH\xeb\x01\xba\x01\xe7\x01\n" +
+	"\fvalue.status\x12-status needs id.status_id (a UUID) or a title\x1a\xa7\x01has(this.id) && this.id.status_id != '' ? this.id.status_id.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$') : this.title != ''H\x00R\x06status\x12\xa2\x02\n" +
+	"\x06select\x18\x12 \x01(\v2\x16.attio.v1.SelectOptionB\xef\x01\xbaH\xeb\x01\xba\x01\xe7\x01\n" +
+	"\fvalue.select\x12-select needs id.option_id (a UUID) or a title\x1a\xa7\x01has(this.id) && this.id.option_id != '' ? this.id.option_id.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$') : this.title != ''H\x00R\x06select\x12K\n" +
+	"\x10record_reference\x18\x13 \x01(\v2\x1e.attio.v1.RecordReferenceValueH\x00R\x0frecordReference\x12\xfd\x02\n" +
+	"\x0factor_reference\x18\x14 \x01(\v2\x1d.attio.v1.ActorReferenceValueB\xb2\x02\xbaH\xae\x02\xba\x01\xaa\x02\n" +
+	"\x15value.actor_reference\x12Cactor_reference needs referenced_actor_id (a UUID) or email_address\x1a\xcb\x01has(this.email_address) ? this.email_address.isEmail() : has(this.referenced_actor_id) && this.referenced_actor_id.matches('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')H\x00R\x0eactorReference\x125\n" +
+	"\blocation\x18\x15 \x01(\v2\x17.attio.v1.LocationValueH\x00R\blocation\x12s\n" +
+	"\x06domain\x18\x16 \x01(\v2\x15.attio.v1.DomainValueBB\xbaH?\xba\x01<\n" +
+	"\fvalue.domain\x12\x19domain.domain must be set\x1a\x11this.domain != ''H\x00R\x06domain\x12\xa2\x01\n" +
+	"\remail_address\x18\x17 \x01(\v2\x1b.attio.v1.EmailAddressValueB^\xbaH[\xba\x01X\n" +
+	"\x13value.email_address\x12'email_address.email_address must be set\x1a\x18this.email_address != ''H\x00R\femailAddress\x12\xb7\x02\n" +
+	"\fphone_number\x18\x18 \x01(\v2\x1a.attio.v1.PhoneNumberValueB\xf5\x01\xbaH\xf1\x01\xba\x01\xed\x01\n" +
+	"\x12value.phone_number\x12jphone_number needs original_phone_number or phone_number, and country_code is two capital letters or empty\x1ak(this.original_phone_number != '' || this.phone_number != '') && this.country_code.matches('^([A-Z]{2})?$')H\x00R\vphoneNumber\x12B\n" +
+	"\rpersonal_name\x18\x19 \x01(\v2\x1b.attio.v1.PersonalNameValueH\x00R\fpersonalName\x12>\n" +
+	"\vinteraction\x18\x1a \x01(\v2\x1a.attio.v1.InteractionValueH\x00R\vinteraction\x12$\n" +
 	"\braw_json\x18b \x01(\tB\a\xbaH\x04r\x02\x10\x01H\x00R\arawJsonB\x0e\n" +
-	"\x05value\x12\x05\xbaH\x02\b\x01J\x04\bc\x10dR\x03raw\"I\n" +
+	"\x05value\x12\x05\xbaH\x02\b\x01J\x04\b\x01\x10\n" +
+	"J\x04\bc\x10dR\x03raw\"I\n" +
 	"\x0eValueInputList\x127\n" +
-	"\x06values\x18\x01 \x03(\v2\x14.attio.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xf4\x03R\x06values\"f\n" +
-	"\rCurrencyInput\x12@\n" +
-	"\x0ecurrency_value\x18\x01 \x01(\v2\x11.attio.v1.DecimalB\x06\xbaH\x03\xc8\x01\x01R\rcurrencyValueJ\x04\b\x02\x10\x03R\rcurrency_code\"_\n" +
-	"\vStatusInput\x12\x16\n" +
-	"\x05title\x18\x01 \x01(\tH\x00R\x05title\x12'\n" +
-	"\tstatus_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\bstatusIdB\x0f\n" +
-	"\x06status\x12\x05\xbaH\x02\b\x01\"_\n" +
-	"\vSelectInput\x12\x16\n" +
-	"\x05title\x18\x01 \x01(\tH\x00R\x05title\x12'\n" +
-	"\toption_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\boptionIdB\x0f\n" +
-	"\x06option\x12\x05\xbaH\x02\b\x01\"\xc0\x01\n" +
-	"\x14RecordReferenceInput\x12,\n" +
-	"\rtarget_object\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\ftargetObject\x124\n" +
-	"\x10target_record_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\x0etargetRecordId\x123\n" +
-	"\x05match\x18\x03 \x01(\v2\x1b.attio.v1.MatchingAttributeH\x00R\x05matchB\x0f\n" +
-	"\x06target\x12\x05\xbaH\x02\b\x01\"n\n" +
-	"\x11MatchingAttribute\x12%\n" +
-	"\tattribute\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\tattribute\x122\n" +
-	"\x05value\x18\x02 \x01(\v2\x14.attio.v1.ValueInputB\x06\xbaH\x03\xc8\x01\x01R\x05value\"\xda\x01\n" +
-	"\x13ActorReferenceInput\x12G\n" +
-	"\x15referenced_actor_type\x18\x01 \x01(\x0e2\x13.attio.v1.ActorTypeR\x13referencedActorType\x12:\n" +
-	"\x13referenced_actor_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\x11referencedActorId\x12.\n" +
-	"\remail_address\x18\x03 \x01(\tB\a\xbaH\x04r\x02`\x01H\x00R\femailAddressB\x0e\n" +
-	"\x05actor\x12\x05\xbaH\x02\b\x01\"\x88\x01\n" +
-	"\x10PhoneNumberInput\x12;\n" +
-	"\x15original_phone_number\x18\x01 \x01(\tB\a\xbaH\x04r\x02\x10\x01R\x13originalPhoneNumber\x127\n" +
-	"\fcountry_code\x18\x02 \x01(\tB\x14\xbaH\x11r\x0f2\r^([A-Z]{2})?$R\vcountryCode\"l\n" +
-	"\x11PersonalNameInput\x12\x1d\n" +
-	"\n" +
-	"first_name\x18\x01 \x01(\tR\tfirstName\x12\x1b\n" +
-	"\tlast_name\x18\x02 \x01(\tR\blastName\x12\x1b\n" +
-	"\tfull_name\x18\x03 \x01(\tR\bfullName*\xf7\x01\n" +
+	"\x06values\x18\x01 \x03(\v2\x14.attio.v1.ValueInputB\t\xbaH\x06\x92\x01\x03\x10\xf4\x03R\x06values*\xf7\x01\n" +
 	"\x0fInteractionType\x12 \n" +
 	"\x1cINTERACTION_TYPE_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fINTERACTION_TYPE_CALENDAR_EVENT\x10\x01\x12\x19\n" +
@@ -3085,101 +2246,78 @@ func file_attio_v1_values_proto_rawDescGZIP() []byte {
 }
 
 var file_attio_v1_values_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_attio_v1_values_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_attio_v1_values_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_attio_v1_values_proto_goTypes = []any{
 	(InteractionType)(0),          // 0: attio.v1.InteractionType
 	(*Value)(nil),                 // 1: attio.v1.Value
 	(*ValueList)(nil),             // 2: attio.v1.ValueList
-	(*TextValue)(nil),             // 3: attio.v1.TextValue
-	(*NumberValue)(nil),           // 4: attio.v1.NumberValue
-	(*CheckboxValue)(nil),         // 5: attio.v1.CheckboxValue
-	(*CurrencyValue)(nil),         // 6: attio.v1.CurrencyValue
-	(*DateValue)(nil),             // 7: attio.v1.DateValue
-	(*TimestampValue)(nil),        // 8: attio.v1.TimestampValue
-	(*RatingValue)(nil),           // 9: attio.v1.RatingValue
-	(*StatusValue)(nil),           // 10: attio.v1.StatusValue
-	(*SelectValue)(nil),           // 11: attio.v1.SelectValue
-	(*RecordReferenceValue)(nil),  // 12: attio.v1.RecordReferenceValue
-	(*ActorReferenceValue)(nil),   // 13: attio.v1.ActorReferenceValue
-	(*LocationValue)(nil),         // 14: attio.v1.LocationValue
-	(*DomainValue)(nil),           // 15: attio.v1.DomainValue
-	(*EmailAddressValue)(nil),     // 16: attio.v1.EmailAddressValue
-	(*PhoneNumberValue)(nil),      // 17: attio.v1.PhoneNumberValue
-	(*PersonalNameValue)(nil),     // 18: attio.v1.PersonalNameValue
-	(*InteractionValue)(nil),      // 19: attio.v1.InteractionValue
-	(*SelectOption)(nil),          // 20: attio.v1.SelectOption
-	(*SelectOptionId)(nil),        // 21: attio.v1.SelectOptionId
-	(*Status)(nil),                // 22: attio.v1.Status
-	(*StatusId)(nil),              // 23: attio.v1.StatusId
-	(*ValueInput)(nil),            // 24: attio.v1.ValueInput
-	(*ValueInputList)(nil),        // 25: attio.v1.ValueInputList
-	(*CurrencyInput)(nil),         // 26: attio.v1.CurrencyInput
-	(*StatusInput)(nil),           // 27: attio.v1.StatusInput
-	(*SelectInput)(nil),           // 28: attio.v1.SelectInput
-	(*RecordReferenceInput)(nil),  // 29: attio.v1.RecordReferenceInput
-	(*MatchingAttribute)(nil),     // 30: attio.v1.MatchingAttribute
-	(*ActorReferenceInput)(nil),   // 31: attio.v1.ActorReferenceInput
-	(*PhoneNumberInput)(nil),      // 32: attio.v1.PhoneNumberInput
-	(*PersonalNameInput)(nil),     // 33: attio.v1.PersonalNameInput
-	(*timestamppb.Timestamp)(nil), // 34: google.protobuf.Timestamp
-	(*ActorReference)(nil),        // 35: attio.v1.ActorReference
-	(*Decimal)(nil),               // 36: attio.v1.Decimal
-	(ActorType)(0),                // 37: attio.v1.ActorType
+	(*CurrencyValue)(nil),         // 3: attio.v1.CurrencyValue
+	(*RecordReferenceValue)(nil),  // 4: attio.v1.RecordReferenceValue
+	(*MatchingAttribute)(nil),     // 5: attio.v1.MatchingAttribute
+	(*ActorReferenceValue)(nil),   // 6: attio.v1.ActorReferenceValue
+	(*LocationValue)(nil),         // 7: attio.v1.LocationValue
+	(*DomainValue)(nil),           // 8: attio.v1.DomainValue
+	(*EmailAddressValue)(nil),     // 9: attio.v1.EmailAddressValue
+	(*PhoneNumberValue)(nil),      // 10: attio.v1.PhoneNumberValue
+	(*PersonalNameValue)(nil),     // 11: attio.v1.PersonalNameValue
+	(*InteractionValue)(nil),      // 12: attio.v1.InteractionValue
+	(*SelectOption)(nil),          // 13: attio.v1.SelectOption
+	(*SelectOptionId)(nil),        // 14: attio.v1.SelectOptionId
+	(*Status)(nil),                // 15: attio.v1.Status
+	(*StatusId)(nil),              // 16: attio.v1.StatusId
+	(*ValueInput)(nil),            // 17: attio.v1.ValueInput
+	(*ValueInputList)(nil),        // 18: attio.v1.ValueInputList
+	(*timestamppb.Timestamp)(nil), // 19: google.protobuf.Timestamp
+	(*ActorReference)(nil),        // 20: attio.v1.ActorReference
+	(*Decimal)(nil),               // 21: attio.v1.Decimal
+	(ActorType)(0),                // 22: attio.v1.ActorType
 }
 var file_attio_v1_values_proto_depIdxs = []int32{
-	34, // 0: attio.v1.Value.active_from:type_name -> google.protobuf.Timestamp
-	34, // 1: attio.v1.Value.active_until:type_name -> google.protobuf.Timestamp
-	35, // 2: attio.v1.Value.created_by_actor:type_name -> attio.v1.ActorReference
-	3,  // 3: attio.v1.Value.text:type_name -> attio.v1.TextValue
-	4,  // 4: attio.v1.Value.number:type_name -> attio.v1.NumberValue
-	5,  // 5: attio.v1.Value.checkbox:type_name -> attio.v1.CheckboxValue
-	6,  // 6: attio.v1.Value.currency:type_name -> attio.v1.CurrencyValue
-	7,  // 7: attio.v1.Value.date:type_name -> attio.v1.DateValue
-	8,  // 8: attio.v1.Value.timestamp:type_name -> attio.v1.TimestampValue
-	9,  // 9: attio.v1.Value.rating:type_name -> attio.v1.RatingValue
-	10, // 10: attio.v1.Value.status:type_name -> attio.v1.StatusValue
-	11, // 11: attio.v1.Value.select:type_name -> attio.v1.SelectValue
-	12, // 12: attio.v1.Value.record_reference:type_name -> attio.v1.RecordReferenceValue
-	13, // 13: attio.v1.Value.actor_reference:type_name -> attio.v1.ActorReferenceValue
-	14, // 14: attio.v1.Value.location:type_name -> attio.v1.LocationValue
-	15, // 15: attio.v1.Value.domain:type_name -> attio.v1.DomainValue
-	16, // 16: attio.v1.Value.email_address:type_name -> attio.v1.EmailAddressValue
-	17, // 17: attio.v1.Value.phone_number:type_name -> attio.v1.PhoneNumberValue
-	18, // 18: attio.v1.Value.personal_name:type_name -> attio.v1.PersonalNameValue
-	19, // 19: attio.v1.Value.interaction:type_name -> attio.v1.InteractionValue
-	1,  // 20: attio.v1.ValueList.values:type_name -> attio.v1.Value
-	36, // 21: attio.v1.NumberValue.value:type_name -> attio.v1.Decimal
-	36, // 22: attio.v1.CurrencyValue.currency_value:type_name -> attio.v1.Decimal
-	34, // 23: attio.v1.TimestampValue.value:type_name -> google.protobuf.Timestamp
-	22, // 24: attio.v1.StatusValue.status:type_name -> attio.v1.Status
-	20, // 25: attio.v1.SelectValue.option:type_name -> attio.v1.SelectOption
-	37, // 26: attio.v1.ActorReferenceValue.referenced_actor_type:type_name -> attio.v1.ActorType
-	0,  // 27: attio.v1.InteractionValue.interaction_type:type_name -> attio.v1.InteractionType
-	34, // 28: attio.v1.InteractionValue.interacted_at:type_name -> google.protobuf.Timestamp
-	35, // 29: attio.v1.InteractionValue.owner_actor:type_name -> attio.v1.ActorReference
-	21, // 30: attio.v1.SelectOption.id:type_name -> attio.v1.SelectOptionId
-	23, // 31: attio.v1.Status.id:type_name -> attio.v1.StatusId
-	36, // 32: attio.v1.ValueInput.number:type_name -> attio.v1.Decimal
-	26, // 33: attio.v1.ValueInput.currency:type_name -> attio.v1.CurrencyInput
-	34, // 34: attio.v1.ValueInput.timestamp:type_name -> google.protobuf.Timestamp
-	27, // 35: attio.v1.ValueInput.status:type_name -> attio.v1.StatusInput
-	28, // 36: attio.v1.ValueInput.select:type_name -> attio.v1.SelectInput
-	29, // 37: attio.v1.ValueInput.record_reference:type_name -> attio.v1.RecordReferenceInput
-	31, // 38: attio.v1.ValueInput.actor_reference:type_name -> attio.v1.ActorReferenceInput
-	14, // 39: attio.v1.ValueInput.location:type_name -> attio.v1.LocationValue
-	32, // 40: attio.v1.ValueInput.phone_number:type_name -> attio.v1.PhoneNumberInput
-	33, // 41: attio.v1.ValueInput.personal_name:type_name -> attio.v1.PersonalNameInput
-	19, // 42: attio.v1.ValueInput.interaction:type_name -> attio.v1.InteractionValue
-	24, // 43: attio.v1.ValueInputList.values:type_name -> attio.v1.ValueInput
-	36, // 44: attio.v1.CurrencyInput.currency_value:type_name -> attio.v1.Decimal
-	30, // 45: attio.v1.RecordReferenceInput.match:type_name -> attio.v1.MatchingAttribute
-	24, // 46: attio.v1.MatchingAttribute.value:type_name -> attio.v1.ValueInput
-	37, // 47: attio.v1.ActorReferenceInput.referenced_actor_type:type_name -> attio.v1.ActorType
-	48, // [48:48] is the sub-list for method output_type
-	48, // [48:48] is the sub-list for method input_type
-	48, // [48:48] is the sub-list for extension type_name
-	48, // [48:48] is the sub-list for extension extendee
-	0,  // [0:48] is the sub-list for field type_name
+	19, // 0: attio.v1.Value.active_from:type_name -> google.protobuf.Timestamp
+	19, // 1: attio.v1.Value.active_until:type_name -> google.protobuf.Timestamp
+	20, // 2: attio.v1.Value.created_by_actor:type_name -> attio.v1.ActorReference
+	21, // 3: attio.v1.Value.number:type_name -> attio.v1.Decimal
+	3,  // 4: attio.v1.Value.currency:type_name -> attio.v1.CurrencyValue
+	19, // 5: attio.v1.Value.timestamp:type_name -> google.protobuf.Timestamp
+	15, // 6: attio.v1.Value.status:type_name -> attio.v1.Status
+	13, // 7: attio.v1.Value.select:type_name -> attio.v1.SelectOption
+	4,  // 8: attio.v1.Value.record_reference:type_name -> attio.v1.RecordReferenceValue
+	6,  // 9: attio.v1.Value.actor_reference:type_name -> attio.v1.ActorReferenceValue
+	7,  // 10: attio.v1.Value.location:type_name -> attio.v1.LocationValue
+	8,  // 11: attio.v1.Value.domain:type_name -> attio.v1.DomainValue
+	9,  // 12: attio.v1.Value.email_address:type_name -> attio.v1.EmailAddressValue
+	10, // 13: attio.v1.Value.phone_number:type_name -> attio.v1.PhoneNumberValue
+	11, // 14: attio.v1.Value.personal_name:type_name -> attio.v1.PersonalNameValue
+	12, // 15: attio.v1.Value.interaction:type_name -> attio.v1.InteractionValue
+	1,  // 16: attio.v1.ValueList.values:type_name -> attio.v1.Value
+	21, // 17: attio.v1.CurrencyValue.currency_value:type_name -> attio.v1.Decimal
+	5,  // 18: attio.v1.RecordReferenceValue.match:type_name -> attio.v1.MatchingAttribute
+	17, // 19: attio.v1.MatchingAttribute.value:type_name -> attio.v1.ValueInput
+	22, // 20: attio.v1.ActorReferenceValue.referenced_actor_type:type_name -> attio.v1.ActorType
+	0,  // 21: attio.v1.InteractionValue.interaction_type:type_name -> attio.v1.InteractionType
+	19, // 22: attio.v1.InteractionValue.interacted_at:type_name -> google.protobuf.Timestamp
+	20, // 23: attio.v1.InteractionValue.owner_actor:type_name -> attio.v1.ActorReference
+	14, // 24: attio.v1.SelectOption.id:type_name -> attio.v1.SelectOptionId
+	16, // 25: attio.v1.Status.id:type_name -> attio.v1.StatusId
+	21, // 26: attio.v1.ValueInput.number:type_name -> attio.v1.Decimal
+	3,  // 27: attio.v1.ValueInput.currency:type_name -> attio.v1.CurrencyValue
+	19, // 28: attio.v1.ValueInput.timestamp:type_name -> google.protobuf.Timestamp
+	15, // 29: attio.v1.ValueInput.status:type_name -> attio.v1.Status
+	13, // 30: attio.v1.ValueInput.select:type_name -> attio.v1.SelectOption
+	4,  // 31: attio.v1.ValueInput.record_reference:type_name -> attio.v1.RecordReferenceValue
+	6,  // 32: attio.v1.ValueInput.actor_reference:type_name -> attio.v1.ActorReferenceValue
+	7,  // 33: attio.v1.ValueInput.location:type_name -> attio.v1.LocationValue
+	8,  // 34: attio.v1.ValueInput.domain:type_name -> attio.v1.DomainValue
+	9,  // 35: attio.v1.ValueInput.email_address:type_name -> attio.v1.EmailAddressValue
+	10, // 36: attio.v1.ValueInput.phone_number:type_name -> attio.v1.PhoneNumberValue
+	11, // 37: attio.v1.ValueInput.personal_name:type_name -> attio.v1.PersonalNameValue
+	12, // 38: attio.v1.ValueInput.interaction:type_name -> attio.v1.InteractionValue
+	17, // 39: attio.v1.ValueInputList.values:type_name -> attio.v1.ValueInput
+	40, // [40:40] is the sub-list for method output_type
+	40, // [40:40] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_values_proto_init() }
@@ -3208,11 +2346,18 @@ func file_attio_v1_values_proto_init() {
 		(*Value_Interaction)(nil),
 		(*Value_UnknownJson)(nil),
 	}
-	file_attio_v1_values_proto_msgTypes[5].OneofWrappers = []any{}
-	file_attio_v1_values_proto_msgTypes[12].OneofWrappers = []any{}
-	file_attio_v1_values_proto_msgTypes[13].OneofWrappers = []any{}
-	file_attio_v1_values_proto_msgTypes[21].OneofWrappers = []any{}
-	file_attio_v1_values_proto_msgTypes[23].OneofWrappers = []any{
+	file_attio_v1_values_proto_msgTypes[2].OneofWrappers = []any{}
+	file_attio_v1_values_proto_msgTypes[3].OneofWrappers = []any{
+		(*RecordReferenceValue_TargetRecordId)(nil),
+		(*RecordReferenceValue_Match)(nil),
+	}
+	file_attio_v1_values_proto_msgTypes[5].OneofWrappers = []any{
+		(*ActorReferenceValue_ReferencedActorId)(nil),
+		(*ActorReferenceValue_EmailAddress)(nil),
+	}
+	file_attio_v1_values_proto_msgTypes[6].OneofWrappers = []any{}
+	file_attio_v1_values_proto_msgTypes[14].OneofWrappers = []any{}
+	file_attio_v1_values_proto_msgTypes[16].OneofWrappers = []any{
 		(*ValueInput_Text)(nil),
 		(*ValueInput_Number)(nil),
 		(*ValueInput_Checkbox)(nil),
@@ -3232,29 +2377,13 @@ func file_attio_v1_values_proto_init() {
 		(*ValueInput_Interaction)(nil),
 		(*ValueInput_RawJson)(nil),
 	}
-	file_attio_v1_values_proto_msgTypes[26].OneofWrappers = []any{
-		(*StatusInput_Title)(nil),
-		(*StatusInput_StatusId)(nil),
-	}
-	file_attio_v1_values_proto_msgTypes[27].OneofWrappers = []any{
-		(*SelectInput_Title)(nil),
-		(*SelectInput_OptionId)(nil),
-	}
-	file_attio_v1_values_proto_msgTypes[28].OneofWrappers = []any{
-		(*RecordReferenceInput_TargetRecordId)(nil),
-		(*RecordReferenceInput_Match)(nil),
-	}
-	file_attio_v1_values_proto_msgTypes[30].OneofWrappers = []any{
-		(*ActorReferenceInput_ReferencedActorId)(nil),
-		(*ActorReferenceInput_EmailAddress)(nil),
-	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_values_proto_rawDesc), len(file_attio_v1_values_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   33,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
