@@ -234,6 +234,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 			CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
 		}),
 		CompressMinBytes: int(cfg.compressMin),
+		Routes:           map[string]http.Handler{server.DescriptorPath: server.DescriptorHandler(attiofacade.DescriptorSet())},
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.
