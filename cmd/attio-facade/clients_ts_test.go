@@ -59,21 +59,18 @@ func npm(t *testing.T, path string, env []string, args ...string) string {
 }
 
 // npmInstall runs `npm ci` (which also builds dist/ through the prepare script) unless
-// node_modules already matches package-lock.json.
+// node_modules was installed after package-lock.json last changed (npm writes
+// node_modules/.package-lock.json on every install; .ci/run installs before go test).
 func npmInstall(t *testing.T) {
 	t.Helper()
-	lock, err := os.ReadFile(filepath.Join(tsClientDir, "package-lock.json"))
+	lock, err := os.Stat(filepath.Join(tsClientDir, "package-lock.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	stamp := filepath.Join(tsClientDir, "node_modules", ".attio-facade-lock")
-	if installed, err := os.ReadFile(stamp); err == nil && bytes.Equal(installed, lock) {
+	if installed, err := os.Stat(filepath.Join(tsClientDir, "node_modules", ".package-lock.json")); err == nil && !installed.ModTime().Before(lock.ModTime()) {
 		return
 	}
 	npm(t, "", nil, "ci", "--no-audit", "--no-fund")
-	if err := os.WriteFile(stamp, lock, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // The TypeScript client works end to end: `npm test` in clients/ts (type-checks the package and
@@ -94,12 +91,44 @@ func TestTypeScriptClient(t *testing.T) {
 		t.Fatalf("npm test ran only %d tests:\n%s", n, out)
 	}
 
-	// The committed generated code is what `npm run generate` makes from proto/, with no Go on
-	// PATH: a fresh clone needs only node and npm to regenerate it.
-	t.Run("generated code is fresh, without Go", func(t *testing.T) {
+	// docs/clients.md's TypeScript snippets, in a copy of what a fresh clone holds, with no Go on
+	// PATH: install and generate (the result must equal the committed src/gen), then compile and
+	// run the Node and browser (connect-web over fetch) examples against a facade.
+	t.Run("fresh clone without Go: docs/clients.md", func(t *testing.T) {
 		tmp := t.TempDir()
-		npm(t, pathWithoutGo(t), nil, "run", "generate", "--", "-o", tmp)
-		compareTrees(t, filepath.Join(tmp, "src", "gen"), filepath.Join(tsClientDir, "src", "gen"))
+		for _, p := range []string{"proto", "buf.yaml", "clients/ts/package.json", "clients/ts/package-lock.json",
+			"clients/ts/buf.gen.yaml", "clients/ts/tsconfig.json", "clients/ts/src", "clients/ts/test"} {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(tmp, p)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			runIn(t, "../..", nil, "cp", "-r", p, filepath.Join(tmp, p))
+		}
+		noGo := []string{"PATH=" + pathWithoutGo(t)}
+		r := start(t, nil, "--sandbox-rate-limits=false")
+		runIn(t, tmp, noGo, "bash", "-euo", "pipefail", "-c", snippet(t, "ts/install.sh", r.url))
+		compareTrees(t, filepath.Join(tmp, "clients/ts/src/gen"), filepath.Join(tsClientDir, "src", "gen"))
+
+		pkg := filepath.Join(tmp, "clients/ts")
+		doc := filepath.Join(pkg, "doc")
+		files := map[string]string{
+			"call.ts":    snippet(t, "ts/call.ts", r.url),
+			"browser.ts": snippet(t, "browser/call.ts", r.url),
+			// The browser example is compiled against the DOM's types too.
+			"tsconfig.json": `{"extends": "../tsconfig.json", "compilerOptions": {"lib": ["ES2022", "DOM"], "rootDir": ".", "outDir": "out"}, "include": ["*.ts"]}`,
+		}
+		if err := os.MkdirAll(doc, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, body := range files {
+			if err := os.WriteFile(filepath.Join(doc, name), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runIn(t, pkg, noGo, "npx", "tsc", "-p", "doc")
+		out := runIn(t, pkg, noGo, "node", "doc/out/call.js")
+		wantLines(t, out, `^record `+adaID+`$`, `^streamed [1-9][0-9]*$`, `^5 attio.com \S+$`, `^needs approval: .*DeleteRecord`, `^deleted [0-9a-f-]{36}$`)
+		out = runIn(t, pkg, noGo, "node", "doc/out/browser.js")
+		wantLines(t, out, `^record `+adaID+`$`)
 	})
 }
 
