@@ -37,12 +37,18 @@ func readmeScript(t *testing.T) (script string, commands int) {
 		if !inShell || !(strings.HasPrefix(line, "grpcurl ") || strings.HasPrefix(line, "curl ") || strings.HasPrefix(line, "TOKEN=") || strings.HasPrefix(line, "attio-facade ")) {
 			continue
 		}
+		// A command goes on after a trailing backslash, and inside an open single quote (a JSON
+		// body over several lines), where the newline stays part of the argument.
 		cmd := ""
 		for ; i < len(lines); i++ {
 			cmd += strings.TrimSuffix(lines[i], "\\")
-			if !strings.HasSuffix(lines[i], "\\") {
+			if strings.HasSuffix(lines[i], "\\") {
+				continue
+			}
+			if strings.Count(cmd, "'")%2 == 0 {
 				break
 			}
+			cmd += "\n"
 		}
 		if strings.HasPrefix(cmd, "attio-facade ") {
 			cmd, _, _ = strings.Cut(cmd, " #") // a trailing comment would swallow $( )'s parenthesis
