@@ -86,7 +86,7 @@ func streamPages[T any, M proto.Message](ctx context.Context, p pager, start pag
 	pages := make(chan result)
 	go func() {
 		defer close(pages)
-		var weigher pageWeigher
+		weigher := newPageWeigher[T]()
 		pos := start
 		for {
 			r := result{}

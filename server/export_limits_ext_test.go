@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,5 +81,91 @@ func TestExportParallelismIsClampedByServer(t *testing.T) {
 				t.Fatalf("%d upstream requests in flight at once, want at most %d (+1 probe)", got, tt.want)
 			}
 		})
+	}
+}
+
+// barrier lets the first free upstream records queries through, then holds every later one
+// until want of those are open at once, and from then on lets them all through: a test can
+// require that many concurrent fetches without relying on timing.
+type barrier struct {
+	next    http.RoundTripper
+	free    int
+	want    int
+	mu      sync.Mutex
+	seen    int
+	open    int
+	done    bool
+	reached chan struct{}
+}
+
+func newBarrier(free, want int) *barrier {
+	return &barrier{next: http.DefaultTransport, free: free, want: want, reached: make(chan struct{})}
+}
+
+func (b *barrier) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !strings.HasSuffix(r.URL.Path, "/records/query") {
+		return b.next.RoundTrip(r)
+	}
+	b.mu.Lock()
+	if b.seen++; b.seen <= b.free {
+		b.mu.Unlock()
+		return b.next.RoundTrip(r)
+	}
+	if b.open++; b.open == b.want && !b.done {
+		b.done = true
+		close(b.reached)
+	}
+	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		b.open--
+		b.mu.Unlock()
+	}()
+	select {
+	case <-b.reached:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	case <-time.After(time.Minute): // only a real hang gets here: want never open at once
+		return nil, fmt.Errorf("never %d upstream queries open at once", b.want)
+	}
+	return b.next.RoundTrip(r)
+}
+
+// Pages of the ATTIO_JSON view are charged what they cost (about twice their JSON: the copy the
+// items share and the body buffer, or the marshalled copy), not the typed view's weights (8x and
+// 7x the protobuf size, which is half the JSON's). With a budget of four raw pages, four pages
+// are fetched at once; charged as typed pages, the same budget held two, and an export of people
+// (whose JSON weighed as much as a caller's whole share) ran one request at a time.
+func TestExportRawViewIsChargedItsOwnWeight(t *testing.T) {
+	t.Parallel()
+	const pageSize = 50
+	// Four pages at the raw estimate before any page is seen: 50 items x 6 KiB x 2.
+	const memory = 4 * pageSize * (6 << 10) * 2
+	// The export's probe for the newest record and its first page go alone (the walk splits its
+	// key space once it has a page); then three of the pieces must be fetched at once.
+	gate := newBarrier(2, 3)
+	h := newHarness(t, harnessConfig{
+		// A second per request: at 10 requests/s the walk wants 13 in flight, more than the
+		// memory budget allows, so the budget alone decides.
+		sandbox: []sandbox.Option{sandbox.WithLatency(sandbox.FixedLatency(time.Second))},
+		client: func(c *attio.Config) {
+			c.HTTPClient = &http.Client{Transport: gate}
+			c.MaxAttempts = 1
+		},
+		opts: func(o *server.Options) {
+			o.Exports = server.NewExportService(o.Client, server.ExportOptions{RequestsPerSecond: 10})
+			o.Streams = server.NewStreamLimits(server.StreamLimitsConfig{Memory: memory, CallerMemory: memory})
+		},
+	})
+	if err := h.sb.Sandbox.Generate(sandbox.DefaultConnectionID, "people", 600, sandbox.GenerateOptions{Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	run := collectRecords(t.Context(), h.exports(protocols[0]), &attiov1.ExportRecordsRequest{Object: "people", PageSize: pageSize,
+		View: attiov1.View_VIEW_ATTIO_JSON}, 0)
+	if run.err != nil || len(run.progress) == 0 {
+		t.Fatalf("export: %v", run.err)
+	}
+	if last := run.progress[len(run.progress)-1]; !last.GetDone() || last.GetItems() < 600 {
+		t.Fatalf("export ended at %v, want done with at least 600 records", last)
 	}
 }

@@ -84,8 +84,8 @@ func NewExportService(client *attio.Client, opts ExportOptions) *ExportService {
 // budget, lowered so that one export's fetches take at most 1/exportMemoryShare of the memory
 // budget (and no more than the caller's share of it) and to the fetch gate's slots. The request can
 // only lower it further.
-func (s *ExportService) parallelism(limits *StreamLimits, req int32, pageSize int) (int, float64) {
-	estimate := (&pageWeigher{}).estimate(pageSize)
+func (s *ExportService) parallelism(limits *StreamLimits, weigher pageWeigher, req int32, pageSize int) (int, float64) {
+	estimate := weigher.estimate(pageSize)
 	byMemory := int(min(limits.mem.total/exportMemoryShare, limits.mem.perCaller) / estimate)
 	most := max(1, min(s.opts.Parallelism, byMemory, limits.fetches.slots))
 	if req > 0 && int(req) < most {
@@ -118,8 +118,10 @@ func newExportWalk[T, M any](ctx context.Context, s *ExportService, procedure st
 		return nil, nil, err
 	}
 	page := pageSize(size, defaultRecordPage)
-	par, rps := s.parallelism(streamLimitsFrom(ctx), parallelism, page)
+	weigher := newPageWeigher[T]()
+	par, rps := s.parallelism(streamLimitsFrom(ctx), weigher, parallelism, page)
 	return &exportWalk[T, M]{
+		weigher:     weigher,
 		filter:      f,
 		pageSize:    page,
 		parallelism: par,

@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/sync/semaphore"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/attio-facade/attio-facade/attio"
 )
 
 // memoryBudget is the one bound on page data held by all streams and exports together, weighted by
@@ -198,31 +200,61 @@ func (g *grant) release() {
 	g.b.unref(g.caller, g.c)
 }
 
-// What a page costs the heap, per byte of its protobuf size. Measured on a 500-record people page
-// with the one-pass decoder (issue 16): the decoded messages and the page text their strings share
-// take 6.0x the protobuf size; while fetching, the pooled body buffer (2x) is alive too; once
-// decoded, the messages wait and are sent, with the marshalled copy Send makes.
-const (
-	fetchPerWireByte = 8 // while fetching and decoding: body buffer + messages
-	heldPerWireByte  = 7 // while waiting and being sent: messages + marshalled copy
-)
+// pageWeights is what a page of one view costs the heap, per byte of its wire size (the protobuf
+// size of the typed messages, or the length of Attio's JSON in the ATTIO_JSON view).
+type pageWeights struct {
+	fetch int64 // while fetching and decoding
+	held  int64 // while waiting and being sent
+	item  int64 // the wire size of one item before a stream has seen any; sizes the first grant
+}
 
-// defaultItemWire is the protobuf size of one item before a stream has seen any: more than a
-// well-filled people record (2.5 KB). It only sizes the first fetch's grant.
-const defaultItemWire = 3 << 10
+// typedWeights, measured on a 500-record people page with the one-pass decoder (issue 16): the
+// decoded messages and the page text their strings share take 6.0x the protobuf size; while
+// fetching, the pooled body buffer (Attio's JSON, 2x the protobuf size) is alive too; once
+// decoded, the messages wait and are sent, with the marshalled copy Send makes. An unseen item
+// is taken as 3 KiB of protobuf, more than a well-filled people record (2.5-2.9 KB).
+//
+// rawWeights (VIEW_ATTIO_JSON): the items are slices of one copy of the page's JSON; while
+// fetching, the pooled body buffer it was copied from is alive too (reused from page to page, so
+// its capacity is about one page); once split, the copy waits and is sent, with the marshalled
+// copy Send makes. An unseen item is taken as 6 KiB of JSON (a dense people record: 5.9 KB).
+// Charging these pages the typed weights (8x and 7x of the JSON, which is itself twice the
+// protobuf size) let one caller's share hold a single page of a people export, so the export ran
+// one request at a time: 41% of Maton's ceiling (docs/benchmarks.md, target 2).
+var (
+	typedWeights = pageWeights{fetch: 8, held: 7, item: 3 << 10}
+	rawWeights   = pageWeights{fetch: 2, held: 2, item: 6 << 10}
+)
 
 // pageWeigher sizes a stream's grants from the pages it has already seen.
 type pageWeigher struct {
-	perItem int64 // largest protobuf size per item seen so far (0: none yet)
+	w       pageWeights // zero: typedWeights
+	perItem int64       // largest wire size per item seen so far (0: none yet)
+}
+
+// newPageWeigher weighs pages of items T: Attio's raw JSON (attio.RawItem) or typed messages.
+func newPageWeigher[T any]() pageWeigher {
+	if _, raw := any((*T)(nil)).(*attio.RawItem); raw {
+		return pageWeigher{w: rawWeights}
+	}
+	return pageWeigher{w: typedWeights}
+}
+
+func (w *pageWeigher) weights() pageWeights {
+	if w.w == (pageWeights{}) {
+		return typedWeights
+	}
+	return w.w
 }
 
 // estimate is the weight to acquire before fetching a page of up to size items.
 func (w *pageWeigher) estimate(size int) int64 {
+	ws := w.weights()
 	per := w.perItem
 	if per == 0 {
-		per = defaultItemWire
+		per = ws.item
 	}
-	return int64(max(size, 1)) * per * fetchPerWireByte
+	return int64(max(size, 1)) * per * ws.fetch
 }
 
 // weigh is the weight of a built page of items items whose messages take wire bytes, and
@@ -231,7 +263,7 @@ func (w *pageWeigher) weigh(wire, items int) int64 {
 	if items > 0 {
 		w.perItem = max(w.perItem, int64(wire/items))
 	}
-	return int64(wire) * heldPerWireByte
+	return int64(wire) * w.weights().held
 }
 
 // wireSize is the protobuf size of a page's items: messages, or the JSON of the ATTIO_JSON view.
