@@ -119,7 +119,8 @@ func registerResources(srv *connect.Server, c *attio.Client) {
 func NewHandler(opts Options) http.Handler {
 	rpc := NewRPCServer(opts)
 	mux := http.NewServeMux()
-	connecthttp.Mount(mux, rpc, connecthttp.WithCompressors(Compressors()...), connecthttp.WithCompressMinBytes(opts.CompressMinBytes))
+	connecthttp.Mount(mux, rpc, connecthttp.WithCodecs(codecs()...), connecthttp.WithCompressors(Compressors()...),
+		connecthttp.WithCompressMinBytes(opts.CompressMinBytes))
 
 	// Reflection sits on its own connect.Server: it must stay open (no auth, no approvals) and
 	// describes the files compiled in, which include every attio.v1 service.
