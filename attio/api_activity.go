@@ -2,7 +2,6 @@ package attio
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/url"
 	"strconv"
@@ -22,24 +21,6 @@ type TaskQuery struct {
 	IsCompleted    *bool
 }
 
-// TaskRecordInput links a task to a record, by id or, when TargetRecordID is empty, by the values
-// of a unique attribute (e.g. MatchAttribute "domains", MatchValues [{"domain":"acme.com"}]).
-type TaskRecordInput struct {
-	TargetObject   string `json:"target_object"`
-	TargetRecordID string `json:"target_record_id"`
-	MatchAttribute string `json:"-"`
-	MatchValues    []any  `json:"-"`
-}
-
-// MarshalJSON writes the id form, or Attio's matching form {target_object, <attribute>: [values]}.
-func (t TaskRecordInput) MarshalJSON() ([]byte, error) {
-	if t.TargetRecordID != "" || t.MatchAttribute == "" {
-		type plain TaskRecordInput
-		return json.Marshal(plain(t))
-	}
-	return json.Marshal(map[string]any{"target_object": t.TargetObject, t.MatchAttribute: t.MatchValues})
-}
-
 // TaskAssigneeInput assigns a workspace member, by actor id or by email.
 type TaskAssigneeInput struct {
 	ReferencedActorType         string `json:"referenced_actor_type,omitempty"` // "workspace-member"
@@ -49,20 +30,20 @@ type TaskAssigneeInput struct {
 
 // TaskInput creates a task. Format "" means "plaintext".
 type TaskInput struct {
-	Content       string              `json:"content"`
-	Format        string              `json:"format"`
-	DeadlineAt    *string             `json:"deadline_at"`
-	IsCompleted   bool                `json:"is_completed"`
-	LinkedRecords []TaskRecordInput   `json:"linked_records"`
-	Assignees     []TaskAssigneeInput `json:"assignees"`
+	Content       string                 `json:"content"`
+	Format        string                 `json:"format"`
+	DeadlineAt    *string                `json:"deadline_at"`
+	IsCompleted   bool                   `json:"is_completed"`
+	LinkedRecords []RecordReferenceInput `json:"linked_records"`
+	Assignees     []TaskAssigneeInput    `json:"assignees"`
 }
 
 // TaskUpdate changes a task; nil fields are left alone.
 type TaskUpdate struct {
-	DeadlineAt    *Nullable[string]    `json:"deadline_at,omitempty"`
-	IsCompleted   *bool                `json:"is_completed,omitempty"`
-	LinkedRecords *[]TaskRecordInput   `json:"linked_records,omitempty"`
-	Assignees     *[]TaskAssigneeInput `json:"assignees,omitempty"`
+	DeadlineAt    *Nullable[string]       `json:"deadline_at,omitempty"`
+	IsCompleted   *bool                   `json:"is_completed,omitempty"`
+	LinkedRecords *[]RecordReferenceInput `json:"linked_records,omitempty"`
+	Assignees     *[]TaskAssigneeInput    `json:"assignees,omitempty"`
 }
 
 // ListTasksPage fetches one page of tasks.
@@ -99,7 +80,7 @@ func (c *Client) CreateTask(ctx context.Context, in TaskInput) (Task, error) {
 		in.Format = "plaintext"
 	}
 	if in.LinkedRecords == nil {
-		in.LinkedRecords = []TaskRecordInput{}
+		in.LinkedRecords = []RecordReferenceInput{}
 	}
 	if in.Assignees == nil {
 		in.Assignees = []TaskAssigneeInput{}

@@ -67,7 +67,7 @@ const (
 
 // WriteRecordMessage performs a record write and returns the record Attio answers with.
 // recordID is empty for create and assert; matching is the assert's unique attribute.
-func (c *Client) WriteRecordMessage(ctx context.Context, w RecordWrite, object, recordID, matching string, vals map[string]any) (*attiov1.Record, error) {
+func (c *Client) WriteRecordMessage(ctx context.Context, w RecordWrite, object, recordID, matching string, vals Values) (*attiov1.Record, error) {
 	cl := call{ep: epCreateRecord, params: []string{object}, body: dataBody{values(vals)}}
 	switch w {
 	case RecordAssert:
@@ -128,10 +128,7 @@ const (
 
 // WriteEntryMessage performs an entry write and returns the entry Attio answers with. in is used
 // by create and assert; entryID and vals by update and overwrite.
-func (c *Client) WriteEntryMessage(ctx context.Context, w EntryWrite, list, entryID string, in EntryInput, vals map[string]any) (*attiov1.Entry, error) {
-	if in.EntryValues == nil {
-		in.EntryValues = map[string]any{}
-	}
+func (c *Client) WriteEntryMessage(ctx context.Context, w EntryWrite, list, entryID string, in EntryInput, vals Values) (*attiov1.Entry, error) {
 	cl := call{ep: epCreateEntry, params: []string{list}, body: dataBody{in}}
 	switch w {
 	case EntryAssert:

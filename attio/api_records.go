@@ -2,6 +2,7 @@ package attio
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/url"
 )
@@ -41,15 +42,10 @@ func (q ValuesQuery) values(limit int) url.Values {
 }
 
 type valuesBody struct {
-	Values map[string]any `json:"values"`
+	Values Values `json:"values"`
 }
 
-func values(v map[string]any) valuesBody {
-	if v == nil {
-		v = map[string]any{}
-	}
-	return valuesBody{v}
-}
+func values(v Values) valuesBody { return valuesBody{v} }
 
 // ---- records
 
@@ -76,28 +72,28 @@ func (c *Client) GetRecord(ctx context.Context, object, recordID string) (Record
 	return getData[Record](c, ctx, call{ep: epGetRecord, params: []string{object, recordID}})
 }
 
-// CreateRecord creates a record. values maps attribute slugs/ids to Attio
-// input values (a single value or a list of them).
-func (c *Client) CreateRecord(ctx context.Context, object string, vals map[string]any) (Record, error) {
+// CreateRecord creates a record with vals, attribute slugs/ids to their
+// typed input values.
+func (c *Client) CreateRecord(ctx context.Context, object string, vals Values) (Record, error) {
 	return getData[Record](c, ctx, call{ep: epCreateRecord, params: []string{object}, body: dataBody{values(vals)}})
 }
 
 // AssertRecord creates or updates the record whose matchingAttribute (a
 // unique attribute) equals the value given in vals.
-func (c *Client) AssertRecord(ctx context.Context, object, matchingAttribute string, vals map[string]any) (Record, error) {
+func (c *Client) AssertRecord(ctx context.Context, object, matchingAttribute string, vals Values) (Record, error) {
 	return getData[Record](c, ctx, call{ep: epAssertRecord, params: []string{object},
 		query: url.Values{"matching_attribute": {matchingAttribute}}, body: dataBody{values(vals)}})
 }
 
 // UpdateRecord (PATCH) sets the given attributes; multiselect values are
 // appended to the existing ones.
-func (c *Client) UpdateRecord(ctx context.Context, object, recordID string, vals map[string]any) (Record, error) {
+func (c *Client) UpdateRecord(ctx context.Context, object, recordID string, vals Values) (Record, error) {
 	return getData[Record](c, ctx, call{ep: epUpdateRecord, params: []string{object, recordID}, body: dataBody{values(vals)}})
 }
 
 // OverwriteRecord (PUT) sets the given attributes; multiselect values
 // replace the existing ones.
-func (c *Client) OverwriteRecord(ctx context.Context, object, recordID string, vals map[string]any) (Record, error) {
+func (c *Client) OverwriteRecord(ctx context.Context, object, recordID string, vals Values) (Record, error) {
 	return getData[Record](c, ctx, call{ep: epOverwriteRecord, params: []string{object, recordID}, body: dataBody{values(vals)}})
 }
 
@@ -139,18 +135,36 @@ func (c *Client) RecordEntries(ctx context.Context, object, recordID string, q P
 }
 
 // SearchRequest is the body of the fuzzy record search. RequestAs nil
-// searches as the workspace ({"type":"workspace"}).
+// searches as the workspace.
 type SearchRequest struct {
-	Query     string   `json:"query"`
-	Limit     int      `json:"limit,omitempty"` // 1..25, default 25
-	Objects   []string `json:"objects"`
-	RequestAs any      `json:"request_as"`
+	Query     string    `json:"query"`
+	Limit     int       `json:"limit,omitempty"` // 1..25, default 25
+	Objects   []string  `json:"objects"`
+	RequestAs *SearchAs `json:"request_as"`
+}
+
+// SearchAs is whose view a search sees: a workspace member by id or email address, or (both
+// empty) the whole workspace.
+type SearchAs struct {
+	WorkspaceMemberID string
+	EmailAddress      string
+}
+
+// MarshalJSON writes {"type": "workspace"} or {"type": "workspace-member", ...}.
+func (s SearchAs) MarshalJSON() ([]byte, error) {
+	switch {
+	case s.WorkspaceMemberID != "":
+		return json.Marshal(map[string]string{"type": "workspace-member", "workspace_member_id": s.WorkspaceMemberID})
+	case s.EmailAddress != "":
+		return json.Marshal(map[string]string{"type": "workspace-member", "email_address": s.EmailAddress})
+	}
+	return []byte(`{"type":"workspace"}`), nil
 }
 
 // SearchRecords runs a fuzzy search over records of the given objects.
 func (c *Client) SearchRecords(ctx context.Context, req SearchRequest) ([]SearchResult, error) {
 	if req.RequestAs == nil {
-		req.RequestAs = map[string]string{"type": "workspace"}
+		req.RequestAs = &SearchAs{}
 	}
 	if req.Objects == nil {
 		req.Objects = []string{}
@@ -162,21 +176,16 @@ func (c *Client) SearchRecords(ctx context.Context, req SearchRequest) ([]Search
 
 // EntryInput creates (or asserts) a list entry for a parent record.
 type EntryInput struct {
-	ParentRecordID string         `json:"parent_record_id"`
-	ParentObject   string         `json:"parent_object"`
-	EntryValues    map[string]any `json:"entry_values"`
+	ParentRecordID string `json:"parent_record_id"`
+	ParentObject   string `json:"parent_object"`
+	EntryValues    Values `json:"entry_values"`
 }
 
 type entryValuesBody struct {
-	EntryValues map[string]any `json:"entry_values"`
+	EntryValues Values `json:"entry_values"`
 }
 
-func entryValues(v map[string]any) entryValuesBody {
-	if v == nil {
-		v = map[string]any{}
-	}
-	return entryValuesBody{v}
-}
+func entryValues(v Values) entryValuesBody { return entryValuesBody{v} }
 
 // QueryEntriesPage runs one page of POST /lists/{list}/entries/query.
 func (c *Client) QueryEntriesPage(ctx context.Context, list string, q Query) (Page[Entry], error) {
@@ -203,28 +212,22 @@ func (c *Client) GetEntry(ctx context.Context, list, entryID string) (Entry, err
 
 // CreateEntry adds a record to a list.
 func (c *Client) CreateEntry(ctx context.Context, list string, in EntryInput) (Entry, error) {
-	if in.EntryValues == nil {
-		in.EntryValues = map[string]any{}
-	}
 	return getData[Entry](c, ctx, call{ep: epCreateEntry, params: []string{list}, body: dataBody{in}})
 }
 
 // AssertEntry (PUT /entries) creates the parent record's entry or updates
 // it when the record is already in the list.
 func (c *Client) AssertEntry(ctx context.Context, list string, in EntryInput) (Entry, error) {
-	if in.EntryValues == nil {
-		in.EntryValues = map[string]any{}
-	}
 	return getData[Entry](c, ctx, call{ep: epAssertEntry, params: []string{list}, body: dataBody{in}})
 }
 
 // UpdateEntry (PATCH) sets entry values; multiselect values are appended.
-func (c *Client) UpdateEntry(ctx context.Context, list, entryID string, vals map[string]any) (Entry, error) {
+func (c *Client) UpdateEntry(ctx context.Context, list, entryID string, vals Values) (Entry, error) {
 	return getData[Entry](c, ctx, call{ep: epUpdateEntry, params: []string{list, entryID}, body: dataBody{entryValues(vals)}})
 }
 
 // OverwriteEntry (PUT) sets entry values; multiselect values are replaced.
-func (c *Client) OverwriteEntry(ctx context.Context, list, entryID string, vals map[string]any) (Entry, error) {
+func (c *Client) OverwriteEntry(ctx context.Context, list, entryID string, vals Values) (Entry, error) {
 	return getData[Entry](c, ctx, call{ep: epOverwriteEntry, params: []string{list, entryID}, body: dataBody{entryValues(vals)}})
 }
 

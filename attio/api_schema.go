@@ -86,31 +86,57 @@ type AttributeQuery struct {
 	ShowArchived bool
 }
 
-// AttributeInput creates an attribute. Config is the type-specific config
-// ({"currency": {...}} or {"record_reference": {"allowed_objects": [...]}});
-// nil sends {}. DefaultValue is sent verbatim when set.
+// AttributeInput creates an attribute. Config is the type-specific config; nil sends {}.
+// DefaultValue is sent verbatim when set.
 type AttributeInput struct {
-	Title         string          `json:"title"`
-	Description   *string         `json:"description"`
-	APISlug       string          `json:"api_slug"`
-	Type          string          `json:"type"`
-	IsRequired    bool            `json:"is_required"`
-	IsUnique      bool            `json:"is_unique"`
-	IsMultiselect bool            `json:"is_multiselect"`
-	DefaultValue  json.RawMessage `json:"default_value,omitempty"`
-	Config        any             `json:"config"`
+	Title         string                `json:"title"`
+	Description   *string               `json:"description"`
+	APISlug       string                `json:"api_slug"`
+	Type          string                `json:"type"`
+	IsRequired    bool                  `json:"is_required"`
+	IsUnique      bool                  `json:"is_unique"`
+	IsMultiselect bool                  `json:"is_multiselect"`
+	DefaultValue  json.RawMessage       `json:"default_value,omitempty"`
+	Config        *AttributeConfigInput `json:"config"`
+}
+
+// AttributeConfigInput is an attribute's type-specific config to write; nil parts are left out.
+type AttributeConfigInput struct {
+	Currency        *CurrencyConfigInput        `json:"currency,omitempty"`
+	RecordReference *RecordReferenceConfigInput `json:"record_reference,omitempty"`
+}
+
+// CurrencyConfigInput configures a currency attribute; empty fields are left out.
+type CurrencyConfigInput struct {
+	DefaultCurrencyCode string `json:"default_currency_code,omitempty"`
+	DisplayType         string `json:"display_type,omitempty"`
+}
+
+// RecordReferenceConfigInput limits the objects a record-reference attribute may point to; an
+// empty list allows none.
+type RecordReferenceConfigInput struct {
+	AllowedObjects []string `json:"allowed_objects"`
+}
+
+// MarshalJSON writes nil AllowedObjects as [] (Attio reads null as "not given").
+func (r RecordReferenceConfigInput) MarshalJSON() ([]byte, error) {
+	objs := r.AllowedObjects
+	if objs == nil {
+		objs = []string{}
+	}
+	return json.Marshal(map[string][]string{"allowed_objects": objs})
 }
 
 // AttributeUpdate changes an attribute; nil fields are left alone.
 type AttributeUpdate struct {
-	Title        *string           `json:"title,omitempty"`
-	Description  *Nullable[string] `json:"description,omitempty"`
-	APISlug      *string           `json:"api_slug,omitempty"`
-	IsRequired   *bool             `json:"is_required,omitempty"`
-	IsUnique     *bool             `json:"is_unique,omitempty"`
-	DefaultValue json.RawMessage   `json:"default_value,omitempty"`
-	Config       any               `json:"config,omitempty"`
-	IsArchived   *bool             `json:"is_archived,omitempty"`
+	Title        *string               `json:"title,omitempty"`
+	Description  *Nullable[string]     `json:"description,omitempty"`
+	APISlug      *string               `json:"api_slug,omitempty"`
+	IsRequired   *bool                 `json:"is_required,omitempty"`
+	IsUnique     *bool                 `json:"is_unique,omitempty"`
+	DefaultValue json.RawMessage       `json:"default_value,omitempty"`
+	Config       *AttributeConfigInput `json:"config,omitempty"`
+	IsArchived   *bool                 `json:"is_archived,omitempty"`
 }
 
 // ListAttributesPage fetches one page of an object's or list's attributes.
@@ -139,7 +165,7 @@ func (c *Client) GetAttribute(ctx context.Context, target Target, identifier, at
 // CreateAttribute adds an attribute to an object or list.
 func (c *Client) CreateAttribute(ctx context.Context, target Target, identifier string, in AttributeInput) (Attribute, error) {
 	if in.Config == nil {
-		in.Config = struct{}{}
+		in.Config = &AttributeConfigInput{}
 	}
 	return getData[Attribute](c, ctx, call{ep: epCreateAttribute, params: []string{string(target), identifier}, body: dataBody{in}})
 }

@@ -95,11 +95,11 @@ func allDataPlaneCalls() []apiCall {
 			return err
 		}},
 		{"CreateRecord", func(ctx context.Context, c *attio.Client) error {
-			_, err := c.CreateRecord(ctx, "people", map[string]any{"name": []any{map[string]any{"first_name": "Ada", "last_name": "Lovelace", "full_name": "Ada Lovelace"}}})
+			_, err := c.CreateRecord(ctx, "people", attio.Values{"name": {attio.PersonalNameInput{FirstName: "Ada", LastName: "Lovelace", FullName: "Ada Lovelace"}}})
 			return err
 		}},
 		{"AssertRecord", func(ctx context.Context, c *attio.Client) error {
-			_, err := c.AssertRecord(ctx, "people", "email_addresses", map[string]any{"email_addresses": []any{"ada@example.com"}})
+			_, err := c.AssertRecord(ctx, "people", "email_addresses", attio.Values{"email_addresses": {attio.EmailAddressInput{EmailAddress: "ada@example.com"}}})
 			return err
 		}},
 		{"GetRecord", func(ctx context.Context, c *attio.Client) error {
@@ -107,11 +107,11 @@ func allDataPlaneCalls() []apiCall {
 			return err
 		}},
 		{"UpdateRecord", func(ctx context.Context, c *attio.Client) error {
-			_, err := c.UpdateRecord(ctx, "people", uuidA, map[string]any{"job_title": []any{"Engineer"}})
+			_, err := c.UpdateRecord(ctx, "people", uuidA, attio.Values{"job_title": {attio.TextInput{Value: "Engineer"}}})
 			return err
 		}},
 		{"OverwriteRecord", func(ctx context.Context, c *attio.Client) error {
-			_, err := c.OverwriteRecord(ctx, "people", uuidA, map[string]any{"job_title": []any{"Engineer"}})
+			_, err := c.OverwriteRecord(ctx, "people", uuidA, attio.Values{"job_title": {attio.TextInput{Value: "Engineer"}}})
 			return err
 		}},
 		{"DeleteRecord", func(ctx context.Context, c *attio.Client) error { return c.DeleteRecord(ctx, "people", uuidA) }},
@@ -146,7 +146,7 @@ func allDataPlaneCalls() []apiCall {
 			return err
 		}},
 		{"AssertEntry", func(ctx context.Context, c *attio.Client) error {
-			_, err := c.AssertEntry(ctx, "sales", attio.EntryInput{ParentRecordID: uuidA, ParentObject: "companies", EntryValues: map[string]any{"stage": []any{"Won"}}})
+			_, err := c.AssertEntry(ctx, "sales", attio.EntryInput{ParentRecordID: uuidA, ParentObject: "companies", EntryValues: attio.Values{"stage": {attio.StatusValueInput{Title: "Won"}}}})
 			return err
 		}},
 		{"GetEntry", func(ctx context.Context, c *attio.Client) error {
@@ -154,11 +154,11 @@ func allDataPlaneCalls() []apiCall {
 			return err
 		}},
 		{"UpdateEntry", func(ctx context.Context, c *attio.Client) error {
-			_, err := c.UpdateEntry(ctx, "sales", uuidB, map[string]any{"stage": []any{"Won"}})
+			_, err := c.UpdateEntry(ctx, "sales", uuidB, attio.Values{"stage": {attio.StatusValueInput{Title: "Won"}}})
 			return err
 		}},
 		{"OverwriteEntry", func(ctx context.Context, c *attio.Client) error {
-			_, err := c.OverwriteEntry(ctx, "sales", uuidB, map[string]any{"stage": []any{"Lost"}})
+			_, err := c.OverwriteEntry(ctx, "sales", uuidB, attio.Values{"stage": {attio.StatusValueInput{Title: "Lost"}}})
 			return err
 		}},
 		{"DeleteEntry", func(ctx context.Context, c *attio.Client) error { return c.DeleteEntry(ctx, "sales", uuidB) }},
@@ -187,7 +187,7 @@ func allDataPlaneCalls() []apiCall {
 		}},
 		{"CreateTask", func(ctx context.Context, c *attio.Client) error {
 			_, err := c.CreateTask(ctx, attio.TaskInput{Content: "Follow up", DeadlineAt: str("2023-01-01T15:00:00.000000000Z"),
-				LinkedRecords: []attio.TaskRecordInput{{TargetObject: "people", TargetRecordID: uuidA}},
+				LinkedRecords: []attio.RecordReferenceInput{{TargetObject: "people", TargetRecordID: uuidA}},
 				Assignees:     []attio.TaskAssigneeInput{{ReferencedActorType: "workspace-member", ReferencedActorID: uuidC}}})
 			return err
 		}},

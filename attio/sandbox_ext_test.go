@@ -59,7 +59,7 @@ func collect[T any](t *testing.T, what string, seq func(func(T, error) bool)) []
 	return out
 }
 
-func textValue(s string) []any { return []any{map[string]any{"value": s}} }
+func textValue(s string) []attio.ValueInput { return []attio.ValueInput{attio.TextInput{Value: s}} }
 
 // TestSandboxRoundTrip drives every endpoint through the client against the
 // sandbox with both sides' limits off (budget behaviour is tested below).
@@ -152,16 +152,16 @@ func TestSandboxRoundTrip(t *testing.T) {
 	}
 
 	// records
-	acme := must[attio.Record](t, "CreateRecord")(c.CreateRecord(ctx, "companies", map[string]any{
-		"name": textValue("Acme"), "domains": []any{map[string]any{"domain": "acme.com"}}}))
+	acme := must[attio.Record](t, "CreateRecord")(c.CreateRecord(ctx, "companies", attio.Values{
+		"name": textValue("Acme"), "domains": {attio.DomainInput{Domain: "acme.com"}}}))
 	got := must[attio.Record](t, "GetRecord")(c.GetRecord(ctx, "companies", acme.ID.RecordID))
 	if v := got.Values["name"]; len(v) != 1 || v[0].Text != "Acme" {
 		t.Errorf("name %+v", v)
 	}
-	must[attio.Record](t, "UpdateRecord")(c.UpdateRecord(ctx, "companies", acme.ID.RecordID, map[string]any{"name": textValue("Acme Inc")}))
-	must[attio.Record](t, "OverwriteRecord")(c.OverwriteRecord(ctx, "companies", acme.ID.RecordID, map[string]any{"name": textValue("Acme Corp")}))
-	asserted := must[attio.Record](t, "AssertRecord")(c.AssertRecord(ctx, "companies", "domains", map[string]any{
-		"domains": []any{map[string]any{"domain": "acme.com"}}, "name": textValue("Acme Ltd")}))
+	must[attio.Record](t, "UpdateRecord")(c.UpdateRecord(ctx, "companies", acme.ID.RecordID, attio.Values{"name": textValue("Acme Inc")}))
+	must[attio.Record](t, "OverwriteRecord")(c.OverwriteRecord(ctx, "companies", acme.ID.RecordID, attio.Values{"name": textValue("Acme Corp")}))
+	asserted := must[attio.Record](t, "AssertRecord")(c.AssertRecord(ctx, "companies", "domains", attio.Values{
+		"domains": {attio.DomainInput{Domain: "acme.com"}}, "name": textValue("Acme Ltd")}))
 	if asserted.ID.RecordID != acme.ID.RecordID {
 		t.Errorf("assert created a new record %s instead of matching %s", asserted.ID.RecordID, acme.ID.RecordID)
 	}
@@ -171,8 +171,8 @@ func TestSandboxRoundTrip(t *testing.T) {
 	}
 	var people []string
 	for i := range 5 {
-		r := must[attio.Record](t, "CreateRecord person")(c.CreateRecord(ctx, "people", map[string]any{
-			"name": []any{map[string]any{"first_name": "P", "last_name": fmt.Sprint(i), "full_name": fmt.Sprintf("P %d", i)}}}))
+		r := must[attio.Record](t, "CreateRecord person")(c.CreateRecord(ctx, "people", attio.Values{
+			"name": {attio.PersonalNameInput{FirstName: "P", LastName: fmt.Sprint(i), FullName: fmt.Sprintf("P %d", i)}}}))
 		people = append(people, r.ID.RecordID)
 	}
 	q := attio.Query{Sorts: []attio.Sort{{Direction: "asc", Attribute: "created_at"}, {Direction: "asc", Attribute: "record_id"}}, Limit: 2}
@@ -202,15 +202,15 @@ func TestSandboxRoundTrip(t *testing.T) {
 
 	// entries
 	entry := must[attio.Entry](t, "CreateEntry")(c.CreateEntry(ctx, "sales", attio.EntryInput{ParentRecordID: acme.ID.RecordID, ParentObject: "companies",
-		EntryValues: map[string]any{"stage": []any{"Lead"}}}))
+		EntryValues: attio.Values{"stage": {attio.StatusValueInput{Title: "Lead"}}}}))
 	must[attio.Entry](t, "GetEntry")(c.GetEntry(ctx, "sales", entry.ID.EntryID))
-	must[attio.Entry](t, "UpdateEntry")(c.UpdateEntry(ctx, "sales", entry.ID.EntryID, map[string]any{"stage": []any{"Won"}}))
-	if e := must[attio.Entry](t, "OverwriteEntry")(c.OverwriteEntry(ctx, "sales", entry.ID.EntryID, map[string]any{"stage": []any{"Lead"}})); len(e.EntryValues["stage"]) != 1 ||
+	must[attio.Entry](t, "UpdateEntry")(c.UpdateEntry(ctx, "sales", entry.ID.EntryID, attio.Values{"stage": {attio.StatusValueInput{Title: "Won"}}}))
+	if e := must[attio.Entry](t, "OverwriteEntry")(c.OverwriteEntry(ctx, "sales", entry.ID.EntryID, attio.Values{"stage": {attio.StatusValueInput{Title: "Lead"}}})); len(e.EntryValues["stage"]) != 1 ||
 		e.EntryValues["stage"][0].Status == nil || e.EntryValues["stage"][0].Status.Title != "Lead" {
 		t.Errorf("stage after overwrite %+v", e.EntryValues["stage"])
 	}
 	if e := must[attio.Entry](t, "AssertEntry")(c.AssertEntry(ctx, "sales", attio.EntryInput{ParentRecordID: acme.ID.RecordID, ParentObject: "companies",
-		EntryValues: map[string]any{"stage": []any{"Won"}}})); e.ID.EntryID != entry.ID.EntryID {
+		EntryValues: attio.Values{"stage": {attio.StatusValueInput{Title: "Won"}}}})); e.ID.EntryID != entry.ID.EntryID {
 		t.Errorf("assert entry made %s, want %s", e.ID.EntryID, entry.ID.EntryID)
 	}
 	if es := collect(t, "QueryEntries", c.QueryEntries(ctx, "sales", attio.Query{Limit: 1})); len(es) != 1 {
@@ -230,7 +230,7 @@ func TestSandboxRoundTrip(t *testing.T) {
 		t.Errorf("notes %d", len(ns))
 	}
 	task := must[attio.Task](t, "CreateTask")(c.CreateTask(ctx, attio.TaskInput{Content: "Follow up",
-		LinkedRecords: []attio.TaskRecordInput{{TargetObject: "companies", TargetRecordID: acme.ID.RecordID}},
+		LinkedRecords: []attio.RecordReferenceInput{{TargetObject: "companies", TargetRecordID: acme.ID.RecordID}},
 		Assignees:     []attio.TaskAssigneeInput{{ReferencedActorType: "workspace-member", ReferencedActorID: sandbox.DefaultMemberID}}}))
 	must[attio.Task](t, "GetTask")(c.GetTask(ctx, task.ID.TaskID))
 	if tk := must[attio.Task](t, "UpdateTask")(c.UpdateTask(ctx, task.ID.TaskID, attio.TaskUpdate{IsCompleted: &yes})); !tk.IsCompleted {
@@ -380,7 +380,7 @@ func TestSandboxBudgetNoRateLimits(t *testing.T) {
 		wg.Go(func() {
 			var err error
 			if i%3 == 0 {
-				_, err = c.CreateRecord(ctx, "people", map[string]any{"name": []any{map[string]any{"first_name": "B", "last_name": fmt.Sprint(i), "full_name": "B"}}})
+				_, err = c.CreateRecord(ctx, "people", attio.Values{"name": {attio.PersonalNameInput{FirstName: "B", LastName: fmt.Sprint(i), FullName: "B"}}})
 			} else {
 				_, err = c.ListObjects(attio.WithPriority(ctx, attio.PriorityBulk))
 			}

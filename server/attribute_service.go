@@ -231,34 +231,20 @@ func nullableString(s string) *attio.Nullable[string] {
 	return attio.SetTo(s)
 }
 
-// fromAttributeConfig writes only the parts the caller set. It returns an untyped nil when there
-// is nothing, so the update body omits config entirely.
-func fromAttributeConfig(c *attiov1.AttributeConfig) any {
-	if c == nil {
+// fromAttributeConfig writes only the parts the caller set; nil when there is nothing, so an
+// update body omits config entirely.
+func fromAttributeConfig(c *attiov1.AttributeConfig) *attio.AttributeConfigInput {
+	if c.GetCurrency() == nil && c.GetRecordReference() == nil {
 		return nil
 	}
-	m := map[string]any{}
+	out := &attio.AttributeConfigInput{}
 	if cur := c.GetCurrency(); cur != nil {
-		cm := map[string]any{}
-		if v := cur.GetDefaultCurrencyCode(); v != "" {
-			cm["default_currency_code"] = v
-		}
-		if v := cur.GetDisplayType(); v != "" {
-			cm["display_type"] = v
-		}
-		m["currency"] = cm
+		out.Currency = &attio.CurrencyConfigInput{DefaultCurrencyCode: cur.GetDefaultCurrencyCode(), DisplayType: cur.GetDisplayType()}
 	}
 	if rr := c.GetRecordReference(); rr != nil {
-		objs := rr.GetAllowedObjectIds()
-		if objs == nil {
-			objs = []string{}
-		}
-		m["record_reference"] = map[string]any{"allowed_objects": objs}
+		out.RecordReference = &attio.RecordReferenceConfigInput{AllowedObjects: rr.GetAllowedObjectIds()}
 	}
-	if len(m) == 0 {
-		return nil
-	}
-	return m
+	return out
 }
 
 func toAttributeID(id attio.AttributeID) *attiov1.AttributeId {

@@ -199,56 +199,11 @@ func inputValues(req proto.Message) map[string]*attiov1.ValueInputList {
 func inputListText(l *attiov1.ValueInputList) string {
 	parts := make([]string, 0, len(l.GetValues()))
 	for _, in := range l.GetValues() {
-		if t := inputText(in); t != "" {
+		if t := attio.ValueText(in); t != "" {
 			parts = append(parts, t)
 		}
 	}
 	return truncate(strings.Join(parts, ", "))
-}
-
-func inputText(in *attiov1.ValueInput) string {
-	switch x := in.GetValue().(type) {
-	case *attiov1.ValueInput_Text:
-		return x.Text
-	case *attiov1.ValueInput_Number:
-		return x.Number.GetValue()
-	case *attiov1.ValueInput_Checkbox:
-		return fmt.Sprint(x.Checkbox)
-	case *attiov1.ValueInput_Currency:
-		return x.Currency.GetCurrencyValue().GetValue()
-	case *attiov1.ValueInput_Date:
-		return x.Date
-	case *attiov1.ValueInput_Timestamp:
-		return fromTimestamp(x.Timestamp)
-	case *attiov1.ValueInput_Rating:
-		return fmt.Sprintf("%d/5", x.Rating)
-	case *attiov1.ValueInput_Status:
-		return x.Status.GetTitle() + x.Status.GetId().GetStatusId()
-	case *attiov1.ValueInput_Select:
-		return x.Select.GetTitle() + x.Select.GetId().GetOptionId()
-	case *attiov1.ValueInput_RecordReference:
-		r := x.RecordReference
-		if id := r.GetTargetRecordId(); id != "" {
-			return r.GetTargetObject() + "/" + id
-		}
-		return r.GetTargetObject() + " where " + r.GetMatch().GetAttribute() + " = " + inputText(r.GetMatch().GetValue())
-	case *attiov1.ValueInput_ActorReference:
-		return x.ActorReference.GetReferencedActorId() + x.ActorReference.GetEmailAddress()
-	case *attiov1.ValueInput_Domain:
-		return x.Domain.GetDomain()
-	case *attiov1.ValueInput_EmailAddress:
-		return x.EmailAddress.GetEmailAddress()
-	case *attiov1.ValueInput_PhoneNumber:
-		return x.PhoneNumber.GetOriginalPhoneNumber() + x.PhoneNumber.GetPhoneNumber()
-	case *attiov1.ValueInput_PersonalName:
-		p := x.PersonalName
-		if p.GetFullName() != "" {
-			return p.GetFullName()
-		}
-		return strings.TrimSpace(p.GetFirstName() + " " + p.GetLastName())
-	}
-	b, _ := protojson.Marshal(in) // location, interaction, raw: their JSON is the clearest text
-	return string(b)
 }
 
 func currentValues(m proto.Message) map[string]*attiov1.ValueList {
@@ -335,57 +290,11 @@ func valueListText(l *attiov1.ValueList) string {
 		if v.GetActiveUntil() != nil {
 			continue
 		}
-		if t := ValueText(v); t != "" {
+		if t := attio.ValueText(v); t != "" {
 			parts = append(parts, t)
 		}
 	}
 	return truncate(strings.Join(parts, ", "))
-}
-
-// ValueText is the display text of one value, as a person would read it in Attio: used for
-// approval summaries and by the exporter's CSV cells.
-func ValueText(v *attiov1.Value) string {
-	switch x := v.GetValue().(type) {
-	case *attiov1.Value_Text:
-		return x.Text
-	case *attiov1.Value_Number:
-		return x.Number.GetValue()
-	case *attiov1.Value_Checkbox:
-		return fmt.Sprint(x.Checkbox)
-	case *attiov1.Value_Currency:
-		return strings.TrimSpace(x.Currency.GetCurrencyValue().GetValue() + " " + x.Currency.GetCurrencyCode())
-	case *attiov1.Value_Date:
-		return x.Date
-	case *attiov1.Value_Timestamp:
-		return fromTimestamp(x.Timestamp)
-	case *attiov1.Value_Rating:
-		return fmt.Sprintf("%d/5", x.Rating)
-	case *attiov1.Value_Status:
-		return x.Status.GetTitle()
-	case *attiov1.Value_Select:
-		return x.Select.GetTitle()
-	case *attiov1.Value_RecordReference:
-		return x.RecordReference.GetTargetObject() + "/" + x.RecordReference.GetTargetRecordId()
-	case *attiov1.Value_ActorReference:
-		return x.ActorReference.GetReferencedActorId()
-	case *attiov1.Value_Location:
-		l := x.Location
-		return strings.Join(slices.DeleteFunc([]string{l.GetLine_1(), l.GetLine_2(), l.GetLine_3(), l.GetLine_4(),
-			l.GetLocality(), l.GetRegion(), l.GetPostcode(), l.GetCountryCode()}, func(s string) bool { return s == "" }), ", ")
-	case *attiov1.Value_Domain:
-		return x.Domain.GetDomain()
-	case *attiov1.Value_EmailAddress:
-		return x.EmailAddress.GetEmailAddress()
-	case *attiov1.Value_PhoneNumber:
-		return x.PhoneNumber.GetPhoneNumber()
-	case *attiov1.Value_PersonalName:
-		return x.PersonalName.GetFullName()
-	case *attiov1.Value_Interaction:
-		return strings.ToLower(strings.TrimPrefix(x.Interaction.GetInteractionType().String(), "INTERACTION_TYPE_")) + " at " + fromTimestamp(x.Interaction.GetInteractedAt())
-	case *attiov1.Value_UnknownJson:
-		return x.UnknownJson
-	}
-	return ""
 }
 
 const maxText = 200

@@ -232,7 +232,7 @@ func TestExportExactlyOnceUnderWrites(t *testing.T) {
 	onBatch := func() {
 		batch++
 		if batch%3 == 0 {
-			r, err := writer.CreateRecord(t.Context(), "people", map[string]any{"job_title": fmt.Sprintf("new %d", batch)})
+			r, err := writer.CreateRecord(t.Context(), "people", attio.Values{"job_title": {attio.TextInput{Value: fmt.Sprintf("new %d", batch)}}})
 			if err != nil {
 				t.Error(err)
 				return
@@ -504,7 +504,7 @@ func TestExportTies(t *testing.T) {
 	w := directWriter(t, h)
 	var tied []string
 	for i := range 130 {
-		r, err := w.CreateRecord(t.Context(), "companies", map[string]any{"name": fmt.Sprintf("tie %d", i)})
+		r, err := w.CreateRecord(t.Context(), "companies", attio.Values{"name": {attio.TextInput{Value: fmt.Sprintf("tie %d", i)}}})
 		if err != nil {
 			t.Fatal(err)
 		}

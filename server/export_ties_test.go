@@ -160,7 +160,7 @@ func (w *tieWorld) maybeWrite(ctx context.Context, rate float64, pageSize int) {
 		if w.list {
 			id = w.addEntry(ctx)
 		} else {
-			rec, err := w.client.CreateRecord(ctx, tieObject, map[string]any{"name": fmt.Sprintf("inserted %d", w.writes)})
+			rec, err := w.client.CreateRecord(ctx, tieObject, attio.Values{"name": {attio.TextInput{Value: fmt.Sprintf("inserted %d", w.writes)}}})
 			if err != nil {
 				w.t.Error(err)
 				return

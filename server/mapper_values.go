@@ -1,9 +1,9 @@
 package server
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -105,11 +105,12 @@ func rawToStruct(raw json.RawMessage) *structpb.Struct {
 	return s
 }
 
-// fromValueInputs builds Attio's write body for a values map: attribute -> list of input values.
-func fromValueInputs(m map[string]*attiov1.ValueInputList) (map[string]any, error) {
-	out := make(map[string]any, len(m))
+// fromValueInputs maps a values map (attribute -> list of input values) to the client's typed
+// values; a value it cannot express is the caller's error.
+func fromValueInputs(m map[string]*attiov1.ValueInputList) (attio.Values, error) {
+	out := make(attio.Values, len(m))
 	for attr, list := range m {
-		vals := make([]any, 0, len(list.GetValues()))
+		vals := make([]attio.ValueInput, 0, len(list.GetValues()))
 		for i, in := range list.GetValues() {
 			v, err := fromValueInput(in)
 			if err != nil {
@@ -122,115 +123,83 @@ func fromValueInputs(m map[string]*attiov1.ValueInputList) (map[string]any, erro
 	return out, nil
 }
 
-func optional(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// fromValueInput writes one input in the shape Attio documents for its attribute type. Numbers go
-// out as json.Number so their decimal text reaches Attio unchanged.
-func fromValueInput(in *attiov1.ValueInput) (any, error) {
+// fromValueInput is the one table of value conversions: each field of the contract's value oneof
+// (ValueInput's, which is Value's too) to the client's input type for it. Adding a value type is a
+// row here, its type and decoder in attio/, and the proto field.
+func fromValueInput(in *attiov1.ValueInput) (attio.ValueInput, error) {
 	switch v := in.GetValue().(type) {
 	case *attiov1.ValueInput_Text:
-		return map[string]any{"value": v.Text}, nil
+		return attio.TextInput{Value: v.Text}, nil
 	case *attiov1.ValueInput_Number:
-		return map[string]any{"value": json.Number(v.Number.GetValue())}, nil
+		return attio.NumberInput{Value: json.Number(v.Number.GetValue())}, nil
 	case *attiov1.ValueInput_Checkbox:
-		return map[string]any{"value": v.Checkbox}, nil
+		return attio.CheckboxInput{Value: v.Checkbox}, nil
 	case *attiov1.ValueInput_Currency:
-		// No currency_code: Attio's input has none, the currency belongs to the attribute.
-		return map[string]any{"currency_value": json.Number(v.Currency.GetCurrencyValue().GetValue())}, nil
+		return attio.CurrencyInput{CurrencyValue: json.Number(v.Currency.GetCurrencyValue().GetValue())}, nil
 	case *attiov1.ValueInput_Date:
-		return map[string]any{"value": v.Date}, nil
+		return attio.DateInput{Value: v.Date}, nil
 	case *attiov1.ValueInput_Timestamp:
-		return map[string]any{"value": fromTimestamp(v.Timestamp)}, nil
+		return attio.TimestampInput{Value: v.Timestamp.AsTime()}, nil
 	case *attiov1.ValueInput_Rating:
-		return map[string]any{"value": v.Rating}, nil
+		return attio.RatingInput{Value: v.Rating}, nil
 	case *attiov1.ValueInput_Status:
-		if id := v.Status.GetId().GetStatusId(); id != "" {
-			return map[string]any{"status": id}, nil
-		}
-		return map[string]any{"status": v.Status.GetTitle()}, nil
+		return attio.StatusValueInput{ID: v.Status.GetId().GetStatusId(), Title: v.Status.GetTitle()}, nil
 	case *attiov1.ValueInput_Select:
-		if id := v.Select.GetId().GetOptionId(); id != "" {
-			return map[string]any{"option": id}, nil
-		}
-		return map[string]any{"option": v.Select.GetTitle()}, nil
+		return attio.SelectInput{ID: v.Select.GetId().GetOptionId(), Title: v.Select.GetTitle()}, nil
 	case *attiov1.ValueInput_RecordReference:
 		return fromRecordReference(v.RecordReference)
 	case *attiov1.ValueInput_ActorReference:
 		a := v.ActorReference
-		if email := a.GetEmailAddress(); email != "" {
-			return map[string]any{"workspace_member_email_address": email}, nil
-		}
-		t := actorTypeName(a.GetReferencedActorType())
-		if t == "" {
-			t = "workspace-member"
-		}
-		return map[string]any{"referenced_actor_type": t, "referenced_actor_id": a.GetReferencedActorId()}, nil
+		return attio.ActorReferenceInput{Type: actorTypeName(a.GetReferencedActorType()), ID: a.GetReferencedActorId(), EmailAddress: a.GetEmailAddress()}, nil
 	case *attiov1.ValueInput_Location:
 		l := v.Location
-		return map[string]any{
-			"line_1": optional(l.GetLine_1()), "line_2": optional(l.GetLine_2()), "line_3": optional(l.GetLine_3()),
-			"line_4": optional(l.GetLine_4()), "locality": optional(l.GetLocality()), "region": optional(l.GetRegion()),
-			"postcode": optional(l.GetPostcode()), "country_code": optional(l.GetCountryCode()),
-			"latitude": optional(l.GetLatitude()), "longitude": optional(l.GetLongitude()),
-		}, nil
+		return attio.LocationInput{Line1: nonEmpty(l.GetLine_1()), Line2: nonEmpty(l.GetLine_2()), Line3: nonEmpty(l.GetLine_3()),
+			Line4: nonEmpty(l.GetLine_4()), Locality: nonEmpty(l.GetLocality()), Region: nonEmpty(l.GetRegion()),
+			Postcode: nonEmpty(l.GetPostcode()), CountryCode: nonEmpty(l.GetCountryCode()),
+			Latitude: nonEmpty(l.GetLatitude()), Longitude: nonEmpty(l.GetLongitude())}, nil
 	case *attiov1.ValueInput_Domain:
-		return map[string]any{"domain": v.Domain.GetDomain()}, nil
+		return attio.DomainInput{Domain: v.Domain.GetDomain()}, nil
 	case *attiov1.ValueInput_EmailAddress:
-		return map[string]any{"email_address": v.EmailAddress.GetEmailAddress()}, nil
+		return attio.EmailAddressInput{EmailAddress: v.EmailAddress.GetEmailAddress()}, nil
 	case *attiov1.ValueInput_PhoneNumber:
-		n := v.PhoneNumber.GetOriginalPhoneNumber()
-		if n == "" {
-			n = v.PhoneNumber.GetPhoneNumber()
-		}
-		m := map[string]any{"original_phone_number": n}
-		if c := v.PhoneNumber.GetCountryCode(); c != "" {
-			m["country_code"] = c
-		}
-		return m, nil
+		p := v.PhoneNumber
+		return attio.PhoneNumberInput{OriginalPhoneNumber: cmp.Or(p.GetOriginalPhoneNumber(), p.GetPhoneNumber()), CountryCode: p.GetCountryCode()}, nil
 	case *attiov1.ValueInput_PersonalName:
 		p := v.PersonalName
-		m := map[string]any{"first_name": p.GetFirstName(), "last_name": p.GetLastName()}
-		full := p.GetFullName()
-		if full == "" {
-			full = strings.TrimSpace(p.GetFirstName() + " " + p.GetLastName())
-		}
-		m["full_name"] = full
-		return m, nil
+		return attio.PersonalNameInput{FirstName: p.GetFirstName(), LastName: p.GetLastName(), FullName: p.GetFullName()}, nil
 	case *attiov1.ValueInput_Interaction:
 		i := v.Interaction
-		return map[string]any{
-			"interaction_type": interactionTypeName(i.GetInteractionType()),
-			"interacted_at":    fromTimestamp(i.GetInteractedAt()),
-			"owner_actor":      map[string]any{"type": optional(actorTypeName(i.GetOwnerActor().GetType())), "id": optional(i.GetOwnerActor().GetId())},
-		}, nil
+		return attio.InteractionInput{Type: interactionTypeName(i.GetInteractionType()), At: i.GetInteractedAt().AsTime(),
+			OwnerActor: attio.Actor{Type: nonEmpty(actorTypeName(i.GetOwnerActor().GetType())), ID: nonEmpty(i.GetOwnerActor().GetId())}}, nil
 	case *attiov1.ValueInput_RawJson:
 		if !json.Valid([]byte(v.RawJson)) {
 			return nil, fmt.Errorf("raw_json is not valid JSON")
 		}
-		return json.RawMessage(v.RawJson), nil
+		return attio.RawInput(v.RawJson), nil
 	default:
 		return nil, fmt.Errorf("no value set")
 	}
 }
 
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 // fromRecordReference names the target by id, or by a unique attribute Attio can match on, e.g.
 // {"target_object":"companies","domains":[{"domain":"acme.com"}]}.
-func fromRecordReference(r *attiov1.RecordReferenceValue) (any, error) {
-	m := map[string]any{"target_object": r.GetTargetObject()}
-	if id := r.GetTargetRecordId(); id != "" {
-		m["target_record_id"] = id
-		return m, nil
+func fromRecordReference(r *attiov1.RecordReferenceValue) (attio.RecordReferenceInput, error) {
+	out := attio.RecordReferenceInput{TargetObject: r.GetTargetObject(), TargetRecordID: r.GetTargetRecordId()}
+	if out.TargetRecordID != "" {
+		return out, nil
 	}
 	match := r.GetMatch()
 	v, err := fromValueInput(match.GetValue())
 	if err != nil {
-		return nil, fmt.Errorf("match: %w", err)
+		return out, fmt.Errorf("match: %w", err)
 	}
-	m[match.GetAttribute()] = []any{v}
-	return m, nil
+	out.MatchAttribute, out.Match = match.GetAttribute(), v
+	return out, nil
 }

@@ -129,7 +129,7 @@ func TestListAttributesDefaultPage(t *testing.T) {
 	h := newHarness(t, harnessConfig{})
 	for i := range 120 {
 		if _, err := h.client.CreateAttribute(t.Context(), attio.TargetObjects, "projects", attio.AttributeInput{
-			Title: fmt.Sprintf("Extra %d", i), APISlug: fmt.Sprintf("extra_%d", i), Type: "text", Config: map[string]any{},
+			Title: fmt.Sprintf("Extra %d", i), APISlug: fmt.Sprintf("extra_%d", i), Type: "text",
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -149,15 +149,9 @@ func (s *RecordService) SearchRecords(ctx context.Context, req *attiov1.SearchRe
 	return out, nil
 }
 
-// searchRequestAs is Attio's request_as: the workspace unless the caller names a member.
-func searchRequestAs(req *attiov1.SearchRecordsRequest) map[string]any {
-	switch as := req.GetRequestAs().(type) {
-	case *attiov1.SearchRecordsRequest_AsWorkspaceMemberId:
-		return map[string]any{"type": "workspace-member", "workspace_member_id": as.AsWorkspaceMemberId}
-	case *attiov1.SearchRecordsRequest_AsWorkspaceMemberEmail:
-		return map[string]any{"type": "workspace-member", "email_address": as.AsWorkspaceMemberEmail}
-	}
-	return map[string]any{"type": "workspace"}
+// searchRequestAs is whose view the search sees: the workspace unless the caller names a member.
+func searchRequestAs(req *attiov1.SearchRecordsRequest) *attio.SearchAs {
+	return &attio.SearchAs{WorkspaceMemberID: req.GetAsWorkspaceMemberId(), EmailAddress: req.GetAsWorkspaceMemberEmail()}
 }
 
 // ListRecordAttributeValues returns one page of an attribute's values.
@@ -195,7 +189,7 @@ func (s *RecordService) ListRecordEntries(ctx context.Context, req *attiov1.List
 }
 
 // valueInputs maps write values; a value the mapper cannot express is the caller's error.
-func valueInputs(m map[string]*attiov1.ValueInputList) (map[string]any, error) {
+func valueInputs(m map[string]*attiov1.ValueInputList) (attio.Values, error) {
 	vals, err := fromValueInputs(m)
 	if err != nil {
 		return nil, connect.NewError(connect.CodeInvalidArgument, err.Error())

@@ -159,19 +159,14 @@ func (s *TaskService) DeleteTask(ctx context.Context, req *attiov1.DeleteTaskReq
 
 // fromLinkedRecords never returns nil (an empty list clears the links). A record is named by id or
 // by a unique attribute's value, as in record-reference values.
-func fromLinkedRecords(in []*attiov1.LinkedRecordInput) ([]attio.TaskRecordInput, error) {
-	out := make([]attio.TaskRecordInput, 0, len(in))
+func fromLinkedRecords(in []*attiov1.LinkedRecordInput) ([]attio.RecordReferenceInput, error) {
+	out := make([]attio.RecordReferenceInput, 0, len(in))
 	for i, l := range in {
-		r := l.GetRecord()
-		if id := r.GetTargetRecordId(); id != "" {
-			out = append(out, attio.TaskRecordInput{TargetObject: r.GetTargetObject(), TargetRecordID: id})
-			continue
-		}
-		v, err := fromValueInput(r.GetMatch().GetValue())
+		r, err := fromRecordReference(l.GetRecord())
 		if err != nil {
-			return nil, invalidArgument(fmt.Sprintf("linked_records[%d].match: %v", i, err))
+			return nil, invalidArgument(fmt.Sprintf("linked_records[%d]: %v", i, err))
 		}
-		out = append(out, attio.TaskRecordInput{TargetObject: r.GetTargetObject(), MatchAttribute: r.GetMatch().GetAttribute(), MatchValues: []any{v}})
+		out = append(out, r)
 	}
 	return out, nil
 }

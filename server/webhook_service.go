@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/attio-facade/attio-facade/attio"
@@ -29,10 +28,6 @@ var webhookStatuses = map[string]attiov1.WebhookStatus{
 	"inactive": attiov1.WebhookStatus_WEBHOOK_STATUS_INACTIVE,
 }
 
-var webhookOperators = map[string]attiov1.WebhookOperator{
-	"equals":     attiov1.WebhookOperator_WEBHOOK_OPERATOR_EQUALS,
-	"not_equals": attiov1.WebhookOperator_WEBHOOK_OPERATOR_NOT_EQUALS,
-}
 
 // ListWebhooks returns one page of webhooks.
 func (s *WebhookService) ListWebhooks(ctx context.Context, req *attiov1.ListWebhooksRequest) (*attiov1.ListWebhooksResponse, error) {
@@ -103,54 +98,12 @@ func (s *WebhookService) DeleteWebhook(ctx context.Context, req *attiov1.DeleteW
 	return &attiov1.DeleteWebhookResponse{}, nil
 }
 
-// webhookFilterJSON is Attio's filter shape: {"$and": [...]} or {"$or": [...]}.
-type webhookFilterJSON struct {
-	And []webhookConditionJSON `json:"$and,omitempty"`
-	Or  []webhookConditionJSON `json:"$or,omitempty"`
-}
-
-type webhookConditionJSON struct {
-	Field    string          `json:"field"`
-	Operator string          `json:"operator"`
-	Value    json.RawMessage `json:"value"`
-}
-
 func fromSubscriptions(in []*attiov1.Subscription) []attio.WebhookSubscriptionInput {
 	out := make([]attio.WebhookSubscriptionInput, 0, len(in))
 	for _, s := range in {
 		out = append(out, attio.WebhookSubscriptionInput{EventType: s.GetEventType(), Filter: s.GetFilter()})
 	}
 	return out
-}
-
-// toWebhookFilter reads Attio's filter. A value that is not a string keeps its JSON text, so it
-// is still visible to the caller.
-func toWebhookFilter(raw json.RawMessage) *attiov1.WebhookFilter {
-	if isNullJSON(raw) {
-		return nil
-	}
-	var f webhookFilterJSON
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil
-	}
-	conds := func(in []webhookConditionJSON) *attiov1.WebhookConditions {
-		out := &attiov1.WebhookConditions{Conditions: make([]*attiov1.WebhookCondition, 0, len(in))}
-		for _, c := range in {
-			var v string
-			if err := json.Unmarshal(c.Value, &v); err != nil {
-				v = string(c.Value)
-			}
-			out.Conditions = append(out.Conditions, &attiov1.WebhookCondition{Field: c.Field, Op: enumOf(webhookOperators, c.Operator), Value: v})
-		}
-		return out
-	}
-	switch {
-	case f.And != nil:
-		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_All{All: conds(f.And)}}
-	case f.Or != nil:
-		return &attiov1.WebhookFilter{Filter: &attiov1.WebhookFilter_Any{Any: conds(f.Or)}}
-	}
-	return nil
 }
 
 func toWebhook(w *attio.Webhook) *attiov1.Webhook {
@@ -163,7 +116,7 @@ func toWebhook(w *attio.Webhook) *attiov1.Webhook {
 		CreatedAt:     x.time("created_at", w.CreatedAt),
 	}
 	for _, s := range w.Subscriptions {
-		out.Subscriptions = append(out.Subscriptions, &attiov1.Subscription{EventType: s.EventType, Filter: toWebhookFilter(s.Filter)})
+		out.Subscriptions = append(out.Subscriptions, &attiov1.Subscription{EventType: s.EventType, Filter: attio.WebhookFilterOf(s.Filter)})
 	}
 	out.ExtraJson = x.json()
 	return out

@@ -17,9 +17,9 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
-	"github.com/attio-facade/attio-facade/server"
 )
 
 // exportConfig is the export subcommand's flags.
@@ -47,7 +47,7 @@ type exportState struct {
 // CSV: one row per item. Columns: record_id and created_at (entries: entry_id, parent_record_id,
 // parent_object, created_at), then one column per attribute slug, sorted, taken from the first
 // batch (Attio returns every attribute of the object on every record). A cell is the display text
-// of the attribute's current values joined by "; " (server.ValueText).
+// of the attribute's current values joined by "; " (attio.ValueText).
 //
 // Resuming: after each batch is written and flushed, the batch's resume token, the output size
 // and the CSV columns go to the state file (<out>.resume unless --state), atomically. --resume
@@ -372,7 +372,7 @@ func displayText(l *attiov1.ValueList) string {
 		if v.GetActiveUntil() != nil {
 			continue // historic
 		}
-		if s := server.ValueText(v); s != "" {
+		if s := attio.ValueText(v); s != "" {
 			parts = append(parts, s)
 		}
 	}
