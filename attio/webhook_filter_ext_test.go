@@ -51,4 +51,3 @@ func TestWebhookFilterMapping(t *testing.T) {
 		t.Errorf("empty $and = %v", got)
 	}
 }
-

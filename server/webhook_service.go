@@ -28,7 +28,6 @@ var webhookStatuses = map[string]attiov1.WebhookStatus{
 	"inactive": attiov1.WebhookStatus_WEBHOOK_STATUS_INACTIVE,
 }
 
-
 // ListWebhooks returns one page of webhooks.
 func (s *WebhookService) ListWebhooks(ctx context.Context, req *attiov1.ListWebhooksRequest) (*attiov1.ListWebhooksResponse, error) {
 	if n := req.GetPageSize(); n != 0 && n < minWebhookPage {
