@@ -93,6 +93,7 @@ type ApprovalOptions struct {
 // Approvals enforces approval tokens on writes (Interceptor) and decides on pending writes (the
 // methods behind ApprovalService).
 type Approvals struct {
+	feed      *changeFeed
 	secret    []byte
 	signer    jose.Signer
 	ttl       time.Duration
@@ -132,6 +133,8 @@ func NewApprovals(opts ApprovalOptions) (*Approvals, error) {
 	if a.store == nil {
 		a.store = NewMemoryApprovalStore(a.now)
 	}
+	a.feed = newChangeFeed()
+	a.store = notifyingStore{ApprovalStore: a.store, feed: a.feed}
 	if a.used == nil {
 		a.used = NewMemoryUsedTokens(a.now)
 	}

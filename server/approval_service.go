@@ -15,13 +15,14 @@ import (
 // the approval itself (requester, connection, state).
 type ApprovalService struct {
 	approvals *interceptors.Approvals
+	watch     ApprovalWatchConfig
 }
 
 var _ attiov1connect.ApprovalServiceHandler = (*ApprovalService)(nil)
 
 // NewApprovalService returns the handler for Options.Approvals.
 func NewApprovalService(approvals *interceptors.Approvals) *ApprovalService {
-	return &ApprovalService{approvals: approvals}
+	return (&ApprovalService{approvals: approvals}).WithWatch(ApprovalWatchConfig{})
 }
 
 func caller(ctx context.Context) (*interceptors.Principal, error) {

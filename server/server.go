@@ -67,6 +67,7 @@ func ServiceNames() []string {
 		attiov1connect.ConnectionServiceName,
 		attiov1connect.ApprovalServiceName,
 		attiov1connect.ExportServiceName,
+		attiov1connect.SessionServiceName,
 	}
 }
 
@@ -95,6 +96,7 @@ func NewRPCServer(opts Options) *connect.Server {
 		exports = NewExportService(c, ExportOptions{})
 	}
 	attiov1connect.RegisterExportServiceHandler(srv, exports)
+	attiov1connect.RegisterSessionServiceHandler(srv, SessionService{})
 	return srv
 }
 

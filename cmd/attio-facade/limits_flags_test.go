@@ -52,6 +52,8 @@ func TestStreamLimitFlagsRefuseBadValues(t *testing.T) {
 		{args: []string{"--stream-fetches", "0"}, want: "stream-fetches"},
 		{args: []string{"--stream-memory", "64MiB", "--caller-stream-memory", "65MiB"}, want: "caller-stream-memory"},
 		{env: map[string]string{"ATTIO_FACADE_STREAM_FETCHES": "-3"}, want: "stream-fetches"},
+		{args: []string{"--approvals-watch-max", "0"}, want: "approvals-watch-max"},
+		{args: []string{"--approvals-watch-interval", "0s"}, want: "approvals-watch-interval"},
 		{env: map[string]string{"ATTIO_FACADE_STREAM_MEMORY": "lots"}, want: "ATTIO_FACADE_STREAM_MEMORY"},
 		{env: map[string]string{"ATTIO_FACADE_CALLER_MAX_STREAMS": "8.5"}, want: "ATTIO_FACADE_CALLER_MAX_STREAMS"},
 	}

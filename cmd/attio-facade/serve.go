@@ -44,6 +44,8 @@ type serveConfig struct {
 	jwtMaxLifetime  time.Duration
 	requireUpstream bool
 	maxPending      float64
+	watchInterval   time.Duration
+	watchMax        int
 	maxRetryAfter   time.Duration
 	adminAddr       string
 	adminPprof      bool
@@ -80,6 +82,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.jwtMaxLifetime, "jwt-max-lifetime", "ATTIO_FACADE_JWT_MAX_LIFETIME", interceptors.DefaultJWTMaxLifetime, "longest lifetime (exp - iat) of a caller JWT; JWTs without iat or exp are refused")
 	f.boolean(&cfg.requireUpstream, "require-upstream", "ATTIO_FACADE_REQUIRE_UPSTREAM", false, "production mode: refuse to start without MATON_API_KEY or ATTIO_API_KEY instead of serving the embedded sandbox (the container image sets it)")
 	f.float(&cfg.maxPending, "max-pending-approvals", "ATTIO_FACADE_MAX_PENDING_APPROVALS", interceptors.DefaultMaxPendingApprovals, "pending approvals one principal may hold; more writes needing approval are ResourceExhausted (0: no cap)", atLeast(0))
+	f.duration(&cfg.watchInterval, "approvals-watch-interval", "ATTIO_FACADE_APPROVALS_WATCH_INTERVAL", server.DefaultApprovalsWatchInterval, "how often each WatchApprovals stream re-reads the approval store, for other replicas' changes and expiries (this replica's own changes arrive at once)")
+	f.integer(&cfg.watchMax, "approvals-watch-max", "ATTIO_FACADE_APPROVALS_WATCH_MAX", server.DefaultApprovalsWatchMax, "most approvals (the newest) in one WatchApprovals snapshot", atLeast(1))
 	f.duration(&cfg.maxRetryAfter, "max-retry-after", "ATTIO_FACADE_MAX_RETRY_AFTER", attio.DefaultMaxRetryAfter, "longest upstream Retry-After honoured: the pause of every upstream call after a 429")
 	f.str(&cfg.adminAddr, "admin-addr", "ATTIO_FACADE_ADMIN_ADDR", "127.0.0.1:9090", "admin listener for /metrics, /healthz, /readyz and pprof (empty: none)")
 	f.boolean(&cfg.adminPprof, "admin-pprof", "ATTIO_FACADE_ADMIN_PPROF", false, "serve net/http/pprof under /debug/pprof/ on the admin listener")
@@ -105,6 +109,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 	}
 	if cfg.jwtMaxLifetime <= 0 {
 		return errors.New("--jwt-max-lifetime must be positive")
+	}
+	if cfg.watchInterval <= 0 {
+		return errors.New("--approvals-watch-interval must be positive")
 	}
 	if cfg.maxRetryAfter <= 0 {
 		return errors.New("--max-retry-after must be positive")
@@ -227,8 +234,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 		Health:         health,
 		AllowedOrigins: splitList(cfg.corsOrigins),
 		Secrets:        secrets,
-		Approvals:      server.NewApprovalService(approvals),
-		Exports:        server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
+		Approvals: server.NewApprovalService(approvals).WithWatch(server.ApprovalWatchConfig{
+			Interval: cfg.watchInterval, MaxApprovals: cfg.watchMax,
+		}),
+		Exports: server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
 		Streams: server.NewStreamLimits(server.StreamLimitsConfig{
 			Memory: cfg.streamMemory, CallerMemory: cfg.callerMemory, Fetches: cfg.streamFetches,
 			CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,

@@ -508,6 +508,100 @@ func (x *ListApprovalsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// WatchApprovalsRequest starts a watch of the caller's live approvals.
+type WatchApprovalsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchApprovalsRequest) Reset() {
+	*x = WatchApprovalsRequest{}
+	mi := &file_attio_v1_approval_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchApprovalsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchApprovalsRequest) ProtoMessage() {}
+
+func (x *WatchApprovalsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_approval_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchApprovalsRequest.ProtoReflect.Descriptor instead.
+func (*WatchApprovalsRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{5}
+}
+
+// WatchApprovalsResponse is one snapshot of the live approvals the caller may see.
+type WatchApprovalsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The approvals, newest first (by created_at, then id), never with tokens: the requester of an
+	// approved write fetches its token with GetApproval.
+	Approvals []*Approval `protobuf:"bytes,1,rep,name=approvals,proto3" json:"approvals,omitempty"`
+	// How many live approvals the caller may see; more than len(approvals) when the snapshot was
+	// cut at the facade's --approvals-watch-max.
+	Total         int32 `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchApprovalsResponse) Reset() {
+	*x = WatchApprovalsResponse{}
+	mi := &file_attio_v1_approval_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchApprovalsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchApprovalsResponse) ProtoMessage() {}
+
+func (x *WatchApprovalsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_approval_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchApprovalsResponse.ProtoReflect.Descriptor instead.
+func (*WatchApprovalsResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *WatchApprovalsResponse) GetApprovals() []*Approval {
+	if x != nil {
+		return x.Approvals
+	}
+	return nil
+}
+
+func (x *WatchApprovalsResponse) GetTotal() int32 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
 // GetApprovalRequest names an approval.
 type GetApprovalRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -519,7 +613,7 @@ type GetApprovalRequest struct {
 
 func (x *GetApprovalRequest) Reset() {
 	*x = GetApprovalRequest{}
-	mi := &file_attio_v1_approval_service_proto_msgTypes[5]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -531,7 +625,7 @@ func (x *GetApprovalRequest) String() string {
 func (*GetApprovalRequest) ProtoMessage() {}
 
 func (x *GetApprovalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_approval_service_proto_msgTypes[5]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -544,7 +638,7 @@ func (x *GetApprovalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetApprovalRequest.ProtoReflect.Descriptor instead.
 func (*GetApprovalRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{5}
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetApprovalRequest) GetApprovalId() string {
@@ -565,7 +659,7 @@ type GetApprovalResponse struct {
 
 func (x *GetApprovalResponse) Reset() {
 	*x = GetApprovalResponse{}
-	mi := &file_attio_v1_approval_service_proto_msgTypes[6]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -577,7 +671,7 @@ func (x *GetApprovalResponse) String() string {
 func (*GetApprovalResponse) ProtoMessage() {}
 
 func (x *GetApprovalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_approval_service_proto_msgTypes[6]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -590,7 +684,7 @@ func (x *GetApprovalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetApprovalResponse.ProtoReflect.Descriptor instead.
 func (*GetApprovalResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{6}
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetApprovalResponse) GetApproval() *Approval {
@@ -611,7 +705,7 @@ type ApproveRequest struct {
 
 func (x *ApproveRequest) Reset() {
 	*x = ApproveRequest{}
-	mi := &file_attio_v1_approval_service_proto_msgTypes[7]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -623,7 +717,7 @@ func (x *ApproveRequest) String() string {
 func (*ApproveRequest) ProtoMessage() {}
 
 func (x *ApproveRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_approval_service_proto_msgTypes[7]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -636,7 +730,7 @@ func (x *ApproveRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApproveRequest.ProtoReflect.Descriptor instead.
 func (*ApproveRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{7}
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ApproveRequest) GetApprovalId() string {
@@ -657,7 +751,7 @@ type ApproveResponse struct {
 
 func (x *ApproveResponse) Reset() {
 	*x = ApproveResponse{}
-	mi := &file_attio_v1_approval_service_proto_msgTypes[8]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -669,7 +763,7 @@ func (x *ApproveResponse) String() string {
 func (*ApproveResponse) ProtoMessage() {}
 
 func (x *ApproveResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_approval_service_proto_msgTypes[8]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -682,7 +776,7 @@ func (x *ApproveResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApproveResponse.ProtoReflect.Descriptor instead.
 func (*ApproveResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{8}
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ApproveResponse) GetApproval() *Approval {
@@ -705,7 +799,7 @@ type DenyRequest struct {
 
 func (x *DenyRequest) Reset() {
 	*x = DenyRequest{}
-	mi := &file_attio_v1_approval_service_proto_msgTypes[9]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -717,7 +811,7 @@ func (x *DenyRequest) String() string {
 func (*DenyRequest) ProtoMessage() {}
 
 func (x *DenyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_approval_service_proto_msgTypes[9]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -730,7 +824,7 @@ func (x *DenyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DenyRequest.ProtoReflect.Descriptor instead.
 func (*DenyRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{9}
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DenyRequest) GetApprovalId() string {
@@ -758,7 +852,7 @@ type DenyResponse struct {
 
 func (x *DenyResponse) Reset() {
 	*x = DenyResponse{}
-	mi := &file_attio_v1_approval_service_proto_msgTypes[10]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -770,7 +864,7 @@ func (x *DenyResponse) String() string {
 func (*DenyResponse) ProtoMessage() {}
 
 func (x *DenyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_approval_service_proto_msgTypes[10]
+	mi := &file_attio_v1_approval_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -783,7 +877,7 @@ func (x *DenyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DenyResponse.ProtoReflect.Descriptor instead.
 func (*DenyResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{10}
+	return file_attio_v1_approval_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DenyResponse) GetApproval() *Approval {
@@ -838,7 +932,11 @@ const file_attio_v1_approval_service_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"q\n" +
 	"\x15ListApprovalsResponse\x120\n" +
 	"\tapprovals\x18\x01 \x03(\v2\x12.attio.v1.ApprovalR\tapprovals\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"?\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x17\n" +
+	"\x15WatchApprovalsRequest\"`\n" +
+	"\x16WatchApprovalsResponse\x120\n" +
+	"\tapprovals\x18\x01 \x03(\v2\x12.attio.v1.ApprovalR\tapprovals\x12\x14\n" +
+	"\x05total\x18\x02 \x01(\x05R\x05total\"?\n" +
 	"\x12GetApprovalRequest\x12)\n" +
 	"\vapproval_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"approvalId\"E\n" +
@@ -861,9 +959,10 @@ const file_attio_v1_approval_service_proto_rawDesc = "" +
 	"\x17APPROVAL_STATE_APPROVED\x10\x02\x12\x19\n" +
 	"\x15APPROVAL_STATE_DENIED\x10\x03\x12\x17\n" +
 	"\x13APPROVAL_STATE_USED\x10\x04\x12\x1a\n" +
-	"\x16APPROVAL_STATE_EXPIRED\x10\x052\xdc\x02\n" +
+	"\x16APPROVAL_STATE_EXPIRED\x10\x052\xc2\x03\n" +
 	"\x0fApprovalService\x12_\n" +
-	"\rListApprovals\x12\x1e.attio.v1.ListApprovalsRequest\x1a\x1f.attio.v1.ListApprovalsResponse\"\r\x82\xb5\x18\x06\b\x01\x10\x01 \x01\x90\x02\x01\x12Y\n" +
+	"\rListApprovals\x12\x1e.attio.v1.ListApprovalsRequest\x1a\x1f.attio.v1.ListApprovalsResponse\"\r\x82\xb5\x18\x06\b\x01\x10\x01 \x01\x90\x02\x01\x12d\n" +
+	"\x0eWatchApprovals\x12\x1f.attio.v1.WatchApprovalsRequest\x1a .attio.v1.WatchApprovalsResponse\"\r\x82\xb5\x18\x06\b\x01\x10\x01 \x01\x90\x02\x010\x01\x12Y\n" +
 	"\vGetApproval\x12\x1c.attio.v1.GetApprovalRequest\x1a\x1d.attio.v1.GetApprovalResponse\"\r\x82\xb5\x18\x06\b\x01\x10\x01 \x01\x90\x02\x01\x12J\n" +
 	"\aApprove\x12\x18.attio.v1.ApproveRequest\x1a\x19.attio.v1.ApproveResponse\"\n" +
 	"\x82\xb5\x18\x06\b\x03\x10\x01 \x01\x12A\n" +
@@ -883,46 +982,51 @@ func file_attio_v1_approval_service_proto_rawDescGZIP() []byte {
 }
 
 var file_attio_v1_approval_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_attio_v1_approval_service_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_attio_v1_approval_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_attio_v1_approval_service_proto_goTypes = []any{
-	(ApprovalState)(0),            // 0: attio.v1.ApprovalState
-	(*FieldChange)(nil),           // 1: attio.v1.FieldChange
-	(*Approval)(nil),              // 2: attio.v1.Approval
-	(*ApprovalRequired)(nil),      // 3: attio.v1.ApprovalRequired
-	(*ListApprovalsRequest)(nil),  // 4: attio.v1.ListApprovalsRequest
-	(*ListApprovalsResponse)(nil), // 5: attio.v1.ListApprovalsResponse
-	(*GetApprovalRequest)(nil),    // 6: attio.v1.GetApprovalRequest
-	(*GetApprovalResponse)(nil),   // 7: attio.v1.GetApprovalResponse
-	(*ApproveRequest)(nil),        // 8: attio.v1.ApproveRequest
-	(*ApproveResponse)(nil),       // 9: attio.v1.ApproveResponse
-	(*DenyRequest)(nil),           // 10: attio.v1.DenyRequest
-	(*DenyResponse)(nil),          // 11: attio.v1.DenyResponse
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(ApprovalState)(0),             // 0: attio.v1.ApprovalState
+	(*FieldChange)(nil),            // 1: attio.v1.FieldChange
+	(*Approval)(nil),               // 2: attio.v1.Approval
+	(*ApprovalRequired)(nil),       // 3: attio.v1.ApprovalRequired
+	(*ListApprovalsRequest)(nil),   // 4: attio.v1.ListApprovalsRequest
+	(*ListApprovalsResponse)(nil),  // 5: attio.v1.ListApprovalsResponse
+	(*WatchApprovalsRequest)(nil),  // 6: attio.v1.WatchApprovalsRequest
+	(*WatchApprovalsResponse)(nil), // 7: attio.v1.WatchApprovalsResponse
+	(*GetApprovalRequest)(nil),     // 8: attio.v1.GetApprovalRequest
+	(*GetApprovalResponse)(nil),    // 9: attio.v1.GetApprovalResponse
+	(*ApproveRequest)(nil),         // 10: attio.v1.ApproveRequest
+	(*ApproveResponse)(nil),        // 11: attio.v1.ApproveResponse
+	(*DenyRequest)(nil),            // 12: attio.v1.DenyRequest
+	(*DenyResponse)(nil),           // 13: attio.v1.DenyResponse
+	(*timestamppb.Timestamp)(nil),  // 14: google.protobuf.Timestamp
 }
 var file_attio_v1_approval_service_proto_depIdxs = []int32{
 	1,  // 0: attio.v1.Approval.changes:type_name -> attio.v1.FieldChange
 	0,  // 1: attio.v1.Approval.state:type_name -> attio.v1.ApprovalState
-	12, // 2: attio.v1.Approval.created_at:type_name -> google.protobuf.Timestamp
-	12, // 3: attio.v1.Approval.expires_at:type_name -> google.protobuf.Timestamp
+	14, // 2: attio.v1.Approval.created_at:type_name -> google.protobuf.Timestamp
+	14, // 3: attio.v1.Approval.expires_at:type_name -> google.protobuf.Timestamp
 	1,  // 4: attio.v1.ApprovalRequired.changes:type_name -> attio.v1.FieldChange
-	12, // 5: attio.v1.ApprovalRequired.expires_at:type_name -> google.protobuf.Timestamp
+	14, // 5: attio.v1.ApprovalRequired.expires_at:type_name -> google.protobuf.Timestamp
 	2,  // 6: attio.v1.ListApprovalsResponse.approvals:type_name -> attio.v1.Approval
-	2,  // 7: attio.v1.GetApprovalResponse.approval:type_name -> attio.v1.Approval
-	2,  // 8: attio.v1.ApproveResponse.approval:type_name -> attio.v1.Approval
-	2,  // 9: attio.v1.DenyResponse.approval:type_name -> attio.v1.Approval
-	4,  // 10: attio.v1.ApprovalService.ListApprovals:input_type -> attio.v1.ListApprovalsRequest
-	6,  // 11: attio.v1.ApprovalService.GetApproval:input_type -> attio.v1.GetApprovalRequest
-	8,  // 12: attio.v1.ApprovalService.Approve:input_type -> attio.v1.ApproveRequest
-	10, // 13: attio.v1.ApprovalService.Deny:input_type -> attio.v1.DenyRequest
-	5,  // 14: attio.v1.ApprovalService.ListApprovals:output_type -> attio.v1.ListApprovalsResponse
-	7,  // 15: attio.v1.ApprovalService.GetApproval:output_type -> attio.v1.GetApprovalResponse
-	9,  // 16: attio.v1.ApprovalService.Approve:output_type -> attio.v1.ApproveResponse
-	11, // 17: attio.v1.ApprovalService.Deny:output_type -> attio.v1.DenyResponse
-	14, // [14:18] is the sub-list for method output_type
-	10, // [10:14] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	2,  // 7: attio.v1.WatchApprovalsResponse.approvals:type_name -> attio.v1.Approval
+	2,  // 8: attio.v1.GetApprovalResponse.approval:type_name -> attio.v1.Approval
+	2,  // 9: attio.v1.ApproveResponse.approval:type_name -> attio.v1.Approval
+	2,  // 10: attio.v1.DenyResponse.approval:type_name -> attio.v1.Approval
+	4,  // 11: attio.v1.ApprovalService.ListApprovals:input_type -> attio.v1.ListApprovalsRequest
+	6,  // 12: attio.v1.ApprovalService.WatchApprovals:input_type -> attio.v1.WatchApprovalsRequest
+	8,  // 13: attio.v1.ApprovalService.GetApproval:input_type -> attio.v1.GetApprovalRequest
+	10, // 14: attio.v1.ApprovalService.Approve:input_type -> attio.v1.ApproveRequest
+	12, // 15: attio.v1.ApprovalService.Deny:input_type -> attio.v1.DenyRequest
+	5,  // 16: attio.v1.ApprovalService.ListApprovals:output_type -> attio.v1.ListApprovalsResponse
+	7,  // 17: attio.v1.ApprovalService.WatchApprovals:output_type -> attio.v1.WatchApprovalsResponse
+	9,  // 18: attio.v1.ApprovalService.GetApproval:output_type -> attio.v1.GetApprovalResponse
+	11, // 19: attio.v1.ApprovalService.Approve:output_type -> attio.v1.ApproveResponse
+	13, // 20: attio.v1.ApprovalService.Deny:output_type -> attio.v1.DenyResponse
+	16, // [16:21] is the sub-list for method output_type
+	11, // [11:16] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_approval_service_proto_init() }
@@ -937,7 +1041,7 @@ func file_attio_v1_approval_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_approval_service_proto_rawDesc), len(file_attio_v1_approval_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   11,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

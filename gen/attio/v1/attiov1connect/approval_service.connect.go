@@ -27,6 +27,9 @@ const (
 	// ApprovalServiceListApprovalsProcedure is the procedure name of the ApprovalService's
 	// ListApprovals RPC.
 	ApprovalServiceListApprovalsProcedure = "/attio.v1.ApprovalService/ListApprovals"
+	// ApprovalServiceWatchApprovalsProcedure is the procedure name of the ApprovalService's
+	// WatchApprovals RPC.
+	ApprovalServiceWatchApprovalsProcedure = "/attio.v1.ApprovalService/WatchApprovals"
 	// ApprovalServiceGetApprovalProcedure is the procedure name of the ApprovalService's GetApproval
 	// RPC.
 	ApprovalServiceGetApprovalProcedure = "/attio.v1.ApprovalService/GetApproval"
@@ -42,6 +45,14 @@ var (
 			StreamType:       connect.StreamTypeUnary,
 			Schema:           v1.File_attio_v1_approval_service_proto.Services().ByName("ApprovalService").Methods().ByName("ListApprovals"),
 			Procedure:        ApprovalServiceListApprovalsProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	approvalServiceWatchApprovalsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeServer,
+			Schema:           v1.File_attio_v1_approval_service_proto.Services().ByName("ApprovalService").Methods().ByName("WatchApprovals"),
+			Procedure:        ApprovalServiceWatchApprovalsProcedure,
 			IdempotencyLevel: connect.IdempotencyNoSideEffects,
 		}
 	})
@@ -73,6 +84,13 @@ var (
 type ApprovalServiceClient interface {
 	// ListApprovals returns one page of the pending approvals the caller may see (its own, or all with the approve scope).
 	ListApprovals(context.Context, *v1.ListApprovalsRequest) (*v1.ListApprovalsResponse, error)
+	// WatchApprovals streams the live (pending or approved, unexpired) approvals the caller may see,
+	// as ListApprovals does, newest first: one snapshot at once, then another each time the set or a
+	// state changes. Changes made on this replica arrive at once; changes made by other replicas
+	// (a shared Redis store) and expiries arrive within the facade's --approvals-watch-interval.
+	// Bounded like every stream: the per-caller stream cap, the send timeout and the memory budget;
+	// a snapshot holds at most --approvals-watch-max approvals (total says how many there are).
+	WatchApprovals(context.Context, *v1.WatchApprovalsRequest) (ApprovalServiceWatchApprovalsClientStream, error)
 	// GetApproval returns one approval; once approved, the requester sees its token.
 	GetApproval(context.Context, *v1.GetApprovalRequest) (*v1.GetApprovalResponse, error)
 	// Approve approves a pending write. Needs the approve scope and, by default, another principal.
@@ -87,10 +105,38 @@ func NewApprovalServiceClient(client *connect.Client) ApprovalServiceClient {
 	return &approvalServiceClient{client: client}
 }
 
+// ApprovalServiceWatchApprovalsClientStream is the client stream for the ApprovalService's
+// WatchApprovals RPC.
+type ApprovalServiceWatchApprovalsClientStream struct {
+	stream connect.ClientStream
+}
+
+// Receive returns the next response message from the server.
+func (s ApprovalServiceWatchApprovalsClientStream) Receive() (*v1.WatchApprovalsResponse, error) {
+	var res v1.WatchApprovalsResponse
+	if err := s.stream.Receive(&res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Close releases the stream's resources. It is idempotent and is typically deferred to clean up a
+// stream abandoned before io.EOF.
+func (s ApprovalServiceWatchApprovalsClientStream) Close() error {
+	return s.stream.Close()
+}
+
 // ApprovalServiceHandler is an implementation of the attio.v1.ApprovalService service.
 type ApprovalServiceHandler interface {
 	// ListApprovals returns one page of the pending approvals the caller may see (its own, or all with the approve scope).
 	ListApprovals(context.Context, *v1.ListApprovalsRequest) (*v1.ListApprovalsResponse, error)
+	// WatchApprovals streams the live (pending or approved, unexpired) approvals the caller may see,
+	// as ListApprovals does, newest first: one snapshot at once, then another each time the set or a
+	// state changes. Changes made on this replica arrive at once; changes made by other replicas
+	// (a shared Redis store) and expiries arrive within the facade's --approvals-watch-interval.
+	// Bounded like every stream: the per-caller stream cap, the send timeout and the memory budget;
+	// a snapshot holds at most --approvals-watch-max approvals (total says how many there are).
+	WatchApprovals(context.Context, *v1.WatchApprovalsRequest, ApprovalServiceWatchApprovalsServerStream) error
 	// GetApproval returns one approval; once approved, the requester sees its token.
 	GetApproval(context.Context, *v1.GetApprovalRequest) (*v1.GetApprovalResponse, error)
 	// Approve approves a pending write. Needs the approve scope and, by default, another principal.
@@ -105,10 +151,27 @@ func RegisterApprovalServiceHandler(server *connect.Server, svc ApprovalServiceH
 	adapter := approvalServiceHandler{svc: svc}
 	server.Register(
 		connect.Method{Spec: approvalServiceListApprovalsSpec(), Handler: adapter.listApprovals},
+		connect.Method{Spec: approvalServiceWatchApprovalsSpec(), Handler: adapter.watchApprovals},
 		connect.Method{Spec: approvalServiceGetApprovalSpec(), Handler: adapter.getApproval},
 		connect.Method{Spec: approvalServiceApproveSpec(), Handler: adapter.approve},
 		connect.Method{Spec: approvalServiceDenySpec(), Handler: adapter.deny},
 	)
+}
+
+// ApprovalServiceWatchApprovalsServerStream is the server stream for the ApprovalService's
+// WatchApprovals RPC.
+type ApprovalServiceWatchApprovalsServerStream struct {
+	stream connect.ServerStream
+}
+
+// SendHeaders flushes the response headers without a message. The first Send does this implicitly.
+func (s ApprovalServiceWatchApprovalsServerStream) SendHeaders() error {
+	return s.stream.SendHeaders()
+}
+
+// Send sends a response message to the client.
+func (s ApprovalServiceWatchApprovalsServerStream) Send(res *v1.WatchApprovalsResponse) error {
+	return s.stream.Send(res)
 }
 
 // UnimplementedApprovalServiceHandler returns CodeUnimplemented from all methods.
@@ -116,6 +179,10 @@ type UnimplementedApprovalServiceHandler struct{}
 
 func (UnimplementedApprovalServiceHandler) ListApprovals(context.Context, *v1.ListApprovalsRequest) (*v1.ListApprovalsResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ApprovalService.ListApprovals is not implemented")
+}
+
+func (UnimplementedApprovalServiceHandler) WatchApprovals(context.Context, *v1.WatchApprovalsRequest, ApprovalServiceWatchApprovalsServerStream) error {
+	return connect.NewError(connect.CodeUnimplemented, "attio.v1.ApprovalService.WatchApprovals is not implemented")
 }
 
 func (UnimplementedApprovalServiceHandler) GetApproval(context.Context, *v1.GetApprovalRequest) (*v1.GetApprovalResponse, error) {
@@ -140,6 +207,14 @@ func (c *approvalServiceClient) ListApprovals(ctx context.Context, req *v1.ListA
 		return nil, err
 	}
 	return &res, nil
+}
+
+func (c *approvalServiceClient) WatchApprovals(ctx context.Context, req *v1.WatchApprovalsRequest) (ApprovalServiceWatchApprovalsClientStream, error) {
+	stream, err := c.client.CallServerStream(ctx, approvalServiceWatchApprovalsSpec(), req)
+	if err != nil {
+		return ApprovalServiceWatchApprovalsClientStream{}, err
+	}
+	return ApprovalServiceWatchApprovalsClientStream{stream: stream}, nil
 }
 
 func (c *approvalServiceClient) GetApproval(ctx context.Context, req *v1.GetApprovalRequest) (*v1.GetApprovalResponse, error) {
@@ -178,6 +253,14 @@ func (h approvalServiceHandler) listApprovals(ctx context.Context, _ connect.Spe
 		return err
 	}
 	return stream.Send(res)
+}
+
+func (h approvalServiceHandler) watchApprovals(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.WatchApprovalsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	return h.svc.WatchApprovals(ctx, &req, ApprovalServiceWatchApprovalsServerStream{stream: stream})
 }
 
 func (h approvalServiceHandler) getApproval(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
