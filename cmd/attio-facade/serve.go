@@ -21,6 +21,7 @@ import (
 	"github.com/attio-facade/attio-facade/sandbox"
 	"github.com/attio-facade/attio-facade/server"
 	"github.com/attio-facade/attio-facade/telemetry"
+	"github.com/attio-facade/attio-facade/web"
 )
 
 type serveConfig struct {
@@ -232,6 +233,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 			Approvals: approvals.Interceptor(),
 		}),
 		Health:         health,
+		Routes:         map[string]http.Handler{web.Path: web.Handler()},
 		AllowedOrigins: splitList(cfg.corsOrigins),
 		Secrets:        secrets,
 		Approvals: server.NewApprovalService(approvals).WithWatch(server.ApprovalWatchConfig{

@@ -1,0 +1,65 @@
+// Every rendering of an Attio value lives here, so a change to the Value message (attio.v1.Value)
+// touches this file only. Values render as plain text (never markup).
+import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Value, ValueList } from "./gen/attio/v1/values_pb";
+import type { Record as AttioRecord } from "./gen/attio/v1/record_service_pb";
+
+function ts(t: Timestamp | undefined): string {
+  return t ? timestampDate(t).toISOString() : "";
+}
+
+/** One value as display text. */
+export function valueText(v: Value): string {
+  const x = v.value;
+  switch (x.case) {
+    case "text": return x.value.value;
+    case "number": return x.value.value?.value ?? "";
+    case "checkbox": return x.value.value ? "yes" : "no";
+    case "currency": return [x.value.currencyValue?.value ?? "", x.value.currencyCode ?? ""].join(" ").trim();
+    case "date": return x.value.value;
+    case "timestamp": return ts(x.value.value);
+    case "rating": return `${x.value.value}/5`;
+    case "status": return x.value.status?.title ?? "";
+    case "select": return x.value.option?.title ?? "";
+    case "recordReference": return `${x.value.targetObject}/${x.value.targetRecordId}`;
+    case "actorReference": return `${x.value.rawReferencedActorType}:${x.value.referencedActorId ?? ""}`;
+    case "location": {
+      const l = x.value;
+      return [l.line1, l.line2, l.line3, l.line4, l.locality, l.region, l.postcode, l.countryCode].filter((s) => s).join(", ");
+    }
+    case "domain": return x.value.domain;
+    case "emailAddress": return x.value.emailAddress || x.value.originalEmailAddress;
+    case "phoneNumber": return x.value.phoneNumber || x.value.originalPhoneNumber;
+    case "personalName": return x.value.fullName || [x.value.firstName, x.value.lastName].filter((s) => s).join(" ");
+    case "interaction": return `${x.value.rawInteractionType} ${ts(x.value.interactedAt)}`.trim();
+    case "unknownJson": return x.value;
+    default: return "";
+  }
+}
+
+/** A value list (an attribute's current values) as display text, multiple values joined. */
+export function listText(l: ValueList | undefined): string {
+  return (l?.values ?? []).map(valueText).filter((s) => s !== "").join("; ");
+}
+
+/** The record's attribute as display text. */
+export function cell(r: AttioRecord, attribute: string): string {
+  return listText(r.values[attribute]);
+}
+
+/** When a historic value was active, as display text. */
+export function activeSpan(v: Value): string {
+  const from = ts(v.activeFrom);
+  const until = ts(v.activeUntil);
+  return until ? `${from} → ${until}` : `${from} → now`;
+}
+
+/** The value type's CSS class for alignment (numbers right-aligned). */
+export function typeClass(attributeType: string): string {
+  return ["number", "currency", "rating"].includes(attributeType) ? "num" : "";
+}
+
+/** Quotes a CSV field (RFC 4180). */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,247 @@
+// The console in a real browser: playwright-core driving the system's Chromium against the facade
+// on the sandbox (started by web/browser_ext_test.go, which passes FACADE_URL and the tokens).
+// CONSOLE_SCREENSHOTS=dir (relative to web/) saves the screenshots of docs/console.md there.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, mkdir } from "node:fs/promises";
+import { chromium } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+
+const base = process.env.FACADE_URL;
+const tok = { reader: process.env.TOKEN_READER, writer: process.env.TOKEN_WRITER, approver: process.env.TOKEN_APPROVER };
+const shots = process.env.CONSOLE_SCREENSHOTS;
+let browser;
+
+before(async () => {
+  assert.ok(base, "FACADE_URL is set by web/browser_ext_test.go");
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox"] });
+  if (shots) await mkdir(shots, { recursive: true });
+});
+after(async () => { await browser?.close(); });
+
+async function shot(page, name) {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png` });
+}
+
+/** Connect JSON unary call from node, as a script would make it. */
+async function rpc(method, body, token, headers = {}) {
+  const res = await fetch(`${base}/attio.v1.${method}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function axe(page, what) {
+  const r = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), [], `axe violations on ${what}`);
+}
+
+/** A new browser context signed in with token through the sign-in form, keyboard only. */
+async function signedIn(token, expectPrincipal) {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${base}/console/`);
+  await page.getByLabel("Bearer token").focus();
+  await page.keyboard.type(token);
+  await page.keyboard.press("Enter");
+  await page.locator("#principal").filter({ hasText: expectPrincipal }).waitFor();
+  assert.ok(!page.url().includes(token), "the token never appears in the URL");
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("attio-facade.token")), token);
+  return { ctx, page, errors };
+}
+
+test("sign-in: a bad token is refused, a good one shows principal and scopes; no CSP violations", async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const csp = [];
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
+  await page.goto(`${base}/console/`);
+  await axe(page, "sign-in");
+  await shot(page, "signin");
+  await page.getByLabel("Bearer token").fill("not-a-token");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("status").filter({ hasText: "Unauthenticated" }).waitFor();
+  await page.getByLabel("Bearer token").fill(tok.approver);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#principal").filter({ hasText: "apikey:approver" }).waitFor();
+  assert.equal(await page.locator("#scopes").textContent(), "read, approve");
+  assert.deepEqual(csp, []);
+  await ctx.close();
+});
+
+test("approval flow with two principals in two browser contexts", async () => {
+  const writer = await signedIn(tok.writer, "apikey:writer");
+  const approver = await signedIn(tok.approver, "apikey:approver");
+  await writer.page.getByText("No pending approvals.").waitFor();
+  await approver.page.getByText("No pending approvals.").waitFor();
+
+  // The writer's script makes a write; it needs an approval.
+  const create = { object: "people", values: { email_addresses: { values: [{ emailAddress: "console-flow@example.com" }] } } };
+  const refused = await rpc("RecordService/CreateRecord", create, tok.writer);
+  assert.equal(refused.body.code, "failed_precondition");
+
+  // Both inboxes show it live, with the summary, the diff, requester, expiry and connection.
+  const item = approver.page.locator("li.approval[data-state=pending]");
+  await item.waitFor();
+  await writer.page.locator("li.approval[data-state=pending]").waitFor();
+  assert.match(await item.locator("h3").textContent(), /people/);
+  assert.equal(await item.locator("dd").nth(1).textContent(), "apikey:writer");
+  assert.equal(await item.locator("dd").nth(3).textContent(), "default");
+  assert.ok((await item.locator("dd").nth(4).textContent()).length > 0, "expiry shown");
+  const row = item.locator("table.diff tbody tr").filter({ hasText: "email_addresses" });
+  assert.match(await row.locator("td.after").textContent(), /console-flow@example.com/);
+  assert.equal(await writer.page.locator("li.approval button.approve").count(), 0, "the requester cannot approve");
+  await axe(approver.page, "approvals inbox");
+  await shot(approver.page, "approvals");
+
+  await item.getByRole("button", { name: "Approve" }).click();
+  // The requester sees the state change and fetches the token.
+  const mine = writer.page.locator("li.approval[data-state=approved]");
+  await mine.waitFor();
+  await mine.getByRole("button", { name: "Fetch token" }).click();
+  const token = await mine.locator("textarea.token").inputValue();
+  assert.ok(token.split(".").length === 3, "a signed token");
+  await shot(writer.page, "approved");
+  const done = await rpc("RecordService/CreateRecord", create, tok.writer, { "Attio-Approval": token });
+  assert.equal(done.status, 200, JSON.stringify(done.body));
+  // Used: it leaves the live list and shows as used under Decided.
+  await writer.page.locator("ul.decided li.approval[data-state=used]").waitFor();
+  await approver.page.getByText("No pending approvals.").waitFor();
+
+  // A delete asks the approver to confirm; dismissing leaves it pending, accepting approves it.
+  const id = done.body.record.id.recordId;
+  const del = await rpc("RecordService/DeleteRecord", { object: "people", recordId: id }, tok.writer);
+  assert.equal(del.body.code, "failed_precondition");
+  const delItem = approver.page.locator("li.approval[data-state=pending]");
+  await delItem.waitFor();
+  const dialogs = [];
+  approver.page.once("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  await delItem.getByRole("button", { name: "Approve delete" }).click();
+  assert.match(dialogs[0], /permanent delete/);
+  assert.equal(await approver.page.locator("li.approval[data-state=pending]").count(), 1);
+  approver.page.once("dialog", (d) => void d.accept());
+  await delItem.getByRole("button", { name: "Approve delete" }).click();
+  await writer.page.locator("ul.approvals:not(.decided) li.approval[data-state=approved]").waitFor();
+  assert.deepEqual([...writer.errors, ...approver.errors], []);
+  await writer.ctx.close();
+  await approver.ctx.close();
+});
+
+test("records browser: a filtered query, typed columns, a record's value history", async () => {
+  const { ctx, page, errors } = await signedIn(tok.reader, "apikey:reader");
+  await page.getByRole("link", { name: "Records" }).click();
+  await page.getByLabel("Object").selectOption("companies");
+  await page.getByRole("button", { name: "Add condition" }).click();
+  const attr = page.getByLabel("Condition 1 attribute");
+  await attr.locator("option[value=name]").waitFor({ state: "attached" });
+  await attr.selectOption("name");
+  await page.getByLabel("Condition 1 operator").selectOption({ label: "equals" });
+  await page.getByLabel("Condition 1 value").fill("Acme Analytics");
+  await page.getByRole("button", { name: "Query" }).click();
+  const rows = page.locator("table.records tbody tr");
+  await rows.first().waitFor();
+  const names = await page.locator("table.records").evaluate((t) => {
+    const col = [...t.querySelectorAll("thead th")].findIndex((th) => th.textContent === "Name");
+    return [...t.querySelectorAll("tbody tr")].map((r) => r.children[col].textContent);
+  });
+  assert.ok(names.length >= 1 && names.every((n) => n === "Acme Analytics"), `names: ${names}`);
+  // The same filter straight through the API finds the same records.
+  const api = await rpc("RecordService/QueryRecords", { object: "companies", filter: { condition: { attribute: "name", op: "FILTER_OPERATOR_EQ", stringValue: "Acme Analytics" } } }, tok.reader);
+  assert.equal(names.length, api.body.records.length);
+  await rows.first().getByRole("button").click();
+  const detail = page.locator("section.detail");
+  await detail.locator("h3").waitFor();
+  await detail.locator("dd").filter({ hasText: "Acme Analytics" }).getByRole("button", { name: "History" }).click();
+  await detail.locator("ul.history li").filter({ hasText: "Acme Analytics" }).first().waitFor();
+  await axe(page, "records browser");
+  await shot(page, "records");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+/** Every person, through the API, keyed by record id. */
+async function allPeople() {
+  const out = new Map();
+  let pageToken = "";
+  do {
+    const r = await rpc("RecordService/QueryRecords", { object: "people", pageSize: 500, pageToken }, tok.reader);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    for (const rec of r.body.records) out.set(rec.id.recordId, rec);
+    pageToken = r.body.nextPageToken ?? "";
+  } while (pageToken);
+  return out;
+}
+
+test("export to completion across a dropped connection, the download checked record by record", async () => {
+  const { ctx, page, errors } = await signedIn(tok.reader, "apikey:reader");
+  // The first export call's connection drops after its first batch: the facade's whole answer is
+  // fetched, and only its first messages (Connect envelopes) reach the page, with no end of stream.
+  const requests = [];
+  await page.route("**/attio.v1.ExportService/ExportRecords", async (route) => {
+    requests.push(route.request().postDataBuffer());
+    if (requests.length > 1) return route.continue();
+    const res = await route.fetch();
+    const body = await res.body();
+    let off = 0;
+    let batches = 0;
+    while (off + 5 <= body.length && batches < 1) {
+      const len = body.readUInt32BE(off + 1);
+      const flags = body[off];
+      off += 5 + len;
+      if (flags === 0 && len > 1000) batches++;
+    }
+    await route.fulfill({ status: 200, headers: res.headers(), body: body.subarray(0, off) });
+  });
+  await page.getByRole("link", { name: "Export" }).click();
+  await page.getByLabel("Object").selectOption("people");
+  await page.getByLabel("Format").selectOption("jsonl");
+  await page.getByLabel("Records per page").fill("40");
+  await axe(page, "export form");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Start export" }).click();
+  await page.getByRole("status").filter({ hasText: /Connection lost/ }).waitFor();
+  const link = page.locator("a.download-link");
+  await link.waitFor();
+  await page.getByRole("status").filter({ hasText: "resumed once from the last batch" }).waitFor();
+  assert.equal(requests.length, 2, "one resumed call");
+  assert.ok(requests[1].length > requests[0].length + 10, "the resumed call carries the last batch's resume token");
+  await shot(page, "export");
+  await link.click();
+  const file = await (await download).path();
+  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l);
+  const want = await allPeople();
+  assert.equal(lines.length, want.size, "every person exactly once");
+  const seen = new Set();
+  for (const line of lines) {
+    const rec = JSON.parse(line);
+    const id = rec.id.recordId;
+    assert.ok(!seen.has(id), `duplicate ${id}`);
+    seen.add(id);
+    assert.deepEqual(rec, want.get(id), `record ${id}`);
+  }
+  assert.match(await page.locator("p.figures").textContent(), /records\/s/);
+  assert.deepEqual(await page.locator("progress").evaluate((p) => [p.value, p.max]), [want.size, want.size]);
+  assert.deepEqual(errors.filter((e) => !/ExportRecords/.test(e)), []);
+  await ctx.close();
+});
+
+test("export cancel stops the stream", async () => {
+  const { ctx, page } = await signedIn(tok.reader, "apikey:reader");
+  // Hold the export's answer until the page has cancelled, so cancel is what ends it.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route("**/attio.v1.ExportService/ExportRecords", async (route) => { await held; await route.abort(); });
+  await page.getByRole("link", { name: "Export" }).click();
+  await page.getByLabel("Object").selectOption("people");
+  await page.getByRole("button", { name: "Start export" }).click();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("status").filter({ hasText: "Export cancelled after 0 records." }).waitFor();
+  release();
+  assert.equal(await page.locator("a.download-link").count(), 0);
+  await ctx.close();
+});
