@@ -41,8 +41,8 @@ func (s *ApprovalService) WithWatch(cfg ApprovalWatchConfig) *ApprovalService {
 }
 
 // WatchApprovals implements attiov1connect.ApprovalServiceHandler: a snapshot at once, then one
-// after every change, until the caller goes away, the send timeout ends the stream or the server
-// drains. The per-caller stream cap applies (the stream interceptor); each snapshot holds its
+// after every change, until the caller goes away (the stream then ends OK), the send timeout ends
+// it or the server drains (Unavailable: watch again). The per-caller stream cap applies (the stream interceptor); each snapshot holds its
 // size of the memory budget while it is being sent.
 func (s *ApprovalService) WatchApprovals(ctx context.Context, _ *attiov1.WatchApprovalsRequest, stream attiov1connect.ApprovalServiceWatchApprovalsServerStream) error {
 	p, err := caller(ctx)
@@ -74,6 +74,9 @@ func (s *ApprovalService) WatchApprovals(ctx context.Context, _ *attiov1.WatchAp
 		}
 		select {
 		case <-ctx.Done():
+			if context.Cause(ctx) == context.Canceled {
+				return nil // the caller left: a watch has no other end (a drain keeps its Unavailable)
+			}
 			return ctx.Err()
 		case <-changed:
 		case <-tick.C:

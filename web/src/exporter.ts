@@ -48,8 +48,9 @@ export function exportView(main: HTMLElement): () => void {
   const cancel = h("button", { type: "button", class: "cancel", disabled: true }, "Cancel");
   const out = h("div", { class: "download" });
   main.append(h("h2", {}, "Export"), form, bar, figures, st, out);
-  const pick = picker(form, st, () => {});
-  form.append(field("Format", format), field("Records per page", pageSize), h("button", { type: "submit", class: "start" }, "Start export"), cancel);
+  const start = h("button", { type: "submit", class: "start", disabled: true }, "Start export");
+  const pick = picker(form, st, (p) => { start.disabled = !p; });
+  form.append(field("Format", format), field("Records per page", pageSize), start, cancel);
 
   cancel.addEventListener("click", () => ctl?.abort());
   form.addEventListener("submit", (ev) => {

@@ -12,7 +12,7 @@ export interface Picked {
 }
 
 /** Builds the pickers into form; onChange runs when an object's attributes are loaded. */
-export function picker(form: HTMLElement, st: HTMLElement, onChange: (p: Picked) => void): () => Picked | undefined {
+export function picker(form: HTMLElement, st: HTMLElement, onChange: (p: Picked | undefined) => void): () => Picked | undefined {
   // Listing connections needs the admin scope; other callers type one (empty: the default).
   const conn = h("input", { type: "text", list: "connection-ids", placeholder: "default", autocomplete: "off" });
   const ids = h("datalist", { id: "connection-ids" });
@@ -41,6 +41,7 @@ export function picker(form: HTMLElement, st: HTMLElement, onChange: (p: Picked)
 
   async function loadAttributes(): Promise<void> {
     picked = undefined;
+    onChange(undefined);
     if (!obj.value) return;
     try {
       const connection = conn.value.trim();

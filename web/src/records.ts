@@ -23,14 +23,17 @@ export function recordsView(main: HTMLElement): () => void {
   main.append(h("h2", {}, "Records"), form, st, table, pager, detail);
   let rows: Row[] = [];
   let current: Picked | undefined;
+  // Conditions and queries need the object's attributes: their buttons wait for them.
+  const add = h("button", { type: "button", class: "add-condition", disabled: true }, "Add condition");
+  add.addEventListener("click", () => { rows.push({ attribute: "", attributeType: "", op: FilterOperator.EQ, operand: "" }); renderRows(); });
+  const query = h("button", { type: "submit", disabled: true }, "Query");
   const pick = picker(form, st, (p) => {
     current = p;
     rows = [];
     renderRows();
+    add.disabled = query.disabled = !p;
   });
-  form.append(rowsBox,
-    h("button", { type: "button", class: "add-condition", onclick: (() => { rows.push({ attribute: "", attributeType: "", op: FilterOperator.EQ, operand: "" }); renderRows(); }) as EventListener }, "Add condition"),
-    h("button", { type: "submit" }, "Query"));
+  form.append(rowsBox, add, query);
 
   function renderRows(): void {
     while (rowsBox.children.length > 1) rowsBox.lastChild!.remove();
