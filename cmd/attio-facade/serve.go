@@ -233,7 +233,6 @@ func serve(ctx context.Context, args []string, env environment) error {
 			Approvals: approvals.Interceptor(),
 		}),
 		Health:         health,
-		Routes:         map[string]http.Handler{web.Path: web.Handler()},
 		AllowedOrigins: splitList(cfg.corsOrigins),
 		Secrets:        secrets,
 		Approvals: server.NewApprovalService(approvals).WithWatch(server.ApprovalWatchConfig{
@@ -245,7 +244,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 			CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
 		}),
 		CompressMinBytes: int(cfg.compressMin),
-		Routes:           map[string]http.Handler{server.DescriptorPath: server.DescriptorHandler(attiofacade.DescriptorSet())},
+		Routes: map[string]http.Handler{
+			server.DescriptorPath: server.DescriptorHandler(attiofacade.DescriptorSet()),
+			web.Path:              web.Handler(),
+		},
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.

@@ -12,17 +12,23 @@ function ts(t: Timestamp | undefined): string {
 export function valueText(v: Value): string {
   const x = v.value;
   switch (x.case) {
-    case "text": return x.value.value;
-    case "number": return x.value.value?.value ?? "";
-    case "checkbox": return x.value.value ? "yes" : "no";
+    case "text": return x.value;
+    case "number": return x.value.value;
+    case "checkbox": return x.value ? "yes" : "no";
     case "currency": return [x.value.currencyValue?.value ?? "", x.value.currencyCode ?? ""].join(" ").trim();
-    case "date": return x.value.value;
-    case "timestamp": return ts(x.value.value);
-    case "rating": return `${x.value.value}/5`;
-    case "status": return x.value.status?.title ?? "";
-    case "select": return x.value.option?.title ?? "";
-    case "recordReference": return `${x.value.targetObject}/${x.value.targetRecordId}`;
-    case "actorReference": return `${x.value.rawReferencedActorType}:${x.value.referencedActorId ?? ""}`;
+    case "date": return x.value;
+    case "timestamp": return ts(x.value);
+    case "rating": return `${x.value}/5`;
+    case "status": return x.value.title;
+    case "select": return x.value.title;
+    case "recordReference": {
+      const t = x.value.target;
+      return `${x.value.targetObject}/${t.case === "targetRecordId" ? t.value : t.case === "match" ? t.value.attribute : ""}`;
+    }
+    case "actorReference": {
+      const a = x.value.actor;
+      return `${x.value.rawReferencedActorType}:${a.case ? a.value : ""}`;
+    }
     case "location": {
       const l = x.value;
       return [l.line1, l.line2, l.line3, l.line4, l.locality, l.region, l.postcode, l.countryCode].filter((s) => s).join(", ");

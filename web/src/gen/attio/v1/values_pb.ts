@@ -15,11 +15,16 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file attio/v1/values.proto.
  */
 export const file_attio_v1_values: GenFile = /*@__PURE__*/
-  fileDesc("ChVhdHRpby92MS92YWx1ZXMucHJvdG8SCGF0dGlvLnYxIpAICgVWYWx1ZRIvCgthY3RpdmVfZnJvbRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMYWN0aXZlX3VudGlsGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyChBjcmVhdGVkX2J5X2FjdG9yGAMgASgLMhguYXR0aW8udjEuQWN0b3JSZWZlcmVuY2USFgoOYXR0cmlidXRlX3R5cGUYBCABKAkSIwoEdGV4dBgKIAEoCzITLmF0dGlvLnYxLlRleHRWYWx1ZUgAEicKBm51bWJlchgLIAEoCzIVLmF0dGlvLnYxLk51bWJlclZhbHVlSAASKwoIY2hlY2tib3gYDCABKAsyFy5hdHRpby52MS5DaGVja2JveFZhbHVlSAASKwoIY3VycmVuY3kYDSABKAsyFy5hdHRpby52MS5DdXJyZW5jeVZhbHVlSAASIwoEZGF0ZRgOIAEoCzITLmF0dGlvLnYxLkRhdGVWYWx1ZUgAEi0KCXRpbWVzdGFtcBgPIAEoCzIYLmF0dGlvLnYxLlRpbWVzdGFtcFZhbHVlSAASJwoGcmF0aW5nGBAgASgLMhUuYXR0aW8udjEuUmF0aW5nVmFsdWVIABInCgZzdGF0dXMYESABKAsyFS5hdHRpby52MS5TdGF0dXNWYWx1ZUgAEicKBnNlbGVjdBgSIAEoCzIVLmF0dGlvLnYxLlNlbGVjdFZhbHVlSAASOgoQcmVjb3JkX3JlZmVyZW5jZRgTIAEoCzIeLmF0dGlvLnYxLlJlY29yZFJlZmVyZW5jZVZhbHVlSAASOAoPYWN0b3JfcmVmZXJlbmNlGBQgASgLMh0uYXR0aW8udjEuQWN0b3JSZWZlcmVuY2VWYWx1ZUgAEisKCGxvY2F0aW9uGBUgASgLMhcuYXR0aW8udjEuTG9jYXRpb25WYWx1ZUgAEicKBmRvbWFpbhgWIAEoCzIVLmF0dGlvLnYxLkRvbWFpblZhbHVlSAASNAoNZW1haWxfYWRkcmVzcxgXIAEoCzIbLmF0dGlvLnYxLkVtYWlsQWRkcmVzc1ZhbHVlSAASMgoMcGhvbmVfbnVtYmVyGBggASgLMhouYXR0aW8udjEuUGhvbmVOdW1iZXJWYWx1ZUgAEjQKDXBlcnNvbmFsX25hbWUYGSABKAsyGy5hdHRpby52MS5QZXJzb25hbE5hbWVWYWx1ZUgAEjEKC2ludGVyYWN0aW9uGBogASgLMhouYXR0aW8udjEuSW50ZXJhY3Rpb25WYWx1ZUgAEhYKDHVua25vd25fanNvbhhiIAEoCUgAEhIKCmV4dHJhX2pzb24YBSABKAlCBwoFdmFsdWVKBAhjEGRSB3Vua25vd24iLAoJVmFsdWVMaXN0Eh8KBnZhbHVlcxgBIAMoCzIPLmF0dGlvLnYxLlZhbHVlIhoKCVRleHRWYWx1ZRINCgV2YWx1ZRgBIAEoCSIvCgtOdW1iZXJWYWx1ZRIgCgV2YWx1ZRgBIAEoCzIRLmF0dGlvLnYxLkRlY2ltYWwiHgoNQ2hlY2tib3hWYWx1ZRINCgV2YWx1ZRgBIAEoCCJoCg1DdXJyZW5jeVZhbHVlEikKDmN1cnJlbmN5X3ZhbHVlGAEgASgLMhEuYXR0aW8udjEuRGVjaW1hbBIaCg1jdXJyZW5jeV9jb2RlGAIgASgJSACIAQFCEAoOX2N1cnJlbmN5X2NvZGUiGgoJRGF0ZVZhbHVlEg0KBXZhbHVlGAEgASgJIjsKDlRpbWVzdGFtcFZhbHVlEikKBXZhbHVlGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIcCgtSYXRpbmdWYWx1ZRINCgV2YWx1ZRgBIAEoBSIvCgtTdGF0dXNWYWx1ZRIgCgZzdGF0dXMYASABKAsyEC5hdHRpby52MS5TdGF0dXMiNQoLU2VsZWN0VmFsdWUSJgoGb3B0aW9uGAEgASgLMhYuYXR0aW8udjEuU2VsZWN0T3B0aW9uIkcKFFJlY29yZFJlZmVyZW5jZVZhbHVlEhUKDXRhcmdldF9vYmplY3QYASABKAkSGAoQdGFyZ2V0X3JlY29yZF9pZBgCIAEoCSKmAQoTQWN0b3JSZWZlcmVuY2VWYWx1ZRIyChVyZWZlcmVuY2VkX2FjdG9yX3R5cGUYASABKA4yEy5hdHRpby52MS5BY3RvclR5cGUSIAoTcmVmZXJlbmNlZF9hY3Rvcl9pZBgCIAEoCUgAiAEBEiEKGXJhd19yZWZlcmVuY2VkX2FjdG9yX3R5cGUYAyABKAlCFgoUX3JlZmVyZW5jZWRfYWN0b3JfaWQi7QIKDUxvY2F0aW9uVmFsdWUSEwoGbGluZV8xGAEgASgJSACIAQESEwoGbGluZV8yGAIgASgJSAGIAQESEwoGbGluZV8zGAMgASgJSAKIAQESEwoGbGluZV80GAQgASgJSAOIAQESFQoIbG9jYWxpdHkYBSABKAlIBIgBARITCgZyZWdpb24YBiABKAlIBYgBARIVCghwb3N0Y29kZRgHIAEoCUgGiAEBEhkKDGNvdW50cnlfY29kZRgIIAEoCUgHiAEBEhUKCGxhdGl0dWRlGAkgASgJSAiIAQESFgoJbG9uZ2l0dWRlGAogASgJSAmIAQFCCQoHX2xpbmVfMUIJCgdfbGluZV8yQgkKB19saW5lXzNCCQoHX2xpbmVfNEILCglfbG9jYWxpdHlCCQoHX3JlZ2lvbkILCglfcG9zdGNvZGVCDwoNX2NvdW50cnlfY29kZUILCglfbGF0aXR1ZGVCDAoKX2xvbmdpdHVkZSIyCgtEb21haW5WYWx1ZRIOCgZkb21haW4YASABKAkSEwoLcm9vdF9kb21haW4YAiABKAkimgEKEUVtYWlsQWRkcmVzc1ZhbHVlEh4KFm9yaWdpbmFsX2VtYWlsX2FkZHJlc3MYASABKAkSFQoNZW1haWxfYWRkcmVzcxgCIAEoCRIUCgxlbWFpbF9kb21haW4YAyABKAkSGQoRZW1haWxfcm9vdF9kb21haW4YBCABKAkSHQoVZW1haWxfbG9jYWxfc3BlY2lmaWVyGAUgASgJIl0KEFBob25lTnVtYmVyVmFsdWUSHQoVb3JpZ2luYWxfcGhvbmVfbnVtYmVyGAEgASgJEhQKDGNvdW50cnlfY29kZRgCIAEoCRIUCgxwaG9uZV9udW1iZXIYAyABKAkiTQoRUGVyc29uYWxOYW1lVmFsdWUSEgoKZmlyc3RfbmFtZRgBIAEoCRIRCglsYXN0X25hbWUYAiABKAkSEQoJZnVsbF9uYW1lGAMgASgJIscBChBJbnRlcmFjdGlvblZhbHVlEjMKEGludGVyYWN0aW9uX3R5cGUYASABKA4yGS5hdHRpby52MS5JbnRlcmFjdGlvblR5cGUSMQoNaW50ZXJhY3RlZF9hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoLb3duZXJfYWN0b3IYAyABKAsyGC5hdHRpby52MS5BY3RvclJlZmVyZW5jZRIcChRyYXdfaW50ZXJhY3Rpb25fdHlwZRgEIAEoCSJsCgxTZWxlY3RPcHRpb24SJAoCaWQYASABKAsyGC5hdHRpby52MS5TZWxlY3RPcHRpb25JZBINCgV0aXRsZRgCIAEoCRITCgtpc19hcmNoaXZlZBgDIAEoCBISCgpleHRyYV9qc29uGAQgASgJImIKDlNlbGVjdE9wdGlvbklkEhQKDHdvcmtzcGFjZV9pZBgBIAEoCRIRCglvYmplY3RfaWQYAiABKAkSFAoMYXR0cmlidXRlX2lkGAMgASgJEhEKCW9wdGlvbl9pZBgEIAEoCSK7AQoGU3RhdHVzEh4KAmlkGAEgASgLMhIuYXR0aW8udjEuU3RhdHVzSWQSDQoFdGl0bGUYAiABKAkSEwoLaXNfYXJjaGl2ZWQYAyABKAgSGwoTY2VsZWJyYXRpb25fZW5hYmxlZBgEIAEoCBIiChV0YXJnZXRfdGltZV9pbl9zdGF0dXMYBSABKAlIAIgBARISCgpleHRyYV9qc29uGAYgASgJQhgKFl90YXJnZXRfdGltZV9pbl9zdGF0dXMiXAoIU3RhdHVzSWQSFAoMd29ya3NwYWNlX2lkGAEgASgJEhEKCW9iamVjdF9pZBgCIAEoCRIUCgxhdHRyaWJ1dGVfaWQYAyABKAkSEQoJc3RhdHVzX2lkGAQgASgJIvoFCgpWYWx1ZUlucHV0Eg4KBHRleHQYASABKAlIABIjCgZudW1iZXIYAiABKAsyES5hdHRpby52MS5EZWNpbWFsSAASEgoIY2hlY2tib3gYAyABKAhIABIrCghjdXJyZW5jeRgEIAEoCzIXLmF0dGlvLnYxLkN1cnJlbmN5SW5wdXRIABIzCgRkYXRlGAUgASgJQiO6SCByHjIcXlswLTldezR9LVswLTldezJ9LVswLTldezJ9JEgAEi8KCXRpbWVzdGFtcBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBIABIbCgZyYXRpbmcYByABKAVCCbpIBhoEGAUoAEgAEicKBnN0YXR1cxgIIAEoCzIVLmF0dGlvLnYxLlN0YXR1c0lucHV0SAASJwoGc2VsZWN0GAkgASgLMhUuYXR0aW8udjEuU2VsZWN0SW5wdXRIABI6ChByZWNvcmRfcmVmZXJlbmNlGAogASgLMh4uYXR0aW8udjEuUmVjb3JkUmVmZXJlbmNlSW5wdXRIABI4Cg9hY3Rvcl9yZWZlcmVuY2UYCyABKAsyHS5hdHRpby52MS5BY3RvclJlZmVyZW5jZUlucHV0SAASKwoIbG9jYXRpb24YDCABKAsyFy5hdHRpby52MS5Mb2NhdGlvblZhbHVlSAASEAoGZG9tYWluGA0gASgJSAASFwoNZW1haWxfYWRkcmVzcxgOIAEoCUgAEjIKDHBob25lX251bWJlchgPIAEoCzIaLmF0dGlvLnYxLlBob25lTnVtYmVySW5wdXRIABI0Cg1wZXJzb25hbF9uYW1lGBAgASgLMhsuYXR0aW8udjEuUGVyc29uYWxOYW1lSW5wdXRIABIxCgtpbnRlcmFjdGlvbhgRIAEoCzIaLmF0dGlvLnYxLkludGVyYWN0aW9uVmFsdWVIABIbCghyYXdfanNvbhhiIAEoCUIHukgEcgIQAUgAQg4KBXZhbHVlEgW6SAIIAUoECGMQZFIDcmF3IkEKDlZhbHVlSW5wdXRMaXN0Ei8KBnZhbHVlcxgBIAMoCzIULmF0dGlvLnYxLlZhbHVlSW5wdXRCCbpIBpIBAxD0AyJXCg1DdXJyZW5jeUlucHV0EjEKDmN1cnJlbmN5X3ZhbHVlGAEgASgLMhEuYXR0aW8udjEuRGVjaW1hbEIGukgDyAEBSgQIAhADUg1jdXJyZW5jeV9jb2RlIk4KC1N0YXR1c0lucHV0Eg8KBXRpdGxlGAEgASgJSAASHQoJc3RhdHVzX2lkGAIgASgJQgi6SAVyA7ABAUgAQg8KBnN0YXR1cxIFukgCCAEiTgoLU2VsZWN0SW5wdXQSDwoFdGl0bGUYASABKAlIABIdCglvcHRpb25faWQYAiABKAlCCLpIBXIDsAEBSABCDwoGb3B0aW9uEgW6SAIIASKbAQoUUmVjb3JkUmVmZXJlbmNlSW5wdXQSHgoNdGFyZ2V0X29iamVjdBgBIAEoCUIHukgEcgIQARIkChB0YXJnZXRfcmVjb3JkX2lkGAIgASgJQgi6SAVyA7ABAUgAEiwKBW1hdGNoGAMgASgLMhsuYXR0aW8udjEuTWF0Y2hpbmdBdHRyaWJ1dGVIAEIPCgZ0YXJnZXQSBbpIAggBIlwKEU1hdGNoaW5nQXR0cmlidXRlEhoKCWF0dHJpYnV0ZRgBIAEoCUIHukgEcgIQARIrCgV2YWx1ZRgCIAEoCzIULmF0dGlvLnYxLlZhbHVlSW5wdXRCBrpIA8gBASKkAQoTQWN0b3JSZWZlcmVuY2VJbnB1dBIyChVyZWZlcmVuY2VkX2FjdG9yX3R5cGUYASABKA4yEy5hdHRpby52MS5BY3RvclR5cGUSJwoTcmVmZXJlbmNlZF9hY3Rvcl9pZBgCIAEoCUIIukgFcgOwAQFIABIgCg1lbWFpbF9hZGRyZXNzGAMgASgJQge6SARyAmABSABCDgoFYWN0b3ISBbpIAggBImYKEFBob25lTnVtYmVySW5wdXQSJgoVb3JpZ2luYWxfcGhvbmVfbnVtYmVyGAEgASgJQge6SARyAhABEioKDGNvdW50cnlfY29kZRgCIAEoCUIUukgRcg8yDV4oW0EtWl17Mn0pPyQiTQoRUGVyc29uYWxOYW1lSW5wdXQSEgoKZmlyc3RfbmFtZRgBIAEoCRIRCglsYXN0X25hbWUYAiABKAkSEQoJZnVsbF9uYW1lGAMgASgJKvcBCg9JbnRlcmFjdGlvblR5cGUSIAocSU5URVJBQ1RJT05fVFlQRV9VTlNQRUNJRklFRBAAEiMKH0lOVEVSQUNUSU9OX1RZUEVfQ0FMRU5EQVJfRVZFTlQQARIZChVJTlRFUkFDVElPTl9UWVBFX0NBTEwQAhIgChxJTlRFUkFDVElPTl9UWVBFX0NIQVRfVEhSRUFEEAMSGgoWSU5URVJBQ1RJT05fVFlQRV9FTUFJTBAEEiYKIklOVEVSQUNUSU9OX1RZUEVfSU5fUEVSU09OX01FRVRJTkcQBRIcChhJTlRFUkFDVElPTl9UWVBFX01FRVRJTkcQBkI7WjlnaXRodWIuY29tL2F0dGlvLWZhY2FkZS9hdHRpby1mYWNhZGUvZ2VuL2F0dGlvL3YxO2F0dGlvdjFiBnByb3RvMw", [file_attio_v1_common, file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("ChVhdHRpby92MS92YWx1ZXMucHJvdG8SCGF0dGlvLnYxIrAHCgVWYWx1ZRIvCgthY3RpdmVfZnJvbRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMYWN0aXZlX3VudGlsGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyChBjcmVhdGVkX2J5X2FjdG9yGAMgASgLMhguYXR0aW8udjEuQWN0b3JSZWZlcmVuY2USFgoOYXR0cmlidXRlX3R5cGUYBCABKAkSDgoEdGV4dBgKIAEoCUgAEiMKBm51bWJlchgLIAEoCzIRLmF0dGlvLnYxLkRlY2ltYWxIABISCghjaGVja2JveBgMIAEoCEgAEisKCGN1cnJlbmN5GA0gASgLMhcuYXR0aW8udjEuQ3VycmVuY3lWYWx1ZUgAEg4KBGRhdGUYDiABKAlIABIvCgl0aW1lc3RhbXAYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wSAASEAoGcmF0aW5nGBAgASgFSAASIgoGc3RhdHVzGBEgASgLMhAuYXR0aW8udjEuU3RhdHVzSAASKAoGc2VsZWN0GBIgASgLMhYuYXR0aW8udjEuU2VsZWN0T3B0aW9uSAASOgoQcmVjb3JkX3JlZmVyZW5jZRgTIAEoCzIeLmF0dGlvLnYxLlJlY29yZFJlZmVyZW5jZVZhbHVlSAASOAoPYWN0b3JfcmVmZXJlbmNlGBQgASgLMh0uYXR0aW8udjEuQWN0b3JSZWZlcmVuY2VWYWx1ZUgAEisKCGxvY2F0aW9uGBUgASgLMhcuYXR0aW8udjEuTG9jYXRpb25WYWx1ZUgAEicKBmRvbWFpbhgWIAEoCzIVLmF0dGlvLnYxLkRvbWFpblZhbHVlSAASNAoNZW1haWxfYWRkcmVzcxgXIAEoCzIbLmF0dGlvLnYxLkVtYWlsQWRkcmVzc1ZhbHVlSAASMgoMcGhvbmVfbnVtYmVyGBggASgLMhouYXR0aW8udjEuUGhvbmVOdW1iZXJWYWx1ZUgAEjQKDXBlcnNvbmFsX25hbWUYGSABKAsyGy5hdHRpby52MS5QZXJzb25hbE5hbWVWYWx1ZUgAEjEKC2ludGVyYWN0aW9uGBogASgLMhouYXR0aW8udjEuSW50ZXJhY3Rpb25WYWx1ZUgAEhYKDHVua25vd25fanNvbhhiIAEoCUgAEhIKCmV4dHJhX2pzb24YBSABKAlCBwoFdmFsdWVKBAhjEGRSB3Vua25vd24iLAoJVmFsdWVMaXN0Eh8KBnZhbHVlcxgBIAMoCzIPLmF0dGlvLnYxLlZhbHVlImgKDUN1cnJlbmN5VmFsdWUSKQoOY3VycmVuY3lfdmFsdWUYASABKAsyES5hdHRpby52MS5EZWNpbWFsEhoKDWN1cnJlbmN5X2NvZGUYAiABKAlIAIgBAUIQCg5fY3VycmVuY3lfY29kZSK2AwoUUmVjb3JkUmVmZXJlbmNlVmFsdWUSFQoNdGFyZ2V0X29iamVjdBgBIAEoCRIaChB0YXJnZXRfcmVjb3JkX2lkGAIgASgJSAASLAoFbWF0Y2gYAyABKAsyGy5hdHRpby52MS5NYXRjaGluZ0F0dHJpYnV0ZUgAOrICukiuAhqrAgoXcmVjb3JkX3JlZmVyZW5jZS50YXJnZXQSTmEgcmVjb3JkIHJlZmVyZW5jZSBuZWVkcyB0YXJnZXRfb2JqZWN0LCBhbmQgdGFyZ2V0X3JlY29yZF9pZCAoYSBVVUlEKSBvciBtYXRjaBq/AXRoaXMudGFyZ2V0X29iamVjdCAhPSAnJyAmJiAoaGFzKHRoaXMubWF0Y2gpIHx8IChoYXModGhpcy50YXJnZXRfcmVjb3JkX2lkKSAmJiB0aGlzLnRhcmdldF9yZWNvcmRfaWQubWF0Y2hlcygnXlswLTlhLWZBLUZdezh9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezR9LVswLTlhLWZBLUZdezEyfSQnKSkpQggKBnRhcmdldCJcChFNYXRjaGluZ0F0dHJpYnV0ZRIaCglhdHRyaWJ1dGUYASABKAlCB7pIBHICEAESKwoFdmFsdWUYAiABKAsyFC5hdHRpby52MS5WYWx1ZUlucHV0Qga6SAPIAQEirQEKE0FjdG9yUmVmZXJlbmNlVmFsdWUSMgoVcmVmZXJlbmNlZF9hY3Rvcl90eXBlGAEgASgOMhMuYXR0aW8udjEuQWN0b3JUeXBlEh0KE3JlZmVyZW5jZWRfYWN0b3JfaWQYAiABKAlIABIXCg1lbWFpbF9hZGRyZXNzGAQgASgJSAASIQoZcmF3X3JlZmVyZW5jZWRfYWN0b3JfdHlwZRgDIAEoCUIHCgVhY3RvciLtAgoNTG9jYXRpb25WYWx1ZRITCgZsaW5lXzEYASABKAlIAIgBARITCgZsaW5lXzIYAiABKAlIAYgBARITCgZsaW5lXzMYAyABKAlIAogBARITCgZsaW5lXzQYBCABKAlIA4gBARIVCghsb2NhbGl0eRgFIAEoCUgEiAEBEhMKBnJlZ2lvbhgGIAEoCUgFiAEBEhUKCHBvc3Rjb2RlGAcgASgJSAaIAQESGQoMY291bnRyeV9jb2RlGAggASgJSAeIAQESFQoIbGF0aXR1ZGUYCSABKAlICIgBARIWCglsb25naXR1ZGUYCiABKAlICYgBAUIJCgdfbGluZV8xQgkKB19saW5lXzJCCQoHX2xpbmVfM0IJCgdfbGluZV80QgsKCV9sb2NhbGl0eUIJCgdfcmVnaW9uQgsKCV9wb3N0Y29kZUIPCg1fY291bnRyeV9jb2RlQgsKCV9sYXRpdHVkZUIMCgpfbG9uZ2l0dWRlIjIKC0RvbWFpblZhbHVlEg4KBmRvbWFpbhgBIAEoCRITCgtyb290X2RvbWFpbhgCIAEoCSKaAQoRRW1haWxBZGRyZXNzVmFsdWUSHgoWb3JpZ2luYWxfZW1haWxfYWRkcmVzcxgBIAEoCRIVCg1lbWFpbF9hZGRyZXNzGAIgASgJEhQKDGVtYWlsX2RvbWFpbhgDIAEoCRIZChFlbWFpbF9yb290X2RvbWFpbhgEIAEoCRIdChVlbWFpbF9sb2NhbF9zcGVjaWZpZXIYBSABKAkiXQoQUGhvbmVOdW1iZXJWYWx1ZRIdChVvcmlnaW5hbF9waG9uZV9udW1iZXIYASABKAkSFAoMY291bnRyeV9jb2RlGAIgASgJEhQKDHBob25lX251bWJlchgDIAEoCSJNChFQZXJzb25hbE5hbWVWYWx1ZRISCgpmaXJzdF9uYW1lGAEgASgJEhEKCWxhc3RfbmFtZRgCIAEoCRIRCglmdWxsX25hbWUYAyABKAkixwEKEEludGVyYWN0aW9uVmFsdWUSMwoQaW50ZXJhY3Rpb25fdHlwZRgBIAEoDjIZLmF0dGlvLnYxLkludGVyYWN0aW9uVHlwZRIxCg1pbnRlcmFjdGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCgtvd25lcl9hY3RvchgDIAEoCzIYLmF0dGlvLnYxLkFjdG9yUmVmZXJlbmNlEhwKFHJhd19pbnRlcmFjdGlvbl90eXBlGAQgASgJImwKDFNlbGVjdE9wdGlvbhIkCgJpZBgBIAEoCzIYLmF0dGlvLnYxLlNlbGVjdE9wdGlvbklkEg0KBXRpdGxlGAIgASgJEhMKC2lzX2FyY2hpdmVkGAMgASgIEhIKCmV4dHJhX2pzb24YBCABKAkiYgoOU2VsZWN0T3B0aW9uSWQSFAoMd29ya3NwYWNlX2lkGAEgASgJEhEKCW9iamVjdF9pZBgCIAEoCRIUCgxhdHRyaWJ1dGVfaWQYAyABKAkSEQoJb3B0aW9uX2lkGAQgASgJIrsBCgZTdGF0dXMSHgoCaWQYASABKAsyEi5hdHRpby52MS5TdGF0dXNJZBINCgV0aXRsZRgCIAEoCRITCgtpc19hcmNoaXZlZBgDIAEoCBIbChNjZWxlYnJhdGlvbl9lbmFibGVkGAQgASgIEiIKFXRhcmdldF90aW1lX2luX3N0YXR1cxgFIAEoCUgAiAEBEhIKCmV4dHJhX2pzb24YBiABKAlCGAoWX3RhcmdldF90aW1lX2luX3N0YXR1cyJcCghTdGF0dXNJZBIUCgx3b3Jrc3BhY2VfaWQYASABKAkSEQoJb2JqZWN0X2lkGAIgASgJEhQKDGF0dHJpYnV0ZV9pZBgDIAEoCRIRCglzdGF0dXNfaWQYBCABKAkirREKClZhbHVlSW5wdXQSDgoEdGV4dBgKIAEoCUgAEmUKBm51bWJlchgLIAEoCzIRLmF0dGlvLnYxLkRlY2ltYWxCQLpIPboBOgoMdmFsdWUubnVtYmVyEhhudW1iZXIudmFsdWUgbXVzdCBiZSBzZXQaEHRoaXMudmFsdWUgIT0gJydIABISCghjaGVja2JveBgMIAEoCEgAEqsBCghjdXJyZW5jeRgNIAEoCzIXLmF0dGlvLnYxLkN1cnJlbmN5VmFsdWVCfrpIe7oBeAoOdmFsdWUuY3VycmVuY3kSKWN1cnJlbmN5LmN1cnJlbmN5X3ZhbHVlLnZhbHVlIG11c3QgYmUgc2V0GjtoYXModGhpcy5jdXJyZW5jeV92YWx1ZSkgJiYgdGhpcy5jdXJyZW5jeV92YWx1ZS52YWx1ZSAhPSAnJ0gAEjMKBGRhdGUYDiABKAlCI7pIIHIeMhxeWzAtOV17NH0tWzAtOV17Mn0tWzAtOV17Mn0kSAASLwoJdGltZXN0YW1wGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEgAEhsKBnJhdGluZxgQIAEoBUIJukgGGgQYBSgASAASlAIKBnN0YXR1cxgRIAEoCzIQLmF0dGlvLnYxLlN0YXR1c0LvAbpI6wG6AecBCgx2YWx1ZS5zdGF0dXMSLXN0YXR1cyBuZWVkcyBpZC5zdGF0dXNfaWQgKGEgVVVJRCkgb3IgYSB0aXRsZRqnAWhhcyh0aGlzLmlkKSAmJiB0aGlzLmlkLnN0YXR1c19pZCAhPSAnJyA/IHRoaXMuaWQuc3RhdHVzX2lkLm1hdGNoZXMoJ15bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kJykgOiB0aGlzLnRpdGxlICE9ICcnSAASmgIKBnNlbGVjdBgSIAEoCzIWLmF0dGlvLnYxLlNlbGVjdE9wdGlvbkLvAbpI6wG6AecBCgx2YWx1ZS5zZWxlY3QSLXNlbGVjdCBuZWVkcyBpZC5vcHRpb25faWQgKGEgVVVJRCkgb3IgYSB0aXRsZRqnAWhhcyh0aGlzLmlkKSAmJiB0aGlzLmlkLm9wdGlvbl9pZCAhPSAnJyA/IHRoaXMuaWQub3B0aW9uX2lkLm1hdGNoZXMoJ15bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kJykgOiB0aGlzLnRpdGxlICE9ICcnSAASOgoQcmVjb3JkX3JlZmVyZW5jZRgTIAEoCzIeLmF0dGlvLnYxLlJlY29yZFJlZmVyZW5jZVZhbHVlSAAS7QIKD2FjdG9yX3JlZmVyZW5jZRgUIAEoCzIdLmF0dGlvLnYxLkFjdG9yUmVmZXJlbmNlVmFsdWVCsgK6SK4CugGqAgoVdmFsdWUuYWN0b3JfcmVmZXJlbmNlEkNhY3Rvcl9yZWZlcmVuY2UgbmVlZHMgcmVmZXJlbmNlZF9hY3Rvcl9pZCAoYSBVVUlEKSBvciBlbWFpbF9hZGRyZXNzGssBaGFzKHRoaXMuZW1haWxfYWRkcmVzcykgPyB0aGlzLmVtYWlsX2FkZHJlc3MuaXNFbWFpbCgpIDogaGFzKHRoaXMucmVmZXJlbmNlZF9hY3Rvcl9pZCkgJiYgdGhpcy5yZWZlcmVuY2VkX2FjdG9yX2lkLm1hdGNoZXMoJ15bMC05YS1mQS1GXXs4fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXs0fS1bMC05YS1mQS1GXXsxMn0kJylIABIrCghsb2NhdGlvbhgVIAEoCzIXLmF0dGlvLnYxLkxvY2F0aW9uVmFsdWVIABJrCgZkb21haW4YFiABKAsyFS5hdHRpby52MS5Eb21haW5WYWx1ZUJCukg/ugE8Cgx2YWx1ZS5kb21haW4SGWRvbWFpbi5kb21haW4gbXVzdCBiZSBzZXQaEXRoaXMuZG9tYWluICE9ICcnSAASlAEKDWVtYWlsX2FkZHJlc3MYFyABKAsyGy5hdHRpby52MS5FbWFpbEFkZHJlc3NWYWx1ZUJeukhbugFYChN2YWx1ZS5lbWFpbF9hZGRyZXNzEidlbWFpbF9hZGRyZXNzLmVtYWlsX2FkZHJlc3MgbXVzdCBiZSBzZXQaGHRoaXMuZW1haWxfYWRkcmVzcyAhPSAnJ0gAEqoCCgxwaG9uZV9udW1iZXIYGCABKAsyGi5hdHRpby52MS5QaG9uZU51bWJlclZhbHVlQvUBukjxAboB7QEKEnZhbHVlLnBob25lX251bWJlchJqcGhvbmVfbnVtYmVyIG5lZWRzIG9yaWdpbmFsX3Bob25lX251bWJlciBvciBwaG9uZV9udW1iZXIsIGFuZCBjb3VudHJ5X2NvZGUgaXMgdHdvIGNhcGl0YWwgbGV0dGVycyBvciBlbXB0eRprKHRoaXMub3JpZ2luYWxfcGhvbmVfbnVtYmVyICE9ICcnIHx8IHRoaXMucGhvbmVfbnVtYmVyICE9ICcnKSAmJiB0aGlzLmNvdW50cnlfY29kZS5tYXRjaGVzKCdeKFtBLVpdezJ9KT8kJylIABI0Cg1wZXJzb25hbF9uYW1lGBkgASgLMhsuYXR0aW8udjEuUGVyc29uYWxOYW1lVmFsdWVIABIxCgtpbnRlcmFjdGlvbhgaIAEoCzIaLmF0dGlvLnYxLkludGVyYWN0aW9uVmFsdWVIABIbCghyYXdfanNvbhhiIAEoCUIHukgEcgIQAUgAQg4KBXZhbHVlEgW6SAIIAUoECAEQCkoECGMQZFIDcmF3IkEKDlZhbHVlSW5wdXRMaXN0Ei8KBnZhbHVlcxgBIAMoCzIULmF0dGlvLnYxLlZhbHVlSW5wdXRCCbpIBpIBAxD0Ayr3AQoPSW50ZXJhY3Rpb25UeXBlEiAKHElOVEVSQUNUSU9OX1RZUEVfVU5TUEVDSUZJRUQQABIjCh9JTlRFUkFDVElPTl9UWVBFX0NBTEVOREFSX0VWRU5UEAESGQoVSU5URVJBQ1RJT05fVFlQRV9DQUxMEAISIAocSU5URVJBQ1RJT05fVFlQRV9DSEFUX1RIUkVBRBADEhoKFklOVEVSQUNUSU9OX1RZUEVfRU1BSUwQBBImCiJJTlRFUkFDVElPTl9UWVBFX0lOX1BFUlNPTl9NRUVUSU5HEAUSHAoYSU5URVJBQ1RJT05fVFlQRV9NRUVUSU5HEAZCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_attio_v1_common, file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * Value is one value of a record or entry attribute, with its history metadata. Attio keeps every
  * attribute as a list of values; single-value attributes hold at most one active value.
+ *
+ * The typed value is one level deep and has the same shape as ValueInput's: the same field names,
+ * numbers and types, so a number reads `value.number.value` and is written the same way, and a
+ * value read can be written back by copying its oneof field. Fields marked "output only" are filled
+ * on reads and ignored on writes.
  *
  * @generated from message attio.v1.Value
  */
@@ -62,29 +67,29 @@ export type Value = Message<"attio.v1.Value"> & {
     /**
      * A text value.
      *
-     * @generated from field: attio.v1.TextValue text = 10;
+     * @generated from field: string text = 10;
      */
-    value: TextValue;
+    value: string;
     case: "text";
   } | {
     /**
-     * A number value.
+     * A number value, exact.
      *
-     * @generated from field: attio.v1.NumberValue number = 11;
+     * @generated from field: attio.v1.Decimal number = 11;
      */
-    value: NumberValue;
+    value: Decimal;
     case: "number";
   } | {
     /**
      * A checkbox value.
      *
-     * @generated from field: attio.v1.CheckboxValue checkbox = 12;
+     * @generated from field: bool checkbox = 12;
      */
-    value: CheckboxValue;
+    value: boolean;
     case: "checkbox";
   } | {
     /**
-     * A currency value.
+     * An amount of money, exact.
      *
      * @generated from field: attio.v1.CurrencyValue currency = 13;
      */
@@ -92,43 +97,45 @@ export type Value = Message<"attio.v1.Value"> & {
     case: "currency";
   } | {
     /**
-     * A calendar date.
+     * A calendar date as YYYY-MM-DD, independent of time zones.
      *
-     * @generated from field: attio.v1.DateValue date = 14;
+     * @generated from field: string date = 14;
      */
-    value: DateValue;
+    value: string;
     case: "date";
   } | {
     /**
-     * A point in time.
+     * A point in time with nanosecond precision, normalised to UTC. A value that is not RFC 3339
+     * (e.g. a bare date) leaves this set to an empty Timestamp and is kept verbatim in extra_json
+     * under "value".
      *
-     * @generated from field: attio.v1.TimestampValue timestamp = 15;
+     * @generated from field: google.protobuf.Timestamp timestamp = 15;
      */
-    value: TimestampValue;
+    value: Timestamp;
     case: "timestamp";
   } | {
     /**
-     * A star rating.
+     * A star rating from 0 to 5.
      *
-     * @generated from field: attio.v1.RatingValue rating = 16;
+     * @generated from field: int32 rating = 16;
      */
-    value: RatingValue;
+    value: number;
     case: "rating";
   } | {
     /**
      * A status.
      *
-     * @generated from field: attio.v1.StatusValue status = 17;
+     * @generated from field: attio.v1.Status status = 17;
      */
-    value: StatusValue;
+    value: Status;
     case: "status";
   } | {
     /**
      * A select option.
      *
-     * @generated from field: attio.v1.SelectValue select = 18;
+     * @generated from field: attio.v1.SelectOption select = 18;
      */
-    value: SelectValue;
+    value: SelectOption;
     case: "select";
   } | {
     /**
@@ -244,76 +251,13 @@ export const ValueListSchema: GenMessage<ValueList> = /*@__PURE__*/
   messageDesc(file_attio_v1_values, 1);
 
 /**
- * TextValue is a text attribute value.
- *
- * @generated from message attio.v1.TextValue
- */
-export type TextValue = Message<"attio.v1.TextValue"> & {
-  /**
-   * The text.
-   *
-   * @generated from field: string value = 1;
-   */
-  value: string;
-};
-
-/**
- * Describes the message attio.v1.TextValue.
- * Use `create(TextValueSchema)` to create a new message.
- */
-export const TextValueSchema: GenMessage<TextValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 2);
-
-/**
- * NumberValue is a number attribute value, exact.
- *
- * @generated from message attio.v1.NumberValue
- */
-export type NumberValue = Message<"attio.v1.NumberValue"> & {
-  /**
-   * The number.
-   *
-   * @generated from field: attio.v1.Decimal value = 1;
-   */
-  value?: Decimal | undefined;
-};
-
-/**
- * Describes the message attio.v1.NumberValue.
- * Use `create(NumberValueSchema)` to create a new message.
- */
-export const NumberValueSchema: GenMessage<NumberValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 3);
-
-/**
- * CheckboxValue is a checkbox attribute value.
- *
- * @generated from message attio.v1.CheckboxValue
- */
-export type CheckboxValue = Message<"attio.v1.CheckboxValue"> & {
-  /**
-   * Whether the box is checked.
-   *
-   * @generated from field: bool value = 1;
-   */
-  value: boolean;
-};
-
-/**
- * Describes the message attio.v1.CheckboxValue.
- * Use `create(CheckboxValueSchema)` to create a new message.
- */
-export const CheckboxValueSchema: GenMessage<CheckboxValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 4);
-
-/**
  * CurrencyValue is an amount of money, exact (Attio keeps up to 4 decimal places).
  *
  * @generated from message attio.v1.CurrencyValue
  */
 export type CurrencyValue = Message<"attio.v1.CurrencyValue"> & {
   /**
-   * The amount.
+   * The amount. Required on writes.
    *
    * @generated from field: attio.v1.Decimal currency_value = 1;
    */
@@ -321,6 +265,8 @@ export type CurrencyValue = Message<"attio.v1.CurrencyValue"> & {
 
   /**
    * The ISO 4217 code, e.g. "USD"; unset when Attio sent null (the attribute has no currency).
+   * Output only: a written amount is in the attribute's currency
+   * (config.currency.default_currency_code), Attio's input has no per-value currency.
    *
    * @generated from field: optional string currency_code = 2;
    */
@@ -332,133 +278,44 @@ export type CurrencyValue = Message<"attio.v1.CurrencyValue"> & {
  * Use `create(CurrencyValueSchema)` to create a new message.
  */
 export const CurrencyValueSchema: GenMessage<CurrencyValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 5);
+  messageDesc(file_attio_v1_values, 2);
 
 /**
- * DateValue is a calendar date independent of time zones.
- *
- * @generated from message attio.v1.DateValue
- */
-export type DateValue = Message<"attio.v1.DateValue"> & {
-  /**
-   * The date as YYYY-MM-DD.
-   *
-   * @generated from field: string value = 1;
-   */
-  value: string;
-};
-
-/**
- * Describes the message attio.v1.DateValue.
- * Use `create(DateValueSchema)` to create a new message.
- */
-export const DateValueSchema: GenMessage<DateValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 6);
-
-/**
- * TimestampValue is a point in time with nanosecond precision.
- *
- * @generated from message attio.v1.TimestampValue
- */
-export type TimestampValue = Message<"attio.v1.TimestampValue"> & {
-  /**
-   * The time, normalised to UTC. A value that is not RFC 3339 (e.g. a bare date) is unset here
-   * and kept verbatim in the Value's extra_json under "value".
-   *
-   * @generated from field: google.protobuf.Timestamp value = 1;
-   */
-  value?: Timestamp | undefined;
-};
-
-/**
- * Describes the message attio.v1.TimestampValue.
- * Use `create(TimestampValueSchema)` to create a new message.
- */
-export const TimestampValueSchema: GenMessage<TimestampValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 7);
-
-/**
- * RatingValue is a rating from 0 to 5.
- *
- * @generated from message attio.v1.RatingValue
- */
-export type RatingValue = Message<"attio.v1.RatingValue"> & {
-  /**
-   * The rating.
-   *
-   * @generated from field: int32 value = 1;
-   */
-  value: number;
-};
-
-/**
- * Describes the message attio.v1.RatingValue.
- * Use `create(RatingValueSchema)` to create a new message.
- */
-export const RatingValueSchema: GenMessage<RatingValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 8);
-
-/**
- * StatusValue is the current status of a status attribute.
- *
- * @generated from message attio.v1.StatusValue
- */
-export type StatusValue = Message<"attio.v1.StatusValue"> & {
-  /**
-   * The status.
-   *
-   * @generated from field: attio.v1.Status status = 1;
-   */
-  status?: Status | undefined;
-};
-
-/**
- * Describes the message attio.v1.StatusValue.
- * Use `create(StatusValueSchema)` to create a new message.
- */
-export const StatusValueSchema: GenMessage<StatusValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 9);
-
-/**
- * SelectValue is one chosen option of a select attribute.
- *
- * @generated from message attio.v1.SelectValue
- */
-export type SelectValue = Message<"attio.v1.SelectValue"> & {
-  /**
-   * The option.
-   *
-   * @generated from field: attio.v1.SelectOption option = 1;
-   */
-  option?: SelectOption | undefined;
-};
-
-/**
- * Describes the message attio.v1.SelectValue.
- * Use `create(SelectValueSchema)` to create a new message.
- */
-export const SelectValueSchema: GenMessage<SelectValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 10);
-
-/**
- * RecordReferenceValue points to another record.
+ * RecordReferenceValue points to another record. Its rule binds only where it is written (reads are
+ * not validated).
  *
  * @generated from message attio.v1.RecordReferenceValue
  */
 export type RecordReferenceValue = Message<"attio.v1.RecordReferenceValue"> & {
   /**
-   * The slug of the referenced record's object, e.g. "companies".
+   * The slug of the referenced record's object, e.g. "companies" (on writes, its slug or id).
    *
    * @generated from field: string target_object = 1;
    */
   targetObject: string;
 
   /**
-   * The referenced record's id.
+   * How the record is named. Reads always name it by id.
    *
-   * @generated from field: string target_record_id = 2;
+   * @generated from oneof attio.v1.RecordReferenceValue.target
    */
-  targetRecordId: string;
+  target: {
+    /**
+     * The referenced record's id.
+     *
+     * @generated from field: string target_record_id = 2;
+     */
+    value: string;
+    case: "targetRecordId";
+  } | {
+    /**
+     * Writes only: a unique attribute and the value to match, e.g. a company by domain.
+     *
+     * @generated from field: attio.v1.MatchingAttribute match = 3;
+     */
+    value: MatchingAttribute;
+    case: "match";
+  } | { case: undefined; value?: undefined };
 };
 
 /**
@@ -466,7 +323,35 @@ export type RecordReferenceValue = Message<"attio.v1.RecordReferenceValue"> & {
  * Use `create(RecordReferenceValueSchema)` to create a new message.
  */
 export const RecordReferenceValueSchema: GenMessage<RecordReferenceValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 11);
+  messageDesc(file_attio_v1_values, 3);
+
+/**
+ * MatchingAttribute finds a record by a unique attribute's value.
+ *
+ * @generated from message attio.v1.MatchingAttribute
+ */
+export type MatchingAttribute = Message<"attio.v1.MatchingAttribute"> & {
+  /**
+   * The unique attribute's slug or id, e.g. "domains" or "email_addresses".
+   *
+   * @generated from field: string attribute = 1;
+   */
+  attribute: string;
+
+  /**
+   * The value to match.
+   *
+   * @generated from field: attio.v1.ValueInput value = 2;
+   */
+  value?: ValueInput | undefined;
+};
+
+/**
+ * Describes the message attio.v1.MatchingAttribute.
+ * Use `create(MatchingAttributeSchema)` to create a new message.
+ */
+export const MatchingAttributeSchema: GenMessage<MatchingAttribute> = /*@__PURE__*/
+  messageDesc(file_attio_v1_values, 4);
 
 /**
  * ActorReferenceValue points to an actor, such as a workspace member.
@@ -475,22 +360,38 @@ export const RecordReferenceValueSchema: GenMessage<RecordReferenceValue> = /*@_
  */
 export type ActorReferenceValue = Message<"attio.v1.ActorReferenceValue"> & {
   /**
-   * The kind of actor.
+   * The kind of actor (on writes, unset means a workspace member).
    *
    * @generated from field: attio.v1.ActorType referenced_actor_type = 1;
    */
   referencedActorType: ActorType;
 
   /**
-   * The actor's id; unset when Attio sent null.
+   * How the actor is named.
    *
-   * @generated from field: optional string referenced_actor_id = 2;
+   * @generated from oneof attio.v1.ActorReferenceValue.actor
    */
-  referencedActorId?: string | undefined;
+  actor: {
+    /**
+     * The actor's id; unset when Attio sent null (a system actor).
+     *
+     * @generated from field: string referenced_actor_id = 2;
+     */
+    value: string;
+    case: "referencedActorId";
+  } | {
+    /**
+     * Writes only: a workspace member's email address.
+     *
+     * @generated from field: string email_address = 4;
+     */
+    value: string;
+    case: "emailAddress";
+  } | { case: undefined; value?: undefined };
 
   /**
    * Attio's actor type string when it is one this contract does not know yet (then
-   * referenced_actor_type is ACTOR_TYPE_UNSPECIFIED); empty otherwise.
+   * referenced_actor_type is ACTOR_TYPE_UNSPECIFIED); empty otherwise. Output only.
    *
    * @generated from field: string raw_referenced_actor_type = 3;
    */
@@ -502,7 +403,7 @@ export type ActorReferenceValue = Message<"attio.v1.ActorReferenceValue"> & {
  * Use `create(ActorReferenceValueSchema)` to create a new message.
  */
 export const ActorReferenceValueSchema: GenMessage<ActorReferenceValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 12);
+  messageDesc(file_attio_v1_values, 5);
 
 /**
  * LocationValue is a postal address with optional coordinates. Every field is unset when Attio
@@ -587,7 +488,7 @@ export type LocationValue = Message<"attio.v1.LocationValue"> & {
  * Use `create(LocationValueSchema)` to create a new message.
  */
 export const LocationValueSchema: GenMessage<LocationValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 13);
+  messageDesc(file_attio_v1_values, 6);
 
 /**
  * DomainValue is a web domain.
@@ -596,14 +497,14 @@ export const LocationValueSchema: GenMessage<LocationValue> = /*@__PURE__*/
  */
 export type DomainValue = Message<"attio.v1.DomainValue"> & {
   /**
-   * The full domain, e.g. "app.attio.com".
+   * The full domain, e.g. "app.attio.com". Required on writes.
    *
    * @generated from field: string domain = 1;
    */
   domain: string;
 
   /**
-   * The registrable root, e.g. "attio.com".
+   * The registrable root, e.g. "attio.com". Output only.
    *
    * @generated from field: string root_domain = 2;
    */
@@ -615,7 +516,7 @@ export type DomainValue = Message<"attio.v1.DomainValue"> & {
  * Use `create(DomainValueSchema)` to create a new message.
  */
 export const DomainValueSchema: GenMessage<DomainValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 14);
+  messageDesc(file_attio_v1_values, 7);
 
 /**
  * EmailAddressValue is an email address with its parsed parts.
@@ -624,35 +525,35 @@ export const DomainValueSchema: GenMessage<DomainValue> = /*@__PURE__*/
  */
 export type EmailAddressValue = Message<"attio.v1.EmailAddressValue"> & {
   /**
-   * The address as it was written.
+   * The address as it was written. Output only.
    *
    * @generated from field: string original_email_address = 1;
    */
   originalEmailAddress: string;
 
   /**
-   * The normalised address.
+   * The normalised address. Required on writes.
    *
    * @generated from field: string email_address = 2;
    */
   emailAddress: string;
 
   /**
-   * The domain part.
+   * The domain part. Output only.
    *
    * @generated from field: string email_domain = 3;
    */
   emailDomain: string;
 
   /**
-   * The registrable root of the domain.
+   * The registrable root of the domain. Output only.
    *
    * @generated from field: string email_root_domain = 4;
    */
   emailRootDomain: string;
 
   /**
-   * The local part.
+   * The local part. Output only.
    *
    * @generated from field: string email_local_specifier = 5;
    */
@@ -664,7 +565,7 @@ export type EmailAddressValue = Message<"attio.v1.EmailAddressValue"> & {
  * Use `create(EmailAddressValueSchema)` to create a new message.
  */
 export const EmailAddressValueSchema: GenMessage<EmailAddressValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 15);
+  messageDesc(file_attio_v1_values, 8);
 
 /**
  * PhoneNumberValue is a phone number.
@@ -673,14 +574,14 @@ export const EmailAddressValueSchema: GenMessage<EmailAddressValue> = /*@__PURE_
  */
 export type PhoneNumberValue = Message<"attio.v1.PhoneNumberValue"> & {
   /**
-   * The number as it was written.
+   * The number as it was written. On writes, the number (or, when empty, phone_number).
    *
    * @generated from field: string original_phone_number = 1;
    */
   originalPhoneNumber: string;
 
   /**
-   * ISO 3166-1 alpha-2 country code.
+   * ISO 3166-1 alpha-2 country code; on writes, used when the number has no international prefix.
    *
    * @generated from field: string country_code = 2;
    */
@@ -699,10 +600,10 @@ export type PhoneNumberValue = Message<"attio.v1.PhoneNumberValue"> & {
  * Use `create(PhoneNumberValueSchema)` to create a new message.
  */
 export const PhoneNumberValueSchema: GenMessage<PhoneNumberValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 16);
+  messageDesc(file_attio_v1_values, 9);
 
 /**
- * PersonalNameValue is a person's name.
+ * PersonalNameValue is a person's name. On writes, an empty full_name is first and last name joined.
  *
  * @generated from message attio.v1.PersonalNameValue
  */
@@ -734,7 +635,7 @@ export type PersonalNameValue = Message<"attio.v1.PersonalNameValue"> & {
  * Use `create(PersonalNameValueSchema)` to create a new message.
  */
 export const PersonalNameValueSchema: GenMessage<PersonalNameValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 17);
+  messageDesc(file_attio_v1_values, 10);
 
 /**
  * InteractionValue is a touch point such as the first email with a company.
@@ -777,7 +678,7 @@ export type InteractionValue = Message<"attio.v1.InteractionValue"> & {
  * Use `create(InteractionValueSchema)` to create a new message.
  */
 export const InteractionValueSchema: GenMessage<InteractionValue> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 18);
+  messageDesc(file_attio_v1_values, 11);
 
 /**
  * SelectOption is an option of a select attribute.
@@ -821,7 +722,7 @@ export type SelectOption = Message<"attio.v1.SelectOption"> & {
  * Use `create(SelectOptionSchema)` to create a new message.
  */
 export const SelectOptionSchema: GenMessage<SelectOption> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 19);
+  messageDesc(file_attio_v1_values, 12);
 
 /**
  * SelectOptionId identifies a select option.
@@ -863,7 +764,7 @@ export type SelectOptionId = Message<"attio.v1.SelectOptionId"> & {
  * Use `create(SelectOptionIdSchema)` to create a new message.
  */
 export const SelectOptionIdSchema: GenMessage<SelectOptionId> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 20);
+  messageDesc(file_attio_v1_values, 13);
 
 /**
  * Status is a status of a status attribute.
@@ -921,7 +822,7 @@ export type Status = Message<"attio.v1.Status"> & {
  * Use `create(StatusSchema)` to create a new message.
  */
 export const StatusSchema: GenMessage<Status> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 21);
+  messageDesc(file_attio_v1_values, 14);
 
 /**
  * StatusId identifies a status.
@@ -963,10 +864,12 @@ export type StatusId = Message<"attio.v1.StatusId"> & {
  * Use `create(StatusIdSchema)` to create a new message.
  */
 export const StatusIdSchema: GenMessage<StatusId> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 22);
+  messageDesc(file_attio_v1_values, 15);
 
 /**
- * ValueInput is one value to write. Exactly one field is set; Attio coerces it to the attribute's type.
+ * ValueInput is one value to write. Exactly one field is set; Attio coerces it to the attribute's
+ * type. Its oneof is Value's, field for field (names, numbers and types), so a value read can be
+ * written back by copying the field; Value's output-only fields are ignored here.
  *
  * @generated from message attio.v1.ValueInput
  */
@@ -980,7 +883,7 @@ export type ValueInput = Message<"attio.v1.ValueInput"> & {
     /**
      * Text.
      *
-     * @generated from field: string text = 1;
+     * @generated from field: string text = 10;
      */
     value: string;
     case: "text";
@@ -988,7 +891,7 @@ export type ValueInput = Message<"attio.v1.ValueInput"> & {
     /**
      * A number, exact.
      *
-     * @generated from field: attio.v1.Decimal number = 2;
+     * @generated from field: attio.v1.Decimal number = 11;
      */
     value: Decimal;
     case: "number";
@@ -996,23 +899,23 @@ export type ValueInput = Message<"attio.v1.ValueInput"> & {
     /**
      * A checkbox.
      *
-     * @generated from field: bool checkbox = 3;
+     * @generated from field: bool checkbox = 12;
      */
     value: boolean;
     case: "checkbox";
   } | {
     /**
-     * An amount of money.
+     * An amount of money in the attribute's currency; currency_code is ignored.
      *
-     * @generated from field: attio.v1.CurrencyInput currency = 4;
+     * @generated from field: attio.v1.CurrencyValue currency = 13;
      */
-    value: CurrencyInput;
+    value: CurrencyValue;
     case: "currency";
   } | {
     /**
      * A date as YYYY-MM-DD.
      *
-     * @generated from field: string date = 5;
+     * @generated from field: string date = 14;
      */
     value: string;
     case: "date";
@@ -1020,7 +923,7 @@ export type ValueInput = Message<"attio.v1.ValueInput"> & {
     /**
      * A point in time.
      *
-     * @generated from field: google.protobuf.Timestamp timestamp = 6;
+     * @generated from field: google.protobuf.Timestamp timestamp = 15;
      */
     value: Timestamp;
     case: "timestamp";
@@ -1028,47 +931,47 @@ export type ValueInput = Message<"attio.v1.ValueInput"> & {
     /**
      * A rating from 0 to 5.
      *
-     * @generated from field: int32 rating = 7;
+     * @generated from field: int32 rating = 16;
      */
     value: number;
     case: "rating";
   } | {
     /**
-     * A status, by title or id.
+     * A status, by id.status_id (a UUID) or, when that is empty, by title.
      *
-     * @generated from field: attio.v1.StatusInput status = 8;
+     * @generated from field: attio.v1.Status status = 17;
      */
-    value: StatusInput;
+    value: Status;
     case: "status";
   } | {
     /**
-     * A select option, by title or id.
+     * A select option, by id.option_id (a UUID) or, when that is empty, by title.
      *
-     * @generated from field: attio.v1.SelectInput select = 9;
+     * @generated from field: attio.v1.SelectOption select = 18;
      */
-    value: SelectInput;
+    value: SelectOption;
     case: "select";
   } | {
     /**
      * A reference to a record, by id or by a matching unique attribute.
      *
-     * @generated from field: attio.v1.RecordReferenceInput record_reference = 10;
+     * @generated from field: attio.v1.RecordReferenceValue record_reference = 19;
      */
-    value: RecordReferenceInput;
+    value: RecordReferenceValue;
     case: "recordReference";
   } | {
     /**
-     * A reference to an actor.
+     * A reference to an actor, by id or (for workspace members) by email address.
      *
-     * @generated from field: attio.v1.ActorReferenceInput actor_reference = 11;
+     * @generated from field: attio.v1.ActorReferenceValue actor_reference = 20;
      */
-    value: ActorReferenceInput;
+    value: ActorReferenceValue;
     case: "actorReference";
   } | {
     /**
      * A postal location.
      *
-     * @generated from field: attio.v1.LocationValue location = 12;
+     * @generated from field: attio.v1.LocationValue location = 21;
      */
     value: LocationValue;
     case: "location";
@@ -1076,39 +979,39 @@ export type ValueInput = Message<"attio.v1.ValueInput"> & {
     /**
      * A domain, e.g. "attio.com".
      *
-     * @generated from field: string domain = 13;
+     * @generated from field: attio.v1.DomainValue domain = 22;
      */
-    value: string;
+    value: DomainValue;
     case: "domain";
   } | {
     /**
      * An email address.
      *
-     * @generated from field: string email_address = 14;
+     * @generated from field: attio.v1.EmailAddressValue email_address = 23;
      */
-    value: string;
+    value: EmailAddressValue;
     case: "emailAddress";
   } | {
     /**
      * A phone number.
      *
-     * @generated from field: attio.v1.PhoneNumberInput phone_number = 15;
+     * @generated from field: attio.v1.PhoneNumberValue phone_number = 24;
      */
-    value: PhoneNumberInput;
+    value: PhoneNumberValue;
     case: "phoneNumber";
   } | {
     /**
      * A person's name.
      *
-     * @generated from field: attio.v1.PersonalNameInput personal_name = 16;
+     * @generated from field: attio.v1.PersonalNameValue personal_name = 25;
      */
-    value: PersonalNameInput;
+    value: PersonalNameValue;
     case: "personalName";
   } | {
     /**
      * An interaction. Attio only lets its own syncs write these; kept for completeness.
      *
-     * @generated from field: attio.v1.InteractionValue interaction = 17;
+     * @generated from field: attio.v1.InteractionValue interaction = 26;
      */
     value: InteractionValue;
     case: "interaction";
@@ -1129,7 +1032,7 @@ export type ValueInput = Message<"attio.v1.ValueInput"> & {
  * Use `create(ValueInputSchema)` to create a new message.
  */
 export const ValueInputSchema: GenMessage<ValueInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 23);
+  messageDesc(file_attio_v1_values, 16);
 
 /**
  * ValueInputList holds the values to write for one attribute.
@@ -1154,282 +1057,7 @@ export type ValueInputList = Message<"attio.v1.ValueInputList"> & {
  * Use `create(ValueInputListSchema)` to create a new message.
  */
 export const ValueInputListSchema: GenMessage<ValueInputList> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 24);
-
-/**
- * CurrencyInput is an amount of money to write. Its currency is the attribute's
- * (config.currency.default_currency_code): Attio's input has no per-value currency.
- *
- * @generated from message attio.v1.CurrencyInput
- */
-export type CurrencyInput = Message<"attio.v1.CurrencyInput"> & {
-  /**
-   * The amount, exact.
-   *
-   * @generated from field: attio.v1.Decimal currency_value = 1;
-   */
-  currencyValue?: Decimal | undefined;
-};
-
-/**
- * Describes the message attio.v1.CurrencyInput.
- * Use `create(CurrencyInputSchema)` to create a new message.
- */
-export const CurrencyInputSchema: GenMessage<CurrencyInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 25);
-
-/**
- * StatusInput picks a status by title or by id.
- *
- * @generated from message attio.v1.StatusInput
- */
-export type StatusInput = Message<"attio.v1.StatusInput"> & {
-  /**
-   * How the status is named.
-   *
-   * @generated from oneof attio.v1.StatusInput.status
-   */
-  status: {
-    /**
-     * The status title.
-     *
-     * @generated from field: string title = 1;
-     */
-    value: string;
-    case: "title";
-  } | {
-    /**
-     * The status id (UUID).
-     *
-     * @generated from field: string status_id = 2;
-     */
-    value: string;
-    case: "statusId";
-  } | { case: undefined; value?: undefined };
-};
-
-/**
- * Describes the message attio.v1.StatusInput.
- * Use `create(StatusInputSchema)` to create a new message.
- */
-export const StatusInputSchema: GenMessage<StatusInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 26);
-
-/**
- * SelectInput picks a select option by title or by id.
- *
- * @generated from message attio.v1.SelectInput
- */
-export type SelectInput = Message<"attio.v1.SelectInput"> & {
-  /**
-   * How the option is named.
-   *
-   * @generated from oneof attio.v1.SelectInput.option
-   */
-  option: {
-    /**
-     * The option title.
-     *
-     * @generated from field: string title = 1;
-     */
-    value: string;
-    case: "title";
-  } | {
-    /**
-     * The option id (UUID).
-     *
-     * @generated from field: string option_id = 2;
-     */
-    value: string;
-    case: "optionId";
-  } | { case: undefined; value?: undefined };
-};
-
-/**
- * Describes the message attio.v1.SelectInput.
- * Use `create(SelectInputSchema)` to create a new message.
- */
-export const SelectInputSchema: GenMessage<SelectInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 27);
-
-/**
- * RecordReferenceInput names a record by id or by a unique attribute value (e.g. a company by domain).
- *
- * @generated from message attio.v1.RecordReferenceInput
- */
-export type RecordReferenceInput = Message<"attio.v1.RecordReferenceInput"> & {
-  /**
-   * The target object's slug or id.
-   *
-   * @generated from field: string target_object = 1;
-   */
-  targetObject: string;
-
-  /**
-   * How the record is found.
-   *
-   * @generated from oneof attio.v1.RecordReferenceInput.target
-   */
-  target: {
-    /**
-     * The record id.
-     *
-     * @generated from field: string target_record_id = 2;
-     */
-    value: string;
-    case: "targetRecordId";
-  } | {
-    /**
-     * A unique attribute and the value to match.
-     *
-     * @generated from field: attio.v1.MatchingAttribute match = 3;
-     */
-    value: MatchingAttribute;
-    case: "match";
-  } | { case: undefined; value?: undefined };
-};
-
-/**
- * Describes the message attio.v1.RecordReferenceInput.
- * Use `create(RecordReferenceInputSchema)` to create a new message.
- */
-export const RecordReferenceInputSchema: GenMessage<RecordReferenceInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 28);
-
-/**
- * MatchingAttribute finds a record by a unique attribute's value.
- *
- * @generated from message attio.v1.MatchingAttribute
- */
-export type MatchingAttribute = Message<"attio.v1.MatchingAttribute"> & {
-  /**
-   * The unique attribute's slug or id, e.g. "domains" or "email_addresses".
-   *
-   * @generated from field: string attribute = 1;
-   */
-  attribute: string;
-
-  /**
-   * The value to match.
-   *
-   * @generated from field: attio.v1.ValueInput value = 2;
-   */
-  value?: ValueInput | undefined;
-};
-
-/**
- * Describes the message attio.v1.MatchingAttribute.
- * Use `create(MatchingAttributeSchema)` to create a new message.
- */
-export const MatchingAttributeSchema: GenMessage<MatchingAttribute> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 29);
-
-/**
- * ActorReferenceInput names an actor, by id or (for workspace members) by email address.
- *
- * @generated from message attio.v1.ActorReferenceInput
- */
-export type ActorReferenceInput = Message<"attio.v1.ActorReferenceInput"> & {
-  /**
-   * The kind of actor.
-   *
-   * @generated from field: attio.v1.ActorType referenced_actor_type = 1;
-   */
-  referencedActorType: ActorType;
-
-  /**
-   * How the actor is found.
-   *
-   * @generated from oneof attio.v1.ActorReferenceInput.actor
-   */
-  actor: {
-    /**
-     * The actor id.
-     *
-     * @generated from field: string referenced_actor_id = 2;
-     */
-    value: string;
-    case: "referencedActorId";
-  } | {
-    /**
-     * A workspace member's email address.
-     *
-     * @generated from field: string email_address = 3;
-     */
-    value: string;
-    case: "emailAddress";
-  } | { case: undefined; value?: undefined };
-};
-
-/**
- * Describes the message attio.v1.ActorReferenceInput.
- * Use `create(ActorReferenceInputSchema)` to create a new message.
- */
-export const ActorReferenceInputSchema: GenMessage<ActorReferenceInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 30);
-
-/**
- * PhoneNumberInput is a phone number to write.
- *
- * @generated from message attio.v1.PhoneNumberInput
- */
-export type PhoneNumberInput = Message<"attio.v1.PhoneNumberInput"> & {
-  /**
-   * The number as written.
-   *
-   * @generated from field: string original_phone_number = 1;
-   */
-  originalPhoneNumber: string;
-
-  /**
-   * ISO 3166-1 alpha-2 country code, used when the number has no international prefix.
-   *
-   * @generated from field: string country_code = 2;
-   */
-  countryCode: string;
-};
-
-/**
- * Describes the message attio.v1.PhoneNumberInput.
- * Use `create(PhoneNumberInputSchema)` to create a new message.
- */
-export const PhoneNumberInputSchema: GenMessage<PhoneNumberInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 31);
-
-/**
- * PersonalNameInput is a person's name to write.
- *
- * @generated from message attio.v1.PersonalNameInput
- */
-export type PersonalNameInput = Message<"attio.v1.PersonalNameInput"> & {
-  /**
-   * Given name.
-   *
-   * @generated from field: string first_name = 1;
-   */
-  firstName: string;
-
-  /**
-   * Family name.
-   *
-   * @generated from field: string last_name = 2;
-   */
-  lastName: string;
-
-  /**
-   * Full name.
-   *
-   * @generated from field: string full_name = 3;
-   */
-  fullName: string;
-};
-
-/**
- * Describes the message attio.v1.PersonalNameInput.
- * Use `create(PersonalNameInputSchema)` to create a new message.
- */
-export const PersonalNameInputSchema: GenMessage<PersonalNameInput> = /*@__PURE__*/
-  messageDesc(file_attio_v1_values, 32);
+  messageDesc(file_attio_v1_values, 17);
 
 /**
  * InteractionType is the kind of an interaction.
