@@ -81,7 +81,7 @@ test("approval flow with two principals in two browser contexts", async () => {
   await approver.page.getByText("No pending approvals.").waitFor();
 
   // The writer's script makes a write; it needs an approval.
-  const create = { object: "people", values: { email_addresses: { values: [{ emailAddress: "console-flow@example.com" }] } } };
+  const create = { object: "people", values: { email_addresses: { values: [{ emailAddress: { emailAddress: "console-flow@example.com" } }] } } };
   const refused = await rpc("RecordService/CreateRecord", create, tok.writer);
   assert.equal(refused.body.code, "failed_precondition");
 
