@@ -48,6 +48,14 @@ func readPOST(tmpl string) *endpoint {
 	return ep
 }
 
+// retryablePOST marks a POST write that Attio documents as safe to resend (adding what is already
+// there changes nothing).
+func retryablePOST(tmpl string) *endpoint {
+	ep := newEndpoint(http.MethodPost, tmpl, false)
+	ep.retry = true
+	return ep
+}
+
 func ep(method, tmpl string) *endpoint { return newEndpoint(method, tmpl, false) }
 
 // path fills the template's placeholders in order, escaping each value as one segment ('/', '?',
@@ -143,6 +151,9 @@ var (
 	epCreateMeeting       = ep("POST", "/v2/meetings")
 	epCreateCallRecording = ep("POST", "/v2/meetings/{meeting_id}/call_recordings")
 	epDeleteCallRecording = ep("DELETE", "/v2/meetings/{meeting_id}/call_recordings/{call_recording_id}")
+
+	epListEmails            = ep("GET", "/v2/emails")
+	epAddUnsubscribedEmails = retryablePOST("/v2/sequences/unsubscribed_emails")
 
 	epListWebhooks  = ep("GET", "/v2/webhooks")
 	epCreateWebhook = ep("POST", "/v2/webhooks")

@@ -2,14 +2,18 @@ package sandbox
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
 
 type seedEmail struct {
-	At   string   `json:"sent_at"`
-	From string   `json:"from"`
-	To   []string `json:"to"`
+	At      string            `json:"sent_at"`
+	From    string            `json:"from"`
+	To      []string          `json:"to"`
+	Cc      []string          `json:"cc"`
+	Subject string            `json:"subject"` // "" is no subject line (null)
+	Names   map[string]string `json:"names"`   // display name per address
 }
 
 // interactionEvent is one meeting or email as Attio's communication
@@ -53,7 +57,7 @@ func seedInteractions(ws *workspace, emails []seedEmail, now int64) error {
 		if !ok {
 			return fmt.Errorf("email: bad sent_at %q", e.At)
 		}
-		ev := interactionEvent{at: at, typ: email, addrs: append([]string{e.From}, e.To...)}
+		ev := interactionEvent{at: at, typ: email, addrs: slices.Concat([]string{e.From}, e.To, e.Cc)}
 		ev.owner = ownerOf(ws, ev.addrs)
 		events = append(events, ev)
 	}

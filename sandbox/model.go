@@ -410,6 +410,9 @@ type workspace struct {
 	comments map[uuid]*comment
 	meetings []*meeting
 	webhooks []*webhook
+
+	emails       []*email
+	unsubscribed map[string]int64 // sequences unsubscribe list: normalized address -> when added
 }
 
 func (ws *workspace) actorIndex(a actor) int32 {

@@ -85,6 +85,8 @@ func newAPI(s *Sandbox) *http.ServeMux {
 	commentRoutes(rs)
 	meetingRoutes(rs)
 	meetingWriteRoutes(rs)
+	emailRoutes(rs)
+	sequenceRoutes(rs)
 	webhookRoutes(rs)
 	selfRoutes(rs)
 	// Anything else, including a known path with another method, is Attio's

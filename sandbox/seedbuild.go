@@ -125,6 +125,9 @@ func buildWorkspace(sw *seedWorkspace, now int64) (*workspace, error) {
 	if err := seedInteractions(ws, sw.Emails, now); err != nil {
 		return nil, err
 	}
+	if err := seedEmails(ws, sw.Emails); err != nil {
+		return nil, err
+	}
 	return ws, nil
 }
 
