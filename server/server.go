@@ -62,6 +62,8 @@ func ServiceNames() []string {
 		attiov1connect.NoteServiceName,
 		attiov1connect.CommentServiceName,
 		attiov1connect.MeetingServiceName,
+		attiov1connect.EmailServiceName,
+		attiov1connect.SequenceServiceName,
 		attiov1connect.WorkspaceServiceName,
 		attiov1connect.WebhookServiceName,
 		attiov1connect.ConnectionServiceName,
@@ -111,6 +113,8 @@ func registerResources(srv *connect.Server, c *attio.Client) {
 	attiov1connect.RegisterNoteServiceHandler(srv, &NoteService{client: c})
 	attiov1connect.RegisterCommentServiceHandler(srv, &CommentService{client: c})
 	attiov1connect.RegisterMeetingServiceHandler(srv, &MeetingService{client: c})
+	attiov1connect.RegisterEmailServiceHandler(srv, &EmailService{client: c})
+	attiov1connect.RegisterSequenceServiceHandler(srv, &SequenceService{client: c})
 	attiov1connect.RegisterWorkspaceServiceHandler(srv, &WorkspaceService{client: c})
 	attiov1connect.RegisterWebhookServiceHandler(srv, &WebhookService{client: c})
 	attiov1connect.RegisterConnectionServiceHandler(srv, &ConnectionService{client: c})
