@@ -51,12 +51,17 @@ func (c *connectionRecorder) take() []string {
 }
 
 // fill sets the singular scalar and message fields of a request (the first member of each oneof), update
-// masks ("*"), but not paging fields, to non-empty values, so that handlers get past their own checks to the upstream call.
+// masks ("*") and lists of strings (one element), but not paging fields, to non-empty values, so that handlers get past their own checks to the upstream call.
 func fill(m protoreflect.Message) {
 	fields := m.Descriptor().Fields()
 	for i := range fields.Len() {
 		f := fields.Get(i)
 		name := string(f.Name())
+		if f.IsList() && f.Kind() == protoreflect.StringKind && name != "page_token" {
+			// A filter may need a list (EmailFilter's linked_record_ids with linked_object).
+			m.Mutable(f).List().Append(protoreflect.ValueOfString("x1"))
+			continue
+		}
 		if o := f.ContainingOneof(); f.IsList() || f.IsMap() || o != nil && !o.IsSynthetic() && o.Fields().Get(0) != f ||
 			strings.HasSuffix(name, "_token") || strings.HasPrefix(name, "page_") {
 			continue
