@@ -138,7 +138,10 @@ func TestSequenceService(t *testing.T) {
 		if err != nil || !again.GetUnsubscribedEmails()[0].GetCreatedAt().AsTime().Equal(got[0].GetCreatedAt().AsTime()) {
 			t.Fatalf("retry = %v, %v; want the first time kept", again, err)
 		}
-		wantLocalInvalid(t, h, func() error { _, err := c.AddUnsubscribedEmails(ctx, &attiov1.AddUnsubscribedEmailsRequest{}); return err })
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.AddUnsubscribedEmails(ctx, &attiov1.AddUnsubscribedEmailsRequest{})
+			return err
+		})
 		wantLocalInvalid(t, h, func() error {
 			_, err := c.AddUnsubscribedEmails(ctx, &attiov1.AddUnsubscribedEmailsRequest{EmailAddresses: make([]string, 1001)})
 			return err
