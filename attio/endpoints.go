@@ -154,6 +154,7 @@ var (
 
 	epListEmails            = ep("GET", "/v2/emails")
 	epAddUnsubscribedEmails = retryablePOST("/v2/sequences/unsubscribed_emails")
+	epQuerySQL              = readPOST("/v2/sql")
 
 	epListWebhooks  = ep("GET", "/v2/webhooks")
 	epCreateWebhook = ep("POST", "/v2/webhooks")

@@ -87,6 +87,7 @@ func newAPI(s *Sandbox) *http.ServeMux {
 	meetingWriteRoutes(rs)
 	emailRoutes(rs)
 	sequenceRoutes(rs)
+	sqlRoutes(rs)
 	webhookRoutes(rs)
 	selfRoutes(rs)
 	// Anything else, including a known path with another method, is Attio's

@@ -41,6 +41,7 @@ func TestStrictClient2026(t *testing.T) {
 	}
 	meetingWrites2026(t, a)
 	mail2026(t, a)
+	sql2026(t, a)
 	var missing []string
 	for _, op := range v.Operations() {
 		if !succeeded[op] {

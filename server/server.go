@@ -64,6 +64,7 @@ func ServiceNames() []string {
 		attiov1connect.MeetingServiceName,
 		attiov1connect.EmailServiceName,
 		attiov1connect.SequenceServiceName,
+		attiov1connect.SqlServiceName,
 		attiov1connect.WorkspaceServiceName,
 		attiov1connect.WebhookServiceName,
 		attiov1connect.ConnectionServiceName,
@@ -115,6 +116,7 @@ func registerResources(srv *connect.Server, c *attio.Client) {
 	attiov1connect.RegisterMeetingServiceHandler(srv, &MeetingService{client: c})
 	attiov1connect.RegisterEmailServiceHandler(srv, &EmailService{client: c})
 	attiov1connect.RegisterSequenceServiceHandler(srv, &SequenceService{client: c})
+	attiov1connect.RegisterSqlServiceHandler(srv, &SqlService{client: c})
 	attiov1connect.RegisterWorkspaceServiceHandler(srv, &WorkspaceService{client: c})
 	attiov1connect.RegisterWebhookServiceHandler(srv, &WebhookService{client: c})
 	attiov1connect.RegisterConnectionServiceHandler(srv, &ConnectionService{client: c})
