@@ -323,8 +323,13 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		}
 	}
 	base := c.base
-	if ep.control {
+	switch {
+	case ep.control:
 		base = c.control
+	case ep.scim:
+		// SCIM sits beside /v2 at the API's root: https://api.attio.com/scim/v2/..., through
+		// Maton https://api.maton.ai/attio/scim/v2/...
+		base = strings.TrimSuffix(base, "/v2")
 	}
 	path, err := ep.path(cl.params...)
 	if err != nil {
@@ -375,9 +380,15 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if payload != nil {
 			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
 			req.Header.Set("Content-Type", "application/json")
+			if ep.scim {
+				req.Header.Set("Content-Type", scimContentType)
+			}
 		}
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)
 		req.Header.Set("Accept", "application/json")
+		if ep.scim {
+			req.Header.Set("Accept", scimContentType+", application/json")
+		}
 		req.Header.Set("User-Agent", c.userAgent)
 		if hasConn && !c.direct && !ep.control {
 			req.Header.Set("Maton-Connection", conn)

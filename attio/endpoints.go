@@ -17,6 +17,7 @@ type endpoint struct {
 	write   bool     // counts against Attio's write budget
 	retry   bool     // safe to resend after the request may have been processed
 	control bool     // Maton control plane (ctrl.maton.ai)
+	scim    bool     // SCIM: at /scim/v2 from the API's root (beside /v2), application/scim+json
 }
 
 func newEndpoint(method, tmpl string, control bool) *endpoint {
@@ -53,6 +54,14 @@ func readPOST(tmpl string) *endpoint {
 func retryablePOST(tmpl string) *endpoint {
 	ep := newEndpoint(http.MethodPost, tmpl, false)
 	ep.retry = true
+	return ep
+}
+
+// scimEP is a SCIM endpoint: its template starts at the API's root (/scim/v2/...), and it speaks
+// application/scim+json.
+func scimEP(method, tmpl string) *endpoint {
+	ep := newEndpoint(method, tmpl, false)
+	ep.scim = true
 	return ep
 }
 
@@ -155,6 +164,13 @@ var (
 	epListEmails            = ep("GET", "/v2/emails")
 	epAddUnsubscribedEmails = retryablePOST("/v2/sequences/unsubscribed_emails")
 	epQuerySQL              = readPOST("/v2/sql")
+
+	epScimSchemas    = scimEP("GET", "/scim/v2/Schemas")
+	epScimUsers      = scimEP("GET", "/scim/v2/Users")
+	epScimUser       = scimEP("GET", "/scim/v2/Users/{user_id}")
+	epCreateScimUser = scimEP("POST", "/scim/v2/Users")
+	epUpdateScimUser = scimEP("PATCH", "/scim/v2/Users/{user_id}")
+	epDeleteScimUser = scimEP("DELETE", "/scim/v2/Users/{user_id}")
 
 	epListWebhooks  = ep("GET", "/v2/webhooks")
 	epCreateWebhook = ep("POST", "/v2/webhooks")

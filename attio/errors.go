@@ -169,6 +169,10 @@ func (c *Client) decodeErrorResponse(ep *endpoint, resp *http.Response) *Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	ab := decodeAttioError(body)
 	isAttio := ab.isAttio()
+	if typ, code, msg, ok := decodeSCIMError(resp.StatusCode, body); ok && ep.scim {
+		isAttio = true
+		ab.Type, ab.Code, ab.Message = typ, code, msg
+	}
 	switch {
 	case isAttio:
 		e.Source = SourceAttio

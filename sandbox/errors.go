@@ -22,6 +22,7 @@ type apiError struct {
 	code   string
 	msg    string
 	verrs  []ValidationError
+	scim   bool // code is a SCIM scimType (SCIM routes answer scimBody)
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.code, e.msg) }

@@ -48,7 +48,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(path, "/attio/v2/") || path == "/attio/v2":
 		ex.pl, ex.api = planeMaton, strings.TrimPrefix(path, "/attio")
-	case strings.HasPrefix(path, "/v2/") || path == "/v2":
+	case strings.HasPrefix(path, "/attio/scim/v2/"):
+		ex.pl, ex.api = planeMaton, strings.TrimPrefix(path, "/attio")
+	case strings.HasPrefix(path, "/v2/") || path == "/v2" || strings.HasPrefix(path, "/scim/v2/"):
 		ex.pl = planeDirect
 	case path == "/connections" || strings.HasPrefix(path, "/connections/"):
 		ex.pl = planeControl
@@ -194,6 +196,18 @@ func (s *Sandbox) serveGateway(w http.ResponseWriter, r *http.Request, ex *excha
 		return
 	}
 	body, aerr := s.run(ep, ws, r, ex)
+	if strings.HasPrefix(ep.tmpl, "/scim/") {
+		// SCIM answers its own content type, and its errors in its own shape.
+		out.contentType = scimContentType
+		switch {
+		case aerr != nil:
+			out.attio(aerr.status, aerr.scimBody(), nil)
+			return
+		case body == nil:
+			out.attio(http.StatusNoContent, nil, nil) // a PATCH that revoked an invite
+			return
+		}
+	}
 	if aerr != nil {
 		out.attio(aerr.status, aerr.body(), nil)
 		return
@@ -265,9 +279,10 @@ func (s *Sandbox) writeFailure(w *recorder, f *Failure, pl plane) {
 
 // responder writes answers, optionally as a slow body.
 type responder struct {
-	w         *recorder
-	slow      bool
-	slowDelay time.Duration
+	contentType string // "" is application/json
+	w           *recorder
+	slow        bool
+	slowDelay   time.Duration
 }
 
 func (o *responder) attio(status int, body []byte, h http.Header) {
@@ -283,6 +298,9 @@ func (o *responder) write(status int, body []byte, h http.Header) {
 		hd[k] = v
 	}
 	hd.Set("Content-Type", "application/json; charset=utf-8")
+	if o.contentType != "" {
+		hd.Set("Content-Type", o.contentType)
+	}
 	if !o.slow || len(body) < 2 {
 		o.w.WriteHeader(status)
 		_, _ = o.w.Write(body)

@@ -411,6 +411,7 @@ type workspace struct {
 	meetings []*meeting
 	webhooks []*webhook
 
+	scim         scimState
 	emails       []*email
 	unsubscribed map[string]int64 // sequences unsubscribe list: normalized address -> when added
 }

@@ -88,6 +88,7 @@ func newAPI(s *Sandbox) *http.ServeMux {
 	emailRoutes(rs)
 	sequenceRoutes(rs)
 	sqlRoutes(rs)
+	scimRoutes(rs)
 	webhookRoutes(rs)
 	selfRoutes(rs)
 	// Anything else, including a known path with another method, is Attio's

@@ -34,6 +34,7 @@ const (
 	approverKey = "key-approver-2e7d81f0c4"
 	readerKey   = "key-reader-c3a9e1d275"
 	batchKey    = "key-batch-7f1e0b9d46"
+	adminKey    = "key-admin-2d8c4f6a19"
 )
 
 func hashKey(k string) string { s := sha256.Sum256([]byte(k)); return hex.EncodeToString(s[:]) }
@@ -71,8 +72,9 @@ func newGuardedClient(t *testing.T, callerRPS float64, mod func(*attio.Config), 
 		{"name":"writer2","sha256":%q,"scopes":["read","write"]},
 		{"name":"approver","sha256":%q,"scopes":["read","approve"]},
 		{"name":"reader","sha256":%q,"scopes":["read"],"connections":[""]},
-		{"name":"batch","sha256":%q,"scopes":["read","write"],"auto_approve":true}
-	]}`, hashKey(writerKey), hashKey(writer2Key), hashKey(approverKey), hashKey(readerKey), hashKey(batchKey))))
+		{"name":"batch","sha256":%q,"scopes":["read","write"],"auto_approve":true},
+		{"name":"admin","sha256":%q,"scopes":["read","admin"]}
+	]}`, hashKey(writerKey), hashKey(writer2Key), hashKey(approverKey), hashKey(readerKey), hashKey(batchKey), hashKey(adminKey))))
 	if err != nil {
 		t.Fatal(err)
 	}

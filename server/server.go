@@ -65,6 +65,7 @@ func ServiceNames() []string {
 		attiov1connect.EmailServiceName,
 		attiov1connect.SequenceServiceName,
 		attiov1connect.SqlServiceName,
+		attiov1connect.ScimServiceName,
 		attiov1connect.WorkspaceServiceName,
 		attiov1connect.WebhookServiceName,
 		attiov1connect.ConnectionServiceName,
@@ -117,6 +118,7 @@ func registerResources(srv *connect.Server, c *attio.Client) {
 	attiov1connect.RegisterEmailServiceHandler(srv, &EmailService{client: c})
 	attiov1connect.RegisterSequenceServiceHandler(srv, &SequenceService{client: c})
 	attiov1connect.RegisterSqlServiceHandler(srv, &SqlService{client: c})
+	attiov1connect.RegisterScimServiceHandler(srv, &ScimService{client: c})
 	attiov1connect.RegisterWorkspaceServiceHandler(srv, &WorkspaceService{client: c})
 	attiov1connect.RegisterWebhookServiceHandler(srv, &WebhookService{client: c})
 	attiov1connect.RegisterConnectionServiceHandler(srv, &ConnectionService{client: c})

@@ -24,6 +24,7 @@ var Later2026 = []string{
 	"thread.next_cursor, thread.has_more_comments -> string or null, boolean, both required; GET /v2/threads/{thread_id} " +
 		"takes limit (1-250), cursor and created_after: threads/get-a-thread-and-its-comments",
 	"currency codes EGP, GHS, IDR, OMR, QAR, TRY -> added to every currency code enum: attributes and records reference pages",
+	"GET /scim/v2/Schemas 200 -> also application/scim+json: SCIM's content type (RFC 7644 §8.1), which Attio's SCIM answers",
 	"new operations -> merged from later2026/*.yaml, one file per resource, each citing its reference page " +
 		"(emails/list-emails, sequences/add-emails-to-the-unsubscribe-list, ...)",
 }
@@ -34,6 +35,9 @@ var newCurrencies2026 = []any{"EGP", "GHS", "IDR", "OMR", "QAR", "TRY"}
 // Overlay2026 applies Later2026 to the decoded March 2026 document.
 func Overlay2026(doc map[string]any) {
 	mergeLater2026(doc)
+	if c := dig(doc, "paths", "/scim/v2/Schemas", "get", "responses", "200", "content"); c != nil {
+		c["application/scim+json"] = c["application/json"]
+	}
 	schemas := dig(doc, "components", "schemas")
 	if task := dig(schemas, "task"); task != nil {
 		dig(task, "properties")["completed_at"] = map[string]any{

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -358,6 +359,10 @@ func (v *Validator) ValidateResponse(method, target string, status int, header h
 		}
 	}
 	err = openapi3filter.ValidateResponse(context.Background(), in)
+	if status >= 400 && strings.HasPrefix(rt.Path, "/scim/") {
+		// SCIM answers errors in its own shape (RFC 7644 §3.12), not Attio's.
+		return ValidateSCIMErrorBody(status, header, body)
+	}
 	if err != nil && status >= 400 && strings.Contains(err.Error(), "status is not supported") {
 		// The spec declares few error statuses per operation; Attio answers
 		// any 4xx/5xx with its common error body, so check that shape instead.
@@ -367,6 +372,33 @@ func (v *Validator) ValidateResponse(method, target string, status int, header h
 		return ValidateErrorBody(status, body) // a declared status: the common checks apply too
 	}
 	return err
+}
+
+// ValidateSCIMErrorBody checks SCIM's error body (RFC 7644 §3.12), served as
+// application/scim+json: {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status":
+// "<status as a string>", "scimType"?: ..., "detail": ...}.
+func ValidateSCIMErrorBody(status int, header http.Header, body []byte) error {
+	if ct := header.Get("Content-Type"); !strings.HasPrefix(ct, "application/scim+json") {
+		return fmt.Errorf("SCIM error served as %q, not application/scim+json", ct)
+	}
+	var e struct {
+		Schemas  []string `json:"schemas"`
+		Status   *string  `json:"status"`
+		ScimType *string  `json:"scimType"`
+		Detail   *string  `json:"detail"`
+	}
+	if err := json.Unmarshal(body, &e); err != nil {
+		return fmt.Errorf("SCIM error body is not JSON: %w", err)
+	}
+	if !slices.Equal(e.Schemas, []string{"urn:ietf:params:scim:api:messages:2.0:Error"}) || e.Status == nil ||
+		*e.Status != strconv.Itoa(status) || e.Detail == nil {
+		return fmt.Errorf("SCIM error body lacks schemas/status=%q/detail: %s", strconv.Itoa(status), body)
+	}
+	if e.ScimType != nil && !slices.Contains([]string{"invalidFilter", "tooMany", "uniqueness", "mutability", "invalidSyntax",
+		"invalidPath", "noTarget", "invalidValue", "invalidVers", "sensitive"}, *e.ScimType) {
+		return fmt.Errorf("scimType %q is not one RFC 7644 defines", *e.ScimType)
+	}
+	return nil
 }
 
 // ValidateErrorBody checks Attio's common error body:

@@ -1,0 +1,146 @@
+package server
+
+import (
+	"context"
+
+	"github.com/attio-facade/attio-facade/attio"
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// ScimService serves attio.v1.ScimService: workspace administration over Attio's SCIM API. Lists
+// page by offset (SCIM's startIndex); the client has already turned SCIM's error shape into the
+// usual *attio.Error, so upstreamError maps it like any other.
+type ScimService struct {
+	client *attio.Client
+}
+
+var _ attiov1connect.ScimServiceHandler = (*ScimService)(nil)
+
+const (
+	defaultScimPage       = 100
+	defaultScimStreamPage = 100
+)
+
+var scimAppRoles = map[string]attiov1.ScimAppRole{
+	"admin":  attiov1.ScimAppRole_SCIM_APP_ROLE_ADMIN,
+	"member": attiov1.ScimAppRole_SCIM_APP_ROLE_MEMBER,
+}
+
+// GetScimSchemas returns the SCIM schemas.
+func (s *ScimService) GetScimSchemas(ctx context.Context, _ *attiov1.GetScimSchemasRequest) (*attiov1.GetScimSchemasResponse, error) {
+	got, err := s.client.ListScimSchemas(ctx)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.GetScimSchemasResponse{Schemas: make([]*attiov1.ScimSchema, 0, len(got))}
+	for _, sc := range got {
+		out.Schemas = append(out.Schemas, &attiov1.ScimSchema{Id: sc.ID, Name: sc.Name, Description: sc.Description, SchemaJson: string(sc.Raw)})
+	}
+	return out, nil
+}
+
+// ListScimUsers returns one page of users.
+func (s *ScimService) ListScimUsers(ctx context.Context, req *attiov1.ListScimUsersRequest) (*attiov1.ListScimUsersResponse, error) {
+	p := newPager(ctx, attiov1connect.ScimServiceListScimUsersProcedure, req)
+	pos, err := p.start(req.GetPageToken())
+	if err != nil {
+		return nil, err
+	}
+	page, total, err := s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{
+		Filter: req.GetFilter(), Offset: int(pos.Offset), Limit: pageSize(req.GetPageSize(), defaultScimPage)})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.ListScimUsersResponse{Users: toScimUsers(page.Items), TotalResults: int32(total), NextPageToken: nextPageToken(p, page)}, nil
+}
+
+// StreamScimUsers walks every matching user, one message per upstream page.
+func (s *ScimService) StreamScimUsers(ctx context.Context, req *attiov1.StreamScimUsersRequest, stream attiov1connect.ScimServiceStreamScimUsersServerStream) error {
+	p := newPager(ctx, attiov1connect.ScimServiceStreamScimUsersProcedure, req)
+	start, err := p.start(req.GetResumeToken())
+	if err != nil {
+		return err
+	}
+	size := pageSize(req.GetPageSize(), defaultScimStreamPage)
+	return streamPages(bulk(ctx), p, start, size,
+		func(ctx context.Context, pos pageToken) (attio.Page[attio.ScimUser], error) {
+			page, _, err := s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{Filter: req.GetFilter(), Offset: int(pos.Offset), Limit: size})
+			return page, err
+		},
+		func(items []attio.ScimUser, resume string) *attiov1.StreamScimUsersResponse {
+			return &attiov1.StreamScimUsersResponse{Users: toScimUsers(items), ResumeToken: resume}
+		}, stream.Send)
+}
+
+// GetScimUser returns one user.
+func (s *ScimService) GetScimUser(ctx context.Context, req *attiov1.GetScimUserRequest) (*attiov1.GetScimUserResponse, error) {
+	u, err := s.client.GetScimUser(ctx, req.GetUserId())
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.GetScimUserResponse{User: toScimUser(&u)}, nil
+}
+
+// CreateScimUser adds a user.
+func (s *ScimService) CreateScimUser(ctx context.Context, req *attiov1.CreateScimUserRequest) (*attiov1.CreateScimUserResponse, error) {
+	u, err := s.client.CreateScimUser(ctx, attio.ScimUserInput{
+		UserName: req.GetUserName(), GivenName: req.GetGivenName(), FamilyName: req.GetFamilyName(),
+		Active: req.Active, AppRole: enumName(scimAppRoles, req.GetAppRole()),
+	})
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.CreateScimUserResponse{User: toScimUser(&u)}, nil
+}
+
+// UpdateScimUser changes a user.
+func (s *ScimService) UpdateScimUser(ctx context.Context, req *attiov1.UpdateScimUserRequest) (*attiov1.UpdateScimUserResponse, error) {
+	up := attio.ScimUserUpdate{GivenName: req.GivenName, FamilyName: req.FamilyName, Active: req.Active, AppRole: enumName(scimAppRoles, req.GetAppRole())}
+	if up.GivenName == nil && up.FamilyName == nil && up.Active == nil && up.AppRole == "" {
+		return nil, invalidArgument("nothing to change: set given_name, family_name, active or app_role")
+	}
+	u, err := s.client.UpdateScimUser(ctx, req.GetUserId(), up)
+	if err != nil {
+		return nil, upstreamError(err)
+	}
+	out := &attiov1.UpdateScimUserResponse{}
+	if u != nil {
+		out.User = toScimUser(u)
+	}
+	return out, nil
+}
+
+// DeleteScimUser removes a user.
+func (s *ScimService) DeleteScimUser(ctx context.Context, req *attiov1.DeleteScimUserRequest) (*attiov1.DeleteScimUserResponse, error) {
+	if err := s.client.DeleteScimUser(ctx, req.GetUserId()); err != nil {
+		return nil, upstreamError(err)
+	}
+	return &attiov1.DeleteScimUserResponse{}, nil
+}
+
+func toScimUser(u *attio.ScimUser) *attiov1.ScimUser {
+	x := extrasOf(u.Extra)
+	out := &attiov1.ScimUser{
+		Id: u.ID, UserName: u.UserName, Active: u.Active, AppRole: enumOf(scimAppRoles, u.AppRole),
+		Emails:       make([]*attiov1.ScimEmail, 0, len(u.Emails)),
+		Created:      x.time("meta.created", u.Meta.Created),
+		LastModified: x.time("meta.lastModified", u.Meta.LastModified),
+	}
+	if u.Name != nil {
+		out.GivenName, out.FamilyName = u.Name.GivenName, u.Name.FamilyName
+	}
+	for _, e := range u.Emails {
+		out.Emails = append(out.Emails, &attiov1.ScimEmail{Value: e.Value, Primary: e.Primary})
+	}
+	out.ExtraJson = x.json()
+	return out
+}
+
+func toScimUsers(us []attio.ScimUser) []*attiov1.ScimUser {
+	out := make([]*attiov1.ScimUser, 0, len(us))
+	for i := range us {
+		out = append(out, toScimUser(&us[i]))
+	}
+	return out
+}
