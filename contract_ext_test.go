@@ -140,3 +140,41 @@ func TestStreamRPCsKept(t *testing.T) {
 		t.Errorf("%s is gone or no longer server-streaming", n)
 	}
 }
+
+// TestUpdatesUseFieldMasks: every Update RPC says what it changes one way, AIP-134's required
+// update_mask, with no proto3 optional fields or set_* flags beside it. UpdateRecord and
+// UpdateEntry write a values map whose keys are the mask (docs/api-compatibility.md).
+func TestUpdatesUseFieldMasks(t *testing.T) {
+	t.Parallel()
+	valueMaps := map[protoreflect.FullName]bool{"attio.v1.UpdateRecordRequest": true, "attio.v1.UpdateEntryRequest": true}
+	n := 0
+	for _, fd := range contractFiles(t) {
+		for i := range fd.Services().Len() {
+			ms := fd.Services().Get(i).Methods()
+			for j := range ms.Len() {
+				m := ms.Get(j)
+				if !strings.HasPrefix(string(m.Name()), "Update") {
+					continue
+				}
+				n++
+				in := m.Input()
+				if valueMaps[in.FullName()] {
+					continue
+				}
+				mask := in.Fields().ByName("update_mask")
+				if mask == nil || mask.Message() == nil || mask.Message().FullName() != "google.protobuf.FieldMask" {
+					t.Errorf("%s: no google.protobuf.FieldMask update_mask", in.FullName())
+				}
+				for k := range in.Fields().Len() {
+					f := in.Fields().Get(k)
+					if f.HasOptionalKeyword() || strings.HasPrefix(string(f.Name()), "set_") || strings.HasPrefix(string(f.Name()), "clear_") {
+						t.Errorf("%s: %s says what changes beside the mask", in.FullName(), f.Name())
+					}
+				}
+			}
+		}
+	}
+	if n < 9 {
+		t.Fatalf("only %d Update RPCs found", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"buf.build/go/protovalidate"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
@@ -33,8 +34,8 @@ func TestSlugOrIDRule(t *testing.T) {
 		{"leading digit", &attiov1.GetObjectRequest{Object: "1people"}, "string.slug_or_id"},
 		{"list item", &attiov1.SearchRecordsRequest{Objects: []string{"people", "no/slash"}}, "string.slug_or_id"},
 		{"slug only: a uuid", &attiov1.CreateObjectRequest{ApiSlug: "6b198147-cff2-4829-8841-bbdaabfa2fe1", SingularNoun: "a", PluralNoun: "b"}, "string.slug"},
-		{"optional unset", &attiov1.UpdateObjectRequest{Object: "people"}, ""},
-		{"optional set, bad", &attiov1.UpdateObjectRequest{Object: "people", ApiSlug: proto.String("Bad")}, "string.slug"},
+		{"empty and ignored", &attiov1.UpdateObjectRequest{Object: "people", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"plural_noun"}}}, ""},
+		{"set, bad", &attiov1.UpdateObjectRequest{Object: "people", ApiSlug: "Bad", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"api_slug"}}}, "string.slug"},
 	} {
 		err := protovalidate.Validate(tc.msg)
 		var verr *protovalidate.ValidationError

@@ -127,6 +127,9 @@ func (r RecordReferenceConfigInput) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string][]string{"allowed_objects": objs})
 }
 
+// JSONNull is a DefaultValue that removes the attribute's default.
+var JSONNull = json.RawMessage("null")
+
 // AttributeUpdate changes an attribute; nil fields are left alone.
 type AttributeUpdate struct {
 	Title        *string               `json:"title,omitempty"`

@@ -98,9 +98,15 @@ func (s *AttributeService) CreateAttribute(ctx context.Context, req *attiov1.Cre
 	return &attiov1.CreateAttributeResponse{Attribute: toAttribute(&a)}, nil
 }
 
-// UpdateAttribute changes the fields that are set; an empty description clears it.
+// UpdateAttribute changes the fields update_mask names; an empty description clears it, an unset
+// default_value removes the default.
 func (s *AttributeService) UpdateAttribute(ctx context.Context, req *attiov1.UpdateAttributeRequest) (*attiov1.UpdateAttributeResponse, error) {
 	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, err
+	}
+	u, err := readUpdate(req, []string{"title", "description", "api_slug", "is_required", "is_unique", "is_archived", "config", "default_value"},
+		[]string{"title", "api_slug"})
 	if err != nil {
 		return nil, err
 	}
@@ -109,16 +115,23 @@ func (s *AttributeService) UpdateAttribute(ctx context.Context, req *attiov1.Upd
 		return nil, err
 	}
 	up := attio.AttributeUpdate{
-		Title:        req.Title,
-		APISlug:      req.ApiSlug,
-		IsRequired:   req.IsRequired,
-		IsUnique:     req.IsUnique,
-		IsArchived:   req.IsArchived,
-		DefaultValue: def,
-		Config:       fromAttributeConfig(req.GetConfig()),
+		Title:      masked(u, "title", req.GetTitle()),
+		APISlug:    masked(u, "api_slug", req.GetApiSlug()),
+		IsRequired: masked(u, "is_required", req.GetIsRequired()),
+		IsUnique:   masked(u, "is_unique", req.GetIsUnique()),
+		IsArchived: masked(u, "is_archived", req.GetIsArchived()),
 	}
-	if req.Description != nil {
-		up.Description = nullableString(*req.Description)
+	if u.set["description"] {
+		up.Description = nullableString(req.GetDescription())
+	}
+	if u.set["config"] {
+		up.Config = fromAttributeConfig(req.GetConfig())
+	}
+	if u.set["default_value"] {
+		up.DefaultValue = def
+		if def == nil {
+			up.DefaultValue = attio.JSONNull
+		}
 	}
 	a, err := s.client.UpdateAttribute(ctx, target, req.GetIdentifier(), req.GetAttribute(), up)
 	if err != nil {
@@ -162,8 +175,12 @@ func (s *AttributeService) UpdateSelectOption(ctx context.Context, req *attiov1.
 	if err != nil {
 		return nil, err
 	}
+	u, err := readUpdate(req, []string{"title", "is_archived"}, []string{"title"})
+	if err != nil {
+		return nil, err
+	}
 	o, err := s.client.UpdateSelectOption(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetOption(),
-		attio.SelectOptionUpdate{Title: req.Title, IsArchived: req.IsArchived})
+		attio.SelectOptionUpdate{Title: masked(u, "title", req.GetTitle()), IsArchived: masked(u, "is_archived", req.GetIsArchived())})
 	if err != nil {
 		return nil, upstreamError(err)
 	}
@@ -212,9 +229,14 @@ func (s *AttributeService) UpdateStatus(ctx context.Context, req *attiov1.Update
 	if err != nil {
 		return nil, err
 	}
-	up := attio.StatusUpdate{Title: req.Title, CelebrationEnabled: req.CelebrationEnabled, IsArchived: req.IsArchived}
-	if req.TargetTimeInStatus != nil {
-		up.TargetTimeInStatus = nullableString(*req.TargetTimeInStatus)
+	u, err := readUpdate(req, []string{"title", "celebration_enabled", "target_time_in_status", "is_archived"}, []string{"title"})
+	if err != nil {
+		return nil, err
+	}
+	up := attio.StatusUpdate{Title: masked(u, "title", req.GetTitle()),
+		CelebrationEnabled: masked(u, "celebration_enabled", req.GetCelebrationEnabled()), IsArchived: masked(u, "is_archived", req.GetIsArchived())}
+	if u.set["target_time_in_status"] {
+		up.TargetTimeInStatus = nullableString(req.GetTargetTimeInStatus())
 	}
 	st, err := s.client.UpdateStatus(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetStatus(), up)
 	if err != nil {

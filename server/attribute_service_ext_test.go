@@ -6,6 +6,7 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -240,7 +241,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 		// Update: only the fields set; an empty description clears it; archiving hides it.
 		up, err := c.UpdateAttribute(ctx, &attiov1.UpdateAttributeRequest{
 			Target: targetObject, Identifier: "projects", Attribute: "status_note",
-			Title: proto.String("Status memo"), Description: proto.String(""), IsArchived: proto.Bool(true),
+			Title: "Status memo", Description: "", IsArchived: true, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title", "description", "is_archived"}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -272,7 +273,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 		_, err = c.CreateSelectOption(ctx, &attiov1.CreateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority", Title: "Urgent"})
 		wantCode(t, err, connect.CodeAlreadyExists)
 		renamed, err := c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority",
-			Option: opt.GetOption().GetId().GetOptionId(), Title: proto.String("Critical")})
+			Option: opt.GetOption().GetId().GetOptionId(), Title: "Critical", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,7 +281,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 			t.Fatalf("renamed option = %v", renamed.GetOption())
 		}
 		if _, err := c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority",
-			Option: "Low", IsArchived: proto.Bool(true)}); err != nil {
+			Option: "Low", IsArchived: true, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"is_archived"}}}); err != nil {
 			t.Fatal(err)
 		}
 		opts, err := c.ListSelectOptions(ctx, &attiov1.ListSelectOptionsRequest{Target: targetObject, Identifier: "projects", Attribute: "priority"})
@@ -297,7 +298,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 		if got := opts.GetOptions(); len(got) != 4 || got[0].GetTitle() != "Low" || !got[0].GetIsArchived() {
 			t.Fatalf("options with archived = %v", got)
 		}
-		_, err = c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority", Option: "Nope", Title: proto.String("X")})
+		_, err = c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority", Option: "Nope", Title: "X", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title"}}})
 		// Attio answers an unknown option in the path with 400 value_not_found (see the spec).
 		wantCode(t, err, connect.CodeInvalidArgument)
 
@@ -311,7 +312,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 			t.Fatalf("CreateStatus = %v", s)
 		}
 		st2, err := c.UpdateStatus(ctx, &attiov1.UpdateStatusRequest{Target: targetList, Identifier: "sales_pipeline", Attribute: "stage",
-			Status: "Negotiation", TargetTimeInStatus: proto.String(""), IsArchived: proto.Bool(true)})
+			Status: "Negotiation", TargetTimeInStatus: "", IsArchived: true, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"target_time_in_status", "is_archived"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,18 +63,19 @@ func (s *ListService) CreateList(ctx context.Context, req *attiov1.CreateListReq
 // UpdateList changes the fields that are set. workspace_access set to UNSPECIFIED removes
 // workspace-wide access; member grants are replaced only when set_member_access says so.
 func (s *ListService) UpdateList(ctx context.Context, req *attiov1.UpdateListRequest) (*attiov1.UpdateListResponse, error) {
-	if !req.GetSetMemberAccess() && len(req.GetWorkspaceMemberAccess()) > 0 {
-		return nil, invalidArgument("workspace_member_access is only applied with set_member_access = true")
+	u, err := readUpdate(req, []string{"name", "api_slug", "workspace_access", "workspace_member_access"}, []string{"name", "api_slug"})
+	if err != nil {
+		return nil, err
 	}
-	up := attio.ListUpdate{Name: req.Name, APISlug: req.ApiSlug}
-	if req.WorkspaceAccess != nil {
-		if lvl := enumName(accessLevels, *req.WorkspaceAccess); lvl != "" {
+	up := attio.ListUpdate{Name: masked(u, "name", req.GetName()), APISlug: masked(u, "api_slug", req.GetApiSlug())}
+	if u.set["workspace_access"] {
+		if lvl := enumName(accessLevels, req.GetWorkspaceAccess()); lvl != "" {
 			up.WorkspaceAccess = attio.SetTo(lvl)
 		} else {
 			up.WorkspaceAccess = attio.SetNull[string]()
 		}
 	}
-	if req.GetSetMemberAccess() {
+	if u.set["workspace_member_access"] {
 		grants := fromMemberAccess(req.GetWorkspaceMemberAccess())
 		up.WorkspaceMemberAccess = &grants
 	}

@@ -5,6 +5,7 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -69,8 +70,8 @@ func TestListService(t *testing.T) {
 
 		// Name changes, workspace access set to UNSPECIFIED is removed, grants are cleared.
 		up, err := c.UpdateList(ctx, &attiov1.UpdateListRequest{
-			List: "partners", Name: proto.String("Key partners"),
-			WorkspaceAccess: attiov1.AccessLevel_ACCESS_LEVEL_UNSPECIFIED.Enum(), SetMemberAccess: true,
+			List: "partners", Name: "Key partners",
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name", "workspace_access", "workspace_member_access"}},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -87,7 +88,7 @@ func TestListService(t *testing.T) {
 			t.Fatalf("read back %v, want %v", back.GetList(), u)
 		}
 		// Unset fields are left alone.
-		up, err = c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners", WorkspaceAccess: attiov1.AccessLevel_ACCESS_LEVEL_FULL_ACCESS.Enum()})
+		up, err = c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners", WorkspaceAccess: attiov1.AccessLevel_ACCESS_LEVEL_FULL_ACCESS, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"workspace_access"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,6 +96,12 @@ func TestListService(t *testing.T) {
 			t.Fatalf("UpdateList = %v", up.GetList())
 		}
 
+		// A name in the mask must have a value (an empty one would not clear it, Attio refuses it).
+		wantLocalInvalid(t, h, func() error {
+			_, err := c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}})
+			return err
+		})
+		// No mask, nothing to write.
 		wantLocalInvalid(t, h, func() error {
 			_, err := c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners",
 				WorkspaceMemberAccess: []*attiov1.MemberAccess{{WorkspaceMemberId: seedBob, Level: attiov1.AccessLevel_ACCESS_LEVEL_READ_ONLY}}})

@@ -49,9 +49,13 @@ func (s *ObjectService) CreateObject(ctx context.Context, req *attiov1.CreateObj
 
 // UpdateObject changes the fields that are set.
 func (s *ObjectService) UpdateObject(ctx context.Context, req *attiov1.UpdateObjectRequest) (*attiov1.UpdateObjectResponse, error) {
-	o, err := s.client.UpdateObject(ctx, req.GetObject(), attio.ObjectUpdate{
-		APISlug: req.ApiSlug, SingularNoun: req.SingularNoun, PluralNoun: req.PluralNoun,
-	})
+	names := []string{"api_slug", "singular_noun", "plural_noun"}
+	u, err := readUpdate(req, names, names)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.client.UpdateObject(ctx, req.GetObject(), attio.ObjectUpdate{APISlug: masked(u, "api_slug", req.GetApiSlug()),
+		SingularNoun: masked(u, "singular_noun", req.GetSingularNoun()), PluralNoun: masked(u, "plural_noun", req.GetPluralNoun())})
 	if err != nil {
 		return nil, upstreamError(err)
 	}

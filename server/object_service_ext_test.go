@@ -5,6 +5,7 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -66,7 +67,7 @@ func TestObjectService(t *testing.T) {
 		wantCode(t, err, connect.CodeAlreadyExists)
 
 		// Only the fields set change.
-		up, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", PluralNoun: proto.String("Fleet")})
+		up, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", PluralNoun: "Fleet", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"plural_noun"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +81,7 @@ func TestObjectService(t *testing.T) {
 		if !proto.Equal(back.GetObject(), up.GetObject()) {
 			t.Fatalf("read back %v, want %v", back.GetObject(), up.GetObject())
 		}
-		_, err = c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "no_such_object", PluralNoun: proto.String("X")})
+		_, err = c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "no_such_object", PluralNoun: "X", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"plural_noun"}}})
 		wantCode(t, err, connect.CodeNotFound)
 
 		wantLocalInvalid(t, h, func() error {
@@ -92,7 +93,7 @@ func TestObjectService(t *testing.T) {
 			return err
 		})
 		wantLocalInvalid(t, h, func() error {
-			_, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", ApiSlug: proto.String("Bad-Slug")})
+			_, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", ApiSlug: "Bad-Slug", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"api_slug"}}})
 			return err
 		})
 	})

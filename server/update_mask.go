@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 )
 
@@ -37,4 +39,38 @@ func maskedFields(mask *fieldmaskpb.FieldMask, allowed ...string) (map[string]bo
 		}
 	}
 	return set, nil
+}
+
+// fieldUpdate is an AIP-134 update read against its request: the masked fields, each handed out
+// as a pointer to its value (written, even when empty) or nil (left alone).
+type fieldUpdate struct {
+	set map[string]bool
+	req protoreflect.Message
+}
+
+// readUpdate reads req's update_mask against the fields it may name. The fields in nonEmpty
+// cannot be written empty (a title, a slug): naming one that is empty is InvalidArgument.
+func readUpdate(req interface {
+	proto.Message
+	GetUpdateMask() *fieldmaskpb.FieldMask
+}, allowed, nonEmpty []string) (fieldUpdate, error) {
+	set, err := maskedFields(req.GetUpdateMask(), allowed...)
+	if err != nil {
+		return fieldUpdate{}, err
+	}
+	u := fieldUpdate{set: set, req: req.ProtoReflect()}
+	for _, name := range nonEmpty {
+		if set[name] && !u.req.Has(u.req.Descriptor().Fields().ByName(protoreflect.Name(name))) {
+			return fieldUpdate{}, invalidArgument(fmt.Sprintf("%s is in update_mask but empty; name a value or leave it out of the mask", name))
+		}
+	}
+	return u, nil
+}
+
+// masked is v when the mask names the field, else nil.
+func masked[T any](u fieldUpdate, name string, v T) *T {
+	if !u.set[name] {
+		return nil
+	}
+	return &v
 }

@@ -73,3 +73,50 @@ func TestUpdateWebhookMask(t *testing.T) {
 	_, err = c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: unknownID, UpdateMask: mask("subscriptions")})
 	wantCode(t, err, connect.CodeNotFound)
 }
+
+// TestSchemaUpdatesReadTheirMask: the schema Update RPCs write the fields update_mask names and
+// leave the others alone whatever they hold; a masked field that cannot be empty, or no mask, is
+// InvalidArgument before any upstream call.
+func TestSchemaUpdatesReadTheirMask(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, harnessConfig{})
+	objs := attiov1connect.NewObjectServiceClient(h.rpc(protocols[0]))
+	ctx := t.Context()
+	got, err := objs.GetObject(ctx, &attiov1.GetObjectRequest{Object: "deals"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// singular_noun holds a value but is not in the mask: left alone.
+	up, err := objs.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "deals", PluralNoun: "Opportunities",
+		SingularNoun: "Ignored", UpdateMask: mask("plural_noun")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := up.GetObject(); o.GetPluralNoun() != "Opportunities" || o.GetSingularNoun() != got.GetObject().GetSingularNoun() {
+		t.Fatalf("plural_noun only: %v", o)
+	}
+	attrs := attiov1connect.NewAttributeServiceClient(h.rpc(protocols[0]))
+	target := attiov1.AttributeTarget_ATTRIBUTE_TARGET_OBJECT
+	for name, call := range map[string]func() error{
+		"no mask": func() error {
+			_, err := objs.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "deals", PluralNoun: "X"})
+			return err
+		},
+		"empty noun in the mask": func() error {
+			_, err := objs.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "deals", UpdateMask: mask("plural_noun")})
+			return err
+		},
+		"empty attribute title in the mask": func() error {
+			_, err := attrs.UpdateAttribute(ctx, &attiov1.UpdateAttributeRequest{Target: target, Identifier: "deals", Attribute: "name",
+				UpdateMask: mask("title")})
+			return err
+		},
+		"unknown path": func() error {
+			_, err := attrs.UpdateStatus(ctx, &attiov1.UpdateStatusRequest{Target: target, Identifier: "deals", Attribute: "stage",
+				Status: "Lead", UpdateMask: mask("colour")})
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) { wantLocalInvalid(t, h, call) })
+	}
+}

@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
@@ -1017,7 +1018,7 @@ func (x *CreateAttributeResponse) GetAttribute() *Attribute {
 	return nil
 }
 
-// UpdateAttributeRequest changes an attribute; unset fields are left alone.
+// UpdateAttributeRequest changes the fields of an attribute that update_mask names.
 type UpdateAttributeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Whether the attribute belongs to an object or a list. Required.
@@ -1027,21 +1028,26 @@ type UpdateAttributeRequest struct {
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
 	// A new title.
-	Title *string `protobuf:"bytes,4,opt,name=title,proto3,oneof" json:"title,omitempty"`
+	Title string `protobuf:"bytes,4,opt,name=title,proto3" json:"title,omitempty"`
 	// A new description.
-	Description *string `protobuf:"bytes,5,opt,name=description,proto3,oneof" json:"description,omitempty"`
+	Description string `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
 	// A new slug.
-	ApiSlug *string `protobuf:"bytes,6,opt,name=api_slug,json=apiSlug,proto3,oneof" json:"api_slug,omitempty"`
+	ApiSlug string `protobuf:"bytes,6,opt,name=api_slug,json=apiSlug,proto3" json:"api_slug,omitempty"`
 	// Whether a value is required.
-	IsRequired *bool `protobuf:"varint,7,opt,name=is_required,json=isRequired,proto3,oneof" json:"is_required,omitempty"`
+	IsRequired bool `protobuf:"varint,7,opt,name=is_required,json=isRequired,proto3" json:"is_required,omitempty"`
 	// Whether values must be unique.
-	IsUnique *bool `protobuf:"varint,8,opt,name=is_unique,json=isUnique,proto3,oneof" json:"is_unique,omitempty"`
+	IsUnique bool `protobuf:"varint,8,opt,name=is_unique,json=isUnique,proto3" json:"is_unique,omitempty"`
 	// Archive or restore the attribute.
-	IsArchived *bool `protobuf:"varint,9,opt,name=is_archived,json=isArchived,proto3,oneof" json:"is_archived,omitempty"`
+	IsArchived bool `protobuf:"varint,9,opt,name=is_archived,json=isArchived,proto3" json:"is_archived,omitempty"`
 	// New type-specific configuration.
 	Config *AttributeConfig `protobuf:"bytes,10,opt,name=config,proto3" json:"config,omitempty"`
 	// A new default value definition.
-	DefaultValue  *structpb.Struct `protobuf:"bytes,11,opt,name=default_value,json=defaultValue,proto3" json:"default_value,omitempty"`
+	DefaultValue *structpb.Struct `protobuf:"bytes,11,opt,name=default_value,json=defaultValue,proto3" json:"default_value,omitempty"`
+	// The fields to change (AIP-134): "title", "description" (empty clears it), "api_slug",
+	// "is_required", "is_unique", "is_archived", "config", "default_value", or "*" for all of them.
+	// Required; a named field is written even when empty, a field not named is left alone whatever it
+	// holds.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,12,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1098,43 +1104,43 @@ func (x *UpdateAttributeRequest) GetAttribute() string {
 }
 
 func (x *UpdateAttributeRequest) GetTitle() string {
-	if x != nil && x.Title != nil {
-		return *x.Title
+	if x != nil {
+		return x.Title
 	}
 	return ""
 }
 
 func (x *UpdateAttributeRequest) GetDescription() string {
-	if x != nil && x.Description != nil {
-		return *x.Description
+	if x != nil {
+		return x.Description
 	}
 	return ""
 }
 
 func (x *UpdateAttributeRequest) GetApiSlug() string {
-	if x != nil && x.ApiSlug != nil {
-		return *x.ApiSlug
+	if x != nil {
+		return x.ApiSlug
 	}
 	return ""
 }
 
 func (x *UpdateAttributeRequest) GetIsRequired() bool {
-	if x != nil && x.IsRequired != nil {
-		return *x.IsRequired
+	if x != nil {
+		return x.IsRequired
 	}
 	return false
 }
 
 func (x *UpdateAttributeRequest) GetIsUnique() bool {
-	if x != nil && x.IsUnique != nil {
-		return *x.IsUnique
+	if x != nil {
+		return x.IsUnique
 	}
 	return false
 }
 
 func (x *UpdateAttributeRequest) GetIsArchived() bool {
-	if x != nil && x.IsArchived != nil {
-		return *x.IsArchived
+	if x != nil {
+		return x.IsArchived
 	}
 	return false
 }
@@ -1149,6 +1155,13 @@ func (x *UpdateAttributeRequest) GetConfig() *AttributeConfig {
 func (x *UpdateAttributeRequest) GetDefaultValue() *structpb.Struct {
 	if x != nil {
 		return x.DefaultValue
+	}
+	return nil
+}
+
+func (x *UpdateAttributeRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
 	}
 	return nil
 }
@@ -1465,7 +1478,7 @@ func (x *CreateSelectOptionResponse) GetOption() *SelectOption {
 	return nil
 }
 
-// UpdateSelectOptionRequest changes an option; unset fields are left alone.
+// UpdateSelectOptionRequest changes the fields of an option that update_mask names.
 type UpdateSelectOptionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Whether the attribute belongs to an object or a list. Required.
@@ -1478,9 +1491,12 @@ type UpdateSelectOptionRequest struct {
 	// '#', '%' or control characters, nor be "." or ".." (rename such options by their id).
 	Option string `protobuf:"bytes,4,opt,name=option,proto3" json:"option,omitempty"`
 	// A new title.
-	Title *string `protobuf:"bytes,5,opt,name=title,proto3,oneof" json:"title,omitempty"`
+	Title string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
 	// Archive or restore the option.
-	IsArchived    *bool `protobuf:"varint,6,opt,name=is_archived,json=isArchived,proto3,oneof" json:"is_archived,omitempty"`
+	IsArchived bool `protobuf:"varint,6,opt,name=is_archived,json=isArchived,proto3" json:"is_archived,omitempty"`
+	// The fields to change (AIP-134): "title", "is_archived", or "*" for all of them. Required; a
+	// named field is written even when empty, a field not named is left alone whatever it holds.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,7,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1544,17 +1560,24 @@ func (x *UpdateSelectOptionRequest) GetOption() string {
 }
 
 func (x *UpdateSelectOptionRequest) GetTitle() string {
-	if x != nil && x.Title != nil {
-		return *x.Title
+	if x != nil {
+		return x.Title
 	}
 	return ""
 }
 
 func (x *UpdateSelectOptionRequest) GetIsArchived() bool {
-	if x != nil && x.IsArchived != nil {
-		return *x.IsArchived
+	if x != nil {
+		return x.IsArchived
 	}
 	return false
+}
+
+func (x *UpdateSelectOptionRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
 }
 
 // UpdateSelectOptionResponse carries the updated option.
@@ -1887,7 +1910,7 @@ func (x *CreateStatusResponse) GetStatus() *Status {
 	return nil
 }
 
-// UpdateStatusRequest changes a status; unset fields are left alone.
+// UpdateStatusRequest changes the fields of a status that update_mask names.
 type UpdateStatusRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Whether the attribute belongs to an object or a list. Required.
@@ -1900,13 +1923,17 @@ type UpdateStatusRequest struct {
 	// '#', '%' or control characters, nor be "." or ".." (change such statuses by their id).
 	Status string `protobuf:"bytes,4,opt,name=status,proto3" json:"status,omitempty"`
 	// A new title.
-	Title *string `protobuf:"bytes,5,opt,name=title,proto3,oneof" json:"title,omitempty"`
+	Title string `protobuf:"bytes,5,opt,name=title,proto3" json:"title,omitempty"`
 	// Whether reaching it is celebrated.
-	CelebrationEnabled *bool `protobuf:"varint,6,opt,name=celebration_enabled,json=celebrationEnabled,proto3,oneof" json:"celebration_enabled,omitempty"`
+	CelebrationEnabled bool `protobuf:"varint,6,opt,name=celebration_enabled,json=celebrationEnabled,proto3" json:"celebration_enabled,omitempty"`
 	// A new target time in status (ISO 8601 duration).
-	TargetTimeInStatus *string `protobuf:"bytes,7,opt,name=target_time_in_status,json=targetTimeInStatus,proto3,oneof" json:"target_time_in_status,omitempty"`
+	TargetTimeInStatus string `protobuf:"bytes,7,opt,name=target_time_in_status,json=targetTimeInStatus,proto3" json:"target_time_in_status,omitempty"`
 	// Archive or restore the status.
-	IsArchived    *bool `protobuf:"varint,8,opt,name=is_archived,json=isArchived,proto3,oneof" json:"is_archived,omitempty"`
+	IsArchived bool `protobuf:"varint,8,opt,name=is_archived,json=isArchived,proto3" json:"is_archived,omitempty"`
+	// The fields to change (AIP-134): "title", "celebration_enabled", "target_time_in_status" (empty
+	// clears it), "is_archived", or "*" for all of them. Required; a named field is written even when
+	// empty, a field not named is left alone whatever it holds.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,9,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1970,31 +1997,38 @@ func (x *UpdateStatusRequest) GetStatus() string {
 }
 
 func (x *UpdateStatusRequest) GetTitle() string {
-	if x != nil && x.Title != nil {
-		return *x.Title
+	if x != nil {
+		return x.Title
 	}
 	return ""
 }
 
 func (x *UpdateStatusRequest) GetCelebrationEnabled() bool {
-	if x != nil && x.CelebrationEnabled != nil {
-		return *x.CelebrationEnabled
+	if x != nil {
+		return x.CelebrationEnabled
 	}
 	return false
 }
 
 func (x *UpdateStatusRequest) GetTargetTimeInStatus() string {
-	if x != nil && x.TargetTimeInStatus != nil {
-		return *x.TargetTimeInStatus
+	if x != nil {
+		return x.TargetTimeInStatus
 	}
 	return ""
 }
 
 func (x *UpdateStatusRequest) GetIsArchived() bool {
-	if x != nil && x.IsArchived != nil {
-		return *x.IsArchived
+	if x != nil {
+		return x.IsArchived
 	}
 	return false
+}
+
+func (x *UpdateStatusRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
 }
 
 // UpdateStatusResponse carries the updated status.
@@ -2047,7 +2081,7 @@ var File_attio_v1_attribute_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\n" +
-	" attio/v1/attribute_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n" +
+	" attio/v1/attribute_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x14attio/v1/rules.proto\x1a\x15attio/v1/values.proto\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"p\n" +
 	"\vAttributeId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\x12!\n" +
@@ -2143,33 +2177,28 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	" \x01(\v2\x19.attio.v1.AttributeConfigR\x06config\x12<\n" +
 	"\rdefault_value\x18\v \x01(\v2\x17.google.protobuf.StructR\fdefaultValue\"L\n" +
 	"\x17CreateAttributeResponse\x121\n" +
-	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xe2\x04\n" +
+	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xba\x04\n" +
 	"\x16UpdateAttributeRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
 	"\n" +
 	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
 	"identifier\x12'\n" +
-	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12%\n" +
-	"\x05title\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x12/\n" +
-	"\vdescription\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10H\x01R\vdescription\x88\x01\x01\x12)\n" +
-	"\bapi_slug\x18\x06 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01H\x02R\aapiSlug\x88\x01\x01\x12$\n" +
-	"\vis_required\x18\a \x01(\bH\x03R\n" +
-	"isRequired\x88\x01\x01\x12 \n" +
-	"\tis_unique\x18\b \x01(\bH\x04R\bisUnique\x88\x01\x01\x12$\n" +
-	"\vis_archived\x18\t \x01(\bH\x05R\n" +
-	"isArchived\x88\x01\x01\x121\n" +
+	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12#\n" +
+	"\x05title\x18\x04 \x01(\tB\r\xbaH\n" +
+	"\xd8\x01\x01r\x05\x10\x01\x18\x80\x02R\x05title\x12*\n" +
+	"\vdescription\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vdescription\x12'\n" +
+	"\bapi_slug\x18\x06 \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04Ђ\x14\x01R\aapiSlug\x12\x1f\n" +
+	"\vis_required\x18\a \x01(\bR\n" +
+	"isRequired\x12\x1b\n" +
+	"\tis_unique\x18\b \x01(\bR\bisUnique\x12\x1f\n" +
+	"\vis_archived\x18\t \x01(\bR\n" +
+	"isArchived\x121\n" +
 	"\x06config\x18\n" +
 	" \x01(\v2\x19.attio.v1.AttributeConfigR\x06config\x12<\n" +
-	"\rdefault_value\x18\v \x01(\v2\x17.google.protobuf.StructR\fdefaultValueB\b\n" +
-	"\x06_titleB\x0e\n" +
-	"\f_descriptionB\v\n" +
-	"\t_api_slugB\x0e\n" +
-	"\f_is_requiredB\f\n" +
-	"\n" +
-	"_is_uniqueB\x0e\n" +
-	"\f_is_archived\"L\n" +
+	"\rdefault_value\x18\v \x01(\v2\x17.google.protobuf.StructR\fdefaultValue\x12C\n" +
+	"\vupdate_mask\x18\f \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMask\"L\n" +
 	"\x17UpdateAttributeResponse\x121\n" +
 	"\tattribute\x18\x01 \x01(\v2\x13.attio.v1.AttributeR\tattribute\"\xa4\x02\n" +
 	"\x18ListSelectOptionsRequest\x12=\n" +
@@ -2197,7 +2226,7 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x05title\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\x05title\"L\n" +
 	"\x1aCreateSelectOptionResponse\x12.\n" +
-	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\xd9\x02\n" +
+	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\xfd\x02\n" +
 	"\x19UpdateSelectOptionRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
@@ -2205,13 +2234,13 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
 	"identifier\x12'\n" +
 	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12B\n" +
-	"\x06option\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06option\x12%\n" +
-	"\x05title\x18\x05 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x12$\n" +
-	"\vis_archived\x18\x06 \x01(\bH\x01R\n" +
-	"isArchived\x88\x01\x01B\b\n" +
-	"\x06_titleB\x0e\n" +
-	"\f_is_archived\"L\n" +
+	"\x06option\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06option\x12#\n" +
+	"\x05title\x18\x05 \x01(\tB\r\xbaH\n" +
+	"\xd8\x01\x01r\x05\x10\x01\x18\x80\x02R\x05title\x12\x1f\n" +
+	"\vis_archived\x18\x06 \x01(\bR\n" +
+	"isArchived\x12C\n" +
+	"\vupdate_mask\x18\a \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMask\"L\n" +
 	"\x1aUpdateSelectOptionResponse\x12.\n" +
 	"\x06option\x18\x01 \x01(\v2\x16.attio.v1.SelectOptionR\x06option\"\x9f\x02\n" +
 	"\x13ListStatusesRequest\x12=\n" +
@@ -2241,7 +2270,7 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x13celebration_enabled\x18\x05 \x01(\bR\x12celebrationEnabled\x12:\n" +
 	"\x15target_time_in_status\x18\x06 \x01(\tB\a\xbaH\x04r\x02\x18@R\x12targetTimeInStatus\"@\n" +
 	"\x14CreateStatusResponse\x12(\n" +
-	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status\"\xfc\x03\n" +
+	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status\"\xe4\x03\n" +
 	"\x13UpdateStatusRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
@@ -2249,17 +2278,15 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
 	"identifier\x12'\n" +
 	"\tattribute\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\tattribute\x12B\n" +
-	"\x06status\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06status\x12%\n" +
-	"\x05title\x18\x05 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x05title\x88\x01\x01\x124\n" +
-	"\x13celebration_enabled\x18\x06 \x01(\bH\x01R\x12celebrationEnabled\x88\x01\x01\x12?\n" +
-	"\x15target_time_in_status\x18\a \x01(\tB\a\xbaH\x04r\x02\x18@H\x02R\x12targetTimeInStatus\x88\x01\x01\x12$\n" +
-	"\vis_archived\x18\b \x01(\bH\x03R\n" +
-	"isArchived\x88\x01\x01B\b\n" +
-	"\x06_titleB\x16\n" +
-	"\x14_celebration_enabledB\x18\n" +
-	"\x16_target_time_in_statusB\x0e\n" +
-	"\f_is_archived\"@\n" +
+	"\x06status\x18\x04 \x01(\tB*\xbaH'r%\x10\x01\x18\x80\x022\x17^[^/?#%\\x00-\\x1F\\x7F]+$Z\x01.Z\x02..R\x06status\x12#\n" +
+	"\x05title\x18\x05 \x01(\tB\r\xbaH\n" +
+	"\xd8\x01\x01r\x05\x10\x01\x18\x80\x02R\x05title\x12/\n" +
+	"\x13celebration_enabled\x18\x06 \x01(\bR\x12celebrationEnabled\x12:\n" +
+	"\x15target_time_in_status\x18\a \x01(\tB\a\xbaH\x04r\x02\x18@R\x12targetTimeInStatus\x12\x1f\n" +
+	"\vis_archived\x18\b \x01(\bR\n" +
+	"isArchived\x12C\n" +
+	"\vupdate_mask\x18\t \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMask\"@\n" +
 	"\x14UpdateStatusResponse\x12(\n" +
 	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status*k\n" +
 	"\x0fAttributeTarget\x12 \n" +
@@ -2322,8 +2349,9 @@ var file_attio_v1_attribute_service_proto_goTypes = []any{
 	(*UpdateStatusResponse)(nil),       // 26: attio.v1.UpdateStatusResponse
 	(*structpb.Struct)(nil),            // 27: google.protobuf.Struct
 	(*timestamppb.Timestamp)(nil),      // 28: google.protobuf.Timestamp
-	(*SelectOption)(nil),               // 29: attio.v1.SelectOption
-	(*Status)(nil),                     // 30: attio.v1.Status
+	(*fieldmaskpb.FieldMask)(nil),      // 29: google.protobuf.FieldMask
+	(*SelectOption)(nil),               // 30: attio.v1.SelectOption
+	(*Status)(nil),                     // 31: attio.v1.Status
 }
 var file_attio_v1_attribute_service_proto_depIdxs = []int32{
 	1,  // 0: attio.v1.Attribute.id:type_name -> attio.v1.AttributeId
@@ -2346,44 +2374,47 @@ var file_attio_v1_attribute_service_proto_depIdxs = []int32{
 	0,  // 17: attio.v1.UpdateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
 	4,  // 18: attio.v1.UpdateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
 	27, // 19: attio.v1.UpdateAttributeRequest.default_value:type_name -> google.protobuf.Struct
-	2,  // 20: attio.v1.UpdateAttributeResponse.attribute:type_name -> attio.v1.Attribute
-	0,  // 21: attio.v1.ListSelectOptionsRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 22: attio.v1.ListSelectOptionsResponse.options:type_name -> attio.v1.SelectOption
-	0,  // 23: attio.v1.CreateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 24: attio.v1.CreateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
-	0,  // 25: attio.v1.UpdateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 26: attio.v1.UpdateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
-	0,  // 27: attio.v1.ListStatusesRequest.target:type_name -> attio.v1.AttributeTarget
-	30, // 28: attio.v1.ListStatusesResponse.statuses:type_name -> attio.v1.Status
-	0,  // 29: attio.v1.CreateStatusRequest.target:type_name -> attio.v1.AttributeTarget
-	30, // 30: attio.v1.CreateStatusResponse.status:type_name -> attio.v1.Status
-	0,  // 31: attio.v1.UpdateStatusRequest.target:type_name -> attio.v1.AttributeTarget
-	30, // 32: attio.v1.UpdateStatusResponse.status:type_name -> attio.v1.Status
-	7,  // 33: attio.v1.AttributeService.ListAttributes:input_type -> attio.v1.ListAttributesRequest
-	9,  // 34: attio.v1.AttributeService.GetAttribute:input_type -> attio.v1.GetAttributeRequest
-	11, // 35: attio.v1.AttributeService.CreateAttribute:input_type -> attio.v1.CreateAttributeRequest
-	13, // 36: attio.v1.AttributeService.UpdateAttribute:input_type -> attio.v1.UpdateAttributeRequest
-	15, // 37: attio.v1.AttributeService.ListSelectOptions:input_type -> attio.v1.ListSelectOptionsRequest
-	17, // 38: attio.v1.AttributeService.CreateSelectOption:input_type -> attio.v1.CreateSelectOptionRequest
-	19, // 39: attio.v1.AttributeService.UpdateSelectOption:input_type -> attio.v1.UpdateSelectOptionRequest
-	21, // 40: attio.v1.AttributeService.ListStatuses:input_type -> attio.v1.ListStatusesRequest
-	23, // 41: attio.v1.AttributeService.CreateStatus:input_type -> attio.v1.CreateStatusRequest
-	25, // 42: attio.v1.AttributeService.UpdateStatus:input_type -> attio.v1.UpdateStatusRequest
-	8,  // 43: attio.v1.AttributeService.ListAttributes:output_type -> attio.v1.ListAttributesResponse
-	10, // 44: attio.v1.AttributeService.GetAttribute:output_type -> attio.v1.GetAttributeResponse
-	12, // 45: attio.v1.AttributeService.CreateAttribute:output_type -> attio.v1.CreateAttributeResponse
-	14, // 46: attio.v1.AttributeService.UpdateAttribute:output_type -> attio.v1.UpdateAttributeResponse
-	16, // 47: attio.v1.AttributeService.ListSelectOptions:output_type -> attio.v1.ListSelectOptionsResponse
-	18, // 48: attio.v1.AttributeService.CreateSelectOption:output_type -> attio.v1.CreateSelectOptionResponse
-	20, // 49: attio.v1.AttributeService.UpdateSelectOption:output_type -> attio.v1.UpdateSelectOptionResponse
-	22, // 50: attio.v1.AttributeService.ListStatuses:output_type -> attio.v1.ListStatusesResponse
-	24, // 51: attio.v1.AttributeService.CreateStatus:output_type -> attio.v1.CreateStatusResponse
-	26, // 52: attio.v1.AttributeService.UpdateStatus:output_type -> attio.v1.UpdateStatusResponse
-	43, // [43:53] is the sub-list for method output_type
-	33, // [33:43] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	29, // 20: attio.v1.UpdateAttributeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	2,  // 21: attio.v1.UpdateAttributeResponse.attribute:type_name -> attio.v1.Attribute
+	0,  // 22: attio.v1.ListSelectOptionsRequest.target:type_name -> attio.v1.AttributeTarget
+	30, // 23: attio.v1.ListSelectOptionsResponse.options:type_name -> attio.v1.SelectOption
+	0,  // 24: attio.v1.CreateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
+	30, // 25: attio.v1.CreateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
+	0,  // 26: attio.v1.UpdateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
+	29, // 27: attio.v1.UpdateSelectOptionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	30, // 28: attio.v1.UpdateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
+	0,  // 29: attio.v1.ListStatusesRequest.target:type_name -> attio.v1.AttributeTarget
+	31, // 30: attio.v1.ListStatusesResponse.statuses:type_name -> attio.v1.Status
+	0,  // 31: attio.v1.CreateStatusRequest.target:type_name -> attio.v1.AttributeTarget
+	31, // 32: attio.v1.CreateStatusResponse.status:type_name -> attio.v1.Status
+	0,  // 33: attio.v1.UpdateStatusRequest.target:type_name -> attio.v1.AttributeTarget
+	29, // 34: attio.v1.UpdateStatusRequest.update_mask:type_name -> google.protobuf.FieldMask
+	31, // 35: attio.v1.UpdateStatusResponse.status:type_name -> attio.v1.Status
+	7,  // 36: attio.v1.AttributeService.ListAttributes:input_type -> attio.v1.ListAttributesRequest
+	9,  // 37: attio.v1.AttributeService.GetAttribute:input_type -> attio.v1.GetAttributeRequest
+	11, // 38: attio.v1.AttributeService.CreateAttribute:input_type -> attio.v1.CreateAttributeRequest
+	13, // 39: attio.v1.AttributeService.UpdateAttribute:input_type -> attio.v1.UpdateAttributeRequest
+	15, // 40: attio.v1.AttributeService.ListSelectOptions:input_type -> attio.v1.ListSelectOptionsRequest
+	17, // 41: attio.v1.AttributeService.CreateSelectOption:input_type -> attio.v1.CreateSelectOptionRequest
+	19, // 42: attio.v1.AttributeService.UpdateSelectOption:input_type -> attio.v1.UpdateSelectOptionRequest
+	21, // 43: attio.v1.AttributeService.ListStatuses:input_type -> attio.v1.ListStatusesRequest
+	23, // 44: attio.v1.AttributeService.CreateStatus:input_type -> attio.v1.CreateStatusRequest
+	25, // 45: attio.v1.AttributeService.UpdateStatus:input_type -> attio.v1.UpdateStatusRequest
+	8,  // 46: attio.v1.AttributeService.ListAttributes:output_type -> attio.v1.ListAttributesResponse
+	10, // 47: attio.v1.AttributeService.GetAttribute:output_type -> attio.v1.GetAttributeResponse
+	12, // 48: attio.v1.AttributeService.CreateAttribute:output_type -> attio.v1.CreateAttributeResponse
+	14, // 49: attio.v1.AttributeService.UpdateAttribute:output_type -> attio.v1.UpdateAttributeResponse
+	16, // 50: attio.v1.AttributeService.ListSelectOptions:output_type -> attio.v1.ListSelectOptionsResponse
+	18, // 51: attio.v1.AttributeService.CreateSelectOption:output_type -> attio.v1.CreateSelectOptionResponse
+	20, // 52: attio.v1.AttributeService.UpdateSelectOption:output_type -> attio.v1.UpdateSelectOptionResponse
+	22, // 53: attio.v1.AttributeService.ListStatuses:output_type -> attio.v1.ListStatusesResponse
+	24, // 54: attio.v1.AttributeService.CreateStatus:output_type -> attio.v1.CreateStatusResponse
+	26, // 55: attio.v1.AttributeService.UpdateStatus:output_type -> attio.v1.UpdateStatusResponse
+	46, // [46:56] is the sub-list for method output_type
+	36, // [36:46] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_attribute_service_proto_init() }
@@ -2397,9 +2428,6 @@ func file_attio_v1_attribute_service_proto_init() {
 	file_attio_v1_attribute_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_attio_v1_attribute_service_proto_msgTypes[2].OneofWrappers = []any{}
 	file_attio_v1_attribute_service_proto_msgTypes[4].OneofWrappers = []any{}
-	file_attio_v1_attribute_service_proto_msgTypes[12].OneofWrappers = []any{}
-	file_attio_v1_attribute_service_proto_msgTypes[18].OneofWrappers = []any{}
-	file_attio_v1_attribute_service_proto_msgTypes[24].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

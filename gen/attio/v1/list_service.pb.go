@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -641,23 +642,25 @@ func (x *CreateListResponse) GetList() *List {
 	return nil
 }
 
-// UpdateListRequest changes a list; unset fields are left alone.
+// UpdateListRequest changes the fields of a list that update_mask names.
 type UpdateListRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The list's slug or id.
 	List string `protobuf:"bytes,1,opt,name=list,proto3" json:"list,omitempty"`
 	// A new name.
-	Name *string `protobuf:"bytes,2,opt,name=name,proto3,oneof" json:"name,omitempty"`
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// A new slug.
-	ApiSlug *string `protobuf:"bytes,3,opt,name=api_slug,json=apiSlug,proto3,oneof" json:"api_slug,omitempty"`
+	ApiSlug string `protobuf:"bytes,3,opt,name=api_slug,json=apiSlug,proto3" json:"api_slug,omitempty"`
 	// New access for every member.
-	WorkspaceAccess *AccessLevel `protobuf:"varint,4,opt,name=workspace_access,json=workspaceAccess,proto3,enum=attio.v1.AccessLevel,oneof" json:"workspace_access,omitempty"`
-	// Replace per-member access with this list when set_member_access is true.
+	WorkspaceAccess AccessLevel `protobuf:"varint,4,opt,name=workspace_access,json=workspaceAccess,proto3,enum=attio.v1.AccessLevel" json:"workspace_access,omitempty"`
+	// Per-member access, replacing the current grants.
 	WorkspaceMemberAccess []*MemberAccess `protobuf:"bytes,5,rep,name=workspace_member_access,json=workspaceMemberAccess,proto3" json:"workspace_member_access,omitempty"`
-	// Whether workspace_member_access replaces the current grants (an empty list clears them).
-	SetMemberAccess bool `protobuf:"varint,6,opt,name=set_member_access,json=setMemberAccess,proto3" json:"set_member_access,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The fields to change (AIP-134): "name", "api_slug", "workspace_access" (UNSPECIFIED: no access),
+	// "workspace_member_access" (an empty list removes every grant), or "*" for all of them. Required;
+	// a named field is written even when empty, a field not named is left alone whatever it holds.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,7,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *UpdateListRequest) Reset() {
@@ -698,22 +701,22 @@ func (x *UpdateListRequest) GetList() string {
 }
 
 func (x *UpdateListRequest) GetName() string {
-	if x != nil && x.Name != nil {
-		return *x.Name
+	if x != nil {
+		return x.Name
 	}
 	return ""
 }
 
 func (x *UpdateListRequest) GetApiSlug() string {
-	if x != nil && x.ApiSlug != nil {
-		return *x.ApiSlug
+	if x != nil {
+		return x.ApiSlug
 	}
 	return ""
 }
 
 func (x *UpdateListRequest) GetWorkspaceAccess() AccessLevel {
-	if x != nil && x.WorkspaceAccess != nil {
-		return *x.WorkspaceAccess
+	if x != nil {
+		return x.WorkspaceAccess
 	}
 	return AccessLevel_ACCESS_LEVEL_UNSPECIFIED
 }
@@ -725,11 +728,11 @@ func (x *UpdateListRequest) GetWorkspaceMemberAccess() []*MemberAccess {
 	return nil
 }
 
-func (x *UpdateListRequest) GetSetMemberAccess() bool {
+func (x *UpdateListRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	if x != nil {
-		return x.SetMemberAccess
+		return x.UpdateMask
 	}
-	return false
+	return nil
 }
 
 // UpdateListResponse carries the updated list.
@@ -782,7 +785,7 @@ var File_attio_v1_list_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/list_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
+	"\x1battio/v1/list_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n" +
 	"\x06ListId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x17\n" +
 	"\alist_id\x18\x02 \x01(\tR\x06listId\"\x81\x01\n" +
@@ -822,18 +825,16 @@ const file_attio_v1_list_service_proto_rawDesc = "" +
 	"\x10workspace_access\x18\x04 \x01(\x0e2\x15.attio.v1.AccessLevelB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0fworkspaceAccess\x12N\n" +
 	"\x17workspace_member_access\x18\x05 \x03(\v2\x16.attio.v1.MemberAccessR\x15workspaceMemberAccess\"8\n" +
 	"\x12CreateListResponse\x12\"\n" +
-	"\x04list\x18\x01 \x01(\v2\x0e.attio.v1.ListR\x04list\"\xfa\x02\n" +
+	"\x04list\x18\x01 \x01(\v2\x0e.attio.v1.ListR\x04list\"\xf8\x02\n" +
 	"\x11UpdateListRequest\x12\x1d\n" +
-	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12#\n" +
-	"\x04name\x18\x02 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x00R\x04name\x88\x01\x01\x12)\n" +
-	"\bapi_slug\x18\x03 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01H\x01R\aapiSlug\x88\x01\x01\x12O\n" +
-	"\x10workspace_access\x18\x04 \x01(\x0e2\x15.attio.v1.AccessLevelB\b\xbaH\x05\x82\x01\x02\x10\x01H\x02R\x0fworkspaceAccess\x88\x01\x01\x12N\n" +
-	"\x17workspace_member_access\x18\x05 \x03(\v2\x16.attio.v1.MemberAccessR\x15workspaceMemberAccess\x12*\n" +
-	"\x11set_member_access\x18\x06 \x01(\bR\x0fsetMemberAccessB\a\n" +
-	"\x05_nameB\v\n" +
-	"\t_api_slugB\x13\n" +
-	"\x11_workspace_access\"8\n" +
+	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12!\n" +
+	"\x04name\x18\x02 \x01(\tB\r\xbaH\n" +
+	"\xd8\x01\x01r\x05\x10\x01\x18\x80\x02R\x04name\x12'\n" +
+	"\bapi_slug\x18\x03 \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04Ђ\x14\x01R\aapiSlug\x12J\n" +
+	"\x10workspace_access\x18\x04 \x01(\x0e2\x15.attio.v1.AccessLevelB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0fworkspaceAccess\x12N\n" +
+	"\x17workspace_member_access\x18\x05 \x03(\v2\x16.attio.v1.MemberAccessR\x15workspaceMemberAccess\x12C\n" +
+	"\vupdate_mask\x18\a \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMaskJ\x04\b\x06\x10\aR\x11set_member_access\"8\n" +
 	"\x12UpdateListResponse\x12\"\n" +
 	"\x04list\x18\x01 \x01(\v2\x0e.attio.v1.ListR\x04list*\x86\x01\n" +
 	"\vAccessLevel\x12\x1c\n" +
@@ -878,6 +879,7 @@ var file_attio_v1_list_service_proto_goTypes = []any{
 	(*UpdateListResponse)(nil),    // 11: attio.v1.UpdateListResponse
 	(*ActorReference)(nil),        // 12: attio.v1.ActorReference
 	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 14: google.protobuf.FieldMask
 }
 var file_attio_v1_list_service_proto_depIdxs = []int32{
 	0,  // 0: attio.v1.MemberAccess.level:type_name -> attio.v1.AccessLevel
@@ -893,20 +895,21 @@ var file_attio_v1_list_service_proto_depIdxs = []int32{
 	3,  // 10: attio.v1.CreateListResponse.list:type_name -> attio.v1.List
 	0,  // 11: attio.v1.UpdateListRequest.workspace_access:type_name -> attio.v1.AccessLevel
 	2,  // 12: attio.v1.UpdateListRequest.workspace_member_access:type_name -> attio.v1.MemberAccess
-	3,  // 13: attio.v1.UpdateListResponse.list:type_name -> attio.v1.List
-	4,  // 14: attio.v1.ListService.ListLists:input_type -> attio.v1.ListListsRequest
-	6,  // 15: attio.v1.ListService.GetList:input_type -> attio.v1.GetListRequest
-	8,  // 16: attio.v1.ListService.CreateList:input_type -> attio.v1.CreateListRequest
-	10, // 17: attio.v1.ListService.UpdateList:input_type -> attio.v1.UpdateListRequest
-	5,  // 18: attio.v1.ListService.ListLists:output_type -> attio.v1.ListListsResponse
-	7,  // 19: attio.v1.ListService.GetList:output_type -> attio.v1.GetListResponse
-	9,  // 20: attio.v1.ListService.CreateList:output_type -> attio.v1.CreateListResponse
-	11, // 21: attio.v1.ListService.UpdateList:output_type -> attio.v1.UpdateListResponse
-	18, // [18:22] is the sub-list for method output_type
-	14, // [14:18] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	14, // 13: attio.v1.UpdateListRequest.update_mask:type_name -> google.protobuf.FieldMask
+	3,  // 14: attio.v1.UpdateListResponse.list:type_name -> attio.v1.List
+	4,  // 15: attio.v1.ListService.ListLists:input_type -> attio.v1.ListListsRequest
+	6,  // 16: attio.v1.ListService.GetList:input_type -> attio.v1.GetListRequest
+	8,  // 17: attio.v1.ListService.CreateList:input_type -> attio.v1.CreateListRequest
+	10, // 18: attio.v1.ListService.UpdateList:input_type -> attio.v1.UpdateListRequest
+	5,  // 19: attio.v1.ListService.ListLists:output_type -> attio.v1.ListListsResponse
+	7,  // 20: attio.v1.ListService.GetList:output_type -> attio.v1.GetListResponse
+	9,  // 21: attio.v1.ListService.CreateList:output_type -> attio.v1.CreateListResponse
+	11, // 22: attio.v1.ListService.UpdateList:output_type -> attio.v1.UpdateListResponse
+	19, // [19:23] is the sub-list for method output_type
+	15, // [15:19] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_list_service_proto_init() }
@@ -917,7 +920,6 @@ func file_attio_v1_list_service_proto_init() {
 	file_attio_v1_access_proto_init()
 	file_attio_v1_common_proto_init()
 	file_attio_v1_rules_proto_init()
-	file_attio_v1_list_service_proto_msgTypes[9].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

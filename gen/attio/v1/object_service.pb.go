@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -484,17 +485,21 @@ func (x *CreateObjectResponse) GetObject() *Object {
 	return nil
 }
 
-// UpdateObjectRequest changes an object's names; unset fields are left alone.
+// UpdateObjectRequest changes the names of an object that update_mask names.
 type UpdateObjectRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The object's slug or id.
 	Object string `protobuf:"bytes,1,opt,name=object,proto3" json:"object,omitempty"`
 	// A new slug.
-	ApiSlug *string `protobuf:"bytes,2,opt,name=api_slug,json=apiSlug,proto3,oneof" json:"api_slug,omitempty"`
+	ApiSlug string `protobuf:"bytes,2,opt,name=api_slug,json=apiSlug,proto3" json:"api_slug,omitempty"`
 	// A new singular noun.
-	SingularNoun *string `protobuf:"bytes,3,opt,name=singular_noun,json=singularNoun,proto3,oneof" json:"singular_noun,omitempty"`
+	SingularNoun string `protobuf:"bytes,3,opt,name=singular_noun,json=singularNoun,proto3" json:"singular_noun,omitempty"`
 	// A new plural noun.
-	PluralNoun    *string `protobuf:"bytes,4,opt,name=plural_noun,json=pluralNoun,proto3,oneof" json:"plural_noun,omitempty"`
+	PluralNoun string `protobuf:"bytes,4,opt,name=plural_noun,json=pluralNoun,proto3" json:"plural_noun,omitempty"`
+	// The fields to change (AIP-134): "api_slug", "singular_noun", "plural_noun", or "*" for all of
+	// them. Required; a named field is written even when empty, a field not named is left alone
+	// whatever it holds.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,5,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -537,24 +542,31 @@ func (x *UpdateObjectRequest) GetObject() string {
 }
 
 func (x *UpdateObjectRequest) GetApiSlug() string {
-	if x != nil && x.ApiSlug != nil {
-		return *x.ApiSlug
+	if x != nil {
+		return x.ApiSlug
 	}
 	return ""
 }
 
 func (x *UpdateObjectRequest) GetSingularNoun() string {
-	if x != nil && x.SingularNoun != nil {
-		return *x.SingularNoun
+	if x != nil {
+		return x.SingularNoun
 	}
 	return ""
 }
 
 func (x *UpdateObjectRequest) GetPluralNoun() string {
-	if x != nil && x.PluralNoun != nil {
-		return *x.PluralNoun
+	if x != nil {
+		return x.PluralNoun
 	}
 	return ""
+}
+
+func (x *UpdateObjectRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
 }
 
 // UpdateObjectResponse carries the updated object.
@@ -607,7 +619,7 @@ var File_attio_v1_object_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
+	"\x1dattio/v1/object_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n" +
 	"\bObjectId\x12!\n" +
 	"\fworkspace_id\x18\x01 \x01(\tR\vworkspaceId\x12\x1b\n" +
 	"\tobject_id\x18\x02 \x01(\tR\bobjectId\"\xa5\x02\n" +
@@ -644,18 +656,17 @@ const file_attio_v1_object_service_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\x80\x02R\n" +
 	"pluralNoun\"@\n" +
 	"\x14CreateObjectResponse\x12(\n" +
-	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object\"\xfa\x01\n" +
+	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object\"\x8a\x02\n" +
 	"\x13UpdateObjectRequest\x12!\n" +
-	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12)\n" +
-	"\bapi_slug\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ђ\x14\x01H\x00R\aapiSlug\x88\x01\x01\x124\n" +
-	"\rsingular_noun\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x01R\fsingularNoun\x88\x01\x01\x120\n" +
-	"\vplural_noun\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x02H\x02R\n" +
-	"pluralNoun\x88\x01\x01B\v\n" +
-	"\t_api_slugB\x10\n" +
-	"\x0e_singular_nounB\x0e\n" +
-	"\f_plural_noun\"@\n" +
+	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12'\n" +
+	"\bapi_slug\x18\x02 \x01(\tB\f\xbaH\t\xd8\x01\x01r\x04Ђ\x14\x01R\aapiSlug\x122\n" +
+	"\rsingular_noun\x18\x03 \x01(\tB\r\xbaH\n" +
+	"\xd8\x01\x01r\x05\x10\x01\x18\x80\x02R\fsingularNoun\x12.\n" +
+	"\vplural_noun\x18\x04 \x01(\tB\r\xbaH\n" +
+	"\xd8\x01\x01r\x05\x10\x01\x18\x80\x02R\n" +
+	"pluralNoun\x12C\n" +
+	"\vupdate_mask\x18\x05 \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMask\"@\n" +
 	"\x14UpdateObjectResponse\x12(\n" +
 	"\x06object\x18\x01 \x01(\v2\x10.attio.v1.ObjectR\x06object2\x86\x03\n" +
 	"\rObjectService\x12W\n" +
@@ -689,6 +700,7 @@ var file_attio_v1_object_service_proto_goTypes = []any{
 	(*UpdateObjectRequest)(nil),   // 8: attio.v1.UpdateObjectRequest
 	(*UpdateObjectResponse)(nil),  // 9: attio.v1.UpdateObjectResponse
 	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 11: google.protobuf.FieldMask
 }
 var file_attio_v1_object_service_proto_depIdxs = []int32{
 	0,  // 0: attio.v1.Object.id:type_name -> attio.v1.ObjectId
@@ -696,20 +708,21 @@ var file_attio_v1_object_service_proto_depIdxs = []int32{
 	1,  // 2: attio.v1.ListObjectsResponse.objects:type_name -> attio.v1.Object
 	1,  // 3: attio.v1.GetObjectResponse.object:type_name -> attio.v1.Object
 	1,  // 4: attio.v1.CreateObjectResponse.object:type_name -> attio.v1.Object
-	1,  // 5: attio.v1.UpdateObjectResponse.object:type_name -> attio.v1.Object
-	2,  // 6: attio.v1.ObjectService.ListObjects:input_type -> attio.v1.ListObjectsRequest
-	4,  // 7: attio.v1.ObjectService.GetObject:input_type -> attio.v1.GetObjectRequest
-	6,  // 8: attio.v1.ObjectService.CreateObject:input_type -> attio.v1.CreateObjectRequest
-	8,  // 9: attio.v1.ObjectService.UpdateObject:input_type -> attio.v1.UpdateObjectRequest
-	3,  // 10: attio.v1.ObjectService.ListObjects:output_type -> attio.v1.ListObjectsResponse
-	5,  // 11: attio.v1.ObjectService.GetObject:output_type -> attio.v1.GetObjectResponse
-	7,  // 12: attio.v1.ObjectService.CreateObject:output_type -> attio.v1.CreateObjectResponse
-	9,  // 13: attio.v1.ObjectService.UpdateObject:output_type -> attio.v1.UpdateObjectResponse
-	10, // [10:14] is the sub-list for method output_type
-	6,  // [6:10] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	11, // 5: attio.v1.UpdateObjectRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,  // 6: attio.v1.UpdateObjectResponse.object:type_name -> attio.v1.Object
+	2,  // 7: attio.v1.ObjectService.ListObjects:input_type -> attio.v1.ListObjectsRequest
+	4,  // 8: attio.v1.ObjectService.GetObject:input_type -> attio.v1.GetObjectRequest
+	6,  // 9: attio.v1.ObjectService.CreateObject:input_type -> attio.v1.CreateObjectRequest
+	8,  // 10: attio.v1.ObjectService.UpdateObject:input_type -> attio.v1.UpdateObjectRequest
+	3,  // 11: attio.v1.ObjectService.ListObjects:output_type -> attio.v1.ListObjectsResponse
+	5,  // 12: attio.v1.ObjectService.GetObject:output_type -> attio.v1.GetObjectResponse
+	7,  // 13: attio.v1.ObjectService.CreateObject:output_type -> attio.v1.CreateObjectResponse
+	9,  // 14: attio.v1.ObjectService.UpdateObject:output_type -> attio.v1.UpdateObjectResponse
+	11, // [11:15] is the sub-list for method output_type
+	7,  // [7:11] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_object_service_proto_init() }
@@ -720,7 +733,6 @@ func file_attio_v1_object_service_proto_init() {
 	file_attio_v1_access_proto_init()
 	file_attio_v1_rules_proto_init()
 	file_attio_v1_object_service_proto_msgTypes[1].OneofWrappers = []any{}
-	file_attio_v1_object_service_proto_msgTypes[8].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
