@@ -84,19 +84,8 @@ type ActorReferenceInput struct {
 	Type, ID, EmailAddress string
 }
 
-// LocationInput is a postal location; a nil line is null.
-type LocationInput struct {
-	Line1       *string `json:"line_1"`
-	Line2       *string `json:"line_2"`
-	Line3       *string `json:"line_3"`
-	Line4       *string `json:"line_4"`
-	Locality    *string `json:"locality"`
-	Region      *string `json:"region"`
-	Postcode    *string `json:"postcode"`
-	CountryCode *string `json:"country_code"`
-	Latitude    *string `json:"latitude"`
-	Longitude   *string `json:"longitude"`
-}
+// LocationInput is a postal location, written in the shape it is read; a nil line is null.
+type LocationInput Location
 
 // DomainInput is a web domain.
 type DomainInput struct {
