@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -63,7 +64,8 @@ func benignValue(fd protoreflect.FieldDescriptor) string {
 }
 
 // fillBase sets every top-level field a request needs to get past validation: strings with their
-// benign value, enums with their first real value, value maps with one text value.
+// benign value, enums with their first real value, value maps with one text value, update masks
+// with "*".
 func fillBase(m protoreflect.Message) {
 	fields := m.Descriptor().Fields()
 	for i := range fields.Len() {
@@ -76,6 +78,8 @@ func fillBase(m protoreflect.Message) {
 			l := &attiov1.ValueInputList{Values: []*attiov1.ValueInput{{Value: &attiov1.ValueInput_Text{Text: "x"}}}}
 			m.Mutable(fd).Map().Set(protoreflect.ValueOfString("name").MapKey(), protoreflect.ValueOfMessage(l.ProtoReflect()))
 		case fd.IsList() || fd.IsMap():
+		case fd.Message() != nil && fd.Message().FullName() == "google.protobuf.FieldMask":
+			m.Set(fd, protoreflect.ValueOfMessage((&fieldmaskpb.FieldMask{Paths: []string{"*"}}).ProtoReflect()))
 		case fd.Kind() == protoreflect.StringKind:
 			m.Set(fd, protoreflect.ValueOfString(benignValue(fd)))
 		case fd.Kind() == protoreflect.EnumKind && fd.Enum().Values().Len() > 1:
