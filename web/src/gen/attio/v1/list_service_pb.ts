@@ -9,15 +9,15 @@ import type { ActorReference } from "./common_pb";
 import { file_attio_v1_common } from "./common_pb";
 import { file_attio_v1_rules } from "./rules_pb";
 import { file_buf_validate_validate } from "../../buf/validate/validate_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file attio/v1/list_service.proto.
  */
 export const file_attio_v1_list_service: GenFile = /*@__PURE__*/
-  fileDesc("ChthdHRpby92MS9saXN0X3NlcnZpY2UucHJvdG8SCGF0dGlvLnYxIi8KBkxpc3RJZBIUCgx3b3Jrc3BhY2VfaWQYASABKAkSDwoHbGlzdF9pZBgCIAEoCSJnCgxNZW1iZXJBY2Nlc3MSJQoTd29ya3NwYWNlX21lbWJlcl9pZBgBIAEoCUIIukgFcgOwAQESMAoFbGV2ZWwYAiABKA4yFS5hdHRpby52MS5BY2Nlc3NMZXZlbEIKukgHggEEEAEgACK9AgoETGlzdBIcCgJpZBgBIAEoCzIQLmF0dGlvLnYxLkxpc3RJZBIQCghhcGlfc2x1ZxgCIAEoCRIMCgRuYW1lGAMgASgJEhUKDXBhcmVudF9vYmplY3QYBCADKAkSLwoQd29ya3NwYWNlX2FjY2VzcxgFIAEoDjIVLmF0dGlvLnYxLkFjY2Vzc0xldmVsEjcKF3dvcmtzcGFjZV9tZW1iZXJfYWNjZXNzGAYgAygLMhYuYXR0aW8udjEuTWVtYmVyQWNjZXNzEjIKEGNyZWF0ZWRfYnlfYWN0b3IYByABKAsyGC5hdHRpby52MS5BY3RvclJlZmVyZW5jZRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpleHRyYV9qc29uGAkgASgJIk8KEExpc3RMaXN0c1JlcXVlc3QSHQoJcGFnZV9zaXplGAEgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YAiABKAlCCLpIBXIDGIAQIksKEUxpc3RMaXN0c1Jlc3BvbnNlEh0KBWxpc3RzGAEgAygLMg4uYXR0aW8udjEuTGlzdBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKQoOR2V0TGlzdFJlcXVlc3QSFwoEbGlzdBgBIAEoCUIJukgGcgTIghQBIi8KD0dldExpc3RSZXNwb25zZRIcCgRsaXN0GAEgASgLMg4uYXR0aW8udjEuTGlzdCLgAQoRQ3JlYXRlTGlzdFJlcXVlc3QSGAoEbmFtZRgBIAEoCUIKukgHcgUQARiAAhIbCghhcGlfc2x1ZxgCIAEoCUIJukgGcgTQghQBEiAKDXBhcmVudF9vYmplY3QYAyABKAlCCbpIBnIEyIIUARI5ChB3b3Jrc3BhY2VfYWNjZXNzGAQgASgOMhUuYXR0aW8udjEuQWNjZXNzTGV2ZWxCCLpIBYIBAhABEjcKF3dvcmtzcGFjZV9tZW1iZXJfYWNjZXNzGAUgAygLMhYuYXR0aW8udjEuTWVtYmVyQWNjZXNzIjIKEkNyZWF0ZUxpc3RSZXNwb25zZRIcCgRsaXN0GAEgASgLMg4uYXR0aW8udjEuTGlzdCKsAgoRVXBkYXRlTGlzdFJlcXVlc3QSFwoEbGlzdBgBIAEoCUIJukgGcgTIghQBEh0KBG5hbWUYAiABKAlCCrpIB3IFEAEYgAJIAIgBARIgCghhcGlfc2x1ZxgDIAEoCUIJukgGcgTQghQBSAGIAQESPgoQd29ya3NwYWNlX2FjY2VzcxgEIAEoDjIVLmF0dGlvLnYxLkFjY2Vzc0xldmVsQgi6SAWCAQIQAUgCiAEBEjcKF3dvcmtzcGFjZV9tZW1iZXJfYWNjZXNzGAUgAygLMhYuYXR0aW8udjEuTWVtYmVyQWNjZXNzEhkKEXNldF9tZW1iZXJfYWNjZXNzGAYgASgIQgcKBV9uYW1lQgsKCV9hcGlfc2x1Z0ITChFfd29ya3NwYWNlX2FjY2VzcyIyChJVcGRhdGVMaXN0UmVzcG9uc2USHAoEbGlzdBgBIAEoCzIOLmF0dGlvLnYxLkxpc3QqhgEKC0FjY2Vzc0xldmVsEhwKGEFDQ0VTU19MRVZFTF9VTlNQRUNJRklFRBAAEhwKGEFDQ0VTU19MRVZFTF9GVUxMX0FDQ0VTUxABEh8KG0FDQ0VTU19MRVZFTF9SRUFEX0FORF9XUklURRACEhoKFkFDQ0VTU19MRVZFTF9SRUFEX09OTFkQAzLoAgoLTGlzdFNlcnZpY2USUQoJTGlzdExpc3RzEhouYXR0aW8udjEuTGlzdExpc3RzUmVxdWVzdBobLmF0dGlvLnYxLkxpc3RMaXN0c1Jlc3BvbnNlIguQAgGCtRgECAEQARJLCgdHZXRMaXN0EhguYXR0aW8udjEuR2V0TGlzdFJlcXVlc3QaGS5hdHRpby52MS5HZXRMaXN0UmVzcG9uc2UiC5ACAYK1GAQIARABElEKCkNyZWF0ZUxpc3QSGy5hdHRpby52MS5DcmVhdGVMaXN0UmVxdWVzdBocLmF0dGlvLnYxLkNyZWF0ZUxpc3RSZXNwb25zZSIIgrUYBAgEEAISZgoKVXBkYXRlTGlzdBIbLmF0dGlvLnYxLlVwZGF0ZUxpc3RSZXF1ZXN0GhwuYXR0aW8udjEuVXBkYXRlTGlzdFJlc3BvbnNlIh2CtRgZCAQQAhoTTGlzdFNlcnZpY2UuR2V0TGlzdEI7WjlnaXRodWIuY29tL2F0dGlvLWZhY2FkZS9hdHRpby1mYWNhZGUvZ2VuL2F0dGlvL3YxO2F0dGlvdjFiBnByb3RvMw", [file_attio_v1_access, file_attio_v1_common, file_attio_v1_rules, file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("ChthdHRpby92MS9saXN0X3NlcnZpY2UucHJvdG8SCGF0dGlvLnYxIi8KBkxpc3RJZBIUCgx3b3Jrc3BhY2VfaWQYASABKAkSDwoHbGlzdF9pZBgCIAEoCSJnCgxNZW1iZXJBY2Nlc3MSJQoTd29ya3NwYWNlX21lbWJlcl9pZBgBIAEoCUIIukgFcgOwAQESMAoFbGV2ZWwYAiABKA4yFS5hdHRpby52MS5BY2Nlc3NMZXZlbEIKukgHggEEEAEgACK9AgoETGlzdBIcCgJpZBgBIAEoCzIQLmF0dGlvLnYxLkxpc3RJZBIQCghhcGlfc2x1ZxgCIAEoCRIMCgRuYW1lGAMgASgJEhUKDXBhcmVudF9vYmplY3QYBCADKAkSLwoQd29ya3NwYWNlX2FjY2VzcxgFIAEoDjIVLmF0dGlvLnYxLkFjY2Vzc0xldmVsEjcKF3dvcmtzcGFjZV9tZW1iZXJfYWNjZXNzGAYgAygLMhYuYXR0aW8udjEuTWVtYmVyQWNjZXNzEjIKEGNyZWF0ZWRfYnlfYWN0b3IYByABKAsyGC5hdHRpby52MS5BY3RvclJlZmVyZW5jZRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpleHRyYV9qc29uGAkgASgJIk8KEExpc3RMaXN0c1JlcXVlc3QSHQoJcGFnZV9zaXplGAEgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YAiABKAlCCLpIBXIDGIAQIksKEUxpc3RMaXN0c1Jlc3BvbnNlEh0KBWxpc3RzGAEgAygLMg4uYXR0aW8udjEuTGlzdBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKQoOR2V0TGlzdFJlcXVlc3QSFwoEbGlzdBgBIAEoCUIJukgGcgTIghQBIi8KD0dldExpc3RSZXNwb25zZRIcCgRsaXN0GAEgASgLMg4uYXR0aW8udjEuTGlzdCLgAQoRQ3JlYXRlTGlzdFJlcXVlc3QSGAoEbmFtZRgBIAEoCUIKukgHcgUQARiAAhIbCghhcGlfc2x1ZxgCIAEoCUIJukgGcgTQghQBEiAKDXBhcmVudF9vYmplY3QYAyABKAlCCbpIBnIEyIIUARI5ChB3b3Jrc3BhY2VfYWNjZXNzGAQgASgOMhUuYXR0aW8udjEuQWNjZXNzTGV2ZWxCCLpIBYIBAhABEjcKF3dvcmtzcGFjZV9tZW1iZXJfYWNjZXNzGAUgAygLMhYuYXR0aW8udjEuTWVtYmVyQWNjZXNzIjIKEkNyZWF0ZUxpc3RSZXNwb25zZRIcCgRsaXN0GAEgASgLMg4uYXR0aW8udjEuTGlzdCKvAgoRVXBkYXRlTGlzdFJlcXVlc3QSFwoEbGlzdBgBIAEoCUIJukgGcgTIghQBEhsKBG5hbWUYAiABKAlCDbpICtgBAXIFEAEYgAISHgoIYXBpX3NsdWcYAyABKAlCDLpICdgBAXIE0IIUARI5ChB3b3Jrc3BhY2VfYWNjZXNzGAQgASgOMhUuYXR0aW8udjEuQWNjZXNzTGV2ZWxCCLpIBYIBAhABEjcKF3dvcmtzcGFjZV9tZW1iZXJfYWNjZXNzGAUgAygLMhYuYXR0aW8udjEuTWVtYmVyQWNjZXNzEjcKC3VwZGF0ZV9tYXNrGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0IGukgDyAEBSgQIBhAHUhFzZXRfbWVtYmVyX2FjY2VzcyIyChJVcGRhdGVMaXN0UmVzcG9uc2USHAoEbGlzdBgBIAEoCzIOLmF0dGlvLnYxLkxpc3QqhgEKC0FjY2Vzc0xldmVsEhwKGEFDQ0VTU19MRVZFTF9VTlNQRUNJRklFRBAAEhwKGEFDQ0VTU19MRVZFTF9GVUxMX0FDQ0VTUxABEh8KG0FDQ0VTU19MRVZFTF9SRUFEX0FORF9XUklURRACEhoKFkFDQ0VTU19MRVZFTF9SRUFEX09OTFkQAzLoAgoLTGlzdFNlcnZpY2USUQoJTGlzdExpc3RzEhouYXR0aW8udjEuTGlzdExpc3RzUmVxdWVzdBobLmF0dGlvLnYxLkxpc3RMaXN0c1Jlc3BvbnNlIguQAgGCtRgECAEQARJLCgdHZXRMaXN0EhguYXR0aW8udjEuR2V0TGlzdFJlcXVlc3QaGS5hdHRpby52MS5HZXRMaXN0UmVzcG9uc2UiC5ACAYK1GAQIARABElEKCkNyZWF0ZUxpc3QSGy5hdHRpby52MS5DcmVhdGVMaXN0UmVxdWVzdBocLmF0dGlvLnYxLkNyZWF0ZUxpc3RSZXNwb25zZSIIgrUYBAgEEAISZgoKVXBkYXRlTGlzdBIbLmF0dGlvLnYxLlVwZGF0ZUxpc3RSZXF1ZXN0GhwuYXR0aW8udjEuVXBkYXRlTGlzdFJlc3BvbnNlIh2CtRgZCAQQAhoTTGlzdFNlcnZpY2UuR2V0TGlzdEI7WjlnaXRodWIuY29tL2F0dGlvLWZhY2FkZS9hdHRpby1mYWNhZGUvZ2VuL2F0dGlvL3YxO2F0dGlvdjFiBnByb3RvMw", [file_attio_v1_access, file_attio_v1_common, file_attio_v1_rules, file_buf_validate_validate, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * ListId identifies a list.
@@ -324,7 +324,7 @@ export const CreateListResponseSchema: GenMessage<CreateListResponse> = /*@__PUR
   messageDesc(file_attio_v1_list_service, 8);
 
 /**
- * UpdateListRequest changes a list; unset fields are left alone.
+ * UpdateListRequest changes the fields of a list that update_mask names.
  *
  * @generated from message attio.v1.UpdateListRequest
  */
@@ -339,37 +339,39 @@ export type UpdateListRequest = Message<"attio.v1.UpdateListRequest"> & {
   /**
    * A new name.
    *
-   * @generated from field: optional string name = 2;
+   * @generated from field: string name = 2;
    */
-  name?: string | undefined;
+  name: string;
 
   /**
    * A new slug.
    *
-   * @generated from field: optional string api_slug = 3;
+   * @generated from field: string api_slug = 3;
    */
-  apiSlug?: string | undefined;
+  apiSlug: string;
 
   /**
    * New access for every member.
    *
-   * @generated from field: optional attio.v1.AccessLevel workspace_access = 4;
+   * @generated from field: attio.v1.AccessLevel workspace_access = 4;
    */
-  workspaceAccess?: AccessLevel | undefined;
+  workspaceAccess: AccessLevel;
 
   /**
-   * Replace per-member access with this list when set_member_access is true.
+   * Per-member access, replacing the current grants.
    *
    * @generated from field: repeated attio.v1.MemberAccess workspace_member_access = 5;
    */
   workspaceMemberAccess: MemberAccess[];
 
   /**
-   * Whether workspace_member_access replaces the current grants (an empty list clears them).
+   * The fields to change (AIP-134): "name", "api_slug", "workspace_access" (UNSPECIFIED: no access),
+   * "workspace_member_access" (an empty list removes every grant), or "*" for all of them. Required;
+   * a named field is written even when empty, a field not named is left alone whatever it holds.
    *
-   * @generated from field: bool set_member_access = 6;
+   * @generated from field: google.protobuf.FieldMask update_mask = 7;
    */
-  setMemberAccess: boolean;
+  updateMask?: FieldMask | undefined;
 };
 
 /**

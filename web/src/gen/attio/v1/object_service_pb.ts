@@ -7,15 +7,15 @@ import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2
 import { file_attio_v1_access } from "./access_pb";
 import { file_attio_v1_rules } from "./rules_pb";
 import { file_buf_validate_validate } from "../../buf/validate/validate_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file attio/v1/object_service.proto.
  */
 export const file_attio_v1_object_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch1hdHRpby92MS9vYmplY3Rfc2VydmljZS5wcm90bxIIYXR0aW8udjEiMwoIT2JqZWN0SWQSFAoMd29ya3NwYWNlX2lkGAEgASgJEhEKCW9iamVjdF9pZBgCIAEoCSLoAQoGT2JqZWN0Eh4KAmlkGAEgASgLMhIuYXR0aW8udjEuT2JqZWN0SWQSFQoIYXBpX3NsdWcYAiABKAlIAIgBARIaCg1zaW5ndWxhcl9ub3VuGAMgASgJSAGIAQESGAoLcGx1cmFsX25vdW4YBCABKAlIAogBARIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpleHRyYV9qc29uGAYgASgJQgsKCV9hcGlfc2x1Z0IQCg5fc2luZ3VsYXJfbm91bkIOCgxfcGx1cmFsX25vdW4iUQoSTGlzdE9iamVjdHNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAECJRChNMaXN0T2JqZWN0c1Jlc3BvbnNlEiEKB29iamVjdHMYASADKAsyEC5hdHRpby52MS5PYmplY3QSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIi0KEEdldE9iamVjdFJlcXVlc3QSGQoGb2JqZWN0GAEgASgJQgm6SAZyBMiCFAEiNQoRR2V0T2JqZWN0UmVzcG9uc2USIAoGb2JqZWN0GAEgASgLMhAuYXR0aW8udjEuT2JqZWN0InYKE0NyZWF0ZU9iamVjdFJlcXVlc3QSGwoIYXBpX3NsdWcYASABKAlCCbpIBnIE0IIUARIhCg1zaW5ndWxhcl9ub3VuGAIgASgJQgq6SAdyBRABGIACEh8KC3BsdXJhbF9ub3VuGAMgASgJQgq6SAdyBRABGIACIjgKFENyZWF0ZU9iamVjdFJlc3BvbnNlEiAKBm9iamVjdBgBIAEoCzIQLmF0dGlvLnYxLk9iamVjdCLPAQoTVXBkYXRlT2JqZWN0UmVxdWVzdBIZCgZvYmplY3QYASABKAlCCbpIBnIEyIIUARIgCghhcGlfc2x1ZxgCIAEoCUIJukgGcgTQghQBSACIAQESJgoNc2luZ3VsYXJfbm91bhgDIAEoCUIKukgHcgUQARiAAkgBiAEBEiQKC3BsdXJhbF9ub3VuGAQgASgJQgq6SAdyBRABGIACSAKIAQFCCwoJX2FwaV9zbHVnQhAKDl9zaW5ndWxhcl9ub3VuQg4KDF9wbHVyYWxfbm91biI4ChRVcGRhdGVPYmplY3RSZXNwb25zZRIgCgZvYmplY3QYASABKAsyEC5hdHRpby52MS5PYmplY3QyhgMKDU9iamVjdFNlcnZpY2USVwoLTGlzdE9iamVjdHMSHC5hdHRpby52MS5MaXN0T2JqZWN0c1JlcXVlc3QaHS5hdHRpby52MS5MaXN0T2JqZWN0c1Jlc3BvbnNlIguQAgGCtRgECAEQARJRCglHZXRPYmplY3QSGi5hdHRpby52MS5HZXRPYmplY3RSZXF1ZXN0GhsuYXR0aW8udjEuR2V0T2JqZWN0UmVzcG9uc2UiC5ACAYK1GAQIARABElcKDENyZWF0ZU9iamVjdBIdLmF0dGlvLnYxLkNyZWF0ZU9iamVjdFJlcXVlc3QaHi5hdHRpby52MS5DcmVhdGVPYmplY3RSZXNwb25zZSIIgrUYBAgEEAIScAoMVXBkYXRlT2JqZWN0Eh0uYXR0aW8udjEuVXBkYXRlT2JqZWN0UmVxdWVzdBoeLmF0dGlvLnYxLlVwZGF0ZU9iamVjdFJlc3BvbnNlIiGCtRgdCAQQAhoXT2JqZWN0U2VydmljZS5HZXRPYmplY3RCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_attio_v1_access, file_attio_v1_rules, file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Ch1hdHRpby92MS9vYmplY3Rfc2VydmljZS5wcm90bxIIYXR0aW8udjEiMwoIT2JqZWN0SWQSFAoMd29ya3NwYWNlX2lkGAEgASgJEhEKCW9iamVjdF9pZBgCIAEoCSLoAQoGT2JqZWN0Eh4KAmlkGAEgASgLMhIuYXR0aW8udjEuT2JqZWN0SWQSFQoIYXBpX3NsdWcYAiABKAlIAIgBARIaCg1zaW5ndWxhcl9ub3VuGAMgASgJSAGIAQESGAoLcGx1cmFsX25vdW4YBCABKAlIAogBARIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpleHRyYV9qc29uGAYgASgJQgsKCV9hcGlfc2x1Z0IQCg5fc2luZ3VsYXJfbm91bkIOCgxfcGx1cmFsX25vdW4iUQoSTGlzdE9iamVjdHNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAECJRChNMaXN0T2JqZWN0c1Jlc3BvbnNlEiEKB29iamVjdHMYASADKAsyEC5hdHRpby52MS5PYmplY3QSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIi0KEEdldE9iamVjdFJlcXVlc3QSGQoGb2JqZWN0GAEgASgJQgm6SAZyBMiCFAEiNQoRR2V0T2JqZWN0UmVzcG9uc2USIAoGb2JqZWN0GAEgASgLMhAuYXR0aW8udjEuT2JqZWN0InYKE0NyZWF0ZU9iamVjdFJlcXVlc3QSGwoIYXBpX3NsdWcYASABKAlCCbpIBnIE0IIUARIhCg1zaW5ndWxhcl9ub3VuGAIgASgJQgq6SAdyBRABGIACEh8KC3BsdXJhbF9ub3VuGAMgASgJQgq6SAdyBRABGIACIjgKFENyZWF0ZU9iamVjdFJlc3BvbnNlEiAKBm9iamVjdBgBIAEoCzIQLmF0dGlvLnYxLk9iamVjdCLTAQoTVXBkYXRlT2JqZWN0UmVxdWVzdBIZCgZvYmplY3QYASABKAlCCbpIBnIEyIIUARIeCghhcGlfc2x1ZxgCIAEoCUIMukgJ2AEBcgTQghQBEiQKDXNpbmd1bGFyX25vdW4YAyABKAlCDbpICtgBAXIFEAEYgAISIgoLcGx1cmFsX25vdW4YBCABKAlCDbpICtgBAXIFEAEYgAISNwoLdXBkYXRlX21hc2sYBSABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrQga6SAPIAQEiOAoUVXBkYXRlT2JqZWN0UmVzcG9uc2USIAoGb2JqZWN0GAEgASgLMhAuYXR0aW8udjEuT2JqZWN0MoYDCg1PYmplY3RTZXJ2aWNlElcKC0xpc3RPYmplY3RzEhwuYXR0aW8udjEuTGlzdE9iamVjdHNSZXF1ZXN0Gh0uYXR0aW8udjEuTGlzdE9iamVjdHNSZXNwb25zZSILkAIBgrUYBAgBEAESUQoJR2V0T2JqZWN0EhouYXR0aW8udjEuR2V0T2JqZWN0UmVxdWVzdBobLmF0dGlvLnYxLkdldE9iamVjdFJlc3BvbnNlIguQAgGCtRgECAEQARJXCgxDcmVhdGVPYmplY3QSHS5hdHRpby52MS5DcmVhdGVPYmplY3RSZXF1ZXN0Gh4uYXR0aW8udjEuQ3JlYXRlT2JqZWN0UmVzcG9uc2UiCIK1GAQIBBACEnAKDFVwZGF0ZU9iamVjdBIdLmF0dGlvLnYxLlVwZGF0ZU9iamVjdFJlcXVlc3QaHi5hdHRpby52MS5VcGRhdGVPYmplY3RSZXNwb25zZSIhgrUYHQgEEAIaF09iamVjdFNlcnZpY2UuR2V0T2JqZWN0QjtaOWdpdGh1Yi5jb20vYXR0aW8tZmFjYWRlL2F0dGlvLWZhY2FkZS9nZW4vYXR0aW8vdjE7YXR0aW92MWIGcHJvdG8z", [file_attio_v1_access, file_attio_v1_rules, file_buf_validate_validate, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * ObjectId identifies an object.
@@ -259,7 +259,7 @@ export const CreateObjectResponseSchema: GenMessage<CreateObjectResponse> = /*@_
   messageDesc(file_attio_v1_object_service, 7);
 
 /**
- * UpdateObjectRequest changes an object's names; unset fields are left alone.
+ * UpdateObjectRequest changes the names of an object that update_mask names.
  *
  * @generated from message attio.v1.UpdateObjectRequest
  */
@@ -274,23 +274,32 @@ export type UpdateObjectRequest = Message<"attio.v1.UpdateObjectRequest"> & {
   /**
    * A new slug.
    *
-   * @generated from field: optional string api_slug = 2;
+   * @generated from field: string api_slug = 2;
    */
-  apiSlug?: string | undefined;
+  apiSlug: string;
 
   /**
    * A new singular noun.
    *
-   * @generated from field: optional string singular_noun = 3;
+   * @generated from field: string singular_noun = 3;
    */
-  singularNoun?: string | undefined;
+  singularNoun: string;
 
   /**
    * A new plural noun.
    *
-   * @generated from field: optional string plural_noun = 4;
+   * @generated from field: string plural_noun = 4;
    */
-  pluralNoun?: string | undefined;
+  pluralNoun: string;
+
+  /**
+   * The fields to change (AIP-134): "api_slug", "singular_noun", "plural_noun", or "*" for all of
+   * them. Required; a named field is written even when empty, a field not named is left alone
+   * whatever it holds.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 5;
+   */
+  updateMask?: FieldMask | undefined;
 };
 
 /**
