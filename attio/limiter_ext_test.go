@@ -10,20 +10,16 @@ import (
 	"time"
 
 	"github.com/attio-facade/attio-facade/attio"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
-// maxInWindow is the largest number of requests that started within any
-// window of length d.
-func maxInWindow(reqs []seenReq, d time.Duration) int {
-	best := 0
-	for i := range reqs {
-		n := 0
-		for j := i; j < len(reqs) && reqs[j].at.Sub(reqs[i].at) < d; j++ {
-			n++
-		}
-		best = max(best, n)
+// startTimes are the times the requests reached the stub.
+func startTimes(reqs []seenReq) []time.Time {
+	out := make([]time.Time, len(reqs))
+	for i, r := range reqs {
+		out[i] = r.at
 	}
-	return best
+	return out
 }
 
 func TestBudgetCapsStarts(t *testing.T) {
@@ -74,7 +70,7 @@ func TestBudgetCapsStarts(t *testing.T) {
 				reqs := s.requests()
 				// Burst 1 plus one slot of timer slack: an upstream token bucket
 				// of rate R and burst R never refuses this.
-				if got := maxInWindow(reqs, time.Second); got > tc.rate+1 {
+				if got := testkit.MaxInWindow(startTimes(reqs), time.Second); got > tc.rate+1 {
 					t.Errorf("%d requests started within one second, budget %d/s", got, tc.rate)
 				}
 				if len(reqs) != 2*tc.rate {
@@ -106,11 +102,7 @@ func TestBulkCannotStarveInteractive(t *testing.T) {
 		})
 	}
 	// Let bulk waiters pile up: once 32 bulk requests went out, every bulk caller has queued again.
-	for deadline := time.Now().Add(5 * time.Minute); s.count() < 32; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("bulk callers never got going")
-		}
-	}
+	testkit.Until(t, "32 bulk requests upstream", func() bool { return s.count() >= 32 })
 	// For each interactive call, count the bulk requests that reached the upstream after the call
 	// was made and before it: counts, not times, so a slow machine (or a descheduled test
 	// goroutine between calls) does not change them.
@@ -205,9 +197,15 @@ func testBulkCappedWhileInteractiveActive(t *testing.T) {
 		})
 	}
 	wg.Go(func() {
+		// Interactive traffic every 200 ms (fake time), ending with the run.
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
 		for ctx.Err() == nil {
 			_, _ = c.GetRecord(ctx, "interactive", "r")
-			time.Sleep(200 * time.Millisecond)
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+			}
 		}
 	})
 	wg.Wait()

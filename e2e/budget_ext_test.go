@@ -5,13 +5,13 @@ import (
 	"errors"
 	"io"
 	"os"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
 const seedPerson = "a6bcc1e9-e12a-41b3-8d87-fd45d23fd602"
@@ -41,19 +41,6 @@ func exportPeople(ctx context.Context, p *proc, pageSize int32, resume string, o
 			onBatch(ids, b.GetResumeToken())
 		}
 	}
-}
-
-// maxInWindow is the most times in any half-open window [t, t+w).
-func maxInWindow(times []time.Time, w time.Duration) int {
-	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	best, j := 0, 0
-	for i := range times {
-		for j < len(times) && times[j].Sub(times[i]) < w {
-			j++
-		}
-		best = max(best, j-i)
-	}
-	return best
 }
 
 // TestSharedBudget: three replicas in front of one Maton account (10 requests/s, 200 ms latency)
@@ -133,7 +120,7 @@ func TestSharedBudget(t *testing.T) {
 			limited++
 		}
 	}
-	peak := maxInWindow(times, time.Second)
+	peak := testkit.MaxInWindow(times, time.Second)
 	rate := float64(total.Load()) / elapsed.Seconds()
 	t.Logf("3 replicas: %d records in %s = %.0f records/s (%.1f%% of 5,000); %d upstream requests (%.2f/s), peak %d in 1 s, %d answered 429; %d unary calls",
 		total.Load(), elapsed.Round(time.Millisecond), rate, rate/50, len(reqs), float64(len(reqs))/elapsed.Seconds(), peak, limited, nUnary)

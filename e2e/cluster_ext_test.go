@@ -286,15 +286,3 @@ func adminGet(t *testing.T, p *proc, path string) (int, string) {
 	}
 	return resp.StatusCode, b.String()
 }
-
-// waitFor polls cond until it holds; the guard only catches a real hang.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(hangGuard)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"connectrpc.com/connect/v2"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
 // TestRedisOutage: redis-server is killed during traffic. Writes and approvals get Unavailable and
@@ -23,7 +24,7 @@ func TestRedisOutage(t *testing.T) {
 	token := approve(t, ids[0], a, b, a) // approved before the outage
 	// Each replica has counted all three through the heartbeats.
 	for _, p := range c.replicas {
-		waitFor(t, p.name+" counting three live replicas", func() bool { return liveReplicas.MatchString(metrics(t, p)) })
+		testkit.Until(t, p.name+" counting three live replicas", func() bool { return liveReplicas.MatchString(metrics(t, p)) })
 	}
 
 	c.redis.Stop()
@@ -71,7 +72,7 @@ func TestRedisOutage(t *testing.T) {
 
 	c.redis.Restart()
 	for _, p := range c.replicas {
-		waitFor(t, p.name+" healthy again", func() bool {
+		testkit.Until(t, p.name+" healthy again", func() bool {
 			_, body := adminGet(t, p, "/healthz")
 			return body == "ok\n"
 		})

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"connectrpc.com/connect/v2"
+
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
 // rawGetRecord calls GetRecord over Connect's JSON protocol with the given extra headers, so the
@@ -78,7 +80,7 @@ func TestJWKSConcurrentCallersShareOneFetch(t *testing.T) {
 		wg.Go(func() { errs <- e.get(recordA)(callCtx(t.Context(), token, "", "")) })
 	}
 	// Hold the fetch until it has started, so the callers pile up behind it.
-	waitFor(t, func() bool { return jwks.fetches.Load() >= 1 })
+	testkit.Until(t, "a JWKS fetch", func() bool { return jwks.fetches.Load() >= 1 })
 	release()
 	wg.Wait()
 	close(errs)
@@ -134,17 +136,5 @@ func TestJWKSFetchHasItsOwnTimeout(t *testing.T) {
 	token := jwks.sign(t, "k1", goodClaims(e.clock.Now(), "alice", "read"))
 	if _, err := e.auth.Authenticate(context.WithoutCancel(t.Context()), "Bearer "+token); connect.CodeOf(err) != connect.CodeUnauthenticated {
 		t.Fatalf("hung provider: %v, want Unauthenticated", err)
-	}
-}
-
-// waitFor polls cond until it holds; the deadline only catches a real hang.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in 5 minutes (a hang)")
-		}
-		time.Sleep(time.Millisecond)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/redisstore"
 )
 
@@ -87,7 +88,7 @@ func TestApprovalsLifecycle(t *testing.T) {
 	if err := st.Create(ctx, short, time.Now().Add(300*time.Millisecond), 0); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a2 purged", func() bool {
+	testkit.Until(t, "a2 purged", func() bool {
 		_, err := st.Get(ctx, "a2")
 		return errors.Is(err, interceptors.ErrApprovalNotFound)
 	})
@@ -237,23 +238,11 @@ func TestUnavailable(t *testing.T) {
 		t.Fatal("health not degraded while Redis is down")
 	}
 	srv.Restart()
-	waitFor(t, "recovery", func() bool { return s.Ping(ctx) == nil })
+	testkit.Until(t, "recovery", func() bool { return s.Ping(ctx) == nil })
 	if err := s.Approvals().Create(ctx, approval("y", "w", pending, exp), exp, 0); err != nil {
 		t.Fatalf("after restart: %v", err)
 	}
 	if s.Degraded() != "" {
 		t.Fatalf("still degraded after recovery: %s", s.Degraded())
-	}
-}
-
-// waitFor polls cond until it holds; the timeout only catches a real hang.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/internal/redistest"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/redisstore"
 )
 
@@ -33,20 +33,6 @@ func replicas(t *testing.T, srv *redistest.Server, n int) []*redisstore.Store {
 		out[i] = s
 	}
 	return out
-}
-
-// maxInWindow is the most send times in any half-open window [t, t+w).
-func maxInWindow(times []time.Time, w time.Duration) int {
-	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	best := 0
-	for i := range times {
-		j := i
-		for j < len(times) && times[j].Sub(times[i]) < w {
-			j++
-		}
-		best = max(best, j-i)
-	}
-	return best
 }
 
 // TestBudgetAcrossReplicas: three replicas, each with several callers, share one 20/s budget:
@@ -77,7 +63,7 @@ func TestBudgetAcrossReplicas(t *testing.T) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	if got := maxInWindow(sends, time.Second); got > rate {
+	if got := testkit.MaxInWindow(sends, time.Second); got > rate {
 		t.Fatalf("%d sends in one second, budget %g/s", got, rate)
 	}
 	// 54 slots at 20/s take 2.65 s; allow a slow machine its delays, but not a budget per replica
@@ -203,7 +189,7 @@ func TestBudgetOutage(t *testing.T) {
 		t.Fatal("not degraded during the outage")
 	}
 	srv.Restart()
-	waitFor(t, "recovery", func() bool { return b.Wait(t.Context(), reservation(10, false, true)) == nil })
+	testkit.Until(t, "recovery", func() bool { return b.Wait(t.Context(), reservation(10, false, true)) == nil })
 	if reps[0].Degraded() != "" {
 		t.Fatalf("still degraded: %s", reps[0].Degraded())
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/attio-facade/attio-facade/internal/redistest"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/redisstore"
 )
 
@@ -80,7 +81,7 @@ func TestCallerLimitsFallback(t *testing.T) {
 		t.Fatal("not degraded during the outage")
 	}
 	srv.Restart()
-	waitFor(t, "recovery", func() bool {
+	testkit.Until(t, "recovery", func() bool {
 		_, _, _ = l.Allow(t.Context(), "principal:carol")
 		return reps[0].Degraded() == ""
 	})

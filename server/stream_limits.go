@@ -49,6 +49,9 @@ type StreamLimitsConfig struct {
 	// ResetAfter is how long a stream that timed out waits, still in Send, for its caller to take
 	// that last message before its transport stream is reset. Default SendTimeout.
 	ResetAfter time.Duration
+	// Slots counts each caller's open streams and exports against CallerMaxStreams. Default: in
+	// this process; redisstore.StreamSlots counts across replicas.
+	Slots StreamSlots
 }
 
 // StreamLimits enforces StreamLimitsConfig for every server stream of one facade. Create one per
@@ -58,8 +61,7 @@ type StreamLimits struct {
 	mem     *memoryBudget
 	fetches *fetchGate
 
-	mu   sync.Mutex
-	open map[string]int // streams open per caller
+	open atomic.Int64 // streams and exports open in this process
 
 	refused      atomic.Int64
 	sendTimeouts atomic.Int64
@@ -86,8 +88,10 @@ func NewStreamLimits(cfg StreamLimitsConfig) *StreamLimits {
 	if cfg.Fetches <= 0 {
 		cfg.Fetches = DefaultStreamFetches
 	}
-	return &StreamLimits{cfg: cfg, mem: newMemoryBudget(cfg.Memory, cfg.CallerMemory), fetches: newFetchGate(cfg.Fetches),
-		open: map[string]int{}}
+	if cfg.Slots == nil {
+		cfg.Slots = newMemorySlots()
+	}
+	return &StreamLimits{cfg: cfg, mem: newMemoryBudget(cfg.Memory, cfg.CallerMemory), fetches: newFetchGate(cfg.Fetches)}
 }
 
 // StreamStats is a snapshot of StreamLimits, for metrics and tests.
@@ -106,12 +110,6 @@ type StreamStats struct {
 
 // Stats returns the current figures.
 func (l *StreamLimits) Stats() StreamStats {
-	l.mu.Lock()
-	n := 0
-	for _, c := range l.open {
-		n += c
-	}
-	l.mu.Unlock()
 	f := l.fetches.stats()
 	return StreamStats{
 		MemoryLimit:  l.mem.total,
@@ -121,7 +119,7 @@ func (l *StreamLimits) Stats() StreamStats {
 		Fetches:      f.busy,
 		FetchesPeak:  f.peak,
 		FetchWaiting: f.waiting,
-		Streams:      n,
+		Streams:      int(l.open.Load()),
 		Refused:      l.refused.Load(),
 		SendTimeouts: l.sendTimeouts.Load(),
 	}
@@ -166,11 +164,16 @@ func (l *StreamLimits) interceptor() connect.ServerInterceptor {
 			}
 			info, _ := connect.CallInfoForServerContext(ctx)
 			key := callerKey(ctx, info)
-			if !l.enter(key) {
+			release, ok := l.cfg.Slots.Acquire(ctx, key, l.cfg.CallerMaxStreams)
+			if !ok {
 				l.refused.Add(1)
 				return l.tooMany(info)
 			}
-			defer l.leave(key)
+			l.open.Add(1)
+			defer func() {
+				l.open.Add(-1)
+				release()
+			}()
 			ctx = context.WithValue(context.WithValue(ctx, streamLimitsKey{}, l), streamCallerKey{}, key)
 			return next(ctx, spec, stream)
 		}
@@ -191,24 +194,6 @@ func callerKey(ctx context.Context, info *connect.CallInfo) string {
 		host = info.PeerAddr
 	}
 	return "peer:" + host
-}
-
-func (l *StreamLimits) enter(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.open[key] >= l.cfg.CallerMaxStreams {
-		return false
-	}
-	l.open[key]++
-	return true
-}
-
-func (l *StreamLimits) leave(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.open[key]--; l.open[key] <= 0 {
-		delete(l.open, key)
-	}
 }
 
 // capRetryDelay is the RetryInfo of a refused stream. When one of the caller's streams will end

@@ -56,6 +56,8 @@ type serveConfig struct {
 	streamFetches   int
 	callerStreams   int
 	sendTimeout     time.Duration
+	leaseTTL        time.Duration
+	leaseRenew      time.Duration
 	redisURL        string
 	compressMin     int64
 }
@@ -94,6 +96,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.integer(&cfg.streamFetches, "stream-fetches", "ATTIO_FACADE_STREAM_FETCHES", server.DefaultStreamFetches, "upstream page fetches all streams and exports run at once, shared fairly between callers (unary calls never wait for them)", atLeast(1))
 	f.integer(&cfg.callerStreams, "caller-max-streams", "ATTIO_FACADE_CALLER_MAX_STREAMS", server.DefaultCallerMaxStreams, "concurrent streams and exports per caller; more are refused with ResourceExhausted", atLeast(1))
 	f.duration(&cfg.sendTimeout, "stream-send-timeout", "ATTIO_FACADE_STREAM_SEND_TIMEOUT", server.DefaultStreamSendTimeout, "a stream whose caller takes no message for this long ends with Unavailable and its resume token")
+	f.duration(&cfg.leaseTTL, "stream-lease-ttl", "ATTIO_FACADE_STREAM_LEASE_TTL", redisstore.DefaultStreamLeaseTTL, "with --redis-url: how long a stream's slot of --caller-max-streams outlives its last renewal (the slots of a killed replica's streams are free again after it)")
+	f.duration(&cfg.leaseRenew, "stream-lease-renew", "ATTIO_FACADE_STREAM_LEASE_RENEW", redisstore.DefaultStreamLeaseRenew, "with --redis-url: how often a live stream renews its slot; below --stream-lease-ttl")
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
 	f.bytes(&cfg.compressMin, "compress-min-bytes", "ATTIO_FACADE_COMPRESS_MIN_BYTES", server.DefaultCompressMinBytes, "responses smaller than this are sent uncompressed even when the caller accepts zstd or gzip (bytes, or with KiB, MiB; 0: compress all)")
 	if err := f.parse(args); err != nil {
@@ -107,6 +111,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 	}
 	if cfg.callerMemory < 0 || cfg.callerMemory > cfg.streamMemory {
 		return errors.New("--caller-stream-memory must be between 0 (half of --stream-memory) and --stream-memory")
+	}
+	if cfg.leaseTTL <= 0 || cfg.leaseRenew <= 0 || cfg.leaseRenew >= cfg.leaseTTL {
+		return errors.New("--stream-lease-renew and --stream-lease-ttl must be positive, the renewal interval below the TTL")
 	}
 	if cfg.jwtMaxLifetime <= 0 {
 		return errors.New("--jwt-max-lifetime must be positive")
@@ -219,6 +226,14 @@ func serve(ctx context.Context, args []string, env environment) error {
 		limitCfg.Shared = shared.CallerLimits(redisstore.CallerLimitOptions{Rate: callerRPS, Burst: int(callerBurst), Replicas: liveReplicas})
 	}
 	limiter := interceptors.NewRateLimiter(limitCfg)
+	streamCfg := server.StreamLimitsConfig{
+		Memory: cfg.streamMemory, CallerMemory: cfg.callerMemory, Fetches: cfg.streamFetches,
+		CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
+	}
+	if shared != nil {
+		// One stream cap per caller across replicas; 1/N of it locally while Redis is unreachable.
+		streamCfg.Slots = shared.StreamSlots(redisstore.StreamSlotOptions{TTL: cfg.leaseTTL, Renew: cfg.leaseRenew, Replicas: liveReplicas})
+	}
 
 	drain := interceptors.NewDrain()
 	health := server.NewHealth()
@@ -238,11 +253,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 		Approvals: server.NewApprovalService(approvals).WithWatch(server.ApprovalWatchConfig{
 			Interval: cfg.watchInterval, MaxApprovals: cfg.watchMax,
 		}),
-		Exports: server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
-		Streams: server.NewStreamLimits(server.StreamLimitsConfig{
-			Memory: cfg.streamMemory, CallerMemory: cfg.callerMemory, Fetches: cfg.streamFetches,
-			CallerMaxStreams: cfg.callerStreams, SendTimeout: cfg.sendTimeout,
-		}),
+		Exports:          server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
+		Streams:          server.NewStreamLimits(streamCfg),
 		CompressMinBytes: int(cfg.compressMin),
 		Routes: map[string]http.Handler{
 			server.DescriptorPath: server.DescriptorHandler(attiofacade.DescriptorSet()),
