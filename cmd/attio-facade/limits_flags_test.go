@@ -56,6 +56,9 @@ func TestStreamLimitFlagsRefuseBadValues(t *testing.T) {
 		{args: []string{"--approvals-watch-interval", "0s"}, want: "approvals-watch-interval"},
 		{env: map[string]string{"ATTIO_FACADE_STREAM_MEMORY": "lots"}, want: "ATTIO_FACADE_STREAM_MEMORY"},
 		{env: map[string]string{"ATTIO_FACADE_CALLER_MAX_STREAMS": "8.5"}, want: "ATTIO_FACADE_CALLER_MAX_STREAMS"},
+		{args: []string{"--stream-lease-ttl", "10s", "--stream-lease-renew", "10s"}, want: "stream-lease-renew"},
+		{args: []string{"--stream-lease-ttl", "0s"}, want: "stream-lease-ttl"},
+		{env: map[string]string{"ATTIO_FACADE_STREAM_LEASE_RENEW": "-1s"}, want: "stream-lease-renew"},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, tt.args...), environment{
