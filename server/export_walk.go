@@ -22,11 +22,26 @@ type exportCounters struct {
 
 type exportCountersKey struct{}
 
+// fetchTiming splits one page fetch's time, as ExportObserver sees its attempts, into the
+// upstream's service time and the wait for the outbound budget: only the first tells how many
+// ranges keep the budget busy; the second says the budget is busy already.
+type fetchTiming struct {
+	service, wait atomic.Int64 // nanoseconds
+	seen          atomic.Bool
+}
+
+type fetchTimingKey struct{}
+
 // ExportObserver wraps next (which may be nil) so that exports can report their own upstream
 // requests and 429s in progress messages. Install it as the client's Config.Observer; without it
 // progress counts one request per page and no 429s.
 func ExportObserver(next attio.Observer) attio.Observer {
 	return attio.ObserverFunc(func(ctx context.Context, a attio.Attempt) {
+		if f, ok := ctx.Value(fetchTimingKey{}).(*fetchTiming); ok {
+			f.service.Add(int64(a.Duration))
+			f.wait.Add(int64(a.RateLimitWait))
+			f.seen.Store(true)
+		}
 		if c, ok := ctx.Value(exportCountersKey{}).(*exportCounters); ok {
 			c.attempts.Add(1)
 			if a.StatusCode == 429 {
@@ -72,7 +87,8 @@ type exportJob struct {
 
 type exportResult[M any] struct {
 	job   exportJob
-	took  time.Duration
+	took  time.Duration // the upstream's service time (without the budget wait when observed)
+	wait  time.Duration // the budget wait (0 when not observed)
 	keys  []pageKey
 	items []M
 	g     *grant // the page's share of the memory budget, released once it is sent
@@ -178,15 +194,21 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		st.Started = true
 	}
 
-	// want is how many ranges to keep in flight: enough for the budget at the average round
-	// trip (latency, limiter wait and decoding), at most parallelism.
-	var rtt float64 // seconds, moving average
+	// want is how many ranges to keep in flight: enough for the budget at the average service
+	// time (latency and decoding), at most parallelism. The budget wait is left out of it: counting
+	// it, a budget shared with other exports or replicas (so slower than rps) made every page look
+	// slow, the walk split into more ranges, each with its partial last page, which spent more of
+	// the budget on fewer records, and the waits grew further.
+	var rtt, wait float64 // seconds, moving averages
 	want := func() int {
 		if w.rps <= 0 || rtt == 0 {
 			return w.parallelism
 		}
 		return min(w.parallelism, int(math.Ceil(w.rps*rtt*1.2))+1)
 	}
+	// budgetBound: pages wait for the budget longer than the upstream takes to answer them, so
+	// the budget is the bottleneck and another range would only add a partial page.
+	budgetBound := func() bool { return w.rps > 0 && wait > rtt }
 
 	ticker := time.NewTicker(w.interval)
 	defer ticker.Stop()
@@ -208,9 +230,10 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		}
 		pages++
 		if rtt == 0 {
-			rtt = res.took.Seconds()
+			rtt, wait = res.took.Seconds(), res.wait.Seconds()
 		} else {
 			rtt = 0.8*rtt + 0.2*res.took.Seconds()
+			wait = 0.8*wait + 0.2*res.wait.Seconds()
 		}
 		r := res.job.r
 		keys := res.keys
@@ -223,7 +246,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			st.Ranges = removeRange(st.Ranges, r)
 		} else {
 			// Idle fetchers take pieces of this range's remainder.
-			if idle := want() - active - len(pending) - 1; idle > 0 && len(keys) > 0 {
+			if idle := want() - active - len(pending) - 1; idle > 0 && len(keys) > 0 && !budgetBound() {
 				if pieces := r.split(idle, keys[len(keys)-1].ts-keys[0].ts, st.Max); len(pieces) > 0 {
 					st.Ranges = append(st.Ranges, pieces...)
 					pending = append(pending, pieces...)
@@ -287,12 +310,16 @@ func (w *exportWalk[T, M]) fetchPage(ctx context.Context, limits *StreamLimits, 
 }
 
 func (w *exportWalk[T, M]) fetchConverted(ctx context.Context, j exportJob) exportResult[M] {
+	timing := &fetchTiming{}
 	t0 := time.Now()
-	page, err := w.fetch(ctx, j.q)
+	page, err := w.fetch(context.WithValue(ctx, fetchTimingKey{}, timing), j.q)
 	if err != nil {
 		return exportResult[M]{job: j, err: err}
 	}
-	took := time.Since(t0)
+	took, wait := time.Since(t0), time.Duration(0)
+	if timing.seen.Load() {
+		took, wait = time.Duration(timing.service.Load()), time.Duration(timing.wait.Load())
+	}
 	keys := make([]pageKey, len(page.Items))
 	for i := range page.Items {
 		id, n, ok := w.key(&page.Items[i])
@@ -301,7 +328,7 @@ func (w *exportWalk[T, M]) fetchConverted(ctx context.Context, j exportJob) expo
 		}
 		keys[i] = pageKey{id: id, ts: n}
 	}
-	return exportResult[M]{job: j, took: took, keys: keys, items: w.convert(page.Items)}
+	return exportResult[M]{job: j, took: took, wait: wait, keys: keys, items: w.convert(page.Items)}
 }
 
 func removeRange(rs []*exportRange, r *exportRange) []*exportRange {
