@@ -16,6 +16,7 @@ import (
 
 	attiofacade "github.com/attio-facade/attio-facade"
 	"github.com/attio-facade/attio-facade/attio"
+	"github.com/attio-facade/attio-facade/changes"
 	"github.com/attio-facade/attio-facade/interceptors"
 	"github.com/attio-facade/attio-facade/redisstore"
 	"github.com/attio-facade/attio-facade/sandbox"
@@ -57,6 +58,10 @@ type serveConfig struct {
 	callerStreams   int
 	sendTimeout     time.Duration
 	leaseTTL        time.Duration
+	webhookSecrets  string
+	webhookMaxBody  int64
+	changeLogSize   int
+	webhookKeys     int
 	leaseRenew      time.Duration
 	redisURL        string
 	compressMin     int64
@@ -98,6 +103,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.sendTimeout, "stream-send-timeout", "ATTIO_FACADE_STREAM_SEND_TIMEOUT", server.DefaultStreamSendTimeout, "a stream whose caller takes no message for this long ends with Unavailable and its resume token")
 	f.duration(&cfg.leaseTTL, "stream-lease-ttl", "ATTIO_FACADE_STREAM_LEASE_TTL", redisstore.DefaultStreamLeaseTTL, "with --redis-url: how long a stream's slot of --caller-max-streams outlives its last renewal (the slots of a killed replica's streams are free again after it)")
 	f.duration(&cfg.leaseRenew, "stream-lease-renew", "ATTIO_FACADE_STREAM_LEASE_RENEW", redisstore.DefaultStreamLeaseRenew, "with --redis-url: how often a live stream renews its slot; below --stream-lease-ttl")
+	f.str(&cfg.webhookSecrets, "webhook-secrets-file", "ATTIO_FACADE_WEBHOOK_SECRETS_FILE", "", "JSON object of Maton connection name to the signing secret of its Attio webhook: serves POST /webhooks/attio/{connection} for those connections (empty: no webhook endpoint)")
+	f.bytes(&cfg.webhookMaxBody, "webhook-max-body", "ATTIO_FACADE_WEBHOOK_MAX_BODY", changes.DefaultMaxBody, "largest webhook delivery accepted; larger ones get 413 and nothing is recorded (bytes, or with KiB, MiB)")
+	f.integer(&cfg.changeLogSize, "change-log-size", "ATTIO_FACADE_CHANGE_LOG_SIZE", changes.DefaultLogSize, "changes kept per connection in the in-memory change log; the oldest go first", atLeast(1))
+	f.integer(&cfg.webhookKeys, "webhook-dedupe-keys", "ATTIO_FACADE_WEBHOOK_DEDUPE_KEYS", changes.DefaultLogKeys, "Idempotency-Keys of webhook deliveries remembered per connection, to record a redelivery once", atLeast(1))
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
 	f.bytes(&cfg.compressMin, "compress-min-bytes", "ATTIO_FACADE_COMPRESS_MIN_BYTES", server.DefaultCompressMinBytes, "responses smaller than this are sent uncompressed even when the caller accepts zstd or gzip (bytes, or with KiB, MiB; 0: compress all)")
 	if err := f.parse(args); err != nil {
@@ -114,6 +123,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 	}
 	if cfg.leaseTTL <= 0 || cfg.leaseRenew <= 0 || cfg.leaseRenew >= cfg.leaseTTL {
 		return errors.New("--stream-lease-renew and --stream-lease-ttl must be positive, the renewal interval below the TTL")
+	}
+	if cfg.webhookMaxBody <= 0 || cfg.webhookMaxBody > 64<<20 {
+		return errors.New("--webhook-max-body must be between 1 byte and 64MiB")
 	}
 	if cfg.jwtMaxLifetime <= 0 {
 		return errors.New("--jwt-max-lifetime must be positive")
@@ -235,6 +247,15 @@ func serve(ctx context.Context, args []string, env environment) error {
 		streamCfg.Slots = shared.StreamSlots(redisstore.StreamSlotOptions{TTL: cfg.leaseTTL, Renew: cfg.leaseRenew, Replicas: liveReplicas})
 	}
 
+	changeLog := changes.NewMemoryLog(changes.MemoryLogOptions{Size: cfg.changeLogSize, Keys: cfg.webhookKeys})
+	routes, webhookSecrets, err := webhookRoutes(cfg.webhookSecrets, cfg.webhookMaxBody, changeLog, logger)
+	if err != nil {
+		return err
+	}
+	secrets = append(secrets, webhookSecrets...)
+	routes[server.DescriptorPath] = server.DescriptorHandler(attiofacade.DescriptorSet())
+	routes[web.Path] = web.Handler()
+
 	drain := interceptors.NewDrain()
 	health := server.NewHealth()
 	handler := server.NewHandler(server.Options{
@@ -256,10 +277,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		Exports:          server.NewExportService(client, server.ExportOptions{RequestsPerSecond: readBudget(cfg, upstream)}),
 		Streams:          server.NewStreamLimits(streamCfg),
 		CompressMinBytes: int(cfg.compressMin),
-		Routes: map[string]http.Handler{
-			server.DescriptorPath: server.DescriptorHandler(attiofacade.DescriptorSet()),
-			web.Path:              web.Handler(),
-		},
+		Routes:           routes,
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.
