@@ -171,6 +171,10 @@ var (
 	epCreateScimUser = scimEP("POST", "/scim/v2/Users")
 	epUpdateScimUser = scimEP("PATCH", "/scim/v2/Users/{user_id}")
 	epDeleteScimUser = scimEP("DELETE", "/scim/v2/Users/{user_id}")
+	epListObjectViews = ep("GET", "/v2/objects/{object}/views")
+	epGetObjectView   = ep("GET", "/v2/objects/{object}/views/{view_id}")
+	epListListViews   = ep("GET", "/v2/lists/{list}/views")
+	epGetListView     = ep("GET", "/v2/lists/{list}/views/{view_id}")
 
 	epListWebhooks  = ep("GET", "/v2/webhooks")
 	epCreateWebhook = ep("POST", "/v2/webhooks")

@@ -22,7 +22,8 @@
 // Layout: one file per Attio resource (records.go, entries.go, search.go,
 // lists.go, objects.go, attributes.go, options.go for options and statuses,
 // tasks.go, notes.go, comments.go for comments and threads, meetings.go for
-// meetings and call recordings (meeting_writes.go for their writes),
+// meetings and call recordings (meeting_writes.go for their writes), views.go
+// for object and list views,
 // threads.go, webhooks.go, members.go for workspace
 // members and /v2/self, connections.go for Maton's control plane), each
 // holding its register function, its handlers and its validation. Shared

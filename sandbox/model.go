@@ -214,6 +214,7 @@ type collection struct {
 
 	items []*item
 	byID  map[uuid]*item
+	views []*savedView // saved views, in view id order
 	// uniq indexes the active values of unique attributes so that create,
 	// assert and matching-attribute references stay O(1) at a million rows.
 	uniq map[uint16]map[string]*item

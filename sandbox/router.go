@@ -89,6 +89,7 @@ func newAPI(s *Sandbox) *http.ServeMux {
 	sequenceRoutes(rs)
 	sqlRoutes(rs)
 	scimRoutes(rs)
+	viewRoutes(rs)
 	webhookRoutes(rs)
 	selfRoutes(rs)
 	// Anything else, including a known path with another method, is Attio's

@@ -154,6 +154,7 @@ type seedWorkspace struct {
 	// Emails are message metadata only: the sandbox keeps no mailbox, it derives the
 	// email interaction attributes from them, as Attio does from synced mailboxes.
 	Emails   []seedEmail `json:"emails"`
+	Views    []seedView  `json:"views"`
 	Webhooks []struct {
 		ID            string          `json:"id"`
 		TargetURL     string          `json:"target_url"`

@@ -128,6 +128,9 @@ func buildWorkspace(sw *seedWorkspace, now int64) (*workspace, error) {
 	if err := seedEmails(ws, sw.Emails); err != nil {
 		return nil, err
 	}
+	if err := seedViews(ws, sw.Views); err != nil {
+		return nil, err
+	}
 	return ws, nil
 }
 

@@ -25,3 +25,11 @@ const (
 	SeedSecondCompanyID = "9cdc9b14-a009-5db7-a5fc-c306cad89d26" // in the second workspace
 	SeedSecondPersonID  = "f040d2bb-62d3-5c3f-9faf-24c8983365a4" // in the second workspace
 )
+
+// Seeded saved views (testdata/seed/workspace.json "views").
+const (
+	SeedViewEveryoneID  = "0d6b3c1e-6a0e-4c57-9d1b-3f0c1a2b7e01" // people, table, sorted by last name
+	SeedViewLovelacesID = "3f9a2c44-1b7d-4e8a-a6c2-5d1e0b9f7a02" // people, filter name.last_name eq "Lovelace"
+	SeedViewArchivedID  = "7c2e8d10-5f3b-4a9e-b1d4-8e6f2a0c9b03" // people, archived
+	SeedListViewID      = "9a4d6e22-8c1f-4b3a-9e7d-2f5c8b1a0d04" // sales_pipeline, board, stage eq "In Progress", deal_size desc
+)

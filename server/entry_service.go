@@ -18,7 +18,11 @@ var _ attiov1connect.EntryServiceHandler = (*EntryService)(nil)
 // QueryEntries returns one page of entries.
 func (s *EntryService) QueryEntries(ctx context.Context, req *attiov1.QueryEntriesRequest) (*attiov1.QueryEntriesResponse, error) {
 	p := newPager(ctx, attiov1connect.EntryServiceQueryEntriesProcedure, req)
-	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
+	filter, sorts, err := s.asViewShows(ctx, req.GetList(), req.GetViewId(), req.GetFilter(), req.GetSorts())
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := queryPage(ctx, p, req.GetPageToken(), filter, sorts, pageSize(req.GetPageSize(), defaultRecordPage),
 		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
 			return s.client.QueryEntryMessages(ctx, req.GetList(), q)
 		})
@@ -32,8 +36,12 @@ func (s *EntryService) QueryEntries(ctx context.Context, req *attiov1.QueryEntri
 func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEntriesRequest, stream attiov1connect.EntryServiceStreamEntriesServerStream) error {
 	p := newPager(ctx, attiov1connect.EntryServiceStreamEntriesProcedure, req)
 	size := pageSize(req.GetPageSize(), defaultRecordPage)
+	filter, sorts, err := s.asViewShows(ctx, req.GetList(), req.GetViewId(), req.GetFilter(), req.GetSorts())
+	if err != nil {
+		return err
+	}
 	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
-		return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+		return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
 			func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
 				return s.client.QueryEntriesJSON(ctx, req.GetList(), q)
 			},
@@ -41,7 +49,7 @@ func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEnt
 				return &attiov1.StreamEntriesResponse{AttioJson: rawJSON(items), ResumeToken: resume}
 			}, stream.Send)
 	}
-	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+	return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
 		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
 			return s.client.QueryEntryMessages(ctx, req.GetList(), q)
 		},
@@ -128,4 +136,11 @@ func (s *EntryService) ListEntryAttributeValues(ctx context.Context, req *attiov
 		return nil, upstreamError(err)
 	}
 	return &attiov1.ListEntryAttributeValuesResponse{Values: page.Items, NextPageToken: nextPageToken(p, page)}, nil
+}
+
+// asViewShows applies a view of the list to a query (see the package function).
+func (s *EntryService) asViewShows(ctx context.Context, list, viewID string, f *attiov1.Filter, sorts []*attiov1.Sort) (*attiov1.Filter, []*attiov1.Sort, error) {
+	return asViewShows(ctx, viewID, f, sorts, func(ctx context.Context, id string) (attio.SavedView, error) {
+		return s.client.GetListView(ctx, list, id)
+	})
 }

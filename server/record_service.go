@@ -22,7 +22,11 @@ const defaultRecordPage = 500
 // QueryRecords returns one page of records.
 func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryRecordsRequest) (*attiov1.QueryRecordsResponse, error) {
 	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req)
-	page, next, err := queryPage(ctx, p, req.GetPageToken(), req.GetFilter(), req.GetSorts(), pageSize(req.GetPageSize(), defaultRecordPage),
+	filter, sorts, err := s.asViewShows(ctx, req.GetObject(), req.GetViewId(), req.GetFilter(), req.GetSorts())
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := queryPage(ctx, p, req.GetPageToken(), filter, sorts, pageSize(req.GetPageSize(), defaultRecordPage),
 		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
 			return s.client.QueryRecordMessages(ctx, req.GetObject(), q)
 		})
@@ -36,8 +40,12 @@ func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryReco
 func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRecordsRequest, stream attiov1connect.RecordServiceStreamRecordsServerStream) error {
 	p := newPager(ctx, attiov1connect.RecordServiceStreamRecordsProcedure, req)
 	size := pageSize(req.GetPageSize(), defaultRecordPage)
+	filter, sorts, err := s.asViewShows(ctx, req.GetObject(), req.GetViewId(), req.GetFilter(), req.GetSorts())
+	if err != nil {
+		return err
+	}
 	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
-		return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+		return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
 			func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
 				return s.client.QueryRecordsJSON(ctx, req.GetObject(), q)
 			},
@@ -45,7 +53,7 @@ func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRe
 				return &attiov1.StreamRecordsResponse{AttioJson: rawJSON(items), ResumeToken: resume}
 			}, stream.Send)
 	}
-	return streamQuery(ctx, p, req.GetResumeToken(), req.GetFilter(), req.GetSorts(), size,
+	return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
 		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
 			return s.client.QueryRecordMessages(ctx, req.GetObject(), q)
 		},
@@ -199,4 +207,11 @@ func valueInputs(m map[string]*attiov1.ValueInputList) (attio.Values, error) {
 
 func toRecordID(id attio.RecordID) *attiov1.RecordId {
 	return &attiov1.RecordId{WorkspaceId: id.WorkspaceID, ObjectId: id.ObjectID, RecordId: id.RecordID}
+}
+
+// asViewShows applies a view of the object to a query (see the package function).
+func (s *RecordService) asViewShows(ctx context.Context, object, viewID string, f *attiov1.Filter, sorts []*attiov1.Sort) (*attiov1.Filter, []*attiov1.Sort, error) {
+	return asViewShows(ctx, viewID, f, sorts, func(ctx context.Context, id string) (attio.SavedView, error) {
+		return s.client.GetObjectView(ctx, object, id)
+	})
 }

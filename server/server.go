@@ -66,6 +66,7 @@ func ServiceNames() []string {
 		attiov1connect.SequenceServiceName,
 		attiov1connect.SqlServiceName,
 		attiov1connect.ScimServiceName,
+		attiov1connect.ViewServiceName,
 		attiov1connect.WorkspaceServiceName,
 		attiov1connect.WebhookServiceName,
 		attiov1connect.ConnectionServiceName,
@@ -119,6 +120,7 @@ func registerResources(srv *connect.Server, c *attio.Client) {
 	attiov1connect.RegisterSequenceServiceHandler(srv, &SequenceService{client: c})
 	attiov1connect.RegisterSqlServiceHandler(srv, &SqlService{client: c})
 	attiov1connect.RegisterScimServiceHandler(srv, &ScimService{client: c})
+	attiov1connect.RegisterViewServiceHandler(srv, &ViewService{client: c})
 	attiov1connect.RegisterWorkspaceServiceHandler(srv, &WorkspaceService{client: c})
 	attiov1connect.RegisterWebhookServiceHandler(srv, &WebhookService{client: c})
 	attiov1connect.RegisterConnectionServiceHandler(srv, &ConnectionService{client: c})

@@ -27,6 +27,7 @@ var Later2026 = []string{
 	"GET /scim/v2/Schemas 200 -> also application/scim+json: SCIM's content type (RFC 7644 §8.1), which Attio's SCIM answers",
 	"new operations -> merged from later2026/*.yaml, one file per resource, each citing its reference page " +
 		"(emails/list-emails, sequences/add-emails-to-the-unsubscribe-list, ...)",
+	laterViews2026,
 }
 
 // newCurrencies2026 are the codes Attio added after the March 2026 document.
@@ -58,6 +59,7 @@ func Overlay2026(doc map[string]any) {
 			queryParam("cursor", map[string]any{"type": "string"}),
 			queryParam("created_after", map[string]any{"type": "string", "format": "date-time"}))
 	}
+	overlayViews(doc)
 	var walk func(x any)
 	walk = func(x any) {
 		switch v := x.(type) {

@@ -192,7 +192,11 @@ type QueryEntriesRequest struct {
 	// Maximum entries per page (1-500); 0 means 500.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Token from a previous response's next_page_token; only valid with the same query.
-	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// A saved view of the same list (ViewService): the query returns the entries as the view shows
+	// them: its filter, joined with filter above (both must match), and its sorts, which replace
+	// sorts (giving both is INVALID_ARGUMENT).
+	ViewId        string `protobuf:"bytes,6,opt,name=view_id,json=viewId,proto3" json:"view_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -258,6 +262,13 @@ func (x *QueryEntriesRequest) GetPageSize() int32 {
 func (x *QueryEntriesRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *QueryEntriesRequest) GetViewId() string {
+	if x != nil {
+		return x.ViewId
 	}
 	return ""
 }
@@ -331,7 +342,11 @@ type StreamEntriesRequest struct {
 	// Resume after the page that carried this token; only valid with the same query.
 	ResumeToken string `protobuf:"bytes,5,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
 	// The form of the items: typed messages (default) or Attio's own JSON.
-	View          View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
+	View View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
+	// A saved view of the same list (ViewService): the query returns the entries as the view shows
+	// them: its filter, joined with filter above (both must match), and its sorts, which replace
+	// sorts (giving both is INVALID_ARGUMENT).
+	ViewId        string `protobuf:"bytes,7,opt,name=view_id,json=viewId,proto3" json:"view_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -406,6 +421,13 @@ func (x *StreamEntriesRequest) GetView() View {
 		return x.View
 	}
 	return View_VIEW_UNSPECIFIED
+}
+
+func (x *StreamEntriesRequest) GetViewId() string {
+	if x != nil {
+		return x.ViewId
+	}
+	return ""
 }
 
 // StreamEntriesResponse is one upstream page of entries.
@@ -1189,7 +1211,7 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"extra_json\x18\x06 \x01(\tR\textraJson\x1aS\n" +
 	"\x10EntryValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12)\n" +
-	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xd6\x01\n" +
+	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xfc\x01\n" +
 	"\x13QueryEntriesRequest\x12\x1d\n" +
 	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
@@ -1197,10 +1219,11 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"i\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12$\n" +
+	"\aview_id\x18\x06 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06viewId\"i\n" +
 	"\x14QueryEntriesResponse\x12)\n" +
 	"\aentries\x18\x01 \x03(\v2\x0f.attio.v1.EntryR\aentries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x89\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xaf\x02\n" +
 	"\x14StreamEntriesRequest\x12\x1d\n" +
 	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
@@ -1208,7 +1231,8 @@ const file_attio_v1_entry_service_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12+\n" +
 	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\x12,\n" +
-	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x84\x01\n" +
+	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\x12$\n" +
+	"\aview_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06viewId\"\x84\x01\n" +
 	"\x15StreamEntriesResponse\x12)\n" +
 	"\aentries\x18\x01 \x03(\v2\x0f.attio.v1.EntryR\aentries\x12!\n" +
 	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x12\x1d\n" +

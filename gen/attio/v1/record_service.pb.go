@@ -183,7 +183,11 @@ type QueryRecordsRequest struct {
 	// Maximum records per page (1-500); 0 means Attio's default of 500.
 	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Token from a previous response's next_page_token; only valid with the same query.
-	PageToken     string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,5,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// A saved view of the same object (ViewService): the query returns the records as the view shows
+	// them: its filter, joined with filter above (both must match), and its sorts, which replace
+	// sorts (giving both is INVALID_ARGUMENT).
+	ViewId        string `protobuf:"bytes,6,opt,name=view_id,json=viewId,proto3" json:"view_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -249,6 +253,13 @@ func (x *QueryRecordsRequest) GetPageSize() int32 {
 func (x *QueryRecordsRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *QueryRecordsRequest) GetViewId() string {
+	if x != nil {
+		return x.ViewId
 	}
 	return ""
 }
@@ -322,7 +333,11 @@ type StreamRecordsRequest struct {
 	// Resume after the page that carried this token; only valid with the same query.
 	ResumeToken string `protobuf:"bytes,5,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
 	// The form of the items: typed messages (default) or Attio's own JSON.
-	View          View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
+	View View `protobuf:"varint,6,opt,name=view,proto3,enum=attio.v1.View" json:"view,omitempty"`
+	// A saved view of the same object (ViewService): the query returns the records as the view shows
+	// them: its filter, joined with filter above (both must match), and its sorts, which replace
+	// sorts (giving both is INVALID_ARGUMENT).
+	ViewId        string `protobuf:"bytes,7,opt,name=view_id,json=viewId,proto3" json:"view_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -397,6 +412,13 @@ func (x *StreamRecordsRequest) GetView() View {
 		return x.View
 	}
 	return View_VIEW_UNSPECIFIED
+}
+
+func (x *StreamRecordsRequest) GetViewId() string {
+	if x != nil {
+		return x.ViewId
+	}
+	return ""
 }
 
 // StreamRecordsResponse is one upstream page of records.
@@ -1614,7 +1636,7 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"extra_json\x18\x05 \x01(\tR\textraJson\x1aN\n" +
 	"\vValuesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12)\n" +
-	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\xda\x01\n" +
+	"\x05value\x18\x02 \x01(\v2\x13.attio.v1.ValueListR\x05value:\x028\x01\"\x80\x02\n" +
 	"\x13QueryRecordsRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
@@ -1622,10 +1644,11 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\"j\n" +
+	"page_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12$\n" +
+	"\aview_id\x18\x06 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06viewId\"j\n" +
 	"\x14QueryRecordsResponse\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8d\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb3\x02\n" +
 	"\x14StreamRecordsRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
 	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12$\n" +
@@ -1633,7 +1656,8 @@ const file_attio_v1_record_service_proto_rawDesc = "" +
 	"\tpage_size\x18\x04 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12+\n" +
 	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\x12,\n" +
-	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\x85\x01\n" +
+	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\x12$\n" +
+	"\aview_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x06viewId\"\x85\x01\n" +
 	"\x15StreamRecordsResponse\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12!\n" +
 	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x12\x1d\n" +
