@@ -195,4 +195,3 @@ func TestQueryAsViewShows(t *testing.T) {
 		}
 	})
 }
-
