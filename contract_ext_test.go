@@ -128,7 +128,7 @@ func TestStreamRPCsKept(t *testing.T) {
 	want := map[string]bool{}
 	for _, n := range strings.Fields(`RecordService.StreamRecords EntryService.StreamEntries
 		TaskService.StreamTasks NoteService.StreamNotes MeetingService.StreamMeetings
-		MeetingService.StreamCallRecordings ViewService.StreamObjectViews ViewService.StreamListViews`) {
+		MeetingService.StreamCallRecordings ViewService.StreamObjectViews ViewService.StreamListViews FileService.StreamFiles`) {
 		want["attio.v1."+n] = true
 	}
 	eachMethod(t, func(md protoreflect.MethodDescriptor) {

@@ -294,6 +294,13 @@ type call struct {
 	// decodeBody, instead of decode, gets the whole 2xx body, read into a pooled buffer that is
 	// reused once it returns (so it must not keep the slice). Same reset rule.
 	decodeBody func([]byte) error
+	// stream, instead of body, is a one-shot request body with its content type (an upload): it
+	// cannot be replayed, so such a call is never retried.
+	stream      io.Reader
+	contentType string
+	// redirect, when set, takes a 3xx answer (which it must judge) instead of failing the call
+	// with ErrRedirect: only a download, whose answer is a redirect to a signed URL, sets it.
+	redirect func(*http.Response) error
 }
 
 func (c *Client) budgetsFor(ep *endpoint) []*budget {
@@ -373,6 +380,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if payload != nil {
 			body = bytes.NewReader(payload)
 		}
+		if cl.stream != nil {
+			body = cl.stream
+		}
 		req, err := http.NewRequestWithContext(rctx, ep.method, u, body)
 		if err != nil {
 			return &Error{Endpoint: ep.name, Source: SourceTransport, Err: err, Attempts: attempt}
@@ -383,6 +393,9 @@ func (c *Client) do(ctx context.Context, cl call) error {
 			if ep.scim {
 				req.Header.Set("Content-Type", scimContentType)
 			}
+		}
+		if cl.stream != nil {
+			req.Header.Set("Content-Type", cl.contentType)
 		}
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)
 		req.Header.Set("Accept", "application/json")
@@ -400,7 +413,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		if e != nil {
 			e.Attempts = attempt
 		}
-		willRetry := e != nil && retryable && attempt < c.maxAttempts && ctx.Err() == nil
+		willRetry := e != nil && retryable && attempt < c.maxAttempts && ctx.Err() == nil && cl.stream == nil
 		var delay time.Duration
 		if willRetry {
 			delay = c.backoff(attempt)
@@ -465,6 +478,12 @@ func (c *Client) attempt(req *http.Request, cl call, ep *endpoint, sent *atomic.
 		resp.Body.Close()
 	}()
 	status, execID = resp.StatusCode, resp.Header.Get("X-Attio-Execution-Id")
+	if status >= 300 && status < 400 && cl.redirect != nil {
+		if err := cl.redirect(resp); err != nil {
+			return status, execID, &Error{Endpoint: ep.name, StatusCode: status, Source: SourceTransport, ExecutionID: execID, Err: err}, false
+		}
+		return status, execID, nil, false
+	}
 	if status >= 300 && status < 400 {
 		return status, execID, &Error{Endpoint: ep.name, StatusCode: status, Source: SourceTransport,
 			ExecutionID: execID, Err: ErrRedirect}, false

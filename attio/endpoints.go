@@ -176,6 +176,11 @@ var (
 	epListListViews   = ep("GET", "/v2/lists/{list}/views")
 	epGetListView     = ep("GET", "/v2/lists/{list}/views/{view_id}")
 
+	epListFiles    = ep("GET", "/v2/files")
+	epGetFile      = ep("GET", "/v2/files/{file_id}")
+	epUploadFile   = ep("POST", "/v2/files/upload")
+	epDownloadFile = ep("GET", "/v2/files/{file_id}/download")
+
 	epListWebhooks  = ep("GET", "/v2/webhooks")
 	epCreateWebhook = ep("POST", "/v2/webhooks")
 	epGetWebhook    = ep("GET", "/v2/webhooks/{webhook_id}")

@@ -189,7 +189,11 @@ func (a *Approvals) Interceptor() connect.ServerInterceptor {
 			if p == nil {
 				return connect.NewError(connect.CodeUnauthenticated, "writes need an authenticated caller")
 			}
-			if spec.StreamType != connect.StreamTypeUnary {
+			// A client-streaming write (an upload) is approved by its first message, which must pin
+			// the rest (FileService.UploadFile's header carries the content's size and SHA-256, and
+			// the handler refuses chunks that do not match it). Server and bidi streams have no
+			// such request to bind an approval to.
+			if spec.StreamType != connect.StreamTypeUnary && spec.StreamType != connect.StreamTypeClient {
 				return connect.NewError(connect.CodeUnimplemented, "streaming writes cannot be approved")
 			}
 			info, _ := connect.CallInfoForServerContext(ctx)

@@ -23,7 +23,7 @@
 // lists.go, objects.go, attributes.go, options.go for options and statuses,
 // tasks.go, notes.go, comments.go for comments and threads, meetings.go for
 // meetings and call recordings (meeting_writes.go for their writes), views.go
-// for object and list views,
+// for object and list views, files.go for files (signed.go is the host a download redirects to),
 // threads.go, webhooks.go, members.go for workspace
 // members and /v2/self, connections.go for Maton's control plane), each
 // holding its register function, its handlers and its validation. Shared

@@ -212,6 +212,10 @@ func (s *Sandbox) serveGateway(w http.ResponseWriter, r *http.Request, ex *excha
 		out.attio(aerr.status, aerr.body(), nil)
 		return
 	}
+	if ep.redirect {
+		out.attio(http.StatusFound, []byte("{}"), http.Header{"Location": {string(body)}})
+		return
+	}
 	if ep.status != 0 {
 		out.attio(ep.status, body, nil)
 		return

@@ -411,6 +411,7 @@ type workspace struct {
 	comments map[uuid]*comment
 	meetings []*meeting
 	webhooks []*webhook
+	files    []*fileEntry
 
 	scim         scimState
 	emails       []*email

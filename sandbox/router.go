@@ -22,6 +22,10 @@ type endpoint struct {
 	write  bool
 	h      handler
 	status int // success status; 0 is 200
+	// raw leaves the request body to the handler (multipart uploads) instead of parsing JSON.
+	raw bool
+	// redirect: the handler's body is a URL, answered as 302 Found with that Location.
+	redirect bool
 }
 
 // reqCtx carries one request through a handler. Handlers run with the
@@ -90,6 +94,7 @@ func newAPI(s *Sandbox) *http.ServeMux {
 	sqlRoutes(rs)
 	scimRoutes(rs)
 	viewRoutes(rs)
+	fileRoutes(rs)
 	webhookRoutes(rs)
 	selfRoutes(rs)
 	// Anything else, including a known path with another method, is Attio's
@@ -137,7 +142,7 @@ func (s *Sandbox) routeAPI(w http.ResponseWriter, r *http.Request, ex *exchange)
 
 func (s *Sandbox) run(ep *endpoint, ws *workspace, r *http.Request, ex *exchange) ([]byte, *apiError) {
 	rc := &reqCtx{s: s, ws: ws, r: r, path: ex.path, q: r.URL.Query()}
-	if r.Method != http.MethodGet && r.Method != http.MethodDelete {
+	if r.Method != http.MethodGet && r.Method != http.MethodDelete && !ep.raw {
 		raw, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 		if err != nil {
 			return nil, validation("Could not read the request body.")

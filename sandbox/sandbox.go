@@ -94,6 +94,8 @@ type Sandbox struct {
 	rnd      *rand.Rand
 
 	stats statsData
+
+	signed *signedHost // download URLs (signed.go)
 }
 
 // New builds a sandbox. It panics if the seed is malformed (test data is
@@ -110,6 +112,7 @@ func New(opts ...Option) *Sandbox {
 		faults:  cfg.faults,
 		reads:   map[uuid]*bucket{},
 		writes:  map[uuid]*bucket{},
+		signed:  newSignedHost(),
 	}
 	if cfg.rndSeed != 0 {
 		s.rnd = rand.New(rand.NewPCG(cfg.rndSeed, cfg.rndSeed^0x9e3779b97f4a7c15))

@@ -155,6 +155,7 @@ type seedWorkspace struct {
 	// email interaction attributes from them, as Attio does from synced mailboxes.
 	Emails   []seedEmail `json:"emails"`
 	Views    []seedView  `json:"views"`
+	Files    []seedFile  `json:"files"`
 	Webhooks []struct {
 		ID            string          `json:"id"`
 		TargetURL     string          `json:"target_url"`

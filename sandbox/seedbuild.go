@@ -131,6 +131,9 @@ func buildWorkspace(sw *seedWorkspace, now int64) (*workspace, error) {
 	if err := seedViews(ws, sw.Views); err != nil {
 		return nil, err
 	}
+	if err := seedFiles(ws, sw.Files); err != nil {
+		return nil, err
+	}
 	return ws, nil
 }
 

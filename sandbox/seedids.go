@@ -33,3 +33,12 @@ const (
 	SeedViewArchivedID  = "7c2e8d10-5f3b-4a9e-b1d4-8e6f2a0c9b03" // people, archived
 	SeedListViewID      = "9a4d6e22-8c1f-4b3a-9e7d-2f5c8b1a0d04" // sales_pipeline, board, stage eq "In Progress", deal_size desc
 )
+
+// Seeded files of Ada (SeedPersonID): a folder holding nda.txt, a top-level notes.md and a
+// connected Google Drive file.
+const (
+	SeedFolderID        = "1b7e3c52-0a4d-4f6e-9c21-6d8e5f0a1b01"
+	SeedFileNDAID       = "2c8f4d63-1b5e-4a7f-8d32-7e9f6a1b2c02"
+	SeedFileNotesID     = "3d9a5e74-2c6f-4b8a-9e43-8fa07b2c3d03"
+	SeedConnectedFileID = "4eab6f85-3d7a-4c9b-8f54-9ab18c3d4e04"
+)

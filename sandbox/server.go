@@ -13,6 +13,12 @@ import (
 type Server struct {
 	URL     string // base URL, e.g. http://127.0.0.1:41234
 	Sandbox *Sandbox
+	// SignedURL is the signed host downloads redirect to: another loopback port, so that the
+	// facade's following of the redirect crosses to a host that is not the API's.
+	SignedURL string
+
+	signed       *http.Server
+	signedServed chan struct{}
 
 	srv    *http.Server
 	served chan struct{} // closed when Serve has returned
@@ -46,6 +52,19 @@ func Start(addr string, sb *Sandbox) (*Server, error) {
 		client:  &http.Client{Transport: &http.Transport{}},
 		fresh:   map[net.Conn]struct{}{},
 	}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	sln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	s.SignedURL = "http://" + sln.Addr().String()
+	sb.SetSignedBaseURL(s.SignedURL)
+	s.signed, s.signedServed = &http.Server{Handler: sb.SignedHandler()}, make(chan struct{})
+	go func() {
+		defer close(s.signedServed)
+		_ = s.signed.Serve(sln)
+	}()
 	s.srv = &http.Server{Handler: sb, ConnState: s.track}
 	go func() {
 		defer close(s.served)
@@ -99,6 +118,10 @@ func (s *Server) Close() {
 		_ = s.srv.Close()
 	}
 	<-s.served
+	if err := s.signed.Shutdown(context.Background()); err != nil {
+		_ = s.signed.Close()
+	}
+	<-s.signedServed
 	s.client.CloseIdleConnections()
 	if t, ok := http.DefaultTransport.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()

@@ -48,6 +48,8 @@ type Options struct {
 	// zstd or gzip (see Compressors); 0 compresses every response the caller asks to have
 	// compressed. serve sets DefaultCompressMinBytes.
 	CompressMinBytes int
+	// Files bounds uploads and downloads (zero fields: the defaults).
+	Files FileLimits
 }
 
 // ServiceNames lists every service of the contract, for health checks and documentation.
@@ -67,6 +69,7 @@ func ServiceNames() []string {
 		attiov1connect.SqlServiceName,
 		attiov1connect.ScimServiceName,
 		attiov1connect.ViewServiceName,
+		attiov1connect.FileServiceName,
 		attiov1connect.WorkspaceServiceName,
 		attiov1connect.WebhookServiceName,
 		attiov1connect.ConnectionServiceName,
@@ -91,6 +94,7 @@ func NewRPCServer(opts Options) *connect.Server {
 		[]connect.ServerInterceptor{errorEgress(attio.NewRedactor(opts.Secrets...)), streams.interceptor()})...)
 	c := opts.Client
 	registerResources(srv, c)
+	attiov1connect.RegisterFileServiceHandler(srv, &FileService{client: c, limits: opts.Files.withDefaults()})
 	approvals := opts.Approvals
 	if approvals == nil {
 		approvals = attiov1connect.UnimplementedApprovalServiceHandler{}

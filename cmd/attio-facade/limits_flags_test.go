@@ -59,6 +59,9 @@ func TestStreamLimitFlagsRefuseBadValues(t *testing.T) {
 		{args: []string{"--stream-lease-ttl", "10s", "--stream-lease-renew", "10s"}, want: "stream-lease-renew"},
 		{args: []string{"--stream-lease-ttl", "0s"}, want: "stream-lease-ttl"},
 		{env: map[string]string{"ATTIO_FACADE_STREAM_LEASE_RENEW": "-1s"}, want: "stream-lease-renew"},
+		{args: []string{"--upload-window", "0"}, want: "upload-window"},
+		{env: map[string]string{"ATTIO_FACADE_UPLOAD_WINDOW": "1048577"}, want: "upload-window"},
+		{args: []string{"--download-chunk", "65537"}, want: "download-chunk"},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, tt.args...), environment{

@@ -65,6 +65,8 @@ type serveConfig struct {
 	leaseRenew      time.Duration
 	redisURL        string
 	compressMin     int64
+	uploadWindow    int64
+	downloadChunk   int64
 }
 
 func serve(ctx context.Context, args []string, env environment) error {
@@ -109,8 +111,13 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.integer(&cfg.webhookKeys, "webhook-dedupe-keys", "ATTIO_FACADE_WEBHOOK_DEDUPE_KEYS", changes.DefaultLogKeys, "Idempotency-Keys of webhook deliveries remembered per connection, to record a redelivery once", atLeast(1))
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
 	f.bytes(&cfg.compressMin, "compress-min-bytes", "ATTIO_FACADE_COMPRESS_MIN_BYTES", server.DefaultCompressMinBytes, "responses smaller than this are sent uncompressed even when the caller accepts zstd or gzip (bytes, or with KiB, MiB; 0: compress all)")
+	f.bytes(&cfg.uploadWindow, "upload-window", "ATTIO_FACADE_UPLOAD_WINDOW", server.DefaultUploadWindow, "the most bytes of one UploadFile the facade holds at once: one chunk message; larger chunks are InvalidArgument (1 B to 1MiB)")
+	f.bytes(&cfg.downloadChunk, "download-chunk", "ATTIO_FACADE_DOWNLOAD_CHUNK", server.DefaultDownloadChunk, "bytes of a DownloadFile read from the signed URL and sent per message (1 B to 64KiB)")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if cfg.uploadWindow < 1 || cfg.uploadWindow > server.DefaultUploadWindow || cfg.downloadChunk < 1 || cfg.downloadChunk > server.DefaultDownloadChunk {
+		return errors.New("--upload-window must be between 1 and 1MiB, --download-chunk between 1 and 64KiB")
 	}
 	if cfg.compressMin < 0 || cfg.compressMin > 1<<30 {
 		return errors.New("--compress-min-bytes must be between 0 and 1GiB")
@@ -278,6 +285,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		Streams:          server.NewStreamLimits(streamCfg),
 		CompressMinBytes: int(cfg.compressMin),
 		Routes:           routes,
+		Files:            server.FileLimits{UploadWindow: int(cfg.uploadWindow), DownloadChunk: int(cfg.downloadChunk)},
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.

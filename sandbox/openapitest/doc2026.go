@@ -28,6 +28,7 @@ var Later2026 = []string{
 	"new operations -> merged from later2026/*.yaml, one file per resource, each citing its reference page " +
 		"(emails/list-emails, sequences/add-emails-to-the-unsubscribe-list, ...)",
 	laterViews2026,
+	laterFiles2026,
 }
 
 // newCurrencies2026 are the codes Attio added after the March 2026 document.
@@ -60,6 +61,7 @@ func Overlay2026(doc map[string]any) {
 			queryParam("created_after", map[string]any{"type": "string", "format": "date-time"}))
 	}
 	overlayViews(doc)
+	overlayFiles(doc)
 	var walk func(x any)
 	walk = func(x any) {
 		switch v := x.(type) {
