@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file attio/v1/approval_service.proto.
  */
 export const file_attio_v1_approval_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9hdHRpby92MS9hcHByb3ZhbF9zZXJ2aWNlLnByb3RvEghhdHRpby52MSI7CgtGaWVsZENoYW5nZRINCgVmaWVsZBgBIAEoCRIOCgZiZWZvcmUYAiABKAkSDQoFYWZ0ZXIYAyABKAki3AIKCEFwcHJvdmFsEgoKAmlkGAEgASgJEhEKCXByb2NlZHVyZRgCIAEoCRIRCglyZXF1ZXN0ZXIYAyABKAkSEgoKY29ubmVjdGlvbhgEIAEoCRIWCg5yZXF1ZXN0X2RpZ2VzdBgFIAEoCRIPCgdzdW1tYXJ5GAYgASgJEiYKB2NoYW5nZXMYByADKAsyFS5hdHRpby52MS5GaWVsZENoYW5nZRImCgVzdGF0ZRgIIAEoDjIXLmF0dGlvLnYxLkFwcHJvdmFsU3RhdGUSLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZGVjaWRlZF9ieRgLIAEoCRIOCgZyZWFzb24YDCABKAkSDQoFdG9rZW4YDSABKAkiuwEKEEFwcHJvdmFsUmVxdWlyZWQSEwoLYXBwcm92YWxfaWQYASABKAkSDwoHc3VtbWFyeRgCIAEoCRImCgdjaGFuZ2VzGAMgAygLMhUuYXR0aW8udjEuRmllbGRDaGFuZ2USLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcHJvY2VkdXJlGAUgASgJEhYKDnJlcXVlc3RfZGlnZXN0GAYgASgJIlMKFExpc3RBcHByb3ZhbHNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAECJXChVMaXN0QXBwcm92YWxzUmVzcG9uc2USJQoJYXBwcm92YWxzGAEgAygLMhIuYXR0aW8udjEuQXBwcm92YWwSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjMKEkdldEFwcHJvdmFsUmVxdWVzdBIdCgthcHByb3ZhbF9pZBgBIAEoCUIIukgFcgOwAQEiOwoTR2V0QXBwcm92YWxSZXNwb25zZRIkCghhcHByb3ZhbBgBIAEoCzISLmF0dGlvLnYxLkFwcHJvdmFsIi8KDkFwcHJvdmVSZXF1ZXN0Eh0KC2FwcHJvdmFsX2lkGAEgASgJQgi6SAVyA7ABASI3Cg9BcHByb3ZlUmVzcG9uc2USJAoIYXBwcm92YWwYASABKAsyEi5hdHRpby52MS5BcHByb3ZhbCJGCgtEZW55UmVxdWVzdBIdCgthcHByb3ZhbF9pZBgBIAEoCUIIukgFcgOwAQESGAoGcmVhc29uGAIgASgJQgi6SAVyAxiACCI0CgxEZW55UmVzcG9uc2USJAoIYXBwcm92YWwYASABKAsyEi5hdHRpby52MS5BcHByb3ZhbCq4AQoNQXBwcm92YWxTdGF0ZRIeChpBUFBST1ZBTF9TVEFURV9VTlNQRUNJRklFRBAAEhoKFkFQUFJPVkFMX1NUQVRFX1BFTkRJTkcQARIbChdBUFBST1ZBTF9TVEFURV9BUFBST1ZFRBACEhkKFUFQUFJPVkFMX1NUQVRFX0RFTklFRBADEhcKE0FQUFJPVkFMX1NUQVRFX1VTRUQQBBIaChZBUFBST1ZBTF9TVEFURV9FWFBJUkVEEAUy3AIKD0FwcHJvdmFsU2VydmljZRJfCg1MaXN0QXBwcm92YWxzEh4uYXR0aW8udjEuTGlzdEFwcHJvdmFsc1JlcXVlc3QaHy5hdHRpby52MS5MaXN0QXBwcm92YWxzUmVzcG9uc2UiDZACAYK1GAYIARABIAESWQoLR2V0QXBwcm92YWwSHC5hdHRpby52MS5HZXRBcHByb3ZhbFJlcXVlc3QaHS5hdHRpby52MS5HZXRBcHByb3ZhbFJlc3BvbnNlIg2QAgGCtRgGCAEQASABEkoKB0FwcHJvdmUSGC5hdHRpby52MS5BcHByb3ZlUmVxdWVzdBoZLmF0dGlvLnYxLkFwcHJvdmVSZXNwb25zZSIKgrUYBggDEAEgARJBCgREZW55EhUuYXR0aW8udjEuRGVueVJlcXVlc3QaFi5hdHRpby52MS5EZW55UmVzcG9uc2UiCoK1GAYIAxABIAFCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_attio_v1_access, file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Ch9hdHRpby92MS9hcHByb3ZhbF9zZXJ2aWNlLnByb3RvEghhdHRpby52MSI7CgtGaWVsZENoYW5nZRINCgVmaWVsZBgBIAEoCRIOCgZiZWZvcmUYAiABKAkSDQoFYWZ0ZXIYAyABKAki3AIKCEFwcHJvdmFsEgoKAmlkGAEgASgJEhEKCXByb2NlZHVyZRgCIAEoCRIRCglyZXF1ZXN0ZXIYAyABKAkSEgoKY29ubmVjdGlvbhgEIAEoCRIWCg5yZXF1ZXN0X2RpZ2VzdBgFIAEoCRIPCgdzdW1tYXJ5GAYgASgJEiYKB2NoYW5nZXMYByADKAsyFS5hdHRpby52MS5GaWVsZENoYW5nZRImCgVzdGF0ZRgIIAEoDjIXLmF0dGlvLnYxLkFwcHJvdmFsU3RhdGUSLgoKY3JlYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZGVjaWRlZF9ieRgLIAEoCRIOCgZyZWFzb24YDCABKAkSDQoFdG9rZW4YDSABKAkiuwEKEEFwcHJvdmFsUmVxdWlyZWQSEwoLYXBwcm92YWxfaWQYASABKAkSDwoHc3VtbWFyeRgCIAEoCRImCgdjaGFuZ2VzGAMgAygLMhUuYXR0aW8udjEuRmllbGRDaGFuZ2USLgoKZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcHJvY2VkdXJlGAUgASgJEhYKDnJlcXVlc3RfZGlnZXN0GAYgASgJIlMKFExpc3RBcHByb3ZhbHNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiAECJXChVMaXN0QXBwcm92YWxzUmVzcG9uc2USJQoJYXBwcm92YWxzGAEgAygLMhIuYXR0aW8udjEuQXBwcm92YWwSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIhcKFVdhdGNoQXBwcm92YWxzUmVxdWVzdCJOChZXYXRjaEFwcHJvdmFsc1Jlc3BvbnNlEiUKCWFwcHJvdmFscxgBIAMoCzISLmF0dGlvLnYxLkFwcHJvdmFsEg0KBXRvdGFsGAIgASgFIjMKEkdldEFwcHJvdmFsUmVxdWVzdBIdCgthcHByb3ZhbF9pZBgBIAEoCUIIukgFcgOwAQEiOwoTR2V0QXBwcm92YWxSZXNwb25zZRIkCghhcHByb3ZhbBgBIAEoCzISLmF0dGlvLnYxLkFwcHJvdmFsIi8KDkFwcHJvdmVSZXF1ZXN0Eh0KC2FwcHJvdmFsX2lkGAEgASgJQgi6SAVyA7ABASI3Cg9BcHByb3ZlUmVzcG9uc2USJAoIYXBwcm92YWwYASABKAsyEi5hdHRpby52MS5BcHByb3ZhbCJGCgtEZW55UmVxdWVzdBIdCgthcHByb3ZhbF9pZBgBIAEoCUIIukgFcgOwAQESGAoGcmVhc29uGAIgASgJQgi6SAVyAxiACCI0CgxEZW55UmVzcG9uc2USJAoIYXBwcm92YWwYASABKAsyEi5hdHRpby52MS5BcHByb3ZhbCq4AQoNQXBwcm92YWxTdGF0ZRIeChpBUFBST1ZBTF9TVEFURV9VTlNQRUNJRklFRBAAEhoKFkFQUFJPVkFMX1NUQVRFX1BFTkRJTkcQARIbChdBUFBST1ZBTF9TVEFURV9BUFBST1ZFRBACEhkKFUFQUFJPVkFMX1NUQVRFX0RFTklFRBADEhcKE0FQUFJPVkFMX1NUQVRFX1VTRUQQBBIaChZBUFBST1ZBTF9TVEFURV9FWFBJUkVEEAUywgMKD0FwcHJvdmFsU2VydmljZRJfCg1MaXN0QXBwcm92YWxzEh4uYXR0aW8udjEuTGlzdEFwcHJvdmFsc1JlcXVlc3QaHy5hdHRpby52MS5MaXN0QXBwcm92YWxzUmVzcG9uc2UiDZACAYK1GAYIARABIAESZAoOV2F0Y2hBcHByb3ZhbHMSHy5hdHRpby52MS5XYXRjaEFwcHJvdmFsc1JlcXVlc3QaIC5hdHRpby52MS5XYXRjaEFwcHJvdmFsc1Jlc3BvbnNlIg2QAgGCtRgGCAEQASABMAESWQoLR2V0QXBwcm92YWwSHC5hdHRpby52MS5HZXRBcHByb3ZhbFJlcXVlc3QaHS5hdHRpby52MS5HZXRBcHByb3ZhbFJlc3BvbnNlIg2QAgGCtRgGCAEQASABEkoKB0FwcHJvdmUSGC5hdHRpby52MS5BcHByb3ZlUmVxdWVzdBoZLmF0dGlvLnYxLkFwcHJvdmVSZXNwb25zZSIKgrUYBggDEAEgARJBCgREZW55EhUuYXR0aW8udjEuRGVueVJlcXVlc3QaFi5hdHRpby52MS5EZW55UmVzcG9uc2UiCoK1GAYIAxABIAFCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_attio_v1_access, file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * FieldChange is one change a write would make.
@@ -270,6 +270,51 @@ export const ListApprovalsResponseSchema: GenMessage<ListApprovalsResponse> = /*
   messageDesc(file_attio_v1_approval_service, 4);
 
 /**
+ * WatchApprovalsRequest starts a watch of the caller's live approvals.
+ *
+ * @generated from message attio.v1.WatchApprovalsRequest
+ */
+export type WatchApprovalsRequest = Message<"attio.v1.WatchApprovalsRequest"> & {
+};
+
+/**
+ * Describes the message attio.v1.WatchApprovalsRequest.
+ * Use `create(WatchApprovalsRequestSchema)` to create a new message.
+ */
+export const WatchApprovalsRequestSchema: GenMessage<WatchApprovalsRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_approval_service, 5);
+
+/**
+ * WatchApprovalsResponse is one snapshot of the live approvals the caller may see.
+ *
+ * @generated from message attio.v1.WatchApprovalsResponse
+ */
+export type WatchApprovalsResponse = Message<"attio.v1.WatchApprovalsResponse"> & {
+  /**
+   * The approvals, newest first (by created_at, then id), never with tokens: the requester of an
+   * approved write fetches its token with GetApproval.
+   *
+   * @generated from field: repeated attio.v1.Approval approvals = 1;
+   */
+  approvals: Approval[];
+
+  /**
+   * How many live approvals the caller may see; more than len(approvals) when the snapshot was
+   * cut at the facade's --approvals-watch-max.
+   *
+   * @generated from field: int32 total = 2;
+   */
+  total: number;
+};
+
+/**
+ * Describes the message attio.v1.WatchApprovalsResponse.
+ * Use `create(WatchApprovalsResponseSchema)` to create a new message.
+ */
+export const WatchApprovalsResponseSchema: GenMessage<WatchApprovalsResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_approval_service, 6);
+
+/**
  * GetApprovalRequest names an approval.
  *
  * @generated from message attio.v1.GetApprovalRequest
@@ -288,7 +333,7 @@ export type GetApprovalRequest = Message<"attio.v1.GetApprovalRequest"> & {
  * Use `create(GetApprovalRequestSchema)` to create a new message.
  */
 export const GetApprovalRequestSchema: GenMessage<GetApprovalRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_approval_service, 5);
+  messageDesc(file_attio_v1_approval_service, 7);
 
 /**
  * GetApprovalResponse carries the approval.
@@ -309,7 +354,7 @@ export type GetApprovalResponse = Message<"attio.v1.GetApprovalResponse"> & {
  * Use `create(GetApprovalResponseSchema)` to create a new message.
  */
 export const GetApprovalResponseSchema: GenMessage<GetApprovalResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_approval_service, 6);
+  messageDesc(file_attio_v1_approval_service, 8);
 
 /**
  * ApproveRequest approves a pending write.
@@ -330,7 +375,7 @@ export type ApproveRequest = Message<"attio.v1.ApproveRequest"> & {
  * Use `create(ApproveRequestSchema)` to create a new message.
  */
 export const ApproveRequestSchema: GenMessage<ApproveRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_approval_service, 7);
+  messageDesc(file_attio_v1_approval_service, 9);
 
 /**
  * ApproveResponse carries the approved approval (without its token).
@@ -351,7 +396,7 @@ export type ApproveResponse = Message<"attio.v1.ApproveResponse"> & {
  * Use `create(ApproveResponseSchema)` to create a new message.
  */
 export const ApproveResponseSchema: GenMessage<ApproveResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_approval_service, 8);
+  messageDesc(file_attio_v1_approval_service, 10);
 
 /**
  * DenyRequest refuses a pending write.
@@ -379,7 +424,7 @@ export type DenyRequest = Message<"attio.v1.DenyRequest"> & {
  * Use `create(DenyRequestSchema)` to create a new message.
  */
 export const DenyRequestSchema: GenMessage<DenyRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_approval_service, 9);
+  messageDesc(file_attio_v1_approval_service, 11);
 
 /**
  * DenyResponse carries the denied approval.
@@ -400,7 +445,7 @@ export type DenyResponse = Message<"attio.v1.DenyResponse"> & {
  * Use `create(DenyResponseSchema)` to create a new message.
  */
 export const DenyResponseSchema: GenMessage<DenyResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_approval_service, 10);
+  messageDesc(file_attio_v1_approval_service, 12);
 
 /**
  * ApprovalState is where an approval stands.
@@ -475,6 +520,21 @@ export const ApprovalService: GenService<{
     methodKind: "unary";
     input: typeof ListApprovalsRequestSchema;
     output: typeof ListApprovalsResponseSchema;
+  },
+  /**
+   * WatchApprovals streams the live (pending or approved, unexpired) approvals the caller may see,
+   * as ListApprovals does, newest first: one snapshot at once, then another each time the set or a
+   * state changes. Changes made on this replica arrive at once; changes made by other replicas
+   * (a shared Redis store) and expiries arrive within the facade's --approvals-watch-interval.
+   * Bounded like every stream: the per-caller stream cap, the send timeout and the memory budget;
+   * a snapshot holds at most --approvals-watch-max approvals (total says how many there are).
+   *
+   * @generated from rpc attio.v1.ApprovalService.WatchApprovals
+   */
+  watchApprovals: {
+    methodKind: "server_streaming";
+    input: typeof WatchApprovalsRequestSchema;
+    output: typeof WatchApprovalsResponseSchema;
   },
   /**
    * GetApproval returns one approval; once approved, the requester sees its token.
