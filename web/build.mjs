@@ -8,6 +8,10 @@ rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist");
 await build({
   entryPoints: ["src/main.ts"],
+  // One tsconfig for every file, including the generated code imported from ../clients/ts/src/gen:
+  // its "paths" map @attio-facade/client/gen/* there and @bufbuild/protobuf to web/node_modules,
+  // so the bundle never depends on whether clients/ts/node_modules is installed.
+  tsconfig: "tsconfig.json",
   bundle: true,
   format: "esm",
   target: "es2022",

@@ -1,13 +1,13 @@
 // The facade's public RPCs, same-origin over the Connect protocol (binary): no CORS needed.
 import { createClient, type Interceptor, ConnectError, Code } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
-import { ApprovalService } from "./gen/attio/v1/approval_service_pb";
-import { SessionService } from "./gen/attio/v1/session_service_pb";
-import { RecordService } from "./gen/attio/v1/record_service_pb";
-import { ObjectService } from "./gen/attio/v1/object_service_pb";
-import { AttributeService } from "./gen/attio/v1/attribute_service_pb";
-import { ConnectionService } from "./gen/attio/v1/connection_service_pb";
-import { ExportService } from "./gen/attio/v1/export_service_pb";
+import { ApprovalService } from "@attio-facade/client/gen/attio/v1/approval_service_pb.js";
+import { SessionService } from "@attio-facade/client/gen/attio/v1/session_service_pb.js";
+import { RecordService } from "@attio-facade/client/gen/attio/v1/record_service_pb.js";
+import { ObjectService } from "@attio-facade/client/gen/attio/v1/object_service_pb.js";
+import { AttributeService } from "@attio-facade/client/gen/attio/v1/attribute_service_pb.js";
+import { ConnectionService } from "@attio-facade/client/gen/attio/v1/connection_service_pb.js";
+import { ExportService } from "@attio-facade/client/gen/attio/v1/export_service_pb.js";
 import { token } from "./session";
 
 const auth: Interceptor = (next) => async (req) => {

@@ -3,8 +3,8 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { h, clear, status } from "./dom";
 import { approvals, describe, ConnectError, Code } from "./api";
-import { ApprovalState, type Approval } from "./gen/attio/v1/approval_service_pb";
-import type { WhoAmIResponse } from "./gen/attio/v1/session_service_pb";
+import { ApprovalState, type Approval } from "@attio-facade/client/gen/attio/v1/approval_service_pb.js";
+import type { WhoAmIResponse } from "@attio-facade/client/gen/attio/v1/session_service_pb.js";
 
 const stateName = (s: ApprovalState) => ApprovalState[s].toLowerCase();
 

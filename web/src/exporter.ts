@@ -14,7 +14,7 @@ import { h, clear, field, status } from "./dom";
 import { exports, on, describe, ConnectError, Code } from "./api";
 import { picker, type Picked } from "./picker";
 import { cell, csvField } from "./values";
-import { RecordSchema, type Record as AttioRecord } from "./gen/attio/v1/record_service_pb";
+import { RecordSchema, type Record as AttioRecord } from "@attio-facade/client/gen/attio/v1/record_service_pb.js";
 
 const RETRYABLE = new Set([Code.Unavailable, Code.Unknown, Code.Internal, Code.DeadlineExceeded, Code.Aborted, Code.ResourceExhausted]);
 const MAX_RETRIES = 10;

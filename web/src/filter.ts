@@ -2,8 +2,8 @@
 // turned into the typed attio.v1.Filter (all of conditions; a single row is its condition).
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { FilterSchema, FilterOperator, type Filter } from "./gen/attio/v1/filter_pb";
-import { DecimalSchema, StringListSchema } from "./gen/attio/v1/common_pb";
+import { FilterSchema, FilterOperator, type Filter } from "@attio-facade/client/gen/attio/v1/filter_pb.js";
+import { DecimalSchema, StringListSchema } from "@attio-facade/client/gen/attio/v1/common_pb.js";
 
 export interface Row {
   attribute: string;

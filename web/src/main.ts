@@ -6,7 +6,7 @@ import { token, signIn, signOut, setPrincipal } from "./session";
 import { approvalsView } from "./approvals";
 import { recordsView } from "./records";
 import { exportView } from "./exporter";
-import type { WhoAmIResponse } from "./gen/attio/v1/session_service_pb";
+import type { WhoAmIResponse } from "@attio-facade/client/gen/attio/v1/session_service_pb.js";
 
 let me: WhoAmIResponse | undefined;
 let stop: (() => void) | undefined;

@@ -3,7 +3,7 @@
 import { h, field } from "./dom";
 import { connections, objects, attributes, on, describe } from "./api";
 import { principal } from "./session";
-import { AttributeTarget, type Attribute } from "./gen/attio/v1/attribute_service_pb";
+import { AttributeTarget, type Attribute } from "@attio-facade/client/gen/attio/v1/attribute_service_pb.js";
 
 export interface Picked {
   connection: string;

@@ -7,8 +7,8 @@ import { records, on, describe } from "./api";
 import { picker, type Picked } from "./picker";
 import { operators, toFilter, type Row } from "./filter";
 import { cell, typeClass, valueText, activeSpan } from "./values";
-import type { Record as AttioRecord, StreamRecordsResponse } from "./gen/attio/v1/record_service_pb";
-import { FilterOperator } from "./gen/attio/v1/filter_pb";
+import type { Record as AttioRecord, StreamRecordsResponse } from "@attio-facade/client/gen/attio/v1/record_service_pb.js";
+import { FilterOperator } from "@attio-facade/client/gen/attio/v1/filter_pb.js";
 
 const PAGE = 25;
 

@@ -1,6 +1,6 @@
 // The caller's bearer token lives in sessionStorage only: it survives a reload of this tab, never
 // reaches another tab, a URL, or the server except in the Authorization header.
-import type { WhoAmIResponse } from "./gen/attio/v1/session_service_pb";
+import type { WhoAmIResponse } from "@attio-facade/client/gen/attio/v1/session_service_pb.js";
 
 const KEY = "attio-facade.token";
 

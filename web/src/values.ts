@@ -1,8 +1,8 @@
 // Every rendering of an Attio value lives here, so a change to the Value message (attio.v1.Value)
 // touches this file only. Values render as plain text (never markup).
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import type { Value, ValueList } from "./gen/attio/v1/values_pb";
-import type { Record as AttioRecord } from "./gen/attio/v1/record_service_pb";
+import type { Value, ValueList } from "@attio-facade/client/gen/attio/v1/values_pb.js";
+import type { Record as AttioRecord } from "@attio-facade/client/gen/attio/v1/record_service_pb.js";
 
 function ts(t: Timestamp | undefined): string {
   return t ? timestampDate(t).toISOString() : "";
