@@ -106,6 +106,9 @@ func NewRPCServer(opts Options) *connect.Server {
 	}
 	attiov1connect.RegisterExportServiceHandler(srv, exports)
 	attiov1connect.RegisterSessionServiceHandler(srv, SessionService{})
+	// The change streams' contract is published ahead of them: until they are served, every call
+	// answers Unimplemented (docs/changes.md). Not in ServiceNames, so health does not report it.
+	attiov1connect.RegisterChangeServiceHandler(srv, attiov1connect.UnimplementedChangeServiceHandler{})
 	return srv
 }
 
