@@ -19,6 +19,7 @@ type watchEnv struct {
 	*harness
 	approvals *interceptors.Approvals
 	store     interceptors.ApprovalStore
+	limits    *server.StreamLimits
 }
 
 func newWatchEnv(t *testing.T, watch server.ApprovalWatchConfig, streams server.StreamLimitsConfig) *watchEnv {
@@ -35,7 +36,8 @@ func newWatchEnv(t *testing.T, watch server.ApprovalWatchConfig, streams server.
 		}
 		o.Interceptors = interceptors.Chain(interceptors.ChainConfig{Auth: auth.Interceptor(), Approvals: e.approvals.Interceptor()})
 		o.Approvals = server.NewApprovalService(e.approvals).WithWatch(watch)
-		o.Streams = server.NewStreamLimits(streams)
+		e.limits = server.NewStreamLimits(streams)
+		o.Streams = e.limits
 	}})
 	return e
 }
@@ -45,7 +47,13 @@ type watchStream = attiov1connect.ApprovalServiceWatchApprovalsClientStream
 
 func (e *watchEnv) watch(t *testing.T, token string) watchStream {
 	t.Helper()
-	c := attiov1connect.NewApprovalServiceClient(e.rpc(protocols[0]))
+	return e.watchOn(t, e.rpc(protocols[0]), token)
+}
+
+// watchOn is watch through client c.
+func (e *watchEnv) watchOn(t *testing.T, cc *connect.Client, token string) watchStream {
+	t.Helper()
+	c := attiov1connect.NewApprovalServiceClient(cc)
 	s, err := c.WatchApprovals(caller(token), &attiov1.WatchApprovalsRequest{})
 	if err != nil {
 		t.Fatal(err)
