@@ -262,6 +262,7 @@ func hCreateAttribute(rc *reqCtx) ([]byte, *apiError) {
 	if dv, ok := d["default_value"]; ok && dv != nil {
 		a.defaultJSON = mustJSON(dv)
 	}
+	rc.emitAttribute(c, a, "created")
 	return dataOne(func(w *jw) { rc.ws.writeAttribute(w, a) }), nil
 }
 
@@ -340,5 +341,6 @@ func hPatchAttribute(rc *reqCtx) ([]byte, *apiError) {
 			}
 		}
 	}
+	rc.emitAttribute(c, a, "updated")
 	return dataOne(func(w *jw) { rc.ws.writeAttribute(w, a) }), nil
 }

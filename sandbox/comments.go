@@ -196,6 +196,7 @@ func hCreateComment(rc *reqCtx) ([]byte, *apiError) {
 	}
 	c.thread.comments = append(c.thread.comments, c)
 	ws.comments[c.id] = c
+	rc.emitComment(c, "created")
 	return dataOne(func(w *jw) { ws.writeComment(w, c) }), nil
 }
 
@@ -232,6 +233,7 @@ func hDeleteComment(rc *reqCtx) ([]byte, *apiError) {
 	if t.comments[0] == c {
 		for _, x := range t.comments {
 			delete(ws.comments, x.id)
+			rc.emitComment(x, "deleted")
 		}
 		for i, x := range ws.threads {
 			if x == t {
@@ -248,5 +250,6 @@ func hDeleteComment(rc *reqCtx) ([]byte, *apiError) {
 		}
 	}
 	delete(ws.comments, c.id)
+	rc.emitComment(c, "deleted")
 	return okEmpty()
 }

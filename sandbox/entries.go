@@ -82,6 +82,7 @@ func hCreateEntry(rc *reqCtx) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	rc.emitItem(l, it, "created")
 	return dataOne(func(w *jw) { l.writeEntry(w, it) }), nil
 }
 
@@ -102,6 +103,7 @@ func hAssertEntry(rc *reqCtx) ([]byte, *apiError) {
 		if err != nil {
 			return nil, err
 		}
+		rc.emitItem(l, it, "created")
 		return dataOne(func(w *jw) { l.writeEntry(w, it) }), nil
 	case 1:
 		plan, err := l.planWrite(found[0], vals, modeOverwrite, nil, "entry_values")
@@ -109,6 +111,7 @@ func hAssertEntry(rc *reqCtx) ([]byte, *apiError) {
 			return nil, err
 		}
 		l.applyPlan(found[0], plan, rc.actor, rc.now)
+		rc.emitPlan(l, found[0], plan)
 		return dataOne(func(w *jw) { l.writeEntry(w, found[0]) }), nil
 	}
 	return nil, errorf(http.StatusBadRequest, "multiple_match_results",
@@ -158,6 +161,7 @@ func hDeleteEntry(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	l.remove(it)
+	rc.emitItem(l, it, "deleted")
 	return okEmpty()
 }
 

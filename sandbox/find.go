@@ -41,6 +41,7 @@ type byID[T any] struct {
 	id      func(x T) uuid                    // an element's id
 	missing func(method, id string) *apiError // Attio's 404, which may differ by method
 	write   func(ws *workspace, w *jw, x T)   // an element as read back
+	deleted func(rc *reqCtx, x T)             // fires its webhook event, if any
 }
 
 // find is the index of the element the path names.
@@ -75,6 +76,9 @@ func (k *byID[T]) delete(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	items := k.items(rc.ws)
+	if k.deleted != nil {
+		k.deleted(rc, (*items)[i])
+	}
 	*items = slices.Delete(*items, i, i+1)
 	return okEmpty()
 }

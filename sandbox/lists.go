@@ -138,6 +138,7 @@ func hCreateList(rc *reqCtx) ([]byte, *apiError) {
 	for _, a := range listSystemAttrs {
 		c.addAttr(a, rc.now)
 	}
+	rc.emit("list.created", []hookField{{"list_id", c.id.String()}})
 	return dataOne(func(w *jw) { rc.ws.writeList(w, c) }), nil
 }
 
@@ -169,5 +170,6 @@ func hPatchList(rc *reqCtx) ([]byte, *apiError) {
 	if err := rc.parseAccess(d, c); err != nil {
 		return nil, err
 	}
+	rc.emit("list.updated", []hookField{{"list_id", c.id.String()}})
 	return dataOne(func(w *jw) { rc.ws.writeList(w, c) }), nil
 }

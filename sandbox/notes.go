@@ -148,6 +148,7 @@ func hCreateNote(rc *reqCtx) ([]byte, *apiError) {
 	}
 	rc.ws.notes = append(rc.ws.notes, n)
 	sortNotes(rc.ws.notes)
+	rc.emitNote(n, "created")
 	return dataOne(func(w *jw) { rc.ws.writeNote(w, n) }), nil
 }
 
@@ -161,4 +162,5 @@ var notes = &byID[*note]{
 	id:      func(n *note) uuid { return n.id },
 	missing: notFoundID("Note with ID \"%s\" was not found."),
 	write:   (*workspace).writeNote,
+	deleted: func(rc *reqCtx, n *note) { rc.emitNote(n, "deleted") },
 }

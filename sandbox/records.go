@@ -247,6 +247,7 @@ func hCreateRecord(rc *reqCtx) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	rc.emitItem(c, it, "created")
 	return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
 }
 
@@ -296,6 +297,7 @@ func hAssertRecord(rc *reqCtx) ([]byte, *apiError) {
 		if err != nil {
 			return nil, err
 		}
+		rc.emitItem(c, it, "created")
 		return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
 	}
 	plan, err := c.planWrite(found, vals, modeOverwrite, a, "values")
@@ -303,6 +305,7 @@ func hAssertRecord(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	c.applyPlan(found, plan, rc.actor, rc.now)
+	rc.emitPlan(c, found, plan)
 	return dataOne(func(w *jw) { c.writeRecord(w, found) }), nil
 }
 
@@ -346,6 +349,7 @@ func (rc *reqCtx) updateItem(c *collection, it *item, key string, mode writeMode
 		return nil, err
 	}
 	c.applyPlan(it, plan, rc.actor, rc.now)
+	rc.emitPlan(c, it, plan)
 	return dataOne(func(w *jw) { write(c, w, it) }), nil
 }
 
@@ -358,6 +362,7 @@ func hDeleteRecord(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	rc.ws.deleteRecord(c, it, rc.now)
+	rc.emitItem(c, it, "deleted")
 	return okEmpty()
 }
 

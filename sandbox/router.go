@@ -39,6 +39,8 @@ type reqCtx struct {
 	body  map[string]any
 	now   int64
 	actor int32
+	// events are the webhook events of a successful write (hookevents.go).
+	events []hookEvent
 }
 
 // param is a path wildcard, unescaped once as Attio does.
@@ -170,5 +172,10 @@ func (s *Sandbox) run(ep *endpoint, ws *workspace, r *http.Request, ex *exchange
 	}
 	rc.now = s.nowNanos()
 	rc.actor = ws.tokenActorIdx()
-	return ep.h(rc)
+	out, err := ep.h(rc)
+	if err == nil && len(rc.events) > 0 {
+		// Still under the workspace lock: deliveries queue in the order of the writes.
+		s.hooks.enqueue(ws, rc.events)
+	}
+	return out, err
 }

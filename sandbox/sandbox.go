@@ -40,6 +40,8 @@ type config struct {
 	faults  Faults
 	clock   func() time.Time
 	rndSeed uint64
+	hooks   WebhookDelivery
+	hookRT  http.RoundTripper
 }
 
 // WithAPIKey sets the Maton API key the sandbox accepts (Authorization: Bearer).
@@ -96,6 +98,7 @@ type Sandbox struct {
 	stats statsData
 
 	signed *signedHost // download URLs (signed.go)
+	hooks  *dispatcher // webhook deliveries (hookdeliver.go)
 }
 
 // New builds a sandbox. It panics if the seed is malformed (test data is
@@ -119,6 +122,7 @@ func New(opts ...Option) *Sandbox {
 	} else {
 		s.rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
+	s.hooks = newDispatcher(s, cfg.hooks, cfg.rndSeed, cfg.hookRT)
 	s.api = newAPI(s)
 	s.stats.reset()
 	s.setLimitsLocked(cfg.limits)

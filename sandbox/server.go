@@ -122,6 +122,7 @@ func (s *Server) Close() {
 		_ = s.signed.Close()
 	}
 	<-s.signedServed
+	s.Sandbox.CloseWebhooks()
 	s.client.CloseIdleConnections()
 	if t, ok := http.DefaultTransport.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()

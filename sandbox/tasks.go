@@ -234,6 +234,7 @@ func hCreateTask(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	rc.ws.tasks = append(rc.ws.tasks, t)
+	rc.emitTask(t, "created")
 	return dataOne(func(w *jw) { rc.ws.writeTask(w, t) }), nil
 }
 
@@ -243,6 +244,7 @@ var tasks = &byID[*task]{
 	id:      func(t *task) uuid { return t.id },
 	missing: notFoundID("Could not find Task with ID \"%s\"."),
 	write:   (*workspace).writeTask,
+	deleted: func(rc *reqCtx, t *task) { rc.emitTask(t, "deleted") },
 }
 
 func hPatchTask(rc *reqCtx) ([]byte, *apiError) {
@@ -266,5 +268,6 @@ func hPatchTask(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	*rc.ws.tasks[i] = cp
+	rc.emitTask(&cp, "updated")
 	return dataOne(func(w *jw) { rc.ws.writeTask(w, rc.ws.tasks[i]) }), nil
 }

@@ -91,10 +91,6 @@ func parseSubscriptions(v any) ([]byte, *apiError) {
 	return mustJSON(out), nil
 }
 
-func validTarget(s string) bool {
-	return strings.HasPrefix(s, "https://") && len(s) > len("https://") && !strings.ContainsAny(s, " \n")
-}
-
 func hCreateWebhook(rc *reqCtx) ([]byte, *apiError) {
 	d, err := rc.data()
 	if err != nil {
@@ -105,7 +101,7 @@ func hCreateWebhook(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	if !validTarget(target) {
-		return nil, bodyError([]any{"data", "target_url"}, "target_url must be an https URL")
+		return nil, bodyError([]any{"data", "target_url"}, "target_url must be an https URL (or, in the sandbox only, http to a loopback host)")
 	}
 	sv, ok := d["subscriptions"]
 	if !ok {
@@ -149,7 +145,7 @@ func hPatchWebhook(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	} else if ok {
 		if !validTarget(t) {
-			return nil, bodyError([]any{"data", "target_url"}, "target_url must be an https URL")
+			return nil, bodyError([]any{"data", "target_url"}, "target_url must be an https URL (or, in the sandbox only, http to a loopback host)")
 		}
 		h.target = t
 	}

@@ -17,6 +17,8 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 		limits                            bool
 		generate                          int
 		generateObject, requestLogPath    string
+		hooks                             sandbox.WebhookDelivery
+		hookSeed                          int
 	)
 	f := newEnvFlags("sandbox", env.getenv)
 	f.str(&addr, "addr", "ATTIO_FACADE_SANDBOX_ADDR", "127.0.0.1:8090", "listen address")
@@ -26,6 +28,15 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 	f.integer(&generate, "generate", "ATTIO_FACADE_SANDBOX_GENERATE", 0, "synthetic records to add to --generate-object at start", atLeast(0))
 	f.str(&generateObject, "generate-object", "ATTIO_FACADE_SANDBOX_GENERATE_OBJECT", "people", "object that --generate fills")
 	f.str(&requestLogPath, "request-log", "ATTIO_FACADE_SANDBOX_REQUEST_LOG", "", "append a line per request (arrival unix ns, status, method, path) to this file")
+	ratio := rule{func(v float64) bool { return v >= 0 && v <= 1 }, "in [0, 1]"}
+	f.float(&hooks.Drop, "webhook-drop", "ATTIO_FACADE_SANDBOX_WEBHOOK_DROP", 0, "share of webhook deliveries dropped (never sent)", ratio)
+	f.float(&hooks.Duplicate, "webhook-duplicate", "ATTIO_FACADE_SANDBOX_WEBHOOK_DUPLICATE", 0, "share of webhook deliveries sent twice with the same Idempotency-Key", ratio)
+	f.float(&hooks.Reorder, "webhook-reorder", "ATTIO_FACADE_SANDBOX_WEBHOOK_REORDER", 0, "share of webhook deliveries held back until the next one overtakes them", ratio)
+	f.duration(&hooks.Delay, "webhook-delay", "ATTIO_FACADE_SANDBOX_WEBHOOK_DELAY", 0, "delay before a webhook delivery is first sent")
+	f.integer(&hookSeed, "webhook-seed", "ATTIO_FACADE_SANDBOX_WEBHOOK_SEED", 0, "seed of the drop, duplicate and reorder draws (0: random), for reproducible runs", atLeast(0))
+	f.integer(&hooks.Queue, "webhook-queue", "ATTIO_FACADE_SANDBOX_WEBHOOK_QUEUE", sandbox.DefaultWebhookQueue, "webhook deliveries pending at once; beyond it a delivery is dropped and counted, writes never wait", atLeast(1))
+	f.integer(&hooks.Attempts, "webhook-attempts", "ATTIO_FACADE_SANDBOX_WEBHOOK_ATTEMPTS", sandbox.DefaultWebhookAttempts, "attempts of one webhook delivery (backoff from 100ms, doubling to 5s) before it is given up and the webhook marked degraded", atLeast(1))
+	f.boolean(&hooks.Remote, "webhook-remote", "ATTIO_FACADE_SANDBOX_WEBHOOK_REMOTE", false, "also deliver webhooks to targets off this machine (default: loopback targets only)")
 	f.str(&logFormat, "log-format", "ATTIO_FACADE_LOG_FORMAT", "json", "log format: json or text")
 	f.str(&logLevel, "log-level", "ATTIO_FACADE_LOG_LEVEL", "info", "log level")
 	if err := f.parse(args); err != nil {
@@ -35,7 +46,10 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 	if err != nil {
 		return err
 	}
-	opts := []sandbox.Option{sandbox.WithAPIKey(apiKey), sandbox.WithSeed(attiofacade.SeedFS())}
+	opts := []sandbox.Option{sandbox.WithAPIKey(apiKey), sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithWebhookDelivery(hooks)}
+	if hookSeed > 0 {
+		opts = append(opts, sandbox.WithRandomSeed(uint64(hookSeed)))
+	}
 	if latency > 0 {
 		opts = append(opts, sandbox.WithLatency(sandbox.FixedLatency(latency)))
 	}
@@ -43,6 +57,7 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 		opts = append(opts, sandbox.WithRateLimits(sandbox.Limits{}))
 	}
 	sb := sandbox.New(opts...)
+	defer sb.CloseWebhooks()
 	if generate > 0 {
 		if err := sb.Generate(sandbox.DefaultConnectionID, generateObject, generate, sandbox.GenerateOptions{}); err != nil {
 			return err
