@@ -40,7 +40,10 @@ func DefaultLimits() Limits { return Limits{Maton: 10, AttioReads: 100, AttioWri
 // DirectLimits are the limits when talking to Attio directly (no gateway cap).
 func DirectLimits() Limits { return Limits{AttioReads: 100, AttioWrites: 25} }
 
-// interactiveWindow is how long one interactive call keeps bulk capped.
+// interactiveWindow is how long interactive traffic keeps bulk capped after its last call.
+// Traffic is active once two interactive calls came within one window of each other: a lone call
+// is served first anyway (it goes before every queued bulk call), and capping bulk for a second
+// after it would leave the reserve idle (a call every 2 s would cost bulk a tenth of the budget).
 const interactiveWindow = time.Second
 
 // budget is a token bucket with burst 1: grants are spaced evenly at its
@@ -99,6 +102,12 @@ type pausedError struct{ remaining time.Duration }
 func (e *pausedError) Error() string { return ErrPaused.Error() }
 func (e *pausedError) Unwrap() error { return ErrPaused }
 
+// sustained reports whether interactive traffic is active at now: its last two calls came within
+// one window of each other, and the last within one window of now.
+func sustained(prev, last, now time.Time) bool {
+	return !prev.IsZero() && last.Sub(prev) < interactiveWindow && now.Sub(last) < interactiveWindow
+}
+
 // scheduler hands out request slots across the budgets by priority. It is a
 // small event loop driven by arrivals, cancellations and one timer.
 type scheduler struct {
@@ -107,6 +116,7 @@ type scheduler struct {
 	mu              sync.Mutex
 	pausedUntil     time.Time
 	lastInteractive time.Time
+	prevInteractive time.Time // the interactive call before lastInteractive
 	waiters         []*waiter
 	timer           *time.Timer
 	timerAt         time.Time
@@ -126,7 +136,7 @@ func (s *scheduler) acquire(ctx context.Context, bulk bool, budgets []*budget) (
 		return 0, &pausedError{remaining: remaining}
 	}
 	if !bulk {
-		s.lastInteractive = start
+		s.prevInteractive, s.lastInteractive = s.lastInteractive, start
 	}
 	s.waiters = append(s.waiters, w)
 	s.dispatchLocked()
@@ -193,7 +203,7 @@ func (s *scheduler) dispatchLocked() {
 		s.armLocked(s.pausedUntil)
 		return
 	}
-	interactiveActive := now.Sub(s.lastInteractive) < interactiveWindow
+	interactiveActive := sustained(s.prevInteractive, s.lastInteractive, now)
 	capEnds := s.lastInteractive.Add(interactiveWindow)
 	var blocked []*budget // budgets an earlier or higher-priority waiter is waiting for
 	isBlocked := func(w *waiter) bool {

@@ -197,7 +197,9 @@ func testBulkCappedWhileInteractiveActive(t *testing.T) {
 		})
 	}
 	wg.Go(func() {
-		// Interactive traffic every 200 ms (fake time), ending with the run.
+		// Interactive traffic every 200 ms (fake time), ending with the run; two calls at once
+		// first, so it is sustained (active) from the start.
+		_, _ = c.GetRecord(ctx, "interactive", "r")
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		for ctx.Err() == nil {
@@ -220,4 +222,53 @@ func testBulkCappedWhileInteractiveActive(t *testing.T) {
 	if limit := int(20*1.6) + 4; n > limit {
 		t.Errorf("bulk made %d requests in 1.6 s while interactive was active; the cap allows %d", n, limit)
 	}
+}
+
+// TestLoneInteractiveCallsDoNotCapBulk: interactive calls that come one at a time (every 1.5 s)
+// are served ahead of bulk but do not hold bulk to the reserve cap: a cap of one window after each
+// would have given bulk about 84 of the 128 slots of 3.2 s.
+func TestLoneInteractiveCallsDoNotCapBulk(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		const rate = 40
+		s := &stub{serve: func(n int, w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, okRecord) }}
+		c := bubbleClient(t, s, func(c *attio.Config) { c.Limits = &attio.Limits{Maton: rate}; c.InteractiveReserve = 0.5 })
+		ctx, cancel := context.WithTimeout(t.Context(), 3200*time.Millisecond)
+		defer cancel()
+		bulk := attio.WithPriority(ctx, attio.PriorityBulk)
+		var wg sync.WaitGroup
+		for range 16 {
+			wg.Go(func() {
+				for bulk.Err() == nil {
+					_, _ = c.GetRecord(bulk, "bulk", "r")
+				}
+			})
+		}
+		wg.Go(func() {
+			tick := time.NewTicker(1500 * time.Millisecond)
+			defer tick.Stop()
+			for ctx.Err() == nil {
+				_, _ = c.GetRecord(ctx, "interactive", "r")
+				select {
+				case <-tick.C:
+				case <-ctx.Done():
+				}
+			}
+		})
+		wg.Wait()
+		n, interactive := 0, 0
+		for _, r := range s.requests() {
+			if r.path == "/attio/v2/objects/bulk/records/r" {
+				n++
+			} else {
+				interactive++
+			}
+		}
+		if interactive != 3 {
+			t.Fatalf("%d interactive calls, want 3", interactive)
+		}
+		if n < 120 {
+			t.Errorf("bulk made %d requests in 3.2 s beside 3 lone interactive calls; uncapped it has about %d", n, 128-interactive)
+		}
+	})
 }

@@ -47,18 +47,26 @@ func exportPeople(ctx context.Context, p *proc, pageSize int32, resume string, o
 }
 
 // TestSharedBudget: three replicas in front of one Maton account (10 requests/s, 200 ms latency)
-// export at once, with unary calls on top: no 429, never more than 10 upstream requests in any
-// second, and together close to the account's ceiling of 5,000 records/s. The rate is CPU-bound
-// on a shared 2-core machine (three facades and the sandbox decode and encode every record), so
-// its 90% floor is enforced only with E2E_STRICT_RATE=1, on a machine that is otherwise idle;
-// the limits (no 429, at most 10 in any second) are always enforced.
+// export at once, with unary calls on top (one every 5 s, to one replica after another): no 429,
+// never more than 10 upstream requests in any second, and together close to the account's
+// ceiling of 5,000 records/s. The rate is CPU-bound on a shared 2-core machine (three facades and
+// the sandbox decode and encode every record), so its 90% floor is enforced only with
+// E2E_STRICT_RATE=1, on a machine that is otherwise idle; the limits (no 429, at most 10 in any
+// second) are always enforced. All three exports run as one caller, so the caller's own rate
+// limit (by default the upstream's) is shared too: progress reports must not eat into it.
 //
 // E2E_BUDGET_PEOPLE sets how many people the sandbox holds (each replica exports all of them);
-// the default, 25,000, makes the run about 15-20 s at the ceiling, long enough that the ramp
-// (the first page and the probe of each export) and the tail (the last, partial page) weigh
-// little. 5,000 people ran for 5 s and measured mostly those.
+// the default with E2E_STRICT_RATE=1, 50,000, makes the run about 33 s at the ceiling, long
+// enough that the ramp (the first page and the probe of each export), the tail and the partial
+// last page of each range weigh about 4% together (5,000 people ran for 5 s and measured mostly
+// those). Without it, 25,000: the limits need no longer run, and a loaded CI machine exports
+// at a third of the rate.
 func TestSharedBudget(t *testing.T) {
+	strict := os.Getenv("E2E_STRICT_RATE") == "1"
 	people := 25000
+	if strict {
+		people = 50000
+	}
 	if v := os.Getenv("E2E_BUDGET_PEOPLE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -91,7 +99,7 @@ func TestSharedBudget(t *testing.T) {
 	go func() {
 		n := 0
 		defer func() { unary <- n }()
-		tick := time.NewTicker(2 * time.Second)
+		tick := time.NewTicker(5 * time.Second)
 		defer tick.Stop()
 		for {
 			select {
@@ -139,6 +147,15 @@ func TestSharedBudget(t *testing.T) {
 		}
 	}
 	peak := testkit.MaxInWindow(times, time.Second)
+	// Where the budget went unused: the ramp, the tail, or gaps in between.
+	var perSecond []int
+	for _, r := range reqs {
+		if b := int(r.at.Sub(start) / time.Second); b >= 0 {
+			perSecond = append(perSecond, make([]int, max(0, b+1-len(perSecond)))...)
+			perSecond[b]++
+		}
+	}
+	t.Logf("upstream requests in each second from the start: %v", perSecond)
 	rate := float64(total.Load()) / elapsed.Seconds()
 	t.Logf("3 replicas: %d records in %s = %.0f records/s (%.1f%% of 5,000); %d upstream requests (%.2f/s), peak %d in 1 s, %d answered 429; %d unary calls; %d export queries (%.0f records each, probes included)",
 		total.Load(), elapsed.Round(time.Millisecond), rate, rate/50, len(reqs), float64(len(reqs))/elapsed.Seconds(), peak, limited, nUnary,
@@ -149,7 +166,7 @@ func TestSharedBudget(t *testing.T) {
 	if peak > 10 {
 		t.Errorf("%d upstream requests in one second; the account allows 10", peak)
 	}
-	if os.Getenv("E2E_STRICT_RATE") == "1" && rate < 0.9*5000 {
+	if strict && rate < 0.9*5000 {
 		t.Errorf("combined export rate %.0f records/s, below 90%% of 5,000", rate)
 	}
 }

@@ -242,7 +242,8 @@ func ceilSeconds(d time.Duration) int64 {
 	return int64(math.Ceil(d.Seconds()))
 }
 
-// meteredStream charges the sender's bucket for every message after the first.
+// meteredStream charges the sender's bucket for every message after the first, heartbeats
+// (progress reports) excepted.
 type meteredStream struct {
 	connect.ServerStream
 	ctx  context.Context //nolint:containedctx // the stream's call context, for pauses
@@ -253,6 +254,9 @@ type meteredStream struct {
 }
 
 func (s *meteredStream) Send(msg any) error {
+	if isHeartbeat(msg) {
+		return s.ServerStream.Send(msg)
+	}
 	s.sent++
 	if s.sent > 1 && s.b == nil {
 		if err := s.l.chargeShared(s.ctx, s.key); err != nil {

@@ -261,6 +261,14 @@ var file_attio_v1_access_proto_extTypes = []protoimpl.ExtensionInfo{
 		Tag:           "bytes,50000,opt,name=access",
 		Filename:      "attio/v1/access.proto",
 	},
+	{
+		ExtendedType:  (*descriptorpb.MessageOptions)(nil),
+		ExtensionType: (*bool)(nil),
+		Field:         50001,
+		Name:          "attio.v1.heartbeat",
+		Tag:           "varint,50001,opt,name=heartbeat",
+		Filename:      "attio/v1/access.proto",
+	},
 }
 
 // Extension fields to descriptorpb.MethodOptions.
@@ -269,6 +277,17 @@ var (
 	//
 	// optional attio.v1.Access access = 50000;
 	E_Access = &file_attio_v1_access_proto_extTypes[0]
+)
+
+// Extension fields to descriptorpb.MessageOptions.
+var (
+	// Heartbeat marks a message that a stream sends without fetching anything upstream: progress
+	// reports and keep-alives. The per-caller rate limit charges a stream for every message it
+	// sends after the first, except a message whose only set field is a heartbeat: a caller whose
+	// limit equals the upstream budget must not see its export slowed by its own progress reports.
+	//
+	// optional bool heartbeat = 50001;
+	E_Heartbeat = &file_attio_v1_access_proto_extTypes[1]
 )
 
 var File_attio_v1_access_proto protoreflect.FileDescriptor
@@ -293,7 +312,8 @@ const file_attio_v1_access_proto_rawDesc = "" +
 	"\rAPPROVAL_NONE\x10\x01\x12\x15\n" +
 	"\x11APPROVAL_REQUIRED\x10\x02\x12\x16\n" +
 	"\x12APPROVAL_PERMANENT\x10\x03:J\n" +
-	"\x06access\x12\x1e.google.protobuf.MethodOptions\x18І\x03 \x01(\v2\x10.attio.v1.AccessR\x06accessB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x06access\x12\x1e.google.protobuf.MethodOptions\x18І\x03 \x01(\v2\x10.attio.v1.AccessR\x06access:?\n" +
+	"\theartbeat\x12\x1f.google.protobuf.MessageOptions\x18ц\x03 \x01(\bR\theartbeatB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_access_proto_rawDescOnce sync.Once
@@ -310,20 +330,22 @@ func file_attio_v1_access_proto_rawDescGZIP() []byte {
 var file_attio_v1_access_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_attio_v1_access_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_attio_v1_access_proto_goTypes = []any{
-	(Access_Scope)(0),                  // 0: attio.v1.Access.Scope
-	(Access_Approval)(0),               // 1: attio.v1.Access.Approval
-	(*Access)(nil),                     // 2: attio.v1.Access
-	(*descriptorpb.MethodOptions)(nil), // 3: google.protobuf.MethodOptions
+	(Access_Scope)(0),                   // 0: attio.v1.Access.Scope
+	(Access_Approval)(0),                // 1: attio.v1.Access.Approval
+	(*Access)(nil),                      // 2: attio.v1.Access
+	(*descriptorpb.MethodOptions)(nil),  // 3: google.protobuf.MethodOptions
+	(*descriptorpb.MessageOptions)(nil), // 4: google.protobuf.MessageOptions
 }
 var file_attio_v1_access_proto_depIdxs = []int32{
 	0, // 0: attio.v1.Access.scope:type_name -> attio.v1.Access.Scope
 	1, // 1: attio.v1.Access.approval:type_name -> attio.v1.Access.Approval
 	3, // 2: attio.v1.access:extendee -> google.protobuf.MethodOptions
-	2, // 3: attio.v1.access:type_name -> attio.v1.Access
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	3, // [3:4] is the sub-list for extension type_name
-	2, // [2:3] is the sub-list for extension extendee
+	4, // 3: attio.v1.heartbeat:extendee -> google.protobuf.MessageOptions
+	2, // 4: attio.v1.access:type_name -> attio.v1.Access
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	4, // [4:5] is the sub-list for extension type_name
+	2, // [2:4] is the sub-list for extension extendee
 	0, // [0:2] is the sub-list for field type_name
 }
 
@@ -339,7 +361,7 @@ func file_attio_v1_access_proto_init() {
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_access_proto_rawDesc), len(file_attio_v1_access_proto_rawDesc)),
 			NumEnums:      2,
 			NumMessages:   1,
-			NumExtensions: 1,
+			NumExtensions: 2,
 			NumServices:   0,
 		},
 		GoTypes:           file_attio_v1_access_proto_goTypes,

@@ -633,7 +633,7 @@ const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12,\n" +
 	"\fresume_token\x18\x04 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04R\vresumeToken\x12+\n" +
 	"\vparallelism\x18\x05 \x01(\x05B\t\xbaH\x06\x1a\x04\x18@(\x00R\vparallelism\x12,\n" +
-	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\xb0\x02\n" +
+	"\x04view\x18\x06 \x01(\x0e2\x0e.attio.v1.ViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\xb6\x02\n" +
 	"\x0eExportProgress\x12\x14\n" +
 	"\x05items\x18\x01 \x01(\x03R\x05items\x12\x14\n" +
 	"\x05pages\x18\x02 \x01(\x03R\x05pages\x12+\n" +
@@ -642,7 +642,7 @@ const file_attio_v1_export_service_proto_rawDesc = "" +
 	"\x10items_per_second\x18\x05 \x01(\x01R\x0eitemsPerSecond\x123\n" +
 	"\aelapsed\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\aelapsed\x12\x12\n" +
 	"\x04done\x18\a \x01(\bR\x04done\x12/\n" +
-	"\x13estimated_remaining\x18\b \x01(\x03R\x12estimatedRemaining\"{\n" +
+	"\x13estimated_remaining\x18\b \x01(\x03R\x12estimatedRemaining:\x04\x88\xb5\x18\x01\"{\n" +
 	"\vRecordBatch\x12*\n" +
 	"\arecords\x18\x01 \x03(\v2\x10.attio.v1.RecordR\arecords\x12!\n" +
 	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\x12\x1d\n" +

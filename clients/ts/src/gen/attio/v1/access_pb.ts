@@ -4,7 +4,7 @@
 
 import type { GenEnum, GenExtension, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, extDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { MethodOptions } from "@bufbuild/protobuf/wkt";
+import type { MessageOptions, MethodOptions } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file attio/v1/access.proto.
  */
 export const file_attio_v1_access: GenFile = /*@__PURE__*/
-  fileDesc("ChVhdHRpby92MS9hY2Nlc3MucHJvdG8SCGF0dGlvLnYxIsgCCgZBY2Nlc3MSJQoFc2NvcGUYASABKA4yFi5hdHRpby52MS5BY2Nlc3MuU2NvcGUSKwoIYXBwcm92YWwYAiABKA4yGS5hdHRpby52MS5BY2Nlc3MuQXBwcm92YWwSDgoGdGFyZ2V0GAMgASgJEg0KBWxvY2FsGAQgASgIImMKBVNjb3BlEhUKEVNDT1BFX1VOU1BFQ0lGSUVEEAASDgoKU0NPUEVfUkVBRBABEg8KC1NDT1BFX1dSSVRFEAISEQoNU0NPUEVfQVBQUk9WRRADEg8KC1NDT1BFX0FETUlOEAQiZgoIQXBwcm92YWwSGAoUQVBQUk9WQUxfVU5TUEVDSUZJRUQQABIRCg1BUFBST1ZBTF9OT05FEAESFQoRQVBQUk9WQUxfUkVRVUlSRUQQAhIWChJBUFBST1ZBTF9QRVJNQU5FTlQQAzpKCgZhY2Nlc3MSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxjQhgMgASgLMhAuYXR0aW8udjEuQWNjZXNzUgZhY2Nlc3NCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("ChVhdHRpby92MS9hY2Nlc3MucHJvdG8SCGF0dGlvLnYxIsgCCgZBY2Nlc3MSJQoFc2NvcGUYASABKA4yFi5hdHRpby52MS5BY2Nlc3MuU2NvcGUSKwoIYXBwcm92YWwYAiABKA4yGS5hdHRpby52MS5BY2Nlc3MuQXBwcm92YWwSDgoGdGFyZ2V0GAMgASgJEg0KBWxvY2FsGAQgASgIImMKBVNjb3BlEhUKEVNDT1BFX1VOU1BFQ0lGSUVEEAASDgoKU0NPUEVfUkVBRBABEg8KC1NDT1BFX1dSSVRFEAISEQoNU0NPUEVfQVBQUk9WRRADEg8KC1NDT1BFX0FETUlOEAQiZgoIQXBwcm92YWwSGAoUQVBQUk9WQUxfVU5TUEVDSUZJRUQQABIRCg1BUFBST1ZBTF9OT05FEAESFQoRQVBQUk9WQUxfUkVRVUlSRUQQAhIWChJBUFBST1ZBTF9QRVJNQU5FTlQQAzpKCgZhY2Nlc3MSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxjQhgMgASgLMhAuYXR0aW8udjEuQWNjZXNzUgZhY2Nlc3M6PwoJaGVhcnRiZWF0Eh8uZ29vZ2xlLnByb3RvYnVmLk1lc3NhZ2VPcHRpb25zGNGGAyABKAhSCWhlYXJ0YmVhdEI7WjlnaXRodWIuY29tL2F0dGlvLWZhY2FkZS9hdHRpby1mYWNhZGUvZ2VuL2F0dGlvL3YxO2F0dGlvdjFiBnByb3RvMw", [file_google_protobuf_descriptor]);
 
 /**
  * Access is the access rule of one RPC: the scope a caller needs, whether the call needs an
@@ -191,4 +191,15 @@ export const Access_ApprovalSchema: GenEnum<Access_Approval> = /*@__PURE__*/
  */
 export const access: GenExtension<MethodOptions, Access> = /*@__PURE__*/
   extDesc(file_attio_v1_access, 0);
+
+/**
+ * Heartbeat marks a message that a stream sends without fetching anything upstream: progress
+ * reports and keep-alives. The per-caller rate limit charges a stream for every message it
+ * sends after the first, except a message whose only set field is a heartbeat: a caller whose
+ * limit equals the upstream budget must not see its export slowed by its own progress reports.
+ *
+ * @generated from extension: bool heartbeat = 50001;
+ */
+export const heartbeat: GenExtension<MessageOptions, boolean> = /*@__PURE__*/
+  extDesc(file_attio_v1_access, 1);
 
