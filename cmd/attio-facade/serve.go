@@ -62,6 +62,10 @@ type serveConfig struct {
 	webhookMaxBody  int64
 	changeLogSize   int
 	webhookKeys     int
+	publicURL       string
+	subscribeEvery  time.Duration
+	managedHooks    string
+	subscribeConns  string
 	leaseRenew      time.Duration
 	redisURL        string
 	compressMin     int64
@@ -109,6 +113,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.bytes(&cfg.webhookMaxBody, "webhook-max-body", "ATTIO_FACADE_WEBHOOK_MAX_BODY", changes.DefaultMaxBody, "largest webhook delivery accepted; larger ones get 413 and nothing is recorded (bytes, or with KiB, MiB)")
 	f.integer(&cfg.changeLogSize, "change-log-size", "ATTIO_FACADE_CHANGE_LOG_SIZE", changes.DefaultLogSize, "changes kept per connection in the in-memory change log; the oldest go first", atLeast(1))
 	f.integer(&cfg.webhookKeys, "webhook-dedupe-keys", "ATTIO_FACADE_WEBHOOK_DEDUPE_KEYS", changes.DefaultLogKeys, "Idempotency-Keys of webhook deliveries remembered per connection, to record a redelivery once", atLeast(1))
+	f.str(&cfg.publicURL, "public-url", "ATTIO_FACADE_PUBLIC_URL", "", "the facade's reachable HTTPS base: it then keeps one Attio webhook per connection pointing at <public-url>/webhooks/attio/<connection> (http to a loopback host only on the sandbox; empty: no managed webhook)")
+	f.duration(&cfg.subscribeEvery, "webhook-subscribe-interval", "ATTIO_FACADE_WEBHOOK_SUBSCRIBE_INTERVAL", changes.DefaultSubscriptionInterval, "with --public-url: how often the managed webhooks are checked and repaired (created, subscriptions restored, a degraded one replaced)")
+	f.str(&cfg.managedHooks, "managed-webhooks-file", "ATTIO_FACADE_MANAGED_WEBHOOKS_FILE", "", "with --public-url: file (mode 0600) keeping the managed webhooks' ids and secrets across restarts (empty: in memory; a restart replaces the webhooks)")
+	f.str(&cfg.subscribeConns, "webhook-connections", "ATTIO_FACADE_WEBHOOK_CONNECTIONS", "", "with --public-url: comma-separated Maton connections to subscribe (empty: every ACTIVE one; with ATTIO_API_KEY: the one workspace, named default)")
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
 	f.bytes(&cfg.compressMin, "compress-min-bytes", "ATTIO_FACADE_COMPRESS_MIN_BYTES", server.DefaultCompressMinBytes, "responses smaller than this are sent uncompressed even when the caller accepts zstd or gzip (bytes, or with KiB, MiB; 0: compress all)")
 	f.bytes(&cfg.uploadWindow, "upload-window", "ATTIO_FACADE_UPLOAD_WINDOW", server.DefaultUploadWindow, "the most bytes of one UploadFile the facade holds at once: one chunk message; larger chunks are InvalidArgument (1 B to 1MiB)")
@@ -142,6 +150,9 @@ func serve(ctx context.Context, args []string, env environment) error {
 	}
 	if cfg.maxRetryAfter <= 0 {
 		return errors.New("--max-retry-after must be positive")
+	}
+	if err := checkPublicURL(cfg, env); err != nil {
+		return err
 	}
 	logger, err := newLogger(env, cfg.logFormat, cfg.logLevel)
 	if err != nil {
@@ -255,9 +266,19 @@ func serve(ctx context.Context, args []string, env environment) error {
 	}
 
 	changeLog := changes.NewMemoryLog(changes.MemoryLogOptions{Size: cfg.changeLogSize, Keys: cfg.webhookKeys})
-	routes, webhookSecrets, err := webhookRoutes(cfg.webhookSecrets, cfg.webhookMaxBody, changeLog, logger)
+	subscriber, err := newSubscriber(cfg, upstream, client, logger)
 	if err != nil {
 		return err
+	}
+	routes, webhookSecrets, err := webhookRoutes(cfg.webhookSecrets, cfg.webhookMaxBody, changeLog, logger, subscriber)
+	if err != nil {
+		return err
+	}
+	if subscriber != nil {
+		subCtx, stopSub := context.WithCancel(ctx)
+		subDone := make(chan struct{})
+		go func() { defer close(subDone); subscriber.Run(subCtx, cfg.subscribeEvery) }()
+		defer func() { stopSub(); <-subDone }()
 	}
 	secrets = append(secrets, webhookSecrets...)
 	routes[server.DescriptorPath] = server.DescriptorHandler(attiofacade.DescriptorSet())

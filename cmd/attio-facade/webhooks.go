@@ -15,16 +15,16 @@ import (
 // file, a JSON object of connection name to the signing secret of that connection's webhook. It
 // returns no route without a file (an empty map, for the caller's other routes), and the
 // secrets for the redaction list.
-func webhookRoutes(path string, maxBody int64, log changes.Log, logger *slog.Logger) (map[string]http.Handler, []string, error) {
-	if path == "" {
+func webhookRoutes(path string, maxBody int64, log changes.Log, logger *slog.Logger, managed *changes.Subscriber) (map[string]http.Handler, []string, error) {
+	if path == "" && managed == nil {
 		return map[string]http.Handler{}, nil, nil
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("--webhook-secrets-file: %w", err)
-	}
 	var secretOf map[string]string
-	if err := json.Unmarshal(b, &secretOf); err != nil {
+	if path == "" {
+		secretOf = map[string]string{}
+	} else if b, err := os.ReadFile(path); err != nil {
+		return nil, nil, fmt.Errorf("--webhook-secrets-file: %w", err)
+	} else if err := json.Unmarshal(b, &secretOf); err != nil {
 		// The file holds secrets: never echo it, or json's error (which may quote it).
 		return nil, nil, errors.New("--webhook-secrets-file: want a JSON object of connection name to webhook secret")
 	}
@@ -37,6 +37,12 @@ func webhookRoutes(path string, maxBody int64, log changes.Log, logger *slog.Log
 	}
 	h := changes.NewWebhookHandler(changes.WebhookOptions{
 		Secret: func(conn string) ([]byte, bool) {
+			// The managed webhook's secret first: it is the one deliveries are signed with now.
+			if managed != nil {
+				if s, ok := managed.Secret(conn); ok {
+					return s, true
+				}
+			}
 			s, ok := secretOf[conn]
 			return []byte(s), ok
 		},
