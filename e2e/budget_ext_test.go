@@ -56,16 +56,16 @@ func exportPeople(ctx context.Context, p *proc, pageSize int32, resume string, o
 // limit (by default the upstream's) is shared too: progress reports must not eat into it.
 //
 // E2E_BUDGET_PEOPLE sets how many people the sandbox holds (each replica exports all of them);
-// the default with E2E_STRICT_RATE=1, 50,000, makes the run about 33 s at the ceiling, long
+// the default with E2E_STRICT_RATE=1, 100,000, makes the run about 65 s at the ceiling, long
 // enough that the ramp (the first page and the probe of each export), the tail and the partial
-// last page of each range weigh about 4% together (5,000 people ran for 5 s and measured mostly
+// last page of each range weigh about 3% together (5,000 people ran for 5 s and measured mostly
 // those). Without it, 25,000: the limits need no longer run, and a loaded CI machine exports
 // at a third of the rate.
 func TestSharedBudget(t *testing.T) {
 	strict := os.Getenv("E2E_STRICT_RATE") == "1"
 	people := 25000
 	if strict {
-		people = 50000
+		people = 100000
 	}
 	if v := os.Getenv("E2E_BUDGET_PEOPLE"); v != "" {
 		n, err := strconv.Atoi(v)
