@@ -61,7 +61,14 @@ func newProgressReporter(w io.Writer, tty bool, every time.Duration, resumedAt i
 // of the items still to come, which makes the total.
 func (p *progressReporter) server(pr *attiov1.ExportProgress) {
 	p.upstream = pr
-	if est := estimatedTotal(p.n, pr); est > 0 {
+	if pr.GetDone() {
+		// Done: the total is what was written, whatever the last estimate said (the facade sends
+		// no estimate once done, and an early one can be far off when items bunch in time).
+		p.total = p.n
+		if p.bar != nil && p.n > 0 {
+			p.bar.ChangeMax64(p.n)
+		}
+	} else if est := estimatedTotal(p.n, pr); est > 0 {
 		p.total = est
 		if p.bar != nil {
 			p.bar.ChangeMax64(est)

@@ -73,3 +73,19 @@ func TestProgressLinesWhenNotATerminal(t *testing.T) {
 		t.Errorf("last line = %q", lines[len(lines)-1])
 	}
 }
+
+// Once the facade says the export is done, the total is what was written: the last estimate
+// (here ten times too high, as when items bunch in time) is not printed as the total.
+func TestProgressTotalWhenDone(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	p := newProgressReporter(&out, false, 0, 0)
+	p.server(&attiov1.ExportProgress{EstimatedRemaining: 900})
+	p.items(100)
+	p.server(&attiov1.ExportProgress{Items: 100, Done: true})
+	p.finish(true)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "100 items of ~100") {
+		t.Errorf("last line = %q, want the total written", last)
+	}
+}
