@@ -14,10 +14,11 @@ var dist embed.FS
 // Path is where the facade mounts the console.
 const Path = "/console/"
 
-// ContentSecurityPolicy is sent with every console response: scripts, styles and connections
-// from the facade's own origin only, and nothing inline (the build emits no inline script or
-// style), no framing, no plugins, no forms posting elsewhere.
-const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+// ContentSecurityPolicy is sent with every console response: scripts, styles, connections and the
+// download worker (sw.js, which streams exports to disk) from the facade's own origin only, and
+// nothing inline (the build emits no inline script or style), no framing, no plugins, no forms
+// posting elsewhere.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; worker-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // Assets returns the built console.

@@ -14,7 +14,7 @@ import (
 	"github.com/attio-facade/attio-facade/web"
 )
 
-// TestConsoleServed: the console's page, script and style are served under /console/ with the
+// TestConsoleServed: the console's page, script, download worker and style are served under /console/ with the
 // strict CSP, and the page carries no inline script or style (the CSP would block them).
 func TestConsoleServed(t *testing.T) {
 	t.Parallel()
@@ -26,6 +26,7 @@ func TestConsoleServed(t *testing.T) {
 		{"/console/", "text/html", `<script type="module" src="app.js"></script>`},
 		{"/console/app.js", "text/javascript", "attio-facade.token"},
 		{"/console/app.css", "text/css", "progress"},
+		{"/console/sw.js", "text/javascript", "Content-Disposition"},
 	}
 	for _, tt := range tests {
 		res, err := srv.Client().Get(srv.URL + tt.path)

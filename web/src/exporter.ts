@@ -1,19 +1,13 @@
 // Exports from the browser: ExportRecords with progress (items, rate, ETA), cancel, and resume
-// after a network drop from the last batch's resume token (each batch is kept once, so the file
-// holds every record exactly once).
-//
-// The file is assembled from Blob parts, one per batch: the JavaScript heap holds one batch at a
-// time, and the browser keeps Blob data outside it (Chromium spills large blob storage to disk).
-// The download is one Blob made of those parts, which copies nothing. We chose this over the File
-// System Access API (Chromium only, and it needs a native save dialog per export) and over a
-// Service Worker streaming a synthetic download (a second script with its own lifecycle, and a
-// stream the browser may cut when the worker is stopped): Blob parts work in every browser and
-// under test.
+// after a network drop from the last batch's resume token (each batch is written once, so the file
+// holds every record exactly once). Each batch goes to a Sink as it arrives (see download.ts): a
+// download streaming to disk, or, without service workers, Blob parts offered at the end.
 import { toJsonString } from "@bufbuild/protobuf";
 import { h, clear, field, status } from "./dom";
 import { exports, on, describe, ConnectError, Code } from "./api";
 import { picker, type Picked } from "./picker";
 import { cell, csvField } from "./values";
+import { openSink, streamingUnavailable, downloadWorker, type Sink } from "./download";
 import { RecordSchema, type Record as AttioRecord } from "@attio-facade/client/gen/attio/v1/record_service_pb.js";
 
 const RETRYABLE = new Set([Code.Unavailable, Code.Unknown, Code.Internal, Code.DeadlineExceeded, Code.Aborted, Code.ResourceExhausted]);
@@ -47,7 +41,13 @@ export function exportView(main: HTMLElement): () => void {
   const figures = h("p", { class: "figures", "aria-live": "off" });
   const cancel = h("button", { type: "button", class: "cancel", disabled: true }, "Cancel");
   const out = h("div", { class: "download" });
-  main.append(h("h2", {}, "Export"), form, bar, figures, st, out);
+  const how = h("p", { class: "how" });
+  main.append(h("h2", {}, "Export"), how, form, bar, figures, st, out);
+  const streamingNote = "The file downloads as the export streams, straight to disk.";
+  const fallbackNote = (why: string) => `This browser cannot stream the download here (${why}): ` +
+    "the file is assembled in the browser and offered when the export ends.";
+  how.textContent = streamingUnavailable() ? fallbackNote(streamingUnavailable()) : streamingNote;
+  void downloadWorker().then((w) => { if (!w && !streamingUnavailable()) how.textContent = fallbackNote("its download worker could not start"); });
   const start = h("button", { type: "submit", class: "start", disabled: true }, "Start export");
   const pick = picker(form, st, (p) => { start.disabled = !p; });
   form.append(field("Format", format), field("Records per page", pageSize), start, cancel);
@@ -66,57 +66,91 @@ export function exportView(main: HTMLElement): () => void {
     ctl = c;
     clear(out);
     cancel.disabled = false;
-    const parts: Blob[] = [new Blob([header(fmt, p)])];
+    const name = `${p.object}.${fmt}`;
+    let sink: Sink;
+    let why = "";
+    try {
+      sink = await openSink(name, fmt === "csv" ? "text/csv" : "application/x-ndjson", () => {
+        why = "the download was cancelled in the browser";
+        c.abort();
+      });
+    } catch (err) {
+      st.textContent = `Could not start the download: ${String(err)}`;
+      cancel.disabled = true;
+      return;
+    }
     let written = 0;
     let token = "";
     let retries = 0;
     let resumed = 0;
     bar.value = 0;
-    for (;;) {
-      try {
-        for await (const m of exports.exportRecords({ object: p.object, pageSize: size, resumeToken: token }, on(p.connection, c.signal))) {
-          if (m.message.case === "batch") {
-            parts.push(new Blob([lines(fmt, p, m.message.value.records)]));
-            written += m.message.value.records.length;
-            token = m.message.value.resumeToken;
-            retries = 0;
-          } else if (m.message.case === "progress") {
-            const g = m.message.value;
-            const remaining = Number(g.estimatedRemaining);
-            bar.max = Math.max(1, written + remaining);
-            bar.value = written;
-            figures.textContent = `${written} records · ${g.itemsPerSecond.toFixed(1)} records/s · ETA ${eta(remaining / g.itemsPerSecond)}`;
+    // Cancel also wakes a write waiting for room in the download.
+    c.signal.addEventListener("abort", () => sink.abort("export cancelled"));
+    const stopped = (): void => {
+      st.textContent = why ? `Export stopped after ${written} records: ${why}.`
+        : `Export cancelled after ${written} records.` + (sink.streaming ? " The partial download is marked failed." : "");
+      cancel.disabled = true;
+    };
+    try {
+      await sink.write(header(fmt, p));
+      if (sink.streaming) out.append(h("p", {}, `Downloading ${name} as the export streams.`));
+      for (;;) {
+        try {
+          for await (const m of exports.exportRecords({ object: p.object, pageSize: size, resumeToken: token }, on(p.connection, c.signal))) {
+            if (m.message.case === "batch") {
+              // The next message is not read until the download has room for this batch.
+              await sink.write(lines(fmt, p, m.message.value.records));
+              written += m.message.value.records.length;
+              token = m.message.value.resumeToken;
+              retries = 0;
+              bar.value = written;
+            } else if (m.message.case === "progress") {
+              const g = m.message.value;
+              const remaining = Number(g.estimatedRemaining);
+              bar.max = Math.max(1, written + remaining);
+              bar.value = written;
+              figures.textContent = `${written} records · ${g.itemsPerSecond.toFixed(1)} records/s · ETA ${eta(remaining / g.itemsPerSecond)}`;
+            }
           }
+          break;
+        } catch (err) {
+          if (c.signal.aborted) return stopped();
+          const code = ConnectError.from(err).code;
+          if (!RETRYABLE.has(code) || ++retries > MAX_RETRIES) {
+            sink.abort("export failed");
+            st.textContent = `Export failed: ${describe(err)}`;
+            cancel.disabled = true;
+            return;
+          }
+          resumed++;
+          st.textContent = `Connection lost (${describe(err)}); resuming from record ${written} (attempt ${retries}).`;
+          await new Promise((r) => setTimeout(r, Math.min(10000, 250 * 2 ** retries)));
+          if (c.signal.aborted) return stopped();
         }
-        break;
-      } catch (err) {
-        if (c.signal.aborted) {
-          st.textContent = `Export cancelled after ${written} records.`;
-          cancel.disabled = true;
-          return;
-        }
-        const code = ConnectError.from(err).code;
-        if (!RETRYABLE.has(code) || ++retries > MAX_RETRIES) {
-          st.textContent = `Export failed: ${describe(err)}`;
-          cancel.disabled = true;
-          return;
-        }
-        resumed++;
-        st.textContent = `Connection lost (${describe(err)}); resuming from record ${written} (attempt ${retries}).`;
-        await new Promise((r) => setTimeout(r, Math.min(10000, 250 * 2 ** retries)));
-        if (c.signal.aborted) { st.textContent = `Export cancelled after ${written} records.`; return; }
       }
+      cancel.disabled = true;
+      await sink.close();
+    } catch (err) {
+      // A write or close fails when the download was cancelled in the browser or here.
+      if (c.signal.aborted) return stopped();
+      sink.abort(String(err));
+      st.textContent = `Export stopped after ${written} records: ${err instanceof Error ? err.message : String(err)}.`;
+      cancel.disabled = true;
+      return;
     }
-    cancel.disabled = true;
     bar.max = Math.max(1, written);
     bar.value = written;
-    const blob = new Blob(parts, { type: fmt === "csv" ? "text/csv" : "application/x-ndjson" });
-    const name = `${p.object}.${fmt}`;
-    const a = h("a", { href: URL.createObjectURL(blob), download: name, class: "download-link" }, `Download ${name} (${written} records)`);
-    out.append(a);
-    st.textContent = `Export complete: ${written} records` +
-      (resumed ? ` (resumed ${resumed === 1 ? "once" : `${resumed} times`} from the last batch after a dropped connection).` : ".");
-    a.focus();
+    const again = resumed ? ` (resumed ${resumed === 1 ? "once" : `${resumed} times`} from the last batch after a dropped connection)` : "";
+    clear(out);
+    if (sink.link) {
+      const a = h("a", { href: sink.link, download: name, class: "download-link" }, `Download ${name} (${written} records)`);
+      out.append(a);
+      a.focus();
+    } else {
+      out.append(h("p", { class: "saved", tabindex: "-1" }, `Saved ${name} (${written} records) to your downloads.`));
+      (out.firstElementChild as HTMLElement).focus();
+    }
+    st.textContent = `Export complete: ${written} records${again}.`;
   }
   return () => ctl?.abort();
 }

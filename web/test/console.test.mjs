@@ -39,8 +39,9 @@ async function axe(page, what) {
 }
 
 /** A new browser context signed in with token through the sign-in form, keyboard only. */
-async function signedIn(token, expectPrincipal) {
+async function signedIn(token, expectPrincipal, setup) {
   const ctx = await browser.newContext({ acceptDownloads: true });
+  await setup?.(ctx);
   const page = await ctx.newPage();
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
@@ -177,7 +178,34 @@ async function allPeople() {
   return out;
 }
 
-test("export to completion across a dropped connection, the download checked record by record", async () => {
+/** Checks JSONL text against the sandbox: every person exactly once, each equal to QueryRecords'. */
+async function checkPeople(text) {
+  const lines = text.split("\n").filter((l) => l);
+  const want = await allPeople();
+  assert.equal(lines.length, want.size, "every person exactly once");
+  const seen = new Set();
+  for (const line of lines) {
+    const rec = JSON.parse(line);
+    const id = rec.id.recordId;
+    assert.ok(!seen.has(id), `duplicate ${id}`);
+    seen.add(id);
+    assert.deepEqual(rec, want.get(id), `record ${id}`);
+  }
+  return want.size;
+}
+
+/** The export form, filled in for people. */
+async function exportForm(page, format, perPage) {
+  await page.getByRole("link", { name: "Export" }).click();
+  await page.getByLabel("Object").selectOption("people");
+  await page.getByLabel("Format").selectOption(format);
+  await page.getByLabel("Records per page").fill(String(perPage));
+}
+
+/** The download counters the page keeps (web/src/download.ts: stats). */
+const downloadStats = (page) => page.evaluate(() => ({ ...globalThis.attioConsoleDownload }));
+
+test("export streamed to the download across a dropped connection, checked record by record", async () => {
   const { ctx, page, errors } = await signedIn(tok.reader, "apikey:reader");
   // The first export call's connection drops after its first batch: the facade's whole answer is
   // fetched, and only its first messages (Connect envelopes) reach the page, with no end of stream.
@@ -197,36 +225,87 @@ test("export to completion across a dropped connection, the download checked rec
     }
     await route.fulfill({ status: 200, headers: res.headers(), body: body.subarray(0, off) });
   });
-  await page.getByRole("link", { name: "Export" }).click();
-  await page.getByLabel("Object").selectOption("people");
-  await page.getByLabel("Format").selectOption("jsonl");
-  await page.getByLabel("Records per page").fill("40");
+  await exportForm(page, "jsonl", 40);
+  await page.getByText("The file downloads as the export streams").waitFor();
   await axe(page, "export form");
+  // The download starts with the export, before any record has arrived, and the resumed call
+  // appends to that same download.
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Start export" }).click();
+  assert.equal((await download).suggestedFilename(), "people.jsonl");
   await page.getByRole("status").filter({ hasText: /Connection lost/ }).waitFor();
-  const link = page.locator("a.download-link");
-  await link.waitFor();
   await page.getByRole("status").filter({ hasText: "resumed once from the last batch" }).waitFor();
   assert.equal(requests.length, 2, "one resumed call");
   assert.ok(requests[1].length > requests[0].length + 10, "the resumed call carries the last batch's resume token");
+  await page.getByText("Saved people.jsonl (").waitFor();
   await shot(page, "export");
-  await link.click();
-  const file = await (await download).path();
-  const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l);
-  const want = await allPeople();
-  assert.equal(lines.length, want.size, "every person exactly once");
-  const seen = new Set();
-  for (const line of lines) {
-    const rec = JSON.parse(line);
-    const id = rec.id.recordId;
-    assert.ok(!seen.has(id), `duplicate ${id}`);
-    seen.add(id);
-    assert.deepEqual(rec, want.get(id), `record ${id}`);
-  }
+  const n = await checkPeople(await readFile(await (await download).path(), "utf8"));
   assert.match(await page.locator("p.figures").textContent(), /records\/s/);
-  assert.deepEqual(await page.locator("progress").evaluate((p) => [p.value, p.max]), [want.size, want.size]);
+  assert.deepEqual(await page.locator("progress").evaluate((p) => [p.value, p.max]), [n, n]);
+  assert.equal(await page.locator("a.download-link").count(), 0, "no Blob link: the file was streamed");
+  const st = await downloadStats(page);
+  assert.ok(st.maxQueued <= st.highWaterMark + st.chunk, `queued ${st.maxQueued} within the high-water mark`);
   assert.deepEqual(errors.filter((e) => !/ExportRecords/.test(e)), []);
+  await ctx.close();
+});
+
+test("streamed download: the page's buffering stays bounded while the download is read slowly", async () => {
+  const { ctx, page, errors } = await signedIn(tok.reader, "apikey:reader");
+  await exportForm(page, "jsonl", 10);
+  await page.getByText("The file downloads as the export streams").waitFor();
+  // Take the download link the page follows and read it here instead, one chunk at a time, from
+  // this page (which the worker controls, so the fetch goes through it like the download would).
+  await page.waitForFunction(() => navigator.serviceWorker.controller);
+  await page.evaluate(() => {
+    globalThis.testChunks = [];
+    document.addEventListener("click", (ev) => {
+      const a = ev.target.closest?.("a.stream-link");
+      if (!a) return;
+      ev.preventDefault();
+      globalThis.testReader = fetch(a.href).then((r) => r.body.getReader());
+    }, true);
+  });
+  await page.getByRole("button", { name: "Start export" }).click();
+  await page.waitForFunction(() => globalThis.testReader);
+  let paused = 0;
+  let firstPause;
+  for (;;) {
+    // Read the next chunk only once the page waits for room (or has sent everything).
+    await page.waitForFunction(() => globalThis.attioConsoleDownload.waiting || globalThis.attioConsoleDownload.closed);
+    const st = await downloadStats(page);
+    assert.ok(st.maxQueued <= st.highWaterMark + st.chunk, `queued ${st.maxQueued} > high-water mark ${st.highWaterMark} + one chunk ${st.chunk}`);
+    if (st.waiting && !paused++) firstPause = { sent: st.sent, status: await page.getByRole("status").textContent() };
+    const done = await page.evaluate(async () => {
+      const { done, value } = await (await globalThis.testReader).read();
+      if (value) globalThis.testChunks.push(value);
+      return done;
+    });
+    if (done) break;
+  }
+  const text = await page.evaluate(() => new TextDecoder().decode(new Uint8Array(globalThis.testChunks.flatMap((c) => [...c]))));
+  const n = await checkPeople(text);
+  const st = await downloadStats(page);
+  assert.ok(paused > 1, `the export waited for the download (${paused} times)`);
+  assert.ok(firstPause.sent < st.sent && !/complete/.test(firstPause.status),
+    `the export paused part way (${firstPause.sent} of ${st.sent} bytes, "${firstPause.status}") until the download read on`);
+  await page.getByRole("status").filter({ hasText: `Export complete: ${n} records` }).waitFor();
+  assert.equal(st.sent, new TextEncoder().encode(text).length, "the download got every byte sent");
+  assert.ok(st.sent > 2 * st.highWaterMark, `the file (${st.sent} bytes) is well over the high-water mark`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("without service workers the export says so and offers the file at the end", async () => {
+  const { ctx, page } = await signedIn(tok.reader, "apikey:reader", (c) =>
+    c.addInitScript(() => Object.defineProperty(Navigator.prototype, "serviceWorker", { get: () => undefined })));
+  await exportForm(page, "jsonl", 100);
+  await page.getByText("cannot stream the download here (this browser has no service workers)").waitFor();
+  await page.getByRole("button", { name: "Start export" }).click();
+  const link = page.locator("a.download-link");
+  await link.waitFor();
+  const download = page.waitForEvent("download");
+  await link.click();
+  await checkPeople(await readFile(await (await download).path(), "utf8"));
   await ctx.close();
 });
 
