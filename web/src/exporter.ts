@@ -84,8 +84,9 @@ export function exportView(main: HTMLElement): () => void {
     let retries = 0;
     let resumed = 0;
     bar.value = 0;
-    // Cancel also wakes a write waiting for room in the download.
+    // Cancel also wakes a write waiting for room in the download (and may have come already).
     c.signal.addEventListener("abort", () => sink.abort("export cancelled"));
+    if (c.signal.aborted) sink.abort("export cancelled");
     const stopped = (): void => {
       st.textContent = why ? `Export stopped after ${written} records: ${why}.`
         : `Export cancelled after ${written} records.` + (sink.streaming ? " The partial download is marked failed." : "");

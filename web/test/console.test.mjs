@@ -309,18 +309,36 @@ test("without service workers the export says so and offers the file at the end"
   await ctx.close();
 });
 
-test("export cancel stops the stream", async () => {
+test("export cancel stops the stream and fails the partial download", async () => {
   const { ctx, page } = await signedIn(tok.reader, "apikey:reader");
   // Hold the export's answer until the page has cancelled, so cancel is what ends it.
   let release;
   const held = new Promise((r) => { release = r; });
   await page.route("**/attio.v1.ExportService/ExportRecords", async (route) => { await held; await route.abort(); });
-  await page.getByRole("link", { name: "Export" }).click();
-  await page.getByLabel("Object").selectOption("people");
+  await exportForm(page, "jsonl", 100);
+  const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Start export" }).click();
+  const dl = await download;
   await page.getByRole("button", { name: "Cancel" }).click();
-  await page.getByRole("status").filter({ hasText: "Export cancelled after 0 records." }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Export cancelled after 0 records. The partial download is marked failed." }).waitFor();
+  assert.ok(await dl.failure(), "the partial download failed rather than looking complete");
   release();
   assert.equal(await page.locator("a.download-link").count(), 0);
+  await ctx.close();
+});
+
+test("cancelling the download in the browser stops the export", async () => {
+  const { ctx, page } = await signedIn(tok.reader, "apikey:reader");
+  let release;
+  const held = new Promise((r) => { release = r; });
+  // The export's answer is held, so the download is open and waiting when it is cancelled.
+  await page.route("**/attio.v1.ExportService/ExportRecords", async (route) => { await held; await route.abort().catch(() => {}); });
+  await exportForm(page, "csv", 100);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Start export" }).click();
+  await (await download).cancel();
+  await page.getByRole("status").filter({ hasText: "Export stopped after 0 records: the download was cancelled in the browser." }).waitFor();
+  assert.ok(await page.getByRole("button", { name: "Cancel" }).isDisabled());
+  release();
   await ctx.close();
 });
