@@ -66,6 +66,10 @@ type serveConfig struct {
 	subscribeEvery  time.Duration
 	managedHooks    string
 	subscribeConns  string
+	reconcileEvery  time.Duration
+	reconcileShare  float64
+	reconcileObjs   string
+	reconcileMax    int
 	leaseRenew      time.Duration
 	redisURL        string
 	compressMin     int64
@@ -117,6 +121,10 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.subscribeEvery, "webhook-subscribe-interval", "ATTIO_FACADE_WEBHOOK_SUBSCRIBE_INTERVAL", changes.DefaultSubscriptionInterval, "with --public-url: how often the managed webhooks are checked and repaired (created, subscriptions restored, a degraded one replaced)")
 	f.str(&cfg.managedHooks, "managed-webhooks-file", "ATTIO_FACADE_MANAGED_WEBHOOKS_FILE", "", "with --public-url: file (mode 0600) keeping the managed webhooks' ids and secrets across restarts (empty: in memory; a restart replaces the webhooks)")
 	f.str(&cfg.subscribeConns, "webhook-connections", "ATTIO_FACADE_WEBHOOK_CONNECTIONS", "", "with --public-url: comma-separated Maton connections to subscribe (empty: every ACTIVE one; with ATTIO_API_KEY: the one workspace, named default)")
+	f.duration(&cfg.reconcileEvery, "reconcile-interval", "ATTIO_FACADE_RECONCILE_INTERVAL", changes.DefaultReconcileInterval, "with a webhook endpoint: how often reconciliation walks the records to find changes webhooks lost (0: never)")
+	f.float(&cfg.reconcileShare, "reconcile-share", "ATTIO_FACADE_RECONCILE_SHARE", changes.DefaultReconcileShare, "share of the upstream read budget a reconciliation pass may use (at bulk priority)", rule{func(v float64) bool { return v >= 0 && v <= 1 }, "in [0, 1]"})
+	f.str(&cfg.reconcileObjs, "reconcile-objects", "ATTIO_FACADE_RECONCILE_OBJECTS", "", "comma-separated objects reconciliation walks (empty: every object)")
+	f.integer(&cfg.reconcileMax, "reconcile-max-records", "ATTIO_FACADE_RECONCILE_MAX_RECORDS", changes.DefaultReconcileMaxRecords, "records one connection's reconciliation snapshot holds; an object past it is not reconciled", atLeast(1))
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
 	f.bytes(&cfg.compressMin, "compress-min-bytes", "ATTIO_FACADE_COMPRESS_MIN_BYTES", server.DefaultCompressMinBytes, "responses smaller than this are sent uncompressed even when the caller accepts zstd or gzip (bytes, or with KiB, MiB; 0: compress all)")
 	f.bytes(&cfg.uploadWindow, "upload-window", "ATTIO_FACADE_UPLOAD_WINDOW", server.DefaultUploadWindow, "the most bytes of one UploadFile the facade holds at once: one chunk message; larger chunks are InvalidArgument (1 B to 1MiB)")
@@ -279,6 +287,13 @@ func serve(ctx context.Context, args []string, env environment) error {
 		subDone := make(chan struct{})
 		go func() { defer close(subDone); subscriber.Run(subCtx, cfg.subscribeEvery) }()
 		defer func() { stopSub(); <-subDone }()
+	}
+	if len(routes) > 0 && cfg.reconcileEvery > 0 {
+		stopReconcile, err := startReconciler(ctx, cfg, upstream, client, changeLog, logger)
+		if err != nil {
+			return err
+		}
+		defer stopReconcile()
 	}
 	secrets = append(secrets, webhookSecrets...)
 	routes[server.DescriptorPath] = server.DescriptorHandler(attiofacade.DescriptorSet())

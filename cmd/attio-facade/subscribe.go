@@ -82,3 +82,21 @@ func loopbackURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && loopbackHost(u.Hostname())
 }
+
+// startReconciler runs reconciliation every --reconcile-interval for the subscribed connections,
+// paced at --reconcile-share of the read budget; the returned func stops it and waits.
+func startReconciler(ctx context.Context, cfg serveConfig, upstream attio.Config, client *attio.Client, log changes.Log, logger *slog.Logger) (func(), error) {
+	r, err := changes.NewReconciler(changes.ReconcileOptions{
+		Client: client, Log: log, Objects: splitList(cfg.reconcileObjs), MaxRecords: cfg.reconcileMax,
+		Connections:       subscribedConnections(cfg.subscribeConns, upstream.Direct, client),
+		RequestsPerSecond: cfg.reconcileShare * readBudget(cfg, upstream),
+		Logger:            logger.With("component", "reconcile"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); r.Run(rctx, cfg.reconcileEvery) }()
+	return func() { stop(); <-done }, nil
+}

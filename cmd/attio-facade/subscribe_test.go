@@ -109,3 +109,13 @@ func TestServeRefusesABadPublicURL(t *testing.T) {
 		}
 	}
 }
+
+func TestServeRefusesAReconcileShareOverOne(t *testing.T) {
+	t.Parallel()
+	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--admin-addr", "", "--reconcile-share", "1.5"}, environment{
+		getenv: func(string) string { return "" }, stdout: io.Discard, stderr: io.Discard,
+	})
+	if err == nil || !strings.Contains(err.Error(), "reconcile-share") {
+		t.Fatalf("--reconcile-share 1.5: %v", err)
+	}
+}
