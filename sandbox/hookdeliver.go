@@ -93,6 +93,9 @@ func (d *dispatcher) enqueue(ws *workspace, events []hookEvent) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed {
+		return
+	}
 	now := time.Now()
 	for i := range events {
 		e := &events[i]

@@ -306,3 +306,19 @@ func hasExtra(g got, k string) bool {
 	v, ok := g.env.Events[0].Extra.Get(k)
 	return ok && string(v) != "null"
 }
+
+// After CloseWebhooks (Server.Close calls it) writes queue nothing and nothing is sent.
+func TestWebhookCloseStopsDelivery(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rcv := newReceiver()
+		m := newMemSandbox(t, rcv, sandbox.WebhookDelivery{}, 1)
+		m.hook()
+		m.sb.CloseWebhooks()
+		m.create(2)
+		synctest.Wait()
+		if n, st := len(rcv.deliveries()), m.sb.WebhookStats(); n != 0 || st.Events != 0 || !m.sb.WebhookIdle() {
+			t.Fatalf("after close: %d deliveries, stats %+v", n, st)
+		}
+	})
+}
