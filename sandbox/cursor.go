@@ -42,6 +42,37 @@ func writeCursorPage(w *jw, total, end int, scope string) {
 	w.objClose()
 }
 
+// cursorPage answers the page of list that the request's cursor points at: the "data" array and
+// the pagination object that Attio's cursor-paged endpoints share. scope ties a cursor to the
+// query it came from.
+func cursorPage[T any](rc *reqCtx, scope string, list []T, limit int, write func(*jw, T)) ([]byte, *apiError) {
+	offset, err := decodeCursor(rc.q.Get("cursor"), scope)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := window(len(list), limit, offset)
+	w := &jw{}
+	w.objOpen()
+	w.key("data")
+	w.arrOpen()
+	for _, v := range list[lo:hi] {
+		write(w, v)
+	}
+	w.arrClose()
+	writeCursorPage(w, len(list), hi, scope)
+	w.objClose()
+	return w.b, nil
+}
+
+// queryScope is kind and the request's query without its paging parameters, so a cursor only
+// works with the filters it was issued for.
+func (rc *reqCtx) queryScope(kind string) string {
+	q := rc.r.URL.Query()
+	q.Del("cursor")
+	q.Del("limit")
+	return kind + ":" + q.Encode()
+}
+
 func (rc *reqCtx) cursorLimit(def, max int) (int, *apiError) {
 	s := rc.q.Get("limit")
 	if s == "" {

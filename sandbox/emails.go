@@ -279,24 +279,5 @@ func hListEmails(rc *reqCtx) ([]byte, *apiError) {
 		}
 		return string(list[i].id[:]) < string(list[j].id[:])
 	})
-	q := rc.r.URL.Query()
-	q.Del("cursor")
-	q.Del("limit")
-	scope := "emails:" + q.Encode()
-	offset, err := decodeCursor(rc.q.Get("cursor"), scope)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi := window(len(list), limit, offset)
-	w := &jw{}
-	w.objOpen()
-	w.key("data")
-	w.arrOpen()
-	for _, e := range list[lo:hi] {
-		ws.writeEmail(w, e)
-	}
-	w.arrClose()
-	writeCursorPage(w, len(list), hi, scope)
-	w.objClose()
-	return w.b, nil
+	return cursorPage(rc, rc.queryScope("emails"), list, limit, ws.writeEmail)
 }

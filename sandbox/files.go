@@ -185,26 +185,7 @@ func hListFiles(rc *reqCtx) ([]byte, *apiError) {
 		}
 		list = append(list, f)
 	}
-	q := rc.r.URL.Query()
-	q.Del("cursor")
-	q.Del("limit")
-	scope := "files:" + q.Encode()
-	offset, err := decodeCursor(rc.q.Get("cursor"), scope)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi := window(len(list), limit, offset)
-	w := &jw{}
-	w.objOpen()
-	w.key("data")
-	w.arrOpen()
-	for _, f := range list[lo:hi] {
-		rc.ws.writeFile(w, f)
-	}
-	w.arrClose()
-	writeCursorPage(w, len(list), hi, scope)
-	w.objClose()
-	return w.b, nil
+	return cursorPage(rc, rc.queryScope("files"), list, limit, rc.ws.writeFile)
 }
 
 func (rc *reqCtx) fileParam() (*fileEntry, *apiError) {

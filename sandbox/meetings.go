@@ -180,27 +180,7 @@ func hListMeetings(rc *reqCtx) ([]byte, *apiError) {
 		}
 		return a < b
 	})
-	scope := "meetings:" + rc.r.URL.Query().Encode()
-	q := rc.r.URL.Query()
-	q.Del("cursor")
-	q.Del("limit")
-	scope = "meetings:" + q.Encode()
-	offset, err := decodeCursor(rc.q.Get("cursor"), scope)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi := window(len(list), limit, offset)
-	w := &jw{}
-	w.objOpen()
-	w.key("data")
-	w.arrOpen()
-	for _, m := range list[lo:hi] {
-		ws.writeMeeting(w, m)
-	}
-	w.arrClose()
-	writeCursorPage(w, len(list), hi, scope)
-	w.objClose()
-	return w.b, nil
+	return cursorPage(rc, rc.queryScope("meetings"), list, limit, ws.writeMeeting)
 }
 
 func (rc *reqCtx) meetingParam() (*meeting, *apiError) {
@@ -245,23 +225,7 @@ func hListRecordings(rc *reqCtx) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	scope := "recordings:" + m.id.String()
-	offset, err := decodeCursor(rc.q.Get("cursor"), scope)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi := window(len(m.recordings), limit, offset)
-	w := &jw{}
-	w.objOpen()
-	w.key("data")
-	w.arrOpen()
-	for _, r := range m.recordings[lo:hi] {
-		rc.ws.writeRecording(w, r)
-	}
-	w.arrClose()
-	writeCursorPage(w, len(m.recordings), hi, scope)
-	w.objClose()
-	return w.b, nil
+	return cursorPage(rc, "recordings:"+m.id.String(), m.recordings, limit, rc.ws.writeRecording)
 }
 
 func (rc *reqCtx) recordingParam() (*recording, *apiError) {

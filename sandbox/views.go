@@ -150,22 +150,7 @@ func (rc *reqCtx) listViews(parent func() (*collection, *apiError)) ([]byte, *ap
 		}
 	}
 	scope := fmt.Sprintf("views:%s:%t", c.id, archived)
-	offset, err := decodeCursor(rc.q.Get("cursor"), scope)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi := window(len(views), limit, offset)
-	w := &jw{}
-	w.objOpen()
-	w.key("data")
-	w.arrOpen()
-	for _, v := range views[lo:hi] {
-		rc.ws.writeView(w, c, v)
-	}
-	w.arrClose()
-	writeCursorPage(w, len(views), hi, scope)
-	w.objClose()
-	return w.b, nil
+	return cursorPage(rc, scope, views, limit, func(w *jw, v *savedView) { rc.ws.writeView(w, c, v) })
 }
 
 // getView answers a view by id, archived or not.
