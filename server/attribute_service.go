@@ -31,6 +31,28 @@ func fromTarget(t attiov1.AttributeTarget) (attio.Target, error) {
 	return "", invalidArgument("target must be ATTRIBUTE_TARGET_OBJECT or ATTRIBUTE_TARGET_LIST")
 }
 
+// choicesRequest lists the choices of a select or status attribute: its select options or statuses.
+type choicesRequest interface {
+	pagedRequest
+	GetTarget() attiov1.AttributeTarget
+	GetIdentifier() string
+	GetAttribute() string
+	GetShowArchived() bool
+}
+
+// pageAttributeChoices pages an attribute's select options or statuses, which Attio returns whole.
+func pageAttributeChoices[T, M any](ctx context.Context, procedure string, req choicesRequest,
+	list func(ctx context.Context, target attio.Target, identifier, attribute string, showArchived bool) ([]T, error), conv func(*T) M,
+) ([]M, string, error) {
+	target, err := fromTarget(req.GetTarget())
+	if err != nil {
+		return nil, "", err
+	}
+	return pageUpstream(ctx, procedure, req, func(ctx context.Context) ([]T, error) {
+		return list(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
+	}, conv)
+}
+
 // ListAttributes returns one page of attributes; page_size 0 means the default page size, not all.
 func (s *AttributeService) ListAttributes(ctx context.Context, req *attiov1.ListAttributesRequest) (*attiov1.ListAttributesResponse, error) {
 	target, err := fromTarget(req.GetTarget())
@@ -62,10 +84,7 @@ func (s *AttributeService) GetAttribute(ctx context.Context, req *attiov1.GetAtt
 		return nil, err
 	}
 	a, err := s.client.GetAttribute(ctx, target, req.GetIdentifier(), req.GetAttribute())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetAttributeResponse{Attribute: toAttribute(&a)}, nil
+	return reply(err, func() *attiov1.GetAttributeResponse { return &attiov1.GetAttributeResponse{Attribute: toAttribute(&a)} })
 }
 
 // CreateAttribute adds an attribute.
@@ -92,10 +111,9 @@ func (s *AttributeService) CreateAttribute(ctx context.Context, req *attiov1.Cre
 		in.Description = &d
 	}
 	a, err := s.client.CreateAttribute(ctx, target, req.GetIdentifier(), in)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateAttributeResponse{Attribute: toAttribute(&a)}, nil
+	return reply(err, func() *attiov1.CreateAttributeResponse {
+		return &attiov1.CreateAttributeResponse{Attribute: toAttribute(&a)}
+	})
 }
 
 // UpdateAttribute changes the fields update_mask names; an empty description clears it, an unset
@@ -134,22 +152,14 @@ func (s *AttributeService) UpdateAttribute(ctx context.Context, req *attiov1.Upd
 		}
 	}
 	a, err := s.client.UpdateAttribute(ctx, target, req.GetIdentifier(), req.GetAttribute(), up)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.UpdateAttributeResponse{Attribute: toAttribute(&a)}, nil
+	return reply(err, func() *attiov1.UpdateAttributeResponse {
+		return &attiov1.UpdateAttributeResponse{Attribute: toAttribute(&a)}
+	})
 }
 
 // ListSelectOptions returns a select attribute's options.
 func (s *AttributeService) ListSelectOptions(ctx context.Context, req *attiov1.ListSelectOptionsRequest) (*attiov1.ListSelectOptionsResponse, error) {
-	target, err := fromTarget(req.GetTarget())
-	if err != nil {
-		return nil, err
-	}
-	opts, next, err := pageWhole(ctx, attiov1connect.AttributeServiceListSelectOptionsProcedure, req, func() ([]attio.SelectOption, error) {
-		opts, err := s.client.ListSelectOptions(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
-		return opts, upstreamError(err)
-	}, toSelectOption)
+	opts, next, err := pageAttributeChoices(ctx, attiov1connect.AttributeServiceListSelectOptionsProcedure, req, s.client.ListSelectOptions, toSelectOption)
 	if err != nil {
 		return nil, err
 	}
@@ -163,10 +173,9 @@ func (s *AttributeService) CreateSelectOption(ctx context.Context, req *attiov1.
 		return nil, err
 	}
 	o, err := s.client.CreateSelectOption(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetTitle())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateSelectOptionResponse{Option: toSelectOption(&o)}, nil
+	return reply(err, func() *attiov1.CreateSelectOptionResponse {
+		return &attiov1.CreateSelectOptionResponse{Option: toSelectOption(&o)}
+	})
 }
 
 // UpdateSelectOption renames or archives an option.
@@ -189,14 +198,7 @@ func (s *AttributeService) UpdateSelectOption(ctx context.Context, req *attiov1.
 
 // ListStatuses returns a status attribute's statuses.
 func (s *AttributeService) ListStatuses(ctx context.Context, req *attiov1.ListStatusesRequest) (*attiov1.ListStatusesResponse, error) {
-	target, err := fromTarget(req.GetTarget())
-	if err != nil {
-		return nil, err
-	}
-	sts, next, err := pageWhole(ctx, attiov1connect.AttributeServiceListStatusesProcedure, req, func() ([]attio.Status, error) {
-		sts, err := s.client.ListStatuses(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetShowArchived())
-		return sts, upstreamError(err)
-	}, toStatus)
+	sts, next, err := pageAttributeChoices(ctx, attiov1connect.AttributeServiceListStatusesProcedure, req, s.client.ListStatuses, toStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -217,10 +219,7 @@ func (s *AttributeService) CreateStatus(ctx context.Context, req *attiov1.Create
 		in.TargetTimeInStatus = &t
 	}
 	st, err := s.client.CreateStatus(ctx, target, req.GetIdentifier(), req.GetAttribute(), in)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateStatusResponse{Status: toStatus(&st)}, nil
+	return reply(err, func() *attiov1.CreateStatusResponse { return &attiov1.CreateStatusResponse{Status: toStatus(&st)} })
 }
 
 // UpdateStatus changes the fields that are set; an empty target time clears it.
@@ -239,10 +238,7 @@ func (s *AttributeService) UpdateStatus(ctx context.Context, req *attiov1.Update
 		up.TargetTimeInStatus = nullableString(req.GetTargetTimeInStatus())
 	}
 	st, err := s.client.UpdateStatus(ctx, target, req.GetIdentifier(), req.GetAttribute(), req.GetStatus(), up)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.UpdateStatusResponse{Status: toStatus(&st)}, nil
+	return reply(err, func() *attiov1.UpdateStatusResponse { return &attiov1.UpdateStatusResponse{Status: toStatus(&st)} })
 }
 
 // nullableString is a PATCH value where "" means "clear it" (null upstream).

@@ -35,19 +35,13 @@ func (s *CommentService) CreateComment(ctx context.Context, req *attiov1.CreateC
 		return nil, invalidArgument("target: one of thread_id, record or entry is required")
 	}
 	c, err := s.client.CreateComment(ctx, in)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateCommentResponse{Comment: toComment(&c)}, nil
+	return reply(err, func() *attiov1.CreateCommentResponse { return &attiov1.CreateCommentResponse{Comment: toComment(&c)} })
 }
 
 // GetComment returns one comment.
 func (s *CommentService) GetComment(ctx context.Context, req *attiov1.GetCommentRequest) (*attiov1.GetCommentResponse, error) {
 	c, err := s.client.GetComment(ctx, req.GetCommentId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetCommentResponse{Comment: toComment(&c)}, nil
+	return reply(err, func() *attiov1.GetCommentResponse { return &attiov1.GetCommentResponse{Comment: toComment(&c)} })
 }
 
 // DeleteComment deletes a comment (its whole thread when it is the first one).

@@ -15,18 +15,13 @@ type ConnectionService struct {
 
 var _ attiov1connect.ConnectionServiceHandler = (*ConnectionService)(nil)
 
-var connectionStatuses = map[string]attiov1.ConnectionStatus{
-	"ACTIVE":  attiov1.ConnectionStatus_CONNECTION_STATUS_ACTIVE,
-	"PENDING": attiov1.ConnectionStatus_CONNECTION_STATUS_PENDING,
-	"FAILED":  attiov1.ConnectionStatus_CONNECTION_STATUS_FAILED,
-}
+var connectionStatuses = wireNames[attiov1.ConnectionStatus](upperCase)
 
 // ListConnections returns one page of the account's Attio connections, optionally in one state;
 // Maton returns them whole.
 func (s *ConnectionService) ListConnections(ctx context.Context, req *attiov1.ListConnectionsRequest) (*attiov1.ListConnectionsResponse, error) {
-	cs, next, err := pageWhole(ctx, attiov1connect.ConnectionServiceListConnectionsProcedure, req, func() ([]attio.Connection, error) {
-		cs, err := s.client.ListConnections(ctx, attio.ConnectionQuery{Status: enumName(connectionStatuses, req.GetStatus())})
-		return cs, upstreamError(err)
+	cs, next, err := pageUpstream(ctx, attiov1connect.ConnectionServiceListConnectionsProcedure, req, func(ctx context.Context) ([]attio.Connection, error) {
+		return s.client.ListConnections(ctx, attio.ConnectionQuery{Status: enumName(connectionStatuses, req.GetStatus())})
 	}, toConnection)
 	if err != nil {
 		return nil, err
@@ -37,19 +32,17 @@ func (s *ConnectionService) ListConnections(ctx context.Context, req *attiov1.Li
 // GetConnection returns one connection.
 func (s *ConnectionService) GetConnection(ctx context.Context, req *attiov1.GetConnectionRequest) (*attiov1.GetConnectionResponse, error) {
 	c, err := s.client.GetConnection(ctx, req.GetConnectionId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetConnectionResponse{Connection: toConnection(&c)}, nil
+	return reply(err, func() *attiov1.GetConnectionResponse {
+		return &attiov1.GetConnectionResponse{Connection: toConnection(&c)}
+	})
 }
 
 // CreateConnection starts a new, pending Attio connection.
 func (s *ConnectionService) CreateConnection(ctx context.Context, _ *attiov1.CreateConnectionRequest) (*attiov1.CreateConnectionResponse, error) {
 	c, err := s.client.CreateConnection(ctx)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateConnectionResponse{Connection: toConnection(&c)}, nil
+	return reply(err, func() *attiov1.CreateConnectionResponse {
+		return &attiov1.CreateConnectionResponse{Connection: toConnection(&c)}
+	})
 }
 
 // DeleteConnection removes a connection.

@@ -263,3 +263,34 @@ func TestMeetingQuery(t *testing.T) {
 		t.Fatalf("meetingQuery = %+v, want %+v", q, want)
 	}
 }
+
+// Attio's spelling of an enum is derived from the proto value names: each spelling case, and every
+// value of an enum has its spelling both ways.
+func TestWireNames(t *testing.T) {
+	t.Parallel()
+	if got := enumOf(accessLevels, "read-and-write"); got != attiov1.AccessLevel_ACCESS_LEVEL_READ_AND_WRITE {
+		t.Errorf("kebab read-and-write = %v", got)
+	}
+	if got := enumName(storageProviders, attiov1.StorageProvider_STORAGE_PROVIDER_MICROSOFT_ONEDRIVE); got != "microsoft-onedrive" {
+		t.Errorf("kebab onedrive = %q", got)
+	}
+	if got := enumOf(connectionStatuses, "PENDING"); got != attiov1.ConnectionStatus_CONNECTION_STATUS_PENDING {
+		t.Errorf("upper PENDING = %v", got)
+	}
+	if got := viewOps["not_empty"]; got != attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY {
+		t.Errorf("snake not_empty = %v", got)
+	}
+	ops := attiov1.FilterOperator(0).Descriptor().Values()
+	if len(viewOps) != ops.Len()-1 {
+		t.Fatalf("viewOps has %d operators, the contract %d", len(viewOps), ops.Len()-1)
+	}
+	for i := 1; i < ops.Len(); i++ {
+		op := attiov1.FilterOperator(ops.Get(i).Number())
+		if name := enumName(viewOps, op); name == "" || viewOps[name] != op {
+			t.Errorf("%v has no spelling (%q)", op, name)
+		}
+	}
+	if _, ok := contentFormats["unspecified"]; ok {
+		t.Error("UNSPECIFIED has a spelling")
+	}
+}

@@ -18,17 +18,16 @@ var _ attiov1connect.EmailServiceHandler = (*EmailService)(nil)
 
 const defaultEmailStreamPage = 100
 
-var emailDirections = map[string]attiov1.EmailDirection{
-	"inbound":  attiov1.EmailDirection_EMAIL_DIRECTION_INBOUND,
-	"outbound": attiov1.EmailDirection_EMAIL_DIRECTION_OUTBOUND,
-}
+var emailDirections = wireNames[attiov1.EmailDirection](snakeCase)
 
-var emailRoles = map[string]attiov1.EmailParticipantRole{
-	"from":     attiov1.EmailParticipantRole_EMAIL_PARTICIPANT_ROLE_FROM,
-	"reply-to": attiov1.EmailParticipantRole_EMAIL_PARTICIPANT_ROLE_REPLY_TO,
-	"to":       attiov1.EmailParticipantRole_EMAIL_PARTICIPANT_ROLE_TO,
-	"cc":       attiov1.EmailParticipantRole_EMAIL_PARTICIPANT_ROLE_CC,
-	"bcc":      attiov1.EmailParticipantRole_EMAIL_PARTICIPANT_ROLE_BCC,
+var emailRoles = wireNames[attiov1.EmailParticipantRole](kebabCase)
+
+// emails is the emails the filter selects, in upstream pages.
+func (s *EmailService) emails(f *attiov1.EmailFilter) filtered[attio.EmailQuery, attio.Email] {
+	return filtered[attio.EmailQuery, attio.Email]{
+		query: func(size int, pos pageToken) (attio.EmailQuery, error) { return emailQuery(f, size, pos.Cursor) },
+		fetch: s.client.ListEmailsPage,
+	}
 }
 
 // emailQuery checks what Attio would refuse (no filter at all, half a record filter) before a call
@@ -54,42 +53,19 @@ func emailQuery(f *attiov1.EmailFilter, limit int, cursor string) (attio.EmailQu
 
 // ListEmails returns one page of emails.
 func (s *EmailService) ListEmails(ctx context.Context, req *attiov1.ListEmailsRequest) (*attiov1.ListEmailsResponse, error) {
-	p := newPager(ctx, attiov1connect.EmailServiceListEmailsProcedure, req)
-	pos, err := p.start(req.GetPageToken())
-	if err != nil {
-		return nil, err
-	}
-	q, err := emailQuery(req.GetFilter(), int(req.GetPageSize()), pos.Cursor)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.client.ListEmailsPage(ctx, q)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.ListEmailsResponse{Emails: toEmails(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	emails, next, err := s.emails(req.GetFilter()).page(ctx, attiov1connect.EmailServiceListEmailsProcedure, req, 0)
+	return reply(err, func() *attiov1.ListEmailsResponse {
+		return &attiov1.ListEmailsResponse{Emails: toEmails(emails), NextPageToken: next}
+	})
 }
 
 // StreamEmails walks every matching email, one message per upstream page. Attio's pages may be
 // short or empty before the end; the walk follows the cursor until Attio gives none.
 func (s *EmailService) StreamEmails(ctx context.Context, req *attiov1.StreamEmailsRequest, stream attiov1connect.EmailServiceStreamEmailsServerStream) error {
-	p := newPager(ctx, attiov1connect.EmailServiceStreamEmailsProcedure, req)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultEmailStreamPage)
-	if _, err := emailQuery(req.GetFilter(), size, ""); err != nil {
-		return err
-	}
-	return streamPages(bulk(ctx), p, start, size,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.Email], error) {
-			q, _ := emailQuery(req.GetFilter(), size, pos.Cursor)
-			return s.client.ListEmailsPage(ctx, q)
-		},
+	return streamFiltered(ctx, s.emails(req.GetFilter()), attiov1connect.EmailServiceStreamEmailsProcedure, req, defaultEmailStreamPage, stream.Send,
 		func(items []attio.Email, resume string) *attiov1.StreamEmailsResponse {
 			return &attiov1.StreamEmailsResponse{Emails: toEmails(items), ResumeToken: resume}
-		}, stream.Send)
+		})
 }
 
 func toEmail(e *attio.Email) *attiov1.Email {

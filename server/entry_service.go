@@ -17,67 +17,31 @@ var _ attiov1connect.EntryServiceHandler = (*EntryService)(nil)
 
 // QueryEntries returns one page of entries.
 func (s *EntryService) QueryEntries(ctx context.Context, req *attiov1.QueryEntriesRequest) (*attiov1.QueryEntriesResponse, error) {
-	p := newPager(ctx, attiov1connect.EntryServiceQueryEntriesProcedure, req)
-	filter, sorts, err := s.asViewShows(ctx, req.GetList(), req.GetViewId(), req.GetFilter(), req.GetSorts())
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := queryPage(ctx, p, req.GetPageToken(), filter, sorts, pageSize(req.GetPageSize(), defaultRecordPage),
-		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
-			return s.client.QueryEntryMessages(ctx, req.GetList(), q)
-		})
-	if err != nil {
-		return nil, err
-	}
-	return &attiov1.QueryEntriesResponse{Entries: page.Items, NextPageToken: next}, nil
+	entries, next, err := s.entries().page(ctx, attiov1connect.EntryServiceQueryEntriesProcedure, req.GetList(), req)
+	return reply(err, func() *attiov1.QueryEntriesResponse {
+		return &attiov1.QueryEntriesResponse{Entries: entries, NextPageToken: next}
+	})
 }
 
 // StreamEntries walks every matching entry, one message per upstream page.
 func (s *EntryService) StreamEntries(ctx context.Context, req *attiov1.StreamEntriesRequest, stream attiov1connect.EntryServiceStreamEntriesServerStream) error {
-	p := newPager(ctx, attiov1connect.EntryServiceStreamEntriesProcedure, req)
-	size := pageSize(req.GetPageSize(), defaultRecordPage)
-	filter, sorts, err := s.asViewShows(ctx, req.GetList(), req.GetViewId(), req.GetFilter(), req.GetSorts())
-	if err != nil {
-		return err
-	}
-	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
-		return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
-			func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
-				return s.client.QueryEntriesJSON(ctx, req.GetList(), q)
-			},
-			func(items []attio.RawItem, resume string) *attiov1.StreamEntriesResponse {
-				return &attiov1.StreamEntriesResponse{AttioJson: rawJSON(items), ResumeToken: resume}
-			}, stream.Send)
-	}
-	return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
-		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Entry], error) {
-			return s.client.QueryEntryMessages(ctx, req.GetList(), q)
-		},
-		func(items []*attiov1.Entry, resume string) *attiov1.StreamEntriesResponse {
-			return &attiov1.StreamEntriesResponse{Entries: items, ResumeToken: resume}
-		}, stream.Send)
+	return streamCollection(ctx, s.entries(), attiov1connect.EntryServiceStreamEntriesProcedure, req.GetList(), req, stream.Send,
+		func(entries []*attiov1.Entry, raw [][]byte, resume string) *attiov1.StreamEntriesResponse {
+			return &attiov1.StreamEntriesResponse{Entries: entries, AttioJson: raw, ResumeToken: resume}
+		})
 }
 
 // GetEntry returns one entry.
 func (s *EntryService) GetEntry(ctx context.Context, req *attiov1.GetEntryRequest) (*attiov1.GetEntryResponse, error) {
 	e, err := s.client.GetEntryMessage(ctx, req.GetList(), req.GetEntryId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetEntryResponse{Entry: e}, nil
+	return reply(err, func() *attiov1.GetEntryResponse { return &attiov1.GetEntryResponse{Entry: e} })
 }
 
 // CreateEntry adds a record to a list.
 func (s *EntryService) CreateEntry(ctx context.Context, req *attiov1.CreateEntryRequest) (*attiov1.CreateEntryResponse, error) {
-	vals, err := valueInputs(req.GetEntryValues())
+	e, err := s.writeParentEntry(ctx, attio.EntryCreate, req)
 	if err != nil {
 		return nil, err
-	}
-	e, err := s.client.WriteEntryMessage(ctx, attio.EntryCreate, req.GetList(), "", attio.EntryInput{
-		ParentRecordID: req.GetParentRecordId(), ParentObject: req.GetParentObject(), EntryValues: vals,
-	}, nil)
-	if err != nil {
-		return nil, upstreamError(err)
 	}
 	return &attiov1.CreateEntryResponse{Entry: e}, nil
 }
@@ -93,23 +57,14 @@ func (s *EntryService) UpdateEntry(ctx context.Context, req *attiov1.UpdateEntry
 		w = attio.EntryOverwrite
 	}
 	e, err := s.client.WriteEntryMessage(ctx, w, req.GetList(), req.GetEntryId(), attio.EntryInput{}, vals)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.UpdateEntryResponse{Entry: e}, nil
+	return reply(err, func() *attiov1.UpdateEntryResponse { return &attiov1.UpdateEntryResponse{Entry: e} })
 }
 
 // AssertEntry creates or updates the parent record's entry.
 func (s *EntryService) AssertEntry(ctx context.Context, req *attiov1.AssertEntryRequest) (*attiov1.AssertEntryResponse, error) {
-	vals, err := valueInputs(req.GetEntryValues())
+	e, err := s.writeParentEntry(ctx, attio.EntryAssert, req)
 	if err != nil {
 		return nil, err
-	}
-	e, err := s.client.WriteEntryMessage(ctx, attio.EntryAssert, req.GetList(), "", attio.EntryInput{
-		ParentRecordID: req.GetParentRecordId(), ParentObject: req.GetParentObject(), EntryValues: vals,
-	}, nil)
-	if err != nil {
-		return nil, upstreamError(err)
 	}
 	return &attiov1.AssertEntryResponse{Entry: e}, nil
 }
@@ -138,9 +93,27 @@ func (s *EntryService) ListEntryAttributeValues(ctx context.Context, req *attiov
 	return &attiov1.ListEntryAttributeValuesResponse{Values: page.Items, NextPageToken: nextPageToken(p, page)}, nil
 }
 
-// asViewShows applies a view of the list to a query (see the package function).
-func (s *EntryService) asViewShows(ctx context.Context, list, viewID string, f *attiov1.Filter, sorts []*attiov1.Sort) (*attiov1.Filter, []*attiov1.Sort, error) {
-	return asViewShows(ctx, viewID, f, sorts, func(ctx context.Context, id string) (attio.SavedView, error) {
-		return s.client.GetListView(ctx, list, id)
-	})
+// parentEntryRequest creates or asserts the entry of a parent record.
+type parentEntryRequest interface {
+	GetList() string
+	GetParentRecordId() string
+	GetParentObject() string
+	GetEntryValues() map[string]*attiov1.ValueInputList
+}
+
+// writeParentEntry creates or asserts (w) the parent record's entry in the request's list.
+func (s *EntryService) writeParentEntry(ctx context.Context, w attio.EntryWrite, req parentEntryRequest) (*attiov1.Entry, error) {
+	vals, err := valueInputs(req.GetEntryValues())
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.client.WriteEntryMessage(ctx, w, req.GetList(), "", attio.EntryInput{
+		ParentRecordID: req.GetParentRecordId(), ParentObject: req.GetParentObject(), EntryValues: vals,
+	}, nil)
+	return e, upstreamError(err)
+}
+
+// entries are the entries of a list.
+func (s *EntryService) entries() collection[*attiov1.Entry] {
+	return collection[*attiov1.Entry]{typed: s.client.QueryEntryMessages, raw: s.client.QueryEntriesJSON, view: s.client.GetListView}
 }

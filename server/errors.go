@@ -33,6 +33,16 @@ const (
 	domainFacade = "attio-facade"
 )
 
+// reply answers a unary call: the response build makes once the calls before it succeeded, or err
+// as the caller sees it (upstreamError; the facade's own errors pass through unchanged).
+func reply[R any](err error, build func() R) (R, error) {
+	if err != nil {
+		var none R
+		return none, upstreamError(err)
+	}
+	return build(), nil
+}
+
 // upstreamError is the one mapping from client errors to Connect errors. Messages are written here,
 // from fields the client already redacted; raw upstream bodies never reach the caller. Details
 // carry Attio's code and execution id (ErrorInfo), field violations (BadRequest) and the retry

@@ -55,20 +55,9 @@ type FileService struct {
 
 var _ attiov1connect.FileServiceHandler = (*FileService)(nil)
 
-var fileTypes = map[string]attiov1.FileType{
-	"file":             attiov1.FileType_FILE_TYPE_FILE,
-	"folder":           attiov1.FileType_FILE_TYPE_FOLDER,
-	"connected-file":   attiov1.FileType_FILE_TYPE_CONNECTED_FILE,
-	"connected-folder": attiov1.FileType_FILE_TYPE_CONNECTED_FOLDER,
-}
+var fileTypes = wireNames[attiov1.FileType](kebabCase)
 
-var storageProviders = map[string]attiov1.StorageProvider{
-	"attio":              attiov1.StorageProvider_STORAGE_PROVIDER_ATTIO,
-	"dropbox":            attiov1.StorageProvider_STORAGE_PROVIDER_DROPBOX,
-	"box":                attiov1.StorageProvider_STORAGE_PROVIDER_BOX,
-	"google-drive":       attiov1.StorageProvider_STORAGE_PROVIDER_GOOGLE_DRIVE,
-	"microsoft-onedrive": attiov1.StorageProvider_STORAGE_PROVIDER_MICROSOFT_ONEDRIVE,
-}
+var storageProviders = wireNames[attiov1.StorageProvider](kebabCase)
 
 func fileQuery(f *attiov1.FileFilter, limit int, cursor string) attio.FileQuery {
 	return attio.FileQuery{Object: f.GetObject(), RecordID: f.GetRecordId(), StorageProvider: enumName(storageProviders, f.GetStorageProvider()),
@@ -83,10 +72,9 @@ func (s *FileService) ListFiles(ctx context.Context, req *attiov1.ListFilesReque
 		return nil, err
 	}
 	page, err := s.client.ListFilesPage(ctx, fileQuery(req.GetFilter(), pageSize(req.GetPageSize(), defaultFilePage), pos.Cursor))
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.ListFilesResponse{Files: toFiles(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	return reply(err, func() *attiov1.ListFilesResponse {
+		return &attiov1.ListFilesResponse{Files: toFiles(page.Items), NextPageToken: nextPageToken(p, page)}
+	})
 }
 
 // StreamFiles walks all of a record's entries, one message per upstream page.
@@ -109,10 +97,7 @@ func (s *FileService) StreamFiles(ctx context.Context, req *attiov1.StreamFilesR
 // GetFile returns one entry.
 func (s *FileService) GetFile(ctx context.Context, req *attiov1.GetFileRequest) (*attiov1.GetFileResponse, error) {
 	f, err := s.client.GetFile(ctx, req.GetFileId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetFileResponse{File: toFile(&f)}, nil
+	return reply(err, func() *attiov1.GetFileResponse { return &attiov1.GetFileResponse{File: toFile(&f)} })
 }
 
 // UploadFile passes the chunks on to Attio as they arrive, holding one at a time, and cuts the

@@ -15,18 +15,11 @@ type ListService struct {
 
 var _ attiov1connect.ListServiceHandler = (*ListService)(nil)
 
-var accessLevels = map[string]attiov1.AccessLevel{
-	"full-access":    attiov1.AccessLevel_ACCESS_LEVEL_FULL_ACCESS,
-	"read-and-write": attiov1.AccessLevel_ACCESS_LEVEL_READ_AND_WRITE,
-	"read-only":      attiov1.AccessLevel_ACCESS_LEVEL_READ_ONLY,
-}
+var accessLevels = wireNames[attiov1.AccessLevel](kebabCase)
 
 // ListLists returns one page of the lists, which Attio returns whole.
 func (s *ListService) ListLists(ctx context.Context, req *attiov1.ListListsRequest) (*attiov1.ListListsResponse, error) {
-	lists, next, err := pageWhole(ctx, attiov1connect.ListServiceListListsProcedure, req, func() ([]attio.List, error) {
-		lists, err := s.client.ListLists(ctx)
-		return lists, upstreamError(err)
-	}, toList)
+	lists, next, err := pageUpstream(ctx, attiov1connect.ListServiceListListsProcedure, req, s.client.ListLists, toList)
 	if err != nil {
 		return nil, err
 	}
@@ -36,10 +29,7 @@ func (s *ListService) ListLists(ctx context.Context, req *attiov1.ListListsReque
 // GetList returns one list.
 func (s *ListService) GetList(ctx context.Context, req *attiov1.GetListRequest) (*attiov1.GetListResponse, error) {
 	l, err := s.client.GetList(ctx, req.GetList())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetListResponse{List: toList(&l)}, nil
+	return reply(err, func() *attiov1.GetListResponse { return &attiov1.GetListResponse{List: toList(&l)} })
 }
 
 // CreateList creates a list; UNSPECIFIED workspace access means none (null upstream).
@@ -54,10 +44,7 @@ func (s *ListService) CreateList(ctx context.Context, req *attiov1.CreateListReq
 		in.WorkspaceAccess = &lvl
 	}
 	l, err := s.client.CreateList(ctx, in)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateListResponse{List: toList(&l)}, nil
+	return reply(err, func() *attiov1.CreateListResponse { return &attiov1.CreateListResponse{List: toList(&l)} })
 }
 
 // UpdateList changes the fields that are set. workspace_access set to UNSPECIFIED removes
@@ -80,10 +67,7 @@ func (s *ListService) UpdateList(ctx context.Context, req *attiov1.UpdateListReq
 		up.WorkspaceMemberAccess = &grants
 	}
 	l, err := s.client.UpdateList(ctx, req.GetList(), up)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.UpdateListResponse{List: toList(&l)}, nil
+	return reply(err, func() *attiov1.UpdateListResponse { return &attiov1.UpdateListResponse{List: toList(&l)} })
 }
 
 // fromMemberAccess never returns nil: an empty list is how Attio clears all grants.

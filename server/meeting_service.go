@@ -24,22 +24,20 @@ const (
 	defaultRecordingStreamPage = 200
 )
 
-var meetingSorts = map[string]attiov1.MeetingSort{
-	"start_asc":  attiov1.MeetingSort_MEETING_SORT_START_ASC,
-	"start_desc": attiov1.MeetingSort_MEETING_SORT_START_DESC,
-}
+var meetingSorts = wireNames[attiov1.MeetingSort](snakeCase)
 
-var participantStatuses = map[string]attiov1.ParticipantStatus{
-	"accepted":  attiov1.ParticipantStatus_PARTICIPANT_STATUS_ACCEPTED,
-	"tentative": attiov1.ParticipantStatus_PARTICIPANT_STATUS_TENTATIVE,
-	"declined":  attiov1.ParticipantStatus_PARTICIPANT_STATUS_DECLINED,
-	"pending":   attiov1.ParticipantStatus_PARTICIPANT_STATUS_PENDING,
-}
+var participantStatuses = wireNames[attiov1.ParticipantStatus](snakeCase)
 
-var callRecordingStatuses = map[string]attiov1.CallRecordingStatus{
-	"processing": attiov1.CallRecordingStatus_CALL_RECORDING_STATUS_PROCESSING,
-	"completed":  attiov1.CallRecordingStatus_CALL_RECORDING_STATUS_COMPLETED,
-	"failed":     attiov1.CallRecordingStatus_CALL_RECORDING_STATUS_FAILED,
+var callRecordingStatuses = wireNames[attiov1.CallRecordingStatus](snakeCase)
+
+// meetings is the meetings the filter selects, in upstream pages.
+func (s *MeetingService) meetings(f *attiov1.MeetingFilter, sort attiov1.MeetingSort) filtered[attio.MeetingQuery, attio.Meeting] {
+	return filtered[attio.MeetingQuery, attio.Meeting]{
+		query: func(size int, pos pageToken) (attio.MeetingQuery, error) {
+			return meetingQuery(f, sort, size, pos.Cursor)
+		},
+		fetch: s.client.ListMeetingsPage,
+	}
 }
 
 func meetingQuery(f *attiov1.MeetingFilter, sort attiov1.MeetingSort, limit int, cursor string) (attio.MeetingQuery, error) {
@@ -61,91 +59,60 @@ func meetingQuery(f *attiov1.MeetingFilter, sort attiov1.MeetingSort, limit int,
 
 // ListMeetings returns one page of meetings.
 func (s *MeetingService) ListMeetings(ctx context.Context, req *attiov1.ListMeetingsRequest) (*attiov1.ListMeetingsResponse, error) {
-	p := newPager(ctx, attiov1connect.MeetingServiceListMeetingsProcedure, req)
-	pos, err := p.start(req.GetPageToken())
-	if err != nil {
-		return nil, err
-	}
-	q, err := meetingQuery(req.GetFilter(), req.GetSort(), pageSize(req.GetPageSize(), defaultMeetingPage), pos.Cursor)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.client.ListMeetingsPage(ctx, q)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.ListMeetingsResponse{Meetings: toMeetings(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	meetings, next, err := s.meetings(req.GetFilter(), req.GetSort()).page(ctx, attiov1connect.MeetingServiceListMeetingsProcedure, req, defaultMeetingPage)
+	return reply(err, func() *attiov1.ListMeetingsResponse {
+		return &attiov1.ListMeetingsResponse{Meetings: toMeetings(meetings), NextPageToken: next}
+	})
 }
 
 // StreamMeetings walks every matching meeting, one message per upstream page.
 func (s *MeetingService) StreamMeetings(ctx context.Context, req *attiov1.StreamMeetingsRequest, stream attiov1connect.MeetingServiceStreamMeetingsServerStream) error {
-	p := newPager(ctx, attiov1connect.MeetingServiceStreamMeetingsProcedure, req)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultMeetingStreamPage)
-	if _, err := meetingQuery(req.GetFilter(), req.GetSort(), size, ""); err != nil {
-		return err
-	}
-	return streamPages(bulk(ctx), p, start, size,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.Meeting], error) {
-			q, _ := meetingQuery(req.GetFilter(), req.GetSort(), size, pos.Cursor)
-			return s.client.ListMeetingsPage(ctx, q)
-		},
+	return streamFiltered(ctx, s.meetings(req.GetFilter(), req.GetSort()), attiov1connect.MeetingServiceStreamMeetingsProcedure, req, defaultMeetingStreamPage, stream.Send,
 		func(items []attio.Meeting, resume string) *attiov1.StreamMeetingsResponse {
 			return &attiov1.StreamMeetingsResponse{Meetings: toMeetings(items), ResumeToken: resume}
-		}, stream.Send)
+		})
 }
 
 // GetMeeting returns one meeting.
 func (s *MeetingService) GetMeeting(ctx context.Context, req *attiov1.GetMeetingRequest) (*attiov1.GetMeetingResponse, error) {
 	m, err := s.client.GetMeeting(ctx, req.GetMeetingId())
-	if err != nil {
-		return nil, upstreamError(err)
+	return reply(err, func() *attiov1.GetMeetingResponse { return &attiov1.GetMeetingResponse{Meeting: toMeeting(&m)} })
+}
+
+// recordings is a meeting's call recordings, in upstream pages.
+func (s *MeetingService) recordings(meetingID string) filtered[attio.CursorQuery, attio.CallRecording] {
+	return filtered[attio.CursorQuery, attio.CallRecording]{
+		query: func(size int, pos pageToken) (attio.CursorQuery, error) {
+			return attio.CursorQuery{Limit: size, Cursor: pos.Cursor}, nil
+		},
+		fetch: func(ctx context.Context, q attio.CursorQuery) (attio.Page[attio.CallRecording], error) {
+			return s.client.ListCallRecordingsPage(ctx, meetingID, q)
+		},
 	}
-	return &attiov1.GetMeetingResponse{Meeting: toMeeting(&m)}, nil
 }
 
 // ListCallRecordings returns one page of a meeting's recordings.
 func (s *MeetingService) ListCallRecordings(ctx context.Context, req *attiov1.ListCallRecordingsRequest) (*attiov1.ListCallRecordingsResponse, error) {
-	p := newPager(ctx, attiov1connect.MeetingServiceListCallRecordingsProcedure, req)
-	pos, err := p.start(req.GetPageToken())
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.client.ListCallRecordingsPage(ctx, req.GetMeetingId(),
-		attio.CursorQuery{Limit: pageSize(req.GetPageSize(), defaultRecordingPage), Cursor: pos.Cursor})
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.ListCallRecordingsResponse{CallRecordings: toCallRecordings(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	recordings, next, err := s.recordings(req.GetMeetingId()).page(ctx, attiov1connect.MeetingServiceListCallRecordingsProcedure, req, defaultRecordingPage)
+	return reply(err, func() *attiov1.ListCallRecordingsResponse {
+		return &attiov1.ListCallRecordingsResponse{CallRecordings: toCallRecordings(recordings), NextPageToken: next}
+	})
 }
 
 // StreamCallRecordings walks all of a meeting's recordings, one message per upstream page.
 func (s *MeetingService) StreamCallRecordings(ctx context.Context, req *attiov1.StreamCallRecordingsRequest, stream attiov1connect.MeetingServiceStreamCallRecordingsServerStream) error {
-	p := newPager(ctx, attiov1connect.MeetingServiceStreamCallRecordingsProcedure, req)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultRecordingStreamPage)
-	return streamPages(bulk(ctx), p, start, size,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.CallRecording], error) {
-			return s.client.ListCallRecordingsPage(ctx, req.GetMeetingId(), attio.CursorQuery{Limit: size, Cursor: pos.Cursor})
-		},
+	return streamFiltered(ctx, s.recordings(req.GetMeetingId()), attiov1connect.MeetingServiceStreamCallRecordingsProcedure, req, defaultRecordingStreamPage, stream.Send,
 		func(items []attio.CallRecording, resume string) *attiov1.StreamCallRecordingsResponse {
 			return &attiov1.StreamCallRecordingsResponse{CallRecordings: toCallRecordings(items), ResumeToken: resume}
-		}, stream.Send)
+		})
 }
 
 // GetCallRecording returns one recording.
 func (s *MeetingService) GetCallRecording(ctx context.Context, req *attiov1.GetCallRecordingRequest) (*attiov1.GetCallRecordingResponse, error) {
 	r, err := s.client.GetCallRecording(ctx, req.GetMeetingId(), req.GetCallRecordingId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetCallRecordingResponse{CallRecording: toCallRecording(&r)}, nil
+	return reply(err, func() *attiov1.GetCallRecordingResponse {
+		return &attiov1.GetCallRecordingResponse{CallRecording: toCallRecording(&r)}
+	})
 }
 
 // GetCallTranscript returns one page of a transcript (Attio fixes the page size).

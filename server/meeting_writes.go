@@ -8,10 +8,7 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
-var calendarProviders = map[string]attiov1.CalendarProvider{
-	"google":    attiov1.CalendarProvider_CALENDAR_PROVIDER_GOOGLE,
-	"microsoft": attiov1.CalendarProvider_CALENDAR_PROVIDER_MICROSOFT,
-}
+var calendarProviders = wireNames[attiov1.CalendarProvider](snakeCase)
 
 // CreateMeeting finds the meeting with the request's external_ref or creates it.
 func (s *MeetingService) CreateMeeting(ctx context.Context, req *attiov1.CreateMeetingRequest) (*attiov1.CreateMeetingResponse, error) {
@@ -44,10 +41,7 @@ func (s *MeetingService) CreateMeeting(ctx context.Context, req *attiov1.CreateM
 			OriginalStartTime: ev.GetOriginalStartTime(), IsRecurring: ev.GetIsRecurring()}
 	}
 	m, err := s.client.CreateMeeting(ctx, in)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateMeetingResponse{Meeting: toMeeting(&m)}, nil
+	return reply(err, func() *attiov1.CreateMeetingResponse { return &attiov1.CreateMeetingResponse{Meeting: toMeeting(&m)} })
 }
 
 // meetingTimeInput is a boundary in Attio's form: all-day meetings take dates, others datetimes.
@@ -73,10 +67,9 @@ func meetingTimeInput(field string, t *attiov1.MeetingTime, allDay bool) (attio.
 // CreateCallRecording adds a recording to a meeting from a video URL.
 func (s *MeetingService) CreateCallRecording(ctx context.Context, req *attiov1.CreateCallRecordingRequest) (*attiov1.CreateCallRecordingResponse, error) {
 	r, err := s.client.CreateCallRecording(ctx, req.GetMeetingId(), req.GetVideoUrl())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateCallRecordingResponse{CallRecording: toCallRecording(&r)}, nil
+	return reply(err, func() *attiov1.CreateCallRecordingResponse {
+		return &attiov1.CreateCallRecordingResponse{CallRecording: toCallRecording(&r)}
+	})
 }
 
 // DeleteCallRecording deletes a call recording permanently.

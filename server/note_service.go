@@ -20,9 +20,14 @@ const (
 	defaultNoteStreamPage = 50
 )
 
-var contentFormats = map[string]attiov1.ContentFormat{
-	"plaintext": attiov1.ContentFormat_CONTENT_FORMAT_PLAINTEXT,
-	"markdown":  attiov1.ContentFormat_CONTENT_FORMAT_MARKDOWN,
+var contentFormats = wireNames[attiov1.ContentFormat](snakeCase)
+
+// notes is the notes the filter selects, in upstream pages.
+func (s *NoteService) notes(f *attiov1.NoteFilter) filtered[attio.NoteQuery, attio.Note] {
+	return filtered[attio.NoteQuery, attio.Note]{
+		query: func(size int, pos pageToken) (attio.NoteQuery, error) { return noteQuery(f, size, pos.Offset) },
+		fetch: s.client.ListNotesPage,
+	}
 }
 
 // noteQuery refuses parent_object without parent_record_id, as the contract documents.
@@ -35,50 +40,24 @@ func noteQuery(f *attiov1.NoteFilter, limit int, offset int64) (attio.NoteQuery,
 
 // ListNotes returns one page of notes.
 func (s *NoteService) ListNotes(ctx context.Context, req *attiov1.ListNotesRequest) (*attiov1.ListNotesResponse, error) {
-	p := newPager(ctx, attiov1connect.NoteServiceListNotesProcedure, req)
-	pos, err := p.start(req.GetPageToken())
-	if err != nil {
-		return nil, err
-	}
-	q, err := noteQuery(req.GetFilter(), pageSize(req.GetPageSize(), defaultNotePage), pos.Offset)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.client.ListNotesPage(ctx, q)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.ListNotesResponse{Notes: toNotes(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	notes, next, err := s.notes(req.GetFilter()).page(ctx, attiov1connect.NoteServiceListNotesProcedure, req, defaultNotePage)
+	return reply(err, func() *attiov1.ListNotesResponse {
+		return &attiov1.ListNotesResponse{Notes: toNotes(notes), NextPageToken: next}
+	})
 }
 
 // StreamNotes walks every matching note, one message per upstream page.
 func (s *NoteService) StreamNotes(ctx context.Context, req *attiov1.StreamNotesRequest, stream attiov1connect.NoteServiceStreamNotesServerStream) error {
-	p := newPager(ctx, attiov1connect.NoteServiceStreamNotesProcedure, req)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultNoteStreamPage)
-	if _, err := noteQuery(req.GetFilter(), size, 0); err != nil {
-		return err
-	}
-	return streamPages(bulk(ctx), p, start, size,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.Note], error) {
-			q, _ := noteQuery(req.GetFilter(), size, pos.Offset)
-			return s.client.ListNotesPage(ctx, q)
-		},
+	return streamFiltered(ctx, s.notes(req.GetFilter()), attiov1connect.NoteServiceStreamNotesProcedure, req, defaultNoteStreamPage, stream.Send,
 		func(items []attio.Note, resume string) *attiov1.StreamNotesResponse {
 			return &attiov1.StreamNotesResponse{Notes: toNotes(items), ResumeToken: resume}
-		}, stream.Send)
+		})
 }
 
 // GetNote returns one note.
 func (s *NoteService) GetNote(ctx context.Context, req *attiov1.GetNoteRequest) (*attiov1.GetNoteResponse, error) {
 	n, err := s.client.GetNote(ctx, req.GetNoteId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetNoteResponse{Note: toNote(&n)}, nil
+	return reply(err, func() *attiov1.GetNoteResponse { return &attiov1.GetNoteResponse{Note: toNote(&n)} })
 }
 
 // CreateNote attaches a note to a record; UNSPECIFIED format is plain text.
@@ -99,10 +78,7 @@ func (s *NoteService) CreateNote(ctx context.Context, req *attiov1.CreateNoteReq
 		in.MeetingID = &m
 	}
 	n, err := s.client.CreateNote(ctx, in)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateNoteResponse{Note: toNote(&n)}, nil
+	return reply(err, func() *attiov1.CreateNoteResponse { return &attiov1.CreateNoteResponse{Note: toNote(&n)} })
 }
 
 // DeleteNote deletes a note.

@@ -17,10 +17,7 @@ var _ attiov1connect.ObjectServiceHandler = (*ObjectService)(nil)
 
 // ListObjects returns one page of the objects, which Attio returns whole.
 func (s *ObjectService) ListObjects(ctx context.Context, req *attiov1.ListObjectsRequest) (*attiov1.ListObjectsResponse, error) {
-	objs, next, err := pageWhole(ctx, attiov1connect.ObjectServiceListObjectsProcedure, req, func() ([]attio.Object, error) {
-		objs, err := s.client.ListObjects(ctx)
-		return objs, upstreamError(err)
-	}, toObject)
+	objs, next, err := pageUpstream(ctx, attiov1connect.ObjectServiceListObjectsProcedure, req, s.client.ListObjects, toObject)
 	if err != nil {
 		return nil, err
 	}
@@ -30,10 +27,7 @@ func (s *ObjectService) ListObjects(ctx context.Context, req *attiov1.ListObject
 // GetObject returns one object.
 func (s *ObjectService) GetObject(ctx context.Context, req *attiov1.GetObjectRequest) (*attiov1.GetObjectResponse, error) {
 	o, err := s.client.GetObject(ctx, req.GetObject())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetObjectResponse{Object: toObject(&o)}, nil
+	return reply(err, func() *attiov1.GetObjectResponse { return &attiov1.GetObjectResponse{Object: toObject(&o)} })
 }
 
 // CreateObject creates a custom object.

@@ -56,3 +56,11 @@ func pageWhole[T, M any](ctx context.Context, procedure string, req pagedRequest
 	}
 	return out, next, nil
 }
+
+// pageUpstream is pageWhole for a listing Attio returns whole: its errors are upstream errors.
+func pageUpstream[T, M any](ctx context.Context, procedure string, req pagedRequest, fetch func(context.Context) ([]T, error), conv func(*T) M) ([]M, string, error) {
+	return pageWhole(ctx, procedure, req, func() ([]T, error) {
+		all, err := fetch(ctx)
+		return all, upstreamError(err)
+	}, conv)
+}

@@ -21,63 +21,24 @@ const defaultRecordPage = 500
 
 // QueryRecords returns one page of records.
 func (s *RecordService) QueryRecords(ctx context.Context, req *attiov1.QueryRecordsRequest) (*attiov1.QueryRecordsResponse, error) {
-	p := newPager(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req)
-	filter, sorts, err := s.asViewShows(ctx, req.GetObject(), req.GetViewId(), req.GetFilter(), req.GetSorts())
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := queryPage(ctx, p, req.GetPageToken(), filter, sorts, pageSize(req.GetPageSize(), defaultRecordPage),
-		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
-			return s.client.QueryRecordMessages(ctx, req.GetObject(), q)
-		})
-	if err != nil {
-		return nil, err
-	}
-	return &attiov1.QueryRecordsResponse{Records: page.Items, NextPageToken: next}, nil
+	records, next, err := s.records().page(ctx, attiov1connect.RecordServiceQueryRecordsProcedure, req.GetObject(), req)
+	return reply(err, func() *attiov1.QueryRecordsResponse {
+		return &attiov1.QueryRecordsResponse{Records: records, NextPageToken: next}
+	})
 }
 
 // StreamRecords walks every matching record, one message per upstream page, in the view asked for.
 func (s *RecordService) StreamRecords(ctx context.Context, req *attiov1.StreamRecordsRequest, stream attiov1connect.RecordServiceStreamRecordsServerStream) error {
-	p := newPager(ctx, attiov1connect.RecordServiceStreamRecordsProcedure, req)
-	size := pageSize(req.GetPageSize(), defaultRecordPage)
-	filter, sorts, err := s.asViewShows(ctx, req.GetObject(), req.GetViewId(), req.GetFilter(), req.GetSorts())
-	if err != nil {
-		return err
-	}
-	if req.GetView() == attiov1.View_VIEW_ATTIO_JSON {
-		return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
-			func(ctx context.Context, q attio.Query) (attio.Page[attio.RawItem], error) {
-				return s.client.QueryRecordsJSON(ctx, req.GetObject(), q)
-			},
-			func(items []attio.RawItem, resume string) *attiov1.StreamRecordsResponse {
-				return &attiov1.StreamRecordsResponse{AttioJson: rawJSON(items), ResumeToken: resume}
-			}, stream.Send)
-	}
-	return streamQuery(ctx, p, req.GetResumeToken(), filter, sorts, size,
-		func(ctx context.Context, q attio.Query) (attio.Page[*attiov1.Record], error) {
-			return s.client.QueryRecordMessages(ctx, req.GetObject(), q)
-		},
-		func(items []*attiov1.Record, resume string) *attiov1.StreamRecordsResponse {
-			return &attiov1.StreamRecordsResponse{Records: items, ResumeToken: resume}
-		}, stream.Send)
-}
-
-// rawJSON is the items' JSON, for the attio_json fields of the ATTIO_JSON view.
-func rawJSON(items []attio.RawItem) [][]byte {
-	out := make([][]byte, len(items))
-	for i := range items {
-		out[i] = items[i].JSON
-	}
-	return out
+	return streamCollection(ctx, s.records(), attiov1connect.RecordServiceStreamRecordsProcedure, req.GetObject(), req, stream.Send,
+		func(records []*attiov1.Record, raw [][]byte, resume string) *attiov1.StreamRecordsResponse {
+			return &attiov1.StreamRecordsResponse{Records: records, AttioJson: raw, ResumeToken: resume}
+		})
 }
 
 // GetRecord returns one record.
 func (s *RecordService) GetRecord(ctx context.Context, req *attiov1.GetRecordRequest) (*attiov1.GetRecordResponse, error) {
 	r, err := s.client.GetRecordMessage(ctx, req.GetObject(), req.GetRecordId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetRecordResponse{Record: r}, nil
+	return reply(err, func() *attiov1.GetRecordResponse { return &attiov1.GetRecordResponse{Record: r} })
 }
 
 // CreateRecord creates a record.
@@ -87,10 +48,7 @@ func (s *RecordService) CreateRecord(ctx context.Context, req *attiov1.CreateRec
 		return nil, err
 	}
 	r, err := s.client.WriteRecordMessage(ctx, attio.RecordCreate, req.GetObject(), "", "", vals)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateRecordResponse{Record: r}, nil
+	return reply(err, func() *attiov1.CreateRecordResponse { return &attiov1.CreateRecordResponse{Record: r} })
 }
 
 // UpdateRecord appends (PATCH) or overwrites (PUT) a record's values.
@@ -104,10 +62,7 @@ func (s *RecordService) UpdateRecord(ctx context.Context, req *attiov1.UpdateRec
 		w = attio.RecordOverwrite
 	}
 	r, err := s.client.WriteRecordMessage(ctx, w, req.GetObject(), req.GetRecordId(), "", vals)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.UpdateRecordResponse{Record: r}, nil
+	return reply(err, func() *attiov1.UpdateRecordResponse { return &attiov1.UpdateRecordResponse{Record: r} })
 }
 
 // AssertRecord creates or updates the record matching a unique attribute.
@@ -117,10 +72,7 @@ func (s *RecordService) AssertRecord(ctx context.Context, req *attiov1.AssertRec
 		return nil, err
 	}
 	r, err := s.client.WriteRecordMessage(ctx, attio.RecordAssert, req.GetObject(), "", req.GetMatchingAttribute(), vals)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.AssertRecordResponse{Record: r}, nil
+	return reply(err, func() *attiov1.AssertRecordResponse { return &attiov1.AssertRecordResponse{Record: r} })
 }
 
 // DeleteRecord deletes a record.
@@ -209,9 +161,7 @@ func toRecordID(id attio.RecordID) *attiov1.RecordId {
 	return &attiov1.RecordId{WorkspaceId: id.WorkspaceID, ObjectId: id.ObjectID, RecordId: id.RecordID}
 }
 
-// asViewShows applies a view of the object to a query (see the package function).
-func (s *RecordService) asViewShows(ctx context.Context, object, viewID string, f *attiov1.Filter, sorts []*attiov1.Sort) (*attiov1.Filter, []*attiov1.Sort, error) {
-	return asViewShows(ctx, viewID, f, sorts, func(ctx context.Context, id string) (attio.SavedView, error) {
-		return s.client.GetObjectView(ctx, object, id)
-	})
+// records are the records of an object.
+func (s *RecordService) records() collection[*attiov1.Record] {
+	return collection[*attiov1.Record]{typed: s.client.QueryRecordMessages, raw: s.client.QueryRecordsJSON, view: s.client.GetObjectView}
 }

@@ -22,10 +22,7 @@ const (
 	defaultScimStreamPage = 100
 )
 
-var scimAppRoles = map[string]attiov1.ScimAppRole{
-	"admin":  attiov1.ScimAppRole_SCIM_APP_ROLE_ADMIN,
-	"member": attiov1.ScimAppRole_SCIM_APP_ROLE_MEMBER,
-}
+var scimAppRoles = wireNames[attiov1.ScimAppRole](snakeCase)
 
 // GetScimSchemas returns the SCIM schemas.
 func (s *ScimService) GetScimSchemas(ctx context.Context, _ *attiov1.GetScimSchemasRequest) (*attiov1.GetScimSchemasResponse, error) {
@@ -76,10 +73,7 @@ func (s *ScimService) StreamScimUsers(ctx context.Context, req *attiov1.StreamSc
 // GetScimUser returns one user.
 func (s *ScimService) GetScimUser(ctx context.Context, req *attiov1.GetScimUserRequest) (*attiov1.GetScimUserResponse, error) {
 	u, err := s.client.GetScimUser(ctx, req.GetUserId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetScimUserResponse{User: toScimUser(&u)}, nil
+	return reply(err, func() *attiov1.GetScimUserResponse { return &attiov1.GetScimUserResponse{User: toScimUser(&u)} })
 }
 
 // CreateScimUser adds a user.

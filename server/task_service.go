@@ -23,6 +23,14 @@ var taskSorts = map[string]attiov1.TaskSort{
 	"created_at:desc": attiov1.TaskSort_TASK_SORT_CREATED_AT_DESC,
 }
 
+// tasks is the tasks the filter selects, in upstream pages.
+func (s *TaskService) tasks(f *attiov1.TaskFilter, sort attiov1.TaskSort) filtered[attio.TaskQuery, attio.Task] {
+	return filtered[attio.TaskQuery, attio.Task]{
+		query: func(size int, pos pageToken) (attio.TaskQuery, error) { return taskQuery(f, sort, size, pos.Offset) },
+		fetch: s.client.ListTasksPage,
+	}
+}
+
 func taskQuery(f *attiov1.TaskFilter, sort attiov1.TaskSort, limit int, offset int64) (attio.TaskQuery, error) {
 	if err := requirePair("linked_object", f.GetLinkedObject(), "linked_record_id", f.GetLinkedRecordId()); err != nil {
 		return attio.TaskQuery{}, err
@@ -48,50 +56,24 @@ func taskQuery(f *attiov1.TaskFilter, sort attiov1.TaskSort, limit int, offset i
 
 // ListTasks returns one page of tasks.
 func (s *TaskService) ListTasks(ctx context.Context, req *attiov1.ListTasksRequest) (*attiov1.ListTasksResponse, error) {
-	p := newPager(ctx, attiov1connect.TaskServiceListTasksProcedure, req)
-	pos, err := p.start(req.GetPageToken())
-	if err != nil {
-		return nil, err
-	}
-	q, err := taskQuery(req.GetFilter(), req.GetSort(), pageSize(req.GetPageSize(), defaultTaskPage), pos.Offset)
-	if err != nil {
-		return nil, err
-	}
-	page, err := s.client.ListTasksPage(ctx, q)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.ListTasksResponse{Tasks: toTasks(page.Items), NextPageToken: nextPageToken(p, page)}, nil
+	tasks, next, err := s.tasks(req.GetFilter(), req.GetSort()).page(ctx, attiov1connect.TaskServiceListTasksProcedure, req, defaultTaskPage)
+	return reply(err, func() *attiov1.ListTasksResponse {
+		return &attiov1.ListTasksResponse{Tasks: toTasks(tasks), NextPageToken: next}
+	})
 }
 
 // StreamTasks walks every matching task, one message per upstream page.
 func (s *TaskService) StreamTasks(ctx context.Context, req *attiov1.StreamTasksRequest, stream attiov1connect.TaskServiceStreamTasksServerStream) error {
-	p := newPager(ctx, attiov1connect.TaskServiceStreamTasksProcedure, req)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultTaskPage)
-	if _, err := taskQuery(req.GetFilter(), req.GetSort(), size, 0); err != nil {
-		return err
-	}
-	return streamPages(bulk(ctx), p, start, size,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.Task], error) {
-			q, _ := taskQuery(req.GetFilter(), req.GetSort(), size, pos.Offset)
-			return s.client.ListTasksPage(ctx, q)
-		},
+	return streamFiltered(ctx, s.tasks(req.GetFilter(), req.GetSort()), attiov1connect.TaskServiceStreamTasksProcedure, req, defaultTaskPage, stream.Send,
 		func(items []attio.Task, resume string) *attiov1.StreamTasksResponse {
 			return &attiov1.StreamTasksResponse{Tasks: toTasks(items), ResumeToken: resume}
-		}, stream.Send)
+		})
 }
 
 // GetTask returns one task.
 func (s *TaskService) GetTask(ctx context.Context, req *attiov1.GetTaskRequest) (*attiov1.GetTaskResponse, error) {
 	t, err := s.client.GetTask(ctx, req.GetTaskId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetTaskResponse{Task: toTask(&t)}, nil
+	return reply(err, func() *attiov1.GetTaskResponse { return &attiov1.GetTaskResponse{Task: toTask(&t)} })
 }
 
 // CreateTask creates a plain-text task.
@@ -143,10 +125,7 @@ func (s *TaskService) UpdateTask(ctx context.Context, req *attiov1.UpdateTaskReq
 		up.Assignees = &as
 	}
 	t, err := s.client.UpdateTask(ctx, req.GetTaskId(), up)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.UpdateTaskResponse{Task: toTask(&t)}, nil
+	return reply(err, func() *attiov1.UpdateTaskResponse { return &attiov1.UpdateTaskResponse{Task: toTask(&t)} })
 }
 
 // DeleteTask deletes a task.

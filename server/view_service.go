@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"connectrpc.com/connect/v2"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -27,112 +26,69 @@ const (
 	defaultViewStreamPage = 1000
 )
 
-var savedViewTypes = map[string]attiov1.SavedViewType{
-	"table": attiov1.SavedViewType_SAVED_VIEW_TYPE_TABLE,
-	"board": attiov1.SavedViewType_SAVED_VIEW_TYPE_BOARD,
-}
+var savedViewTypes = wireNames[attiov1.SavedViewType](snakeCase)
 
 // viewOps are the operators of a view's condition, as Attio's views name them (the records query
 // language spells them with a "$").
-var viewOps = map[string]attiov1.FilterOperator{
-	"eq":          attiov1.FilterOperator_FILTER_OPERATOR_EQ,
-	"not_empty":   attiov1.FilterOperator_FILTER_OPERATOR_NOT_EMPTY,
-	"in":          attiov1.FilterOperator_FILTER_OPERATOR_IN,
-	"contains":    attiov1.FilterOperator_FILTER_OPERATOR_CONTAINS,
-	"starts_with": attiov1.FilterOperator_FILTER_OPERATOR_STARTS_WITH,
-	"ends_with":   attiov1.FilterOperator_FILTER_OPERATOR_ENDS_WITH,
-	"lt":          attiov1.FilterOperator_FILTER_OPERATOR_LT,
-	"lte":         attiov1.FilterOperator_FILTER_OPERATOR_LTE,
-	"gt":          attiov1.FilterOperator_FILTER_OPERATOR_GT,
-	"gte":         attiov1.FilterOperator_FILTER_OPERATOR_GTE,
-}
+var viewOps = wireNames[attiov1.FilterOperator](snakeCase)
 
 // viewLister fetches one page of an object's or a list's views.
 type viewLister func(ctx context.Context, parent string, q attio.ViewQuery) (attio.Page[attio.SavedView], error)
 
-func (s *ViewService) listViews(ctx context.Context, procedure string, req proto.Message, parent string, archived bool, size int32, token string, list viewLister) ([]*attiov1.SavedView, string, error) {
-	p := newPager(ctx, procedure, req)
-	pos, err := p.start(token)
-	if err != nil {
-		return nil, "", err
-	}
-	page, err := list(ctx, parent, attio.ViewQuery{Limit: pageSize(size, defaultViewPage), Cursor: pos.Cursor, ShowArchived: archived})
-	if err != nil {
-		return nil, "", upstreamError(err)
-	}
-	return toSavedViews(page.Items), nextPageToken(p, page), nil
-}
-
-func streamViews[M proto.Message](ctx context.Context, procedure string, req proto.Message, parent string, archived bool, size int32, token string,
-	list viewLister, build func([]*attiov1.SavedView, string) M, send func(M) error,
-) error {
-	p := newPager(ctx, procedure, req)
-	start, err := p.start(token)
-	if err != nil {
-		return err
-	}
-	n := pageSize(size, defaultViewStreamPage)
-	return streamPages(bulk(ctx), p, start, n,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.SavedView], error) {
-			return list(ctx, parent, attio.ViewQuery{Limit: n, Cursor: pos.Cursor, ShowArchived: archived})
+// viewsOf is the views of parent (an object or a list), archived ones too when asked for.
+func viewsOf(list viewLister, parent string, archived bool) filtered[attio.ViewQuery, attio.SavedView] {
+	return filtered[attio.ViewQuery, attio.SavedView]{
+		query: func(size int, pos pageToken) (attio.ViewQuery, error) {
+			return attio.ViewQuery{Limit: size, Cursor: pos.Cursor, ShowArchived: archived}, nil
 		},
-		func(items []attio.SavedView, resume string) M { return build(toSavedViews(items), resume) }, send)
+		fetch: func(ctx context.Context, q attio.ViewQuery) (attio.Page[attio.SavedView], error) {
+			return list(ctx, parent, q)
+		},
+	}
 }
 
 // ListObjectViews returns one page of an object's views.
 func (s *ViewService) ListObjectViews(ctx context.Context, req *attiov1.ListObjectViewsRequest) (*attiov1.ListObjectViewsResponse, error) {
-	views, next, err := s.listViews(ctx, attiov1connect.ViewServiceListObjectViewsProcedure, req, req.GetObject(), req.GetShowArchived(),
-		req.GetPageSize(), req.GetPageToken(), s.client.ListObjectViewsPage)
-	if err != nil {
-		return nil, err
-	}
-	return &attiov1.ListObjectViewsResponse{Views: views, NextPageToken: next}, nil
+	views, next, err := viewsOf(s.client.ListObjectViewsPage, req.GetObject(), req.GetShowArchived()).page(ctx, attiov1connect.ViewServiceListObjectViewsProcedure, req, defaultViewPage)
+	return reply(err, func() *attiov1.ListObjectViewsResponse {
+		return &attiov1.ListObjectViewsResponse{Views: toSavedViews(views), NextPageToken: next}
+	})
 }
 
 // StreamObjectViews walks all of an object's views, one message per upstream page.
 func (s *ViewService) StreamObjectViews(ctx context.Context, req *attiov1.StreamObjectViewsRequest, stream attiov1connect.ViewServiceStreamObjectViewsServerStream) error {
-	return streamViews(ctx, attiov1connect.ViewServiceStreamObjectViewsProcedure, req, req.GetObject(), req.GetShowArchived(),
-		req.GetPageSize(), req.GetResumeToken(), s.client.ListObjectViewsPage,
-		func(v []*attiov1.SavedView, resume string) *attiov1.StreamObjectViewsResponse {
-			return &attiov1.StreamObjectViewsResponse{Views: v, ResumeToken: resume}
-		}, stream.Send)
+	return streamFiltered(ctx, viewsOf(s.client.ListObjectViewsPage, req.GetObject(), req.GetShowArchived()), attiov1connect.ViewServiceStreamObjectViewsProcedure, req, defaultViewStreamPage, stream.Send,
+		func(items []attio.SavedView, resume string) *attiov1.StreamObjectViewsResponse {
+			return &attiov1.StreamObjectViewsResponse{Views: toSavedViews(items), ResumeToken: resume}
+		})
 }
 
 // GetObjectView returns one view of an object.
 func (s *ViewService) GetObjectView(ctx context.Context, req *attiov1.GetObjectViewRequest) (*attiov1.GetObjectViewResponse, error) {
 	v, err := s.client.GetObjectView(ctx, req.GetObject(), req.GetViewId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetObjectViewResponse{View: toSavedView(&v)}, nil
+	return reply(err, func() *attiov1.GetObjectViewResponse { return &attiov1.GetObjectViewResponse{View: toSavedView(&v)} })
 }
 
 // ListListViews returns one page of a list's views.
 func (s *ViewService) ListListViews(ctx context.Context, req *attiov1.ListListViewsRequest) (*attiov1.ListListViewsResponse, error) {
-	views, next, err := s.listViews(ctx, attiov1connect.ViewServiceListListViewsProcedure, req, req.GetList(), req.GetShowArchived(),
-		req.GetPageSize(), req.GetPageToken(), s.client.ListListViewsPage)
-	if err != nil {
-		return nil, err
-	}
-	return &attiov1.ListListViewsResponse{Views: views, NextPageToken: next}, nil
+	views, next, err := viewsOf(s.client.ListListViewsPage, req.GetList(), req.GetShowArchived()).page(ctx, attiov1connect.ViewServiceListListViewsProcedure, req, defaultViewPage)
+	return reply(err, func() *attiov1.ListListViewsResponse {
+		return &attiov1.ListListViewsResponse{Views: toSavedViews(views), NextPageToken: next}
+	})
 }
 
 // StreamListViews walks all of a list's views, one message per upstream page.
 func (s *ViewService) StreamListViews(ctx context.Context, req *attiov1.StreamListViewsRequest, stream attiov1connect.ViewServiceStreamListViewsServerStream) error {
-	return streamViews(ctx, attiov1connect.ViewServiceStreamListViewsProcedure, req, req.GetList(), req.GetShowArchived(),
-		req.GetPageSize(), req.GetResumeToken(), s.client.ListListViewsPage,
-		func(v []*attiov1.SavedView, resume string) *attiov1.StreamListViewsResponse {
-			return &attiov1.StreamListViewsResponse{Views: v, ResumeToken: resume}
-		}, stream.Send)
+	return streamFiltered(ctx, viewsOf(s.client.ListListViewsPage, req.GetList(), req.GetShowArchived()), attiov1connect.ViewServiceStreamListViewsProcedure, req, defaultViewStreamPage, stream.Send,
+		func(items []attio.SavedView, resume string) *attiov1.StreamListViewsResponse {
+			return &attiov1.StreamListViewsResponse{Views: toSavedViews(items), ResumeToken: resume}
+		})
 }
 
 // GetListView returns one view of a list.
 func (s *ViewService) GetListView(ctx context.Context, req *attiov1.GetListViewRequest) (*attiov1.GetListViewResponse, error) {
 	v, err := s.client.GetListView(ctx, req.GetList(), req.GetViewId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetListViewResponse{View: toSavedView(&v)}, nil
+	return reply(err, func() *attiov1.GetListViewResponse { return &attiov1.GetListViewResponse{View: toSavedView(&v)} })
 }
 
 // asViewShows returns the filter and sorts of a records or entries query made "as the view shows

@@ -22,11 +22,7 @@ const (
 	minWebhookPage     = 10
 )
 
-var webhookStatuses = map[string]attiov1.WebhookStatus{
-	"active":   attiov1.WebhookStatus_WEBHOOK_STATUS_ACTIVE,
-	"degraded": attiov1.WebhookStatus_WEBHOOK_STATUS_DEGRADED,
-	"inactive": attiov1.WebhookStatus_WEBHOOK_STATUS_INACTIVE,
-}
+var webhookStatuses = wireNames[attiov1.WebhookStatus](snakeCase)
 
 // ListWebhooks returns one page of webhooks.
 func (s *WebhookService) ListWebhooks(ctx context.Context, req *attiov1.ListWebhooksRequest) (*attiov1.ListWebhooksResponse, error) {
@@ -52,19 +48,15 @@ func (s *WebhookService) ListWebhooks(ctx context.Context, req *attiov1.ListWebh
 // GetWebhook returns one webhook.
 func (s *WebhookService) GetWebhook(ctx context.Context, req *attiov1.GetWebhookRequest) (*attiov1.GetWebhookResponse, error) {
 	w, err := s.client.GetWebhook(ctx, req.GetWebhookId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetWebhookResponse{Webhook: toWebhook(&w)}, nil
+	return reply(err, func() *attiov1.GetWebhookResponse { return &attiov1.GetWebhookResponse{Webhook: toWebhook(&w)} })
 }
 
 // CreateWebhook creates a webhook and hands back its signing secret, which Attio shows only here.
 func (s *WebhookService) CreateWebhook(ctx context.Context, req *attiov1.CreateWebhookRequest) (*attiov1.CreateWebhookResponse, error) {
 	w, err := s.client.CreateWebhook(ctx, attio.WebhookInput{TargetURL: req.GetTargetUrl(), Subscriptions: fromSubscriptions(req.GetSubscriptions())})
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.CreateWebhookResponse{Webhook: toWebhook(&w), Secret: w.Secret}, nil
+	return reply(err, func() *attiov1.CreateWebhookResponse {
+		return &attiov1.CreateWebhookResponse{Webhook: toWebhook(&w), Secret: w.Secret}
+	})
 }
 
 // UpdateWebhook changes the fields update_mask names (AIP-134); named subscriptions replace the
@@ -83,10 +75,7 @@ func (s *WebhookService) UpdateWebhook(ctx context.Context, req *attiov1.UpdateW
 		up.Subscriptions = &subs
 	}
 	w, err := s.client.UpdateWebhook(ctx, req.GetWebhookId(), up)
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.UpdateWebhookResponse{Webhook: toWebhook(&w)}, nil
+	return reply(err, func() *attiov1.UpdateWebhookResponse { return &attiov1.UpdateWebhookResponse{Webhook: toWebhook(&w)} })
 }
 
 // DeleteWebhook deletes a webhook.

@@ -15,11 +15,7 @@ type WorkspaceService struct {
 
 var _ attiov1connect.WorkspaceServiceHandler = (*WorkspaceService)(nil)
 
-var memberAccessLevels = map[string]attiov1.MemberAccessLevel{
-	"admin":     attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_ADMIN,
-	"member":    attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_MEMBER,
-	"suspended": attiov1.MemberAccessLevel_MEMBER_ACCESS_LEVEL_SUSPENDED,
-}
+var memberAccessLevels = wireNames[attiov1.MemberAccessLevel](kebabCase)
 
 // GetSelf describes the upstream token of the chosen connection and its workspace.
 func (s *WorkspaceService) GetSelf(ctx context.Context, _ *attiov1.GetSelfRequest) (*attiov1.GetSelfResponse, error) {
@@ -32,10 +28,7 @@ func (s *WorkspaceService) GetSelf(ctx context.Context, _ *attiov1.GetSelfReques
 
 // ListWorkspaceMembers returns one page of the members, which Attio returns whole.
 func (s *WorkspaceService) ListWorkspaceMembers(ctx context.Context, req *attiov1.ListWorkspaceMembersRequest) (*attiov1.ListWorkspaceMembersResponse, error) {
-	ms, next, err := pageWhole(ctx, attiov1connect.WorkspaceServiceListWorkspaceMembersProcedure, req, func() ([]attio.WorkspaceMember, error) {
-		ms, err := s.client.ListWorkspaceMembers(ctx)
-		return ms, upstreamError(err)
-	}, toWorkspaceMember)
+	ms, next, err := pageUpstream(ctx, attiov1connect.WorkspaceServiceListWorkspaceMembersProcedure, req, s.client.ListWorkspaceMembers, toWorkspaceMember)
 	if err != nil {
 		return nil, err
 	}
@@ -45,10 +38,9 @@ func (s *WorkspaceService) ListWorkspaceMembers(ctx context.Context, req *attiov
 // GetWorkspaceMember returns one member.
 func (s *WorkspaceService) GetWorkspaceMember(ctx context.Context, req *attiov1.GetWorkspaceMemberRequest) (*attiov1.GetWorkspaceMemberResponse, error) {
 	m, err := s.client.GetWorkspaceMember(ctx, req.GetWorkspaceMemberId())
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.GetWorkspaceMemberResponse{WorkspaceMember: toWorkspaceMember(&m)}, nil
+	return reply(err, func() *attiov1.GetWorkspaceMemberResponse {
+		return &attiov1.GetWorkspaceMemberResponse{WorkspaceMember: toWorkspaceMember(&m)}
+	})
 }
 
 func toSelf(me *attio.Self) *attiov1.GetSelfResponse {
