@@ -1,12 +1,12 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -18,19 +18,8 @@ const (
 	targetList   = attiov1.AttributeTarget_ATTRIBUTE_TARGET_LIST
 )
 
-func attrSlugs(as []*attiov1.Attribute) []string {
-	out := make([]string, 0, len(as))
-	for _, a := range as {
-		out = append(out, a.GetApiSlug())
-	}
-	return out
-}
-
 func TestAttributeServiceReadAndPage(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewAttributeServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewAttributeServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.AttributeServiceClient, h *harness, p protocol) {
 		companies, err := attiov1connect.NewObjectServiceClient(h.rpc(p)).GetObject(ctx, &attiov1.GetObjectRequest{Object: "companies"})
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +41,7 @@ func TestAttributeServiceReadAndPage(t *testing.T) {
 		}
 		for _, slug := range []string{"record_id", "created_at", "name", "code", "budget", "phase", "company", "members", "site"} {
 			if byslug[slug] == nil {
-				t.Fatalf("projects lacks attribute %q: %v", slug, attrSlugs(all.GetAttributes()))
+				t.Fatalf("projects lacks attribute %q: %v", slug, idsOf(all.GetAttributes(), attrSlug))
 			}
 		}
 		if b := byslug["budget"]; b.GetType() != "currency" || b.GetConfig().GetCurrency().GetDefaultCurrencyCode() != "EUR" {
@@ -87,7 +76,7 @@ func TestAttributeServiceReadAndPage(t *testing.T) {
 			if len(res.GetAttributes()) > 5 {
 				t.Fatalf("page of %d > page_size 5", len(res.GetAttributes()))
 			}
-			walked = append(walked, attrSlugs(res.GetAttributes())...)
+			walked = append(walked, idsOf(res.GetAttributes(), attrSlug)...)
 			if res.GetNextPageToken() == "" {
 				break
 			}
@@ -96,7 +85,7 @@ func TestAttributeServiceReadAndPage(t *testing.T) {
 			}
 			req.PageToken = res.GetNextPageToken()
 		}
-		want := attrSlugs(all.GetAttributes())
+		want := idsOf(all.GetAttributes(), attrSlug)
 		if len(walked) != len(want) || pages < 2 {
 			t.Fatalf("walked %d attributes in %d pages, want %d", len(walked), pages, len(want))
 		}
@@ -126,9 +115,7 @@ func TestAttributeServiceReadAndPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(byID.GetAttribute(), stage.GetAttribute()) {
-			t.Fatalf("by id %v, by slug %v", byID.GetAttribute(), stage.GetAttribute())
-		}
+		wantProto(t, "by id", byID.GetAttribute(), stage.GetAttribute())
 
 		statuses, err := c.ListStatuses(ctx, &attiov1.ListStatusesRequest{Target: targetList, Identifier: "sales_pipeline", Attribute: "stage"})
 		if err != nil {
@@ -151,7 +138,7 @@ func TestAttributeServiceReadAndPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := optionTitles(opts.GetOptions()); len(got) != 3 || got[0] != "Low" || got[1] != "Medium" || got[2] != "High" {
+		if got := idsOf(opts.GetOptions(), optionTitle); len(got) != 3 || got[0] != "Low" || got[1] != "Medium" || got[2] != "High" {
 			t.Fatalf("priority options = %v", got)
 		}
 
@@ -174,19 +161,8 @@ func TestAttributeServiceReadAndPage(t *testing.T) {
 	})
 }
 
-func optionTitles(os []*attiov1.SelectOption) []string {
-	out := make([]string, 0, len(os))
-	for _, o := range os {
-		out = append(out, o.GetTitle())
-	}
-	return out
-}
-
 func TestAttributeServiceWrites(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewAttributeServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewAttributeServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.AttributeServiceClient, h *harness, p protocol) {
 		people, err := attiov1connect.NewObjectServiceClient(h.rpc(p)).GetObject(ctx, &attiov1.GetObjectRequest{Object: "people"})
 		if err != nil {
 			t.Fatal(err)
@@ -211,9 +187,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetAttribute(), a) {
-			t.Fatalf("read back %v, want %v", got.GetAttribute(), a)
-		}
+		wantProto(t, "read back", got.GetAttribute(), a)
 		_, err = c.CreateAttribute(ctx, &attiov1.CreateAttributeRequest{Target: targetObject, Identifier: "projects", Title: "Again", ApiSlug: "status_note", Type: "text"})
 		wantCode(t, err, connect.CodeAlreadyExists)
 
@@ -241,7 +215,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 		// Update: only the fields set; an empty description clears it; archiving hides it.
 		up, err := c.UpdateAttribute(ctx, &attiov1.UpdateAttributeRequest{
 			Target: targetObject, Identifier: "projects", Attribute: "status_note",
-			Title: "Status memo", Description: "", IsArchived: true, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title", "description", "is_archived"}},
+			Title: "Status memo", Description: "", IsArchived: true, UpdateMask: mask("title", "description", "is_archived"),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -258,8 +232,8 @@ func TestAttributeServiceWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if slices.Contains(attrSlugs(visible.GetAttributes()), "status_note") || !slices.Contains(attrSlugs(withArchived.GetAttributes()), "status_note") {
-			t.Fatalf("archived attribute: visible %v, with archived %v", attrSlugs(visible.GetAttributes()), attrSlugs(withArchived.GetAttributes()))
+		if slices.Contains(idsOf(visible.GetAttributes(), attrSlug), "status_note") || !slices.Contains(idsOf(withArchived.GetAttributes(), attrSlug), "status_note") {
+			t.Fatalf("archived attribute: visible %v, with archived %v", idsOf(visible.GetAttributes(), attrSlug), idsOf(withArchived.GetAttributes(), attrSlug))
 		}
 
 		// Select options.
@@ -273,7 +247,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 		_, err = c.CreateSelectOption(ctx, &attiov1.CreateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority", Title: "Urgent"})
 		wantCode(t, err, connect.CodeAlreadyExists)
 		renamed, err := c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority",
-			Option: opt.GetOption().GetId().GetOptionId(), Title: "Critical", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title"}}})
+			Option: opt.GetOption().GetId().GetOptionId(), Title: "Critical", UpdateMask: mask("title")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,14 +255,14 @@ func TestAttributeServiceWrites(t *testing.T) {
 			t.Fatalf("renamed option = %v", renamed.GetOption())
 		}
 		if _, err := c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority",
-			Option: "Low", IsArchived: true, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"is_archived"}}}); err != nil {
+			Option: "Low", IsArchived: true, UpdateMask: mask("is_archived")}); err != nil {
 			t.Fatal(err)
 		}
 		opts, err := c.ListSelectOptions(ctx, &attiov1.ListSelectOptionsRequest{Target: targetObject, Identifier: "projects", Attribute: "priority"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := optionTitles(opts.GetOptions()); len(got) != 3 || got[0] != "Medium" || got[1] != "High" || got[2] != "Critical" {
+		if got := idsOf(opts.GetOptions(), optionTitle); len(got) != 3 || got[0] != "Medium" || got[1] != "High" || got[2] != "Critical" {
 			t.Fatalf("options after archive = %v", got)
 		}
 		opts, err = c.ListSelectOptions(ctx, &attiov1.ListSelectOptionsRequest{Target: targetObject, Identifier: "projects", Attribute: "priority", ShowArchived: true})
@@ -298,7 +272,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 		if got := opts.GetOptions(); len(got) != 4 || got[0].GetTitle() != "Low" || !got[0].GetIsArchived() {
 			t.Fatalf("options with archived = %v", got)
 		}
-		_, err = c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority", Option: "Nope", Title: "X", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title"}}})
+		_, err = c.UpdateSelectOption(ctx, &attiov1.UpdateSelectOptionRequest{Target: targetObject, Identifier: "projects", Attribute: "priority", Option: "Nope", Title: "X", UpdateMask: mask("title")})
 		// Attio answers an unknown option in the path with 400 value_not_found (see the spec).
 		wantCode(t, err, connect.CodeInvalidArgument)
 
@@ -312,7 +286,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 			t.Fatalf("CreateStatus = %v", s)
 		}
 		st2, err := c.UpdateStatus(ctx, &attiov1.UpdateStatusRequest{Target: targetList, Identifier: "sales_pipeline", Attribute: "stage",
-			Status: "Negotiation", TargetTimeInStatus: "", IsArchived: true, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"target_time_in_status", "is_archived"}}})
+			Status: "Negotiation", TargetTimeInStatus: "", IsArchived: true, UpdateMask: mask("target_time_in_status", "is_archived")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -324,9 +298,7 @@ func TestAttributeServiceWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := sts.GetStatuses()[len(sts.GetStatuses())-1]
-		if !proto.Equal(last, st2.GetStatus()) {
-			t.Fatalf("read back %v, want %v", last, st2.GetStatus())
-		}
+		wantProto(t, "read back", last, st2.GetStatus())
 		sts, err = c.ListStatuses(ctx, &attiov1.ListStatusesRequest{Target: targetList, Identifier: "sales_pipeline", Attribute: "stage"})
 		if err != nil {
 			t.Fatal(err)

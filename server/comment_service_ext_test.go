@@ -1,7 +1,7 @@
 package server_test
 
 import (
-	"slices"
+	"context"
 	"testing"
 
 	"connectrpc.com/connect/v2"
@@ -12,32 +12,16 @@ import (
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-func threadIDs(ts []*attiov1.Thread) []string {
-	out := make([]string, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, t.GetId().GetThreadId())
-	}
-	return out
-}
-
 func onRecord(object, id string) *attiov1.ListThreadsRequest_Record {
 	return &attiov1.ListThreadsRequest_Record{Record: &attiov1.RecordTarget{Object: object, RecordId: id}}
 }
 
 func TestCommentServiceRead(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewCommentServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewCommentServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.CommentServiceClient, h *harness, p protocol) {
 		objs := objectIDs(t, h, p)
 
 		res, err := c.ListThreads(ctx, &attiov1.ListThreadsRequest{Target: onRecord("companies", seedAcme)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := threadIDs(res.GetThreads()); !slices.Equal(got, []string{seedThreadRecord}) || res.GetNextPageToken() != "" {
-			t.Fatalf("threads on Acme = %v", got)
-		}
+		wantListed(t, res, err, idsOf(res.GetThreads(), threadID), []string{seedThreadRecord})
 		th := res.GetThreads()[0]
 		wantTime(t, "thread.created_at", th.GetCreatedAt(), "2025-06-11T09:00:00Z")
 		if len(th.GetComments()) != 2 {
@@ -60,24 +44,15 @@ func TestCommentServiceRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetThread(), th) {
-			t.Fatalf("GetThread = %v, want %v", got.GetThread(), th)
-		}
+		wantProto(t, "GetThread", got.GetThread(), th)
 		gc, err := c.GetComment(ctx, &attiov1.GetCommentRequest{CommentId: seedCommentReply})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(gc.GetComment(), reply) {
-			t.Fatalf("GetComment = %v, want %v", gc.GetComment(), reply)
-		}
+		wantProto(t, "GetComment", gc.GetComment(), reply)
 
 		onEntry, err := c.ListThreads(ctx, &attiov1.ListThreadsRequest{Target: &attiov1.ListThreadsRequest_Entry{Entry: &attiov1.EntryTarget{List: "sales_pipeline", EntryId: seedPipelineEntry}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := threadIDs(onEntry.GetThreads()); !slices.Equal(got, []string{seedThreadEntry}) {
-			t.Fatalf("threads on entry = %v", got)
-		}
+		wantListed(t, onEntry, err, idsOf(onEntry.GetThreads(), threadID), []string{seedThreadEntry})
 		ec := onEntry.GetThreads()[0].GetComments()[0]
 		if ec.GetId().GetCommentId() != seedCommentOnEntr || ec.GetEntry().GetListId() != seedSalesPipelineID || ec.GetEntry().GetEntryId() != seedPipelineEntry ||
 			ec.GetRecord().GetRecordId() != seedAcme || ec.GetContentPlaintext() != "Moved to In Progress." {
@@ -102,11 +77,7 @@ func TestCommentServiceRead(t *testing.T) {
 }
 
 func TestCommentServiceWritesAndPaging(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewCommentServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewCommentServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.CommentServiceClient, h *harness, p protocol) {
 		reply, err := c.CreateComment(ctx, &attiov1.CreateCommentRequest{
 			Target: &attiov1.CreateCommentRequest_ThreadId{ThreadId: seedThreadRecord}, Content: "Signed today.",
 			AuthorWorkspaceMemberId: seedBob, CreatedAt: mustTime(t, "2025-06-13T10:00:00.000000007Z"),
@@ -140,25 +111,10 @@ func TestCommentServiceWritesAndPaging(t *testing.T) {
 			started = append(started, res.GetComment().GetThreadId())
 		}
 		want := append([]string{seedThreadRecord}, started...)
-		var walked []string
-		req := &attiov1.ListThreadsRequest{Target: onRecord("companies", seedAcme), PageSize: 1}
-		var token string
-		for range 10 {
-			res, err := c.ListThreads(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			walked = append(walked, threadIDs(res.GetThreads())...)
-			if res.GetNextPageToken() == "" {
-				break
-			}
-			token = res.GetNextPageToken()
-			req.PageToken = token
-		}
-		if !slices.Equal(walked, want) {
-			t.Fatalf("paged threads = %v, want %v", walked, want)
-		}
-		wantLocalInvalid(t, h, func() error {
+		wantWalk(t, h, func(ctx context.Context, size int32, token string) ([]string, string, error) {
+			res, err := c.ListThreads(ctx, &attiov1.ListThreadsRequest{Target: onRecord("companies", seedAcme), PageSize: size, PageToken: token})
+			return idsOf(res.GetThreads(), threadID), res.GetNextPageToken(), err
+		}, want, func(token string) error {
 			_, err := c.ListThreads(ctx, &attiov1.ListThreadsRequest{Target: onRecord("companies", seedGlobex), PageSize: 1, PageToken: token})
 			return err
 		})

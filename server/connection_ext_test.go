@@ -11,7 +11,6 @@ import (
 	"connectrpc.com/connect/v2/connectinprocess"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/interceptors"
@@ -69,7 +68,7 @@ func fill(m protoreflect.Message) {
 		switch f.Kind() {
 		case protoreflect.MessageKind:
 			if f.Message().FullName() == "google.protobuf.FieldMask" {
-				m.Set(f, protoreflect.ValueOfMessage((&fieldmaskpb.FieldMask{Paths: []string{"*"}}).ProtoReflect()))
+				m.Set(f, protoreflect.ValueOfMessage((mask("*")).ProtoReflect()))
 			} else if f.ContainingOneof() != nil || f.Message().FullName() != m.Descriptor().FullName() && !strings.HasPrefix(string(f.Message().FullName()), "google.") {
 				sub := m.NewField(f).Message()
 				fill(sub)

@@ -1,39 +1,22 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
 	"connectrpc.com/connect/v2"
-	"google.golang.org/protobuf/proto"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-func connectionIDs(cs []*attiov1.Connection) []string {
-	out := make([]string, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, c.GetConnectionId())
-	}
-	return out
-}
-
 func TestConnectionService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewConnectionServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewConnectionServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.ConnectionServiceClient, h *harness, p protocol) {
 		all, err := c.ListConnections(ctx, &attiov1.ListConnectionsRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := connectionIDs(all.GetConnections()); !slices.Equal(got, []string{sandbox.DefaultConnectionID, sandbox.SecondConnectionID}) {
-			t.Fatalf("ListConnections = %v", got)
-		}
+		wantListed(t, all, err, idsOf(all.GetConnections(), connectionID), []string{sandbox.DefaultConnectionID, sandbox.SecondConnectionID})
 		first := all.GetConnections()[0]
 		if first.GetStatus() != attiov1.ConnectionStatus_CONNECTION_STATUS_ACTIVE || first.GetApp() != "attio" ||
 			!strings.Contains(first.GetUrl(), sandbox.DefaultConnectionID) || first.GetMetadata() == nil {
@@ -45,9 +28,7 @@ func TestConnectionService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetConnection(), first) {
-			t.Fatalf("GetConnection = %v, want %v", got.GetConnection(), first)
-		}
+		wantProto(t, "GetConnection", got.GetConnection(), first)
 		_, err = c.GetConnection(ctx, &attiov1.GetConnectionRequest{ConnectionId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 
@@ -70,7 +51,7 @@ func TestConnectionService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := connectionIDs(pending.GetConnections()); !slices.Equal(got, []string{n.GetConnectionId()}) {
+		if got := idsOf(pending.GetConnections(), connectionID); !slices.Equal(got, []string{n.GetConnectionId()}) {
 			t.Fatalf("pending after create = %v", got)
 		}
 		active, err := c.ListConnections(ctx, &attiov1.ListConnectionsRequest{Status: attiov1.ConnectionStatus_CONNECTION_STATUS_ACTIVE})
@@ -78,7 +59,7 @@ func TestConnectionService(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(active.GetConnections()) != 2 {
-			t.Fatalf("active = %v", connectionIDs(active.GetConnections()))
+			t.Fatalf("active = %v", idsOf(active.GetConnections(), connectionID))
 		}
 
 		if _, err := c.DeleteConnection(ctx, &attiov1.DeleteConnectionRequest{ConnectionId: n.GetConnectionId()}); err != nil {

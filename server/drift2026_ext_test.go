@@ -1,12 +1,12 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"connectrpc.com/connect/v2"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -17,10 +17,7 @@ import (
 // trip over the 2025 captures (roundtrip_test.go).
 
 func TestTaskCompletedAt(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewTaskServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewTaskServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.TaskServiceClient, h *harness, p protocol) {
 		qbr, err := c.GetTask(ctx, &attiov1.GetTaskRequest{TaskId: seedTaskQBR})
 		if err != nil {
 			t.Fatal(err)
@@ -29,7 +26,7 @@ func TestTaskCompletedAt(t *testing.T) {
 			t.Fatalf("completed seed task: completed_at %v, created_at %v", got.GetCompletedAt(), got.GetCreatedAt())
 		}
 		done, err := c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{TaskId: seedTaskProposal, IsCompleted: true,
-			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"is_completed"}}})
+			UpdateMask: mask("is_completed")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +34,7 @@ func TestTaskCompletedAt(t *testing.T) {
 			t.Fatalf("completing: completed_at %v, created_at %v", got.GetCompletedAt(), got.GetCreatedAt())
 		}
 		reopened, err := c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{TaskId: seedTaskProposal, IsCompleted: false,
-			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"is_completed"}}})
+			UpdateMask: mask("is_completed")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,10 +69,7 @@ func TestAttributeRelationshipDetail(t *testing.T) {
 }
 
 func TestThreadCommentPaging(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewCommentServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewCommentServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.CommentServiceClient, h *harness, p protocol) {
 		first, err := c.GetThread(ctx, &attiov1.GetThreadRequest{ThreadId: seedThreadRecord, PageSize: 1})
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -14,18 +15,13 @@ import (
 )
 
 func emailSubjects(es []*attiov1.Email) []string {
-	var out []string
-	for _, e := range es {
-		out = append(out, e.GetSubjectLine()+"|"+e.GetSentAt().AsTime().Format(time.DateOnly))
-	}
-	return out
+	return idsOf(es, func(e *attiov1.Email) string {
+		return e.GetSubjectLine() + "|" + e.GetSentAt().AsTime().Format(time.DateOnly)
+	})
 }
 
 func TestEmailService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewEmailServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewEmailServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.EmailServiceClient, h *harness, p protocol) {
 		res, err := c.ListEmails(ctx, &attiov1.ListEmailsRequest{Filter: &attiov1.EmailFilter{Domain: "acme-analytics.com"}})
 		if err != nil {
 			t.Fatal(err)
@@ -122,10 +118,7 @@ func TestEmailService(t *testing.T) {
 }
 
 func TestSequenceService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewSequenceServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewSequenceServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.SequenceServiceClient, h *harness, p protocol) {
 		res, err := c.AddUnsubscribedEmails(ctx, &attiov1.AddUnsubscribedEmailsRequest{EmailAddresses: []string{"Lead@Example.com", "other@example.org"}})
 		if err != nil {
 			t.Fatal(err)

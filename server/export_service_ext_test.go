@@ -40,10 +40,43 @@ func collectRecords(ctx context.Context, c attiov1connect.ExportServiceClient, r
 
 // collectRecordsEach is collectRecords calling onBatch (when set) after each batch it receives.
 func collectRecordsEach(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportRecordsRequest, stopAfter int, onBatch func()) exportRun {
+	return collectExport(ctx, func(ctx context.Context) (attiov1connect.ExportServiceExportRecordsClientStream, error) {
+		return c.ExportRecords(ctx, req)
+	},
+		func(msg *attiov1.ExportRecordsResponse) ([]string, string, bool) {
+			b := msg.GetBatch()
+			return idsOf(b.GetRecords(), recordID), b.GetResumeToken(), b != nil
+		}, stopAfter, onBatch)
+}
+
+func collectEntries(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportEntriesRequest) exportRun {
+	return collectExport(ctx, func(ctx context.Context) (attiov1connect.ExportServiceExportEntriesClientStream, error) {
+		return c.ExportEntries(ctx, req)
+	},
+		func(msg *attiov1.ExportEntriesResponse) ([]string, string, bool) {
+			b := msg.GetBatch()
+			return idsOf(b.GetEntries(), entryID), b.GetResumeToken(), b != nil
+		}, 0, nil)
+}
+
+// exportStream is the client end of ExportRecords or ExportEntries.
+type exportStream[M any] interface {
+	Receive() (M, error)
+	Close() error
+}
+
+// collectExport receives an export call to its end (see exportRun). batch says the ids and the
+// resume token of a message's batch, ok false when the message carries none; stopAfter and
+// onBatch as for collectRecordsEach.
+func collectExport[M interface {
+	GetProgress() *attiov1.ExportProgress
+}, S exportStream[M]](ctx context.Context,
+	open func(context.Context) (S, error), batch func(M) (ids []string, token string, ok bool), stopAfter int, onBatch func(),
+) exportRun {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var run exportRun
-	stream, err := c.ExportRecords(ctx, req)
+	stream, err := open(ctx)
 	if err != nil {
 		run.err = err
 		return run
@@ -58,11 +91,9 @@ func collectRecordsEach(ctx context.Context, c attiov1connect.ExportServiceClien
 			run.err = err
 			return run
 		}
-		if b := msg.GetBatch(); b != nil {
-			for _, r := range b.GetRecords() {
-				run.ids = append(run.ids, r.GetId().GetRecordId())
-			}
-			run.token = b.GetResumeToken()
+		if ids, token, ok := batch(msg); ok {
+			run.ids = append(run.ids, ids...)
+			run.token = token
 			run.batches++
 			if onBatch != nil {
 				onBatch()
@@ -72,36 +103,6 @@ func collectRecordsEach(ctx context.Context, c attiov1connect.ExportServiceClien
 				run.err = context.Canceled
 				return run
 			}
-		}
-		if p := msg.GetProgress(); p != nil {
-			run.progress = append(run.progress, p)
-		}
-	}
-}
-
-func collectEntries(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportEntriesRequest) exportRun {
-	var run exportRun
-	stream, err := c.ExportEntries(ctx, req)
-	if err != nil {
-		run.err = err
-		return run
-	}
-	defer stream.Close()
-	for {
-		msg, err := stream.Receive()
-		if errors.Is(err, io.EOF) {
-			return run
-		}
-		if err != nil {
-			run.err = err
-			return run
-		}
-		if b := msg.GetBatch(); b != nil {
-			for _, e := range b.GetEntries() {
-				run.ids = append(run.ids, e.GetId().GetEntryId())
-			}
-			run.token = b.GetResumeToken()
-			run.batches++
 		}
 		if p := msg.GetProgress(); p != nil {
 			run.progress = append(run.progress, p)

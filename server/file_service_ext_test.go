@@ -40,14 +40,6 @@ func eachProtocolFiles(t *testing.T, f func(t *testing.T, h *harness, p protocol
 	}
 }
 
-func fileIDsOf(fs []*attiov1.File) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.GetId().GetFileId())
-	}
-	return out
-}
-
 func adaFiles() *attiov1.FileFilter {
 	return &attiov1.FileFilter{Object: "people", RecordId: seedAda}
 }
@@ -67,7 +59,7 @@ func TestFilesListGetStream(t *testing.T) {
 		}
 		all := slices.Concat(page.GetFiles(), next.GetFiles())
 		want := []string{sandbox.SeedFolderID, sandbox.SeedFileNDAID, sandbox.SeedFileNotesID, sandbox.SeedConnectedFileID}
-		if got := fileIDsOf(all); !slices.Equal(got, want) || next.GetNextPageToken() != "" {
+		if got := idsOf(all, fileID); !slices.Equal(got, want) || next.GetNextPageToken() != "" {
 			t.Fatalf("Ada's files = %v, want %v", got, want)
 		}
 		folder, nda, connected := all[0], all[1], all[3]
@@ -79,12 +71,12 @@ func TestFilesListGetStream(t *testing.T) {
 			t.Fatalf("entries: %v", all)
 		}
 		inFolder, err := c.ListFiles(ctx, &attiov1.ListFilesRequest{Filter: &attiov1.FileFilter{Object: "people", RecordId: seedAda, ParentFolderId: sandbox.SeedFolderID}})
-		if err != nil || !slices.Equal(fileIDsOf(inFolder.GetFiles()), []string{sandbox.SeedFileNDAID}) {
+		if err != nil || !slices.Equal(idsOf(inFolder.GetFiles(), fileID), []string{sandbox.SeedFileNDAID}) {
 			t.Fatalf("in the folder: %v, %v", inFolder, err)
 		}
 		drive, err := c.ListFiles(ctx, &attiov1.ListFilesRequest{Filter: &attiov1.FileFilter{Object: "people", RecordId: seedAda,
 			StorageProvider: attiov1.StorageProvider_STORAGE_PROVIDER_GOOGLE_DRIVE}})
-		if err != nil || !slices.Equal(fileIDsOf(drive.GetFiles()), []string{sandbox.SeedConnectedFileID}) {
+		if err != nil || !slices.Equal(idsOf(drive.GetFiles(), fileID), []string{sandbox.SeedConnectedFileID}) {
 			t.Fatalf("google drive: %v, %v", drive, err)
 		}
 		st, err := c.StreamFiles(ctx, &attiov1.StreamFilesRequest{Filter: adaFiles(), PageSize: 3})
@@ -93,7 +85,7 @@ func TestFilesListGetStream(t *testing.T) {
 		}
 		var streamed []string
 		for _, m := range drain(t, st.Receive) {
-			streamed = append(streamed, fileIDsOf(m.GetFiles())...)
+			streamed = append(streamed, idsOf(m.GetFiles(), fileID)...)
 		}
 		if !slices.Equal(streamed, want) {
 			t.Fatalf("streamed %v", streamed)

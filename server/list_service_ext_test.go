@@ -1,11 +1,10 @@
 package server_test
 
 import (
+	"context"
 	"testing"
 
 	"connectrpc.com/connect/v2"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -13,11 +12,7 @@ import (
 )
 
 func TestListService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewListServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewListServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.ListServiceClient, h *harness, p protocol) {
 		all, err := c.ListLists(ctx, &attiov1.ListListsRequest{})
 		if err != nil {
 			t.Fatal(err)
@@ -44,9 +39,7 @@ func TestListService(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !proto.Equal(got.GetList(), rec) {
-				t.Fatalf("GetList(%s) = %v, want %v", ref, got.GetList(), rec)
-			}
+			wantProto(t, "GetList("+ref+")", got.GetList(), rec)
 		}
 		_, err = c.GetList(ctx, &attiov1.GetListRequest{List: "no_such_list"})
 		wantCode(t, err, connect.CodeNotFound)
@@ -71,7 +64,7 @@ func TestListService(t *testing.T) {
 		// Name changes, workspace access set to UNSPECIFIED is removed, grants are cleared.
 		up, err := c.UpdateList(ctx, &attiov1.UpdateListRequest{
 			List: "partners", Name: "Key partners",
-			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name", "workspace_access", "workspace_member_access"}},
+			UpdateMask: mask("name", "workspace_access", "workspace_member_access"),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -84,11 +77,9 @@ func TestListService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(back.GetList(), u) {
-			t.Fatalf("read back %v, want %v", back.GetList(), u)
-		}
+		wantProto(t, "read back", back.GetList(), u)
 		// Unset fields are left alone.
-		up, err = c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners", WorkspaceAccess: attiov1.AccessLevel_ACCESS_LEVEL_FULL_ACCESS, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"workspace_access"}}})
+		up, err = c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners", WorkspaceAccess: attiov1.AccessLevel_ACCESS_LEVEL_FULL_ACCESS, UpdateMask: mask("workspace_access")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +89,7 @@ func TestListService(t *testing.T) {
 
 		// A name in the mask must have a value (an empty one would not clear it, Attio refuses it).
 		wantLocalInvalid(t, h, func() error {
-			_, err := c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}})
+			_, err := c.UpdateList(ctx, &attiov1.UpdateListRequest{List: "partners", UpdateMask: mask("name")})
 			return err
 		})
 		// No mask, nothing to write.

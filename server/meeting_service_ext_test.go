@@ -1,57 +1,28 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
 
 	"connectrpc.com/connect/v2"
-	"google.golang.org/protobuf/proto"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-func meetingIDs(ms []*attiov1.Meeting) []string {
-	out := make([]string, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, m.GetId().GetMeetingId())
-	}
-	return out
-}
-
-func recordingIDs(rs []*attiov1.CallRecording) []string {
-	out := make([]string, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, r.GetId().GetCallRecordingId())
-	}
-	return out
-}
-
-// Seed meetings by start, earliest first (Attio's default order).
-var seedMeetings = []string{seedMeetingQBR, seedMeetingDiscovery, seedMeetingOffsite}
-
 func TestMeetingServiceMeetings(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewMeetingServiceClient(h.rpc(p))
-		objs := objectIDs(t, h, p)
-
+	eachClient(t, attiov1connect.NewMeetingServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.MeetingServiceClient, h *harness, p protocol) {
 		all, err := c.ListMeetings(ctx, &attiov1.ListMeetingsRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := meetingIDs(all.GetMeetings()); !slices.Equal(got, seedMeetings) || all.GetNextPageToken() != "" {
-			t.Fatalf("ListMeetings = %v (next %q)", got, all.GetNextPageToken())
-		}
+		wantListed(t, all, err, idsOf(all.GetMeetings(), meetingID), seedMeetings)
 		d := all.GetMeetings()[1]
 		if d.GetTitle() != "Acme Analytics discovery call" || d.GetDescription() != "Scoping the expansion." || d.GetIsAllDay() ||
 			d.GetId().GetWorkspaceId() != sandbox.DefaultWorkspaceID || d.GetStart().GetTimezone() != "Europe/London" ||
 			len(d.GetParticipants()) != 2 || d.GetParticipants()[0].GetEmailAddress() != "alice@sandbox.example.com" || !d.GetParticipants()[0].GetIsOrganizer() ||
 			d.GetParticipants()[0].GetStatus() != attiov1.ParticipantStatus_PARTICIPANT_STATUS_ACCEPTED ||
-			len(d.GetLinkedRecords()) != 2 || d.GetLinkedRecords()[0].GetObjectSlug() != "companies" || d.GetLinkedRecords()[0].GetObjectId() != objs["companies"] ||
+			len(d.GetLinkedRecords()) != 2 || d.GetLinkedRecords()[0].GetObjectSlug() != "companies" || d.GetLinkedRecords()[0].GetObjectId() != objectIDs(t, h, p)["companies"] ||
 			d.GetLinkedRecords()[0].GetRecordId() != seedAcme || d.GetCreatedByActor().GetId() != sandbox.DefaultMemberID {
 			t.Fatalf("discovery meeting = %v", d)
 		}
@@ -71,9 +42,7 @@ func TestMeetingServiceMeetings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetMeeting(), off) {
-			t.Fatalf("GetMeeting = %v, want %v", got.GetMeeting(), off)
-		}
+		wantProto(t, "GetMeeting", got.GetMeeting(), off)
 		_, err = c.GetMeeting(ctx, &attiov1.GetMeetingRequest{MeetingId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 
@@ -92,31 +61,16 @@ func TestMeetingServiceMeetings(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
 			}
-			if got := meetingIDs(res.GetMeetings()); !slices.Equal(got, tc.want) {
+			if got := idsOf(res.GetMeetings(), meetingID); !slices.Equal(got, tc.want) {
 				t.Fatalf("%s: %v, want %v", tc.name, got, tc.want)
 			}
 		}
 
 		// Cursor pages: the token carries Attio's cursor and is bound to the query.
-		var walked []string
-		req := &attiov1.ListMeetingsRequest{PageSize: 1}
-		var token string
-		for range 10 {
-			res, err := c.ListMeetings(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			walked = append(walked, meetingIDs(res.GetMeetings())...)
-			if res.GetNextPageToken() == "" {
-				break
-			}
-			token = res.GetNextPageToken()
-			req.PageToken = token
-		}
-		if !slices.Equal(walked, seedMeetings) {
-			t.Fatalf("paged walk = %v, want %v", walked, seedMeetings)
-		}
-		wantLocalInvalid(t, h, func() error {
+		wantWalk(t, h, func(ctx context.Context, size int32, token string) ([]string, string, error) {
+			res, err := c.ListMeetings(ctx, &attiov1.ListMeetingsRequest{PageSize: size, PageToken: token})
+			return idsOf(res.GetMeetings(), meetingID), res.GetNextPageToken(), err
+		}, seedMeetings, func(token string) error {
 			_, err := c.ListMeetings(ctx, &attiov1.ListMeetingsRequest{PageToken: token, Sort: attiov1.MeetingSort_MEETING_SORT_START_DESC})
 			return err
 		})
@@ -130,25 +84,12 @@ func TestMeetingServiceMeetings(t *testing.T) {
 		})
 
 		st, err := c.StreamMeetings(ctx, &attiov1.StreamMeetingsRequest{PageSize: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs := drain(t, st.Receive)
-		var streamed []string
-		for _, m := range msgs {
-			streamed = append(streamed, meetingIDs(m.GetMeetings())...)
-		}
+		msgs, streamed := streamedIDs(t, st, err, func(m *attiov1.StreamMeetingsResponse) []string { return idsOf(m.GetMeetings(), meetingID) })
 		if !slices.Equal(streamed, seedMeetings) || len(msgs) != 2 {
 			t.Fatalf("streamed %v in %d messages, want %v in 2", streamed, len(msgs), seedMeetings)
 		}
 		st, err = c.StreamMeetings(ctx, &attiov1.StreamMeetingsRequest{PageSize: 2, ResumeToken: msgs[0].GetResumeToken()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rest []string
-		for _, m := range drain(t, st.Receive) {
-			rest = append(rest, meetingIDs(m.GetMeetings())...)
-		}
+		_, rest := streamedIDs(t, st, err, func(m *attiov1.StreamMeetingsResponse) []string { return idsOf(m.GetMeetings(), meetingID) })
 		if !slices.Equal(rest, seedMeetings[2:]) {
 			t.Fatalf("resumed = %v, want %v", rest, seedMeetings[2:])
 		}
@@ -171,19 +112,11 @@ func TestMeetingServiceMeetings(t *testing.T) {
 }
 
 func TestMeetingServiceRecordings(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewMeetingServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewMeetingServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.MeetingServiceClient, h *harness, p protocol) {
 		want := []string{seedRecordingDone, seedRecordingPending}
 
 		all, err := c.ListCallRecordings(ctx, &attiov1.ListCallRecordingsRequest{MeetingId: seedMeetingDiscovery})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := recordingIDs(all.GetCallRecordings()); !slices.Equal(got, want) || all.GetNextPageToken() != "" {
-			t.Fatalf("recordings = %v", got)
-		}
+		wantListed(t, all, err, idsOf(all.GetCallRecordings(), recordingID), want)
 		done := all.GetCallRecordings()[0]
 		if done.GetStatus() != attiov1.CallRecordingStatus_CALL_RECORDING_STATUS_COMPLETED || done.GetId().GetMeetingId() != seedMeetingDiscovery ||
 			done.GetId().GetWorkspaceId() != sandbox.DefaultWorkspaceID || done.GetWebUrl() == "" || done.GetCreatedByActor().GetId() != sandbox.DefaultMemberID {
@@ -197,9 +130,7 @@ func TestMeetingServiceRecordings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetCallRecording(), done) {
-			t.Fatalf("GetCallRecording = %v, want %v", got.GetCallRecording(), done)
-		}
+		wantProto(t, "GetCallRecording", got.GetCallRecording(), done)
 		_, err = c.GetCallRecording(ctx, &attiov1.GetCallRecordingRequest{MeetingId: seedMeetingDiscovery, CallRecordingId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 		_, err = c.ListCallRecordings(ctx, &attiov1.ListCallRecordingsRequest{MeetingId: unknownID})
@@ -213,7 +144,7 @@ func TestMeetingServiceRecordings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if walked := recordingIDs(append(page1.GetCallRecordings(), page2.GetCallRecordings()...)); !slices.Equal(walked, want) || page2.GetNextPageToken() != "" {
+		if walked := idsOf(append(page1.GetCallRecordings(), page2.GetCallRecordings()...), recordingID); !slices.Equal(walked, want) || page2.GetNextPageToken() != "" {
 			t.Fatalf("paged recordings = %v (next %q)", walked, page2.GetNextPageToken())
 		}
 		wantLocalInvalid(t, h, func() error {
@@ -222,14 +153,9 @@ func TestMeetingServiceRecordings(t *testing.T) {
 		})
 
 		st, err := c.StreamCallRecordings(ctx, &attiov1.StreamCallRecordingsRequest{MeetingId: seedMeetingDiscovery, PageSize: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs := drain(t, st.Receive)
-		var streamed []string
-		for _, m := range msgs {
-			streamed = append(streamed, recordingIDs(m.GetCallRecordings())...)
-		}
+		msgs, streamed := streamedIDs(t, st, err, func(m *attiov1.StreamCallRecordingsResponse) []string {
+			return idsOf(m.GetCallRecordings(), recordingID)
+		})
 		if !slices.Equal(streamed, want) || len(msgs) != 2 {
 			t.Fatalf("streamed %v in %d messages", streamed, len(msgs))
 		}
@@ -237,7 +163,7 @@ func TestMeetingServiceRecordings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rest := drain(t, st.Receive); len(rest) != 1 || !slices.Equal(recordingIDs(rest[0].GetCallRecordings()), want[1:]) {
+		if rest := drain(t, st.Receive); len(rest) != 1 || !slices.Equal(idsOf(rest[0].GetCallRecordings(), recordingID), want[1:]) {
 			t.Fatalf("resumed = %v", rest)
 		}
 		st, err = c.StreamCallRecordings(ctx, &attiov1.StreamCallRecordingsRequest{MeetingId: unknownID})
@@ -256,11 +182,7 @@ func TestMeetingServiceRecordings(t *testing.T) {
 }
 
 func TestMeetingServiceTranscript(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewMeetingServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewMeetingServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.MeetingServiceClient, h *harness, p protocol) {
 		var segs []*attiov1.TranscriptSegment
 		req := &attiov1.GetCallTranscriptRequest{MeetingId: seedMeetingDiscovery, CallRecordingId: seedRecordingDone}
 		var first *attiov1.GetCallTranscriptResponse

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -27,10 +28,7 @@ func newMeeting(ref string) *attiov1.CreateMeetingRequest {
 }
 
 func TestMeetingAndCallRecordingWrites(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewMeetingServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewMeetingServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.MeetingServiceClient, h *harness, p protocol) {
 		created, err := c.CreateMeeting(ctx, newMeeting("sync-1"))
 		if err != nil {
 			t.Fatal(err)

@@ -1,41 +1,21 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
 	"connectrpc.com/connect/v2"
-	"google.golang.org/protobuf/proto"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-func noteIDs(ns []*attiov1.Note) []string {
-	out := make([]string, 0, len(ns))
-	for _, n := range ns {
-		out = append(out, n.GetId().GetNoteId())
-	}
-	return out
-}
-
-// Seed notes in Attio's order (created_at ascending).
-var seedNotes = []string{seedNoteIntro, seedNoteFollowUp, seedNoteDiscovery}
-
 func TestNoteServiceRead(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewNoteServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewNoteServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.NoteServiceClient, h *harness, p protocol) {
 		all, err := c.ListNotes(ctx, &attiov1.ListNotesRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := noteIDs(all.GetNotes()); !slices.Equal(got, seedNotes) || all.GetNextPageToken() != "" {
-			t.Fatalf("ListNotes = %v (next %q), want %v", got, all.GetNextPageToken(), seedNotes)
-		}
+		wantListed(t, all, err, idsOf(all.GetNotes(), noteID), seedNotes)
 		d := all.GetNotes()[2]
 		if d.GetTitle() != "Discovery call summary" || d.GetParentObject() != "companies" || d.GetParentRecordId() != seedAcme ||
 			d.GetMeetingId() != seedMeetingDiscovery || d.GetContentMarkdown() != "# Summary\n- Budget approved\n- **Decision** in Q3" ||
@@ -54,42 +34,17 @@ func TestNoteServiceRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetNote(), d) {
-			t.Fatalf("GetNote = %v, want %v", got.GetNote(), d)
-		}
+		wantProto(t, "GetNote", got.GetNote(), d)
 		_, err = c.GetNote(ctx, &attiov1.GetNoteRequest{NoteId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 
 		byRecord, err := c.ListNotes(ctx, &attiov1.ListNotesRequest{Filter: &attiov1.NoteFilter{ParentObject: "people", ParentRecordId: seedAda}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := noteIDs(byRecord.GetNotes()); !slices.Equal(got, []string{seedNoteIntro}) {
-			t.Fatalf("notes of Ada = %v", got)
-		}
+		wantListed(t, byRecord, err, idsOf(byRecord.GetNotes(), noteID), []string{seedNoteIntro})
 
-		var walked []string
-		req := &attiov1.ListNotesRequest{PageSize: 1}
-		var token string
-		for range 10 {
-			res, err := c.ListNotes(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.GetNotes()) > 1 {
-				t.Fatalf("page of %d notes", len(res.GetNotes()))
-			}
-			walked = append(walked, noteIDs(res.GetNotes())...)
-			if res.GetNextPageToken() == "" {
-				break
-			}
-			token = res.GetNextPageToken()
-			req.PageToken = token
-		}
-		if !slices.Equal(walked, seedNotes) {
-			t.Fatalf("paged walk = %v, want %v", walked, seedNotes)
-		}
-		wantLocalInvalid(t, h, func() error {
+		wantWalk(t, h, func(ctx context.Context, size int32, token string) ([]string, string, error) {
+			res, err := c.ListNotes(ctx, &attiov1.ListNotesRequest{PageSize: size, PageToken: token})
+			return idsOf(res.GetNotes(), noteID), res.GetNextPageToken(), err
+		}, seedNotes, func(token string) error {
 			_, err := c.ListNotes(ctx, &attiov1.ListNotesRequest{PageToken: token, Filter: &attiov1.NoteFilter{ParentObject: "people", ParentRecordId: seedAda}})
 			return err
 		})
@@ -105,31 +60,14 @@ func TestNoteServiceRead(t *testing.T) {
 }
 
 func TestNoteServiceStream(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewNoteServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewNoteServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.NoteServiceClient, h *harness, p protocol) {
 		st, err := c.StreamNotes(ctx, &attiov1.StreamNotesRequest{PageSize: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs := drain(t, st.Receive)
-		var got []string
-		for _, m := range msgs {
-			got = append(got, noteIDs(m.GetNotes())...)
-		}
+		msgs, got := streamedIDs(t, st, err, func(m *attiov1.StreamNotesResponse) []string { return idsOf(m.GetNotes(), noteID) })
 		if !slices.Equal(got, seedNotes) || len(msgs) < 2 {
 			t.Fatalf("streamed %v in %d messages, want %v", got, len(msgs), seedNotes)
 		}
 		st, err = c.StreamNotes(ctx, &attiov1.StreamNotesRequest{PageSize: 2, ResumeToken: msgs[0].GetResumeToken()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rest []string
-		for _, m := range drain(t, st.Receive) {
-			rest = append(rest, noteIDs(m.GetNotes())...)
-		}
+		_, rest := streamedIDs(t, st, err, func(m *attiov1.StreamNotesResponse) []string { return idsOf(m.GetNotes(), noteID) })
 		if !slices.Equal(rest, seedNotes[2:]) {
 			t.Fatalf("resumed = %v, want %v", rest, seedNotes[2:])
 		}
@@ -138,7 +76,7 @@ func TestNoteServiceStream(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if msgs := drain(t, st.Receive); len(msgs) != 1 || !slices.Equal(noteIDs(msgs[0].GetNotes()), seedNotes) {
+		if msgs := drain(t, st.Receive); len(msgs) != 1 || !slices.Equal(idsOf(msgs[0].GetNotes(), noteID), seedNotes) {
 			t.Fatalf("default stream = %v", msgs)
 		}
 		wantLocalInvalid(t, h, func() error {
@@ -152,11 +90,7 @@ func TestNoteServiceStream(t *testing.T) {
 }
 
 func TestNoteServiceWrites(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewNoteServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewNoteServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.NoteServiceClient, h *harness, p protocol) {
 		created, err := c.CreateNote(ctx, &attiov1.CreateNoteRequest{
 			ParentObject: "companies", ParentRecordId: seedGlobex, Title: "QBR prep", Format: attiov1.ContentFormat_CONTENT_FORMAT_MARKDOWN,
 			Content: "## Agenda\n- **Renewal**", CreatedAt: mustTime(t, "2025-05-19T08:00:00.000000042Z"), MeetingId: seedMeetingQBR,
@@ -174,16 +108,14 @@ func TestNoteServiceWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetNote(), n) {
-			t.Fatalf("read back %v, want %v", got.GetNote(), n)
-		}
+		wantProto(t, "read back", got.GetNote(), n)
 		// Backdated, so it sorts among the seed notes.
 		all, err := c.ListNotes(ctx, &attiov1.ListNotesRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []string{seedNoteIntro, seedNoteFollowUp, n.GetId().GetNoteId(), seedNoteDiscovery}; !slices.Equal(noteIDs(all.GetNotes()), want) {
-			t.Fatalf("notes after create = %v, want %v", noteIDs(all.GetNotes()), want)
+		if want := []string{seedNoteIntro, seedNoteFollowUp, n.GetId().GetNoteId(), seedNoteDiscovery}; !slices.Equal(idsOf(all.GetNotes(), noteID), want) {
+			t.Fatalf("notes after create = %v, want %v", idsOf(all.GetNotes(), noteID), want)
 		}
 
 		plain, err := c.CreateNote(ctx, &attiov1.CreateNoteRequest{ParentObject: "people", ParentRecordId: seedAda, Title: "Call", Content: "*not markdown*"})

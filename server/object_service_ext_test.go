@@ -1,11 +1,10 @@
 package server_test
 
 import (
+	"context"
 	"testing"
 
 	"connectrpc.com/connect/v2"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -13,11 +12,7 @@ import (
 )
 
 func TestObjectService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewObjectServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewObjectServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.ObjectServiceClient, h *harness, p protocol) {
 		list, err := c.ListObjects(ctx, &attiov1.ListObjectsRequest{})
 		if err != nil {
 			t.Fatal(err)
@@ -46,9 +41,7 @@ func TestObjectService(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !proto.Equal(got.GetObject(), proj) {
-				t.Fatalf("GetObject(%s) = %v, want %v", ref, got.GetObject(), proj)
-			}
+			wantProto(t, "GetObject("+ref+")", got.GetObject(), proj)
 		}
 		_, err = c.GetObject(ctx, &attiov1.GetObjectRequest{Object: "no_such_object"})
 		wantCode(t, err, connect.CodeNotFound)
@@ -67,7 +60,7 @@ func TestObjectService(t *testing.T) {
 		wantCode(t, err, connect.CodeAlreadyExists)
 
 		// Only the fields set change.
-		up, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", PluralNoun: "Fleet", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"plural_noun"}}})
+		up, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", PluralNoun: "Fleet", UpdateMask: mask("plural_noun")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,10 +71,8 @@ func TestObjectService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(back.GetObject(), up.GetObject()) {
-			t.Fatalf("read back %v, want %v", back.GetObject(), up.GetObject())
-		}
-		_, err = c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "no_such_object", PluralNoun: "X", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"plural_noun"}}})
+		wantProto(t, "read back", back.GetObject(), up.GetObject())
+		_, err = c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "no_such_object", PluralNoun: "X", UpdateMask: mask("plural_noun")})
 		wantCode(t, err, connect.CodeNotFound)
 
 		wantLocalInvalid(t, h, func() error {
@@ -93,7 +84,7 @@ func TestObjectService(t *testing.T) {
 			return err
 		})
 		wantLocalInvalid(t, h, func() error {
-			_, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", ApiSlug: "Bad-Slug", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"api_slug"}}})
+			_, err := c.UpdateObject(ctx, &attiov1.UpdateObjectRequest{Object: "vehicles", ApiSlug: "Bad-Slug", UpdateMask: mask("api_slug")})
 			return err
 		})
 	})

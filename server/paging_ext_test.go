@@ -18,8 +18,9 @@ import (
 // items and the next token.
 type pagedCall func(ctx context.Context, size int32, token string) (ids []string, next string, err error)
 
-// walkPages follows next_page_token from the first page to the last.
-func walkPages(t *testing.T, call pagedCall, size int32) (ids []string, pages int) {
+// walkPages follows next_page_token from the first page to the last; last is the last token
+// handed out ("" when the first page was the only one).
+func walkPages(t *testing.T, call pagedCall, size int32) (ids []string, pages int, last string) {
 	t.Helper()
 	token := ""
 	for {
@@ -31,21 +32,25 @@ func walkPages(t *testing.T, call pagedCall, size int32) (ids []string, pages in
 			t.Fatalf("page of %d items, page_size %d", len(got), size)
 		}
 		ids, pages = append(ids, got...), pages+1
-		if token = next; token == "" {
-			return ids, pages
+		if next == "" {
+			return ids, pages, token
 		}
+		token = next
 		if pages > 1000 {
 			t.Fatal("paging does not end")
 		}
 	}
 }
 
-func idsOf[M any](items []M, id func(M) string) []string {
-	out := make([]string, 0, len(items))
-	for _, it := range items {
-		out = append(out, id(it))
+// wantWalk checks that pages of one item walk want, in order, and that the walk's last token sent
+// with another query (other) is refused before anything reaches Attio.
+func wantWalk(t *testing.T, h *harness, call pagedCall, want []string, other func(token string) error) {
+	t.Helper()
+	walked, _, token := walkPages(t, call, 1)
+	if !slices.Equal(walked, want) {
+		t.Fatalf("paged walk = %v, want %v", walked, want)
 	}
-	return out
+	wantLocalInvalid(t, h, func() error { return other(token) })
 }
 
 // TestWholeListingsPage: the lists Attio (or Maton) returns whole are paged by the facade the
@@ -102,11 +107,11 @@ func TestWholeListingsPage(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			all, pages := walkPages(t, tc.call, 1000)
+			all, pages, _ := walkPages(t, tc.call, 1000)
 			if pages != 1 || len(all) < 2 {
 				t.Fatalf("page_size 1000: %d pages, %d items; the seed needs at least 2 items here", pages, len(all))
 			}
-			one, pages := walkPages(t, tc.call, 1)
+			one, pages, _ := walkPages(t, tc.call, 1)
 			if !slices.Equal(one, all) || pages != len(all) {
 				t.Fatalf("page_size 1 walked %v in %d pages, want %v", one, pages, all)
 			}
@@ -143,7 +148,7 @@ func TestListAttributesDefaultPage(t *testing.T) {
 	if n := len(first.GetAttributes()); n != 100 || first.GetNextPageToken() == "" {
 		t.Fatalf("page_size 0: %d attributes, next token %q; want 100 and a token", n, first.GetNextPageToken())
 	}
-	seen := attrSlugs(first.GetAttributes())
+	seen := idsOf(first.GetAttributes(), attrSlug)
 	next := proto.CloneOf(req)
 	for tok := first.GetNextPageToken(); tok != ""; {
 		next.PageToken = tok
@@ -151,7 +156,7 @@ func TestListAttributesDefaultPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen, tok = append(seen, attrSlugs(res.GetAttributes())...), res.GetNextPageToken()
+		seen, tok = append(seen, idsOf(res.GetAttributes(), attrSlug)...), res.GetNextPageToken()
 	}
 	for i := range 120 {
 		if !slices.Contains(seen, fmt.Sprintf("extra_%d", i)) {

@@ -16,7 +16,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -79,7 +78,7 @@ func fillBase(m protoreflect.Message) {
 			m.Mutable(fd).Map().Set(protoreflect.ValueOfString("name").MapKey(), protoreflect.ValueOfMessage(l.ProtoReflect()))
 		case fd.IsList() || fd.IsMap():
 		case fd.Message() != nil && fd.Message().FullName() == "google.protobuf.FieldMask":
-			m.Set(fd, protoreflect.ValueOfMessage((&fieldmaskpb.FieldMask{Paths: []string{"*"}}).ProtoReflect()))
+			m.Set(fd, protoreflect.ValueOfMessage((mask("*")).ProtoReflect()))
 		case fd.Kind() == protoreflect.StringKind:
 			m.Set(fd, protoreflect.ValueOfString(benignValue(fd)))
 		case fd.Kind() == protoreflect.EnumKind && fd.Enum().Values().Len() > 1:

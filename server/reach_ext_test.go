@@ -59,7 +59,7 @@ func TestTasksFilteredToUnassigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The seed has one task without assignees.
-	if got := taskIDs(res.GetTasks()); !slices.Equal(got, []string{seedTaskCleanup}) {
+	if got := idsOf(res.GetTasks(), taskID); !slices.Equal(got, []string{seedTaskCleanup}) {
 		t.Fatalf("unassigned tasks = %v, want [%s]", got, seedTaskCleanup)
 	}
 	u, err := url.Parse(sent.last(t, "/tasks").url)

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -13,10 +14,7 @@ import (
 )
 
 func TestScimService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewScimServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewScimServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.ScimServiceClient, h *harness, p protocol) {
 		schemas, err := c.GetScimSchemas(ctx, &attiov1.GetScimSchemasRequest{})
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"connectrpc.com/connect/v2"
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -50,6 +53,14 @@ const (
 	unknownID = "00000000-0000-4000-8000-000000000001"
 )
 
+// The seed's tasks, notes and meetings in Attio's default orders: tasks and notes by created_at,
+// meetings by start, earliest first.
+var (
+	seedTasks    = []string{seedTaskQBR, seedTaskCleanup, seedTaskProposal}
+	seedNotes    = []string{seedNoteIntro, seedNoteFollowUp, seedNoteDiscovery}
+	seedMeetings = []string{seedMeetingQBR, seedMeetingDiscovery, seedMeetingOffsite}
+)
+
 // eachProtocol runs f once per wire protocol, in parallel, each against its own seeded sandbox so
 // writes in one run cannot disturb another.
 func eachProtocol(t *testing.T, f func(t *testing.T, h *harness, p protocol)) {
@@ -59,6 +70,24 @@ func eachProtocol(t *testing.T, f func(t *testing.T, h *harness, p protocol)) {
 			t.Parallel()
 			f(t, newHarness(t, harnessConfig{}), p)
 		})
+	}
+}
+
+// eachClient runs the test in parallel and f once per wire protocol (see eachProtocol), with the
+// test's context and a client of one service on that protocol.
+func eachClient[C any](t *testing.T, newClient func(*connect.Client) C, f func(t *testing.T, ctx context.Context, c C, h *harness, p protocol)) {
+	t.Helper()
+	t.Parallel()
+	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
+		f(t, t.Context(), newClient(h.rpc(p)), h, p)
+	})
+}
+
+// wantProto fails the test with the difference when got is not want.
+func wantProto(t testing.TB, what string, got, want proto.Message) {
+	t.Helper()
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Fatalf("%s (-want +got):\n%s", what, diff)
 	}
 }
 
@@ -93,6 +122,20 @@ func drain[R any](t testing.TB, recv func() (R, error)) []R {
 		}
 		out = append(out, m)
 	}
+}
+
+// streamedIDs drains a server stream that opened with err: its messages, and the ids key finds in
+// them, in order.
+func streamedIDs[M any, S interface{ Receive() (M, error) }](t testing.TB, st S, err error, key func(M) []string) (msgs []M, ids []string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs = drain(t, st.Receive)
+	for _, m := range msgs {
+		ids = append(ids, key(m)...)
+	}
+	return msgs, ids
 }
 
 // streamErr reads a server stream until it fails and returns the failure (nil on a clean end).

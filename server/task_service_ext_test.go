@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -12,31 +13,12 @@ import (
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-func taskIDs(ts []*attiov1.Task) []string {
-	out := make([]string, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, t.GetId().GetTaskId())
-	}
-	return out
-}
-
-// Seed tasks in Attio's default order (created_at ascending).
-var seedTasks = []string{seedTaskQBR, seedTaskCleanup, seedTaskProposal}
-
 func TestTaskServiceRead(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewTaskServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewTaskServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.TaskServiceClient, h *harness, p protocol) {
 		objs := objectIDs(t, h, p)
 
 		all, err := c.ListTasks(ctx, &attiov1.ListTasksRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := taskIDs(all.GetTasks()); !slices.Equal(got, seedTasks) || all.GetNextPageToken() != "" {
-			t.Fatalf("ListTasks = %v (next %q), want %v", got, all.GetNextPageToken(), seedTasks)
-		}
+		wantListed(t, all, err, idsOf(all.GetTasks(), taskID), seedTasks)
 		proposal := all.GetTasks()[2]
 		if proposal.GetContentPlaintext() != "Send proposal to Ada" || proposal.GetIsCompleted() ||
 			proposal.GetId().GetWorkspaceId() != sandbox.DefaultWorkspaceID ||
@@ -61,9 +43,7 @@ func TestTaskServiceRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetTask(), proposal) {
-			t.Fatalf("GetTask = %v, want %v", got.GetTask(), proposal)
-		}
+		wantProto(t, "GetTask", got.GetTask(), proposal)
 		_, err = c.GetTask(ctx, &attiov1.GetTaskRequest{TaskId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 
@@ -82,31 +62,16 @@ func TestTaskServiceRead(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
 			}
-			if got := taskIDs(res.GetTasks()); !slices.Equal(got, tc.want) {
+			if got := idsOf(res.GetTasks(), taskID); !slices.Equal(got, tc.want) {
 				t.Fatalf("%s: %v, want %v", tc.name, got, tc.want)
 			}
 		}
 
 		// Pages of one walk every task once; the token is bound to the query.
-		var walked []string
-		req := &attiov1.ListTasksRequest{PageSize: 1}
-		var token string
-		for range 10 {
-			res, err := c.ListTasks(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			walked = append(walked, taskIDs(res.GetTasks())...)
-			if res.GetNextPageToken() == "" {
-				break
-			}
-			token = res.GetNextPageToken()
-			req.PageToken = token
-		}
-		if !slices.Equal(walked, seedTasks) {
-			t.Fatalf("paged walk = %v, want %v", walked, seedTasks)
-		}
-		wantLocalInvalid(t, h, func() error {
+		wantWalk(t, h, func(ctx context.Context, size int32, token string) ([]string, string, error) {
+			res, err := c.ListTasks(ctx, &attiov1.ListTasksRequest{PageSize: size, PageToken: token})
+			return idsOf(res.GetTasks(), taskID), res.GetNextPageToken(), err
+		}, seedTasks, func(token string) error {
 			_, err := c.ListTasks(ctx, &attiov1.ListTasksRequest{PageSize: 1, PageToken: token, Sort: attiov1.TaskSort_TASK_SORT_CREATED_AT_DESC})
 			return err
 		})
@@ -122,11 +87,7 @@ func TestTaskServiceRead(t *testing.T) {
 }
 
 func TestTaskServiceStream(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewTaskServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewTaskServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.TaskServiceClient, h *harness, p protocol) {
 		st, err := c.StreamTasks(ctx, &attiov1.StreamTasksRequest{PageSize: 2})
 		if err != nil {
 			t.Fatal(err)
@@ -137,7 +98,7 @@ func TestTaskServiceStream(t *testing.T) {
 			if len(m.GetTasks()) > 2 || m.GetResumeToken() == "" {
 				t.Fatalf("message %v", m)
 			}
-			got = append(got, taskIDs(m.GetTasks())...)
+			got = append(got, idsOf(m.GetTasks(), taskID)...)
 		}
 		if !slices.Equal(got, seedTasks) || len(msgs) < 2 {
 			t.Fatalf("streamed %v in %d messages, want %v", got, len(msgs), seedTasks)
@@ -145,13 +106,7 @@ func TestTaskServiceStream(t *testing.T) {
 
 		// Resuming after the first page delivers the rest, once.
 		st, err = c.StreamTasks(ctx, &attiov1.StreamTasksRequest{PageSize: 2, ResumeToken: msgs[0].GetResumeToken()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rest []string
-		for _, m := range drain(t, st.Receive) {
-			rest = append(rest, taskIDs(m.GetTasks())...)
-		}
+		_, rest := streamedIDs(t, st, err, func(m *attiov1.StreamTasksResponse) []string { return idsOf(m.GetTasks(), taskID) })
 		if !slices.Equal(rest, seedTasks[2:]) {
 			t.Fatalf("resumed stream = %v, want %v", rest, seedTasks[2:])
 		}
@@ -163,7 +118,7 @@ func TestTaskServiceStream(t *testing.T) {
 		}
 		got = nil
 		for _, m := range drain(t, st.Receive) {
-			got = append(got, taskIDs(m.GetTasks())...)
+			got = append(got, idsOf(m.GetTasks(), taskID)...)
 		}
 		if !slices.Equal(got, []string{seedTaskCleanup, seedTaskProposal}) {
 			t.Fatalf("open tasks stream = %v", got)
@@ -179,10 +134,7 @@ func TestTaskServiceStream(t *testing.T) {
 }
 
 func TestTaskServiceWrites(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewTaskServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewTaskServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.TaskServiceClient, h *harness, p protocol) {
 		objs := objectIDs(t, h, p)
 
 		created, err := c.CreateTask(ctx, &attiov1.CreateTaskRequest{
@@ -209,9 +161,7 @@ func TestTaskServiceWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetTask(), task) {
-			t.Fatalf("read back %v, want %v", got.GetTask(), task)
-		}
+		wantProto(t, "read back", got.GetTask(), task)
 
 		up, err := c.UpdateTask(ctx, &attiov1.UpdateTaskRequest{
 			TaskId: task.GetId().GetTaskId(), IsCompleted: true, UpdateMask: mask("deadline_at", "is_completed", "assignees"),

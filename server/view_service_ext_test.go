@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -12,29 +13,18 @@ import (
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-func savedViewIDs(vs []*attiov1.SavedView) []string {
-	var out []string
-	for _, v := range vs {
-		out = append(out, v.GetId().GetViewId())
-	}
-	return out
-}
-
 func condition(attr, field string, op attiov1.FilterOperator, s string) *attiov1.Filter {
 	return &attiov1.Filter{Node: &attiov1.Filter_Condition{Condition: &attiov1.Condition{
 		Attribute: attr, Field: field, Op: op, Operand: &attiov1.Condition_StringValue{StringValue: s}}}}
 }
 
 func TestViewsListGetStream(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewViewServiceClient(h.rpc(p))
+	eachClient(t, attiov1connect.NewViewServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.ViewServiceClient, h *harness, p protocol) {
 		page, err := c.ListObjectViews(ctx, &attiov1.ListObjectViewsRequest{Object: "people", PageSize: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := savedViewIDs(page.GetViews()); !slices.Equal(got, []string{sandbox.SeedViewEveryoneID}) || page.GetNextPageToken() == "" {
+		if got := idsOf(page.GetViews(), viewID); !slices.Equal(got, []string{sandbox.SeedViewEveryoneID}) || page.GetNextPageToken() == "" {
 			t.Fatalf("first page = %v, token %q", got, page.GetNextPageToken())
 		}
 		page, err = c.ListObjectViews(ctx, &attiov1.ListObjectViewsRequest{Object: "people", PageSize: 1, PageToken: page.GetNextPageToken()})
@@ -71,7 +61,7 @@ func TestViewsListGetStream(t *testing.T) {
 		var streamed []string
 		msgs := drain(t, st.Receive)
 		for _, m := range msgs {
-			streamed = append(streamed, savedViewIDs(m.GetViews())...)
+			streamed = append(streamed, idsOf(m.GetViews(), viewID)...)
 		}
 		if !slices.Equal(streamed, []string{sandbox.SeedViewEveryoneID, sandbox.SeedViewLovelacesID, sandbox.SeedViewArchivedID}) || len(msgs) != 2 {
 			t.Fatalf("streamed %v in %d messages", streamed, len(msgs))
@@ -99,22 +89,6 @@ func TestViewsListGetStream(t *testing.T) {
 	})
 }
 
-func recordIDsOf(rs []*attiov1.Record) []string {
-	var out []string
-	for _, r := range rs {
-		out = append(out, r.GetId().GetRecordId())
-	}
-	return out
-}
-
-func entryIDsOf(es []*attiov1.Entry) []string {
-	var out []string
-	for _, e := range es {
-		out = append(out, e.GetId().GetEntryId())
-	}
-	return out
-}
-
 // TestQueryAsViewShows: a query with view_id returns exactly what the same query with the view's
 // filter and sorts written out returns, for records and entries, unary and streamed.
 func TestQueryAsViewShows(t *testing.T) {
@@ -128,7 +102,7 @@ func TestQueryAsViewShows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return recordIDsOf(r.GetRecords())
+			return idsOf(r.GetRecords(), recordID)
 		}
 		lovelace := condition("name", "last_name", attiov1.FilterOperator_FILTER_OPERATOR_EQ, "Lovelace")
 		newest := []*attiov1.Sort{{Attribute: "created_at", Direction: attiov1.SortDirection_SORT_DIRECTION_DESC}}
@@ -171,7 +145,7 @@ func TestQueryAsViewShows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return entryIDsOf(r.GetEntries())
+			return idsOf(r.GetEntries(), entryID)
 		}
 		wantE := entries(&attiov1.QueryEntriesRequest{List: "sales_pipeline",
 			Filter: condition("stage", "", attiov1.FilterOperator_FILTER_OPERATOR_EQ, "In Progress"),
@@ -188,7 +162,7 @@ func TestQueryAsViewShows(t *testing.T) {
 		}
 		var streamed []string
 		for _, m := range drain(t, st.Receive) {
-			streamed = append(streamed, entryIDsOf(m.GetEntries())...)
+			streamed = append(streamed, idsOf(m.GetEntries(), entryID)...)
 		}
 		if !slices.Equal(streamed, wantE) {
 			t.Errorf("StreamEntries with the view: %v, want %v", streamed, wantE)

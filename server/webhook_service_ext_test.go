@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -13,27 +14,10 @@ import (
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-func webhookIDs(ws []*attiov1.Webhook) []string {
-	out := make([]string, 0, len(ws))
-	for _, w := range ws {
-		out = append(out, w.GetId().GetWebhookId())
-	}
-	return out
-}
-
 func TestWebhookService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewWebhookServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewWebhookServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.WebhookServiceClient, h *harness, p protocol) {
 		all, err := c.ListWebhooks(ctx, &attiov1.ListWebhooksRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := webhookIDs(all.GetWebhooks()); !slices.Equal(got, []string{seedWebhookRecords, seedWebhookTasks}) || all.GetNextPageToken() != "" {
-			t.Fatalf("ListWebhooks = %v", got)
-		}
+		wantListed(t, all, err, idsOf(all.GetWebhooks(), webhookID), []string{seedWebhookRecords, seedWebhookTasks})
 		rec := all.GetWebhooks()[0]
 		wantSeed := &attiov1.Webhook{
 			Id:        &attiov1.WebhookId{WorkspaceId: sandbox.DefaultWorkspaceID, WebhookId: seedWebhookRecords},
@@ -46,9 +30,7 @@ func TestWebhookService(t *testing.T) {
 			Status:    attiov1.WebhookStatus_WEBHOOK_STATUS_ACTIVE,
 			CreatedAt: mustTime(t, "2025-04-01T00:00:00Z"),
 		}
-		if !proto.Equal(rec, wantSeed) {
-			t.Fatalf("seed webhook = %v, want %v", rec, wantSeed)
-		}
+		wantProto(t, "seed webhook", rec, wantSeed)
 		if all.GetWebhooks()[1].GetStatus() != attiov1.WebhookStatus_WEBHOOK_STATUS_DEGRADED {
 			t.Fatalf("tasks webhook = %v", all.GetWebhooks()[1])
 		}
@@ -56,9 +38,7 @@ func TestWebhookService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetWebhook(), wantSeed) {
-			t.Fatalf("GetWebhook = %v", got.GetWebhook())
-		}
+		wantProto(t, "GetWebhook", got.GetWebhook(), wantSeed)
 		_, err = c.GetWebhook(ctx, &attiov1.GetWebhookRequest{WebhookId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 
@@ -82,9 +62,7 @@ func TestWebhookService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(back.GetWebhook(), w) {
-			t.Fatalf("read back %v, want %v", back.GetWebhook(), w)
-		}
+		wantProto(t, "read back", back.GetWebhook(), w)
 
 		// Target only: subscriptions stay; subscriptions given: replaced.
 		up, err := c.UpdateWebhook(ctx, &attiov1.UpdateWebhookRequest{WebhookId: w.GetId().GetWebhookId(), TargetUrl: "https://hooks.example.com/v2", UpdateMask: mask("target_url")})
@@ -137,7 +115,7 @@ func TestWebhookService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if walked := webhookIDs(append(page1.GetWebhooks(), page2.GetWebhooks()...)); !slices.Equal(walked, want) || page2.GetNextPageToken() != "" {
+		if walked := idsOf(append(page1.GetWebhooks(), page2.GetWebhooks()...), webhookID); !slices.Equal(walked, want) || page2.GetNextPageToken() != "" {
 			t.Fatalf("paged = %v (next %q), want %v", walked, page2.GetNextPageToken(), want)
 		}
 		// The only query is the connection: a token is refused on another one.

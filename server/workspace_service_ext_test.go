@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -16,11 +17,7 @@ import (
 )
 
 func TestWorkspaceService(t *testing.T) {
-	t.Parallel()
-	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
-		ctx := t.Context()
-		c := attiov1connect.NewWorkspaceServiceClient(h.rpc(p))
-
+	eachClient(t, attiov1connect.NewWorkspaceServiceClient, func(t *testing.T, ctx context.Context, c attiov1connect.WorkspaceServiceClient, h *harness, p protocol) {
 		me, err := c.GetSelf(ctx, &attiov1.GetSelfRequest{})
 		if err != nil {
 			t.Fatal(err)
@@ -74,9 +71,7 @@ func TestWorkspaceService(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !proto.Equal(got.GetWorkspaceMember(), bob) {
-			t.Fatalf("GetWorkspaceMember = %v, want %v", got.GetWorkspaceMember(), bob)
-		}
+		wantProto(t, "GetWorkspaceMember", got.GetWorkspaceMember(), bob)
 		_, err = c.GetWorkspaceMember(ctx, &attiov1.GetWorkspaceMemberRequest{WorkspaceMemberId: unknownID})
 		wantCode(t, err, connect.CodeNotFound)
 		wantLocalInvalid(t, h, func() error {
