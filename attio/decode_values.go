@@ -1,6 +1,8 @@
 package attio
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -54,6 +56,11 @@ type (
 	vName  = attiov1.Value_PersonalName
 	vInter = attiov1.Value_Interaction
 )
+
+// ValueTypes is every attribute type attio decodes, sorted: the one list of value types. The
+// contract's Value oneof has a field per type (its name in snake case), the server's value table
+// a row per type, and the sandbox emulates each (a test in each holds them to this list).
+func ValueTypes() []string { return slices.Sorted(maps.Keys(valueDecoders)) }
 
 var valueDecoders = map[string]valueDecoder{
 	TypeText: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"sort"
 	"sync"
+
+	"github.com/attio-facade/attio-facade/attio"
 )
 
 type attrType uint8
@@ -28,10 +30,14 @@ const (
 	numAttrTypes
 )
 
+// attrTypeNames spells each type as attio does: attio.ValueTypes is the one list of value types,
+// and TestAttrTypesAreAttios holds this table to it.
 var attrTypeNames = [numAttrTypes]string{
-	"text", "number", "checkbox", "currency", "date", "timestamp", "rating", "status", "select",
-	"record-reference", "actor-reference", "location", "domain", "email-address", "phone-number",
-	"interaction", "personal-name",
+	tText: attio.TypeText, tNumber: attio.TypeNumber, tCheckbox: attio.TypeCheckbox, tCurrency: attio.TypeCurrency,
+	tDate: attio.TypeDate, tTimestamp: attio.TypeTimestamp, tRating: attio.TypeRating, tStatus: attio.TypeStatus,
+	tSelect: attio.TypeSelect, tRecordRef: attio.TypeRecordReference, tActorRef: attio.TypeActorReference,
+	tLocation: attio.TypeLocation, tDomain: attio.TypeDomain, tEmail: attio.TypeEmailAddress,
+	tPhone: attio.TypePhoneNumber, tInteraction: attio.TypeInteraction, tPersonalName: attio.TypePersonalName,
 }
 
 func (t attrType) String() string { return attrTypeNames[t] }

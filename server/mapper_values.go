@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -177,9 +178,12 @@ func fromValueInput(in *attiov1.ValueInput) (attio.ValueInput, error) {
 		}
 		return attio.RawInput(v.RawJson), nil
 	default:
-		return nil, fmt.Errorf("no value set")
+		return nil, errNoValue
 	}
 }
+
+// errNoValue is a value input with none of the oneof's fields set (or one this table lacks).
+var errNoValue = errors.New("no value set")
 
 func nonEmpty(s string) *string {
 	if s == "" {
