@@ -146,10 +146,7 @@ func TestStreamRPCsKept(t *testing.T) {
 // UpdateEntry write a values map whose keys are the mask (docs/api-compatibility.md).
 func TestUpdatesUseFieldMasks(t *testing.T) {
 	t.Parallel()
-	// UpdateScimUserRequest (added beside this test by the SCIM work) still uses proto3 optional
-	// fields; it is listed here until it takes an update_mask too, so this test guards the rest.
-	valueMaps := map[protoreflect.FullName]bool{"attio.v1.UpdateRecordRequest": true, "attio.v1.UpdateEntryRequest": true,
-		"attio.v1.UpdateScimUserRequest": true}
+	valueMaps := map[protoreflect.FullName]bool{"attio.v1.UpdateRecordRequest": true, "attio.v1.UpdateEntryRequest": true}
 	n := 0
 	for _, fd := range contractFiles(t) {
 		for i := range fd.Services().Len() {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"iter"
 	"net/url"
-	"strconv"
 )
 
 // SCIM 2.0 (workspace administration), from Attio's reference pages under
@@ -104,16 +103,11 @@ type ScimUserQuery struct {
 	Limit  int
 }
 
-// ListScimUsersPage fetches one page of users. The page's Total is SCIM's totalResults.
+// ListScimUsersPage fetches one page of users. The int is SCIM's totalResults.
 func (c *Client) ListScimUsersPage(ctx context.Context, q ScimUserQuery) (Page[ScimUser], int, error) {
-	v := url.Values{"startIndex": {strconv.Itoa(q.Offset + 1)}, "count": {strconv.Itoa(withLimit(q.Limit, 100))}}
+	v := url.Values{}
 	setIf(v, "filter", q.Filter)
-	var l scimList[ScimUser]
-	if err := c.do(ctx, call{ep: epScimUsers, query: v, decode: decodeInto(&l)}); err != nil {
-		return Page[ScimUser]{}, 0, err
-	}
-	next := q.Offset + len(l.Resources)
-	return Page[ScimUser]{Items: l.Resources, More: len(l.Resources) > 0 && next < l.TotalResults, NextOffset: next}, l.TotalResults, nil
+	return scimListPage[ScimUser](ctx, c, epScimUsers, v, q.Offset, q.Limit)
 }
 
 // ListScimUsers iterates over all matching users.

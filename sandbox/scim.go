@@ -34,6 +34,7 @@ func scimRoutes(rs *routes) {
 	rs.withStatus("POST", "/scim/v2/Users", http.StatusCreated, hCreateScimUser)
 	rs.write("PATCH", "/scim/v2/Users/{user_id}", hPatchScimUser)
 	rs.withStatus("DELETE", "/scim/v2/Users/{user_id}", http.StatusNoContent, hDeleteScimUser)
+	scimGroupRoutes(rs)
 }
 
 // scimError is an apiError written in SCIM's error shape (scimBody) by the gateway.
@@ -77,6 +78,7 @@ type scimState struct {
 	invites  []*scimInvite
 	modified map[uuid]int64
 	roles    map[uuid]string
+	groups   []*scimGroup
 }
 
 type scimUser struct {
@@ -198,7 +200,11 @@ func (ws *workspace) writeScimUser(w *jw, su scimUser) {
 // scimFilter is one SCIM filter expression: attribute, operator, value.
 type scimFilter struct{ attr, op, value string }
 
-func parseScimFilter(s string) (*scimFilter, *apiError) {
+// scimUserFilters are the user attributes a filter may name.
+var scimUserFilters = []string{"userName", "emails.value", "id", "name.givenName", "name.familyName", "active"}
+
+// parseScimFilter reads a filter on one of attrs.
+func parseScimFilter(s string, attrs []string) (*scimFilter, *apiError) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
@@ -218,14 +224,14 @@ func parseScimFilter(s string) (*scimFilter, *apiError) {
 	} else if value != "true" && value != "false" {
 		return nil, scimError(400, "invalidFilter", "The filter value in %q must be a quoted string or a boolean.", s)
 	}
-	if !slices.Contains([]string{"userName", "emails.value", "id", "name.givenName", "name.familyName", "active"}, attr) {
+	if !slices.Contains(attrs, attr) {
 		return nil, scimError(400, "invalidFilter", "Filtering on %q is not supported.", attr)
 	}
 	return &scimFilter{attr, op, value}, nil
 }
 
-func (f *scimFilter) match(ws *workspace, su scimUser) bool {
-	v, _ := su.attr(ws, f.attr)
+// match is whether v, the filtered attribute's value, passes.
+func (f *scimFilter) match(v string) bool {
 	a, b := strings.ToLower(v), strings.ToLower(f.value)
 	switch f.op {
 	case "eq":
@@ -241,10 +247,28 @@ func (f *scimFilter) match(ws *workspace, su scimUser) bool {
 }
 
 func hScimUsers(rc *reqCtx) ([]byte, *apiError) {
-	f, err := parseScimFilter(rc.q.Get("filter"))
+	f, err := parseScimFilter(rc.q.Get("filter"), scimUserFilters)
 	if err != nil {
 		return nil, err
 	}
+	var all []scimUser
+	for _, su := range rc.ws.scimUsers() {
+		if v, _ := su.attr(rc.ws, f.attrName()); f == nil || f.match(v) {
+			all = append(all, su)
+		}
+	}
+	return writeScimList(rc, all, rc.ws.writeScimUser)
+}
+
+func (f *scimFilter) attrName() string {
+	if f == nil {
+		return ""
+	}
+	return f.attr
+}
+
+// writeScimList writes the page of all that startIndex and count select as SCIM's ListResponse.
+func writeScimList[T any](rc *reqCtx, all []T, each func(*jw, T)) ([]byte, *apiError) {
 	start, count := 1, scimMaxCount
 	if s := rc.q.Get("startIndex"); s != "" {
 		n, e := strconv.Atoi(s)
@@ -259,12 +283,6 @@ func hScimUsers(rc *reqCtx) ([]byte, *apiError) {
 			return nil, scimError(400, "invalidValue", "count must be an integer.")
 		}
 		count = min(max(n, 0), scimMaxCount)
-	}
-	var all []scimUser
-	for _, su := range rc.ws.scimUsers() {
-		if f == nil || f.match(rc.ws, su) {
-			all = append(all, su)
-		}
 	}
 	lo := min(start-1, len(all))
 	page := all[lo:min(lo+count, len(all))]
@@ -282,8 +300,8 @@ func hScimUsers(rc *reqCtx) ([]byte, *apiError) {
 	w.int(int64(len(page)))
 	w.key("Resources")
 	w.arrOpen()
-	for _, su := range page {
-		rc.ws.writeScimUser(w, su)
+	for _, x := range page {
+		each(w, x)
 	}
 	w.arrClose()
 	w.objClose()

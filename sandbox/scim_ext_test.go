@@ -135,3 +135,78 @@ func TestScimSchemas(t *testing.T) {
 
 // scimBase is the API's root through Maton: SCIM sits at /scim/v2 beside /v2.
 func scimBase(a *api) string { return strings.TrimSuffix(a.base, "/v2") }
+
+// scimGroups2026 walks the SCIM group operations of the reference pages.
+func scimGroups2026(t *testing.T, a *api) {
+	t.Helper()
+	base := scimBase(a) + "/scim/v2/Groups"
+	g := a.must("POST", base, map[string]any{"schemas": []any{scimGroup}, "displayName": "Walk",
+		"members": []any{map[string]any{"value": sandbox.SeedMember2ID}}}, 201).body
+	id := g["id"].(string)
+	a.must("GET", base+"?count=1&excludedAttributes=members", nil, 200)
+	a.must("GET", base+"/"+id, nil, 200)
+	a.must("PUT", base+"/"+id, map[string]any{"schemas": []any{scimGroup}, "displayName": "Walked", "members": []any{}}, 200)
+	a.must("PATCH", base+"/"+id, scimPatch(map[string]any{"op": "add", "path": "members", "value": []any{map[string]any{"value": sandbox.SeedMember2ID}}}), 200)
+	a.must("DELETE", base+"/"+id, nil, 204)
+}
+
+const scimGroup = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+func TestScimGroups(t *testing.T) {
+	t.Parallel()
+	a := seeded(t)
+	base := scimBase(a) + "/scim/v2/Groups"
+	bob := map[string]any{"value": sandbox.SeedMember2ID}
+	invite := a.must("POST", scimBase(a)+"/scim/v2/Users", map[string]any{"schemas": []any{scimUser}, "userName": "gus@elsewhere.io"}, 201).body["id"].(string)
+	eng := a.must("POST", base, map[string]any{"schemas": []any{scimGroup}, "displayName": "Engineering", "members": []any{bob, map[string]any{"value": invite}}}, 201)
+	if ct := eng.header.Get("Content-Type"); ct != "application/scim+json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	id := eng.body["id"].(string)
+	if ms := eng.body["members"].([]any); len(ms) != 2 || ms[0].(map[string]any)["$ref"] != "/scim/v2/Users/"+sandbox.SeedMember2ID {
+		t.Fatalf("members %v", ms)
+	}
+	a.must("POST", base, map[string]any{"schemas": []any{scimGroup}, "displayName": "Sales"}, 201)
+	scimErr(t, a.do("POST", base, map[string]any{"schemas": []any{scimGroup}, "displayName": "engineering"}), 409, "uniqueness")
+	scimErr(t, a.do("POST", base, map[string]any{"schemas": []any{scimGroup}, "displayName": "  "}), 400, "invalidValue")
+	scimErr(t, a.do("POST", base, map[string]any{"schemas": []any{scimGroup}, "displayName": "X", "members": []any{map[string]any{"value": "00000000-0000-0000-0000-000000000000"}}}), 400, "invalidValue")
+
+	list := a.must("GET", base+"?filter="+url.QueryEscape(`displayName eq "ENGINEERING"`), nil, 200).body
+	if res := list["Resources"].([]any); list["totalResults"] != 1.0 || len(res) != 1 || res[0].(map[string]any)["id"] != id {
+		t.Fatalf("filtered %v", list)
+	}
+	page := a.must("GET", base+"?startIndex=2&count=1&excludedAttributes=members", nil, 200).body
+	if res := page["Resources"].([]any); page["totalResults"] != 2.0 || len(res) != 1 || res[0].(map[string]any)["members"] != nil {
+		t.Fatalf("page %v", page)
+	}
+	scimErr(t, a.do("GET", base+"?filter="+url.QueryEscape(`userName eq "x"`), nil), 400, "invalidFilter")
+
+	// Operations apply in order; a removal by value filter takes one member out.
+	patched := a.must("PATCH", base+"/"+id, scimPatch(
+		map[string]any{"op": "replace", "path": "displayName", "value": "Platform"},
+		map[string]any{"op": "remove", "path": `members[value eq "` + invite + `"]`}), 200).body
+	if ms := patched["members"].([]any); patched["displayName"] != "Platform" || len(ms) != 1 || ms[0].(map[string]any)["value"] != sandbox.SeedMember2ID {
+		t.Fatalf("patched %v", patched)
+	}
+	// A refused operation changes nothing, even after accepted ones.
+	scimErr(t, a.do("PATCH", base+"/"+id, scimPatch(
+		map[string]any{"op": "replace", "path": "displayName", "value": "Other"},
+		map[string]any{"op": "replace", "path": "externalId", "value": "x"})), 400, "invalidPath")
+	scimErr(t, a.do("PATCH", base+"/"+id, scimPatch(map[string]any{"op": "replace", "path": "displayName", "value": "Sales"})), 409, "uniqueness")
+	if got := a.must("GET", base+"/"+id, nil, 200).body; got["displayName"] != "Platform" {
+		t.Fatalf("a refused patch changed the group: %v", got)
+	}
+	// PUT replaces the whole member list; a member leaving the workspace leaves the group.
+	put := a.must("PUT", base+"/"+id, map[string]any{"schemas": []any{scimGroup}, "displayName": "Platform", "members": []any{map[string]any{"value": invite}}}, 200).body
+	if ms := put["members"].([]any); len(ms) != 1 || ms[0].(map[string]any)["value"] != invite {
+		t.Fatalf("replaced %v", put)
+	}
+	scimErr(t, a.do("PUT", base+"/"+id, map[string]any{"schemas": []any{scimGroup}, "displayName": "Platform"}), 400, "invalidValue")
+	a.must("DELETE", scimBase(a)+"/scim/v2/Users/"+invite, nil, 204)
+	if ms := a.must("GET", base+"/"+id, nil, 200).body["members"].([]any); len(ms) != 0 {
+		t.Fatalf("a deleted user is still a member: %v", ms)
+	}
+	a.must("DELETE", base+"/"+id, nil, 204)
+	scimErr(t, a.do("GET", base+"/"+id, nil), 404, "")
+	scimErr(t, a.do("DELETE", base+"/"+id, nil), 404, "")
+}

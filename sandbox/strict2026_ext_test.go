@@ -41,6 +41,7 @@ func TestStrictClient2026(t *testing.T) {
 	mail2026(t, a)
 	sql2026(t, a)
 	scim2026(t, a)
+	scimGroups2026(t, a)
 	views2026(t, a)
 	files2026(t, a)
 	var missing []string

@@ -235,7 +235,7 @@ func title(m proto.Message) string {
 		}
 		return "record " + r.GetId().GetRecordId()
 	}
-	for _, f := range []string{"name", "title", "content_plaintext", "target_url", "api_slug", "connection_id"} {
+	for _, f := range []string{"name", "title", "display_name", "content_plaintext", "target_url", "api_slug", "connection_id"} {
 		if t := fieldText(m, f); t != "" {
 			return fmt.Sprintf("%q", t)
 		}

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -39,35 +41,58 @@ func (s *ScimService) GetScimSchemas(ctx context.Context, _ *attiov1.GetScimSche
 
 // ListScimUsers returns one page of users.
 func (s *ScimService) ListScimUsers(ctx context.Context, req *attiov1.ListScimUsersRequest) (*attiov1.ListScimUsersResponse, error) {
-	p := newPager(ctx, attiov1connect.ScimServiceListScimUsersProcedure, req)
-	pos, err := p.start(req.GetPageToken())
+	users, total, next, err := scimListPage(ctx, attiov1connect.ScimServiceListScimUsersProcedure, req, req.GetPageToken(), req.GetPageSize(),
+		func(ctx context.Context, offset, limit int) (attio.Page[attio.ScimUser], int, error) {
+			return s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{Filter: req.GetFilter(), Offset: offset, Limit: limit})
+		})
 	if err != nil {
 		return nil, err
 	}
-	page, total, err := s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{
-		Filter: req.GetFilter(), Offset: int(pos.Offset), Limit: pageSize(req.GetPageSize(), defaultScimPage)})
-	if err != nil {
-		return nil, upstreamError(err)
-	}
-	return &attiov1.ListScimUsersResponse{Users: toScimUsers(page.Items), TotalResults: int32(total), NextPageToken: nextPageToken(p, page)}, nil
+	return &attiov1.ListScimUsersResponse{Users: toScimUsers(users), TotalResults: total, NextPageToken: next}, nil
 }
 
 // StreamScimUsers walks every matching user, one message per upstream page.
 func (s *ScimService) StreamScimUsers(ctx context.Context, req *attiov1.StreamScimUsersRequest, stream attiov1connect.ScimServiceStreamScimUsersServerStream) error {
-	p := newPager(ctx, attiov1connect.ScimServiceStreamScimUsersProcedure, req)
-	start, err := p.start(req.GetResumeToken())
-	if err != nil {
-		return err
-	}
-	size := pageSize(req.GetPageSize(), defaultScimStreamPage)
-	return streamPages(bulk(ctx), p, start, size,
-		func(ctx context.Context, pos pageToken) (attio.Page[attio.ScimUser], error) {
-			page, _, err := s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{Filter: req.GetFilter(), Offset: int(pos.Offset), Limit: size})
-			return page, err
+	return scimStream(ctx, attiov1connect.ScimServiceStreamScimUsersProcedure, req, req.GetResumeToken(), req.GetPageSize(),
+		func(ctx context.Context, offset, limit int) (attio.Page[attio.ScimUser], int, error) {
+			return s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{Filter: req.GetFilter(), Offset: offset, Limit: limit})
 		},
 		func(items []attio.ScimUser, resume string) *attiov1.StreamScimUsersResponse {
 			return &attiov1.StreamScimUsersResponse{Users: toScimUsers(items), ResumeToken: resume}
 		}, stream.Send)
+}
+
+// scimFetch fetches one page of a SCIM list at a 0-based offset, with SCIM's totalResults.
+type scimFetch[T any] func(ctx context.Context, offset, limit int) (attio.Page[T], int, error)
+
+// scimListPage serves one page of a SCIM list (AIP-158 over SCIM's offsets).
+func scimListPage[T any](ctx context.Context, procedure string, req proto.Message, token string, size int32, fetch scimFetch[T]) ([]T, int32, string, error) {
+	p := newPager(ctx, procedure, req)
+	pos, err := p.start(token)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	page, total, err := fetch(ctx, int(pos.Offset), pageSize(size, defaultScimPage))
+	if err != nil {
+		return nil, 0, "", upstreamError(err)
+	}
+	return page.Items, int32(total), nextPageToken(p, page), nil
+}
+
+// scimStream streams a SCIM list, one message per upstream page.
+func scimStream[T any, M proto.Message](ctx context.Context, procedure string, req proto.Message, token string, size int32, fetch scimFetch[T],
+	build func(items []T, resume string) M, send func(M) error) error {
+	p := newPager(ctx, procedure, req)
+	start, err := p.start(token)
+	if err != nil {
+		return err
+	}
+	n := pageSize(size, defaultScimStreamPage)
+	return streamPages(bulk(ctx), p, start, n,
+		func(ctx context.Context, pos pageToken) (attio.Page[T], error) {
+			page, _, err := fetch(ctx, int(pos.Offset), n)
+			return page, err
+		}, build, send)
 }
 
 // GetScimUser returns one user.
@@ -88,19 +113,24 @@ func (s *ScimService) CreateScimUser(ctx context.Context, req *attiov1.CreateSci
 	return &attiov1.CreateScimUserResponse{User: toScimUser(&u)}, nil
 }
 
-// UpdateScimUser changes a user.
+// UpdateScimUser changes the fields of a user that update_mask names.
 func (s *ScimService) UpdateScimUser(ctx context.Context, req *attiov1.UpdateScimUserRequest) (*attiov1.UpdateScimUserResponse, error) {
-	up := attio.ScimUserUpdate{GivenName: req.GivenName, FamilyName: req.FamilyName, Active: req.Active, AppRole: enumName(scimAppRoles, req.GetAppRole())}
-	if up.GivenName == nil && up.FamilyName == nil && up.Active == nil && up.AppRole == "" {
-		return nil, invalidArgument("nothing to change: set given_name, family_name, active or app_role")
+	u, err := readUpdate(req, []string{"given_name", "family_name", "active", "app_role"}, []string{"app_role"})
+	if err != nil {
+		return nil, err
 	}
-	u, err := s.client.UpdateScimUser(ctx, req.GetUserId(), up)
+	up := attio.ScimUserUpdate{GivenName: masked(u, "given_name", req.GetGivenName()), FamilyName: masked(u, "family_name", req.GetFamilyName()),
+		Active: masked(u, "active", req.GetActive())}
+	if u.set["app_role"] {
+		up.AppRole = enumName(scimAppRoles, req.GetAppRole())
+	}
+	user, err := s.client.UpdateScimUser(ctx, req.GetUserId(), up)
 	if err != nil {
 		return nil, upstreamError(err)
 	}
 	out := &attiov1.UpdateScimUserResponse{}
-	if u != nil {
-		out.User = toScimUser(u)
+	if user != nil {
+		out.User = toScimUser(user)
 	}
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"connectrpc.com/connect/v2"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -70,25 +71,40 @@ func TestScimService(t *testing.T) {
 		_, err = c.ListScimUsers(ctx, &attiov1.ListScimUsersRequest{Filter: `title eq "x"`})
 		wantCode(t, err, connect.CodeInvalidArgument)
 
-		no, yes := false, true
-		off, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: u.GetId(), Active: &no})
+		mask := func(paths ...string) *fieldmaskpb.FieldMask { return &fieldmaskpb.FieldMask{Paths: paths} }
+		off, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: u.GetId(), Active: false, UpdateMask: mask("active")})
 		if err != nil || off.GetUser().GetActive() || off.GetUser().GetAppRole() != attiov1.ScimAppRole_SCIM_APP_ROLE_UNSPECIFIED {
 			t.Fatalf("suspend = %v, %v", off, err)
 		}
-		on, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: u.GetId(), Active: &yes, FamilyName: proto.String("Jones")})
-		if err != nil || !on.GetUser().GetActive() || on.GetUser().GetAppRole() != attiov1.ScimAppRole_SCIM_APP_ROLE_ADMIN || on.GetUser().GetFamilyName() != "Jones" {
+		// Only the masked fields change: given_name is set here but not named, so Carol stays.
+		on, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: u.GetId(), Active: true, FamilyName: "Jones", GivenName: "Ignored",
+			UpdateMask: mask("active", "family_name")})
+		if err != nil || !on.GetUser().GetActive() || on.GetUser().GetAppRole() != attiov1.ScimAppRole_SCIM_APP_ROLE_ADMIN ||
+			on.GetUser().GetFamilyName() != "Jones" || on.GetUser().GetGivenName() != "Carol" {
 			t.Fatalf("reactivate = %v, %v", on, err)
 		}
-		wantLocalInvalid(t, h, func() error {
-			_, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: u.GetId()})
-			return err
-		})
+		// A masked empty name clears it.
+		cleared, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: u.GetId(), UpdateMask: mask("given_name")})
+		if err != nil || cleared.GetUser().GetGivenName() != "" || cleared.GetUser().GetFamilyName() != "Jones" {
+			t.Fatalf("clear given name = %v, %v", cleared, err)
+		}
+		for _, bad := range []*attiov1.UpdateScimUserRequest{
+			{UserId: u.GetId()}, // no mask
+			{UserId: u.GetId(), UpdateMask: mask("user_name")},
+			{UserId: u.GetId(), UpdateMask: mask("app_role")}, // named but UNSPECIFIED
+			{UserId: u.GetId(), UpdateMask: mask("*", "active")},
+		} {
+			wantLocalInvalid(t, h, func() error {
+				_, err := c.UpdateScimUser(ctx, bad)
+				return err
+			})
+		}
 
 		invite, err := c.CreateScimUser(ctx, &attiov1.CreateScimUserRequest{UserName: "dan@elsewhere.io"})
 		if err != nil || !invite.GetUser().GetActive() || invite.GetUser().GetAppRole() != attiov1.ScimAppRole_SCIM_APP_ROLE_MEMBER {
 			t.Fatalf("invite = %v, %v", invite, err)
 		}
-		revoked, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: invite.GetUser().GetId(), Active: &no})
+		revoked, err := c.UpdateScimUser(ctx, &attiov1.UpdateScimUserRequest{UserId: invite.GetUser().GetId(), UpdateMask: mask("active")})
 		if err != nil || revoked.GetUser() != nil {
 			t.Fatalf("revoking the invite = %v, %v; want no user (204)", revoked, err)
 		}

@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -883,19 +884,21 @@ func (x *CreateScimUserResponse) GetUser() *ScimUser {
 	return nil
 }
 
-// UpdateScimUserRequest changes a user; unset fields are left alone.
+// UpdateScimUserRequest changes the fields of a user that update_mask names.
 type UpdateScimUserRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The membership or invite id.
 	UserId string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
-	// New first name.
-	GivenName *string `protobuf:"bytes,2,opt,name=given_name,json=givenName,proto3,oneof" json:"given_name,omitempty"`
-	// New last name.
-	FamilyName *string `protobuf:"bytes,3,opt,name=family_name,json=familyName,proto3,oneof" json:"family_name,omitempty"`
+	// New first name (empty clears it).
+	GivenName string `protobuf:"bytes,2,opt,name=given_name,json=givenName,proto3" json:"given_name,omitempty"`
+	// New last name (empty clears it).
+	FamilyName string `protobuf:"bytes,3,opt,name=family_name,json=familyName,proto3" json:"family_name,omitempty"`
 	// Grant or withdraw access (false suspends a member and revokes a pending invite).
-	Active *bool `protobuf:"varint,4,opt,name=active,proto3,oneof" json:"active,omitempty"`
-	// New role; unset leaves it.
-	AppRole       ScimAppRole `protobuf:"varint,5,opt,name=app_role,json=appRole,proto3,enum=attio.v1.ScimAppRole" json:"app_role,omitempty"`
+	Active bool `protobuf:"varint,4,opt,name=active,proto3" json:"active,omitempty"`
+	// New role; a named app_role must not be UNSPECIFIED.
+	AppRole ScimAppRole `protobuf:"varint,5,opt,name=app_role,json=appRole,proto3,enum=attio.v1.ScimAppRole" json:"app_role,omitempty"`
+	// The fields to change (AIP-134): given_name, family_name, active, app_role, or "*" for all.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,6,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -938,22 +941,22 @@ func (x *UpdateScimUserRequest) GetUserId() string {
 }
 
 func (x *UpdateScimUserRequest) GetGivenName() string {
-	if x != nil && x.GivenName != nil {
-		return *x.GivenName
+	if x != nil {
+		return x.GivenName
 	}
 	return ""
 }
 
 func (x *UpdateScimUserRequest) GetFamilyName() string {
-	if x != nil && x.FamilyName != nil {
-		return *x.FamilyName
+	if x != nil {
+		return x.FamilyName
 	}
 	return ""
 }
 
 func (x *UpdateScimUserRequest) GetActive() bool {
-	if x != nil && x.Active != nil {
-		return *x.Active
+	if x != nil {
+		return x.Active
 	}
 	return false
 }
@@ -963,6 +966,13 @@ func (x *UpdateScimUserRequest) GetAppRole() ScimAppRole {
 		return x.AppRole
 	}
 	return ScimAppRole_SCIM_APP_ROLE_UNSPECIFIED
+}
+
+func (x *UpdateScimUserRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
 }
 
 // UpdateScimUserResponse carries the user after the change.
@@ -1094,11 +1104,1130 @@ func (*DeleteScimUserResponse) Descriptor() ([]byte, []int) {
 	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{16}
 }
 
+// ScimGroupMember is one member of a group: a user.
+type ScimGroupMember struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The workspace membership id, or the invite id of a pending user.
+	UserId string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// The member's URI as Attio sent it (/scim/v2/Users/{id}).
+	Ref           string `protobuf:"bytes,2,opt,name=ref,proto3" json:"ref,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScimGroupMember) Reset() {
+	*x = ScimGroupMember{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScimGroupMember) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScimGroupMember) ProtoMessage() {}
+
+func (x *ScimGroupMember) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScimGroupMember.ProtoReflect.Descriptor instead.
+func (*ScimGroupMember) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ScimGroupMember) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *ScimGroupMember) GetRef() string {
+	if x != nil {
+		return x.Ref
+	}
+	return ""
+}
+
+// ScimGroup is a workspace team, as SCIM shows it.
+type ScimGroup struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The team's id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Its name, unique in the workspace.
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Its members; empty when the list asked for groups without them.
+	Members []*ScimGroupMember `protobuf:"bytes,3,rep,name=members,proto3" json:"members,omitempty"`
+	// When it was created.
+	Created *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=created,proto3" json:"created,omitempty"`
+	// When it last changed.
+	LastModified *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=last_modified,json=lastModified,proto3" json:"last_modified,omitempty"`
+	// Keys Attio sent that this contract does not know yet, as one JSON object exactly as Attio sent
+	// them; empty when there are none.
+	ExtraJson     string `protobuf:"bytes,6,opt,name=extra_json,json=extraJson,proto3" json:"extra_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScimGroup) Reset() {
+	*x = ScimGroup{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScimGroup) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScimGroup) ProtoMessage() {}
+
+func (x *ScimGroup) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScimGroup.ProtoReflect.Descriptor instead.
+func (*ScimGroup) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ScimGroup) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ScimGroup) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *ScimGroup) GetMembers() []*ScimGroupMember {
+	if x != nil {
+		return x.Members
+	}
+	return nil
+}
+
+func (x *ScimGroup) GetCreated() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Created
+	}
+	return nil
+}
+
+func (x *ScimGroup) GetLastModified() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastModified
+	}
+	return nil
+}
+
+func (x *ScimGroup) GetExtraJson() string {
+	if x != nil {
+		return x.ExtraJson
+	}
+	return ""
+}
+
+// ListScimGroupsRequest selects a page of groups.
+type ListScimGroupsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A SCIM filter expression on displayName, e.g. displayName eq "Engineering".
+	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Maximum groups per page (0-100, Attio's cap); 0 means 100.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response; only valid with the same request.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Leave out each group's members (SCIM's excludedAttributes=members), for large teams.
+	ExcludeMembers bool `protobuf:"varint,4,opt,name=exclude_members,json=excludeMembers,proto3" json:"exclude_members,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListScimGroupsRequest) Reset() {
+	*x = ListScimGroupsRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListScimGroupsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListScimGroupsRequest) ProtoMessage() {}
+
+func (x *ListScimGroupsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListScimGroupsRequest.ProtoReflect.Descriptor instead.
+func (*ListScimGroupsRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListScimGroupsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListScimGroupsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListScimGroupsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListScimGroupsRequest) GetExcludeMembers() bool {
+	if x != nil {
+		return x.ExcludeMembers
+	}
+	return false
+}
+
+// ListScimGroupsResponse is one page of groups.
+type ListScimGroupsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The groups.
+	Groups []*ScimGroup `protobuf:"bytes,1,rep,name=groups,proto3" json:"groups,omitempty"`
+	// How many groups match in all.
+	TotalResults int32 `protobuf:"varint,2,opt,name=total_results,json=totalResults,proto3" json:"total_results,omitempty"`
+	// Token for the next page; empty when there are no more.
+	NextPageToken string `protobuf:"bytes,3,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListScimGroupsResponse) Reset() {
+	*x = ListScimGroupsResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListScimGroupsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListScimGroupsResponse) ProtoMessage() {}
+
+func (x *ListScimGroupsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListScimGroupsResponse.ProtoReflect.Descriptor instead.
+func (*ListScimGroupsResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ListScimGroupsResponse) GetGroups() []*ScimGroup {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *ListScimGroupsResponse) GetTotalResults() int32 {
+	if x != nil {
+		return x.TotalResults
+	}
+	return 0
+}
+
+func (x *ListScimGroupsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// StreamScimGroupsRequest selects all groups to stream.
+type StreamScimGroupsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A SCIM filter expression on displayName.
+	Filter string `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Groups per upstream page (0-100); 0 means 100.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Resume after the page that carried this token.
+	ResumeToken string `protobuf:"bytes,3,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	// Leave out each group's members.
+	ExcludeMembers bool `protobuf:"varint,4,opt,name=exclude_members,json=excludeMembers,proto3" json:"exclude_members,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *StreamScimGroupsRequest) Reset() {
+	*x = StreamScimGroupsRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamScimGroupsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamScimGroupsRequest) ProtoMessage() {}
+
+func (x *StreamScimGroupsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamScimGroupsRequest.ProtoReflect.Descriptor instead.
+func (*StreamScimGroupsRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *StreamScimGroupsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *StreamScimGroupsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *StreamScimGroupsRequest) GetResumeToken() string {
+	if x != nil {
+		return x.ResumeToken
+	}
+	return ""
+}
+
+func (x *StreamScimGroupsRequest) GetExcludeMembers() bool {
+	if x != nil {
+		return x.ExcludeMembers
+	}
+	return false
+}
+
+// StreamScimGroupsResponse is one upstream page of groups.
+type StreamScimGroupsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The groups.
+	Groups []*ScimGroup `protobuf:"bytes,1,rep,name=groups,proto3" json:"groups,omitempty"`
+	// Token that restarts the stream right after this page.
+	ResumeToken   string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamScimGroupsResponse) Reset() {
+	*x = StreamScimGroupsResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamScimGroupsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamScimGroupsResponse) ProtoMessage() {}
+
+func (x *StreamScimGroupsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamScimGroupsResponse.ProtoReflect.Descriptor instead.
+func (*StreamScimGroupsResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *StreamScimGroupsResponse) GetGroups() []*ScimGroup {
+	if x != nil {
+		return x.Groups
+	}
+	return nil
+}
+
+func (x *StreamScimGroupsResponse) GetResumeToken() string {
+	if x != nil {
+		return x.ResumeToken
+	}
+	return ""
+}
+
+// GetScimGroupRequest names a group.
+type GetScimGroupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The team's id.
+	GroupId       string `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetScimGroupRequest) Reset() {
+	*x = GetScimGroupRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetScimGroupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetScimGroupRequest) ProtoMessage() {}
+
+func (x *GetScimGroupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetScimGroupRequest.ProtoReflect.Descriptor instead.
+func (*GetScimGroupRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *GetScimGroupRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+// GetScimGroupResponse carries the group.
+type GetScimGroupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The group.
+	Group         *ScimGroup `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetScimGroupResponse) Reset() {
+	*x = GetScimGroupResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetScimGroupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetScimGroupResponse) ProtoMessage() {}
+
+func (x *GetScimGroupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetScimGroupResponse.ProtoReflect.Descriptor instead.
+func (*GetScimGroupResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *GetScimGroupResponse) GetGroup() *ScimGroup {
+	if x != nil {
+		return x.Group
+	}
+	return nil
+}
+
+// CreateScimGroupRequest describes the group to add.
+type CreateScimGroupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Its name: not blank, unique in the workspace.
+	DisplayName string `protobuf:"bytes,1,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Its first members: membership or invite ids.
+	MemberIds     []string `protobuf:"bytes,2,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateScimGroupRequest) Reset() {
+	*x = CreateScimGroupRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateScimGroupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateScimGroupRequest) ProtoMessage() {}
+
+func (x *CreateScimGroupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateScimGroupRequest.ProtoReflect.Descriptor instead.
+func (*CreateScimGroupRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *CreateScimGroupRequest) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *CreateScimGroupRequest) GetMemberIds() []string {
+	if x != nil {
+		return x.MemberIds
+	}
+	return nil
+}
+
+// CreateScimGroupResponse carries the new group.
+type CreateScimGroupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The group.
+	Group         *ScimGroup `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateScimGroupResponse) Reset() {
+	*x = CreateScimGroupResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateScimGroupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateScimGroupResponse) ProtoMessage() {}
+
+func (x *CreateScimGroupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateScimGroupResponse.ProtoReflect.Descriptor instead.
+func (*CreateScimGroupResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *CreateScimGroupResponse) GetGroup() *ScimGroup {
+	if x != nil {
+		return x.Group
+	}
+	return nil
+}
+
+// ReplaceScimGroupRequest is the group's whole new state.
+type ReplaceScimGroupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The team's id.
+	GroupId string `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	// Its name: not blank, unique in the workspace.
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Every member it keeps or gets: membership or invite ids; empty removes them all.
+	MemberIds     []string `protobuf:"bytes,3,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplaceScimGroupRequest) Reset() {
+	*x = ReplaceScimGroupRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceScimGroupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceScimGroupRequest) ProtoMessage() {}
+
+func (x *ReplaceScimGroupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceScimGroupRequest.ProtoReflect.Descriptor instead.
+func (*ReplaceScimGroupRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *ReplaceScimGroupRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *ReplaceScimGroupRequest) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *ReplaceScimGroupRequest) GetMemberIds() []string {
+	if x != nil {
+		return x.MemberIds
+	}
+	return nil
+}
+
+// ReplaceScimGroupResponse carries the group after the change.
+type ReplaceScimGroupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The group.
+	Group         *ScimGroup `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReplaceScimGroupResponse) Reset() {
+	*x = ReplaceScimGroupResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReplaceScimGroupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReplaceScimGroupResponse) ProtoMessage() {}
+
+func (x *ReplaceScimGroupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReplaceScimGroupResponse.ProtoReflect.Descriptor instead.
+func (*ReplaceScimGroupResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *ReplaceScimGroupResponse) GetGroup() *ScimGroup {
+	if x != nil {
+		return x.Group
+	}
+	return nil
+}
+
+// UpdateScimGroupRequest changes the fields of a group that update_mask names.
+type UpdateScimGroupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The team's id.
+	GroupId string `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	// New name: not blank when named.
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// The whole new member list (membership or invite ids); named and empty removes every member.
+	MemberIds []string `protobuf:"bytes,3,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	// The fields to change (AIP-134): display_name, member_ids, or "*" for both.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,4,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateScimGroupRequest) Reset() {
+	*x = UpdateScimGroupRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateScimGroupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateScimGroupRequest) ProtoMessage() {}
+
+func (x *UpdateScimGroupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateScimGroupRequest.ProtoReflect.Descriptor instead.
+func (*UpdateScimGroupRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *UpdateScimGroupRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *UpdateScimGroupRequest) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *UpdateScimGroupRequest) GetMemberIds() []string {
+	if x != nil {
+		return x.MemberIds
+	}
+	return nil
+}
+
+func (x *UpdateScimGroupRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// UpdateScimGroupResponse carries the group after the change.
+type UpdateScimGroupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The group.
+	Group         *ScimGroup `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateScimGroupResponse) Reset() {
+	*x = UpdateScimGroupResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateScimGroupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateScimGroupResponse) ProtoMessage() {}
+
+func (x *UpdateScimGroupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateScimGroupResponse.ProtoReflect.Descriptor instead.
+func (*UpdateScimGroupResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *UpdateScimGroupResponse) GetGroup() *ScimGroup {
+	if x != nil {
+		return x.Group
+	}
+	return nil
+}
+
+// AddScimGroupMembersRequest names the users to add.
+type AddScimGroupMembersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The team's id.
+	GroupId string `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	// Membership or invite ids.
+	MemberIds     []string `protobuf:"bytes,2,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddScimGroupMembersRequest) Reset() {
+	*x = AddScimGroupMembersRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddScimGroupMembersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddScimGroupMembersRequest) ProtoMessage() {}
+
+func (x *AddScimGroupMembersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddScimGroupMembersRequest.ProtoReflect.Descriptor instead.
+func (*AddScimGroupMembersRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *AddScimGroupMembersRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *AddScimGroupMembersRequest) GetMemberIds() []string {
+	if x != nil {
+		return x.MemberIds
+	}
+	return nil
+}
+
+// AddScimGroupMembersResponse carries the group after the change.
+type AddScimGroupMembersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The group.
+	Group         *ScimGroup `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddScimGroupMembersResponse) Reset() {
+	*x = AddScimGroupMembersResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddScimGroupMembersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddScimGroupMembersResponse) ProtoMessage() {}
+
+func (x *AddScimGroupMembersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddScimGroupMembersResponse.ProtoReflect.Descriptor instead.
+func (*AddScimGroupMembersResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *AddScimGroupMembersResponse) GetGroup() *ScimGroup {
+	if x != nil {
+		return x.Group
+	}
+	return nil
+}
+
+// RemoveScimGroupMembersRequest names the users to take out.
+type RemoveScimGroupMembersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The team's id.
+	GroupId string `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	// Membership or invite ids.
+	MemberIds     []string `protobuf:"bytes,2,rep,name=member_ids,json=memberIds,proto3" json:"member_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveScimGroupMembersRequest) Reset() {
+	*x = RemoveScimGroupMembersRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveScimGroupMembersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveScimGroupMembersRequest) ProtoMessage() {}
+
+func (x *RemoveScimGroupMembersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveScimGroupMembersRequest.ProtoReflect.Descriptor instead.
+func (*RemoveScimGroupMembersRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *RemoveScimGroupMembersRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+func (x *RemoveScimGroupMembersRequest) GetMemberIds() []string {
+	if x != nil {
+		return x.MemberIds
+	}
+	return nil
+}
+
+// RemoveScimGroupMembersResponse carries the group after the change.
+type RemoveScimGroupMembersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The group.
+	Group         *ScimGroup `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveScimGroupMembersResponse) Reset() {
+	*x = RemoveScimGroupMembersResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveScimGroupMembersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveScimGroupMembersResponse) ProtoMessage() {}
+
+func (x *RemoveScimGroupMembersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveScimGroupMembersResponse.ProtoReflect.Descriptor instead.
+func (*RemoveScimGroupMembersResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *RemoveScimGroupMembersResponse) GetGroup() *ScimGroup {
+	if x != nil {
+		return x.Group
+	}
+	return nil
+}
+
+// DeleteScimGroupRequest names a group.
+type DeleteScimGroupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The team's id.
+	GroupId       string `protobuf:"bytes,1,opt,name=group_id,json=groupId,proto3" json:"group_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteScimGroupRequest) Reset() {
+	*x = DeleteScimGroupRequest{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteScimGroupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteScimGroupRequest) ProtoMessage() {}
+
+func (x *DeleteScimGroupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteScimGroupRequest.ProtoReflect.Descriptor instead.
+func (*DeleteScimGroupRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *DeleteScimGroupRequest) GetGroupId() string {
+	if x != nil {
+		return x.GroupId
+	}
+	return ""
+}
+
+// DeleteScimGroupResponse is empty.
+type DeleteScimGroupResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteScimGroupResponse) Reset() {
+	*x = DeleteScimGroupResponse{}
+	mi := &file_attio_v1_scim_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteScimGroupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteScimGroupResponse) ProtoMessage() {}
+
+func (x *DeleteScimGroupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_scim_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteScimGroupResponse.ProtoReflect.Descriptor instead.
+func (*DeleteScimGroupResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_scim_service_proto_rawDescGZIP(), []int{36}
+}
+
 var File_attio_v1_scim_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_scim_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1battio/v1/scim_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x17\n" +
+	"\x1battio/v1/scim_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x17\n" +
 	"\x15GetScimSchemasRequest\"s\n" +
 	"\n" +
 	"ScimSchema\x12\x0e\n" +
@@ -1160,27 +2289,96 @@ const file_attio_v1_scim_service_proto_rawDesc = "" +
 	"\bapp_role\x18\x05 \x01(\x0e2\x15.attio.v1.ScimAppRoleB\b\xbaH\x05\x82\x01\x02\x10\x01R\aappRoleB\t\n" +
 	"\a_active\"@\n" +
 	"\x16CreateScimUserResponse\x12&\n" +
-	"\x04user\x18\x01 \x01(\v2\x12.attio.v1.ScimUserR\x04user\"\x9b\x02\n" +
+	"\x04user\x18\x01 \x01(\v2\x12.attio.v1.ScimUserR\x04user\"\xa7\x02\n" +
 	"\x15UpdateScimUserRequest\x12!\n" +
-	"\auser_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06userId\x12,\n" +
+	"\auser_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06userId\x12'\n" +
 	"\n" +
-	"given_name\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02H\x00R\tgivenName\x88\x01\x01\x12.\n" +
-	"\vfamily_name\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02H\x01R\n" +
-	"familyName\x88\x01\x01\x12\x1b\n" +
-	"\x06active\x18\x04 \x01(\bH\x02R\x06active\x88\x01\x01\x12:\n" +
-	"\bapp_role\x18\x05 \x01(\x0e2\x15.attio.v1.ScimAppRoleB\b\xbaH\x05\x82\x01\x02\x10\x01R\aappRoleB\r\n" +
-	"\v_given_nameB\x0e\n" +
-	"\f_family_nameB\t\n" +
-	"\a_active\"@\n" +
+	"given_name\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\tgivenName\x12)\n" +
+	"\vfamily_name\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\n" +
+	"familyName\x12\x16\n" +
+	"\x06active\x18\x04 \x01(\bR\x06active\x12:\n" +
+	"\bapp_role\x18\x05 \x01(\x0e2\x15.attio.v1.ScimAppRoleB\b\xbaH\x05\x82\x01\x02\x10\x01R\aappRole\x12C\n" +
+	"\vupdate_mask\x18\x06 \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMask\"@\n" +
 	"\x16UpdateScimUserResponse\x12&\n" +
 	"\x04user\x18\x01 \x01(\v2\x12.attio.v1.ScimUserR\x04user\":\n" +
 	"\x15DeleteScimUserRequest\x12!\n" +
 	"\auser_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06userId\"\x18\n" +
-	"\x16DeleteScimUserResponse*_\n" +
+	"\x16DeleteScimUserResponse\"<\n" +
+	"\x0fScimGroupMember\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x10\n" +
+	"\x03ref\x18\x02 \x01(\tR\x03ref\"\x89\x02\n" +
+	"\tScimGroup\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x123\n" +
+	"\amembers\x18\x03 \x03(\v2\x19.attio.v1.ScimGroupMemberR\amembers\x124\n" +
+	"\acreated\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\acreated\x12?\n" +
+	"\rlast_modified\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\flastModified\x12\x1d\n" +
+	"\n" +
+	"extra_json\x18\x06 \x01(\tR\textraJson\"\xb3\x01\n" +
+	"\x15ListScimGroupsRequest\x12 \n" +
+	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\x06filter\x12&\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18d(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\tpageToken\x12'\n" +
+	"\x0fexclude_members\x18\x04 \x01(\bR\x0eexcludeMembers\"\x92\x01\n" +
+	"\x16ListScimGroupsResponse\x12+\n" +
+	"\x06groups\x18\x01 \x03(\v2\x13.attio.v1.ScimGroupR\x06groups\x12#\n" +
+	"\rtotal_results\x18\x02 \x01(\x05R\ftotalResults\x12&\n" +
+	"\x0fnext_page_token\x18\x03 \x01(\tR\rnextPageToken\"\xb9\x01\n" +
+	"\x17StreamScimGroupsRequest\x12 \n" +
+	"\x06filter\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\x80\bR\x06filter\x12&\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18d(\x00R\bpageSize\x12+\n" +
+	"\fresume_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\x12'\n" +
+	"\x0fexclude_members\x18\x04 \x01(\bR\x0eexcludeMembers\"j\n" +
+	"\x18StreamScimGroupsResponse\x12+\n" +
+	"\x06groups\x18\x01 \x03(\v2\x13.attio.v1.ScimGroupR\x06groups\x12!\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\":\n" +
+	"\x13GetScimGroupRequest\x12#\n" +
+	"\bgroup_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\agroupId\"A\n" +
+	"\x14GetScimGroupResponse\x12)\n" +
+	"\x05group\x18\x01 \x01(\v2\x13.attio.v1.ScimGroupR\x05group\"~\n" +
+	"\x16CreateScimGroupRequest\x121\n" +
+	"\fdisplay_name\x18\x01 \x01(\tB\x0e\xbaH\vr\t\x10\x01\x18\x80\x022\x02\\SR\vdisplayName\x121\n" +
+	"\n" +
+	"member_ids\x18\x02 \x03(\tB\x12\xbaH\x0f\x92\x01\f\x10\xe8\a\x18\x01\"\x05r\x03\xb0\x01\x01R\tmemberIds\"D\n" +
+	"\x17CreateScimGroupResponse\x12)\n" +
+	"\x05group\x18\x01 \x01(\v2\x13.attio.v1.ScimGroupR\x05group\"\xa4\x01\n" +
+	"\x17ReplaceScimGroupRequest\x12#\n" +
+	"\bgroup_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\agroupId\x121\n" +
+	"\fdisplay_name\x18\x02 \x01(\tB\x0e\xbaH\vr\t\x10\x01\x18\x80\x022\x02\\SR\vdisplayName\x121\n" +
+	"\n" +
+	"member_ids\x18\x03 \x03(\tB\x12\xbaH\x0f\x92\x01\f\x10\xe8\a\x18\x01\"\x05r\x03\xb0\x01\x01R\tmemberIds\"E\n" +
+	"\x18ReplaceScimGroupResponse\x12)\n" +
+	"\x05group\x18\x01 \x01(\v2\x13.attio.v1.ScimGroupR\x05group\"\xe2\x01\n" +
+	"\x16UpdateScimGroupRequest\x12#\n" +
+	"\bgroup_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\agroupId\x12+\n" +
+	"\fdisplay_name\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vdisplayName\x121\n" +
+	"\n" +
+	"member_ids\x18\x03 \x03(\tB\x12\xbaH\x0f\x92\x01\f\x10\xe8\a\x18\x01\"\x05r\x03\xb0\x01\x01R\tmemberIds\x12C\n" +
+	"\vupdate_mask\x18\x04 \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"updateMask\"D\n" +
+	"\x17UpdateScimGroupResponse\x12)\n" +
+	"\x05group\x18\x01 \x01(\v2\x13.attio.v1.ScimGroupR\x05group\"v\n" +
+	"\x1aAddScimGroupMembersRequest\x12#\n" +
+	"\bgroup_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\agroupId\x123\n" +
+	"\n" +
+	"member_ids\x18\x02 \x03(\tB\x14\xbaH\x11\x92\x01\x0e\b\x01\x10\xe8\a\x18\x01\"\x05r\x03\xb0\x01\x01R\tmemberIds\"H\n" +
+	"\x1bAddScimGroupMembersResponse\x12)\n" +
+	"\x05group\x18\x01 \x01(\v2\x13.attio.v1.ScimGroupR\x05group\"y\n" +
+	"\x1dRemoveScimGroupMembersRequest\x12#\n" +
+	"\bgroup_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\agroupId\x123\n" +
+	"\n" +
+	"member_ids\x18\x02 \x03(\tB\x14\xbaH\x11\x92\x01\x0e\b\x01\x10\xe8\a\x18\x01\"\x05r\x03\xb0\x01\x01R\tmemberIds\"K\n" +
+	"\x1eRemoveScimGroupMembersResponse\x12)\n" +
+	"\x05group\x18\x01 \x01(\v2\x13.attio.v1.ScimGroupR\x05group\"=\n" +
+	"\x16DeleteScimGroupRequest\x12#\n" +
+	"\bgroup_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\agroupId\"\x19\n" +
+	"\x17DeleteScimGroupResponse*_\n" +
 	"\vScimAppRole\x12\x1d\n" +
 	"\x19SCIM_APP_ROLE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13SCIM_APP_ROLE_ADMIN\x10\x01\x12\x18\n" +
-	"\x14SCIM_APP_ROLE_MEMBER\x10\x022\xdd\x05\n" +
+	"\x14SCIM_APP_ROLE_MEMBER\x10\x022\xf9\r\n" +
 	"\vScimService\x12`\n" +
 	"\x0eGetScimSchemas\x12\x1f.attio.v1.GetScimSchemasRequest\x1a .attio.v1.GetScimSchemasResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12]\n" +
 	"\rListScimUsers\x12\x1e.attio.v1.ListScimUsersRequest\x1a\x1f.attio.v1.ListScimUsersResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12e\n" +
@@ -1188,7 +2386,16 @@ const file_attio_v1_scim_service_proto_rawDesc = "" +
 	"\vGetScimUser\x12\x1c.attio.v1.GetScimUserRequest\x1a\x1d.attio.v1.GetScimUserResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12]\n" +
 	"\x0eCreateScimUser\x12\x1f.attio.v1.CreateScimUserRequest\x1a .attio.v1.CreateScimUserResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12v\n" +
 	"\x0eUpdateScimUser\x12\x1f.attio.v1.UpdateScimUserRequest\x1a .attio.v1.UpdateScimUserResponse\"!\x82\xb5\x18\x1d\b\x04\x10\x02\x1a\x17ScimService.GetScimUser\x12v\n" +
-	"\x0eDeleteScimUser\x12\x1f.attio.v1.DeleteScimUserRequest\x1a .attio.v1.DeleteScimUserResponse\"!\x82\xb5\x18\x1d\b\x04\x10\x03\x1a\x17ScimService.GetScimUserB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
+	"\x0eDeleteScimUser\x12\x1f.attio.v1.DeleteScimUserRequest\x1a .attio.v1.DeleteScimUserResponse\"!\x82\xb5\x18\x1d\b\x04\x10\x03\x1a\x17ScimService.GetScimUser\x12`\n" +
+	"\x0eListScimGroups\x12\x1f.attio.v1.ListScimGroupsRequest\x1a .attio.v1.ListScimGroupsResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12h\n" +
+	"\x10StreamScimGroups\x12!.attio.v1.StreamScimGroupsRequest\x1a\".attio.v1.StreamScimGroupsResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x010\x01\x12Z\n" +
+	"\fGetScimGroup\x12\x1d.attio.v1.GetScimGroupRequest\x1a\x1e.attio.v1.GetScimGroupResponse\"\v\x82\xb5\x18\x04\b\x04\x10\x01\x90\x02\x01\x12`\n" +
+	"\x0fCreateScimGroup\x12 .attio.v1.CreateScimGroupRequest\x1a!.attio.v1.CreateScimGroupResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12}\n" +
+	"\x10ReplaceScimGroup\x12!.attio.v1.ReplaceScimGroupRequest\x1a\".attio.v1.ReplaceScimGroupResponse\"\"\x82\xb5\x18\x1e\b\x04\x10\x02\x1a\x18ScimService.GetScimGroup\x12z\n" +
+	"\x0fUpdateScimGroup\x12 .attio.v1.UpdateScimGroupRequest\x1a!.attio.v1.UpdateScimGroupResponse\"\"\x82\xb5\x18\x1e\b\x04\x10\x02\x1a\x18ScimService.GetScimGroup\x12\x86\x01\n" +
+	"\x13AddScimGroupMembers\x12$.attio.v1.AddScimGroupMembersRequest\x1a%.attio.v1.AddScimGroupMembersResponse\"\"\x82\xb5\x18\x1e\b\x04\x10\x02\x1a\x18ScimService.GetScimGroup\x12\x8f\x01\n" +
+	"\x16RemoveScimGroupMembers\x12'.attio.v1.RemoveScimGroupMembersRequest\x1a(.attio.v1.RemoveScimGroupMembersResponse\"\"\x82\xb5\x18\x1e\b\x04\x10\x02\x1a\x18ScimService.GetScimGroup\x12z\n" +
+	"\x0fDeleteScimGroup\x12 .attio.v1.DeleteScimGroupRequest\x1a!.attio.v1.DeleteScimGroupResponse\"\"\x82\xb5\x18\x1e\b\x04\x10\x03\x1a\x18ScimService.GetScimGroupB;Z9github.com/attio-facade/attio-facade/gen/attio/v1;attiov1b\x06proto3"
 
 var (
 	file_attio_v1_scim_service_proto_rawDescOnce sync.Once
@@ -1203,60 +2410,112 @@ func file_attio_v1_scim_service_proto_rawDescGZIP() []byte {
 }
 
 var file_attio_v1_scim_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_attio_v1_scim_service_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_attio_v1_scim_service_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_attio_v1_scim_service_proto_goTypes = []any{
-	(ScimAppRole)(0),                // 0: attio.v1.ScimAppRole
-	(*GetScimSchemasRequest)(nil),   // 1: attio.v1.GetScimSchemasRequest
-	(*ScimSchema)(nil),              // 2: attio.v1.ScimSchema
-	(*GetScimSchemasResponse)(nil),  // 3: attio.v1.GetScimSchemasResponse
-	(*ScimEmail)(nil),               // 4: attio.v1.ScimEmail
-	(*ScimUser)(nil),                // 5: attio.v1.ScimUser
-	(*ListScimUsersRequest)(nil),    // 6: attio.v1.ListScimUsersRequest
-	(*ListScimUsersResponse)(nil),   // 7: attio.v1.ListScimUsersResponse
-	(*StreamScimUsersRequest)(nil),  // 8: attio.v1.StreamScimUsersRequest
-	(*StreamScimUsersResponse)(nil), // 9: attio.v1.StreamScimUsersResponse
-	(*GetScimUserRequest)(nil),      // 10: attio.v1.GetScimUserRequest
-	(*GetScimUserResponse)(nil),     // 11: attio.v1.GetScimUserResponse
-	(*CreateScimUserRequest)(nil),   // 12: attio.v1.CreateScimUserRequest
-	(*CreateScimUserResponse)(nil),  // 13: attio.v1.CreateScimUserResponse
-	(*UpdateScimUserRequest)(nil),   // 14: attio.v1.UpdateScimUserRequest
-	(*UpdateScimUserResponse)(nil),  // 15: attio.v1.UpdateScimUserResponse
-	(*DeleteScimUserRequest)(nil),   // 16: attio.v1.DeleteScimUserRequest
-	(*DeleteScimUserResponse)(nil),  // 17: attio.v1.DeleteScimUserResponse
-	(*timestamppb.Timestamp)(nil),   // 18: google.protobuf.Timestamp
+	(ScimAppRole)(0),                       // 0: attio.v1.ScimAppRole
+	(*GetScimSchemasRequest)(nil),          // 1: attio.v1.GetScimSchemasRequest
+	(*ScimSchema)(nil),                     // 2: attio.v1.ScimSchema
+	(*GetScimSchemasResponse)(nil),         // 3: attio.v1.GetScimSchemasResponse
+	(*ScimEmail)(nil),                      // 4: attio.v1.ScimEmail
+	(*ScimUser)(nil),                       // 5: attio.v1.ScimUser
+	(*ListScimUsersRequest)(nil),           // 6: attio.v1.ListScimUsersRequest
+	(*ListScimUsersResponse)(nil),          // 7: attio.v1.ListScimUsersResponse
+	(*StreamScimUsersRequest)(nil),         // 8: attio.v1.StreamScimUsersRequest
+	(*StreamScimUsersResponse)(nil),        // 9: attio.v1.StreamScimUsersResponse
+	(*GetScimUserRequest)(nil),             // 10: attio.v1.GetScimUserRequest
+	(*GetScimUserResponse)(nil),            // 11: attio.v1.GetScimUserResponse
+	(*CreateScimUserRequest)(nil),          // 12: attio.v1.CreateScimUserRequest
+	(*CreateScimUserResponse)(nil),         // 13: attio.v1.CreateScimUserResponse
+	(*UpdateScimUserRequest)(nil),          // 14: attio.v1.UpdateScimUserRequest
+	(*UpdateScimUserResponse)(nil),         // 15: attio.v1.UpdateScimUserResponse
+	(*DeleteScimUserRequest)(nil),          // 16: attio.v1.DeleteScimUserRequest
+	(*DeleteScimUserResponse)(nil),         // 17: attio.v1.DeleteScimUserResponse
+	(*ScimGroupMember)(nil),                // 18: attio.v1.ScimGroupMember
+	(*ScimGroup)(nil),                      // 19: attio.v1.ScimGroup
+	(*ListScimGroupsRequest)(nil),          // 20: attio.v1.ListScimGroupsRequest
+	(*ListScimGroupsResponse)(nil),         // 21: attio.v1.ListScimGroupsResponse
+	(*StreamScimGroupsRequest)(nil),        // 22: attio.v1.StreamScimGroupsRequest
+	(*StreamScimGroupsResponse)(nil),       // 23: attio.v1.StreamScimGroupsResponse
+	(*GetScimGroupRequest)(nil),            // 24: attio.v1.GetScimGroupRequest
+	(*GetScimGroupResponse)(nil),           // 25: attio.v1.GetScimGroupResponse
+	(*CreateScimGroupRequest)(nil),         // 26: attio.v1.CreateScimGroupRequest
+	(*CreateScimGroupResponse)(nil),        // 27: attio.v1.CreateScimGroupResponse
+	(*ReplaceScimGroupRequest)(nil),        // 28: attio.v1.ReplaceScimGroupRequest
+	(*ReplaceScimGroupResponse)(nil),       // 29: attio.v1.ReplaceScimGroupResponse
+	(*UpdateScimGroupRequest)(nil),         // 30: attio.v1.UpdateScimGroupRequest
+	(*UpdateScimGroupResponse)(nil),        // 31: attio.v1.UpdateScimGroupResponse
+	(*AddScimGroupMembersRequest)(nil),     // 32: attio.v1.AddScimGroupMembersRequest
+	(*AddScimGroupMembersResponse)(nil),    // 33: attio.v1.AddScimGroupMembersResponse
+	(*RemoveScimGroupMembersRequest)(nil),  // 34: attio.v1.RemoveScimGroupMembersRequest
+	(*RemoveScimGroupMembersResponse)(nil), // 35: attio.v1.RemoveScimGroupMembersResponse
+	(*DeleteScimGroupRequest)(nil),         // 36: attio.v1.DeleteScimGroupRequest
+	(*DeleteScimGroupResponse)(nil),        // 37: attio.v1.DeleteScimGroupResponse
+	(*timestamppb.Timestamp)(nil),          // 38: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),          // 39: google.protobuf.FieldMask
 }
 var file_attio_v1_scim_service_proto_depIdxs = []int32{
 	2,  // 0: attio.v1.GetScimSchemasResponse.schemas:type_name -> attio.v1.ScimSchema
 	4,  // 1: attio.v1.ScimUser.emails:type_name -> attio.v1.ScimEmail
 	0,  // 2: attio.v1.ScimUser.app_role:type_name -> attio.v1.ScimAppRole
-	18, // 3: attio.v1.ScimUser.created:type_name -> google.protobuf.Timestamp
-	18, // 4: attio.v1.ScimUser.last_modified:type_name -> google.protobuf.Timestamp
+	38, // 3: attio.v1.ScimUser.created:type_name -> google.protobuf.Timestamp
+	38, // 4: attio.v1.ScimUser.last_modified:type_name -> google.protobuf.Timestamp
 	5,  // 5: attio.v1.ListScimUsersResponse.users:type_name -> attio.v1.ScimUser
 	5,  // 6: attio.v1.StreamScimUsersResponse.users:type_name -> attio.v1.ScimUser
 	5,  // 7: attio.v1.GetScimUserResponse.user:type_name -> attio.v1.ScimUser
 	0,  // 8: attio.v1.CreateScimUserRequest.app_role:type_name -> attio.v1.ScimAppRole
 	5,  // 9: attio.v1.CreateScimUserResponse.user:type_name -> attio.v1.ScimUser
 	0,  // 10: attio.v1.UpdateScimUserRequest.app_role:type_name -> attio.v1.ScimAppRole
-	5,  // 11: attio.v1.UpdateScimUserResponse.user:type_name -> attio.v1.ScimUser
-	1,  // 12: attio.v1.ScimService.GetScimSchemas:input_type -> attio.v1.GetScimSchemasRequest
-	6,  // 13: attio.v1.ScimService.ListScimUsers:input_type -> attio.v1.ListScimUsersRequest
-	8,  // 14: attio.v1.ScimService.StreamScimUsers:input_type -> attio.v1.StreamScimUsersRequest
-	10, // 15: attio.v1.ScimService.GetScimUser:input_type -> attio.v1.GetScimUserRequest
-	12, // 16: attio.v1.ScimService.CreateScimUser:input_type -> attio.v1.CreateScimUserRequest
-	14, // 17: attio.v1.ScimService.UpdateScimUser:input_type -> attio.v1.UpdateScimUserRequest
-	16, // 18: attio.v1.ScimService.DeleteScimUser:input_type -> attio.v1.DeleteScimUserRequest
-	3,  // 19: attio.v1.ScimService.GetScimSchemas:output_type -> attio.v1.GetScimSchemasResponse
-	7,  // 20: attio.v1.ScimService.ListScimUsers:output_type -> attio.v1.ListScimUsersResponse
-	9,  // 21: attio.v1.ScimService.StreamScimUsers:output_type -> attio.v1.StreamScimUsersResponse
-	11, // 22: attio.v1.ScimService.GetScimUser:output_type -> attio.v1.GetScimUserResponse
-	13, // 23: attio.v1.ScimService.CreateScimUser:output_type -> attio.v1.CreateScimUserResponse
-	15, // 24: attio.v1.ScimService.UpdateScimUser:output_type -> attio.v1.UpdateScimUserResponse
-	17, // 25: attio.v1.ScimService.DeleteScimUser:output_type -> attio.v1.DeleteScimUserResponse
-	19, // [19:26] is the sub-list for method output_type
-	12, // [12:19] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	39, // 11: attio.v1.UpdateScimUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	5,  // 12: attio.v1.UpdateScimUserResponse.user:type_name -> attio.v1.ScimUser
+	18, // 13: attio.v1.ScimGroup.members:type_name -> attio.v1.ScimGroupMember
+	38, // 14: attio.v1.ScimGroup.created:type_name -> google.protobuf.Timestamp
+	38, // 15: attio.v1.ScimGroup.last_modified:type_name -> google.protobuf.Timestamp
+	19, // 16: attio.v1.ListScimGroupsResponse.groups:type_name -> attio.v1.ScimGroup
+	19, // 17: attio.v1.StreamScimGroupsResponse.groups:type_name -> attio.v1.ScimGroup
+	19, // 18: attio.v1.GetScimGroupResponse.group:type_name -> attio.v1.ScimGroup
+	19, // 19: attio.v1.CreateScimGroupResponse.group:type_name -> attio.v1.ScimGroup
+	19, // 20: attio.v1.ReplaceScimGroupResponse.group:type_name -> attio.v1.ScimGroup
+	39, // 21: attio.v1.UpdateScimGroupRequest.update_mask:type_name -> google.protobuf.FieldMask
+	19, // 22: attio.v1.UpdateScimGroupResponse.group:type_name -> attio.v1.ScimGroup
+	19, // 23: attio.v1.AddScimGroupMembersResponse.group:type_name -> attio.v1.ScimGroup
+	19, // 24: attio.v1.RemoveScimGroupMembersResponse.group:type_name -> attio.v1.ScimGroup
+	1,  // 25: attio.v1.ScimService.GetScimSchemas:input_type -> attio.v1.GetScimSchemasRequest
+	6,  // 26: attio.v1.ScimService.ListScimUsers:input_type -> attio.v1.ListScimUsersRequest
+	8,  // 27: attio.v1.ScimService.StreamScimUsers:input_type -> attio.v1.StreamScimUsersRequest
+	10, // 28: attio.v1.ScimService.GetScimUser:input_type -> attio.v1.GetScimUserRequest
+	12, // 29: attio.v1.ScimService.CreateScimUser:input_type -> attio.v1.CreateScimUserRequest
+	14, // 30: attio.v1.ScimService.UpdateScimUser:input_type -> attio.v1.UpdateScimUserRequest
+	16, // 31: attio.v1.ScimService.DeleteScimUser:input_type -> attio.v1.DeleteScimUserRequest
+	20, // 32: attio.v1.ScimService.ListScimGroups:input_type -> attio.v1.ListScimGroupsRequest
+	22, // 33: attio.v1.ScimService.StreamScimGroups:input_type -> attio.v1.StreamScimGroupsRequest
+	24, // 34: attio.v1.ScimService.GetScimGroup:input_type -> attio.v1.GetScimGroupRequest
+	26, // 35: attio.v1.ScimService.CreateScimGroup:input_type -> attio.v1.CreateScimGroupRequest
+	28, // 36: attio.v1.ScimService.ReplaceScimGroup:input_type -> attio.v1.ReplaceScimGroupRequest
+	30, // 37: attio.v1.ScimService.UpdateScimGroup:input_type -> attio.v1.UpdateScimGroupRequest
+	32, // 38: attio.v1.ScimService.AddScimGroupMembers:input_type -> attio.v1.AddScimGroupMembersRequest
+	34, // 39: attio.v1.ScimService.RemoveScimGroupMembers:input_type -> attio.v1.RemoveScimGroupMembersRequest
+	36, // 40: attio.v1.ScimService.DeleteScimGroup:input_type -> attio.v1.DeleteScimGroupRequest
+	3,  // 41: attio.v1.ScimService.GetScimSchemas:output_type -> attio.v1.GetScimSchemasResponse
+	7,  // 42: attio.v1.ScimService.ListScimUsers:output_type -> attio.v1.ListScimUsersResponse
+	9,  // 43: attio.v1.ScimService.StreamScimUsers:output_type -> attio.v1.StreamScimUsersResponse
+	11, // 44: attio.v1.ScimService.GetScimUser:output_type -> attio.v1.GetScimUserResponse
+	13, // 45: attio.v1.ScimService.CreateScimUser:output_type -> attio.v1.CreateScimUserResponse
+	15, // 46: attio.v1.ScimService.UpdateScimUser:output_type -> attio.v1.UpdateScimUserResponse
+	17, // 47: attio.v1.ScimService.DeleteScimUser:output_type -> attio.v1.DeleteScimUserResponse
+	21, // 48: attio.v1.ScimService.ListScimGroups:output_type -> attio.v1.ListScimGroupsResponse
+	23, // 49: attio.v1.ScimService.StreamScimGroups:output_type -> attio.v1.StreamScimGroupsResponse
+	25, // 50: attio.v1.ScimService.GetScimGroup:output_type -> attio.v1.GetScimGroupResponse
+	27, // 51: attio.v1.ScimService.CreateScimGroup:output_type -> attio.v1.CreateScimGroupResponse
+	29, // 52: attio.v1.ScimService.ReplaceScimGroup:output_type -> attio.v1.ReplaceScimGroupResponse
+	31, // 53: attio.v1.ScimService.UpdateScimGroup:output_type -> attio.v1.UpdateScimGroupResponse
+	33, // 54: attio.v1.ScimService.AddScimGroupMembers:output_type -> attio.v1.AddScimGroupMembersResponse
+	35, // 55: attio.v1.ScimService.RemoveScimGroupMembers:output_type -> attio.v1.RemoveScimGroupMembersResponse
+	37, // 56: attio.v1.ScimService.DeleteScimGroup:output_type -> attio.v1.DeleteScimGroupResponse
+	41, // [41:57] is the sub-list for method output_type
+	25, // [25:41] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_scim_service_proto_init() }
@@ -1267,14 +2526,13 @@ func file_attio_v1_scim_service_proto_init() {
 	file_attio_v1_access_proto_init()
 	file_attio_v1_scim_service_proto_msgTypes[4].OneofWrappers = []any{}
 	file_attio_v1_scim_service_proto_msgTypes[11].OneofWrappers = []any{}
-	file_attio_v1_scim_service_proto_msgTypes[13].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_scim_service_proto_rawDesc), len(file_attio_v1_scim_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   17,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -39,6 +39,31 @@ const (
 	ScimServiceUpdateScimUserProcedure = "/attio.v1.ScimService/UpdateScimUser"
 	// ScimServiceDeleteScimUserProcedure is the procedure name of the ScimService's DeleteScimUser RPC.
 	ScimServiceDeleteScimUserProcedure = "/attio.v1.ScimService/DeleteScimUser"
+	// ScimServiceListScimGroupsProcedure is the procedure name of the ScimService's ListScimGroups RPC.
+	ScimServiceListScimGroupsProcedure = "/attio.v1.ScimService/ListScimGroups"
+	// ScimServiceStreamScimGroupsProcedure is the procedure name of the ScimService's StreamScimGroups
+	// RPC.
+	ScimServiceStreamScimGroupsProcedure = "/attio.v1.ScimService/StreamScimGroups"
+	// ScimServiceGetScimGroupProcedure is the procedure name of the ScimService's GetScimGroup RPC.
+	ScimServiceGetScimGroupProcedure = "/attio.v1.ScimService/GetScimGroup"
+	// ScimServiceCreateScimGroupProcedure is the procedure name of the ScimService's CreateScimGroup
+	// RPC.
+	ScimServiceCreateScimGroupProcedure = "/attio.v1.ScimService/CreateScimGroup"
+	// ScimServiceReplaceScimGroupProcedure is the procedure name of the ScimService's ReplaceScimGroup
+	// RPC.
+	ScimServiceReplaceScimGroupProcedure = "/attio.v1.ScimService/ReplaceScimGroup"
+	// ScimServiceUpdateScimGroupProcedure is the procedure name of the ScimService's UpdateScimGroup
+	// RPC.
+	ScimServiceUpdateScimGroupProcedure = "/attio.v1.ScimService/UpdateScimGroup"
+	// ScimServiceAddScimGroupMembersProcedure is the procedure name of the ScimService's
+	// AddScimGroupMembers RPC.
+	ScimServiceAddScimGroupMembersProcedure = "/attio.v1.ScimService/AddScimGroupMembers"
+	// ScimServiceRemoveScimGroupMembersProcedure is the procedure name of the ScimService's
+	// RemoveScimGroupMembers RPC.
+	ScimServiceRemoveScimGroupMembersProcedure = "/attio.v1.ScimService/RemoveScimGroupMembers"
+	// ScimServiceDeleteScimGroupProcedure is the procedure name of the ScimService's DeleteScimGroup
+	// RPC.
+	ScimServiceDeleteScimGroupProcedure = "/attio.v1.ScimService/DeleteScimGroup"
 )
 
 var (
@@ -95,6 +120,72 @@ var (
 			Procedure:  ScimServiceDeleteScimUserProcedure,
 		}
 	})
+	scimServiceListScimGroupsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeUnary,
+			Schema:           v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("ListScimGroups"),
+			Procedure:        ScimServiceListScimGroupsProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	scimServiceStreamScimGroupsSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeServer,
+			Schema:           v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("StreamScimGroups"),
+			Procedure:        ScimServiceStreamScimGroupsProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	scimServiceGetScimGroupSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeUnary,
+			Schema:           v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("GetScimGroup"),
+			Procedure:        ScimServiceGetScimGroupProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	scimServiceCreateScimGroupSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("CreateScimGroup"),
+			Procedure:  ScimServiceCreateScimGroupProcedure,
+		}
+	})
+	scimServiceReplaceScimGroupSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("ReplaceScimGroup"),
+			Procedure:  ScimServiceReplaceScimGroupProcedure,
+		}
+	})
+	scimServiceUpdateScimGroupSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("UpdateScimGroup"),
+			Procedure:  ScimServiceUpdateScimGroupProcedure,
+		}
+	})
+	scimServiceAddScimGroupMembersSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("AddScimGroupMembers"),
+			Procedure:  ScimServiceAddScimGroupMembersProcedure,
+		}
+	})
+	scimServiceRemoveScimGroupMembersSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("RemoveScimGroupMembers"),
+			Procedure:  ScimServiceRemoveScimGroupMembersProcedure,
+		}
+	})
+	scimServiceDeleteScimGroupSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType: connect.StreamTypeUnary,
+			Schema:     v1.File_attio_v1_scim_service_proto.Services().ByName("ScimService").Methods().ByName("DeleteScimGroup"),
+			Procedure:  ScimServiceDeleteScimGroupProcedure,
+		}
+	})
 )
 
 // ScimServiceClient is a client for the attio.v1.ScimService service.
@@ -111,12 +202,35 @@ type ScimServiceClient interface {
 	// CreateScimUser adds a user: an active member at once for a verified domain, otherwise an
 	// invite (whose id is then the user's). Needs an approval.
 	CreateScimUser(context.Context, *v1.CreateScimUserRequest) (*v1.CreateScimUserResponse, error)
-	// UpdateScimUser changes a user's name, role or access (SCIM PATCH, replace operations). Needs
-	// an approval; the approver sees the user as it is now.
+	// UpdateScimUser changes the fields of a user that update_mask names (SCIM PATCH, replace
+	// operations). Needs an approval; the approver sees the user as it is now.
 	UpdateScimUser(context.Context, *v1.UpdateScimUserRequest) (*v1.UpdateScimUserResponse, error)
 	// DeleteScimUser removes a member from the workspace, or revokes an invite. Needs an approval
 	// every time (never auto-approved unless deletes are).
 	DeleteScimUser(context.Context, *v1.DeleteScimUserRequest) (*v1.DeleteScimUserResponse, error)
+	// ListScimGroups returns one page of groups (workspace teams).
+	ListScimGroups(context.Context, *v1.ListScimGroupsRequest) (*v1.ListScimGroupsResponse, error)
+	// StreamScimGroups walks every matching group, one message per upstream page, resumable by token.
+	StreamScimGroups(context.Context, *v1.StreamScimGroupsRequest) (ScimServiceStreamScimGroupsClientStream, error)
+	// GetScimGroup returns one group with its members.
+	GetScimGroup(context.Context, *v1.GetScimGroupRequest) (*v1.GetScimGroupResponse, error)
+	// CreateScimGroup adds a group, with its first members. Needs an approval.
+	CreateScimGroup(context.Context, *v1.CreateScimGroupRequest) (*v1.CreateScimGroupResponse, error)
+	// ReplaceScimGroup sets a group's name and its whole member list (SCIM PUT): members left out
+	// are removed. Needs an approval; the approver sees the group as it is now.
+	ReplaceScimGroup(context.Context, *v1.ReplaceScimGroupRequest) (*v1.ReplaceScimGroupResponse, error)
+	// UpdateScimGroup changes the fields of a group that update_mask names (SCIM PATCH, replace
+	// operations). Needs an approval; the approver sees the group as it is now.
+	UpdateScimGroup(context.Context, *v1.UpdateScimGroupRequest) (*v1.UpdateScimGroupResponse, error)
+	// AddScimGroupMembers adds users to a group (SCIM PATCH, an add operation); users already in it
+	// stay. Needs an approval.
+	AddScimGroupMembers(context.Context, *v1.AddScimGroupMembersRequest) (*v1.AddScimGroupMembersResponse, error)
+	// RemoveScimGroupMembers takes users out of a group (SCIM PATCH, remove operations). Needs an
+	// approval.
+	RemoveScimGroupMembers(context.Context, *v1.RemoveScimGroupMembersRequest) (*v1.RemoveScimGroupMembersResponse, error)
+	// DeleteScimGroup deletes a group (its members stay in the workspace). Needs an approval every
+	// time, showing the group.
+	DeleteScimGroup(context.Context, *v1.DeleteScimGroupRequest) (*v1.DeleteScimGroupResponse, error)
 }
 
 // NewScimServiceClient constructs a client for the attio.v1.ScimService service. Multiple service
@@ -146,6 +260,27 @@ func (s ScimServiceStreamScimUsersClientStream) Close() error {
 	return s.stream.Close()
 }
 
+// ScimServiceStreamScimGroupsClientStream is the client stream for the ScimService's
+// StreamScimGroups RPC.
+type ScimServiceStreamScimGroupsClientStream struct {
+	stream connect.ClientStream
+}
+
+// Receive returns the next response message from the server.
+func (s ScimServiceStreamScimGroupsClientStream) Receive() (*v1.StreamScimGroupsResponse, error) {
+	var res v1.StreamScimGroupsResponse
+	if err := s.stream.Receive(&res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Close releases the stream's resources. It is idempotent and is typically deferred to clean up a
+// stream abandoned before io.EOF.
+func (s ScimServiceStreamScimGroupsClientStream) Close() error {
+	return s.stream.Close()
+}
+
 // ScimServiceHandler is an implementation of the attio.v1.ScimService service.
 type ScimServiceHandler interface {
 	// GetScimSchemas returns every SCIM resource schema Attio supports (User and Group, a fixed set,
@@ -160,12 +295,35 @@ type ScimServiceHandler interface {
 	// CreateScimUser adds a user: an active member at once for a verified domain, otherwise an
 	// invite (whose id is then the user's). Needs an approval.
 	CreateScimUser(context.Context, *v1.CreateScimUserRequest) (*v1.CreateScimUserResponse, error)
-	// UpdateScimUser changes a user's name, role or access (SCIM PATCH, replace operations). Needs
-	// an approval; the approver sees the user as it is now.
+	// UpdateScimUser changes the fields of a user that update_mask names (SCIM PATCH, replace
+	// operations). Needs an approval; the approver sees the user as it is now.
 	UpdateScimUser(context.Context, *v1.UpdateScimUserRequest) (*v1.UpdateScimUserResponse, error)
 	// DeleteScimUser removes a member from the workspace, or revokes an invite. Needs an approval
 	// every time (never auto-approved unless deletes are).
 	DeleteScimUser(context.Context, *v1.DeleteScimUserRequest) (*v1.DeleteScimUserResponse, error)
+	// ListScimGroups returns one page of groups (workspace teams).
+	ListScimGroups(context.Context, *v1.ListScimGroupsRequest) (*v1.ListScimGroupsResponse, error)
+	// StreamScimGroups walks every matching group, one message per upstream page, resumable by token.
+	StreamScimGroups(context.Context, *v1.StreamScimGroupsRequest, ScimServiceStreamScimGroupsServerStream) error
+	// GetScimGroup returns one group with its members.
+	GetScimGroup(context.Context, *v1.GetScimGroupRequest) (*v1.GetScimGroupResponse, error)
+	// CreateScimGroup adds a group, with its first members. Needs an approval.
+	CreateScimGroup(context.Context, *v1.CreateScimGroupRequest) (*v1.CreateScimGroupResponse, error)
+	// ReplaceScimGroup sets a group's name and its whole member list (SCIM PUT): members left out
+	// are removed. Needs an approval; the approver sees the group as it is now.
+	ReplaceScimGroup(context.Context, *v1.ReplaceScimGroupRequest) (*v1.ReplaceScimGroupResponse, error)
+	// UpdateScimGroup changes the fields of a group that update_mask names (SCIM PATCH, replace
+	// operations). Needs an approval; the approver sees the group as it is now.
+	UpdateScimGroup(context.Context, *v1.UpdateScimGroupRequest) (*v1.UpdateScimGroupResponse, error)
+	// AddScimGroupMembers adds users to a group (SCIM PATCH, an add operation); users already in it
+	// stay. Needs an approval.
+	AddScimGroupMembers(context.Context, *v1.AddScimGroupMembersRequest) (*v1.AddScimGroupMembersResponse, error)
+	// RemoveScimGroupMembers takes users out of a group (SCIM PATCH, remove operations). Needs an
+	// approval.
+	RemoveScimGroupMembers(context.Context, *v1.RemoveScimGroupMembersRequest) (*v1.RemoveScimGroupMembersResponse, error)
+	// DeleteScimGroup deletes a group (its members stay in the workspace). Needs an approval every
+	// time, showing the group.
+	DeleteScimGroup(context.Context, *v1.DeleteScimGroupRequest) (*v1.DeleteScimGroupResponse, error)
 }
 
 // RegisterScimServiceHandler registers svc as the attio.v1.ScimService implementation on server.
@@ -179,6 +337,15 @@ func RegisterScimServiceHandler(server *connect.Server, svc ScimServiceHandler) 
 		connect.Method{Spec: scimServiceCreateScimUserSpec(), Handler: adapter.createScimUser},
 		connect.Method{Spec: scimServiceUpdateScimUserSpec(), Handler: adapter.updateScimUser},
 		connect.Method{Spec: scimServiceDeleteScimUserSpec(), Handler: adapter.deleteScimUser},
+		connect.Method{Spec: scimServiceListScimGroupsSpec(), Handler: adapter.listScimGroups},
+		connect.Method{Spec: scimServiceStreamScimGroupsSpec(), Handler: adapter.streamScimGroups},
+		connect.Method{Spec: scimServiceGetScimGroupSpec(), Handler: adapter.getScimGroup},
+		connect.Method{Spec: scimServiceCreateScimGroupSpec(), Handler: adapter.createScimGroup},
+		connect.Method{Spec: scimServiceReplaceScimGroupSpec(), Handler: adapter.replaceScimGroup},
+		connect.Method{Spec: scimServiceUpdateScimGroupSpec(), Handler: adapter.updateScimGroup},
+		connect.Method{Spec: scimServiceAddScimGroupMembersSpec(), Handler: adapter.addScimGroupMembers},
+		connect.Method{Spec: scimServiceRemoveScimGroupMembersSpec(), Handler: adapter.removeScimGroupMembers},
+		connect.Method{Spec: scimServiceDeleteScimGroupSpec(), Handler: adapter.deleteScimGroup},
 	)
 }
 
@@ -195,6 +362,22 @@ func (s ScimServiceStreamScimUsersServerStream) SendHeaders() error {
 
 // Send sends a response message to the client.
 func (s ScimServiceStreamScimUsersServerStream) Send(res *v1.StreamScimUsersResponse) error {
+	return s.stream.Send(res)
+}
+
+// ScimServiceStreamScimGroupsServerStream is the server stream for the ScimService's
+// StreamScimGroups RPC.
+type ScimServiceStreamScimGroupsServerStream struct {
+	stream connect.ServerStream
+}
+
+// SendHeaders flushes the response headers without a message. The first Send does this implicitly.
+func (s ScimServiceStreamScimGroupsServerStream) SendHeaders() error {
+	return s.stream.SendHeaders()
+}
+
+// Send sends a response message to the client.
+func (s ScimServiceStreamScimGroupsServerStream) Send(res *v1.StreamScimGroupsResponse) error {
 	return s.stream.Send(res)
 }
 
@@ -227,6 +410,42 @@ func (UnimplementedScimServiceHandler) UpdateScimUser(context.Context, *v1.Updat
 
 func (UnimplementedScimServiceHandler) DeleteScimUser(context.Context, *v1.DeleteScimUserRequest) (*v1.DeleteScimUserResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.DeleteScimUser is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) ListScimGroups(context.Context, *v1.ListScimGroupsRequest) (*v1.ListScimGroupsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.ListScimGroups is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) StreamScimGroups(context.Context, *v1.StreamScimGroupsRequest, ScimServiceStreamScimGroupsServerStream) error {
+	return connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.StreamScimGroups is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) GetScimGroup(context.Context, *v1.GetScimGroupRequest) (*v1.GetScimGroupResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.GetScimGroup is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) CreateScimGroup(context.Context, *v1.CreateScimGroupRequest) (*v1.CreateScimGroupResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.CreateScimGroup is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) ReplaceScimGroup(context.Context, *v1.ReplaceScimGroupRequest) (*v1.ReplaceScimGroupResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.ReplaceScimGroup is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) UpdateScimGroup(context.Context, *v1.UpdateScimGroupRequest) (*v1.UpdateScimGroupResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.UpdateScimGroup is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) AddScimGroupMembers(context.Context, *v1.AddScimGroupMembersRequest) (*v1.AddScimGroupMembersResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.AddScimGroupMembers is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) RemoveScimGroupMembers(context.Context, *v1.RemoveScimGroupMembersRequest) (*v1.RemoveScimGroupMembersResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.RemoveScimGroupMembers is not implemented")
+}
+
+func (UnimplementedScimServiceHandler) DeleteScimGroup(context.Context, *v1.DeleteScimGroupRequest) (*v1.DeleteScimGroupResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.ScimService.DeleteScimGroup is not implemented")
 }
 
 type scimServiceClient struct {
@@ -284,6 +503,78 @@ func (c *scimServiceClient) UpdateScimUser(ctx context.Context, req *v1.UpdateSc
 func (c *scimServiceClient) DeleteScimUser(ctx context.Context, req *v1.DeleteScimUserRequest) (*v1.DeleteScimUserResponse, error) {
 	var res v1.DeleteScimUserResponse
 	if err := c.client.CallUnary(ctx, scimServiceDeleteScimUserSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) ListScimGroups(ctx context.Context, req *v1.ListScimGroupsRequest) (*v1.ListScimGroupsResponse, error) {
+	var res v1.ListScimGroupsResponse
+	if err := c.client.CallUnary(ctx, scimServiceListScimGroupsSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) StreamScimGroups(ctx context.Context, req *v1.StreamScimGroupsRequest) (ScimServiceStreamScimGroupsClientStream, error) {
+	stream, err := c.client.CallServerStream(ctx, scimServiceStreamScimGroupsSpec(), req)
+	if err != nil {
+		return ScimServiceStreamScimGroupsClientStream{}, err
+	}
+	return ScimServiceStreamScimGroupsClientStream{stream: stream}, nil
+}
+
+func (c *scimServiceClient) GetScimGroup(ctx context.Context, req *v1.GetScimGroupRequest) (*v1.GetScimGroupResponse, error) {
+	var res v1.GetScimGroupResponse
+	if err := c.client.CallUnary(ctx, scimServiceGetScimGroupSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) CreateScimGroup(ctx context.Context, req *v1.CreateScimGroupRequest) (*v1.CreateScimGroupResponse, error) {
+	var res v1.CreateScimGroupResponse
+	if err := c.client.CallUnary(ctx, scimServiceCreateScimGroupSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) ReplaceScimGroup(ctx context.Context, req *v1.ReplaceScimGroupRequest) (*v1.ReplaceScimGroupResponse, error) {
+	var res v1.ReplaceScimGroupResponse
+	if err := c.client.CallUnary(ctx, scimServiceReplaceScimGroupSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) UpdateScimGroup(ctx context.Context, req *v1.UpdateScimGroupRequest) (*v1.UpdateScimGroupResponse, error) {
+	var res v1.UpdateScimGroupResponse
+	if err := c.client.CallUnary(ctx, scimServiceUpdateScimGroupSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) AddScimGroupMembers(ctx context.Context, req *v1.AddScimGroupMembersRequest) (*v1.AddScimGroupMembersResponse, error) {
+	var res v1.AddScimGroupMembersResponse
+	if err := c.client.CallUnary(ctx, scimServiceAddScimGroupMembersSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) RemoveScimGroupMembers(ctx context.Context, req *v1.RemoveScimGroupMembersRequest) (*v1.RemoveScimGroupMembersResponse, error) {
+	var res v1.RemoveScimGroupMembersResponse
+	if err := c.client.CallUnary(ctx, scimServiceRemoveScimGroupMembersSpec(), req, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+func (c *scimServiceClient) DeleteScimGroup(ctx context.Context, req *v1.DeleteScimGroupRequest) (*v1.DeleteScimGroupResponse, error) {
+	var res v1.DeleteScimGroupResponse
+	if err := c.client.CallUnary(ctx, scimServiceDeleteScimGroupSpec(), req, &res); err != nil {
 		return nil, err
 	}
 	return &res, nil
@@ -365,6 +656,110 @@ func (h scimServiceHandler) deleteScimUser(ctx context.Context, _ connect.Spec, 
 		return err
 	}
 	res, err := h.svc.DeleteScimUser(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) listScimGroups(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ListScimGroupsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ListScimGroups(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) streamScimGroups(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.StreamScimGroupsRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	return h.svc.StreamScimGroups(ctx, &req, ScimServiceStreamScimGroupsServerStream{stream: stream})
+}
+
+func (h scimServiceHandler) getScimGroup(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.GetScimGroupRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.GetScimGroup(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) createScimGroup(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.CreateScimGroupRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.CreateScimGroup(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) replaceScimGroup(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.ReplaceScimGroupRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.ReplaceScimGroup(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) updateScimGroup(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.UpdateScimGroupRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.UpdateScimGroup(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) addScimGroupMembers(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.AddScimGroupMembersRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.AddScimGroupMembers(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) removeScimGroupMembers(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.RemoveScimGroupMembersRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.RemoveScimGroupMembers(ctx, &req)
+	if err != nil {
+		return err
+	}
+	return stream.Send(res)
+}
+
+func (h scimServiceHandler) deleteScimGroup(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.DeleteScimGroupRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	res, err := h.svc.DeleteScimGroup(ctx, &req)
 	if err != nil {
 		return err
 	}

@@ -6,15 +6,15 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_attio_v1_access } from "./access_pb.js";
 import { file_buf_validate_validate } from "../../buf/validate/validate_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file attio/v1/scim_service.proto.
  */
 export const file_attio_v1_scim_service: GenFile = /*@__PURE__*/
-  fileDesc("ChthdHRpby92MS9zY2ltX3NlcnZpY2UucHJvdG8SCGF0dGlvLnYxIhcKFUdldFNjaW1TY2hlbWFzUmVxdWVzdCJQCgpTY2ltU2NoZW1hEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEwoLc2NoZW1hX2pzb24YBCABKAkiPwoWR2V0U2NpbVNjaGVtYXNSZXNwb25zZRIlCgdzY2hlbWFzGAEgAygLMhQuYXR0aW8udjEuU2NpbVNjaGVtYSIrCglTY2ltRW1haWwSDQoFdmFsdWUYASABKAkSDwoHcHJpbWFyeRgCIAEoCCLNAgoIU2NpbVVzZXISCgoCaWQYASABKAkSEQoJdXNlcl9uYW1lGAIgASgJEhcKCmdpdmVuX25hbWUYAyABKAlIAIgBARIYCgtmYW1pbHlfbmFtZRgEIAEoCUgBiAEBEiMKBmVtYWlscxgFIAMoCzITLmF0dGlvLnYxLlNjaW1FbWFpbBIOCgZhY3RpdmUYBiABKAgSJwoIYXBwX3JvbGUYByABKA4yFS5hdHRpby52MS5TY2ltQXBwUm9sZRIrCgdjcmVhdGVkGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1sYXN0X21vZGlmaWVkGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpleHRyYV9qc29uGAogASgJQg0KC19naXZlbl9uYW1lQg4KDF9mYW1pbHlfbmFtZSJsChRMaXN0U2NpbVVzZXJzUmVxdWVzdBIYCgZmaWx0ZXIYASABKAlCCLpIBXIDGIAIEhwKCXBhZ2Vfc2l6ZRgCIAEoBUIJukgGGgQYZCgAEhwKCnBhZ2VfdG9rZW4YAyABKAlCCLpIBXIDGIAQImoKFUxpc3RTY2ltVXNlcnNSZXNwb25zZRIhCgV1c2VycxgBIAMoCzISLmF0dGlvLnYxLlNjaW1Vc2VyEhUKDXRvdGFsX3Jlc3VsdHMYAiABKAUSFwoPbmV4dF9wYWdlX3Rva2VuGAMgASgJInAKFlN0cmVhbVNjaW1Vc2Vyc1JlcXVlc3QSGAoGZmlsdGVyGAEgASgJQgi6SAVyAxiACBIcCglwYWdlX3NpemUYAiABKAVCCbpIBhoEGGQoABIeCgxyZXN1bWVfdG9rZW4YAyABKAlCCLpIBXIDGIAQIlIKF1N0cmVhbVNjaW1Vc2Vyc1Jlc3BvbnNlEiEKBXVzZXJzGAEgAygLMhIuYXR0aW8udjEuU2NpbVVzZXISFAoMcmVzdW1lX3Rva2VuGAIgASgJIi8KEkdldFNjaW1Vc2VyUmVxdWVzdBIZCgd1c2VyX2lkGAEgASgJQgi6SAVyA7ABASI3ChNHZXRTY2ltVXNlclJlc3BvbnNlEiAKBHVzZXIYASABKAsyEi5hdHRpby52MS5TY2ltVXNlciLGAQoVQ3JlYXRlU2NpbVVzZXJSZXF1ZXN0Eh0KCXVzZXJfbmFtZRgBIAEoCUIKukgHcgUYwAJgARIcCgpnaXZlbl9uYW1lGAIgASgJQgi6SAVyAxiAAhIdCgtmYW1pbHlfbmFtZRgDIAEoCUIIukgFcgMYgAISEwoGYWN0aXZlGAQgASgISACIAQESMQoIYXBwX3JvbGUYBSABKA4yFS5hdHRpby52MS5TY2ltQXBwUm9sZUIIukgFggECEAFCCQoHX2FjdGl2ZSI6ChZDcmVhdGVTY2ltVXNlclJlc3BvbnNlEiAKBHVzZXIYASABKAsyEi5hdHRpby52MS5TY2ltVXNlciLrAQoVVXBkYXRlU2NpbVVzZXJSZXF1ZXN0EhkKB3VzZXJfaWQYASABKAlCCLpIBXIDsAEBEiEKCmdpdmVuX25hbWUYAiABKAlCCLpIBXIDGIACSACIAQESIgoLZmFtaWx5X25hbWUYAyABKAlCCLpIBXIDGIACSAGIAQESEwoGYWN0aXZlGAQgASgISAKIAQESMQoIYXBwX3JvbGUYBSABKA4yFS5hdHRpby52MS5TY2ltQXBwUm9sZUIIukgFggECEAFCDQoLX2dpdmVuX25hbWVCDgoMX2ZhbWlseV9uYW1lQgkKB19hY3RpdmUiOgoWVXBkYXRlU2NpbVVzZXJSZXNwb25zZRIgCgR1c2VyGAEgASgLMhIuYXR0aW8udjEuU2NpbVVzZXIiMgoVRGVsZXRlU2NpbVVzZXJSZXF1ZXN0EhkKB3VzZXJfaWQYASABKAlCCLpIBXIDsAEBIhgKFkRlbGV0ZVNjaW1Vc2VyUmVzcG9uc2UqXwoLU2NpbUFwcFJvbGUSHQoZU0NJTV9BUFBfUk9MRV9VTlNQRUNJRklFRBAAEhcKE1NDSU1fQVBQX1JPTEVfQURNSU4QARIYChRTQ0lNX0FQUF9ST0xFX01FTUJFUhACMt0FCgtTY2ltU2VydmljZRJgCg5HZXRTY2ltU2NoZW1hcxIfLmF0dGlvLnYxLkdldFNjaW1TY2hlbWFzUmVxdWVzdBogLmF0dGlvLnYxLkdldFNjaW1TY2hlbWFzUmVzcG9uc2UiC5ACAYK1GAQIBBABEl0KDUxpc3RTY2ltVXNlcnMSHi5hdHRpby52MS5MaXN0U2NpbVVzZXJzUmVxdWVzdBofLmF0dGlvLnYxLkxpc3RTY2ltVXNlcnNSZXNwb25zZSILkAIBgrUYBAgEEAESZQoPU3RyZWFtU2NpbVVzZXJzEiAuYXR0aW8udjEuU3RyZWFtU2NpbVVzZXJzUmVxdWVzdBohLmF0dGlvLnYxLlN0cmVhbVNjaW1Vc2Vyc1Jlc3BvbnNlIguQAgGCtRgECAQQATABElcKC0dldFNjaW1Vc2VyEhwuYXR0aW8udjEuR2V0U2NpbVVzZXJSZXF1ZXN0Gh0uYXR0aW8udjEuR2V0U2NpbVVzZXJSZXNwb25zZSILkAIBgrUYBAgEEAESXQoOQ3JlYXRlU2NpbVVzZXISHy5hdHRpby52MS5DcmVhdGVTY2ltVXNlclJlcXVlc3QaIC5hdHRpby52MS5DcmVhdGVTY2ltVXNlclJlc3BvbnNlIgiCtRgECAQQAhJ2Cg5VcGRhdGVTY2ltVXNlchIfLmF0dGlvLnYxLlVwZGF0ZVNjaW1Vc2VyUmVxdWVzdBogLmF0dGlvLnYxLlVwZGF0ZVNjaW1Vc2VyUmVzcG9uc2UiIYK1GB0IBBACGhdTY2ltU2VydmljZS5HZXRTY2ltVXNlchJ2Cg5EZWxldGVTY2ltVXNlchIfLmF0dGlvLnYxLkRlbGV0ZVNjaW1Vc2VyUmVxdWVzdBogLmF0dGlvLnYxLkRlbGV0ZVNjaW1Vc2VyUmVzcG9uc2UiIYK1GB0IBBADGhdTY2ltU2VydmljZS5HZXRTY2ltVXNlckI7WjlnaXRodWIuY29tL2F0dGlvLWZhY2FkZS9hdHRpby1mYWNhZGUvZ2VuL2F0dGlvL3YxO2F0dGlvdjFiBnByb3RvMw", [file_attio_v1_access, file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("ChthdHRpby92MS9zY2ltX3NlcnZpY2UucHJvdG8SCGF0dGlvLnYxIhcKFUdldFNjaW1TY2hlbWFzUmVxdWVzdCJQCgpTY2ltU2NoZW1hEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSEwoLc2NoZW1hX2pzb24YBCABKAkiPwoWR2V0U2NpbVNjaGVtYXNSZXNwb25zZRIlCgdzY2hlbWFzGAEgAygLMhQuYXR0aW8udjEuU2NpbVNjaGVtYSIrCglTY2ltRW1haWwSDQoFdmFsdWUYASABKAkSDwoHcHJpbWFyeRgCIAEoCCLNAgoIU2NpbVVzZXISCgoCaWQYASABKAkSEQoJdXNlcl9uYW1lGAIgASgJEhcKCmdpdmVuX25hbWUYAyABKAlIAIgBARIYCgtmYW1pbHlfbmFtZRgEIAEoCUgBiAEBEiMKBmVtYWlscxgFIAMoCzITLmF0dGlvLnYxLlNjaW1FbWFpbBIOCgZhY3RpdmUYBiABKAgSJwoIYXBwX3JvbGUYByABKA4yFS5hdHRpby52MS5TY2ltQXBwUm9sZRIrCgdjcmVhdGVkGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1sYXN0X21vZGlmaWVkGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpleHRyYV9qc29uGAogASgJQg0KC19naXZlbl9uYW1lQg4KDF9mYW1pbHlfbmFtZSJsChRMaXN0U2NpbVVzZXJzUmVxdWVzdBIYCgZmaWx0ZXIYASABKAlCCLpIBXIDGIAIEhwKCXBhZ2Vfc2l6ZRgCIAEoBUIJukgGGgQYZCgAEhwKCnBhZ2VfdG9rZW4YAyABKAlCCLpIBXIDGIAQImoKFUxpc3RTY2ltVXNlcnNSZXNwb25zZRIhCgV1c2VycxgBIAMoCzISLmF0dGlvLnYxLlNjaW1Vc2VyEhUKDXRvdGFsX3Jlc3VsdHMYAiABKAUSFwoPbmV4dF9wYWdlX3Rva2VuGAMgASgJInAKFlN0cmVhbVNjaW1Vc2Vyc1JlcXVlc3QSGAoGZmlsdGVyGAEgASgJQgi6SAVyAxiACBIcCglwYWdlX3NpemUYAiABKAVCCbpIBhoEGGQoABIeCgxyZXN1bWVfdG9rZW4YAyABKAlCCLpIBXIDGIAQIlIKF1N0cmVhbVNjaW1Vc2Vyc1Jlc3BvbnNlEiEKBXVzZXJzGAEgAygLMhIuYXR0aW8udjEuU2NpbVVzZXISFAoMcmVzdW1lX3Rva2VuGAIgASgJIi8KEkdldFNjaW1Vc2VyUmVxdWVzdBIZCgd1c2VyX2lkGAEgASgJQgi6SAVyA7ABASI3ChNHZXRTY2ltVXNlclJlc3BvbnNlEiAKBHVzZXIYASABKAsyEi5hdHRpby52MS5TY2ltVXNlciLGAQoVQ3JlYXRlU2NpbVVzZXJSZXF1ZXN0Eh0KCXVzZXJfbmFtZRgBIAEoCUIKukgHcgUYwAJgARIcCgpnaXZlbl9uYW1lGAIgASgJQgi6SAVyAxiAAhIdCgtmYW1pbHlfbmFtZRgDIAEoCUIIukgFcgMYgAISEwoGYWN0aXZlGAQgASgISACIAQESMQoIYXBwX3JvbGUYBSABKA4yFS5hdHRpby52MS5TY2ltQXBwUm9sZUIIukgFggECEAFCCQoHX2FjdGl2ZSI6ChZDcmVhdGVTY2ltVXNlclJlc3BvbnNlEiAKBHVzZXIYASABKAsyEi5hdHRpby52MS5TY2ltVXNlciLrAQoVVXBkYXRlU2NpbVVzZXJSZXF1ZXN0EhkKB3VzZXJfaWQYASABKAlCCLpIBXIDsAEBEhwKCmdpdmVuX25hbWUYAiABKAlCCLpIBXIDGIACEh0KC2ZhbWlseV9uYW1lGAMgASgJQgi6SAVyAxiAAhIOCgZhY3RpdmUYBCABKAgSMQoIYXBwX3JvbGUYBSABKA4yFS5hdHRpby52MS5TY2ltQXBwUm9sZUIIukgFggECEAESNwoLdXBkYXRlX21hc2sYBiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrQga6SAPIAQEiOgoWVXBkYXRlU2NpbVVzZXJSZXNwb25zZRIgCgR1c2VyGAEgASgLMhIuYXR0aW8udjEuU2NpbVVzZXIiMgoVRGVsZXRlU2NpbVVzZXJSZXF1ZXN0EhkKB3VzZXJfaWQYASABKAlCCLpIBXIDsAEBIhgKFkRlbGV0ZVNjaW1Vc2VyUmVzcG9uc2UiLwoPU2NpbUdyb3VwTWVtYmVyEg8KB3VzZXJfaWQYASABKAkSCwoDcmVmGAIgASgJIs0BCglTY2ltR3JvdXASCgoCaWQYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEioKB21lbWJlcnMYAyADKAsyGS5hdHRpby52MS5TY2ltR3JvdXBNZW1iZXISKwoHY3JlYXRlZBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNbGFzdF9tb2RpZmllZBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKZXh0cmFfanNvbhgGIAEoCSKGAQoVTGlzdFNjaW1Hcm91cHNSZXF1ZXN0EhgKBmZpbHRlchgBIAEoCUIIukgFcgMYgAgSHAoJcGFnZV9zaXplGAIgASgFQgm6SAYaBBhkKAASHAoKcGFnZV90b2tlbhgDIAEoCUIIukgFcgMYgBASFwoPZXhjbHVkZV9tZW1iZXJzGAQgASgIIm0KFkxpc3RTY2ltR3JvdXBzUmVzcG9uc2USIwoGZ3JvdXBzGAEgAygLMhMuYXR0aW8udjEuU2NpbUdyb3VwEhUKDXRvdGFsX3Jlc3VsdHMYAiABKAUSFwoPbmV4dF9wYWdlX3Rva2VuGAMgASgJIooBChdTdHJlYW1TY2ltR3JvdXBzUmVxdWVzdBIYCgZmaWx0ZXIYASABKAlCCLpIBXIDGIAIEhwKCXBhZ2Vfc2l6ZRgCIAEoBUIJukgGGgQYZCgAEh4KDHJlc3VtZV90b2tlbhgDIAEoCUIIukgFcgMYgBASFwoPZXhjbHVkZV9tZW1iZXJzGAQgASgIIlUKGFN0cmVhbVNjaW1Hcm91cHNSZXNwb25zZRIjCgZncm91cHMYASADKAsyEy5hdHRpby52MS5TY2ltR3JvdXASFAoMcmVzdW1lX3Rva2VuGAIgASgJIjEKE0dldFNjaW1Hcm91cFJlcXVlc3QSGgoIZ3JvdXBfaWQYASABKAlCCLpIBXIDsAEBIjoKFEdldFNjaW1Hcm91cFJlc3BvbnNlEiIKBWdyb3VwGAEgASgLMhMuYXR0aW8udjEuU2NpbUdyb3VwImYKFkNyZWF0ZVNjaW1Hcm91cFJlcXVlc3QSJAoMZGlzcGxheV9uYW1lGAEgASgJQg66SAtyCRABGIACMgJcUxImCgptZW1iZXJfaWRzGAIgAygJQhK6SA+SAQwQ6AcYASIFcgOwAQEiPQoXQ3JlYXRlU2NpbUdyb3VwUmVzcG9uc2USIgoFZ3JvdXAYASABKAsyEy5hdHRpby52MS5TY2ltR3JvdXAigwEKF1JlcGxhY2VTY2ltR3JvdXBSZXF1ZXN0EhoKCGdyb3VwX2lkGAEgASgJQgi6SAVyA7ABARIkCgxkaXNwbGF5X25hbWUYAiABKAlCDrpIC3IJEAEYgAIyAlxTEiYKCm1lbWJlcl9pZHMYAyADKAlCErpID5IBDBDoBxgBIgVyA7ABASI+ChhSZXBsYWNlU2NpbUdyb3VwUmVzcG9uc2USIgoFZ3JvdXAYASABKAsyEy5hdHRpby52MS5TY2ltR3JvdXAitQEKFlVwZGF0ZVNjaW1Hcm91cFJlcXVlc3QSGgoIZ3JvdXBfaWQYASABKAlCCLpIBXIDsAEBEh4KDGRpc3BsYXlfbmFtZRgCIAEoCUIIukgFcgMYgAISJgoKbWVtYmVyX2lkcxgDIAMoCUISukgPkgEMEOgHGAEiBXIDsAEBEjcKC3VwZGF0ZV9tYXNrGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0IGukgDyAEBIj0KF1VwZGF0ZVNjaW1Hcm91cFJlc3BvbnNlEiIKBWdyb3VwGAEgASgLMhMuYXR0aW8udjEuU2NpbUdyb3VwImIKGkFkZFNjaW1Hcm91cE1lbWJlcnNSZXF1ZXN0EhoKCGdyb3VwX2lkGAEgASgJQgi6SAVyA7ABARIoCgptZW1iZXJfaWRzGAIgAygJQhS6SBGSAQ4IARDoBxgBIgVyA7ABASJBChtBZGRTY2ltR3JvdXBNZW1iZXJzUmVzcG9uc2USIgoFZ3JvdXAYASABKAsyEy5hdHRpby52MS5TY2ltR3JvdXAiZQodUmVtb3ZlU2NpbUdyb3VwTWVtYmVyc1JlcXVlc3QSGgoIZ3JvdXBfaWQYASABKAlCCLpIBXIDsAEBEigKCm1lbWJlcl9pZHMYAiADKAlCFLpIEZIBDggBEOgHGAEiBXIDsAEBIkQKHlJlbW92ZVNjaW1Hcm91cE1lbWJlcnNSZXNwb25zZRIiCgVncm91cBgBIAEoCzITLmF0dGlvLnYxLlNjaW1Hcm91cCI0ChZEZWxldGVTY2ltR3JvdXBSZXF1ZXN0EhoKCGdyb3VwX2lkGAEgASgJQgi6SAVyA7ABASIZChdEZWxldGVTY2ltR3JvdXBSZXNwb25zZSpfCgtTY2ltQXBwUm9sZRIdChlTQ0lNX0FQUF9ST0xFX1VOU1BFQ0lGSUVEEAASFwoTU0NJTV9BUFBfUk9MRV9BRE1JThABEhgKFFNDSU1fQVBQX1JPTEVfTUVNQkVSEAIy+Q0KC1NjaW1TZXJ2aWNlEmAKDkdldFNjaW1TY2hlbWFzEh8uYXR0aW8udjEuR2V0U2NpbVNjaGVtYXNSZXF1ZXN0GiAuYXR0aW8udjEuR2V0U2NpbVNjaGVtYXNSZXNwb25zZSILkAIBgrUYBAgEEAESXQoNTGlzdFNjaW1Vc2VycxIeLmF0dGlvLnYxLkxpc3RTY2ltVXNlcnNSZXF1ZXN0Gh8uYXR0aW8udjEuTGlzdFNjaW1Vc2Vyc1Jlc3BvbnNlIguQAgGCtRgECAQQARJlCg9TdHJlYW1TY2ltVXNlcnMSIC5hdHRpby52MS5TdHJlYW1TY2ltVXNlcnNSZXF1ZXN0GiEuYXR0aW8udjEuU3RyZWFtU2NpbVVzZXJzUmVzcG9uc2UiC5ACAYK1GAQIBBABMAESVwoLR2V0U2NpbVVzZXISHC5hdHRpby52MS5HZXRTY2ltVXNlclJlcXVlc3QaHS5hdHRpby52MS5HZXRTY2ltVXNlclJlc3BvbnNlIguQAgGCtRgECAQQARJdCg5DcmVhdGVTY2ltVXNlchIfLmF0dGlvLnYxLkNyZWF0ZVNjaW1Vc2VyUmVxdWVzdBogLmF0dGlvLnYxLkNyZWF0ZVNjaW1Vc2VyUmVzcG9uc2UiCIK1GAQIBBACEnYKDlVwZGF0ZVNjaW1Vc2VyEh8uYXR0aW8udjEuVXBkYXRlU2NpbVVzZXJSZXF1ZXN0GiAuYXR0aW8udjEuVXBkYXRlU2NpbVVzZXJSZXNwb25zZSIhgrUYHQgEEAIaF1NjaW1TZXJ2aWNlLkdldFNjaW1Vc2VyEnYKDkRlbGV0ZVNjaW1Vc2VyEh8uYXR0aW8udjEuRGVsZXRlU2NpbVVzZXJSZXF1ZXN0GiAuYXR0aW8udjEuRGVsZXRlU2NpbVVzZXJSZXNwb25zZSIhgrUYHQgEEAMaF1NjaW1TZXJ2aWNlLkdldFNjaW1Vc2VyEmAKDkxpc3RTY2ltR3JvdXBzEh8uYXR0aW8udjEuTGlzdFNjaW1Hcm91cHNSZXF1ZXN0GiAuYXR0aW8udjEuTGlzdFNjaW1Hcm91cHNSZXNwb25zZSILkAIBgrUYBAgEEAESaAoQU3RyZWFtU2NpbUdyb3VwcxIhLmF0dGlvLnYxLlN0cmVhbVNjaW1Hcm91cHNSZXF1ZXN0GiIuYXR0aW8udjEuU3RyZWFtU2NpbUdyb3Vwc1Jlc3BvbnNlIguQAgGCtRgECAQQATABEloKDEdldFNjaW1Hcm91cBIdLmF0dGlvLnYxLkdldFNjaW1Hcm91cFJlcXVlc3QaHi5hdHRpby52MS5HZXRTY2ltR3JvdXBSZXNwb25zZSILkAIBgrUYBAgEEAESYAoPQ3JlYXRlU2NpbUdyb3VwEiAuYXR0aW8udjEuQ3JlYXRlU2NpbUdyb3VwUmVxdWVzdBohLmF0dGlvLnYxLkNyZWF0ZVNjaW1Hcm91cFJlc3BvbnNlIgiCtRgECAQQAhJ9ChBSZXBsYWNlU2NpbUdyb3VwEiEuYXR0aW8udjEuUmVwbGFjZVNjaW1Hcm91cFJlcXVlc3QaIi5hdHRpby52MS5SZXBsYWNlU2NpbUdyb3VwUmVzcG9uc2UiIoK1GB4IBBACGhhTY2ltU2VydmljZS5HZXRTY2ltR3JvdXASegoPVXBkYXRlU2NpbUdyb3VwEiAuYXR0aW8udjEuVXBkYXRlU2NpbUdyb3VwUmVxdWVzdBohLmF0dGlvLnYxLlVwZGF0ZVNjaW1Hcm91cFJlc3BvbnNlIiKCtRgeCAQQAhoYU2NpbVNlcnZpY2UuR2V0U2NpbUdyb3VwEoYBChNBZGRTY2ltR3JvdXBNZW1iZXJzEiQuYXR0aW8udjEuQWRkU2NpbUdyb3VwTWVtYmVyc1JlcXVlc3QaJS5hdHRpby52MS5BZGRTY2ltR3JvdXBNZW1iZXJzUmVzcG9uc2UiIoK1GB4IBBACGhhTY2ltU2VydmljZS5HZXRTY2ltR3JvdXASjwEKFlJlbW92ZVNjaW1Hcm91cE1lbWJlcnMSJy5hdHRpby52MS5SZW1vdmVTY2ltR3JvdXBNZW1iZXJzUmVxdWVzdBooLmF0dGlvLnYxLlJlbW92ZVNjaW1Hcm91cE1lbWJlcnNSZXNwb25zZSIigrUYHggEEAIaGFNjaW1TZXJ2aWNlLkdldFNjaW1Hcm91cBJ6Cg9EZWxldGVTY2ltR3JvdXASIC5hdHRpby52MS5EZWxldGVTY2ltR3JvdXBSZXF1ZXN0GiEuYXR0aW8udjEuRGVsZXRlU2NpbUdyb3VwUmVzcG9uc2UiIoK1GB4IBBADGhhTY2ltU2VydmljZS5HZXRTY2ltR3JvdXBCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_attio_v1_access, file_buf_validate_validate, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * GetScimSchemasRequest is empty.
@@ -454,7 +454,7 @@ export const CreateScimUserResponseSchema: GenMessage<CreateScimUserResponse> = 
   messageDesc(file_attio_v1_scim_service, 12);
 
 /**
- * UpdateScimUserRequest changes a user; unset fields are left alone.
+ * UpdateScimUserRequest changes the fields of a user that update_mask names.
  *
  * @generated from message attio.v1.UpdateScimUserRequest
  */
@@ -467,32 +467,39 @@ export type UpdateScimUserRequest = Message<"attio.v1.UpdateScimUserRequest"> & 
   userId: string;
 
   /**
-   * New first name.
+   * New first name (empty clears it).
    *
-   * @generated from field: optional string given_name = 2;
+   * @generated from field: string given_name = 2;
    */
-  givenName?: string | undefined;
+  givenName: string;
 
   /**
-   * New last name.
+   * New last name (empty clears it).
    *
-   * @generated from field: optional string family_name = 3;
+   * @generated from field: string family_name = 3;
    */
-  familyName?: string | undefined;
+  familyName: string;
 
   /**
    * Grant or withdraw access (false suspends a member and revokes a pending invite).
    *
-   * @generated from field: optional bool active = 4;
+   * @generated from field: bool active = 4;
    */
-  active?: boolean | undefined;
+  active: boolean;
 
   /**
-   * New role; unset leaves it.
+   * New role; a named app_role must not be UNSPECIFIED.
    *
    * @generated from field: attio.v1.ScimAppRole app_role = 5;
    */
   appRole: ScimAppRole;
+
+  /**
+   * The fields to change (AIP-134): given_name, family_name, active, app_role, or "*" for all.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 6;
+   */
+  updateMask?: FieldMask | undefined;
 };
 
 /**
@@ -560,6 +567,582 @@ export const DeleteScimUserResponseSchema: GenMessage<DeleteScimUserResponse> = 
   messageDesc(file_attio_v1_scim_service, 16);
 
 /**
+ * ScimGroupMember is one member of a group: a user.
+ *
+ * @generated from message attio.v1.ScimGroupMember
+ */
+export type ScimGroupMember = Message<"attio.v1.ScimGroupMember"> & {
+  /**
+   * The workspace membership id, or the invite id of a pending user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The member's URI as Attio sent it (/scim/v2/Users/{id}).
+   *
+   * @generated from field: string ref = 2;
+   */
+  ref: string;
+};
+
+/**
+ * Describes the message attio.v1.ScimGroupMember.
+ * Use `create(ScimGroupMemberSchema)` to create a new message.
+ */
+export const ScimGroupMemberSchema: GenMessage<ScimGroupMember> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 17);
+
+/**
+ * ScimGroup is a workspace team, as SCIM shows it.
+ *
+ * @generated from message attio.v1.ScimGroup
+ */
+export type ScimGroup = Message<"attio.v1.ScimGroup"> & {
+  /**
+   * The team's id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Its name, unique in the workspace.
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+
+  /**
+   * Its members; empty when the list asked for groups without them.
+   *
+   * @generated from field: repeated attio.v1.ScimGroupMember members = 3;
+   */
+  members: ScimGroupMember[];
+
+  /**
+   * When it was created.
+   *
+   * @generated from field: google.protobuf.Timestamp created = 4;
+   */
+  created?: Timestamp | undefined;
+
+  /**
+   * When it last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp last_modified = 5;
+   */
+  lastModified?: Timestamp | undefined;
+
+  /**
+   * Keys Attio sent that this contract does not know yet, as one JSON object exactly as Attio sent
+   * them; empty when there are none.
+   *
+   * @generated from field: string extra_json = 6;
+   */
+  extraJson: string;
+};
+
+/**
+ * Describes the message attio.v1.ScimGroup.
+ * Use `create(ScimGroupSchema)` to create a new message.
+ */
+export const ScimGroupSchema: GenMessage<ScimGroup> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 18);
+
+/**
+ * ListScimGroupsRequest selects a page of groups.
+ *
+ * @generated from message attio.v1.ListScimGroupsRequest
+ */
+export type ListScimGroupsRequest = Message<"attio.v1.ListScimGroupsRequest"> & {
+  /**
+   * A SCIM filter expression on displayName, e.g. displayName eq "Engineering".
+   *
+   * @generated from field: string filter = 1;
+   */
+  filter: string;
+
+  /**
+   * Maximum groups per page (0-100, Attio's cap); 0 means 100.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * Token from a previous response; only valid with the same request.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+
+  /**
+   * Leave out each group's members (SCIM's excludedAttributes=members), for large teams.
+   *
+   * @generated from field: bool exclude_members = 4;
+   */
+  excludeMembers: boolean;
+};
+
+/**
+ * Describes the message attio.v1.ListScimGroupsRequest.
+ * Use `create(ListScimGroupsRequestSchema)` to create a new message.
+ */
+export const ListScimGroupsRequestSchema: GenMessage<ListScimGroupsRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 19);
+
+/**
+ * ListScimGroupsResponse is one page of groups.
+ *
+ * @generated from message attio.v1.ListScimGroupsResponse
+ */
+export type ListScimGroupsResponse = Message<"attio.v1.ListScimGroupsResponse"> & {
+  /**
+   * The groups.
+   *
+   * @generated from field: repeated attio.v1.ScimGroup groups = 1;
+   */
+  groups: ScimGroup[];
+
+  /**
+   * How many groups match in all.
+   *
+   * @generated from field: int32 total_results = 2;
+   */
+  totalResults: number;
+
+  /**
+   * Token for the next page; empty when there are no more.
+   *
+   * @generated from field: string next_page_token = 3;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message attio.v1.ListScimGroupsResponse.
+ * Use `create(ListScimGroupsResponseSchema)` to create a new message.
+ */
+export const ListScimGroupsResponseSchema: GenMessage<ListScimGroupsResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 20);
+
+/**
+ * StreamScimGroupsRequest selects all groups to stream.
+ *
+ * @generated from message attio.v1.StreamScimGroupsRequest
+ */
+export type StreamScimGroupsRequest = Message<"attio.v1.StreamScimGroupsRequest"> & {
+  /**
+   * A SCIM filter expression on displayName.
+   *
+   * @generated from field: string filter = 1;
+   */
+  filter: string;
+
+  /**
+   * Groups per upstream page (0-100); 0 means 100.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * Resume after the page that carried this token.
+   *
+   * @generated from field: string resume_token = 3;
+   */
+  resumeToken: string;
+
+  /**
+   * Leave out each group's members.
+   *
+   * @generated from field: bool exclude_members = 4;
+   */
+  excludeMembers: boolean;
+};
+
+/**
+ * Describes the message attio.v1.StreamScimGroupsRequest.
+ * Use `create(StreamScimGroupsRequestSchema)` to create a new message.
+ */
+export const StreamScimGroupsRequestSchema: GenMessage<StreamScimGroupsRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 21);
+
+/**
+ * StreamScimGroupsResponse is one upstream page of groups.
+ *
+ * @generated from message attio.v1.StreamScimGroupsResponse
+ */
+export type StreamScimGroupsResponse = Message<"attio.v1.StreamScimGroupsResponse"> & {
+  /**
+   * The groups.
+   *
+   * @generated from field: repeated attio.v1.ScimGroup groups = 1;
+   */
+  groups: ScimGroup[];
+
+  /**
+   * Token that restarts the stream right after this page.
+   *
+   * @generated from field: string resume_token = 2;
+   */
+  resumeToken: string;
+};
+
+/**
+ * Describes the message attio.v1.StreamScimGroupsResponse.
+ * Use `create(StreamScimGroupsResponseSchema)` to create a new message.
+ */
+export const StreamScimGroupsResponseSchema: GenMessage<StreamScimGroupsResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 22);
+
+/**
+ * GetScimGroupRequest names a group.
+ *
+ * @generated from message attio.v1.GetScimGroupRequest
+ */
+export type GetScimGroupRequest = Message<"attio.v1.GetScimGroupRequest"> & {
+  /**
+   * The team's id.
+   *
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message attio.v1.GetScimGroupRequest.
+ * Use `create(GetScimGroupRequestSchema)` to create a new message.
+ */
+export const GetScimGroupRequestSchema: GenMessage<GetScimGroupRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 23);
+
+/**
+ * GetScimGroupResponse carries the group.
+ *
+ * @generated from message attio.v1.GetScimGroupResponse
+ */
+export type GetScimGroupResponse = Message<"attio.v1.GetScimGroupResponse"> & {
+  /**
+   * The group.
+   *
+   * @generated from field: attio.v1.ScimGroup group = 1;
+   */
+  group?: ScimGroup | undefined;
+};
+
+/**
+ * Describes the message attio.v1.GetScimGroupResponse.
+ * Use `create(GetScimGroupResponseSchema)` to create a new message.
+ */
+export const GetScimGroupResponseSchema: GenMessage<GetScimGroupResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 24);
+
+/**
+ * CreateScimGroupRequest describes the group to add.
+ *
+ * @generated from message attio.v1.CreateScimGroupRequest
+ */
+export type CreateScimGroupRequest = Message<"attio.v1.CreateScimGroupRequest"> & {
+  /**
+   * Its name: not blank, unique in the workspace.
+   *
+   * @generated from field: string display_name = 1;
+   */
+  displayName: string;
+
+  /**
+   * Its first members: membership or invite ids.
+   *
+   * @generated from field: repeated string member_ids = 2;
+   */
+  memberIds: string[];
+};
+
+/**
+ * Describes the message attio.v1.CreateScimGroupRequest.
+ * Use `create(CreateScimGroupRequestSchema)` to create a new message.
+ */
+export const CreateScimGroupRequestSchema: GenMessage<CreateScimGroupRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 25);
+
+/**
+ * CreateScimGroupResponse carries the new group.
+ *
+ * @generated from message attio.v1.CreateScimGroupResponse
+ */
+export type CreateScimGroupResponse = Message<"attio.v1.CreateScimGroupResponse"> & {
+  /**
+   * The group.
+   *
+   * @generated from field: attio.v1.ScimGroup group = 1;
+   */
+  group?: ScimGroup | undefined;
+};
+
+/**
+ * Describes the message attio.v1.CreateScimGroupResponse.
+ * Use `create(CreateScimGroupResponseSchema)` to create a new message.
+ */
+export const CreateScimGroupResponseSchema: GenMessage<CreateScimGroupResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 26);
+
+/**
+ * ReplaceScimGroupRequest is the group's whole new state.
+ *
+ * @generated from message attio.v1.ReplaceScimGroupRequest
+ */
+export type ReplaceScimGroupRequest = Message<"attio.v1.ReplaceScimGroupRequest"> & {
+  /**
+   * The team's id.
+   *
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+
+  /**
+   * Its name: not blank, unique in the workspace.
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+
+  /**
+   * Every member it keeps or gets: membership or invite ids; empty removes them all.
+   *
+   * @generated from field: repeated string member_ids = 3;
+   */
+  memberIds: string[];
+};
+
+/**
+ * Describes the message attio.v1.ReplaceScimGroupRequest.
+ * Use `create(ReplaceScimGroupRequestSchema)` to create a new message.
+ */
+export const ReplaceScimGroupRequestSchema: GenMessage<ReplaceScimGroupRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 27);
+
+/**
+ * ReplaceScimGroupResponse carries the group after the change.
+ *
+ * @generated from message attio.v1.ReplaceScimGroupResponse
+ */
+export type ReplaceScimGroupResponse = Message<"attio.v1.ReplaceScimGroupResponse"> & {
+  /**
+   * The group.
+   *
+   * @generated from field: attio.v1.ScimGroup group = 1;
+   */
+  group?: ScimGroup | undefined;
+};
+
+/**
+ * Describes the message attio.v1.ReplaceScimGroupResponse.
+ * Use `create(ReplaceScimGroupResponseSchema)` to create a new message.
+ */
+export const ReplaceScimGroupResponseSchema: GenMessage<ReplaceScimGroupResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 28);
+
+/**
+ * UpdateScimGroupRequest changes the fields of a group that update_mask names.
+ *
+ * @generated from message attio.v1.UpdateScimGroupRequest
+ */
+export type UpdateScimGroupRequest = Message<"attio.v1.UpdateScimGroupRequest"> & {
+  /**
+   * The team's id.
+   *
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+
+  /**
+   * New name: not blank when named.
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+
+  /**
+   * The whole new member list (membership or invite ids); named and empty removes every member.
+   *
+   * @generated from field: repeated string member_ids = 3;
+   */
+  memberIds: string[];
+
+  /**
+   * The fields to change (AIP-134): display_name, member_ids, or "*" for both.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 4;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message attio.v1.UpdateScimGroupRequest.
+ * Use `create(UpdateScimGroupRequestSchema)` to create a new message.
+ */
+export const UpdateScimGroupRequestSchema: GenMessage<UpdateScimGroupRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 29);
+
+/**
+ * UpdateScimGroupResponse carries the group after the change.
+ *
+ * @generated from message attio.v1.UpdateScimGroupResponse
+ */
+export type UpdateScimGroupResponse = Message<"attio.v1.UpdateScimGroupResponse"> & {
+  /**
+   * The group.
+   *
+   * @generated from field: attio.v1.ScimGroup group = 1;
+   */
+  group?: ScimGroup | undefined;
+};
+
+/**
+ * Describes the message attio.v1.UpdateScimGroupResponse.
+ * Use `create(UpdateScimGroupResponseSchema)` to create a new message.
+ */
+export const UpdateScimGroupResponseSchema: GenMessage<UpdateScimGroupResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 30);
+
+/**
+ * AddScimGroupMembersRequest names the users to add.
+ *
+ * @generated from message attio.v1.AddScimGroupMembersRequest
+ */
+export type AddScimGroupMembersRequest = Message<"attio.v1.AddScimGroupMembersRequest"> & {
+  /**
+   * The team's id.
+   *
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+
+  /**
+   * Membership or invite ids.
+   *
+   * @generated from field: repeated string member_ids = 2;
+   */
+  memberIds: string[];
+};
+
+/**
+ * Describes the message attio.v1.AddScimGroupMembersRequest.
+ * Use `create(AddScimGroupMembersRequestSchema)` to create a new message.
+ */
+export const AddScimGroupMembersRequestSchema: GenMessage<AddScimGroupMembersRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 31);
+
+/**
+ * AddScimGroupMembersResponse carries the group after the change.
+ *
+ * @generated from message attio.v1.AddScimGroupMembersResponse
+ */
+export type AddScimGroupMembersResponse = Message<"attio.v1.AddScimGroupMembersResponse"> & {
+  /**
+   * The group.
+   *
+   * @generated from field: attio.v1.ScimGroup group = 1;
+   */
+  group?: ScimGroup | undefined;
+};
+
+/**
+ * Describes the message attio.v1.AddScimGroupMembersResponse.
+ * Use `create(AddScimGroupMembersResponseSchema)` to create a new message.
+ */
+export const AddScimGroupMembersResponseSchema: GenMessage<AddScimGroupMembersResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 32);
+
+/**
+ * RemoveScimGroupMembersRequest names the users to take out.
+ *
+ * @generated from message attio.v1.RemoveScimGroupMembersRequest
+ */
+export type RemoveScimGroupMembersRequest = Message<"attio.v1.RemoveScimGroupMembersRequest"> & {
+  /**
+   * The team's id.
+   *
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+
+  /**
+   * Membership or invite ids.
+   *
+   * @generated from field: repeated string member_ids = 2;
+   */
+  memberIds: string[];
+};
+
+/**
+ * Describes the message attio.v1.RemoveScimGroupMembersRequest.
+ * Use `create(RemoveScimGroupMembersRequestSchema)` to create a new message.
+ */
+export const RemoveScimGroupMembersRequestSchema: GenMessage<RemoveScimGroupMembersRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 33);
+
+/**
+ * RemoveScimGroupMembersResponse carries the group after the change.
+ *
+ * @generated from message attio.v1.RemoveScimGroupMembersResponse
+ */
+export type RemoveScimGroupMembersResponse = Message<"attio.v1.RemoveScimGroupMembersResponse"> & {
+  /**
+   * The group.
+   *
+   * @generated from field: attio.v1.ScimGroup group = 1;
+   */
+  group?: ScimGroup | undefined;
+};
+
+/**
+ * Describes the message attio.v1.RemoveScimGroupMembersResponse.
+ * Use `create(RemoveScimGroupMembersResponseSchema)` to create a new message.
+ */
+export const RemoveScimGroupMembersResponseSchema: GenMessage<RemoveScimGroupMembersResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 34);
+
+/**
+ * DeleteScimGroupRequest names a group.
+ *
+ * @generated from message attio.v1.DeleteScimGroupRequest
+ */
+export type DeleteScimGroupRequest = Message<"attio.v1.DeleteScimGroupRequest"> & {
+  /**
+   * The team's id.
+   *
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message attio.v1.DeleteScimGroupRequest.
+ * Use `create(DeleteScimGroupRequestSchema)` to create a new message.
+ */
+export const DeleteScimGroupRequestSchema: GenMessage<DeleteScimGroupRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 35);
+
+/**
+ * DeleteScimGroupResponse is empty.
+ *
+ * @generated from message attio.v1.DeleteScimGroupResponse
+ */
+export type DeleteScimGroupResponse = Message<"attio.v1.DeleteScimGroupResponse"> & {
+};
+
+/**
+ * Describes the message attio.v1.DeleteScimGroupResponse.
+ * Use `create(DeleteScimGroupResponseSchema)` to create a new message.
+ */
+export const DeleteScimGroupResponseSchema: GenMessage<DeleteScimGroupResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_scim_service, 36);
+
+/**
  * ScimAppRole is a user's access level in the workspace.
  *
  * @generated from enum attio.v1.ScimAppRole
@@ -596,7 +1179,7 @@ export const ScimAppRoleSchema: GenEnum<ScimAppRole> = /*@__PURE__*/
 /**
  * ScimService administers the workspace's users through Attio's SCIM 2.0 API (/scim/v2/...,
  * reference pages under https://docs.attio.com/rest-api/scim/): the schemas it supports and its
- * users (workspace members and pending invites). Every RPC needs the admin scope, reads included
+ * users (workspace members and pending invites) and its groups (workspace teams). Every RPC needs the admin scope, reads included
  * (they list who can enter the workspace); every write needs an approval. SCIM speaks its own
  * content type (application/scim+json) and error shape (urn:ietf:params:scim:api:messages:2.0:Error);
  * the facade maps both to the same errors as the rest of Attio's API.
@@ -657,8 +1240,8 @@ export const ScimService: GenService<{
     output: typeof CreateScimUserResponseSchema;
   },
   /**
-   * UpdateScimUser changes a user's name, role or access (SCIM PATCH, replace operations). Needs
-   * an approval; the approver sees the user as it is now.
+   * UpdateScimUser changes the fields of a user that update_mask names (SCIM PATCH, replace
+   * operations). Needs an approval; the approver sees the user as it is now.
    *
    * @generated from rpc attio.v1.ScimService.UpdateScimUser
    */
@@ -677,6 +1260,101 @@ export const ScimService: GenService<{
     methodKind: "unary";
     input: typeof DeleteScimUserRequestSchema;
     output: typeof DeleteScimUserResponseSchema;
+  },
+  /**
+   * ListScimGroups returns one page of groups (workspace teams).
+   *
+   * @generated from rpc attio.v1.ScimService.ListScimGroups
+   */
+  listScimGroups: {
+    methodKind: "unary";
+    input: typeof ListScimGroupsRequestSchema;
+    output: typeof ListScimGroupsResponseSchema;
+  },
+  /**
+   * StreamScimGroups walks every matching group, one message per upstream page, resumable by token.
+   *
+   * @generated from rpc attio.v1.ScimService.StreamScimGroups
+   */
+  streamScimGroups: {
+    methodKind: "server_streaming";
+    input: typeof StreamScimGroupsRequestSchema;
+    output: typeof StreamScimGroupsResponseSchema;
+  },
+  /**
+   * GetScimGroup returns one group with its members.
+   *
+   * @generated from rpc attio.v1.ScimService.GetScimGroup
+   */
+  getScimGroup: {
+    methodKind: "unary";
+    input: typeof GetScimGroupRequestSchema;
+    output: typeof GetScimGroupResponseSchema;
+  },
+  /**
+   * CreateScimGroup adds a group, with its first members. Needs an approval.
+   *
+   * @generated from rpc attio.v1.ScimService.CreateScimGroup
+   */
+  createScimGroup: {
+    methodKind: "unary";
+    input: typeof CreateScimGroupRequestSchema;
+    output: typeof CreateScimGroupResponseSchema;
+  },
+  /**
+   * ReplaceScimGroup sets a group's name and its whole member list (SCIM PUT): members left out
+   * are removed. Needs an approval; the approver sees the group as it is now.
+   *
+   * @generated from rpc attio.v1.ScimService.ReplaceScimGroup
+   */
+  replaceScimGroup: {
+    methodKind: "unary";
+    input: typeof ReplaceScimGroupRequestSchema;
+    output: typeof ReplaceScimGroupResponseSchema;
+  },
+  /**
+   * UpdateScimGroup changes the fields of a group that update_mask names (SCIM PATCH, replace
+   * operations). Needs an approval; the approver sees the group as it is now.
+   *
+   * @generated from rpc attio.v1.ScimService.UpdateScimGroup
+   */
+  updateScimGroup: {
+    methodKind: "unary";
+    input: typeof UpdateScimGroupRequestSchema;
+    output: typeof UpdateScimGroupResponseSchema;
+  },
+  /**
+   * AddScimGroupMembers adds users to a group (SCIM PATCH, an add operation); users already in it
+   * stay. Needs an approval.
+   *
+   * @generated from rpc attio.v1.ScimService.AddScimGroupMembers
+   */
+  addScimGroupMembers: {
+    methodKind: "unary";
+    input: typeof AddScimGroupMembersRequestSchema;
+    output: typeof AddScimGroupMembersResponseSchema;
+  },
+  /**
+   * RemoveScimGroupMembers takes users out of a group (SCIM PATCH, remove operations). Needs an
+   * approval.
+   *
+   * @generated from rpc attio.v1.ScimService.RemoveScimGroupMembers
+   */
+  removeScimGroupMembers: {
+    methodKind: "unary";
+    input: typeof RemoveScimGroupMembersRequestSchema;
+    output: typeof RemoveScimGroupMembersResponseSchema;
+  },
+  /**
+   * DeleteScimGroup deletes a group (its members stay in the workspace). Needs an approval every
+   * time, showing the group.
+   *
+   * @generated from rpc attio.v1.ScimService.DeleteScimGroup
+   */
+  deleteScimGroup: {
+    methodKind: "unary";
+    input: typeof DeleteScimGroupRequestSchema;
+    output: typeof DeleteScimGroupResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_attio_v1_scim_service, 0);
