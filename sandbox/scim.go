@@ -396,11 +396,8 @@ func (ws *workspace) scimRoles() map[uuid]string {
 	return ws.scim.roles
 }
 
-func hPatchScimUser(rc *reqCtx) ([]byte, *apiError) {
-	su, err := rc.scimUserParam()
-	if err != nil {
-		return nil, err
-	}
+// scimPatchOps reads a PatchOp body (RFC 7644 §3.5.2): its Operations.
+func (rc *reqCtx) scimPatchOps() ([]any, *apiError) {
 	b := rc.body
 	if b == nil || !scimSchemasOf(b, scimPatchURN) {
 		return nil, scimError(400, "invalidValue", "schemas must include %q.", scimPatchURN)
@@ -408,6 +405,18 @@ func hPatchScimUser(rc *reqCtx) ([]byte, *apiError) {
 	ops, ok := b["Operations"].([]any)
 	if !ok {
 		return nil, scimError(400, "invalidValue", "Operations must be an array of patch operations.")
+	}
+	return ops, nil
+}
+
+func hPatchScimUser(rc *reqCtx) ([]byte, *apiError) {
+	su, err := rc.scimUserParam()
+	if err != nil {
+		return nil, err
+	}
+	ops, err := rc.scimPatchOps()
+	if err != nil {
+		return nil, err
 	}
 	// Validate every operation before applying any: a refused PATCH changes nothing.
 	type change struct {

@@ -214,13 +214,9 @@ func hPatchScimGroup(rc *reqCtx) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	b := rc.body
-	if b == nil || !scimSchemasOf(b, scimPatchURN) {
-		return nil, scimError(400, "invalidValue", "schemas must include %q.", scimPatchURN)
-	}
-	ops, ok := b["Operations"].([]any)
-	if !ok {
-		return nil, scimError(400, "invalidValue", "Operations must be an array of patch operations.")
+	ops, err := rc.scimPatchOps()
+	if err != nil {
+		return nil, err
 	}
 	// Applied to a copy, in order; a refused operation leaves the group as it was.
 	ws := rc.ws
