@@ -11,14 +11,23 @@ import (
 // slab hands out pointers into chunks of T: a page has tens of thousands of small messages of a
 // few types, and one allocation per chunk instead of per message is most of the decoder's
 // allocation cost. The messages of a page live and die together, so a chunk kept alive by one
-// of them wastes little.
-type slab[T any] struct{ buf []T }
+// of them wastes little. Chunks start small and double up to slabChunk: a single record (a unary
+// GetRecord) needs a few dozen messages, and full-size chunks of every type cost it 120 KB of
+// allocation for a 15 KB record (TestDecodeRecordAllocatesForItsSize).
+type slab[T any] struct {
+	buf  []T
+	next int // size of the next chunk
+}
 
-const slabChunk = 256
+const (
+	slabFirst = 8
+	slabChunk = 256
+)
 
 func (s *slab[T]) new() *T {
 	if len(s.buf) == 0 {
-		s.buf = make([]T, slabChunk)
+		s.next = min(max(2*s.next, slabFirst), slabChunk)
+		s.buf = make([]T, s.next)
 	}
 	p := &s.buf[0]
 	s.buf = s.buf[1:]
