@@ -450,3 +450,33 @@ func Example() {
 	}
 	// Output: outcome="approved"} 1
 }
+
+// Without a trace exporter no span is recorded (the SDK's default sampler recorded them all, with
+// their attributes, for nothing to receive), yet spans keep valid contexts: trace ids still reach
+// the logs and the upstream's traceparent.
+func TestNoTraceExporterRecordsNoSpans(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		env       map[string]string
+		recording bool
+	}{
+		{"no exporter", nil, false},
+		{"traces exporter none", map[string]string{"OTEL_TRACES_EXPORTER": "none"}, false},
+		{"console exporter", map[string]string{"OTEL_TRACES_EXPORTER": "console"}, true},
+	} {
+		var console bytes.Buffer
+		tel, err := telemetry.Setup(t.Context(), telemetry.Options{Env: func(k string) string { return tc.env[k] }, ConsoleWriter: &console})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, span := tel.Tracer().Start(t.Context(), "probe")
+		if span.IsRecording() != tc.recording || !span.SpanContext().IsValid() {
+			t.Errorf("%s: recording %v (want %v), valid context %v (want true)", tc.name, span.IsRecording(), tc.recording, span.SpanContext().IsValid())
+		}
+		span.End()
+		if err := tel.Shutdown(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
