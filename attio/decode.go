@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
 // decoder reads one Attio response body in one streaming pass of a jsontext tokenizer, filling the
@@ -28,6 +30,15 @@ type decoder struct {
 	spans []span // stack of the members of the objects being walked, reused
 	a     allocs
 	attrs int // attributes of the last record or entry: the next one's map size
+
+	// The last actor and time decoded, and their text: Attio repeats them on value after value
+	// (every value of a record created at once has the same active_from and created_by_actor),
+	// and a repeat shares the message already decoded instead of walking and allocating it again.
+	// The messages of a page are read-only once decoded, so sharing them is safe.
+	lastActorRaw []byte
+	lastActor    *attiov1.ActorReference
+	lastTime     string
+	lastTS       *timestamppb.Timestamp
 }
 
 // span is one member of an object: its key and the position of its value in the input.

@@ -53,6 +53,9 @@ func (p *decoder) strPtr(s string) *string {
 // parseTime parses an RFC 3339 time. Attio's own form, "2023-01-01T15:00:00.000000000Z" (any
 // number of fractional digits, UTC), is read directly; anything else goes through time.Parse.
 func (p *decoder) parseTime(s string) (*timestamppb.Timestamp, bool) {
+	if p.lastTS != nil && s == p.lastTime {
+		return p.lastTS, true
+	}
 	sec, nanos, ok := parseAttioTime(s)
 	if !ok {
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -63,6 +66,7 @@ func (p *decoder) parseTime(s string) (*timestamppb.Timestamp, bool) {
 	}
 	ts := p.a.times.new()
 	ts.Seconds, ts.Nanos = sec, nanos
+	p.lastTime, p.lastTS = s, ts
 	return ts, true
 }
 

@@ -51,3 +51,29 @@ func TestDecodeRecordAllocatesForItsSize(t *testing.T) { // not parallel: reads 
 		}
 	}
 }
+
+// Attio repeats the same created_by_actor and active_from on value after value: a repeat shares
+// the message decoded first (no second walk, no second allocation), and a different one after it
+// is decoded afresh.
+func TestDecodeSharesRepeatedActorsAndTimes(t *testing.T) {
+	t.Parallel()
+	v := func(actor, from string) string {
+		return `[{"active_from":"` + from + `","active_until":null,"created_by_actor":{"type":"` + actor + `","id":"x"},"attribute_type":"text","value":"v"}]`
+	}
+	body := []byte(`{"data":{"id":{"record_id":"r"},"values":{"a":` + v("api-token", "2023-01-01T15:00:00.000000000Z") +
+		`,"b":` + v("api-token", "2023-01-01T15:00:00.000000000Z") + `,"c":` + v("robot", "2024-01-01T15:00:00.000000000Z") + `}}}`)
+	rec, err := attio.DecodeRecord(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, c := rec.Values["a"].Values[0], rec.Values["b"].Values[0], rec.Values["c"].Values[0]
+	if a.CreatedByActor != b.CreatedByActor || a.ActiveFrom != b.ActiveFrom {
+		t.Error("a repeated actor or time was decoded again, not shared")
+	}
+	if c.CreatedByActor == a.CreatedByActor || c.CreatedByActor.GetRawType() != "robot" || c.ActiveFrom.GetSeconds() == a.ActiveFrom.GetSeconds() {
+		t.Errorf("a different actor or time after a repeat: %v %v", c.CreatedByActor, c.ActiveFrom)
+	}
+	if a.CreatedByActor.GetRawType() != "" || a.CreatedByActor.GetId() != "x" {
+		t.Errorf("actor %v", a.CreatedByActor)
+	}
+}

@@ -1,6 +1,7 @@
 package attio
 
 import (
+	"bytes"
 	"slices"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -327,6 +328,10 @@ func (p *decoder) actor(v span) (*attiov1.ActorReference, bool) {
 	default:
 		return nil, false
 	}
+	raw := p.in[v.start:v.end]
+	if p.lastActor != nil && bytes.Equal(raw, p.lastActorRaw) {
+		return p.lastActor, true
+	}
 	var t string
 	var id *string
 	f, mark := p.members(v.start, v.end)
@@ -340,7 +345,12 @@ func (p *decoder) actor(v span) (*attiov1.ActorReference, bool) {
 	}
 	p.pop(mark)
 	a := p.a.actors.new()
-	a.Type, a.Id, a.RawType = ActorTypes[t], id, rawEnum(ActorTypes, t)
+	typ, known := ActorTypes[t]
+	a.Type, a.Id = typ, id
+	if !known {
+		a.RawType = t
+	}
+	p.lastActor, p.lastActorRaw = a, raw
 	return a, true
 }
 
