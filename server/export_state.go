@@ -36,8 +36,10 @@ const (
 	maxUpstreamPage = 500
 	// splitPages is the size, in pages at the locally observed density, of the pieces a range is
 	// split into when workers are idle: big enough that a piece's partial last page costs little,
-	// small enough that the key space ahead is spread over all workers.
-	splitPages = 16
+	// small enough that the key space ahead is spread over all workers. At 16, three replicas
+	// exporting 100,000 people each spent 3% of their queries on partial pages (617-623 queries,
+	// 88.8-90.5% of the ceiling); at 64, 1% (610-613, 91.2-91.8%).
+	splitPages = 64
 )
 
 // exportRange is one range of the key space and the walk's position in it.
