@@ -31,11 +31,11 @@ func (s *ScimService) ListScimGroups(ctx context.Context, req *attiov1.ListScimG
 
 // StreamScimGroups walks every matching group, one message per upstream page.
 func (s *ScimService) StreamScimGroups(ctx context.Context, req *attiov1.StreamScimGroupsRequest, stream attiov1connect.ScimServiceStreamScimGroupsServerStream) error {
-	return scimStream(ctx, attiov1connect.ScimServiceStreamScimGroupsProcedure, req, req.GetResumeToken(), req.GetPageSize(),
-		s.groupFetch(req.GetFilter(), req.GetExcludeMembers()),
+	return streamFiltered(ctx, scimListing(s.groupFetch(req.GetFilter(), req.GetExcludeMembers())),
+		attiov1connect.ScimServiceStreamScimGroupsProcedure, req, defaultScimStreamPage, stream.Send,
 		func(items []attio.ScimGroup, resume string) *attiov1.StreamScimGroupsResponse {
 			return &attiov1.StreamScimGroupsResponse{Groups: toScimGroups(items), ResumeToken: resume}
-		}, stream.Send)
+		})
 }
 
 // GetScimGroup returns one group.

@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
@@ -53,20 +51,20 @@ func (s *ScimService) ListScimUsers(ctx context.Context, req *attiov1.ListScimUs
 
 // StreamScimUsers walks every matching user, one message per upstream page.
 func (s *ScimService) StreamScimUsers(ctx context.Context, req *attiov1.StreamScimUsersRequest, stream attiov1connect.ScimServiceStreamScimUsersServerStream) error {
-	return scimStream(ctx, attiov1connect.ScimServiceStreamScimUsersProcedure, req, req.GetResumeToken(), req.GetPageSize(),
-		func(ctx context.Context, offset, limit int) (attio.Page[attio.ScimUser], int, error) {
-			return s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{Filter: req.GetFilter(), Offset: offset, Limit: limit})
-		},
+	users := scimListing(func(ctx context.Context, offset, limit int) (attio.Page[attio.ScimUser], int, error) {
+		return s.client.ListScimUsersPage(ctx, attio.ScimUserQuery{Filter: req.GetFilter(), Offset: offset, Limit: limit})
+	})
+	return streamFiltered(ctx, users, attiov1connect.ScimServiceStreamScimUsersProcedure, req, defaultScimStreamPage, stream.Send,
 		func(items []attio.ScimUser, resume string) *attiov1.StreamScimUsersResponse {
 			return &attiov1.StreamScimUsersResponse{Users: toScimUsers(items), ResumeToken: resume}
-		}, stream.Send)
+		})
 }
 
 // scimFetch fetches one page of a SCIM list at a 0-based offset, with SCIM's totalResults.
 type scimFetch[T any] func(ctx context.Context, offset, limit int) (attio.Page[T], int, error)
 
 // scimListPage serves one page of a SCIM list (AIP-158 over SCIM's offsets).
-func scimListPage[T any](ctx context.Context, procedure string, req proto.Message, token string, size int32, fetch scimFetch[T]) ([]T, int32, string, error) {
+func scimListPage[T any](ctx context.Context, procedure string, req pagedRequest, token string, size int32, fetch scimFetch[T]) ([]T, int32, string, error) {
 	p := newPager(ctx, procedure, req)
 	pos, err := p.start(token)
 	if err != nil {
@@ -79,20 +77,18 @@ func scimListPage[T any](ctx context.Context, procedure string, req proto.Messag
 	return page.Items, int32(total), nextPageToken(p, page), nil
 }
 
-// scimStream streams a SCIM list, one message per upstream page.
-func scimStream[T any, M proto.Message](ctx context.Context, procedure string, req proto.Message, token string, size int32, fetch scimFetch[T],
-	build func(items []T, resume string) M, send func(M) error) error {
-	p := newPager(ctx, procedure, req)
-	start, err := p.start(token)
-	if err != nil {
-		return err
-	}
-	n := pageSize(size, defaultScimStreamPage)
-	return streamPages(bulk(ctx), p, start, n,
-		func(ctx context.Context, pos pageToken) (attio.Page[T], error) {
-			page, _, err := fetch(ctx, int(pos.Offset), n)
+// scimListing is a SCIM list walked by offset, for streams (SCIM's totalResults is for unary
+// pages only).
+func scimListing[T any](fetch scimFetch[T]) filtered[attio.PageQuery, T] {
+	return filtered[attio.PageQuery, T]{
+		query: func(size int, pos pageToken) (attio.PageQuery, error) {
+			return attio.PageQuery{Limit: size, Offset: int(pos.Offset)}, nil
+		},
+		fetch: func(ctx context.Context, q attio.PageQuery) (attio.Page[T], error) {
+			page, _, err := fetch(ctx, q.Offset, q.Limit)
 			return page, err
-		}, build, send)
+		},
+	}
 }
 
 // GetScimUser returns one user.
