@@ -67,7 +67,7 @@ func (s *ApprovalService) WatchApprovals(ctx context.Context, _ *attiov1.WatchAp
 		}
 		snap := newestFirst(list, cfg.MaxApprovals)
 		if last == nil || !proto.Equal(snap, last) {
-			if err := sendWithin(ctx, limits, sends, snap, stream.Send); err != nil {
+			if err := sendWithin(ctx, limits, sends, snap, "", stream.Send); err != nil {
 				return err
 			}
 			last = snap
@@ -84,14 +84,15 @@ func (s *ApprovalService) WatchApprovals(ctx context.Context, _ *attiov1.WatchAp
 	}
 }
 
-// sendWithin sends one message while holding its size of the memory budget.
-func sendWithin[M proto.Message](ctx context.Context, limits *StreamLimits, sends *sendWatch, msg M, send func(M) error) error {
+// sendWithin sends one message while holding its size of the memory budget; token is the resume
+// token it carries ("" for none), which a send timeout reports.
+func sendWithin[M proto.Message](ctx context.Context, limits *StreamLimits, sends *sendWatch, msg M, token string, send func(M) error) error {
 	g, err := limits.mem.acquire(ctx, streamCaller(ctx), int64(proto.Size(msg)))
 	if err != nil {
 		return err
 	}
 	defer g.release()
-	return sends.send(func() error { return send(msg) }, "")
+	return sends.send(func() error { return send(msg) }, token)
 }
 
 // newestFirst is the snapshot of list (oldest first, as Approvals.List returns it): newest first,

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/attio-facade/attio-facade/attio"
+	"github.com/attio-facade/attio-facade/changes"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 )
 
@@ -50,6 +51,9 @@ type Options struct {
 	CompressMinBytes int
 	// Files bounds uploads and downloads (zero fields: the defaults).
 	Files FileLimits
+	// Changes serves ChangeService (the change streams, over the webhook endpoint's change log);
+	// nil serves it over an empty log nothing feeds.
+	Changes *ChangeService
 }
 
 // ServiceNames lists every service of the contract, for health checks and documentation.
@@ -76,6 +80,7 @@ func ServiceNames() []string {
 		attiov1connect.ApprovalServiceName,
 		attiov1connect.ExportServiceName,
 		attiov1connect.SessionServiceName,
+		attiov1connect.ChangeServiceName,
 	}
 }
 
@@ -106,9 +111,12 @@ func NewRPCServer(opts Options) *connect.Server {
 	}
 	attiov1connect.RegisterExportServiceHandler(srv, exports)
 	attiov1connect.RegisterSessionServiceHandler(srv, SessionService{})
-	// The change streams' contract is published ahead of them: until they are served, every call
-	// answers Unimplemented (docs/changes.md). Not in ServiceNames, so health does not report it.
-	attiov1connect.RegisterChangeServiceHandler(srv, attiov1connect.UnimplementedChangeServiceHandler{})
+	watches := opts.Changes
+	if watches == nil {
+		// Nothing feeds this log: watches get their heartbeats and no change.
+		watches = NewChangeService(c, ChangeOptions{Log: changes.NewMemoryLog(changes.MemoryLogOptions{})})
+	}
+	attiov1connect.RegisterChangeServiceHandler(srv, watches)
 	return srv
 }
 

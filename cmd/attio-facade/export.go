@@ -186,7 +186,7 @@ func runExport(ctx context.Context, args []string, env environment) error {
 			PageSize: int32(cfg.pageSize), Parallelism: int32(cfg.parallelism), ResumeToken: st.Token,
 			View: viewProto(view)}, onBatch, prog.server)
 	}
-	err = retryTransient(ctx, once, &delivered, cfg, env)
+	err = retryTransient(ctx, once, &delivered, retryPolicy{"export", "from the last batch", cfg.maxRetries, cfg.retryWait}, env)
 	if err == nil {
 		err = buf.Flush()
 	}
@@ -205,10 +205,17 @@ func runExport(ctx context.Context, args []string, env environment) error {
 	return nil
 }
 
+// retryPolicy is how a client subcommand repeats a call after a transient error.
+type retryPolicy struct {
+	name, from string // the subcommand, and where a retry continues (for the log line)
+	max        int
+	wait       time.Duration
+}
+
 // retryTransient runs once until it succeeds, fails for good, or a transient error comes more
-// than cfg.maxRetries times in a row (a call that delivered a batch, which *delivered reports,
-// starts the count again). Each call continues from the last batch's token.
-func retryTransient(ctx context.Context, once func() error, delivered *bool, cfg exportConfig, env environment) error {
+// than p.max times in a row (a call that delivered something, which *delivered reports, starts
+// the count again). Each call continues from the last token it was given.
+func retryTransient(ctx context.Context, once func() error, delivered *bool, p retryPolicy, env environment) error {
 	for n := 0; ; {
 		*delivered = false
 		err := once()
@@ -218,11 +225,11 @@ func retryTransient(ctx context.Context, once func() error, delivered *bool, cfg
 		if *delivered {
 			n = 0
 		}
-		if n++; n > cfg.maxRetries {
+		if n++; n > p.max {
 			return err
 		}
-		wait := retryWait(err, cfg.retryWait, n)
-		fmt.Fprintf(env.stderr, "export: %v; retry %d of %d in %s, from the last batch\n", err, n, cfg.maxRetries, wait)
+		wait := retryWait(err, p.wait, n)
+		fmt.Fprintf(env.stderr, "%s: %v; retry %d of %d in %s, %s\n", p.name, err, n, p.max, wait, p.from)
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
@@ -234,12 +241,17 @@ func retryTransient(ctx context.Context, once func() error, delivered *bool, cfg
 }
 
 func newExportClient(cfg exportConfig, compressors []connect.Compressor) attiov1connect.ExportServiceClient {
+	return attiov1connect.NewExportServiceClient(facadeClient(cfg.addr, connecthttp.WithCompressors(compressors...)))
+}
+
+// facadeClient is a Connect client of the facade at addr, for the client subcommands.
+func facadeClient(addr string, opts ...connecthttp.Option) *connect.Client {
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
 	protocols.SetHTTP2(true)
 	protocols.SetUnencryptedHTTP2(false)
 	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, Protocols: protocols, ForceAttemptHTTP2: true}}
-	return attiov1connect.NewExportServiceClient(connect.NewClient(connecthttp.NewTransport(hc, facadeURL(cfg.addr), connecthttp.WithCompressors(compressors...))))
+	return connect.NewClient(connecthttp.NewTransport(hc, facadeURL(addr), opts...))
 }
 
 func exportRecords(ctx context.Context, c attiov1connect.ExportServiceClient, req *attiov1.ExportRecordsRequest,

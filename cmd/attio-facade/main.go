@@ -4,6 +4,7 @@
 //	attio-facade [serve] [flags]   run the facade (default; on the sandbox when MATON_API_KEY is unset)
 //	attio-facade sandbox [flags]   run only the Maton + Attio sandbox
 //	attio-facade export [flags]    export an object or list through a running facade
+//	attio-facade watch [flags]     print an object's or list's changes as JSON Lines
 //	attio-facade health [flags]    ask a running facade's gRPC health service (exit 0 when SERVING)
 //	attio-facade version           module version, VCS revision and Go version
 package main
@@ -52,6 +53,7 @@ func commands() []command {
 		{"serve", "run the facade (the default; on the embedded sandbox when no upstream key is set)", serve},
 		{"sandbox", "run only the in-memory Maton + Attio sandbox, for testing your own Attio code", runSandbox},
 		{"export", "export an object or a list through a running facade to JSON Lines or CSV", runExport},
+		{"watch", "print the changes of an object or a list as JSON Lines, resuming after breaks", runWatch},
 		{"health", "ask a running facade's gRPC health service; exit 0 when SERVING, 1 otherwise", runHealth},
 		{"version", "print the module version, VCS revision and Go version", runVersion},
 	}

@@ -70,6 +70,8 @@ type serveConfig struct {
 	reconcileShare  float64
 	reconcileObjs   string
 	reconcileMax    int
+	watchHeartbeat  time.Duration
+	changeFetches   int
 	leaseRenew      time.Duration
 	redisURL        string
 	compressMin     int64
@@ -116,6 +118,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.str(&cfg.webhookSecrets, "webhook-secrets-file", "ATTIO_FACADE_WEBHOOK_SECRETS_FILE", "", "JSON object of Maton connection name to the signing secret of its Attio webhook: serves POST /webhooks/attio/{connection} for those connections (empty: no webhook endpoint)")
 	f.bytes(&cfg.webhookMaxBody, "webhook-max-body", "ATTIO_FACADE_WEBHOOK_MAX_BODY", changes.DefaultMaxBody, "largest webhook delivery accepted; larger ones get 413 and nothing is recorded (bytes, or with KiB, MiB)")
 	f.integer(&cfg.changeLogSize, "change-log-size", "ATTIO_FACADE_CHANGE_LOG_SIZE", changes.DefaultLogSize, "changes kept per connection in the in-memory change log; the oldest go first", atLeast(1))
+	f.duration(&cfg.watchHeartbeat, "watch-heartbeat", "ATTIO_FACADE_WATCH_HEARTBEAT", server.DefaultChangeHeartbeat, "a WatchRecords or WatchEntries stream that was sent nothing for this long is sent a heartbeat with the current change token")
+	f.integer(&cfg.changeFetches, "change-fetch-cache", "ATTIO_FACADE_CHANGE_FETCH_CACHE", server.DefaultChangeFetchCache, "records and entries fetched for changes kept for later watchers (concurrent watchers share one fetch per change anyway)", atLeast(1))
 	f.integer(&cfg.webhookKeys, "webhook-dedupe-keys", "ATTIO_FACADE_WEBHOOK_DEDUPE_KEYS", changes.DefaultLogKeys, "Idempotency-Keys of webhook deliveries remembered per connection, to record a redelivery once", atLeast(1))
 	f.str(&cfg.publicURL, "public-url", "ATTIO_FACADE_PUBLIC_URL", "", "the facade's reachable HTTPS base: it then keeps one Attio webhook per connection pointing at <public-url>/webhooks/attio/<connection> (http to a loopback host only on the sandbox; empty: no managed webhook)")
 	f.duration(&cfg.subscribeEvery, "webhook-subscribe-interval", "ATTIO_FACADE_WEBHOOK_SUBSCRIBE_INTERVAL", changes.DefaultSubscriptionInterval, "with --public-url: how often the managed webhooks are checked and repaired (created, subscriptions restored, a degraded one replaced)")
@@ -322,6 +326,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		CompressMinBytes: int(cfg.compressMin),
 		Routes:           routes,
 		Files:            server.FileLimits{UploadWindow: int(cfg.uploadWindow), DownloadChunk: int(cfg.downloadChunk)},
+		Changes:          server.NewChangeService(client, server.ChangeOptions{Log: changeLog, Heartbeat: cfg.watchHeartbeat, FetchCache: cfg.changeFetches}),
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.

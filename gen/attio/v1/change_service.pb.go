@@ -95,10 +95,9 @@ type WatchRecordsRequest struct {
 	// cannot be matched any more).
 	Filter *Filter `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
 	// Resume right after the change (or heartbeat) that carried this token; empty starts from now.
-	// A token is a position in the connection's change log, not bound to one query: a token of
-	// any watch of the same connection works here. (Named as in the issue's contract; the Stream*
-	// RPCs' resume_token restarts one query's walk instead.)
-	SinceToken    string `protobuf:"bytes,3,opt,name=since_token,json=sinceToken,proto3" json:"since_token,omitempty"`
+	// A token is a position in the connection's change log, not bound to one query: the
+	// change_token of any watch of the same connection works here.
+	ResumeToken   string `protobuf:"bytes,3,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -147,9 +146,9 @@ func (x *WatchRecordsRequest) GetFilter() *Filter {
 	return nil
 }
 
-func (x *WatchRecordsRequest) GetSinceToken() string {
+func (x *WatchRecordsRequest) GetResumeToken() string {
 	if x != nil {
-		return x.SinceToken
+		return x.ResumeToken
 	}
 	return ""
 }
@@ -163,8 +162,8 @@ type WatchEntriesRequest struct {
 	// (deletes are always sent).
 	Filter *Filter `protobuf:"bytes,2,opt,name=filter,proto3" json:"filter,omitempty"`
 	// Resume right after the change (or heartbeat) that carried this token; empty starts from now
-	// (see WatchRecordsRequest.since_token).
-	SinceToken    string `protobuf:"bytes,3,opt,name=since_token,json=sinceToken,proto3" json:"since_token,omitempty"`
+	// (see WatchRecordsRequest.resume_token).
+	ResumeToken   string `protobuf:"bytes,3,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -213,9 +212,9 @@ func (x *WatchEntriesRequest) GetFilter() *Filter {
 	return nil
 }
 
-func (x *WatchEntriesRequest) GetSinceToken() string {
+func (x *WatchEntriesRequest) GetResumeToken() string {
 	if x != nil {
-		return x.SinceToken
+		return x.ResumeToken
 	}
 	return ""
 }
@@ -235,8 +234,9 @@ type RecordChange struct {
 	// When Attio reported the change (Attio's events carry no time of their own: the time its
 	// delivery reached the facade).
 	Time *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=time,proto3" json:"time,omitempty"`
-	// For created and updated: the record as it is now, fetched once per change and shared by all
-	// watchers; unset for deleted and merged, and when the record was deleted before it was fetched.
+	// For created, updated and merged (the record that remains): the record as it is after the
+	// change, fetched once per change and shared by all watchers; unset for deleted, and when the
+	// record was deleted before it was fetched (its delete follows).
 	Record *Record `protobuf:"bytes,6,opt,name=record,proto3" json:"record,omitempty"`
 	// For updated: the attribute Attio reported as changed; empty when it did not say.
 	AttributeId string `protobuf:"bytes,7,opt,name=attribute_id,json=attributeId,proto3" json:"attribute_id,omitempty"`
@@ -244,7 +244,7 @@ type RecordChange struct {
 	MergedId *RecordId `protobuf:"bytes,8,opt,name=merged_id,json=mergedId,proto3" json:"merged_id,omitempty"`
 	// Whether the facade's reconciliation found the change rather than a webhook (a lost event).
 	Reconciled bool `protobuf:"varint,9,opt,name=reconciled,proto3" json:"reconciled,omitempty"`
-	// Resume token: a call with it as since_token delivers every later change at least once, and
+	// Resume token: a call with it as resume_token delivers every later change at least once, and
 	// none from before it.
 	ChangeToken   string `protobuf:"bytes,10,opt,name=change_token,json=changeToken,proto3" json:"change_token,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -723,17 +723,15 @@ var File_attio_v1_change_service_proto protoreflect.FileDescriptor
 
 const file_attio_v1_change_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1dattio/v1/change_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8d\x01\n" +
+	"\x1dattio/v1/change_service.proto\x12\battio.v1\x1a\x15attio/v1/access.proto\x1a\x15attio/v1/common.proto\x1a\x1cattio/v1/entry_service.proto\x1a\x15attio/v1/filter.proto\x1a\x1dattio/v1/record_service.proto\x1a\x14attio/v1/rules.proto\x1a\x1bbuf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8f\x01\n" +
 	"\x13WatchRecordsRequest\x12!\n" +
 	"\x06object\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x06object\x12(\n" +
-	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12)\n" +
-	"\vsince_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\n" +
-	"sinceToken\"\x89\x01\n" +
+	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12+\n" +
+	"\fresume_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\vresumeToken\"\x8b\x01\n" +
 	"\x13WatchEntriesRequest\x12\x1d\n" +
 	"\x04list\x18\x01 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\x04list\x12(\n" +
-	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12)\n" +
-	"\vsince_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\n" +
-	"sinceToken\"\x9a\x03\n" +
+	"\x06filter\x18\x02 \x01(\v2\x10.attio.v1.FilterR\x06filter\x12+\n" +
+	"\fresume_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\vresumeToken\"\x9a\x03\n" +
 	"\fRecordChange\x12\x1b\n" +
 	"\tchange_id\x18\x01 \x01(\tR\bchangeId\x12(\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x14.attio.v1.ChangeKindR\x04kind\x12\"\n" +
@@ -762,10 +760,10 @@ const file_attio_v1_change_service_proto_rawDesc = "" +
 	"reconciled\x18\n" +
 	" \x01(\bR\n" +
 	"reconciled\x12!\n" +
-	"\fchange_token\x18\v \x01(\tR\vchangeToken\"d\n" +
+	"\fchange_token\x18\v \x01(\tR\vchangeToken\"j\n" +
 	"\x0fChangeHeartbeat\x12!\n" +
 	"\fchange_token\x18\x01 \x01(\tR\vchangeToken\x12.\n" +
-	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\"\x8e\x01\n" +
+	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time:\x04\x88\xb5\x18\x01\"\x8e\x01\n" +
 	"\x14WatchRecordsResponse\x120\n" +
 	"\x06change\x18\x01 \x01(\v2\x16.attio.v1.RecordChangeH\x00R\x06change\x129\n" +
 	"\theartbeat\x18\x02 \x01(\v2\x19.attio.v1.ChangeHeartbeatH\x00R\theartbeatB\t\n" +

@@ -47,10 +47,10 @@ func (m *WatchRecordsRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if len(m.SinceToken) > 0 {
-		i -= len(m.SinceToken)
-		copy(dAtA[i:], m.SinceToken)
-		i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.SinceToken)))
+	if len(m.ResumeToken) > 0 {
+		i -= len(m.ResumeToken)
+		copy(dAtA[i:], m.ResumeToken)
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.ResumeToken)))
 		i--
 		dAtA[i] = 0x1a
 	}
@@ -104,10 +104,10 @@ func (m *WatchEntriesRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
-	if len(m.SinceToken) > 0 {
-		i -= len(m.SinceToken)
-		copy(dAtA[i:], m.SinceToken)
-		i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.SinceToken)))
+	if len(m.ResumeToken) > 0 {
+		i -= len(m.ResumeToken)
+		copy(dAtA[i:], m.ResumeToken)
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.ResumeToken)))
 		i--
 		dAtA[i] = 0x1a
 	}
@@ -613,7 +613,7 @@ func (m *WatchRecordsRequest) SizeVT() (n int) {
 		l = m.Filter.SizeVT()
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}
-	l = len(m.SinceToken)
+	l = len(m.ResumeToken)
 	if l > 0 {
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}
@@ -635,7 +635,7 @@ func (m *WatchEntriesRequest) SizeVT() (n int) {
 		l = m.Filter.SizeVT()
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}
-	l = len(m.SinceToken)
+	l = len(m.ResumeToken)
 	if l > 0 {
 		n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 	}

@@ -51,10 +51,10 @@ var (
 
 // ChangeServiceClient is a client for the attio.v1.ChangeService service.
 type ChangeServiceClient interface {
-	// WatchRecords streams the changes of an object's records, from since_token (or from now),
+	// WatchRecords streams the changes of an object's records, from resume_token (or from now),
 	// until the caller ends the call. The first message is a heartbeat carrying the token of where
 	// the stream starts (take it before an ExportRecords snapshot, docs/changes.md); idle streams
-	// get more. A since_token older than the change log keeps is FailedPrecondition (ErrorInfo
+	// get more. A resume_token older than the change log keeps is FailedPrecondition (ErrorInfo
 	// reason CHANGE_TOKEN_EXPIRED): re-snapshot through ExportRecords.
 	WatchRecords(context.Context, *v1.WatchRecordsRequest) (ChangeServiceWatchRecordsClientStream, error)
 	// WatchEntries streams the changes of a list's entries, like WatchRecords.
@@ -111,10 +111,10 @@ func (s ChangeServiceWatchEntriesClientStream) Close() error {
 
 // ChangeServiceHandler is an implementation of the attio.v1.ChangeService service.
 type ChangeServiceHandler interface {
-	// WatchRecords streams the changes of an object's records, from since_token (or from now),
+	// WatchRecords streams the changes of an object's records, from resume_token (or from now),
 	// until the caller ends the call. The first message is a heartbeat carrying the token of where
 	// the stream starts (take it before an ExportRecords snapshot, docs/changes.md); idle streams
-	// get more. A since_token older than the change log keeps is FailedPrecondition (ErrorInfo
+	// get more. A resume_token older than the change log keeps is FailedPrecondition (ErrorInfo
 	// reason CHANGE_TOKEN_EXPIRED): re-snapshot through ExportRecords.
 	WatchRecords(context.Context, *v1.WatchRecordsRequest, ChangeServiceWatchRecordsServerStream) error
 	// WatchEntries streams the changes of a list's entries, like WatchRecords.

@@ -23,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file attio/v1/change_service.proto.
  */
 export const file_attio_v1_change_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch1hdHRpby92MS9jaGFuZ2Vfc2VydmljZS5wcm90bxIIYXR0aW8udjEicQoTV2F0Y2hSZWNvcmRzUmVxdWVzdBIZCgZvYmplY3QYASABKAlCCbpIBnIEyIIUARIgCgZmaWx0ZXIYAiABKAsyEC5hdHRpby52MS5GaWx0ZXISHQoLc2luY2VfdG9rZW4YAyABKAlCCLpIBXIDGIAgIm8KE1dhdGNoRW50cmllc1JlcXVlc3QSFwoEbGlzdBgBIAEoCUIJukgGcgTIghQBEiAKBmZpbHRlchgCIAEoCzIQLmF0dGlvLnYxLkZpbHRlchIdCgtzaW5jZV90b2tlbhgDIAEoCUIIukgFcgMYgCAiwQIKDFJlY29yZENoYW5nZRIRCgljaGFuZ2VfaWQYASABKAkSIgoEa2luZBgCIAEoDjIULmF0dGlvLnYxLkNoYW5nZUtpbmQSHgoCaWQYAyABKAsyEi5hdHRpby52MS5SZWNvcmRJZBInCgVhY3RvchgEIAEoCzIYLmF0dGlvLnYxLkFjdG9yUmVmZXJlbmNlEigKBHRpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiAKBnJlY29yZBgGIAEoCzIQLmF0dGlvLnYxLlJlY29yZBIUCgxhdHRyaWJ1dGVfaWQYByABKAkSJQoJbWVyZ2VkX2lkGAggASgLMhIuYXR0aW8udjEuUmVjb3JkSWQSEgoKcmVjb25jaWxlZBgJIAEoCBIUCgxjaGFuZ2VfdG9rZW4YCiABKAkiygIKC0VudHJ5Q2hhbmdlEhEKCWNoYW5nZV9pZBgBIAEoCRIiCgRraW5kGAIgASgOMhQuYXR0aW8udjEuQ2hhbmdlS2luZBIdCgJpZBgDIAEoCzIRLmF0dGlvLnYxLkVudHJ5SWQSGAoQcGFyZW50X3JlY29yZF9pZBgEIAEoCRIYChBwYXJlbnRfb2JqZWN0X2lkGAUgASgJEicKBWFjdG9yGAYgASgLMhguYXR0aW8udjEuQWN0b3JSZWZlcmVuY2USKAoEdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoFZW50cnkYCCABKAsyDy5hdHRpby52MS5FbnRyeRIUCgxhdHRyaWJ1dGVfaWQYCSABKAkSEgoKcmVjb25jaWxlZBgKIAEoCBIUCgxjaGFuZ2VfdG9rZW4YCyABKAkiUQoPQ2hhbmdlSGVhcnRiZWF0EhQKDGNoYW5nZV90b2tlbhgBIAEoCRIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ7ChRXYXRjaFJlY29yZHNSZXNwb25zZRIoCgZjaGFuZ2UYASABKAsyFi5hdHRpby52MS5SZWNvcmRDaGFuZ2VIABIuCgloZWFydGJlYXQYAiABKAsyGS5hdHRpby52MS5DaGFuZ2VIZWFydGJlYXRIAEIJCgdtZXNzYWdlInoKFFdhdGNoRW50cmllc1Jlc3BvbnNlEicKBmNoYW5nZRgBIAEoCzIVLmF0dGlvLnYxLkVudHJ5Q2hhbmdlSAASLgoJaGVhcnRiZWF0GAIgASgLMhkuYXR0aW8udjEuQ2hhbmdlSGVhcnRiZWF0SABCCQoHbWVzc2FnZSqMAQoKQ2hhbmdlS2luZBIbChdDSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEhcKE0NIQU5HRV9LSU5EX0NSRUFURUQQARIXChNDSEFOR0VfS0lORF9VUERBVEVEEAISFwoTQ0hBTkdFX0tJTkRfREVMRVRFRBADEhYKEkNIQU5HRV9LSU5EX01FUkdFRBAEMssBCg1DaGFuZ2VTZXJ2aWNlElwKDFdhdGNoUmVjb3JkcxIdLmF0dGlvLnYxLldhdGNoUmVjb3Jkc1JlcXVlc3QaHi5hdHRpby52MS5XYXRjaFJlY29yZHNSZXNwb25zZSILkAIBgrUYBAgBEAEwARJcCgxXYXRjaEVudHJpZXMSHS5hdHRpby52MS5XYXRjaEVudHJpZXNSZXF1ZXN0Gh4uYXR0aW8udjEuV2F0Y2hFbnRyaWVzUmVzcG9uc2UiC5ACAYK1GAQIARABMAFCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_attio_v1_access, file_attio_v1_common, file_attio_v1_entry_service, file_attio_v1_filter, file_attio_v1_record_service, file_attio_v1_rules, file_buf_validate_validate, file_google_protobuf_timestamp]);
+  fileDesc("Ch1hdHRpby92MS9jaGFuZ2Vfc2VydmljZS5wcm90bxIIYXR0aW8udjEicgoTV2F0Y2hSZWNvcmRzUmVxdWVzdBIZCgZvYmplY3QYASABKAlCCbpIBnIEyIIUARIgCgZmaWx0ZXIYAiABKAsyEC5hdHRpby52MS5GaWx0ZXISHgoMcmVzdW1lX3Rva2VuGAMgASgJQgi6SAVyAxiAICJwChNXYXRjaEVudHJpZXNSZXF1ZXN0EhcKBGxpc3QYASABKAlCCbpIBnIEyIIUARIgCgZmaWx0ZXIYAiABKAsyEC5hdHRpby52MS5GaWx0ZXISHgoMcmVzdW1lX3Rva2VuGAMgASgJQgi6SAVyAxiAICLBAgoMUmVjb3JkQ2hhbmdlEhEKCWNoYW5nZV9pZBgBIAEoCRIiCgRraW5kGAIgASgOMhQuYXR0aW8udjEuQ2hhbmdlS2luZBIeCgJpZBgDIAEoCzISLmF0dGlvLnYxLlJlY29yZElkEicKBWFjdG9yGAQgASgLMhguYXR0aW8udjEuQWN0b3JSZWZlcmVuY2USKAoEdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASIAoGcmVjb3JkGAYgASgLMhAuYXR0aW8udjEuUmVjb3JkEhQKDGF0dHJpYnV0ZV9pZBgHIAEoCRIlCgltZXJnZWRfaWQYCCABKAsyEi5hdHRpby52MS5SZWNvcmRJZBISCgpyZWNvbmNpbGVkGAkgASgIEhQKDGNoYW5nZV90b2tlbhgKIAEoCSLKAgoLRW50cnlDaGFuZ2USEQoJY2hhbmdlX2lkGAEgASgJEiIKBGtpbmQYAiABKA4yFC5hdHRpby52MS5DaGFuZ2VLaW5kEh0KAmlkGAMgASgLMhEuYXR0aW8udjEuRW50cnlJZBIYChBwYXJlbnRfcmVjb3JkX2lkGAQgASgJEhgKEHBhcmVudF9vYmplY3RfaWQYBSABKAkSJwoFYWN0b3IYBiABKAsyGC5hdHRpby52MS5BY3RvclJlZmVyZW5jZRIoCgR0aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIeCgVlbnRyeRgIIAEoCzIPLmF0dGlvLnYxLkVudHJ5EhQKDGF0dHJpYnV0ZV9pZBgJIAEoCRISCgpyZWNvbmNpbGVkGAogASgIEhQKDGNoYW5nZV90b2tlbhgLIAEoCSJXCg9DaGFuZ2VIZWFydGJlYXQSFAoMY2hhbmdlX3Rva2VuGAEgASgJEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wOgSItRgBInsKFFdhdGNoUmVjb3Jkc1Jlc3BvbnNlEigKBmNoYW5nZRgBIAEoCzIWLmF0dGlvLnYxLlJlY29yZENoYW5nZUgAEi4KCWhlYXJ0YmVhdBgCIAEoCzIZLmF0dGlvLnYxLkNoYW5nZUhlYXJ0YmVhdEgAQgkKB21lc3NhZ2UiegoUV2F0Y2hFbnRyaWVzUmVzcG9uc2USJwoGY2hhbmdlGAEgASgLMhUuYXR0aW8udjEuRW50cnlDaGFuZ2VIABIuCgloZWFydGJlYXQYAiABKAsyGS5hdHRpby52MS5DaGFuZ2VIZWFydGJlYXRIAEIJCgdtZXNzYWdlKowBCgpDaGFuZ2VLaW5kEhsKF0NIQU5HRV9LSU5EX1VOU1BFQ0lGSUVEEAASFwoTQ0hBTkdFX0tJTkRfQ1JFQVRFRBABEhcKE0NIQU5HRV9LSU5EX1VQREFURUQQAhIXChNDSEFOR0VfS0lORF9ERUxFVEVEEAMSFgoSQ0hBTkdFX0tJTkRfTUVSR0VEEAQyywEKDUNoYW5nZVNlcnZpY2USXAoMV2F0Y2hSZWNvcmRzEh0uYXR0aW8udjEuV2F0Y2hSZWNvcmRzUmVxdWVzdBoeLmF0dGlvLnYxLldhdGNoUmVjb3Jkc1Jlc3BvbnNlIguQAgGCtRgECAEQATABElwKDFdhdGNoRW50cmllcxIdLmF0dGlvLnYxLldhdGNoRW50cmllc1JlcXVlc3QaHi5hdHRpby52MS5XYXRjaEVudHJpZXNSZXNwb25zZSILkAIBgrUYBAgBEAEwAUI7WjlnaXRodWIuY29tL2F0dGlvLWZhY2FkZS9hdHRpby1mYWNhZGUvZ2VuL2F0dGlvL3YxO2F0dGlvdjFiBnByb3RvMw", [file_attio_v1_access, file_attio_v1_common, file_attio_v1_entry_service, file_attio_v1_filter, file_attio_v1_record_service, file_attio_v1_rules, file_buf_validate_validate, file_google_protobuf_timestamp]);
 
 /**
  * WatchRecordsRequest selects the changes to stream.
@@ -50,13 +50,12 @@ export type WatchRecordsRequest = Message<"attio.v1.WatchRecordsRequest"> & {
 
   /**
    * Resume right after the change (or heartbeat) that carried this token; empty starts from now.
-   * A token is a position in the connection's change log, not bound to one query: a token of
-   * any watch of the same connection works here. (Named as in the issue's contract; the Stream*
-   * RPCs' resume_token restarts one query's walk instead.)
+   * A token is a position in the connection's change log, not bound to one query: the
+   * change_token of any watch of the same connection works here.
    *
-   * @generated from field: string since_token = 3;
+   * @generated from field: string resume_token = 3;
    */
-  sinceToken: string;
+  resumeToken: string;
 };
 
 /**
@@ -89,11 +88,11 @@ export type WatchEntriesRequest = Message<"attio.v1.WatchEntriesRequest"> & {
 
   /**
    * Resume right after the change (or heartbeat) that carried this token; empty starts from now
-   * (see WatchRecordsRequest.since_token).
+   * (see WatchRecordsRequest.resume_token).
    *
-   * @generated from field: string since_token = 3;
+   * @generated from field: string resume_token = 3;
    */
-  sinceToken: string;
+  resumeToken: string;
 };
 
 /**
@@ -147,8 +146,9 @@ export type RecordChange = Message<"attio.v1.RecordChange"> & {
   time?: Timestamp | undefined;
 
   /**
-   * For created and updated: the record as it is now, fetched once per change and shared by all
-   * watchers; unset for deleted and merged, and when the record was deleted before it was fetched.
+   * For created, updated and merged (the record that remains): the record as it is after the
+   * change, fetched once per change and shared by all watchers; unset for deleted, and when the
+   * record was deleted before it was fetched (its delete follows).
    *
    * @generated from field: attio.v1.Record record = 6;
    */
@@ -176,7 +176,7 @@ export type RecordChange = Message<"attio.v1.RecordChange"> & {
   reconciled: boolean;
 
   /**
-   * Resume token: a call with it as since_token delivers every later change at least once, and
+   * Resume token: a call with it as resume_token delivers every later change at least once, and
    * none from before it.
    *
    * @generated from field: string change_token = 10;
@@ -444,10 +444,10 @@ export const ChangeKindSchema: GenEnum<ChangeKind> = /*@__PURE__*/
  */
 export const ChangeService: GenService<{
   /**
-   * WatchRecords streams the changes of an object's records, from since_token (or from now),
+   * WatchRecords streams the changes of an object's records, from resume_token (or from now),
    * until the caller ends the call. The first message is a heartbeat carrying the token of where
    * the stream starts (take it before an ExportRecords snapshot, docs/changes.md); idle streams
-   * get more. A since_token older than the change log keeps is FailedPrecondition (ErrorInfo
+   * get more. A resume_token older than the change log keeps is FailedPrecondition (ErrorInfo
    * reason CHANGE_TOKEN_EXPIRED): re-snapshot through ExportRecords.
    *
    * @generated from rpc attio.v1.ChangeService.WatchRecords
