@@ -41,6 +41,26 @@ type allocs struct {
 	actors slab[attiov1.ActorReference]
 	times  slab[timestamppb.Timestamp]
 	strs   slab[string]
+
+	ptrs     []*attiov1.Value // the chunk valueSlice hands out
+	ptrsNext int
+}
+
+// valueSlice is a copy of v in a shared chunk, capped at its length (an append to one list
+// cannot reach the next): one allocation per chunk instead of one per attribute's list. Chunks
+// grow like the slabs'. nil for none, as an empty list decoded before.
+func (a *allocs) valueSlice(v []*attiov1.Value) []*attiov1.Value {
+	if len(v) == 0 {
+		return nil
+	}
+	if len(a.ptrs) < len(v) {
+		a.ptrsNext = min(max(2*a.ptrsNext, slabFirst), 4*slabChunk)
+		a.ptrs = make([]*attiov1.Value, max(len(v), a.ptrsNext))
+	}
+	out := a.ptrs[:len(v):len(v)]
+	copy(out, v)
+	a.ptrs = a.ptrs[len(v):]
+	return out
 }
 
 // strPtr is a *string for an optional field.

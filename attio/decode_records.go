@@ -264,13 +264,17 @@ func (p *decoder) valueMap() (map[string]*attiov1.ValueList, error) {
 	err := p.object(func(slug string) error {
 		list := p.a.lists.new()
 		m[slug] = list
-		return p.elements(func() error {
+		mark := len(p.vals)
+		err := p.elements(func() error {
 			s, e, err := p.read()
 			if err == nil {
-				list.Values = append(list.Values, p.value(s, e))
+				p.vals = append(p.vals, p.value(s, e))
 			}
 			return err
 		})
+		list.Values = p.a.valueSlice(p.vals[mark:])
+		p.vals = p.vals[:mark]
+		return err
 	})
 	p.attrs = len(m)
 	return m, err
@@ -287,15 +291,18 @@ func (p *decoder) value(start, end int) *attiov1.Value {
 		return out
 	}
 	f, mark := p.members(start, end)
-	var x extras
+	// The decoder's own extras, reused: a local one escapes (the table's decode is called through
+	// a func value) and cost an allocation per value. Values do not nest, so one is enough.
+	x := &p.vx
+	*x = (*x)[:0]
 	for _, m := range f {
 		switch m.key {
 		case "attribute_type":
 			out.AttributeType, _ = p.text(m)
 		case "active_from":
-			out.ActiveFrom = p.time(m, &x)
+			out.ActiveFrom = p.time(m, x)
 		case "active_until":
-			out.ActiveUntil = p.time(m, &x)
+			out.ActiveUntil = p.time(m, x)
 		case "created_by_actor":
 			a, ok := p.actor(m)
 			if !ok {
@@ -305,7 +312,7 @@ func (p *decoder) value(start, end int) *attiov1.Value {
 		}
 	}
 	if d, ok := valueDecoders[out.AttributeType]; ok {
-		d.decode(p, f, &x, out)
+		d.decode(p, f, x, out)
 		for _, m := range f {
 			if !slices.Contains(commonValueKeys, m.key) && !slices.Contains(d.keys, m.key) {
 				x.add(m)
