@@ -117,7 +117,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.leaseRenew, "stream-lease-renew", "ATTIO_FACADE_STREAM_LEASE_RENEW", redisstore.DefaultStreamLeaseRenew, "with --redis-url: how often a live stream renews its slot; below --stream-lease-ttl")
 	f.str(&cfg.webhookSecrets, "webhook-secrets-file", "ATTIO_FACADE_WEBHOOK_SECRETS_FILE", "", "JSON object of Maton connection name to the signing secret of its Attio webhook: serves POST /webhooks/attio/{connection} for those connections (empty: no webhook endpoint)")
 	f.bytes(&cfg.webhookMaxBody, "webhook-max-body", "ATTIO_FACADE_WEBHOOK_MAX_BODY", changes.DefaultMaxBody, "largest webhook delivery accepted; larger ones get 413 and nothing is recorded (bytes, or with KiB, MiB)")
-	f.integer(&cfg.changeLogSize, "change-log-size", "ATTIO_FACADE_CHANGE_LOG_SIZE", changes.DefaultLogSize, "changes kept per connection in the in-memory change log; the oldest go first", atLeast(1))
+	f.integer(&cfg.changeLogSize, "change-log-size", "ATTIO_FACADE_CHANGE_LOG_SIZE", changes.DefaultLogSize, "changes kept per connection in the change log (in memory, or a Redis stream with --redis-url); the oldest go first", atLeast(1))
 	f.duration(&cfg.watchHeartbeat, "watch-heartbeat", "ATTIO_FACADE_WATCH_HEARTBEAT", server.DefaultChangeHeartbeat, "a WatchRecords or WatchEntries stream that was sent nothing for this long is sent a heartbeat with the current change token")
 	f.integer(&cfg.changeFetches, "change-fetch-cache", "ATTIO_FACADE_CHANGE_FETCH_CACHE", server.DefaultChangeFetchCache, "records and entries fetched for changes kept for later watchers (concurrent watchers share one fetch per change anyway)", atLeast(1))
 	f.integer(&cfg.webhookKeys, "webhook-dedupe-keys", "ATTIO_FACADE_WEBHOOK_DEDUPE_KEYS", changes.DefaultLogKeys, "Idempotency-Keys of webhook deliveries remembered per connection, to record a redelivery once", atLeast(1))
@@ -277,7 +277,13 @@ func serve(ctx context.Context, args []string, env environment) error {
 		streamCfg.Slots = shared.StreamSlots(redisstore.StreamSlotOptions{TTL: cfg.leaseTTL, Renew: cfg.leaseRenew, Replicas: liveReplicas})
 	}
 
-	changeLog := changes.NewMemoryLog(changes.MemoryLogOptions{Size: cfg.changeLogSize, Keys: cfg.webhookKeys})
+	var changeLog changes.Log = changes.NewMemoryLog(changes.MemoryLogOptions{Size: cfg.changeLogSize, Keys: cfg.webhookKeys})
+	if shared != nil {
+		// Every replica serves every watcher: a delivery that reached one replica is read on all.
+		rl := shared.ChangeLog(redisstore.ChangeLogOptions{Size: cfg.changeLogSize, Keys: cfg.webhookKeys})
+		go rl.Run(ctx)
+		changeLog = rl
+	}
 	subscriber, err := newSubscriber(cfg, upstream, client, logger)
 	if err != nil {
 		return err
