@@ -128,7 +128,8 @@ func TestStreamRPCsKept(t *testing.T) {
 	want := map[string]bool{}
 	for _, n := range strings.Fields(`RecordService.StreamRecords EntryService.StreamEntries
 		TaskService.StreamTasks NoteService.StreamNotes MeetingService.StreamMeetings
-		MeetingService.StreamCallRecordings ViewService.StreamObjectViews ViewService.StreamListViews FileService.StreamFiles`) {
+		MeetingService.StreamCallRecordings ViewService.StreamObjectViews ViewService.StreamListViews FileService.StreamFiles
+		ScimService.StreamScimUsers ScimService.StreamScimGroups ActivityService.StreamActivities`) {
 		want["attio.v1."+n] = true
 	}
 	eachMethod(t, func(md protoreflect.MethodDescriptor) {

@@ -172,6 +172,12 @@ var (
 	epUpdateScimUser = scimEP("PATCH", "/scim/v2/Users/{user_id}")
 	epDeleteScimUser = scimEP("DELETE", "/scim/v2/Users/{user_id}")
 
+	epListActivities = ep("GET", "/v2/activities")
+	epGetActivity    = ep("GET", "/v2/activities/{activity}")
+	epCreateActivity = ep("POST", "/v2/activities")
+	epUpdateActivity = ep("PATCH", "/v2/activities/{activity}")
+	epDeleteActivity = ep("DELETE", "/v2/activities/{activity}")
+
 	epScimGroups       = scimEP("GET", "/scim/v2/Groups")
 	epScimGroup        = scimEP("GET", "/scim/v2/Groups/{workspace_team_id}")
 	epCreateScimGroup  = scimEP("POST", "/scim/v2/Groups")

@@ -420,6 +420,7 @@ type workspace struct {
 	files    []*fileEntry
 
 	scim         scimState
+	activities   []*activityDef
 	emails       []*email
 	unsubscribed map[string]int64 // sequences unsubscribe list: normalized address -> when added
 }

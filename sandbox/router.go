@@ -95,6 +95,7 @@ func newAPI(s *Sandbox) *http.ServeMux {
 	sequenceRoutes(rs)
 	sqlRoutes(rs)
 	scimRoutes(rs)
+	activityRoutes(rs)
 	viewRoutes(rs)
 	fileRoutes(rs)
 	webhookRoutes(rs)

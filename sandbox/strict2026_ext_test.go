@@ -42,6 +42,7 @@ func TestStrictClient2026(t *testing.T) {
 	sql2026(t, a)
 	scim2026(t, a)
 	scimGroups2026(t, a)
+	activities2026(t, a)
 	views2026(t, a)
 	files2026(t, a)
 	var missing []string

@@ -72,6 +72,7 @@ func ServiceNames() []string {
 		attiov1connect.SequenceServiceName,
 		attiov1connect.SqlServiceName,
 		attiov1connect.ScimServiceName,
+		attiov1connect.ActivityServiceName,
 		attiov1connect.ViewServiceName,
 		attiov1connect.FileServiceName,
 		attiov1connect.WorkspaceServiceName,
@@ -135,6 +136,7 @@ func registerResources(srv *connect.Server, c *attio.Client) {
 	attiov1connect.RegisterSequenceServiceHandler(srv, &SequenceService{client: c})
 	attiov1connect.RegisterSqlServiceHandler(srv, &SqlService{client: c})
 	attiov1connect.RegisterScimServiceHandler(srv, &ScimService{client: c})
+	attiov1connect.RegisterActivityServiceHandler(srv, &ActivityService{client: c})
 	attiov1connect.RegisterViewServiceHandler(srv, &ViewService{client: c})
 	attiov1connect.RegisterWorkspaceServiceHandler(srv, &WorkspaceService{client: c})
 	attiov1connect.RegisterWebhookServiceHandler(srv, &WebhookService{client: c})
