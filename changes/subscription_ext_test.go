@@ -11,10 +11,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/changes"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
@@ -86,22 +86,18 @@ func (f *facade) createdReaches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testkit.Until(t, "record.created of "+rec.ID.RecordID+" in the change log", func() bool {
 		es, _, err := f.log.Read(t.Context(), changes.DefaultConnection, 0, 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range es {
 			if e.Event.Type == "record.created" && e.Event.IDs["record_id"] == rec.ID.RecordID {
-				return
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("record.created of %s never reached the change log (%d events; sandbox %+v)", rec.ID.RecordID, len(es), f.sb.Sandbox.WebhookStats())
-		}
-		time.Sleep(5 * time.Millisecond) // polling an observable condition
-	}
+		return false
+	})
 }
 
 // The facade subscribes itself: one webhook to {public-url}/webhooks/attio/default with the

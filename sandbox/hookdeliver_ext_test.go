@@ -11,6 +11,7 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/changes"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
@@ -156,13 +157,7 @@ func TestWebhookDeliveryToALoopbackReceiver(t *testing.T) {
 // waitIdle waits until no delivery is pending.
 func waitIdle(t testing.TB, sb *sandbox.Sandbox) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !sb.WebhookIdle() {
-		if time.Now().After(deadline) {
-			t.Fatal("deliveries still pending")
-		}
-		time.Sleep(time.Millisecond) // polling an observable condition; the outcome is not timed
-	}
+	testkit.Until(t, "no delivery pending", sb.WebhookIdle)
 }
 
 // Targets: https anywhere, http only to a loopback host (sandbox only).

@@ -15,6 +15,7 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/server"
 )
 
@@ -34,13 +35,7 @@ func (e *watchEnv) stalledClient(t *testing.T, window int) *connect.Client {
 // holds; the deadline only catches a hang.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	testkit.Until(t, what, cond)
 }
 
 // TestWatchApprovalsStalledWatcherIsCutOff: a watcher that stops reading fills its flow-control

@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	attiofacade "github.com/attio-facade/attio-facade"
 	"github.com/attio-facade/attio-facade/attio"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
@@ -45,28 +45,20 @@ func TestServeManagesItsWebhook(t *testing.T) {
 	}
 	want := "http://" + addr + "/webhooks/attio/" + sandbox.DefaultConnectionID
 	ctx := attio.WithConnection(t.Context(), sandbox.DefaultConnectionID)
-	deadline := time.Now().Add(30 * time.Second)
-	for found := false; !found; {
+	testkit.Until(t, "a webhook to "+want, func() bool {
+		found := false
 		for h, err := range client.ListWebhooks(ctx, attio.PageQuery{}) {
 			if err != nil {
 				t.Fatal(err)
 			}
 			found = found || h.TargetURL == want
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no webhook to %s\n%s", want, r.logs)
-		}
-		time.Sleep(10 * time.Millisecond) // polling an observable condition
-	}
+		return found
+	})
 	if _, err := client.CreateRecord(ctx, "people", attio.Values{"name": {attio.PersonalNameInput{FirstName: "Grace", LastName: "Hopper"}}}); err != nil {
 		t.Fatal(err)
 	}
-	for sb.Sandbox.WebhookStats().Delivered == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the write never reached the facade: %+v\n%s", sb.Sandbox.WebhookStats(), r.logs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testkit.Until(t, "the write to reach the facade", func() bool { return sb.Sandbox.WebhookStats().Delivered > 0 })
 	if st := sb.Sandbox.WebhookStats(); st.Failed != 0 || st.Retries != 0 {
 		t.Errorf("deliveries refused by the facade: %+v", st)
 	}
