@@ -11,6 +11,17 @@ const base = process.env.FACADE_URL;
 const tok = { reader: process.env.TOKEN_READER, writer: process.env.TOKEN_WRITER, approver: process.env.TOKEN_APPROVER };
 const shots = process.env.CONSOLE_SCREENSHOTS;
 let browser;
+// Playwright's 30 s default is for a developer's idle machine; CI shares 2 cores with compilers and
+// other suites, and a page that loads in 0.3 s idle has taken over 30 s there. A hang still fails.
+const stepTimeout = Number(process.env.CONSOLE_STEP_TIMEOUT_MS || 120_000);
+
+/** A browser context whose every step waits up to stepTimeout. */
+async function newContext(opts) {
+  const ctx = await browser.newContext(opts);
+  ctx.setDefaultTimeout(stepTimeout);
+  ctx.setDefaultNavigationTimeout(stepTimeout);
+  return ctx;
+}
 
 before(async () => {
   assert.ok(base, "FACADE_URL is set by web/browser_ext_test.go");
@@ -40,7 +51,7 @@ async function axe(page, what) {
 
 /** A new browser context signed in with token through the sign-in form, keyboard only. */
 async function signedIn(token, expectPrincipal, setup) {
-  const ctx = await browser.newContext({ acceptDownloads: true });
+  const ctx = await newContext({ acceptDownloads: true });
   await setup?.(ctx);
   const page = await ctx.newPage();
   const errors = [];
@@ -57,7 +68,7 @@ async function signedIn(token, expectPrincipal, setup) {
 }
 
 test("sign-in: a bad token is refused, a good one shows principal and scopes; no CSP violations", async () => {
-  const ctx = await browser.newContext();
+  const ctx = await newContext();
   const page = await ctx.newPage();
   const csp = [];
   page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
