@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -39,7 +40,8 @@ import (
 // over Connect (HTTP/1.1, binary protobuf, the client's default gzip accepted) and over gRPC
 // (h2c). Targets take turns in rounds, so that load from outside (the machine is shared) falls on
 // all of them alike. UNARY_BENCH_CALLS (default 400) calls per target and round,
-// UNARY_BENCH_ROUNDS (default 5) rounds.
+// UNARY_BENCH_ROUNDS (default 5) rounds. UNARY_BENCH_ONLY=facade_grpc (or facade_connect) leaves the
+// other facade target out, so that a profile taken through UNARY_BENCH_ADMIN shows one protocol.
 func BenchmarkUnaryGetRecord(b *testing.B) {
 	calls, rounds := envInt("UNARY_BENCH_CALLS", 400), envInt("UNARY_BENCH_ROUNDS", 5)
 	sb := sandbox.NewServer(sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithRateLimits(sandbox.Limits{}))
@@ -88,6 +90,11 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		{name: "proxy", call: get(proxy.url + "/attio/v2"), proc: proxy},
 		{name: "facade_connect", call: rpc(connectClient), proc: facade},
 		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
+	}
+	if only := os.Getenv("UNARY_BENCH_ONLY"); only != "" { // profile one of the facade's protocols
+		targets = slices.DeleteFunc(targets, func(t *unaryTarget) bool {
+			return t.proc == facade && !slices.Contains(strings.Split(only, ","), t.name)
+		})
 	}
 	for range b.N {
 		for _, t := range targets {
