@@ -173,6 +173,13 @@ func (p *facadeProc) peakRSS(t *testing.T) (stop func() int64) {
 
 func startFacade(t testing.TB, sb *sandbox.Server, args ...string) *facadeProc {
 	t.Helper()
+	return startFacadeFrom(t, "", sb, args...)
+}
+
+// startFacadeFrom is startFacade with the facade run from the test binary exe ("": this one), so
+// that a benchmark can measure a build of another commit beside this one, in the same run.
+func startFacadeFrom(t testing.TB, exe string, sb *sandbox.Server, args ...string) *facadeProc {
+	t.Helper()
 	dir := t.TempDir()
 	auth := fmt.Sprintf(`{"api_keys":[{"name":"reader","sha256":%q,"scopes":["read"]},{"name":"other","sha256":%q,"scopes":["read"]}]}`,
 		sha(loadReaderKey), sha(loadOtherKey))
@@ -183,7 +190,7 @@ func startFacade(t testing.TB, sb *sandbox.Server, args ...string) *facadeProc {
 	serveArgs := append([]string{"serve", "--addr", "127.0.0.1:0", "--auth-file", authFile,
 		"--upstream-url", sb.MatonBaseURL(), "--control-url", sb.ControlURL(),
 		"--maton-rps", "0", "--attio-read-rps", "0", "--caller-rps", "0", "--log-level", "error"}, args...)
-	cmd, said := startSelf(t, []string{loadChildEnv + "=" + strings.Join(serveArgs, " "), "MATON_API_KEY=" + sb.APIKey(),
+	cmd, said := startExe(t, exe, []string{loadChildEnv + "=" + strings.Join(serveArgs, " "), "MATON_API_KEY=" + sb.APIKey(),
 		"ATTIO_FACADE_APPROVAL_SECRET=load-test-secret-0123456789abcdef0123"}, "STATS ", "READY ")
 	if said["READY "] == "" {
 		t.Fatal("the facade did not start")
@@ -196,11 +203,20 @@ func startFacade(t testing.TB, sb *sandbox.Server, args ...string) *facadeProc {
 // last of them.
 func startSelf(t testing.TB, env []string, prefixes ...string) (*exec.Cmd, map[string]string) {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
+	return startExe(t, "", env, prefixes...)
+}
+
+// startExe is startSelf with the test binary exe ("": this one).
+func startExe(t testing.TB, exe string, env []string, prefixes ...string) (*exec.Cmd, map[string]string) {
+	t.Helper()
+	if exe == "" {
+		self, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		exe = self
 	}
-	cmd := exec.Command(self, "-test.run", "^$")
+	cmd := exec.Command(exe, "-test.run", "^$")
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

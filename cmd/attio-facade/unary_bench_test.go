@@ -42,12 +42,15 @@ import (
 // all of them alike. UNARY_BENCH_CALLS (default 400) calls per target and round,
 // UNARY_BENCH_ROUNDS (default 5) rounds. UNARY_BENCH_ONLY=facade_grpc (or facade_connect) leaves the
 // other facade target out, so that a profile taken through UNARY_BENCH_ADMIN shows one protocol.
+// UNARY_BENCH_BASELINE=<test binary of this package built at another commit> runs that build's
+// facade too (targets baseline_connect and baseline_grpc), so that a change is measured against
+// its parent in one run: on a shared machine, two runs are not comparable.
 func BenchmarkUnaryGetRecord(b *testing.B) {
 	calls, rounds := envInt("UNARY_BENCH_CALLS", 400), envInt("UNARY_BENCH_ROUNDS", 5)
 	sb := sandbox.NewServer(sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithRateLimits(sandbox.Limits{}))
 	b.Cleanup(sb.Close)
-	facade := startFacade(b, sb, "--maton-rps", "1000000", "--attio-read-rps", "1000000", "--caller-rps", "1000000",
-		"--log-level", "info", "--admin-addr="+os.Getenv("UNARY_BENCH_ADMIN"), "--admin-pprof")
+	serveArgs := []string{"--maton-rps", "1000000", "--attio-read-rps", "1000000", "--caller-rps", "1000000", "--log-level", "info"}
+	facade := startFacade(b, sb, append(serveArgs, "--admin-addr="+os.Getenv("UNARY_BENCH_ADMIN"), "--admin-pprof")...)
 	proxy := startProxy(b, sb.MatonBaseURL())
 
 	recordPath := "/objects/people/records/" + loadAdaID
@@ -91,9 +94,17 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		{name: "facade_connect", call: rpc(connectClient), proc: facade},
 		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
 	}
+	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
+		base := startFacadeFrom(b, exe, sb, serveArgs...)
+		baseConnect := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
+			&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, base.url)))
+		targets = append(targets,
+			&unaryTarget{name: "baseline_connect", call: rpc(baseConnect), proc: base},
+			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base})
+	}
 	if only := os.Getenv("UNARY_BENCH_ONLY"); only != "" { // profile one of the facade's protocols
 		targets = slices.DeleteFunc(targets, func(t *unaryTarget) bool {
-			return t.proc == facade && !slices.Contains(strings.Split(only, ","), t.name)
+			return t.proc != nil && t.proc != proxy && !slices.Contains(strings.Split(only, ","), t.name)
 		})
 	}
 	for range b.N {
