@@ -155,12 +155,6 @@ func hGetAttribute(rc *reqCtx) ([]byte, *apiError) {
 	return dataOne(func(w *jw) { rc.ws.writeAttribute(w, a) }), nil
 }
 
-var creatableTypes = map[string]bool{
-	"text": true, "number": true, "checkbox": true, "currency": true, "date": true, "timestamp": true,
-	"rating": true, "status": true, "select": true, "record-reference": true, "actor-reference": true,
-	"location": true, "domain": true, "email-address": true, "phone-number": true,
-}
-
 func hCreateAttribute(rc *reqCtx) ([]byte, *apiError) {
 	c, err := rc.target()
 	if err != nil {
@@ -187,7 +181,8 @@ func hCreateAttribute(rc *reqCtx) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if !creatableTypes[typ] {
+	t, ok := parseAttrType(typ)
+	if !ok || !valueTypes[t].creatable {
 		return nil, bodyError([]any{"data", "type"}, "Invalid enum value")
 	}
 	if !slugRe.MatchString(slug) {
@@ -216,7 +211,7 @@ func hCreateAttribute(rc *reqCtx) ([]byte, *apiError) {
 		}
 		return nil, errorf(http.StatusConflict, "slug_conflict", "An attribute with the same API slug already exists on this %s. Please choose a different API slug.", what)
 	}
-	if mu && (typ == "status" || typ == "checkbox" || typ == "currency" || typ == "date" || typ == "timestamp" || typ == "rating" || typ == "number" || typ == "text") {
+	if mu && valueTypes[t].single {
 		return nil, validation("Attributes of type %s cannot be multiselect.", typ)
 	}
 	cfg, _ := d["config"].(map[string]any)

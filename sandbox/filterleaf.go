@@ -85,12 +85,12 @@ func (fc *filterCompiler) attrFilter(a *attribute, spec any) (pred, tsRange, *ap
 // its active values does; $not_empty looks at whether any value exists.
 func (fc *filterCompiler) leaf(a *attribute, p prop, op string, operand any) (pred, tsRange, *apiError) {
 	rng := fullRange
-	if a.typ == tActorRef && op != "$eq" && op != "$not_empty" {
+	if valueTypes[a.typ].eqOnly && op != "$eq" && op != "$not_empty" {
 		// Actor references compare by identity: Attio accepts $eq and answers $contains, $in
 		// and the rest with a filter error. The spec does not describe filter operators, so
 		// this follows Attio's answers; $not_empty, the existence check every attribute type
 		// takes, stays accepted.
-		return nil, rng, filterError("Operator \"%s\" is not supported for attribute \"%s\" of type actor-reference, only $eq.", op, a.slug)
+		return nil, rng, filterError("Operator \"%s\" is not supported for attribute \"%s\" of type %s, only $eq.", op, a.slug, a.typ)
 	}
 	if op == "$not_empty" {
 		want, ok := operand.(bool)
@@ -128,9 +128,6 @@ func (fc *filterCompiler) leaf(a *attribute, p prop, op string, operand any) (pr
 			strs = append(strs, s)
 		}
 		get := p.str
-		if p.kind == kChoice {
-			get = nil
-		}
 		cmp := func(x, y string) bool { return x == y }
 		if p.fold {
 			cmp = strings.EqualFold
@@ -138,8 +135,8 @@ func (fc *filterCompiler) leaf(a *attribute, p prop, op string, operand any) (pr
 		switch op {
 		case "$eq", "$in":
 			if p.kind == kChoice {
-				test = func(_ *item, v *value) bool {
-					title, id := choiceTitle(a, v), v.ref.String()
+				test = func(it *item, v *value) bool {
+					title, id := get(a, it, v), v.ref.String()
 					for _, s := range strs {
 						if s == title || s == id {
 							return true
@@ -169,15 +166,7 @@ func (fc *filterCompiler) leaf(a *attribute, p prop, op string, operand any) (pr
 			} else if op == "$ends_with" {
 				f = strings.HasSuffix
 			}
-			test = func(it *item, v *value) bool {
-				var x string
-				if p.kind == kChoice {
-					x = choiceTitle(a, v)
-				} else {
-					x = get(a, it, v)
-				}
-				return f(strings.ToLower(x), needle)
-			}
+			test = func(it *item, v *value) bool { return f(strings.ToLower(get(a, it, v)), needle) }
 		default: // $lt $lte $gt $gte
 			if p.kind != kDate && !p.order {
 				return nil, rng, filterError("%s is not supported for attribute \"%s\" of type %s.", op, a.slug, a.typ)
@@ -321,17 +310,6 @@ func cmpOrder(op string, c int) bool {
 		return c >= 0
 	}
 	return false
-}
-
-func choiceTitle(a *attribute, v *value) string {
-	if a.typ == tSelect {
-		if o := a.optionByID(v.ref); o != nil {
-			return o.title
-		}
-	} else if s := a.statusByID(v.ref); s != nil {
-		return s.title
-	}
-	return ""
 }
 
 func hasValue(a *attribute, it *item) bool {

@@ -3,53 +3,7 @@ package sandbox
 import (
 	"sort"
 	"sync"
-
-	"github.com/attio-facade/attio-facade/attio"
 )
-
-type attrType uint8
-
-const (
-	tText attrType = iota
-	tNumber
-	tCheckbox
-	tCurrency
-	tDate
-	tTimestamp
-	tRating
-	tStatus
-	tSelect
-	tRecordRef
-	tActorRef
-	tLocation
-	tDomain
-	tEmail
-	tPhone
-	tInteraction
-	tPersonalName
-	numAttrTypes
-)
-
-// attrTypeNames spells each type as attio does: attio.ValueTypes is the one list of value types,
-// and TestAttrTypesAreAttios holds this table to it.
-var attrTypeNames = [numAttrTypes]string{
-	tText: attio.TypeText, tNumber: attio.TypeNumber, tCheckbox: attio.TypeCheckbox, tCurrency: attio.TypeCurrency,
-	tDate: attio.TypeDate, tTimestamp: attio.TypeTimestamp, tRating: attio.TypeRating, tStatus: attio.TypeStatus,
-	tSelect: attio.TypeSelect, tRecordRef: attio.TypeRecordReference, tActorRef: attio.TypeActorReference,
-	tLocation: attio.TypeLocation, tDomain: attio.TypeDomain, tEmail: attio.TypeEmailAddress,
-	tPhone: attio.TypePhoneNumber, tInteraction: attio.TypeInteraction, tPersonalName: attio.TypePersonalName,
-}
-
-func (t attrType) String() string { return attrTypeNames[t] }
-
-func parseAttrType(s string) (attrType, bool) {
-	for i, n := range attrTypeNames {
-		if n == s {
-			return attrType(i), true
-		}
-	}
-	return 0, false
-}
 
 // derivedKind marks system attributes whose value is computed from the record
 // itself (id, creation time, creator) instead of being stored per record.

@@ -393,7 +393,7 @@ func writeValuesPage(rc *reqCtx, c *collection, it *item) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if historic && a.typ == tInteraction {
+	if historic && valueTypes[a.typ].computed {
 		return nil, validation("Cannot set show_historic param to true when querying a COMINT attribute.")
 	}
 	limit, offset, err := rc.pageParams(-1, 0)

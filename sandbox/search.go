@@ -60,34 +60,14 @@ func hSearch(rc *reqCtx) ([]byte, *apiError) {
 // searchText returns the record's label and the lower-cased text searched:
 // names, domains, emails, phone numbers, as the in-product search matches.
 func (c *collection) searchText(it *item) (string, string) {
-	var label string
-	var hay strings.Builder
+	var d searchDoc
 	for i := range it.vals {
-		v := &it.vals[i]
-		if v.until != 0 {
-			continue
-		}
-		a := c.attrs[v.attr]
-		switch a.typ {
-		case tPersonalName:
-			_, _, full := splitName(v.s)
-			if a.slug == "name" {
-				label = full
-			}
-			hay.WriteString(strings.ToLower(full) + "\n")
-		case tText:
-			if a.slug == "name" || a.slug == "title" {
-				label = v.s
-				hay.WriteString(strings.ToLower(v.s) + "\n")
-			}
-		case tEmail, tDomain:
-			hay.WriteString(strings.ToLower(v.s) + "\n")
-		case tPhone:
-			p, _ := splitPhone(v.s)
-			hay.WriteString(p + "\n")
+		if v := &it.vals[i]; v.until == 0 {
+			a := c.attrs[v.attr]
+			a.typ.impl().search(a, v, &d)
 		}
 	}
-	return label, hay.String()
+	return d.label, d.hay.String()
 }
 
 func (c *collection) writeSearchHit(w *jw, it *item, text string) {

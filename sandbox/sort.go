@@ -134,7 +134,7 @@ func propKey(a *attribute, p prop, it *item, v *value) sortKey {
 		d := strconv.FormatUint(u, 10)
 		return sortKey{present: true, s: strings.Repeat("0", 20-len(d)) + d}
 	case kChoice:
-		return sortKey{present: true, s: choiceTitle(a, v)}
+		return sortKey{present: true, s: p.str(a, it, v)}
 	}
 	return sortKey{present: true, s: strings.ToLower(p.str(a, it, v))}
 }

@@ -201,39 +201,7 @@ func (c *collection) hasSQLColumn(col string) bool {
 }
 
 // sqlScalar writes one active value as a SQL result value.
-func sqlScalar(w *jw, a *attribute, v *value) {
-	switch a.typ {
-	case tNumber, tRating:
-		w.num(v.f)
-	case tCheckbox:
-		w.boolean(v.f != 0)
-	case tCurrency:
-		if _, amount := splitCurrency(v.s); amount != "" {
-			w.raw([]byte(amount))
-		} else {
-			w.null()
-		}
-	case tSelect:
-		if o := a.optionByID(v.ref); o != nil {
-			w.str(o.title)
-		} else {
-			w.null()
-		}
-	case tStatus:
-		if s := a.statusByID(v.ref); s != nil {
-			w.str(s.title)
-		} else {
-			w.null()
-		}
-	case tRecordRef, tActorRef:
-		w.str(v.ref.String())
-	case tPersonalName:
-		_, _, full := splitName(v.s)
-		w.str(full)
-	default:
-		w.str(v.s)
-	}
-}
+func sqlScalar(w *jw, a *attribute, v *value) { a.typ.impl().sql(w, a, v) }
 
 // sqlCell is a column's value of one item as comparable text (for WHERE and ORDER BY) and writes
 // it when w is not nil.

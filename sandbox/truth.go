@@ -239,12 +239,19 @@ func (g *generator) prepare() {
 	g.tag = strconv.FormatUint(g.rnd.Uint64()%1_000_000, 36)
 }
 
+// genRecord is what one generated record's values share (a person's name, a company).
+type genRecord struct {
+	it                   *item
+	i                    int
+	first, last, company string
+}
+
 func (g *generator) pick(list []string) string { return list[g.rnd.IntN(len(list))] }
 
 func (g *generator) fillValues(it *item, i int) {
 	r := g.rnd
 	first, last := g.pick(genFirst), g.pick(genLast)
-	company := g.pick(genCompanyA) + " " + g.pick(genCompanyB)
+	rec := &genRecord{it: it, i: i, first: first, last: last, company: g.pick(genCompanyA) + " " + g.pick(genCompanyB)}
 	vals := make([]value, 0, 16)
 	for _, a := range g.c.attrs {
 		if a.derived != dNone || a.archived {
@@ -255,94 +262,8 @@ func (g *generator) fillValues(it *item, i int) {
 			continue
 		}
 		v := value{attr: a.idx, from: it.createdAt, actor: it.createdBy}
-		switch a.typ {
-		case tPersonalName:
-			v.s = packName(first, last, first+" "+last)
-		case tEmail:
-			v.s = strings.ToLower(first) + "." + strings.ToLower(last) + "." + g.tag + strconv.Itoa(i) + "@example-" + strconv.Itoa(i%997) + ".com"
-		case tDomain:
-			v.s = strings.ToLower(strings.ReplaceAll(company, " ", "")) + "-" + g.tag + strconv.Itoa(i) + ".com"
-		case tText:
-			switch a.slug {
-			case "name":
-				if g.c.slug == "deals" {
-					v.s = company + " " + g.pick(genWords)
-				} else {
-					v.s = company
-				}
-			case "job_title":
-				v.s = g.pick(genTitles)
-			case "avatar_url", "logo_url":
-				v.s = "https://assets.example.com/" + g.pick(genWords) + ".png"
-			case "linkedin":
-				v.s = "https://www.linkedin.com/in/" + strings.ToLower(first)
-			case "twitter", "instagram", "facebook", "angellist":
-				v.s = strings.ToLower(first) + strings.ToLower(last)
-			default:
-				if a.unique {
-					v.s = g.tag + "-" + strconv.Itoa(i)
-				} else {
-					v.s = g.pick(genWords) + " " + g.pick(genWords) + " " + g.pick(genWords)
-				}
-			}
-		case tNumber:
-			v.f = float64(r.IntN(100000))
-		case tRating:
-			v.f = float64(r.IntN(6))
-		case tCheckbox:
-			v.f = float64(r.IntN(2))
-		case tCurrency:
-			v.f = float64(r.IntN(10_000_000)) / 100
-			code := a.currency
-			if code == "" {
-				code = "USD"
-			}
-			v.s = packCurrency(code, decimalText(nil, v.f))
-		case tDate:
-			v.s = time.Date(1990+r.IntN(35), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC).Format("2006-01-02")
-		case tTimestamp:
-			v.s = fmtTS(it.createdAt - r.Int64N(int64(365*24*time.Hour)))
-		case tSelect:
-			live := liveOptions(a)
-			if len(live) == 0 {
-				continue
-			}
-			v.ref = live[r.IntN(len(live))]
-		case tStatus:
-			var live []uuid
-			for _, s := range a.statuses {
-				if !s.archived {
-					live = append(live, s.id)
-				}
-			}
-			if len(live) == 0 {
-				continue
-			}
-			v.ref = live[r.IntN(len(live))]
-		case tRecordRef:
-			ids := g.targets[a.idx]
-			if len(ids) == 0 {
-				continue
-			}
-			v.ref = ids[r.IntN(len(ids))]
-			for _, o := range g.ws.objects {
-				if o.id == a.allowed[0] {
-					v.aux = uint16(o.idx)
-				}
-			}
-		case tActorRef:
-			if len(g.ws.members) == 0 {
-				continue
-			}
-			v.ref, v.aux = g.ws.members[r.IntN(len(g.ws.members))].id, 1
-		case tLocation:
-			v.ext = &genCities[r.IntN(len(genCities))]
-		case tPhone:
-			v.s = "+1415" + strconv.Itoa(1000000+r.IntN(8999999))
-			v.aux = packCC("US")
-		case tInteraction:
-			v.aux = uint16(r.IntN(len(interactionTypes)))
-			v.ext = &valueExt{interactedAt: it.createdAt + r.Int64N(int64(30*24*time.Hour)), owner: g.actors[r.IntN(len(g.actors))]}
+		if !a.typ.impl().generate(g, a, rec, &v) {
+			continue
 		}
 		vals = append(vals, v)
 		if idx := g.c.uniq[a.idx]; idx != nil {
@@ -350,16 +271,6 @@ func (g *generator) fillValues(it *item, i int) {
 		}
 	}
 	it.vals = vals
-}
-
-func liveOptions(a *attribute) []uuid {
-	var out []uuid
-	for _, o := range a.options {
-		if !o.archived {
-			out = append(out, o.id)
-		}
-	}
-	return out
 }
 
 func ifThen(c bool, a, b float64) float64 {

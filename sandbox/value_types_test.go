@@ -8,13 +8,12 @@ import (
 )
 
 // The sandbox emulates exactly the value types attio decodes (attio.ValueTypes, the one list): each
-// parses to a type the sandbox models, and its writes go through a case of its own in coerce, which
-// refuses a JSON array as one value (a type without a case would take it silently).
+// has a row in valueTypes, parses to it, and its coerce refuses a JSON array as one value.
 func TestAttrTypesAreAttios(t *testing.T) {
 	t.Parallel()
 	var names []string
-	for _, n := range attrTypeNames {
-		names = append(names, n)
+	for _, r := range valueTypes {
+		names = append(names, r.name)
 	}
 	slices.Sort(names)
 	if want := attio.ValueTypes(); !slices.Equal(names, want) {

@@ -98,44 +98,7 @@ func operandOf(c *attiov1.Condition, v *attiov1.Value) (any, bool) {
 		}
 		return sub.Get(f).Interface(), true
 	}
-	switch x := v.GetValue().(type) {
-	case *attiov1.Value_Text:
-		return x.Text, true
-	case *attiov1.Value_Number:
-		return decimal(x.Number.GetValue())
-	case *attiov1.Value_Checkbox:
-		return x.Checkbox, true
-	case *attiov1.Value_Currency:
-		return decimal(x.Currency.GetCurrencyValue().GetValue())
-	case *attiov1.Value_Date:
-		return x.Date, true
-	case *attiov1.Value_Timestamp:
-		return x.Timestamp.AsTime(), true
-	case *attiov1.Value_Rating:
-		return big.NewRat(int64(x.Rating), 1), true
-	case *attiov1.Value_Status:
-		return x.Status.GetTitle(), true
-	case *attiov1.Value_Select:
-		return x.Select.GetTitle(), true
-	case *attiov1.Value_RecordReference:
-		return x.RecordReference.GetTargetRecordId(), true
-	case *attiov1.Value_ActorReference:
-		return x.ActorReference.GetReferencedActorId(), true
-	case *attiov1.Value_Domain:
-		return x.Domain.GetDomain(), true
-	case *attiov1.Value_EmailAddress:
-		return x.EmailAddress.GetEmailAddress(), true
-	case *attiov1.Value_PhoneNumber:
-		return x.PhoneNumber.GetPhoneNumber(), true
-	case *attiov1.Value_PersonalName:
-		return x.PersonalName.GetFullName(), true
-	}
-	return nil, false
-}
-
-func decimal(s string) (any, bool) {
-	r, ok := new(big.Rat).SetString(s)
-	return r, ok
+	return valueOperand(v)
 }
 
 func matchCondition(c *attiov1.Condition, v *attiov1.Value) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -126,7 +127,8 @@ func fromValueInputs(m map[string]*attiov1.ValueInputList) (attio.Values, error)
 
 // fromValueInput is the one table of value conversions: each field of the contract's value oneof
 // (ValueInput's, which is Value's too) to the client's input type for it. Adding a value type is a
-// row here, its type and decoder in attio/, and the proto field.
+// row here and one in valueOperand, its type and decoder in attio/, and the proto field (README,
+// "Adding an attribute value type").
 func fromValueInput(in *attiov1.ValueInput) (attio.ValueInput, error) {
 	switch v := in.GetValue().(type) {
 	case *attiov1.ValueInput_Text:
@@ -180,6 +182,50 @@ func fromValueInput(in *attiov1.ValueInput) (attio.ValueInput, error) {
 	default:
 		return nil, errNoValue
 	}
+}
+
+// valueOperand is what a watch filter's condition without a field compares (change_filter.go): a
+// value's main part, typed for comparison (decimals as big.Rat, timestamps as time.Time, options
+// and statuses by title). Locations and interactions have none: a condition on them names a field.
+func valueOperand(v *attiov1.Value) (any, bool) {
+	switch x := v.GetValue().(type) {
+	case *attiov1.Value_Text:
+		return x.Text, true
+	case *attiov1.Value_Number:
+		return decimal(x.Number.GetValue())
+	case *attiov1.Value_Checkbox:
+		return x.Checkbox, true
+	case *attiov1.Value_Currency:
+		return decimal(x.Currency.GetCurrencyValue().GetValue())
+	case *attiov1.Value_Date:
+		return x.Date, true
+	case *attiov1.Value_Timestamp:
+		return x.Timestamp.AsTime(), true
+	case *attiov1.Value_Rating:
+		return big.NewRat(int64(x.Rating), 1), true
+	case *attiov1.Value_Status:
+		return x.Status.GetTitle(), true
+	case *attiov1.Value_Select:
+		return x.Select.GetTitle(), true
+	case *attiov1.Value_RecordReference:
+		return x.RecordReference.GetTargetRecordId(), true
+	case *attiov1.Value_ActorReference:
+		return x.ActorReference.GetReferencedActorId(), true
+	case *attiov1.Value_Domain:
+		return x.Domain.GetDomain(), true
+	case *attiov1.Value_EmailAddress:
+		return x.EmailAddress.GetEmailAddress(), true
+	case *attiov1.Value_PhoneNumber:
+		return x.PhoneNumber.GetPhoneNumber(), true
+	case *attiov1.Value_PersonalName:
+		return x.PersonalName.GetFullName(), true
+	}
+	return nil, false
+}
+
+func decimal(s string) (any, bool) {
+	r, ok := new(big.Rat).SetString(s)
+	return r, ok
 }
 
 // errNoValue is a value input with none of the oneof's fields set (or one this table lacks).

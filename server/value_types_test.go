@@ -59,3 +59,42 @@ func TestValueTypesOneList(t *testing.T) {
 		}
 	}
 }
+
+// valueOperand, the watch filters' other row per type, gives every type an operand but locations
+// and interactions (conditions on those name a field): a type without a row matches no condition.
+func TestValueOperandPerType(t *testing.T) {
+	t.Parallel()
+	reads := valueTypeFields((&attiov1.Value{}).ProtoReflect(), "unknown_json")
+	for _, typ := range attio.ValueTypes() {
+		v := &attiov1.Value{}
+		m, fd := v.ProtoReflect(), reads[typ]
+		if fd.Message() != nil {
+			sub := m.NewField(fd).Message()
+			fillStrings(sub)
+			m.Set(fd, protoreflect.ValueOfMessage(sub))
+		} else {
+			m.Set(fd, fd.Default())
+		}
+		want := typ != attio.TypeLocation && typ != attio.TypeInteraction
+		if _, ok := valueOperand(v); ok != want {
+			t.Errorf("%s: valueOperand ok %v, want %v", typ, ok, want)
+		}
+	}
+}
+
+// fillStrings sets every string field of m, nested messages included, to "1" (a valid decimal).
+func fillStrings(m protoreflect.Message) {
+	fields := m.Descriptor().Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		switch {
+		case fd.IsList() || fd.IsMap() || fd.ContainingOneof() != nil:
+		case fd.Kind() == protoreflect.StringKind:
+			m.Set(fd, protoreflect.ValueOfString("1"))
+		case fd.Message() != nil:
+			sub := m.NewField(fd).Message()
+			fillStrings(sub)
+			m.Set(fd, protoreflect.ValueOfMessage(sub))
+		}
+	}
+}
