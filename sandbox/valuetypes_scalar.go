@@ -14,11 +14,17 @@ import (
 type textType struct{ valueBase }
 
 func (textType) coerce(c coerceCtx, i int, it any) (value, *apiError) {
+	return c.parsed(i, it, func(s string) (string, bool) { return s, true }, "Expected a string")
+}
+
+// parsed coerces a string in {"value": ...} (or bare) through parse, to value.s.
+func (c coerceCtx) parsed(i int, it any, parse func(string) (string, bool), msg string) (value, *apiError) {
 	s, ok := stringAt(it, "value")
-	if !ok {
-		return value{}, c.fail(i, "Expected a string")
+	p, ok2 := parse(s)
+	if !ok || !ok2 {
+		return value{}, c.fail(i, msg)
 	}
-	return value{s: s}, nil
+	return value{s: p}, nil
 }
 
 func (textType) write(_ *workspace, w *jw, _ *attribute, v *value) { w.kv("value", v.s) }
@@ -237,12 +243,7 @@ func (currencyType) sql(w *jw, _ *attribute, v *value) {
 type dateType struct{ valueBase }
 
 func (dateType) coerce(c coerceCtx, i int, it any) (value, *apiError) {
-	s, ok := stringAt(it, "value")
-	d, ok2 := coerceDate(s)
-	if !ok || !ok2 {
-		return value{}, c.fail(i, "Expected an ISO 8601 date")
-	}
-	return value{s: d}, nil
+	return c.parsed(i, it, coerceDate, "Expected an ISO 8601 date")
 }
 
 func (dateType) write(_ *workspace, w *jw, _ *attribute, v *value) { w.kv("value", v.s) }
@@ -261,12 +262,7 @@ func (dateType) generate(g *generator, _ *attribute, _ *genRecord, v *value) boo
 type timestampType struct{ valueBase }
 
 func (timestampType) coerce(c coerceCtx, i int, it any) (value, *apiError) {
-	s, ok := stringAt(it, "value")
-	n, ok2 := coerceTimestamp(s)
-	if !ok || !ok2 {
-		return value{}, c.fail(i, "Expected an ISO 8601 timestamp")
-	}
-	return value{s: fmtTS(n)}, nil
+	return c.parsed(i, it, func(s string) (string, bool) { n, ok := coerceTimestamp(s); return fmtTS(n), ok }, "Expected an ISO 8601 timestamp")
 }
 
 func (timestampType) write(_ *workspace, w *jw, _ *attribute, v *value) { w.kv("value", v.s) }
