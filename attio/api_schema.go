@@ -71,12 +71,16 @@ func (c *Client) UpdateObject(ctx context.Context, object string, up ObjectUpdat
 
 // ---- attributes
 
-// Target says whether an attribute belongs to an object or a list.
+// Target says whether an attribute belongs to an object, a list or an activity.
 type Target string
 
 const (
 	TargetObjects Target = "objects"
 	TargetLists   Target = "lists"
+	// TargetActivities is an activity's attributes (beta): the guide
+	// https://docs.attio.com/rest-api/guides/activities adds attributes to activities, on the
+	// activity_configuration scope.
+	TargetActivities Target = "activities"
 )
 
 // AttributeQuery pages through attributes.

@@ -178,6 +178,14 @@ var (
 	epUpdateActivity = ep("PATCH", "/v2/activities/{activity}")
 	epDeleteActivity = ep("DELETE", "/v2/activities/{activity}")
 
+	epQueryActivityRecords    = readPOST("/v2/activities/{activity}/records/query")
+	epCreateActivityRecord    = ep("POST", "/v2/activities/{activity}/records")
+	epAssertActivityRecord    = ep("PUT", "/v2/activities/{activity}/records")
+	epGetActivityRecord       = ep("GET", "/v2/activities/{activity}/records/{record_id}")
+	epUpdateActivityRecord    = ep("PATCH", "/v2/activities/{activity}/records/{record_id}")
+	epOverwriteActivityRecord = ep("PUT", "/v2/activities/{activity}/records/{record_id}")
+	epDeleteActivityRecord    = ep("DELETE", "/v2/activities/{activity}/records/{record_id}")
+
 	epScimGroups       = scimEP("GET", "/scim/v2/Groups")
 	epScimGroup        = scimEP("GET", "/scim/v2/Groups/{workspace_team_id}")
 	epCreateScimGroup  = scimEP("POST", "/scim/v2/Groups")

@@ -38,6 +38,7 @@ type activityDef struct {
 	extends   string
 	system    bool
 	createdAt int64
+	coll      *collection // its attributes and records (activity_records.go)
 }
 
 // activityDefs are the workspace's activities, the system one first (added on first use).
@@ -45,6 +46,7 @@ func (ws *workspace) activityDefs() []*activityDef {
 	if len(ws.activities) == 0 || !ws.activities[0].system {
 		sys := &activityDef{id: mustUUID(SeedPhoneCallsActivityID), slug: "phone_calls", singular: "Phone call", plural: "Phone calls",
 			extends: "calls", system: true, createdAt: 1704067200_000000000}
+		sys.coll = ws.newActivityCollection(sys)
 		ws.activities = append([]*activityDef{sys}, ws.activities...)
 	}
 	return ws.activities
@@ -70,10 +72,12 @@ func hListActivities(rc *reqCtx) ([]byte, *apiError) {
 	return dataList(rc.ws.activityDefs(), rc.ws.writeActivity), nil
 }
 
-func (rc *reqCtx) activity() (*activityDef, *apiError) {
-	ref := rc.param("activity")
+func (rc *reqCtx) activity() (*activityDef, *apiError) { return rc.ws.findActivity(rc.param("activity")) }
+
+// findActivity is the activity with the slug or id ref, or the pages' 404.
+func (ws *workspace) findActivity(ref string) (*activityDef, *apiError) {
 	u, isID := parseUUID(ref)
-	for _, a := range rc.ws.activityDefs() {
+	for _, a := range ws.activityDefs() {
 		if a.slug == ref || (isID && a.id == u) {
 			return a, nil
 		}
@@ -111,6 +115,7 @@ func hCreateActivity(rc *reqCtx) ([]byte, *apiError) {
 		return nil, errorf(http.StatusConflict, "slug_conflict", "Failed to create activity. Please ensure your api_slug and names are unique.")
 	}
 	a := &activityDef{id: newUUID(), slug: slug, singular: sing, plural: plur, extends: ext, createdAt: rc.now}
+	a.coll = rc.ws.newActivityCollection(a)
 	rc.ws.activities = append(rc.ws.activityDefs(), a)
 	return dataOne(func(w *jw) { rc.ws.writeActivity(w, a) }), nil
 }
@@ -153,6 +158,7 @@ func hPatchActivity(rc *reqCtx) ([]byte, *apiError) {
 		return nil, errorf(http.StatusConflict, "slug_conflict", "Failed to update activity. Please ensure api_slug and names are unique.")
 	}
 	*a = next
+	a.coll.slug, a.coll.singular, a.coll.plural = a.slug, a.singular, a.plural
 	return dataOne(func(w *jw) { rc.ws.writeActivity(w, a) }), nil
 }
 

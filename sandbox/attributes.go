@@ -22,6 +22,13 @@ func (rc *reqCtx) target() (*collection, *apiError) {
 			return c, nil
 		}
 		return nil, notFound("List with slug/ID \"%s\" not found.", id)
+	case "activities":
+		// An activity's attributes (beta; activity_records.go).
+		a, err := rc.ws.findActivity(id)
+		if err != nil {
+			return nil, err
+		}
+		return a.coll, nil
 	}
 	return nil, notFound("Could not find endpoint \"%s %s\".", rc.r.Method, rc.path)
 }
@@ -208,6 +215,8 @@ func hCreateAttribute(rc *reqCtx) ([]byte, *apiError) {
 		what := "object"
 		if c.isList {
 			what = "list"
+		} else if c.activity {
+			what = "activity"
 		}
 		return nil, errorf(http.StatusConflict, "slug_conflict", "An attribute with the same API slug already exists on this %s. Please choose a different API slug.", what)
 	}

@@ -29,6 +29,9 @@ func (rc *reqCtx) emit(typ string, ids []hookField, extra ...hookField) {
 // updated or deleted. An update fires one event per attribute written, as
 // Attio's record.updated and list-entry.updated carry the attribute_id.
 func (rc *reqCtx) emitItem(c *collection, it *item, verb string, attrs ...*attribute) {
+	if c.activity {
+		return // activity record events are not emulated (no subscription can name them here)
+	}
 	var ids []hookField
 	var extra []hookField
 	typ := "record." + verb
@@ -62,6 +65,9 @@ func (rc *reqCtx) emitPlan(c *collection, it *item, plan []plannedChange) {
 
 // emitAttribute fires object-attribute.* or list-attribute.* for a.
 func (rc *reqCtx) emitAttribute(c *collection, a *attribute, verb string) {
+	if c.activity {
+		return // activity attribute events are not emulated (no subscription can name them here)
+	}
 	if c.isList {
 		rc.emit("list-attribute."+verb, []hookField{{"list_id", c.id.String()}, {"attribute_id", a.id.String()}})
 		return

@@ -157,6 +157,7 @@ type collection struct {
 	ws        *workspace
 	idx       int
 	isList    bool
+	activity  bool // an activity's attributes and records (beta): in no objects or lists slot, idx -1
 	id        uuid
 	slug      string
 	singular  string

@@ -256,6 +256,16 @@ func hAssertRecord(rc *reqCtx) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	it, err := rc.assertItem(c)
+	if err != nil {
+		return nil, err
+	}
+	return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
+}
+
+// assertItem is the upsert of records and activity records: it updates the one item whose unique
+// matching_attribute has a value given, or creates one when none has.
+func (rc *reqCtx) assertItem(c *collection) (*item, *apiError) {
 	ma := rc.q.Get("matching_attribute")
 	if ma == "" {
 		return nil, validation("Invalid query parameter matching_attribute.").with([]any{"matching_attribute"}, "invalid_type", "Required")
@@ -298,7 +308,7 @@ func hAssertRecord(rc *reqCtx) ([]byte, *apiError) {
 			return nil, err
 		}
 		rc.emitItem(c, it, "created")
-		return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
+		return it, nil
 	}
 	plan, err := c.planWrite(found, vals, modeOverwrite, a, "values")
 	if err != nil {
@@ -306,7 +316,7 @@ func hAssertRecord(rc *reqCtx) ([]byte, *apiError) {
 	}
 	c.applyPlan(found, plan, rc.actor, rc.now)
 	rc.emitPlan(c, found, plan)
-	return dataOne(func(w *jw) { c.writeRecord(w, found) }), nil
+	return found, nil
 }
 
 func (rc *reqCtx) record() (*collection, *item, *apiError) {

@@ -96,6 +96,7 @@ func newAPI(s *Sandbox) *http.ServeMux {
 	sqlRoutes(rs)
 	scimRoutes(rs)
 	activityRoutes(rs)
+	activityRecordRoutes(rs)
 	viewRoutes(rs)
 	fileRoutes(rs)
 	webhookRoutes(rs)

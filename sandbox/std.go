@@ -265,5 +265,6 @@ func newWorkspace(id uuid, name, slug string, createdAt int64) *workspace {
 		}
 	}
 	ws.resolveRefs(pending)
+	ws.activityDefs() // the system activity exists from the start: readers never add it
 	return ws
 }

@@ -43,6 +43,7 @@ func TestStrictClient2026(t *testing.T) {
 	scim2026(t, a)
 	scimGroups2026(t, a)
 	activities2026(t, a)
+	activityRecords2026(t, a)
 	views2026(t, a)
 	files2026(t, a)
 	var missing []string
@@ -55,9 +56,10 @@ func TestStrictClient2026(t *testing.T) {
 	if !slices.Equal(missing, notEmulated2026) {
 		t.Errorf("operations without a validated success: %v\nwant exactly the ones not emulated yet: %v", missing, notEmulated2026)
 	}
-	// 67 in the March 2026 document, the later ones of later2026/*.yaml, and 4 view and 4 file
-	// operations from the reference pages (openapitest/views2026.go, files2026.go).
-	if n, want := len(v.Operations()), 67+openapitest.LaterOperations2026()+8; n != want {
+	// 67 in the March 2026 document, the later ones of later2026/*.yaml, and 4 view, 4 file and 7
+	// activity record operations from the reference pages (openapitest/views2026.go, files2026.go,
+	// activityrecords2026.go).
+	if n, want := len(v.Operations()), 67+openapitest.LaterOperations2026()+8+7; n != want {
 		t.Errorf("the 2026 document has %d operations, want %d", n, want)
 	}
 }

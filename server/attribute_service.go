@@ -18,8 +18,9 @@ type AttributeService struct {
 var _ attiov1connect.AttributeServiceHandler = (*AttributeService)(nil)
 
 var attributeTargets = map[attiov1.AttributeTarget]attio.Target{
-	attiov1.AttributeTarget_ATTRIBUTE_TARGET_OBJECT: attio.TargetObjects,
-	attiov1.AttributeTarget_ATTRIBUTE_TARGET_LIST:   attio.TargetLists,
+	attiov1.AttributeTarget_ATTRIBUTE_TARGET_OBJECT:   attio.TargetObjects,
+	attiov1.AttributeTarget_ATTRIBUTE_TARGET_LIST:     attio.TargetLists,
+	attiov1.AttributeTarget_ATTRIBUTE_TARGET_ACTIVITY: attio.TargetActivities,
 }
 
 // fromTarget maps the required target; validation refuses UNSPECIFIED first, this guards callers
@@ -28,7 +29,7 @@ func fromTarget(t attiov1.AttributeTarget) (attio.Target, error) {
 	if v, ok := attributeTargets[t]; ok {
 		return v, nil
 	}
-	return "", invalidArgument("target must be ATTRIBUTE_TARGET_OBJECT or ATTRIBUTE_TARGET_LIST")
+	return "", invalidArgument("target must be ATTRIBUTE_TARGET_OBJECT, ATTRIBUTE_TARGET_LIST or ATTRIBUTE_TARGET_ACTIVITY")
 }
 
 // choicesRequest lists the choices of a select or status attribute: its select options or statuses.

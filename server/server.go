@@ -73,6 +73,7 @@ func ServiceNames() []string {
 		attiov1connect.SqlServiceName,
 		attiov1connect.ScimServiceName,
 		attiov1connect.ActivityServiceName,
+		attiov1connect.ActivityRecordServiceName,
 		attiov1connect.ViewServiceName,
 		attiov1connect.FileServiceName,
 		attiov1connect.WorkspaceServiceName,
@@ -137,6 +138,7 @@ func registerResources(srv *connect.Server, c *attio.Client) {
 	attiov1connect.RegisterSqlServiceHandler(srv, &SqlService{client: c})
 	attiov1connect.RegisterScimServiceHandler(srv, &ScimService{client: c})
 	attiov1connect.RegisterActivityServiceHandler(srv, &ActivityService{client: c})
+	attiov1connect.RegisterActivityRecordServiceHandler(srv, &ActivityRecordService{client: c})
 	attiov1connect.RegisterViewServiceHandler(srv, &ViewService{client: c})
 	attiov1connect.RegisterWorkspaceServiceHandler(srv, &WorkspaceService{client: c})
 	attiov1connect.RegisterWebhookServiceHandler(srv, &WebhookService{client: c})

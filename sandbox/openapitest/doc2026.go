@@ -29,6 +29,7 @@ var Later2026 = []string{
 		"(emails/list-emails, sequences/add-emails-to-the-unsubscribe-list, ...)",
 	laterViews2026,
 	laterFiles2026,
+	laterActivityRecords2026,
 }
 
 // newCurrencies2026 are the codes Attio added after the March 2026 document.
@@ -62,6 +63,7 @@ func Overlay2026(doc map[string]any) {
 	}
 	overlayViews(doc)
 	overlayFiles(doc)
+	overlayActivityRecords(doc)
 	var walk func(x any)
 	walk = func(x any) {
 		switch v := x.(type) {

@@ -25,7 +25,7 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// AttributeTarget says whether an attribute belongs to an object or a list.
+// AttributeTarget says whether an attribute belongs to an object, a list or an activity.
 type AttributeTarget int32
 
 const (
@@ -35,6 +35,9 @@ const (
 	AttributeTarget_ATTRIBUTE_TARGET_OBJECT AttributeTarget = 1
 	// A list's attribute.
 	AttributeTarget_ATTRIBUTE_TARGET_LIST AttributeTarget = 2
+	// An activity's attribute (beta; Attio's /v2/activities/{activity}/attributes, on the admin scope
+	// like the other schema writes). Its id's object_id holds the activity's id.
+	AttributeTarget_ATTRIBUTE_TARGET_ACTIVITY AttributeTarget = 3
 )
 
 // Enum value maps for AttributeTarget.
@@ -43,11 +46,13 @@ var (
 		0: "ATTRIBUTE_TARGET_UNSPECIFIED",
 		1: "ATTRIBUTE_TARGET_OBJECT",
 		2: "ATTRIBUTE_TARGET_LIST",
+		3: "ATTRIBUTE_TARGET_ACTIVITY",
 	}
 	AttributeTarget_value = map[string]int32{
 		"ATTRIBUTE_TARGET_UNSPECIFIED": 0,
 		"ATTRIBUTE_TARGET_OBJECT":      1,
 		"ATTRIBUTE_TARGET_LIST":        2,
+		"ATTRIBUTE_TARGET_ACTIVITY":    3,
 	}
 )
 
@@ -83,7 +88,7 @@ type AttributeId struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The workspace.
 	WorkspaceId string `protobuf:"bytes,1,opt,name=workspace_id,json=workspaceId,proto3" json:"workspace_id,omitempty"`
-	// The object or list.
+	// The object, list or activity.
 	ObjectId string `protobuf:"bytes,2,opt,name=object_id,json=objectId,proto3" json:"object_id,omitempty"`
 	// The attribute.
 	AttributeId   string `protobuf:"bytes,3,opt,name=attribute_id,json=attributeId,proto3" json:"attribute_id,omitempty"`
@@ -2288,11 +2293,12 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\vupdate_mask\x18\t \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
 	"updateMask\"@\n" +
 	"\x14UpdateStatusResponse\x12(\n" +
-	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status*k\n" +
+	"\x06status\x18\x01 \x01(\v2\x10.attio.v1.StatusR\x06status*\x8a\x01\n" +
 	"\x0fAttributeTarget\x12 \n" +
 	"\x1cATTRIBUTE_TARGET_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17ATTRIBUTE_TARGET_OBJECT\x10\x01\x12\x19\n" +
-	"\x15ATTRIBUTE_TARGET_LIST\x10\x022\x82\b\n" +
+	"\x15ATTRIBUTE_TARGET_LIST\x10\x02\x12\x1d\n" +
+	"\x19ATTRIBUTE_TARGET_ACTIVITY\x10\x032\x82\b\n" +
 	"\x10AttributeService\x12`\n" +
 	"\x0eListAttributes\x12\x1f.attio.v1.ListAttributesRequest\x1a .attio.v1.ListAttributesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Z\n" +
 	"\fGetAttribute\x12\x1d.attio.v1.GetAttributeRequest\x1a\x1e.attio.v1.GetAttributeResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12`\n" +
