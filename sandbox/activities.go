@@ -72,7 +72,9 @@ func hListActivities(rc *reqCtx) ([]byte, *apiError) {
 	return dataList(rc.ws.activityDefs(), rc.ws.writeActivity), nil
 }
 
-func (rc *reqCtx) activity() (*activityDef, *apiError) { return rc.ws.findActivity(rc.param("activity")) }
+func (rc *reqCtx) activity() (*activityDef, *apiError) {
+	return rc.ws.findActivity(rc.param("activity"))
+}
 
 // findActivity is the activity with the slug or id ref, or the pages' 404.
 func (ws *workspace) findActivity(ref string) (*activityDef, *apiError) {

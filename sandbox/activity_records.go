@@ -145,8 +145,12 @@ func updateActivityRecord(rc *reqCtx, mode writeMode) ([]byte, *apiError) {
 	return rc.updateItem(c, it, "values", mode, (*collection).writeActivityRecord)
 }
 
-func hPatchActivityRecord(rc *reqCtx) ([]byte, *apiError) { return updateActivityRecord(rc, modeAppend) }
-func hPutActivityRecord(rc *reqCtx) ([]byte, *apiError)   { return updateActivityRecord(rc, modeOverwrite) }
+func hPatchActivityRecord(rc *reqCtx) ([]byte, *apiError) {
+	return updateActivityRecord(rc, modeAppend)
+}
+func hPutActivityRecord(rc *reqCtx) ([]byte, *apiError) {
+	return updateActivityRecord(rc, modeOverwrite)
+}
 
 func hDeleteActivityRecord(rc *reqCtx) ([]byte, *apiError) {
 	c, it, err := rc.activityRecord()
