@@ -153,6 +153,10 @@ func (d *Describer) multiselect(ctx context.Context, req proto.Message) (map[str
 		if r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND {
 			list = &attiov1.ListAttributesRequest{Target: attiov1.AttributeTarget_ATTRIBUTE_TARGET_LIST, Identifier: r.GetList()}
 		}
+	case *attiov1.UpdateActivityRecordRequest:
+		if r.GetMode() == attiov1.UpdateMode_UPDATE_MODE_APPEND {
+			list = &attiov1.ListAttributesRequest{Target: attiov1.AttributeTarget_ATTRIBUTE_TARGET_ACTIVITY, Identifier: r.GetActivity()}
+		}
 	}
 	if list == nil {
 		return nil, nil
@@ -190,6 +194,12 @@ func inputValues(req proto.Message) map[string]*attiov1.ValueInputList {
 		return r.GetEntryValues()
 	case *attiov1.AssertEntryRequest:
 		return r.GetEntryValues()
+	case *attiov1.CreateActivityRecordRequest:
+		return r.GetValues()
+	case *attiov1.UpdateActivityRecordRequest:
+		return r.GetValues()
+	case *attiov1.AssertActivityRecordRequest:
+		return r.GetValues()
 	}
 	return nil
 }
@@ -212,6 +222,8 @@ func currentValues(m proto.Message) map[string]*attiov1.ValueList {
 		return r.GetValues()
 	case *attiov1.Entry:
 		return r.GetEntryValues()
+	case *attiov1.ActivityRecord:
+		return r.GetValues()
 	}
 	return nil
 }
@@ -234,6 +246,9 @@ func title(m proto.Message) string {
 			}
 		}
 		return "record " + r.GetId().GetRecordId()
+	}
+	if r, ok := m.(*attiov1.ActivityRecord); ok {
+		return "activity record " + r.GetId().GetRecordId()
 	}
 	for _, f := range []string{"name", "title", "display_name", "content_plaintext", "target_url", "api_slug", "connection_id"} {
 		if t := fieldText(m, f); t != "" {
