@@ -143,11 +143,12 @@ func TestStreamRPCsKept(t *testing.T) {
 }
 
 // TestUpdatesUseFieldMasks: every Update RPC says what it changes one way, AIP-134's required
-// update_mask, with no proto3 optional fields or set_* flags beside it. UpdateRecord and
-// UpdateEntry write a values map whose keys are the mask (docs/api-compatibility.md).
+// update_mask, with no proto3 optional fields or set_* flags beside it. UpdateRecord, UpdateEntry
+// and UpdateActivityRecord write a values map whose keys are the mask (docs/api-compatibility.md).
 func TestUpdatesUseFieldMasks(t *testing.T) {
 	t.Parallel()
-	valueMaps := map[protoreflect.FullName]bool{"attio.v1.UpdateRecordRequest": true, "attio.v1.UpdateEntryRequest": true}
+	valueMaps := map[protoreflect.FullName]bool{"attio.v1.UpdateRecordRequest": true, "attio.v1.UpdateEntryRequest": true,
+		"attio.v1.UpdateActivityRecordRequest": true}
 	n := 0
 	for _, fd := range contractFiles(t) {
 		for i := range fd.Services().Len() {
