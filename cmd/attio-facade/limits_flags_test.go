@@ -62,6 +62,8 @@ func TestStreamLimitFlagsRefuseBadValues(t *testing.T) {
 		{args: []string{"--upload-window", "0"}, want: "upload-window"},
 		{env: map[string]string{"ATTIO_FACADE_UPLOAD_WINDOW": "1048577"}, want: "upload-window"},
 		{args: []string{"--download-chunk", "65537"}, want: "download-chunk"},
+		{args: []string{"--gc-percent", "0"}, want: "gc-percent"},
+		{env: map[string]string{"ATTIO_FACADE_GC_PERCENT": "-100"}, want: "gc-percent"},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, tt.args...), environment{

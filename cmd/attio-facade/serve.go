@@ -52,6 +52,7 @@ type serveConfig struct {
 	adminAddr       string
 	adminPprof      bool
 	streamMemory    int64
+	gcPercent       int
 	upstreamMaxBody int64
 	callerMemory    int64
 	streamFetches   int
@@ -107,6 +108,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.maxRetryAfter, "max-retry-after", "ATTIO_FACADE_MAX_RETRY_AFTER", attio.DefaultMaxRetryAfter, "longest upstream Retry-After honoured: the pause of every upstream call after a 429")
 	f.str(&cfg.adminAddr, "admin-addr", "ATTIO_FACADE_ADMIN_ADDR", "127.0.0.1:9090", "admin listener for /metrics, /healthz, /readyz and pprof (empty: none)")
 	f.boolean(&cfg.adminPprof, "admin-pprof", "ATTIO_FACADE_ADMIN_PPROF", false, "serve net/http/pprof under /debug/pprof/ on the admin listener")
+	f.integer(&cfg.gcPercent, "gc-percent", "ATTIO_FACADE_GC_PERCENT", defaultGCPercent, "garbage collection target: the heap may grow by this percentage of what is live before a collection, within the soft memory limit (GOGC, when set, wins)", atLeast(1))
 	f.bytes(&cfg.streamMemory, "stream-memory", "ATTIO_FACADE_STREAM_MEMORY", server.DefaultStreamMemory, "memory budget for page data held by all streams and exports together (bytes, or with KiB, MiB, GiB)")
 	f.bytes(&cfg.upstreamMaxBody, "upstream-max-body", "ATTIO_FACADE_UPSTREAM_MAX_BODY", attio.DefaultMaxBodyBytes, "largest upstream answer decoded in one piece (a page of records or entries); larger ones fail the call")
 	f.bytes(&cfg.callerMemory, "caller-stream-memory", "ATTIO_FACADE_CALLER_STREAM_MEMORY", 0, "the part of --stream-memory one caller's streams and exports may hold together (default: half of it)")
@@ -171,6 +173,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		return err
 	}
 	softMemoryLimit(env, cfg.streamMemory, logger)
+	setGCPercent(env, cfg.gcPercent, logger)
 
 	upstream, sandboxed, closeUpstream, err := openUpstream(ctx, cfg, env, logger)
 	if err != nil {
@@ -368,6 +371,23 @@ func softMemoryLimit(env environment, streamMemory int64, logger *slog.Logger) {
 	debug.SetMemoryLimit(limit)
 	logger.Debug("soft memory limit", "bytes", limit)
 }
+
+// setGCPercent sets the collector's growth target (GOGC, when set, wins). Go's default of 100
+// collects each time the heap doubles; the facade's live heap between streams is a few MiB, so
+// unary calls paid a collection every hundred or so calls, and the collector's idle-time workers
+// on the other core: 15-20% of a GetRecord's CPU (issue 16, target 4). The soft memory limit
+// (softMemoryLimit) is what bounds the heap under load, so a higher target costs RSS only when
+// little is live: at most the limit.
+func setGCPercent(env environment, percent int, logger *slog.Logger) {
+	if env.getenv("GOGC") != "" {
+		return
+	}
+	debug.SetGCPercent(percent)
+	logger.Debug("gc percent", "percent", percent)
+}
+
+// defaultGCPercent: see setGCPercent and docs/benchmarks.md (target 4).
+const defaultGCPercent = 400
 
 // otherMemory is the Go heap the facade holds besides stream pages: connections, caches, unary
 // calls, and the pooled buffers pages pass through (upstream bodies, marshalled messages). The
