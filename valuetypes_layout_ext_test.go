@@ -23,7 +23,9 @@ var typeTables = []string{"attio/*", "server/mapper_values.go", "sandbox/valuety
 // TestNoTypeSwitchOutsideTheTables: no switch outside typeTables has a case naming an attribute
 // type, whether by attio's constant (attio.TypeCurrency), the sandbox's (tCurrency), a contract
 // oneof field (*attiov1.Value_Currency, *attiov1.ValueInput_Currency) or, two or more in one switch,
-// Attio's spelling ("currency", "select").
+// Attio's spelling ("currency", "select"); nor does a comparison test for one by attio's constant
+// or by Attio's spelling (typ == "currency"). The sandbox's record references are compared by
+// constant where they are structure (relations, paths through references), not per-type behaviour.
 func TestNoTypeSwitchOutsideTheTables(t *testing.T) {
 	t.Parallel()
 	n := newTypeNames(t)
@@ -46,7 +48,7 @@ func TestNoTypeSwitchOutsideTheTables(t *testing.T) {
 			return err
 		}
 		for _, where := range n.switchesOnTypes(f) {
-			t.Errorf("%s: a switch on attribute types (%s) outside the type tables %v", path, where, typeTables)
+			t.Errorf("%s: a switch or test on attribute types (%s) outside the type tables %v", path, where, typeTables)
 		}
 		return nil
 	})
@@ -72,6 +74,9 @@ func TestTypeSwitchFinder(t *testing.T) {
 		{"one slug as a property name", `switch name { case "", "domain": case "root_domain": }`, false},
 		{"raw oneof fields", `switch in.GetValue().(type) { case *attiov1.ValueInput_RawJson: }`, false},
 		{"other constants", `switch k { case kString, kNumber: }`, false},
+		{"a slug compared to a type", `if typ == "currency" || a.Type != "status" {}`, true},
+		{"attio's constant compared", `if attio.TypeText == v.AttributeType {}`, true},
+		{"a slug compared to something else", `if format == "date" || name == "domain" {}`, false},
 	} {
 		f, err := parser.ParseFile(token.NewFileSet(), "x.go", "package x\nfunc f() {\n"+tc.body+"\n}\n", 0)
 		if err != nil {
@@ -150,6 +155,11 @@ func (n *typeNames) switchesOnTypes(f *ast.File) []string {
 	ast.Inspect(f, func(node ast.Node) bool {
 		var body *ast.BlockStmt
 		switch s := node.(type) {
+		case *ast.BinaryExpr:
+			if x := n.comparison(s); x != "" {
+				found = append(found, x)
+			}
+			return true
 		case *ast.SwitchStmt:
 			body = s.Body
 		case *ast.TypeSwitchStmt:
@@ -179,6 +189,38 @@ func (n *typeNames) switchesOnTypes(f *ast.File) []string {
 		return true
 	})
 	return found
+}
+
+// comparison tells which type an == or != names by attio's constant, or by Attio's spelling
+// against something named as a type (typ == "currency").
+func (n *typeNames) comparison(e *ast.BinaryExpr) string {
+	if e.Op != token.EQL && e.Op != token.NEQ {
+		return ""
+	}
+	for _, pair := range [][2]ast.Expr{{e.X, e.Y}, {e.Y, e.X}} {
+		if x := n.names(pair[0]); strings.HasPrefix(x, "attio.") {
+			return x
+		}
+		lit, ok := pair[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			continue
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err != nil || !n.slugs[s] {
+			continue
+		}
+		var other string
+		switch o := pair[1].(type) {
+		case *ast.Ident:
+			other = o.Name
+		case *ast.SelectorExpr:
+			other = o.Sel.Name
+		}
+		if strings.Contains(strings.ToLower(other), "typ") {
+			return other + " == " + lit.Value
+		}
+	}
+	return ""
 }
 
 // names tells which type a case expression names by a constant or a contract oneof field, if any.

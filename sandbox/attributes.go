@@ -225,43 +225,18 @@ func hCreateAttribute(rc *reqCtx) ([]byte, *apiError) {
 	}
 	cfg, _ := d["config"].(map[string]any)
 	def := attrDef{Slug: slug, Title: title, Type: typ, Description: desc, Multi: mu, Unique: uq, Required: reqd}
-	var targets []string
-	if typ == "record-reference" {
-		rr, _ := cfg["record_reference"].(map[string]any)
-		objs, _ := rr["allowed_objects"].([]any)
-		if len(objs) == 0 {
-			return nil, bodyError([]any{"data", "config", "record_reference", "allowed_objects"}, "Required for record-reference attributes")
-		}
-		for _, o := range objs {
-			s, _ := o.(string)
-			if rc.ws.object(s) == nil {
-				return nil, validation("Could not find an object with slug \"%s\".", s)
-			}
-			targets = append(targets, s)
-		}
-	}
-	if typ == "currency" {
-		cur, _ := cfg["currency"].(map[string]any)
-		def.Currency, _ = cur["default_currency_code"].(string)
-		if def.Currency == "" {
-			def.Currency = "USD"
-		}
-		if !validCurrency(def.Currency) {
-			return nil, bodyError([]any{"data", "config", "currency", "default_currency_code"}, "Invalid enum value")
+	var finish func(a *attribute)
+	if ct, ok := t.impl().(configured); ok {
+		if finish, err = ct.readConfig(rc.ws, cfg, &def); err != nil {
+			return nil, err
 		}
 	}
 	a := c.addAttr(def, rc.now)
 	a.id = newUUID()
 	delete(c.attrByID, nameUUID(c.id, "attribute:"+slug))
 	c.attrByID[a.id] = a
-	if typ == "currency" {
-		cur, _ := cfg["currency"].(map[string]any)
-		if dt, _ := cur["display_type"].(string); dt != "" {
-			a.currencyFmt = dt
-		}
-	}
-	if typ == "record-reference" {
-		rc.ws.resolveRefs([]pendingRef{{a: a, targets: targets}})
+	if finish != nil {
+		finish(a)
 	}
 	if dv, ok := d["default_value"]; ok && dv != nil {
 		a.defaultJSON = mustJSON(dv)

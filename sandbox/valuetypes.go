@@ -91,6 +91,13 @@ type valueType interface {
 	search(a *attribute, v *value, d *searchDoc)
 }
 
+// configured is a valueType whose attributes have a config of their own (Attio's
+// config.<type>): readConfig checks a create's config and fills def, and returns what to set on
+// the attribute once it exists.
+type configured interface {
+	readConfig(ws *workspace, cfg map[string]any, def *attrDef) (func(a *attribute), *apiError)
+}
+
 // valueBase gives the defaults of valueType's optional methods, for a value held in value.s.
 type valueBase struct{}
 

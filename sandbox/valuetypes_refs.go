@@ -178,6 +178,24 @@ type recordRefType struct{ refBase }
 
 func (recordRefType) coerce(c coerceCtx, i int, it any) (value, *apiError) { return c.coerceRef(i, it) }
 
+// readConfig: config.record_reference.allowed_objects, required, names existing objects.
+func (recordRefType) readConfig(ws *workspace, cfg map[string]any, _ *attrDef) (func(a *attribute), *apiError) {
+	rr, _ := cfg["record_reference"].(map[string]any)
+	objs, _ := rr["allowed_objects"].([]any)
+	if len(objs) == 0 {
+		return nil, bodyError([]any{"data", "config", "record_reference", "allowed_objects"}, "Required for record-reference attributes")
+	}
+	var targets []string
+	for _, o := range objs {
+		s, _ := o.(string)
+		if ws.object(s) == nil {
+			return nil, validation("Could not find an object with slug \"%s\".", s)
+		}
+		targets = append(targets, s)
+	}
+	return func(a *attribute) { ws.resolveRefs([]pendingRef{{a: a, targets: targets}}) }, nil
+}
+
 func (recordRefType) write(ws *workspace, w *jw, _ *attribute, v *value) {
 	w.kv("target_object", targetSlug(ws, v))
 	w.kid("target_record_id", v.ref)

@@ -201,6 +201,23 @@ func (currencyType) coerce(c coerceCtx, i int, it any) (value, *apiError) {
 	return v, nil
 }
 
+// readConfig: config.currency names the default currency (USD when absent) and a display type.
+func (currencyType) readConfig(_ *workspace, cfg map[string]any, def *attrDef) (func(a *attribute), *apiError) {
+	cur, _ := cfg["currency"].(map[string]any)
+	def.Currency, _ = cur["default_currency_code"].(string)
+	if def.Currency == "" {
+		def.Currency = "USD"
+	}
+	if !validCurrency(def.Currency) {
+		return nil, bodyError([]any{"data", "config", "currency", "default_currency_code"}, "Invalid enum value")
+	}
+	return func(a *attribute) {
+		if dt, _ := cur["display_type"].(string); dt != "" {
+			a.currencyFmt = dt
+		}
+	}, nil
+}
+
 func (currencyType) write(_ *workspace, w *jw, _ *attribute, v *value) {
 	code, amount := splitCurrency(v.s)
 	w.key("currency_value")
