@@ -20,7 +20,7 @@ type slab[T any] struct {
 }
 
 const (
-	slabFirst = 8
+	slabFirst = 1
 	slabChunk = 256
 )
 
@@ -34,13 +34,40 @@ func (s *slab[T]) new() *T {
 	return p
 }
 
-// allocs are the decoder's slabs, one per frequent message type.
+// box is a oneof wrapper and the message it points to, allocated together: one slot of one
+// chunk instead of two allocations per value.
+type box[W, M any] struct {
+	w W
+	m M
+}
+
+// allocs are the decoder's slabs, one per frequent message type, and one per value type for its
+// oneof wrapper (and message): a value costs no allocation of its own.
 type allocs struct {
 	values slab[attiov1.Value]
 	lists  slab[attiov1.ValueList]
 	actors slab[attiov1.ActorReference]
 	times  slab[timestamppb.Timestamp]
 	strs   slab[string]
+	decs   slab[attiov1.Decimal]
+
+	text  slab[vText]
+	num   slab[vNum]
+	check slab[vCheck]
+	date  slab[vDate]
+	ts    slab[vTime]
+	rate  slab[vRate]
+	stat  slab[vStat]
+	sel   slab[vSel]
+	cur   slab[box[vCur, attiov1.CurrencyValue]]
+	ref   slab[box[vRef, refValue]]
+	actor slab[box[vActor, actorValue]]
+	loc   slab[box[vLoc, attiov1.LocationValue]]
+	dom   slab[box[vDom, attiov1.DomainValue]]
+	mail  slab[box[vMail, attiov1.EmailAddressValue]]
+	phone slab[box[vPhone, attiov1.PhoneNumberValue]]
+	name  slab[box[vName, attiov1.PersonalNameValue]]
+	inter slab[box[vInter, attiov1.InteractionValue]]
 
 	ptrs     []*attiov1.Value // the chunk valueSlice hands out
 	ptrsNext int
@@ -61,6 +88,40 @@ func (a *allocs) valueSlice(v []*attiov1.Value) []*attiov1.Value {
 	copy(out, v)
 	a.ptrs = a.ptrs[len(v):]
 	return out
+}
+
+// refValue and actorValue are a value's message with its own oneof wrapper.
+type (
+	refValue struct {
+		m attiov1.RecordReferenceValue
+		t attiov1.RecordReferenceValue_TargetRecordId
+	}
+	actorValue struct {
+		m  attiov1.ActorReferenceValue
+		id attiov1.ActorReferenceValue_ReferencedActorId
+	}
+)
+
+// recordReference is the value RecordReference makes, from the slabs.
+func (p *decoder) recordReference(object, id string) *vRef {
+	b := p.a.ref.new()
+	b.m.m.TargetObject, b.m.t.TargetRecordId = object, id
+	b.m.m.Target = &b.m.t
+	b.w.RecordReference = &b.m.m
+	return &b.w
+}
+
+// actorReferenceValue is the value ActorReferenceValue makes, from the slabs.
+func (p *decoder) actorReferenceValue(t string, id *string) *vActor {
+	b := p.a.actor.new()
+	v := &b.m.m
+	v.ReferencedActorType, v.RawReferencedActorType = ActorTypes[t], rawEnum(ActorTypes, t)
+	if id != nil {
+		b.m.id.ReferencedActorId = *id
+		v.Actor = &b.m.id
+	}
+	b.w.ActorReference = v
+	return &b.w
 }
 
 // strPtr is a *string for an optional field.

@@ -64,73 +64,109 @@ func ValueTypes() []string { return slices.Sorted(maps.Keys(valueDecoders)) }
 
 var valueDecoders = map[string]valueDecoder{
 	TypeText: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vText{Text: p.strField(f, "value", x)}
+		w := p.a.text.new()
+		w.Text = p.strField(f, "value", x)
+		out.Value = w
 	}},
 	TypeNumber: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vNum{Number: p.decimalField(f, "value", x)}
+		w := p.a.num.new()
+		w.Number = p.decimalField(f, "value", x)
+		out.Value = w
 	}},
 	TypeCheckbox: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vCheck{Checkbox: p.boolField(f, "value", x)}
+		w := p.a.check.new()
+		w.Checkbox = p.boolField(f, "value", x)
+		out.Value = w
 	}},
 	TypeCurrency: {keys("currency_value", "currency_code"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vCur{Currency: &attiov1.CurrencyValue{CurrencyValue: p.decimalField(f, "currency_value", x),
-			CurrencyCode: p.optField(f, "currency_code", x)}}
+		b := p.a.cur.new()
+		b.m.CurrencyValue, b.m.CurrencyCode = p.decimalField(f, "currency_value", x), p.optField(f, "currency_code", x)
+		b.w.Currency = &b.m
+		out.Value = &b.w
 	}},
 	TypeDate: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vDate{Date: p.strField(f, "value", x)}
+		w := p.a.date.new()
+		w.Date = p.strField(f, "value", x)
+		out.Value = w
 	}},
 	TypeTimestamp: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		if t := p.timeField(f, "value", x); t != nil {
-			out.Value = &vTime{Timestamp: t}
+			w := p.a.ts.new()
+			w.Timestamp = t
+			out.Value = w
 		}
 	}},
 	TypeRating: {keys("value"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vRate{Rating: p.ratingField(f, x)}
+		w := p.a.rate.new()
+		w.Rating = p.ratingField(f, x)
+		out.Value = w
 	}},
 	TypeStatus: {keys("status"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vStat{Status: p.statusField(f, x)}
+		w := p.a.stat.new()
+		w.Status = p.statusField(f, x)
+		out.Value = w
 	}},
 	TypeSelect: {keys("option"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vSel{Select: p.optionField(f, x)}
+		w := p.a.sel.new()
+		w.Select = p.optionField(f, x)
+		out.Value = w
 	}},
 	TypeRecordReference: {keys("target_object", "target_record_id"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vRef{RecordReference: RecordReference(p.strField(f, "target_object", x), p.strField(f, "target_record_id", x))}
+		out.Value = p.recordReference(p.strField(f, "target_object", x), p.strField(f, "target_record_id", x))
 	}},
 	TypeActorReference: {keys("referenced_actor_type", "referenced_actor_id"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		t := p.strField(f, "referenced_actor_type", x)
-		out.Value = &vActor{ActorReference: ActorReferenceValue(t, p.optField(f, "referenced_actor_id", x))}
+		out.Value = p.actorReferenceValue(t, p.optField(f, "referenced_actor_id", x))
 	}},
 	TypeLocation: {keys("line_1", "line_2", "line_3", "line_4", "locality", "region", "postcode", "country_code",
 		"latitude", "longitude"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		o := func(k string) *string { return p.optField(f, k, x) }
-		out.Value = &vLoc{Location: &attiov1.LocationValue{Line_1: o("line_1"), Line_2: o("line_2"), Line_3: o("line_3"),
-			Line_4: o("line_4"), Locality: o("locality"), Region: o("region"), Postcode: o("postcode"),
-			CountryCode: o("country_code"), Latitude: o("latitude"), Longitude: o("longitude")}}
+		b := p.a.loc.new()
+		m := &b.m
+		m.Line_1, m.Line_2, m.Line_3, m.Line_4 = o("line_1"), o("line_2"), o("line_3"), o("line_4")
+		m.Locality, m.Region, m.Postcode, m.CountryCode = o("locality"), o("region"), o("postcode"), o("country_code")
+		m.Latitude, m.Longitude = o("latitude"), o("longitude")
+		b.w.Location = m
+		out.Value = &b.w
 	}},
 	TypeDomain: {keys("domain", "root_domain"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
-		out.Value = &vDom{Domain: &attiov1.DomainValue{Domain: p.strField(f, "domain", x), RootDomain: p.strField(f, "root_domain", x)}}
+		b := p.a.dom.new()
+		b.m.Domain, b.m.RootDomain = p.strField(f, "domain", x), p.strField(f, "root_domain", x)
+		b.w.Domain = &b.m
+		out.Value = &b.w
 	}},
 	TypeEmailAddress: {keys("original_email_address", "email_address", "email_domain", "email_root_domain",
 		"email_local_specifier"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		s := func(k string) string { return p.strField(f, k, x) }
-		out.Value = &vMail{EmailAddress: &attiov1.EmailAddressValue{OriginalEmailAddress: s("original_email_address"),
-			EmailAddress: s("email_address"), EmailDomain: s("email_domain"), EmailRootDomain: s("email_root_domain"),
-			EmailLocalSpecifier: s("email_local_specifier")}}
+		b := p.a.mail.new()
+		m := &b.m
+		m.OriginalEmailAddress, m.EmailAddress = s("original_email_address"), s("email_address")
+		m.EmailDomain, m.EmailRootDomain, m.EmailLocalSpecifier = s("email_domain"), s("email_root_domain"), s("email_local_specifier")
+		b.w.EmailAddress = m
+		out.Value = &b.w
 	}},
 	TypePhoneNumber: {keys("original_phone_number", "country_code", "phone_number"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		s := func(k string) string { return p.strField(f, k, x) }
-		out.Value = &vPhone{PhoneNumber: &attiov1.PhoneNumberValue{OriginalPhoneNumber: s("original_phone_number"),
-			CountryCode: s("country_code"), PhoneNumber: s("phone_number")}}
+		b := p.a.phone.new()
+		b.m.OriginalPhoneNumber, b.m.CountryCode, b.m.PhoneNumber = s("original_phone_number"), s("country_code"), s("phone_number")
+		b.w.PhoneNumber = &b.m
+		out.Value = &b.w
 	}},
 	TypePersonalName: {keys("first_name", "last_name", "full_name"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		s := func(k string) string { return p.strField(f, k, x) }
-		out.Value = &vName{PersonalName: &attiov1.PersonalNameValue{FirstName: s("first_name"), LastName: s("last_name"), FullName: s("full_name")}}
+		b := p.a.name.new()
+		b.m.FirstName, b.m.LastName, b.m.FullName = s("first_name"), s("last_name"), s("full_name")
+		b.w.PersonalName = &b.m
+		out.Value = &b.w
 	}},
 	TypeInteraction: {keys("interaction_type", "interacted_at", "owner_actor"), func(p *decoder, f fields, x *extras, out *attiov1.Value) {
 		t := p.strField(f, "interaction_type", x)
-		out.Value = &vInter{Interaction: &attiov1.InteractionValue{InteractionType: InteractionTypes[t],
-			InteractedAt: p.timeField(f, "interacted_at", x), OwnerActor: p.actorField(f, "owner_actor", x),
-			RawInteractionType: rawEnum(InteractionTypes, t)}}
+		b := p.a.inter.new()
+		m := &b.m
+		m.InteractionType, m.RawInteractionType = InteractionTypes[t], rawEnum(InteractionTypes, t)
+		m.InteractedAt, m.OwnerActor = p.timeField(f, "interacted_at", x), p.actorField(f, "owner_actor", x)
+		b.w.Interaction = m
+		out.Value = &b.w
 	}},
 }
 
@@ -188,7 +224,9 @@ func (p *decoder) decimalField(f fields, key string, x *extras) *attiov1.Decimal
 	if n == "" {
 		return nil
 	}
-	return &attiov1.Decimal{Value: n}
+	d := p.a.decs.new()
+	d.Value = n
+	return d
 }
 
 func (p *decoder) timeField(f fields, key string, x *extras) *timestamppb.Timestamp {
