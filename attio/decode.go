@@ -12,21 +12,23 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
-// decoder reads one Attio response body in one streaming pass of a jsontext tokenizer, filling the
-// contract's messages (gen/attio/v1) directly: no intermediate structs, no second Unmarshal.
+// decoder reads one Attio response body in one pass of a validating scanner (decode_scan.go),
+// filling the contract's messages (gen/attio/v1) directly: no intermediate structs, no second
+// Unmarshal.
 //
 // Strings: the body is converted to one string up front, and every decoded string without escapes
 // is a substring of it. One allocation and copy per page instead of one per string; the messages
 // of a page then share that string (they are sent and dropped together).
 //
-// Each value object (the bulk of a page) is read with ReadValue, which validates it, and then
-// walked with the trusted scanner below: Attio puts attribute_type last, so a value's typed keys
-// can only be read once the whole object is known. Raw bytes of anything unknown are slices of the
-// input, never re-encoded.
+// Each value object (the bulk of a page) is validated and its members found in the same scan:
+// Attio puts attribute_type last, so a value's typed keys can only be read once the whole object
+// is known. Raw bytes of anything unknown are slices of the input, never re-encoded.
 type decoder struct {
-	d     *jsontext.Decoder
 	in    []byte
 	s     string
+	i     int    // the cursor: the next byte to read
+	first bool   // the next member or element is the first of its object or array
+	stack []byte // the closing delimiters of the objects and arrays the cursor is in
 	spans []span // stack of the members of the objects being walked, reused
 	a     allocs
 	attrs int              // attributes of the last record or entry: the next one's map size
@@ -54,37 +56,45 @@ var errShape = errors.New("attio: unexpected JSON shape")
 // newDecoder decodes in. With shareStrings, strings are substrings of one copy of in (for pages
 // decoded into messages); without, each string is its own (for scans that keep a few).
 func newDecoder(in []byte, shareStrings bool) *decoder {
-	p := &decoder{
-		// Duplicate names are allowed (encoding/json allows them; the last one wins), and checking
-		// for them would cost a set per object.
-		d:  jsontext.NewDecoder(bytes.NewBuffer(in), jsontext.AllowDuplicateNames(true)),
-		in: in,
-	}
+	p := &decoder{in: in}
 	if shareStrings {
 		p.s = string(in)
 	}
 	return p
 }
 
+// peek is the next byte after any space, 0 at the end of the input.
+func (p *decoder) peek() byte {
+	p.i = skipSpace(p.in, p.i)
+	if p.i >= len(p.in) {
+		return 0
+	}
+	return p.in[p.i]
+}
+
 // read reads the next value whole (validated) and returns its position in the input.
 func (p *decoder) read() (start, end int, err error) {
-	v, err := p.d.ReadValue()
-	if err != nil {
-		return 0, 0, err
-	}
-	end = int(p.d.InputOffset())
-	return end - len(v), end, nil
+	p.peek()
+	start = p.i
+	end, err = p.scanValue(start, len(p.stack))
+	p.i = end
+	return start, end, err
 }
 
 // open reads the next token, which must be the delimiter want ('{' or '['). ok is false (and the
 // value consumed) when it is null.
-func (p *decoder) open(want jsontext.Kind) (ok bool, err error) {
-	switch p.d.PeekKind() {
+func (p *decoder) open(want byte) (ok bool, err error) {
+	switch p.peek() {
 	case want:
-		_, err := p.d.ReadToken()
-		return err == nil, err
+		if len(p.stack) >= maxDepth {
+			return false, p.errAt(p.i, errors.New("exceeded max depth"))
+		}
+		p.i++
+		p.stack = append(p.stack, want+2) // '{'+2 is '}', '['+2 is ']'
+		p.first = true
+		return true, nil
 	case 'n':
-		_, err := p.d.ReadToken()
+		_, _, err := p.read()
 		return false, err
 	}
 	if _, _, err := p.read(); err != nil {
@@ -96,27 +106,56 @@ func (p *decoder) open(want jsontext.Kind) (ok bool, err error) {
 // more reports whether the current object or array has another member or element; at its end it
 // consumes the closing delimiter.
 func (p *decoder) more() (bool, error) {
-	switch p.d.PeekKind() {
-	case '}', ']':
-		_, err := p.d.ReadToken()
-		return false, err
-	case 0:
-		_, err := p.d.ReadToken() // the cached error
-		if err == nil {
-			err = errShape
+	c, end := p.peek(), p.stack[len(p.stack)-1]
+	switch {
+	case c == end:
+		p.i++
+		p.stack = p.stack[:len(p.stack)-1]
+		p.first = false
+		return false, nil
+	case p.first:
+	case c == ',':
+		p.i++
+		if c := p.peek(); c == end {
+			return false, p.errChar(p.i, "after ','")
 		}
-		return false, err
+	default:
+		return false, p.errChar(p.i, "(expecting ',' or '"+string(end)+"')")
 	}
+	p.first = false
 	return true, nil
 }
 
-// name reads an object member's name.
+// name reads an object member's name and the ':' after it.
 func (p *decoder) name() (string, error) {
-	start, end, err := p.read()
+	if p.peek() != '"' {
+		return "", p.errChar(p.i, "at start of object name")
+	}
+	start := p.i
+	end, _, err := p.scanString(start)
 	if err != nil {
 		return "", err
 	}
+	p.i = end
+	if p.peek() != ':' {
+		return "", p.errChar(p.i, "after object name (expecting ':')")
+	}
+	p.i++
 	return p.str(start, end), nil
+}
+
+// skip reads the next value whole (validated).
+func (p *decoder) skip() error {
+	_, _, err := p.read()
+	return err
+}
+
+// end checks that nothing but space follows the top-level value.
+func (p *decoder) end() error {
+	if p.peek() != 0 {
+		return p.errChar(p.i, "after top-level value")
+	}
+	return nil
 }
 
 // str is the string whose (validated) JSON text is in[start:end].

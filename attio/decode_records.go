@@ -61,9 +61,9 @@ func DecodeEntry(body []byte) (*attiov1.Entry, error) {
 func DecodeValues(body []byte) ([]*attiov1.Value, error) {
 	var out []*attiov1.Value
 	err := decodeData(body, true, func(p *decoder) error {
-		s, e, err := p.read()
+		v, err := p.nextValue()
 		if err == nil {
-			out = append(out, p.value(s, e))
+			out = append(out, v)
 		}
 		return err
 	})
@@ -90,7 +90,7 @@ func decodeDataWith(p *decoder, list bool, each func(*decoder) error) error {
 			return err
 		}
 		if !more {
-			return nil
+			return p.end()
 		}
 		key, err := p.name()
 		if err != nil {
@@ -98,10 +98,10 @@ func decodeDataWith(p *decoder, list bool, each func(*decoder) error) error {
 		}
 		switch {
 		case key != "data":
-			err = p.d.SkipValue()
+			err = p.skip()
 		case !list:
-			if p.d.PeekKind() == 'n' {
-				err = p.d.SkipValue()
+			if p.peek() == 'n' {
+				err = p.skip()
 			} else {
 				err = each(p)
 			}
@@ -246,16 +246,23 @@ func (p *decoder) entry() (*attiov1.Entry, error) {
 
 // ids reads a composite id object, handing each member to set.
 func (p *decoder) ids(set func(key string, v span)) error {
-	s, e, err := p.read()
-	if err != nil {
-		return err
-	}
-	f, mark := p.members(s, e)
+	f, mark, err := p.nextMembers()
 	for _, m := range f {
 		set(m.key, m)
 	}
 	p.pop(mark)
-	return nil
+	return err
+}
+
+// nextMembers reads the next value whole (validated) and returns its members, none for a
+// non-object. The caller pops them from mark.
+func (p *decoder) nextMembers() (f fields, mark int, err error) {
+	if p.peek() != '{' {
+		_, _, err := p.read()
+		return nil, len(p.spans), err
+	}
+	p.i, mark, err = p.scanObject(p.i, len(p.stack)+1, true)
+	return p.spans[mark:], mark, err
 }
 
 // valueMap reads {slug: [value, ...]}; every attribute is kept, an empty list too.
@@ -266,9 +273,9 @@ func (p *decoder) valueMap() (map[string]*attiov1.ValueList, error) {
 		m[slug] = list
 		mark := len(p.vals)
 		err := p.elements(func() error {
-			s, e, err := p.read()
+			v, err := p.nextValue()
 			if err == nil {
-				p.vals = append(p.vals, p.value(s, e))
+				p.vals = append(p.vals, v)
 			}
 			return err
 		})
@@ -283,14 +290,22 @@ func (p *decoder) valueMap() (map[string]*attiov1.ValueList, error) {
 // commonValueKeys are the keys every value carries, whatever its type.
 var commonValueKeys = []string{"attribute_type", "active_from", "active_until", "created_by_actor"}
 
-// value decodes the validated value object at in[start:end] through the decode table.
-func (p *decoder) value(start, end int) *attiov1.Value {
+// nextValue reads the next value (validated, its members found in the same scan) and decodes it
+// through the decode table.
+func (p *decoder) nextValue() (*attiov1.Value, error) {
+	p.peek()
+	start := p.i
+	f, mark, err := p.nextMembers()
+	if err != nil {
+		p.pop(mark)
+		return nil, err
+	}
 	out := p.a.values.new()
+	end := p.i
 	if p.kind(start) != '{' {
 		out.Value = &attiov1.Value_UnknownJson{UnknownJson: p.sub(start, end)}
-		return out
+		return out, nil
 	}
-	f, mark := p.members(start, end)
 	// The decoder's own extras, reused: a local one escapes (the table's decode is called through
 	// a func value) and cost an allocation per value. Values do not nest, so one is enough.
 	x := &p.vx
@@ -323,7 +338,7 @@ func (p *decoder) value(start, end int) *attiov1.Value {
 	}
 	out.ExtraJson = x.json(p)
 	p.pop(mark)
-	return out
+	return out, nil
 }
 
 // actor reads {type, id}; null is nil. ok is false for anything but an object or null.
@@ -442,19 +457,20 @@ type RawItem struct {
 func DecodeRawItems(body []byte, idKey string) ([]RawItem, error) {
 	var out []RawItem
 	err := decodeDataWith(newDecoder(body, false), true, func(p *decoder) error {
-		if p.d.PeekKind() != '{' {
+		if p.peek() != '{' {
 			_, _, err := p.read()
 			if err == nil {
 				err = errShape
 			}
 			return err
 		}
-		s, e, err := p.read()
+		s := p.i
+		f, mark, err := p.nextMembers()
 		if err != nil {
+			p.pop(mark)
 			return err
 		}
-		it := RawItem{JSON: body[s:e:e]}
-		f, mark := p.members(s, e)
+		it := RawItem{JSON: body[s:p.i:p.i]}
 		for _, m := range f {
 			switch m.key {
 			case "id":
