@@ -1,6 +1,7 @@
 package attio
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -150,6 +151,14 @@ func (p *decoder) scanArray(i, depth int) (int, error) {
 func (p *decoder) scanString(i int) (end int, plain bool, err error) {
 	b := p.in
 	i++
+	// Eight bytes at a time while none is '"', '\', a control character or non-ASCII.
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if (x-0x2020202020202020|hasZero(x^0x2222222222222222)|hasZero(x^0x5c5c5c5c5c5c5c5c)|x)&0x8080808080808080 != 0 {
+			break
+		}
+		i += 8
+	}
 	for i < len(b) && plainByte[b[i]] {
 		i++
 	}
@@ -183,6 +192,10 @@ func (p *decoder) scanString(i int) (end int, plain bool, err error) {
 	}
 	return i, false, p.errAt(i, io.ErrUnexpectedEOF)
 }
+
+// hasZero has the high bit of a byte set where x has a zero byte (and maybe above one: the
+// caller only asks whether there is any).
+func hasZero(x uint64) uint64 { return (x - 0x0101010101010101) &^ x }
 
 // scanEscape validates the escape sequence at in[i] == '\'; a \u escape of a surrogate must be
 // followed by the other half of a valid pair.

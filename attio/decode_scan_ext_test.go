@@ -80,6 +80,12 @@ func TestDecodeValidatesLikeJSONText(t *testing.T) {
 	for _, v := range append(append([]string{}, valueSeeds...), invalidValues...) {
 		checkValidation(t, v)
 	}
+	// Every special byte at every offset of a long string (the scanner reads eight bytes at a time).
+	for _, special := range []string{`"`, `\`, `\n`, `\u00e9`, "\x00", "\x01", "\x1f", " ", "\x7f", "\x80", "\xc3\xa9", "\xc3", "\xf0\x9f\x98\x80", "\xed\xa0\x80"} {
+		for at := range 20 {
+			checkValidation(t, `"`+strings.Repeat("a", at)+special+strings.Repeat("b", 20-at)+`"`)
+		}
+	}
 	deep := strings.Repeat("[", 10001) + strings.Repeat("]", 10001)
 	if _, err := attio.DecodeRecords([]byte(`{"data":[{"x":` + deep + `}]}`)); err == nil {
 		t.Error("nesting deeper than 10,000 accepted")
