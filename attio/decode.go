@@ -35,6 +35,7 @@ type decoder struct {
 	attrs int              // attributes of the last record or entry: the next one's map size
 	vals  []*attiov1.Value // stack of the values of the list being read, reused
 	vx    extras           // the extras of the value being read, reused
+	got   int              // members the value's typed decode found (field)
 
 	// The last actor and time decoded, and their text: Attio repeats them on value after value
 	// (every value of a record created at once has the same active_from and created_by_actor),

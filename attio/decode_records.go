@@ -310,10 +310,17 @@ func (p *decoder) nextValue() (*attiov1.Value, error) {
 	// a func value) and cost an allocation per value. Values do not nest, so one is enough.
 	x := &p.vx
 	*x = (*x)[:0]
+	common := 0 // members with a common key
+	var d *typedDecoder
 	for _, m := range f {
 		switch m.key {
 		case "attribute_type":
-			out.AttributeType, _ = p.text(m)
+			d = p.attributeType(m)
+			if d != nil {
+				out.AttributeType = d.name
+			} else {
+				out.AttributeType, _ = p.text(m)
+			}
 		case "active_from":
 			out.ActiveFrom = p.time(m, x)
 		case "active_until":
@@ -324,13 +331,24 @@ func (p *decoder) nextValue() (*attiov1.Value, error) {
 				x.add(m)
 			}
 			out.CreatedByActor = a
+		default:
+			continue
 		}
+		common++
 	}
-	if d, ok := valueDecoders[out.AttributeType]; ok {
+	if d == nil && out.AttributeType != "" {
+		d = decoderOf[out.AttributeType] // a type name with escapes
+	}
+	if d != nil {
+		p.got = 0
 		d.decode(p, f, x, out)
-		for _, m := range f {
-			if !slices.Contains(commonValueKeys, m.key) && !slices.Contains(d.keys, m.key) {
-				x.add(m)
+		// Every member was a common key or one the type's decode found: none is unknown (the
+		// usual case, no search). Otherwise (unknown or repeated keys) look at each.
+		if common+p.got != len(f) {
+			for _, m := range f {
+				if !slices.Contains(commonValueKeys, m.key) && !slices.Contains(d.keys, m.key) {
+					x.add(m)
+				}
 			}
 		}
 	} else {
@@ -339,6 +357,15 @@ func (p *decoder) nextValue() (*attiov1.Value, error) {
 	out.ExtraJson = x.json(p)
 	p.pop(mark)
 	return out, nil
+}
+
+// attributeType is the table entry of the value's attribute_type, nil for a type it does not
+// know (or a name written with escapes): found from the bytes, so a known type costs no copy.
+func (p *decoder) attributeType(m span) *typedDecoder {
+	if p.kind(m.start) != '"' {
+		return nil
+	}
+	return decoderOf[string(p.in[m.start+1:m.end-1])]
 }
 
 // actor reads {type, id}; null is nil. ok is false for anything but an object or null.

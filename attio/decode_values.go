@@ -23,6 +23,22 @@ type valueDecoder struct {
 	decode func(p *decoder, f fields, x *extras, out *attiov1.Value)
 }
 
+// typedDecoder is a table entry with its attribute type, which values share instead of a copy
+// each.
+type typedDecoder struct {
+	name string
+	valueDecoder
+}
+
+// decoderOf is the decode table by attribute type, addressable.
+var decoderOf = func() map[string]*typedDecoder {
+	m := make(map[string]*typedDecoder, len(valueDecoders))
+	for name, d := range valueDecoders {
+		m[name] = &typedDecoder{name, d}
+	}
+	return m
+}()
+
 // fields are the members of one value object.
 type fields []span
 
@@ -172,11 +188,20 @@ var valueDecoders = map[string]valueDecoder{
 
 func keys(k ...string) []string { return k }
 
+// field is the member named key (the last one if Attio repeated it), counted in p.got when there.
+func (p *decoder) field(f fields, key string) (span, bool) {
+	v, ok := f.get(key)
+	if ok {
+		p.got++
+	}
+	return v, ok
+}
+
 // ---- typed fields of a value: an absent key is the zero value; a key of the wrong JSON kind is
 // the zero value and kept in x.
 
 func (p *decoder) strField(f fields, key string, x *extras) string {
-	v, ok := f.get(key)
+	v, ok := p.field(f, key)
 	if !ok {
 		return ""
 	}
@@ -188,7 +213,7 @@ func (p *decoder) strField(f fields, key string, x *extras) string {
 }
 
 func (p *decoder) optField(f fields, key string, x *extras) *string {
-	v, ok := f.get(key)
+	v, ok := p.field(f, key)
 	if !ok {
 		return nil
 	}
@@ -200,7 +225,7 @@ func (p *decoder) optField(f fields, key string, x *extras) *string {
 }
 
 func (p *decoder) boolField(f fields, key string, x *extras) bool {
-	v, ok := f.get(key)
+	v, ok := p.field(f, key)
 	if !ok {
 		return false
 	}
@@ -212,7 +237,7 @@ func (p *decoder) boolField(f fields, key string, x *extras) bool {
 }
 
 func (p *decoder) decimalField(f fields, key string, x *extras) *attiov1.Decimal {
-	v, ok := f.get(key)
+	v, ok := p.field(f, key)
 	if !ok {
 		return nil
 	}
@@ -230,7 +255,7 @@ func (p *decoder) decimalField(f fields, key string, x *extras) *attiov1.Decimal
 }
 
 func (p *decoder) timeField(f fields, key string, x *extras) *timestamppb.Timestamp {
-	v, ok := f.get(key)
+	v, ok := p.field(f, key)
 	if !ok {
 		return nil
 	}
@@ -239,7 +264,7 @@ func (p *decoder) timeField(f fields, key string, x *extras) *timestamppb.Timest
 
 // ratingField is an int32; anything else (a fraction, too large, null) is 0 and kept in x.
 func (p *decoder) ratingField(f fields, x *extras) int32 {
-	v, ok := f.get("value")
+	v, ok := p.field(f, "value")
 	if !ok {
 		return 0
 	}
@@ -255,7 +280,7 @@ func (p *decoder) ratingField(f fields, x *extras) int32 {
 
 // statusField is the status object, or a status named by a bare id (the spec allows both).
 func (p *decoder) statusField(f fields, x *extras) *attiov1.Status {
-	v, ok := f.get("status")
+	v, ok := p.field(f, "status")
 	if !ok {
 		return nil
 	}
@@ -276,7 +301,7 @@ func (p *decoder) statusField(f fields, x *extras) *attiov1.Status {
 
 // optionField is the select option object, or an option named by a bare id.
 func (p *decoder) optionField(f fields, x *extras) *attiov1.SelectOption {
-	v, ok := f.get("option")
+	v, ok := p.field(f, "option")
 	if !ok {
 		return nil
 	}
@@ -296,7 +321,7 @@ func (p *decoder) optionField(f fields, x *extras) *attiov1.SelectOption {
 }
 
 func (p *decoder) actorField(f fields, key string, x *extras) *attiov1.ActorReference {
-	v, ok := f.get(key)
+	v, ok := p.field(f, key)
 	if !ok {
 		return nil
 	}
