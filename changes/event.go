@@ -28,6 +28,10 @@ type Event struct {
 	Received time.Time
 	// Reconciled marks a change found by reconciliation rather than reported by a webhook.
 	Reconciled bool
+	// Record is, on a reconciled created or updated change, the record as the pass read it
+	// (attio.v1.Record, protobuf wire form): watchers send it as it is instead of fetching, so
+	// what they hold is exactly what the pass compared (see Reconciler).
+	Record []byte `json:",omitempty"`
 }
 
 // Actor is Attio's actor reference.

@@ -2,20 +2,15 @@ package changes
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/attio-facade/attio-facade/attio"
-	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
 
 // Defaults of ReconcileOptions.
@@ -50,11 +45,13 @@ type ReconcileOptions struct {
 }
 
 // Reconciler finds record changes webhooks did not report (lost deliveries, deletes
-// especially): each pass walks every record of each object in created_at order (a keyset walk, at
-// the bulk priority) and compares each record's values with the snapshot of the last pass. A
-// record new, changed or gone since then is appended to the change log as a change marked
-// Reconciled, unless a webhook event for that record reached the log in the meantime. The first
-// pass of a connection only takes the snapshot.
+// especially): each pass reads what the change log told watchers since the last pass, then walks
+// every record of each object in created_at order (a keyset walk, at the bulk priority) and tells
+// watchers, as changes marked Reconciled that carry the record as read, every record whose state
+// they may not hold: new, changed or gone since the snapshot of the last pass, or named by a
+// webhook since then (watchers fetched that record when they read the change, maybe before a write
+// whose delivery was lost). The snapshot thus holds what watchers hold. The first pass of a
+// connection only takes the snapshot.
 type Reconciler struct {
 	o       ReconcileOptions
 	limiter *rate.Limiter
@@ -68,9 +65,11 @@ type connSnapshot struct {
 	objects map[string]*objectSnapshot // by object slug
 }
 
+// objectSnapshot is, per record, the fingerprint of what watchers hold after the pass that took
+// it: the pass told them every record whose state they might not hold.
 type objectSnapshot struct {
 	workspaceID, objectID string
-	records               map[string]uint64 // record id -> fingerprint of its values
+	records               map[string]uint64 // record id -> fingerprint (recordBytes)
 }
 
 // ReconcileStats is what one pass did.
@@ -142,193 +141,72 @@ func (r *Reconciler) passOne(ctx context.Context, name string, st *ReconcileStat
 	if first {
 		snap = &connSnapshot{objects: map[string]*objectSnapshot{}}
 	}
-	// Walk first, then read what webhooks reported: a change whose event arrives during the walk
-	// is then not emitted again.
-	objects := r.o.Objects
-	if len(objects) == 0 {
-		all, err := r.o.Client.ListObjects(ctx)
-		if err != nil {
-			return fmt.Errorf("listing objects: %w", err)
-		}
-		for _, o := range all {
-			if o.APISlug != nil {
-				objects = append(objects, *o.APISlug)
-			}
-		}
+	// Read what the log told watchers since the last pass before walking: an event recorded during
+	// the walk is then read by the next pass, which compares it with a walk made after it.
+	told, head, err := r.told(ctx, name, snap.logPos, first)
+	if err != nil {
+		return err
 	}
-	walked := map[string]*objectSnapshot{}
+	objects, err := r.objects(ctx)
+	if err != nil {
+		return err
+	}
+	out := &emitter{r: r, conn: name, head: head, st: st}
 	total := 0
 	var errs []error
 	for _, obj := range objects {
-		now, err := r.walk(ctx, obj, r.o.MaxRecords-total)
+		// Without a snapshot of the object (the first pass, a new object) the walk only takes one.
+		before := snap.objects[obj.slug]
+		if first {
+			before = nil
+		}
+		now, err := r.walk(ctx, obj, r.o.MaxRecords-total, before, told, out)
+		if err == nil && before != nil {
+			err = out.gone(ctx, obj, before, now, told)
+		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("object %s: %w", obj, err))
+			errs = append(errs, fmt.Errorf("object %s: %w", obj.slug, err))
 			continue
 		}
-		walked[obj] = now
+		snap.objects[obj.slug] = now
 		total += len(now.records)
 	}
 	st.Records += total
-	reported, err := r.reported(ctx, name, snap, first)
-	if err != nil {
-		return errors.Join(append(errs, err)...)
+	if err := out.flush(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("recording reconciled changes: %w", err))
 	}
-	if !first {
-		var events []Event
-		for obj, now := range walked {
-			if before := snap.objects[obj]; before != nil {
-				events = append(events, r.diff(name, before, now, reported, st)...)
-			}
-		}
-		if len(events) > 0 {
-			key := "reconcile:" + strconv.FormatInt(r.o.Now().UnixNano(), 10)
-			if _, err := r.o.Log.Record(ctx, name, key, events); err != nil {
-				return errors.Join(append(errs, fmt.Errorf("recording reconciled changes: %w", err))...)
-			}
-		}
-	}
-	for obj, now := range walked {
-		snap.objects[obj] = now
+	if len(errs) == 0 {
+		// Only a complete pass moves on: otherwise the next one reads this window again (a record
+		// a webhook named is then told once more, which at least once allows).
+		snap.logPos = head
 	}
 	r.conns[name] = snap
 	return errors.Join(errs...)
 }
 
-// reported reads the log since the last pass: the records webhook events named. On the first
-// pass, or when the log no longer has the position, it only moves to the head.
-func (r *Reconciler) reported(ctx context.Context, name string, snap *connSnapshot, first bool) (map[string]bool, error) {
-	out := map[string]bool{}
-	if first {
-		_, head, err := r.o.Log.Read(ctx, name, 0, 0)
-		if errors.Is(err, ErrGone) {
-			err = nil
-		}
-		snap.logPos = head
-		return out, err
-	}
-	for {
-		es, head, err := r.o.Log.Read(ctx, name, snap.logPos, logChunk)
-		if errors.Is(err, ErrGone) {
-			// Fell behind the log: events are missing, so nothing counts as reported.
-			snap.logPos = head
-			return out, nil
-		}
+type reconciledObject struct{ slug, id string }
+
+// objects are the objects to walk, with their ids (a window's events name objects by id).
+func (r *Reconciler) objects(ctx context.Context) ([]reconciledObject, error) {
+	var out []reconciledObject
+	if len(r.o.Objects) == 0 {
+		all, err := r.o.Client.ListObjects(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("reading the change log: %w", err)
+			return nil, fmt.Errorf("listing objects: %w", err)
 		}
-		for _, e := range es {
-			if !e.Event.Reconciled {
-				out[e.Event.IDs["record_id"]] = true
-				if d := e.Event.Extra["duplicate_record_id"]; d != "" {
-					out[d] = true
-				}
-			}
-			snap.logPos = e.Pos
-		}
-		if len(es) == 0 || snap.logPos >= head {
-			return out, nil
-		}
-	}
-}
-
-// diff emits the reconciled changes between two snapshots of one object.
-func (r *Reconciler) diff(conn string, before, now *objectSnapshot, reported map[string]bool, st *ReconcileStats) []Event {
-	var out []Event
-	emit := func(typ, id string, fp uint64) {
-		if reported[id] {
-			st.Reported++
-			return
-		}
-		switch typ {
-		case "record.created":
-			st.Created++
-		case "record.updated":
-			st.Updated++
-		default:
-			st.Deleted++
-		}
-		out = append(out, Event{
-			// Stable for this change: the same record reaching the same values again is another change
-			// only after another in between, which a later pass sees with another snapshot.
-			ID:   changeID(conn, "reconcile:"+typ+":"+id+":"+strconv.FormatUint(fp, 16), 0),
-			Type: typ,
-			IDs:  map[string]string{"workspace_id": now.workspaceID, "object_id": now.objectID, "record_id": id},
-			// Attio's events carry no time and the walk cannot tell when the change happened.
-			Extra: map[string]string{}, Actor: Actor{Type: "system"}, Received: r.o.Now(), Reconciled: true,
-		})
-	}
-	for id, fp := range now.records {
-		switch old, ok := before.records[id]; {
-		case !ok:
-			emit("record.created", id, fp)
-		case old != fp:
-			emit("record.updated", id, fp)
-		}
-	}
-	for id := range before.records {
-		if _, ok := now.records[id]; !ok {
-			emit("record.deleted", id, 0)
-		}
-	}
-	return out
-}
-
-// walk reads every record of object in created_at order: a keyset on created_at, with an offset
-// only inside a run of records sharing one created_at longer than a page.
-func (r *Reconciler) walk(ctx context.Context, object string, room int) (*objectSnapshot, error) {
-	snap := &objectSnapshot{records: map[string]uint64{}}
-	sorts := []attio.Sort{{Direction: "asc", Attribute: "created_at"}, {Direction: "asc", Attribute: "record_id"}}
-	var cursor string // created_at of the last record taken ("" before the first page)
-	offset := 0
-	for {
-		q := attio.Query{Sorts: sorts, Limit: reconcilePageSize, Offset: offset}
-		if cursor != "" {
-			t, err := time.Parse(time.RFC3339Nano, cursor)
-			if err != nil {
-				return nil, fmt.Errorf("a record without a readable created_at (%q)", cursor)
-			}
-			if q.Filter, err = attio.CompareTime("created_at", attiov1.FilterOperator_FILTER_OPERATOR_GTE, t); err != nil {
-				return nil, err
+		for _, o := range all {
+			if o.APISlug != nil {
+				out = append(out, reconciledObject{*o.APISlug, o.ID.ObjectID})
 			}
 		}
-		if r.limiter != nil {
-			if err := r.limiter.Wait(ctx); err != nil {
-				return nil, err
-			}
-		}
-		page, err := r.o.Client.QueryRecordsPage(ctx, object, q)
+		return out, nil
+	}
+	for _, slug := range r.o.Objects {
+		o, err := r.o.Client.GetObject(ctx, slug)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("object %s: %w", slug, err)
 		}
-		allTied := len(page.Items) > 0
-		for _, rec := range page.Items {
-			snap.workspaceID, snap.objectID = rec.ID.WorkspaceID, rec.ID.ObjectID
-			if rec.CreatedAt != cursor {
-				allTied = false
-			}
-			if _, seen := snap.records[rec.ID.RecordID]; seen {
-				continue // the boundary of the last page, asked for again by $gte
-			}
-			if len(snap.records) >= room {
-				return nil, fmt.Errorf("more records than --reconcile-max-records leaves room for (%d)", room)
-			}
-			snap.records[rec.ID.RecordID] = fingerprint(rec)
-		}
-		if len(page.Items) < reconcilePageSize {
-			return snap, nil
-		}
-		last := page.Items[len(page.Items)-1].CreatedAt
-		if allTied && last == cursor {
-			offset += len(page.Items) // a run of one created_at longer than a page
-			continue
-		}
-		cursor, offset = last, 0
+		out = append(out, reconciledObject{slug, o.ID.ObjectID})
 	}
-}
-
-// fingerprint hashes a record's values (as Attio answered them).
-func fingerprint(rec attio.Record) uint64 {
-	b, _ := json.Marshal(rec.Values)
-	sum := sha256.Sum256(b)
-	return binary.BigEndian.Uint64(sum[:8])
+	return out, nil
 }

@@ -116,17 +116,11 @@ func (s *ChangeService) WatchRecords(ctx context.Context, req *attiov1.WatchReco
 			c.MergedId = &attiov1.RecordId{WorkspaceId: e.IDs["workspace_id"], ObjectId: e.Extra["duplicate_object_id"], RecordId: e.Extra["duplicate_record_id"]}
 		}
 		if kind != attiov1.ChangeKind_CHANGE_KIND_DELETED {
-			m, err := s.fetch.get(ctx, conn+"\x00"+e.ID, func(ctx context.Context) (proto.Message, error) {
-				r, err := s.client.GetRecordMessage(ctx, objectID, c.GetId().GetRecordId())
-				if err != nil {
-					return nil, err
-				}
-				return r, nil
-			})
+			m, err := s.changeRecord(ctx, conn, e, objectID, c.GetId().GetRecordId())
 			if err != nil {
 				return nil, false, err
 			}
-			c.Record, _ = m.(*attiov1.Record)
+			c.Record = m
 			if filter != nil && (c.Record == nil || !matchFilter(filter, c.Record.GetValues())) {
 				return nil, false, nil
 			}
@@ -183,6 +177,28 @@ func (s *ChangeService) WatchEntries(ctx context.Context, req *attiov1.WatchEntr
 		return &attiov1.WatchEntriesResponse{Message: &attiov1.WatchEntriesResponse_Heartbeat{Heartbeat: newHeartbeat(token)}}
 	}
 	return watchChanges(ctx, s, req.GetResumeToken(), change, heartbeat, stream.Send)
+}
+
+// changeRecord is the record of a created, updated or merged change: the one a reconciled change
+// carries (what the pass compared, so that the next pass knows what watchers hold), else the
+// shared fetch. nil: deleted before it was fetched.
+func (s *ChangeService) changeRecord(ctx context.Context, conn string, e changes.Event, objectID, recordID string) (*attiov1.Record, error) {
+	if e.Reconciled && len(e.Record) > 0 {
+		r := &attiov1.Record{}
+		if err := proto.Unmarshal(e.Record, r); err != nil {
+			return nil, connect.NewError(connect.CodeInternal, "a reconciled change's record does not decode")
+		}
+		return r, nil
+	}
+	m, err := s.fetch.get(ctx, conn+"\x00"+e.ID, func(ctx context.Context) (proto.Message, error) {
+		r, err := s.client.GetRecordMessage(ctx, objectID, recordID)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	})
+	r, _ := m.(*attiov1.Record)
+	return r, err
 }
 
 func newHeartbeat(token string) *attiov1.ChangeHeartbeat {
