@@ -38,6 +38,7 @@ type watchConfig struct {
 	logSize    int
 	streams    server.StreamLimitsConfig
 	sandbox    []sandbox.Option
+	approvals  bool // writes need an approval (sandbox-approver approves), as they do in serve
 }
 
 func newWatchHarness(t testing.TB, cfg watchConfig) *watchHarness {
@@ -56,7 +57,16 @@ func newWatchHarness(t testing.TB, cfg watchConfig) *watchHarness {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.Interceptors = interceptors.Chain(interceptors.ChainConfig{Auth: auth.Interceptor()})
+		chain := interceptors.ChainConfig{Auth: auth.Interceptor()}
+		if cfg.approvals {
+			approvals, err := interceptors.NewApprovals(interceptors.ApprovalOptions{Secret: []byte(testApprovalSecret), Describer: server.NewDescriber(o.Client)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			chain.Approvals, o.Approvals = approvals.Interceptor(), server.NewApprovalService(approvals)
+			o.Secrets = append(o.Secrets, testApprovalSecret)
+		}
+		o.Interceptors = interceptors.Chain(chain)
 		o.Streams = w.limits
 		w.svc = server.NewChangeService(o.Client, server.ChangeOptions{Log: w.log, Heartbeat: cfg.heartbeat, FetchCache: cfg.fetchCache})
 		o.Changes = w.svc
