@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -24,7 +25,7 @@ func (o observer) ObserveAttempt(ctx context.Context, a attio.Attempt) {
 	prio := a.Priority.String()
 	t.inst.attemptDuration.Record(ctx, a.Duration.Seconds(), metric.WithAttributes(
 		attrEndpoint.String(a.Endpoint), attrStatusCode.Int(a.StatusCode), attrPriority.String(prio)))
-	t.inst.limiterWait.Record(ctx, a.RateLimitWait.Seconds(), metric.WithAttributes(attrPriority.String(prio)))
+	t.inst.limiterWait.Record(ctx, a.RateLimitWait.Seconds(), prioritySet(a.Priority))
 	if a.Attempt > 1 {
 		t.inst.retries.Add(ctx, 1, metric.WithAttributes(attrEndpoint.String(a.Endpoint)))
 	}
@@ -32,21 +33,21 @@ func (o observer) ObserveAttempt(ctx context.Context, a attio.Attempt) {
 		t.inst.throttled.Add(ctx, 1, metric.WithAttributes(attrEndpoint.String(a.Endpoint)))
 	}
 
-	attrs := []attribute.KeyValue{
-		attrWait.Float64(a.RateLimitWait.Seconds()),
-		attrWillRetry.Bool(a.WillRetry),
-	}
-	if a.ExecutionID != "" {
-		attrs = append(attrs, attrExecutionID.String(a.ExecutionID))
-	}
-	if a.ErrorCode != "" {
-		attrs = append(attrs, attrErrorCode.String(a.ErrorCode))
-	}
-	if !t.attempts.complete(ctx, a.Endpoint, a.Attempt, attrs) {
-		// The transport was not wrapped (or the attempt never reached it): keep the facts on
-		// the caller's span instead.
-		span := trace.SpanFromContext(ctx)
-		if span.IsRecording() {
+	// Without a recorded span (no exporter: spans are not sampled) the facts have nowhere to go.
+	if span := trace.SpanFromContext(ctx); t.attempts.waiting() || span.IsRecording() {
+		attrs := []attribute.KeyValue{
+			attrWait.Float64(a.RateLimitWait.Seconds()),
+			attrWillRetry.Bool(a.WillRetry),
+		}
+		if a.ExecutionID != "" {
+			attrs = append(attrs, attrExecutionID.String(a.ExecutionID))
+		}
+		if a.ErrorCode != "" {
+			attrs = append(attrs, attrErrorCode.String(a.ErrorCode))
+		}
+		if !t.attempts.complete(ctx, a.Endpoint, a.Attempt, attrs) && span.IsRecording() {
+			// The transport was not wrapped (or the attempt never reached it): keep the facts on
+			// the caller's span instead.
 			span.AddEvent("attio.attempt", trace.WithAttributes(append(attrs,
 				attrEndpoint.String(a.Endpoint), attrAttempt.Int(a.Attempt), attrStatusCode.Int(a.StatusCode))...))
 		}
@@ -82,6 +83,19 @@ func (o observer) ObserveAttempt(ctx context.Context, a attio.Attempt) {
 		args = append(args, slog.String("trace_id", sc.TraceID().String()))
 	}
 	t.logger.LogAttrs(ctx, level, msg, args...)
+}
+
+// The limiter wait's attribute sets, one per priority, built once rather than per attempt.
+var (
+	interactiveSet = metric.WithAttributeSet(attribute.NewSet(attrPriority.String(attio.PriorityInteractive.String())))
+	bulkSet        = metric.WithAttributeSet(attribute.NewSet(attrPriority.String(attio.PriorityBulk.String())))
+)
+
+func prioritySet(p attio.Priority) metric.MeasurementOption {
+	if p == attio.PriorityBulk {
+		return bulkSet
+	}
+	return interactiveSet
 }
 
 // spanName names upstream spans by endpoint template: raw URLs hold record ids and queries.
@@ -133,7 +147,11 @@ type attemptSpans struct {
 	grace   time.Duration // how long an ended span waits for its report
 	mu      sync.Mutex
 	pending map[attemptKey][]*attemptSpan
+	n       atomic.Int64 // spans in pending, read without the lock
 }
+
+// waiting reports whether any attempt span waits for its report.
+func (s *attemptSpans) waiting() bool { return s.n.Load() > 0 }
 
 type attemptKey struct {
 	parent   trace.SpanID
@@ -155,6 +173,7 @@ func (s *attemptSpans) add(sp *attemptSpan) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending[sp.key] = append(s.pending[sp.key], sp)
+	s.n.Add(1)
 }
 
 // take removes and returns the oldest pending span of k, or sp itself when sp is given.
@@ -165,6 +184,7 @@ func (s *attemptSpans) take(k attemptKey, sp *attemptSpan) *attemptSpan {
 	for i, p := range list {
 		if sp == nil || p == sp {
 			list = append(list[:i:i], list[i+1:]...)
+			s.n.Add(-1)
 			if len(list) == 0 {
 				delete(s.pending, k)
 			} else {
@@ -195,6 +215,7 @@ func (s *attemptSpans) flush() {
 		all = append(all, list...)
 		delete(s.pending, k)
 	}
+	s.n.Store(0)
 	s.mu.Unlock()
 	for _, sp := range all {
 		sp.release(nil)
