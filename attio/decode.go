@@ -16,17 +16,16 @@ import (
 // filling the contract's messages (gen/attio/v1) directly: no intermediate structs, no second
 // Unmarshal.
 //
-// Strings: every decoded string is copied into the decoder's arena (decode_alloc.go), chunks the
-// messages of a page share (they are sent and dropped together): one allocation per chunk instead
-// of one per string, and only the text the messages keep is copied, not the whole page (keys,
-// punctuation, times and repeated actors never are).
+// Strings: the body is converted to one string up front, and every decoded string without escapes
+// is a substring of it. One allocation and copy per page instead of one per string; the messages
+// of a page then share that string (they are sent and dropped together).
 //
 // Each value object (the bulk of a page) is validated and its members found in the same scan:
 // Attio puts attribute_type last, so a value's typed keys can only be read once the whole object
 // is known. Raw bytes of anything unknown are slices of the input, never re-encoded.
 type decoder struct {
 	in    []byte
-	arena arena
+	s     string
 	i     int    // the cursor: the next byte to read
 	first bool   // the next member or element is the first of its object or array
 	stack []byte // the closing delimiters of the objects and arrays the cursor is in
@@ -55,9 +54,14 @@ type span struct {
 
 var errShape = errors.New("attio: unexpected JSON shape")
 
-// newDecoder decodes in; the messages it fills do not alias in.
-func newDecoder(in []byte) *decoder {
-	return &decoder{in: in}
+// newDecoder decodes in. With shareStrings, strings are substrings of one copy of in (for pages
+// decoded into messages); without, each string is its own (for scans that keep a few).
+func newDecoder(in []byte, shareStrings bool) *decoder {
+	p := &decoder{in: in}
+	if shareStrings {
+		p.s = string(in)
+	}
+	return p
 }
 
 // peek is the next byte after any space, 0 at the end of the input.
@@ -159,13 +163,25 @@ func (p *decoder) end() error {
 func (p *decoder) str(start, end int) string {
 	raw := p.in[start:end]
 	if bytes.IndexByte(raw, '\\') < 0 {
-		return p.arena.keep(raw[1 : len(raw)-1])
+		if p.s == "" {
+			return string(raw[1 : len(raw)-1])
+		}
+		return p.s[start+1 : end-1]
 	}
-	return p.arena.unquote(raw)
+	b, err := jsontext.AppendUnquote(nil, raw)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 // sub is the input's text in[start:end].
-func (p *decoder) sub(start, end int) string { return p.arena.keep(p.in[start:end]) }
+func (p *decoder) sub(start, end int) string {
+	if p.s == "" {
+		return string(p.in[start:end])
+	}
+	return p.s[start:end]
+}
 
 // members walks the validated object at in[start:end] with the trusted scanner and returns its
 // members. A non-object has none. The spans live on a stack shared by nested walks: a caller

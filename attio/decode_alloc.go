@@ -1,10 +1,8 @@
 package attio
 
 import (
-	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -124,53 +122,6 @@ func (p *decoder) actorReferenceValue(t string, id *string) *vActor {
 	}
 	b.w.ActorReference = v
 	return &b.w
-}
-
-// arena holds the text of a page's strings: each is copied into the current chunk and read
-// through strings.Builder, whose strings stay valid as it appends (the bytes under a string are
-// never written again). A full chunk is left to the strings in it and a new one started, never
-// grown by copying. Chunks double from arenaFirst to arenaChunk, so a single record allocates
-// for its size.
-type arena struct {
-	b    strings.Builder
-	next int    // size of the next chunk
-	tmp  []byte // unquote's buffer, reused
-}
-
-const (
-	arenaFirst = 256
-	arenaChunk = 64 << 10
-)
-
-// room makes room for n more bytes in the current chunk.
-func (a *arena) room(n int) {
-	if a.b.Cap()-a.b.Len() >= n {
-		return
-	}
-	a.next = min(max(2*a.next, arenaFirst), arenaChunk)
-	a.b = strings.Builder{}
-	a.b.Grow(max(n, a.next))
-}
-
-// keep is a string of b's bytes.
-func (a *arena) keep(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	a.room(len(b))
-	n := a.b.Len()
-	a.b.Write(b)
-	return a.b.String()[n:]
-}
-
-// unquote is the text of the valid JSON string raw, escapes resolved ("" if it is not one).
-func (a *arena) unquote(raw []byte) string {
-	buf, err := jsontext.AppendUnquote(a.tmp[:0], raw)
-	a.tmp = buf
-	if err != nil {
-		return ""
-	}
-	return a.keep(buf)
 }
 
 // strPtr is a *string for an optional field.

@@ -73,7 +73,7 @@ func DecodeValues(body []byte) ([]*attiov1.Value, error) {
 // decodeData walks the {"data": ...} envelope, calling each for the data item (one, or every
 // element when list). Other members of the envelope are skipped.
 func decodeData(body []byte, list bool, each func(*decoder) error) error {
-	return decodeDataWith(newDecoder(body), list, each)
+	return decodeDataWith(newDecoder(body, true), list, each)
 }
 
 func decodeDataWith(p *decoder, list bool, each func(*decoder) error) error {
@@ -483,7 +483,7 @@ type RawItem struct {
 // to read ("record_id" or "entry_id"). The items alias body.
 func DecodeRawItems(body []byte, idKey string) ([]RawItem, error) {
 	var out []RawItem
-	err := decodeDataWith(newDecoder(body), true, func(p *decoder) error {
+	err := decodeDataWith(newDecoder(body, false), true, func(p *decoder) error {
 		if p.peek() != '{' {
 			_, _, err := p.read()
 			if err == nil {

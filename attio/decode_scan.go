@@ -101,7 +101,7 @@ func (p *decoder) scanObject(i, depth int, collect bool) (end, mark int, err err
 		if collect {
 			var key string
 			if plain {
-				key = p.arena.keep(b[ks+1 : ke-1])
+				key = p.sub(ks+1, ke-1)
 			} else {
 				key = p.str(ks, ke)
 			}
