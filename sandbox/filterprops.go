@@ -26,11 +26,11 @@ func (fc *filterCompiler) property(a *attribute, name string) (prop, *apiError) 
 	ws := fc.ws
 	switch a.derived {
 	case dRecordID:
-		if name == "" || name == "value" {
+		if isValueKey(name) {
 			return prop{kind: kString, order: true, str: func(_ *attribute, it *item, _ *value) string { return it.id.String() }}, nil
 		}
 	case dCreatedAt:
-		if name == "" || name == "value" {
+		if isValueKey(name) {
 			return prop{kind: kTime, tim: func(it *item, _ *value) int64 { return it.createdAt }}, nil
 		}
 	case dCreatedBy:
