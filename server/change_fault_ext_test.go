@@ -125,7 +125,7 @@ func TestWatchSurvivesLostDuplicatedReorderedDeliveriesAndResumes(t *testing.T) 
 	const writes, resumes = 2000, 5
 	// Everything below ends by this deadline: a change that never comes fails with the figures
 	// rather than hanging the suite.
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 	w := newDeliveringHarness(t, sandbox.WebhookDelivery{Drop: 0.1, Duplicate: 0.1, Reorder: 0.1}, 15,
 		watchConfig{approvals: true, heartbeat: 100 * time.Millisecond})
