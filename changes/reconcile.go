@@ -72,7 +72,9 @@ type objectSnapshot struct {
 	records               map[string]uint64 // record id -> fingerprint (recordBytes)
 }
 
-// ReconcileStats is what one pass did.
+// ReconcileStats is what one pass did: the records walked, the reconciled changes it recorded by
+// kind, and, among the updates, those of records a webhook had named since the last pass (told
+// again because what watchers fetched for the webhook's change is not known).
 type ReconcileStats struct {
 	Records, Created, Updated, Deleted, Reported int
 }
