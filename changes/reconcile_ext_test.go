@@ -97,13 +97,7 @@ func TestReconcileFindsWhatWebhooksLost(t *testing.T) {
 // and not again by the pass after.
 func TestReconcileTellsWhatWebhooksReportedOnce(t *testing.T) {
 	t.Parallel()
-	f := newFacade(t)
-	if err := f.subscriber(t, "").Sync(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	r := f.reconciler(t, 0)
-	f.pass(t, r)
-	f.createdReaches(t)
+	f, r, _, _ := watchedPerson(t)
 	if st := f.pass(t, r); st.Reported != 1 || st.Updated != 1 || st.Created+st.Deleted != 0 {
 		t.Fatalf("stats %+v: want the created record told again as updated", st)
 	}

@@ -71,11 +71,10 @@ func dropped(t *testing.T, f *facade, write func()) {
 	f.sb.Sandbox.SetWebhookDelivery(sandbox.WebhookDelivery{})
 }
 
-// The known gap, closed: a record's webhook event is read (and the record fetched) before a later
-// write whose delivery is dropped. The next pass must tell the watcher the current state, although
-// a webhook named the record since the last pass; the pass after it has nothing left to tell.
-func TestReconcileRepairsAStateFetchedBeforeADroppedWrite(t *testing.T) {
-	t.Parallel()
+// watchedPerson subscribes the facade, takes the reconciler's snapshot, then creates a person
+// (job_title v1) whose created change a watcher reads.
+func watchedPerson(t *testing.T) (*facade, *changes.Reconciler, *watcher, string) {
+	t.Helper()
 	f := newFacade(t)
 	if err := f.subscriber(t, "").Sync(t.Context()); err != nil {
 		t.Fatal(err)
@@ -86,9 +85,17 @@ func TestReconcileRepairsAStateFetchedBeforeADroppedWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := rec.ID.RecordID
 	w := &watcher{records: map[string]*attiov1.Record{}}
-	testkit.Until(t, "the created record reaches the watcher", func() bool { w.catchUp(t, f); return w.records[id] != nil })
+	testkit.Until(t, "the created record reaches the watcher", func() bool { w.catchUp(t, f); return w.records[rec.ID.RecordID] != nil })
+	return f, r, w, rec.ID.RecordID
+}
+
+// The known gap, closed: a record's webhook event is read (and the record fetched) before a later
+// write whose delivery is dropped. The next pass must tell the watcher the current state, although
+// a webhook named the record since the last pass; the pass after it has nothing left to tell.
+func TestReconcileRepairsAStateFetchedBeforeADroppedWrite(t *testing.T) {
+	t.Parallel()
+	f, r, w, id := watchedPerson(t)
 	update := func(v string) func() {
 		return func() {
 			if _, err := f.client.UpdateRecord(t.Context(), "people", id, attio.Values{"job_title": {attio.TextInput{Value: v}}}); err != nil {
@@ -114,19 +121,7 @@ func TestReconcileRepairsAStateFetchedBeforeADroppedWrite(t *testing.T) {
 // passes is in neither walk: the pass still tells the delete, since the log told watchers of it.
 func TestReconcileRepairsADroppedDeleteOfARecordNewSinceThePass(t *testing.T) {
 	t.Parallel()
-	f := newFacade(t)
-	if err := f.subscriber(t, "").Sync(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	r := f.reconciler(t, 0)
-	f.pass(t, r)
-	rec, err := f.client.CreateRecord(t.Context(), "people", attio.Values{"job_title": {attio.TextInput{Value: "brief"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := rec.ID.RecordID
-	w := &watcher{records: map[string]*attiov1.Record{}}
-	testkit.Until(t, "the created record reaches the watcher", func() bool { w.catchUp(t, f); return w.records[id] != nil })
+	f, r, w, id := watchedPerson(t)
 	dropped(t, f, func() {
 		if err := f.client.DeleteRecord(t.Context(), "people", id); err != nil {
 			t.Fatal(err)
