@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
@@ -97,17 +96,10 @@ func (c *Client) GetActivityRecordMessage(ctx context.Context, activity, recordI
 // create, assert, append, overwrite) and returns the activity record Attio answers with. recordID
 // is empty for create and assert; matching is the assert's unique attribute.
 func (c *Client) WriteActivityRecordMessage(ctx context.Context, w RecordWrite, activity, recordID, matching string, vals Values) (*attiov1.ActivityRecord, error) {
-	cl := call{ep: epCreateActivityRecord, params: []string{activity}, body: dataBody{values(vals)}}
-	switch w {
-	case RecordAssert:
-		cl.ep, cl.query = epAssertActivityRecord, url.Values{"matching_attribute": {matching}}
-	case RecordUpdate:
-		cl.ep, cl.params = epUpdateActivityRecord, []string{activity, recordID}
-	case RecordOverwrite:
-		cl.ep, cl.params = epOverwriteActivityRecord, []string{activity, recordID}
-	}
-	return getDecoded(c, ctx, cl, DecodeActivityRecord)
+	return getDecoded(c, ctx, activityRecordWrites.call(w, activity, recordID, matching, vals), DecodeActivityRecord)
 }
+
+var activityRecordWrites = writeEndpoints{epCreateActivityRecord, epAssertActivityRecord, epUpdateActivityRecord, epOverwriteActivityRecord}
 
 // DeleteActivityRecord deletes an activity record.
 func (c *Client) DeleteActivityRecord(ctx context.Context, activity, recordID string) error {

@@ -68,16 +68,25 @@ const (
 // WriteRecordMessage performs a record write and returns the record Attio answers with.
 // recordID is empty for create and assert; matching is the assert's unique attribute.
 func (c *Client) WriteRecordMessage(ctx context.Context, w RecordWrite, object, recordID, matching string, vals Values) (*attiov1.Record, error) {
-	cl := call{ep: epCreateRecord, params: []string{object}, body: dataBody{values(vals)}}
+	return getDecoded(c, ctx, recordWrites.call(w, object, recordID, matching, vals), DecodeRecord)
+}
+
+// writeEndpoints are the four writes of a kind of record (an object's, an activity's), in
+// RecordWrite order.
+type writeEndpoints [4]*endpoint
+
+var recordWrites = writeEndpoints{epCreateRecord, epAssertRecord, epUpdateRecord, epOverwriteRecord}
+
+// call is write w of vals under parent (and recordID, for the updates).
+func (e writeEndpoints) call(w RecordWrite, parent, recordID, matching string, vals Values) call {
+	cl := call{ep: e[w], params: []string{parent}, body: dataBody{values(vals)}}
 	switch w {
 	case RecordAssert:
-		cl.ep, cl.query = epAssertRecord, url.Values{"matching_attribute": {matching}}
-	case RecordUpdate:
-		cl.ep, cl.params = epUpdateRecord, []string{object, recordID}
-	case RecordOverwrite:
-		cl.ep, cl.params = epOverwriteRecord, []string{object, recordID}
+		cl.query = url.Values{"matching_attribute": {matching}}
+	case RecordUpdate, RecordOverwrite:
+		cl.params = []string{parent, recordID}
 	}
-	return getDecoded(c, ctx, cl, DecodeRecord)
+	return cl
 }
 
 // RecordValueMessages fetches one page of an attribute's values on a record.

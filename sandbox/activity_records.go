@@ -121,16 +121,7 @@ func (rc *reqCtx) activityRecord() (*collection, *item, *apiError) {
 	if err != nil {
 		return nil, nil, err
 	}
-	id := rc.param("record_id")
-	u, ok := parseUUID(id)
-	if !ok {
-		return nil, nil, validation("Path param validation error.").with([]any{"record_id"}, "invalid_string", "Invalid uuid")
-	}
-	it := c.byID[u]
-	if it == nil {
-		return nil, nil, notFound("Activity record with ID \"%s\" not found.", id)
-	}
-	return c, it, nil
+	return rc.itemIn(c, "Activity record")
 }
 
 func hGetActivityRecord(rc *reqCtx) ([]byte, *apiError) {

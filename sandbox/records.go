@@ -324,6 +324,11 @@ func (rc *reqCtx) record() (*collection, *item, *apiError) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return rc.itemIn(c, "Record")
+}
+
+// itemIn is the item of c the path's record_id names; what names its kind in the 404.
+func (rc *reqCtx) itemIn(c *collection, what string) (*collection, *item, *apiError) {
 	id := rc.param("record_id")
 	u, ok := parseUUID(id)
 	if !ok {
@@ -332,7 +337,7 @@ func (rc *reqCtx) record() (*collection, *item, *apiError) {
 	}
 	it := c.byID[u]
 	if it == nil {
-		return nil, nil, notFound("Record with ID \"%s\" not found.", id)
+		return nil, nil, notFound("%s with ID \"%s\" not found.", what, id)
 	}
 	return c, it, nil
 }
