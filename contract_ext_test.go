@@ -129,7 +129,8 @@ func TestStreamRPCsKept(t *testing.T) {
 	for _, n := range strings.Fields(`RecordService.StreamRecords EntryService.StreamEntries
 		TaskService.StreamTasks NoteService.StreamNotes MeetingService.StreamMeetings
 		MeetingService.StreamCallRecordings ViewService.StreamObjectViews ViewService.StreamListViews FileService.StreamFiles
-		ScimService.StreamScimUsers ScimService.StreamScimGroups ActivityService.StreamActivities`) {
+		ScimService.StreamScimUsers ScimService.StreamScimGroups ActivityService.StreamActivities
+		ActivityRecordService.StreamActivityRecords`) {
 		want["attio.v1."+n] = true
 	}
 	eachMethod(t, func(md protoreflect.MethodDescriptor) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect/v2"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -244,4 +245,45 @@ func TestActivityRecordsNeedWriteAndApproval(t *testing.T) {
 	wantCode(t, err, connect.CodePermissionDenied)
 	_, err = attrs.CreateAttribute(caller(adminKey), attr)
 	approvalRequired(t, err)
+}
+
+// An activity's attributes are served as an object's are, by the attribute RPCs with the activity
+// target: read, updated, and their select options and statuses, over each protocol.
+func TestActivityAttributes(t *testing.T) {
+	t.Parallel()
+	eachProtocol(t, func(t *testing.T, h *harness, p protocol) {
+		ctx := t.Context()
+		c := attiov1connect.NewAttributeServiceClient(h.rpc(p))
+		act := attiov1.AttributeTarget_ATTRIBUTE_TARGET_ACTIVITY
+		dir, err := c.GetAttribute(ctx, &attiov1.GetAttributeRequest{Target: act, Identifier: "phone_calls", Attribute: "direction"})
+		if err != nil || dir.GetAttribute().GetType() != "select" || dir.GetAttribute().GetId().GetObjectId() != sandbox.SeedPhoneCallsActivityID {
+			t.Fatalf("direction %v, %v", dir, err)
+		}
+		opts, err := c.ListSelectOptions(ctx, &attiov1.ListSelectOptionsRequest{Target: act, Identifier: "phone_calls", Attribute: "direction"})
+		if err != nil || len(opts.GetOptions()) != 2 || opts.GetOptions()[1].GetTitle() != "Outbound" {
+			t.Fatalf("direction options %v, %v", opts, err)
+		}
+		up, err := c.UpdateAttribute(ctx, &attiov1.UpdateAttributeRequest{Target: act, Identifier: "phone_calls", Attribute: "direction",
+			Title: "Call direction", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title"}}})
+		if err != nil || up.GetAttribute().GetTitle() != "Call direction" {
+			t.Fatalf("update %v, %v", up, err)
+		}
+		if _, err := c.CreateAttribute(ctx, &attiov1.CreateAttributeRequest{Target: act, Identifier: "phone_calls", Title: "Outcome", ApiSlug: "outcome", Type: "status"}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := c.CreateStatus(ctx, &attiov1.CreateStatusRequest{Target: act, Identifier: "phone_calls", Attribute: "outcome", Title: "Connected"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.UpdateStatus(ctx, &attiov1.UpdateStatusRequest{Target: act, Identifier: "phone_calls", Attribute: "outcome",
+			Status: st.GetStatus().GetId().GetStatusId(), Title: "Reached", UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"title"}}}); err != nil {
+			t.Fatal(err)
+		}
+		sts, err := c.ListStatuses(ctx, &attiov1.ListStatusesRequest{Target: act, Identifier: "phone_calls", Attribute: "outcome"})
+		if err != nil || len(sts.GetStatuses()) != 1 || sts.GetStatuses()[0].GetTitle() != "Reached" {
+			t.Fatalf("statuses %v, %v", sts, err)
+		}
+		_, err = c.ListAttributes(ctx, &attiov1.ListAttributesRequest{Target: act, Identifier: "nope"})
+		wantCode(t, err, connect.CodeNotFound)
+	})
 }
