@@ -130,7 +130,7 @@ func TestStreamRPCsKept(t *testing.T) {
 		TaskService.StreamTasks NoteService.StreamNotes MeetingService.StreamMeetings
 		MeetingService.StreamCallRecordings ViewService.StreamObjectViews ViewService.StreamListViews FileService.StreamFiles
 		ScimService.StreamScimUsers ScimService.StreamScimGroups ActivityService.StreamActivities
-		ActivityRecordService.StreamActivityRecords`) {
+		ActivityRecordService.StreamActivityRecords AttributeService.StreamAttributes`) {
 		want["attio.v1."+n] = true
 	}
 	eachMethod(t, func(md protoreflect.MethodDescriptor) {

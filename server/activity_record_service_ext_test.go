@@ -285,5 +285,48 @@ func TestActivityAttributes(t *testing.T) {
 		}
 		_, err = c.ListAttributes(ctx, &attiov1.ListAttributesRequest{Target: act, Identifier: "nope"})
 		wantCode(t, err, connect.CodeNotFound)
+
+		// StreamAttributes walks them one page per message (timestamp, direction, outcome), and
+		// resumes after a message; an object's stream the same way.
+		slugs := func(msgs []*attiov1.StreamAttributesResponse) string {
+			var out []string
+			for _, m := range msgs {
+				for _, a := range m.GetAttributes() {
+					out = append(out, a.GetApiSlug())
+				}
+			}
+			return strings.Join(out, ",")
+		}
+		as, err := c.StreamAttributes(ctx, &attiov1.StreamAttributesRequest{Target: act, Identifier: "phone_calls", PageSize: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs := drain(t, as.Receive)
+		if got := slugs(msgs); got != "timestamp,direction,outcome" || len(msgs[0].GetAttributes()) != 2 {
+			t.Fatalf("streamed %s in %d messages", got, len(msgs))
+		}
+		as, err = c.StreamAttributes(ctx, &attiov1.StreamAttributesRequest{Target: act, Identifier: "phone_calls", PageSize: 2, ResumeToken: msgs[0].GetResumeToken()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slugs(drain(t, as.Receive)); got != "outcome" {
+			t.Fatalf("resumed %s", got)
+		}
+		list, err := c.ListAttributes(ctx, &attiov1.ListAttributesRequest{Target: attiov1.AttributeTarget_ATTRIBUTE_TARGET_OBJECT, Identifier: "people", PageSize: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		as, err = c.StreamAttributes(ctx, &attiov1.StreamAttributesRequest{Target: attiov1.AttributeTarget_ATTRIBUTE_TARGET_OBJECT, Identifier: "people", PageSize: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := drain(t, as.Receive); slugs(got) != strings.Join(idsOf(list.GetAttributes(), attrSlug), ",") || len(got) < 2 {
+			t.Fatalf("people streamed %s in %d messages, listed %d", slugs(got), len(got), len(list.GetAttributes()))
+		}
+		as, err = c.StreamAttributes(ctx, &attiov1.StreamAttributesRequest{Target: act, Identifier: "nope"})
+		if err == nil {
+			_, err = as.Receive()
+		}
+		wantCode(t, err, connect.CodeNotFound)
 	})
 }

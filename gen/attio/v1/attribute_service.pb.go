@@ -147,7 +147,7 @@ func (x *AttributeId) GetAttributeId() string {
 	return ""
 }
 
-// Attribute is a field of an object or a list.
+// Attribute is a field of an object, a list or an activity.
 type Attribute struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The attribute's composite id.
@@ -594,12 +594,12 @@ func (x *RecordReferenceConfig) GetAllowedObjectIds() []string {
 	return nil
 }
 
-// ListAttributesRequest names an object or list.
+// ListAttributesRequest names an object, a list or an activity.
 type ListAttributesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// Include archived attributes.
 	ShowArchived bool `protobuf:"varint,3,opt,name=show_archived,json=showArchived,proto3" json:"show_archived,omitempty"`
@@ -731,12 +731,149 @@ func (x *ListAttributesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// StreamAttributesRequest names the object, list or activity whose attributes to stream.
+type StreamAttributesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether the attributes belong to an object, a list or an activity. Required.
+	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
+	// The object's, list's or activity's slug or id.
+	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
+	// Include archived attributes.
+	ShowArchived bool `protobuf:"varint,3,opt,name=show_archived,json=showArchived,proto3" json:"show_archived,omitempty"`
+	// Attributes per message (0-1000); 0 means 100.
+	PageSize int32 `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Resume after the message that carried this token; only valid with the same request.
+	ResumeToken   string `protobuf:"bytes,5,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamAttributesRequest) Reset() {
+	*x = StreamAttributesRequest{}
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamAttributesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamAttributesRequest) ProtoMessage() {}
+
+func (x *StreamAttributesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamAttributesRequest.ProtoReflect.Descriptor instead.
+func (*StreamAttributesRequest) Descriptor() ([]byte, []int) {
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *StreamAttributesRequest) GetTarget() AttributeTarget {
+	if x != nil {
+		return x.Target
+	}
+	return AttributeTarget_ATTRIBUTE_TARGET_UNSPECIFIED
+}
+
+func (x *StreamAttributesRequest) GetIdentifier() string {
+	if x != nil {
+		return x.Identifier
+	}
+	return ""
+}
+
+func (x *StreamAttributesRequest) GetShowArchived() bool {
+	if x != nil {
+		return x.ShowArchived
+	}
+	return false
+}
+
+func (x *StreamAttributesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *StreamAttributesRequest) GetResumeToken() string {
+	if x != nil {
+		return x.ResumeToken
+	}
+	return ""
+}
+
+// StreamAttributesResponse is one page of attributes.
+type StreamAttributesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The attributes.
+	Attributes []*Attribute `protobuf:"bytes,1,rep,name=attributes,proto3" json:"attributes,omitempty"`
+	// Token that restarts the stream right after this message.
+	ResumeToken   string `protobuf:"bytes,2,opt,name=resume_token,json=resumeToken,proto3" json:"resume_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamAttributesResponse) Reset() {
+	*x = StreamAttributesResponse{}
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamAttributesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamAttributesResponse) ProtoMessage() {}
+
+func (x *StreamAttributesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamAttributesResponse.ProtoReflect.Descriptor instead.
+func (*StreamAttributesResponse) Descriptor() ([]byte, []int) {
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *StreamAttributesResponse) GetAttributes() []*Attribute {
+	if x != nil {
+		return x.Attributes
+	}
+	return nil
+}
+
+func (x *StreamAttributesResponse) GetResumeToken() string {
+	if x != nil {
+		return x.ResumeToken
+	}
+	return ""
+}
+
 // GetAttributeRequest names an attribute.
 type GetAttributeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute     string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -746,7 +883,7 @@ type GetAttributeRequest struct {
 
 func (x *GetAttributeRequest) Reset() {
 	*x = GetAttributeRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -758,7 +895,7 @@ func (x *GetAttributeRequest) String() string {
 func (*GetAttributeRequest) ProtoMessage() {}
 
 func (x *GetAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[8]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -771,7 +908,7 @@ func (x *GetAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAttributeRequest.ProtoReflect.Descriptor instead.
 func (*GetAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{8}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetAttributeRequest) GetTarget() AttributeTarget {
@@ -806,7 +943,7 @@ type GetAttributeResponse struct {
 
 func (x *GetAttributeResponse) Reset() {
 	*x = GetAttributeResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -818,7 +955,7 @@ func (x *GetAttributeResponse) String() string {
 func (*GetAttributeResponse) ProtoMessage() {}
 
 func (x *GetAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[9]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -831,7 +968,7 @@ func (x *GetAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAttributeResponse.ProtoReflect.Descriptor instead.
 func (*GetAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{9}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetAttributeResponse) GetAttribute() *Attribute {
@@ -844,9 +981,9 @@ func (x *GetAttributeResponse) GetAttribute() *Attribute {
 // CreateAttributeRequest defines a new attribute.
 type CreateAttributeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The display title.
 	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
@@ -872,7 +1009,7 @@ type CreateAttributeRequest struct {
 
 func (x *CreateAttributeRequest) Reset() {
 	*x = CreateAttributeRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -884,7 +1021,7 @@ func (x *CreateAttributeRequest) String() string {
 func (*CreateAttributeRequest) ProtoMessage() {}
 
 func (x *CreateAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[10]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -897,7 +1034,7 @@ func (x *CreateAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAttributeRequest.ProtoReflect.Descriptor instead.
 func (*CreateAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{10}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CreateAttributeRequest) GetTarget() AttributeTarget {
@@ -988,7 +1125,7 @@ type CreateAttributeResponse struct {
 
 func (x *CreateAttributeResponse) Reset() {
 	*x = CreateAttributeResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1000,7 +1137,7 @@ func (x *CreateAttributeResponse) String() string {
 func (*CreateAttributeResponse) ProtoMessage() {}
 
 func (x *CreateAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[11]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1013,7 +1150,7 @@ func (x *CreateAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateAttributeResponse.ProtoReflect.Descriptor instead.
 func (*CreateAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{11}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CreateAttributeResponse) GetAttribute() *Attribute {
@@ -1026,9 +1163,9 @@ func (x *CreateAttributeResponse) GetAttribute() *Attribute {
 // UpdateAttributeRequest changes the fields of an attribute that update_mask names.
 type UpdateAttributeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -1059,7 +1196,7 @@ type UpdateAttributeRequest struct {
 
 func (x *UpdateAttributeRequest) Reset() {
 	*x = UpdateAttributeRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1071,7 +1208,7 @@ func (x *UpdateAttributeRequest) String() string {
 func (*UpdateAttributeRequest) ProtoMessage() {}
 
 func (x *UpdateAttributeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[12]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1084,7 +1221,7 @@ func (x *UpdateAttributeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAttributeRequest.ProtoReflect.Descriptor instead.
 func (*UpdateAttributeRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{12}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *UpdateAttributeRequest) GetTarget() AttributeTarget {
@@ -1182,7 +1319,7 @@ type UpdateAttributeResponse struct {
 
 func (x *UpdateAttributeResponse) Reset() {
 	*x = UpdateAttributeResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1194,7 +1331,7 @@ func (x *UpdateAttributeResponse) String() string {
 func (*UpdateAttributeResponse) ProtoMessage() {}
 
 func (x *UpdateAttributeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[13]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1207,7 +1344,7 @@ func (x *UpdateAttributeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateAttributeResponse.ProtoReflect.Descriptor instead.
 func (*UpdateAttributeResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{13}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *UpdateAttributeResponse) GetAttribute() *Attribute {
@@ -1220,9 +1357,9 @@ func (x *UpdateAttributeResponse) GetAttribute() *Attribute {
 // ListSelectOptionsRequest names a select attribute.
 type ListSelectOptionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -1239,7 +1376,7 @@ type ListSelectOptionsRequest struct {
 
 func (x *ListSelectOptionsRequest) Reset() {
 	*x = ListSelectOptionsRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1251,7 +1388,7 @@ func (x *ListSelectOptionsRequest) String() string {
 func (*ListSelectOptionsRequest) ProtoMessage() {}
 
 func (x *ListSelectOptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[14]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1264,7 +1401,7 @@ func (x *ListSelectOptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSelectOptionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSelectOptionsRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{14}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListSelectOptionsRequest) GetTarget() AttributeTarget {
@@ -1322,7 +1459,7 @@ type ListSelectOptionsResponse struct {
 
 func (x *ListSelectOptionsResponse) Reset() {
 	*x = ListSelectOptionsResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1334,7 +1471,7 @@ func (x *ListSelectOptionsResponse) String() string {
 func (*ListSelectOptionsResponse) ProtoMessage() {}
 
 func (x *ListSelectOptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[15]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1347,7 +1484,7 @@ func (x *ListSelectOptionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSelectOptionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSelectOptionsResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{15}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListSelectOptionsResponse) GetOptions() []*SelectOption {
@@ -1367,9 +1504,9 @@ func (x *ListSelectOptionsResponse) GetNextPageToken() string {
 // CreateSelectOptionRequest adds an option.
 type CreateSelectOptionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -1381,7 +1518,7 @@ type CreateSelectOptionRequest struct {
 
 func (x *CreateSelectOptionRequest) Reset() {
 	*x = CreateSelectOptionRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1393,7 +1530,7 @@ func (x *CreateSelectOptionRequest) String() string {
 func (*CreateSelectOptionRequest) ProtoMessage() {}
 
 func (x *CreateSelectOptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[16]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1406,7 +1543,7 @@ func (x *CreateSelectOptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSelectOptionRequest.ProtoReflect.Descriptor instead.
 func (*CreateSelectOptionRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{16}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CreateSelectOptionRequest) GetTarget() AttributeTarget {
@@ -1448,7 +1585,7 @@ type CreateSelectOptionResponse struct {
 
 func (x *CreateSelectOptionResponse) Reset() {
 	*x = CreateSelectOptionResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1460,7 +1597,7 @@ func (x *CreateSelectOptionResponse) String() string {
 func (*CreateSelectOptionResponse) ProtoMessage() {}
 
 func (x *CreateSelectOptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[17]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1473,7 +1610,7 @@ func (x *CreateSelectOptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateSelectOptionResponse.ProtoReflect.Descriptor instead.
 func (*CreateSelectOptionResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{17}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CreateSelectOptionResponse) GetOption() *SelectOption {
@@ -1486,9 +1623,9 @@ func (x *CreateSelectOptionResponse) GetOption() *SelectOption {
 // UpdateSelectOptionRequest changes the fields of an option that update_mask names.
 type UpdateSelectOptionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -1508,7 +1645,7 @@ type UpdateSelectOptionRequest struct {
 
 func (x *UpdateSelectOptionRequest) Reset() {
 	*x = UpdateSelectOptionRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1520,7 +1657,7 @@ func (x *UpdateSelectOptionRequest) String() string {
 func (*UpdateSelectOptionRequest) ProtoMessage() {}
 
 func (x *UpdateSelectOptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[18]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1533,7 +1670,7 @@ func (x *UpdateSelectOptionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSelectOptionRequest.ProtoReflect.Descriptor instead.
 func (*UpdateSelectOptionRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{18}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *UpdateSelectOptionRequest) GetTarget() AttributeTarget {
@@ -1596,7 +1733,7 @@ type UpdateSelectOptionResponse struct {
 
 func (x *UpdateSelectOptionResponse) Reset() {
 	*x = UpdateSelectOptionResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1608,7 +1745,7 @@ func (x *UpdateSelectOptionResponse) String() string {
 func (*UpdateSelectOptionResponse) ProtoMessage() {}
 
 func (x *UpdateSelectOptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[19]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1621,7 +1758,7 @@ func (x *UpdateSelectOptionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSelectOptionResponse.ProtoReflect.Descriptor instead.
 func (*UpdateSelectOptionResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{19}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdateSelectOptionResponse) GetOption() *SelectOption {
@@ -1634,9 +1771,9 @@ func (x *UpdateSelectOptionResponse) GetOption() *SelectOption {
 // ListStatusesRequest names a status attribute.
 type ListStatusesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -1653,7 +1790,7 @@ type ListStatusesRequest struct {
 
 func (x *ListStatusesRequest) Reset() {
 	*x = ListStatusesRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1665,7 +1802,7 @@ func (x *ListStatusesRequest) String() string {
 func (*ListStatusesRequest) ProtoMessage() {}
 
 func (x *ListStatusesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[20]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1678,7 +1815,7 @@ func (x *ListStatusesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStatusesRequest.ProtoReflect.Descriptor instead.
 func (*ListStatusesRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{20}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListStatusesRequest) GetTarget() AttributeTarget {
@@ -1736,7 +1873,7 @@ type ListStatusesResponse struct {
 
 func (x *ListStatusesResponse) Reset() {
 	*x = ListStatusesResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1748,7 +1885,7 @@ func (x *ListStatusesResponse) String() string {
 func (*ListStatusesResponse) ProtoMessage() {}
 
 func (x *ListStatusesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[21]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1761,7 +1898,7 @@ func (x *ListStatusesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStatusesResponse.ProtoReflect.Descriptor instead.
 func (*ListStatusesResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{21}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListStatusesResponse) GetStatuses() []*Status {
@@ -1781,9 +1918,9 @@ func (x *ListStatusesResponse) GetNextPageToken() string {
 // CreateStatusRequest adds a status.
 type CreateStatusRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -1799,7 +1936,7 @@ type CreateStatusRequest struct {
 
 func (x *CreateStatusRequest) Reset() {
 	*x = CreateStatusRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1811,7 +1948,7 @@ func (x *CreateStatusRequest) String() string {
 func (*CreateStatusRequest) ProtoMessage() {}
 
 func (x *CreateStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[22]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1824,7 +1961,7 @@ func (x *CreateStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateStatusRequest.ProtoReflect.Descriptor instead.
 func (*CreateStatusRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{22}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CreateStatusRequest) GetTarget() AttributeTarget {
@@ -1880,7 +2017,7 @@ type CreateStatusResponse struct {
 
 func (x *CreateStatusResponse) Reset() {
 	*x = CreateStatusResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1892,7 +2029,7 @@ func (x *CreateStatusResponse) String() string {
 func (*CreateStatusResponse) ProtoMessage() {}
 
 func (x *CreateStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[23]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1905,7 +2042,7 @@ func (x *CreateStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateStatusResponse.ProtoReflect.Descriptor instead.
 func (*CreateStatusResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{23}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CreateStatusResponse) GetStatus() *Status {
@@ -1918,9 +2055,9 @@ func (x *CreateStatusResponse) GetStatus() *Status {
 // UpdateStatusRequest changes the fields of a status that update_mask names.
 type UpdateStatusRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether the attribute belongs to an object or a list. Required.
+	// Whether the attribute belongs to an object, a list or an activity. Required.
 	Target AttributeTarget `protobuf:"varint,1,opt,name=target,proto3,enum=attio.v1.AttributeTarget" json:"target,omitempty"`
-	// The object's or list's slug or id.
+	// The object's, list's or activity's slug or id.
 	Identifier string `protobuf:"bytes,2,opt,name=identifier,proto3" json:"identifier,omitempty"`
 	// The attribute's slug or id.
 	Attribute string `protobuf:"bytes,3,opt,name=attribute,proto3" json:"attribute,omitempty"`
@@ -1945,7 +2082,7 @@ type UpdateStatusRequest struct {
 
 func (x *UpdateStatusRequest) Reset() {
 	*x = UpdateStatusRequest{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1957,7 +2094,7 @@ func (x *UpdateStatusRequest) String() string {
 func (*UpdateStatusRequest) ProtoMessage() {}
 
 func (x *UpdateStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[24]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1970,7 +2107,7 @@ func (x *UpdateStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateStatusRequest.ProtoReflect.Descriptor instead.
 func (*UpdateStatusRequest) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{24}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *UpdateStatusRequest) GetTarget() AttributeTarget {
@@ -2047,7 +2184,7 @@ type UpdateStatusResponse struct {
 
 func (x *UpdateStatusResponse) Reset() {
 	*x = UpdateStatusResponse{}
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[25]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2059,7 +2196,7 @@ func (x *UpdateStatusResponse) String() string {
 func (*UpdateStatusResponse) ProtoMessage() {}
 
 func (x *UpdateStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_attio_v1_attribute_service_proto_msgTypes[25]
+	mi := &file_attio_v1_attribute_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2072,7 +2209,7 @@ func (x *UpdateStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateStatusResponse.ProtoReflect.Descriptor instead.
 func (*UpdateStatusResponse) Descriptor() ([]byte, []int) {
-	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{25}
+	return file_attio_v1_attribute_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *UpdateStatusResponse) GetStatus() *Status {
@@ -2153,7 +2290,22 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\n" +
 	"attributes\x18\x01 \x03(\v2\x13.attio.v1.AttributeR\n" +
 	"attributes\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa8\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xfe\x01\n" +
+	"\x17StreamAttributesRequest\x12=\n" +
+	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
+	"\n" +
+	"identifier\x18\x02 \x01(\tB\t\xbaH\x06r\x04Ȃ\x14\x01R\n" +
+	"identifier\x12#\n" +
+	"\rshow_archived\x18\x03 \x01(\bR\fshowArchived\x12'\n" +
+	"\tpage_size\x18\x04 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12+\n" +
+	"\fresume_token\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\vresumeToken\"r\n" +
+	"\x18StreamAttributesResponse\x123\n" +
+	"\n" +
+	"attributes\x18\x01 \x03(\v2\x13.attio.v1.AttributeR\n" +
+	"attributes\x12!\n" +
+	"\fresume_token\x18\x02 \x01(\tR\vresumeToken\"\xa8\x01\n" +
 	"\x13GetAttributeRequest\x12=\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.attio.v1.AttributeTargetB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06target\x12)\n" +
@@ -2298,9 +2450,10 @@ const file_attio_v1_attribute_service_proto_rawDesc = "" +
 	"\x1cATTRIBUTE_TARGET_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17ATTRIBUTE_TARGET_OBJECT\x10\x01\x12\x19\n" +
 	"\x15ATTRIBUTE_TARGET_LIST\x10\x02\x12\x1d\n" +
-	"\x19ATTRIBUTE_TARGET_ACTIVITY\x10\x032\x82\b\n" +
+	"\x19ATTRIBUTE_TARGET_ACTIVITY\x10\x032\xec\b\n" +
 	"\x10AttributeService\x12`\n" +
-	"\x0eListAttributes\x12\x1f.attio.v1.ListAttributesRequest\x1a .attio.v1.ListAttributesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12Z\n" +
+	"\x0eListAttributes\x12\x1f.attio.v1.ListAttributesRequest\x1a .attio.v1.ListAttributesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12h\n" +
+	"\x10StreamAttributes\x12!.attio.v1.StreamAttributesRequest\x1a\".attio.v1.StreamAttributesResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x010\x01\x12Z\n" +
 	"\fGetAttribute\x12\x1d.attio.v1.GetAttributeRequest\x1a\x1e.attio.v1.GetAttributeResponse\"\v\x82\xb5\x18\x04\b\x01\x10\x01\x90\x02\x01\x12`\n" +
 	"\x0fCreateAttribute\x12 .attio.v1.CreateAttributeRequest\x1a!.attio.v1.CreateAttributeResponse\"\b\x82\xb5\x18\x04\b\x04\x10\x02\x12\x7f\n" +
 	"\x0fUpdateAttribute\x12 .attio.v1.UpdateAttributeRequest\x1a!.attio.v1.UpdateAttributeResponse\"'\x82\xb5\x18#\b\x04\x10\x02\x1a\x1dAttributeService.GetAttribute\x12i\n" +
@@ -2324,7 +2477,7 @@ func file_attio_v1_attribute_service_proto_rawDescGZIP() []byte {
 }
 
 var file_attio_v1_attribute_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_attio_v1_attribute_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_attio_v1_attribute_service_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_attio_v1_attribute_service_proto_goTypes = []any{
 	(AttributeTarget)(0),               // 0: attio.v1.AttributeTarget
 	(*AttributeId)(nil),                // 1: attio.v1.AttributeId
@@ -2335,35 +2488,37 @@ var file_attio_v1_attribute_service_proto_goTypes = []any{
 	(*RecordReferenceConfig)(nil),      // 6: attio.v1.RecordReferenceConfig
 	(*ListAttributesRequest)(nil),      // 7: attio.v1.ListAttributesRequest
 	(*ListAttributesResponse)(nil),     // 8: attio.v1.ListAttributesResponse
-	(*GetAttributeRequest)(nil),        // 9: attio.v1.GetAttributeRequest
-	(*GetAttributeResponse)(nil),       // 10: attio.v1.GetAttributeResponse
-	(*CreateAttributeRequest)(nil),     // 11: attio.v1.CreateAttributeRequest
-	(*CreateAttributeResponse)(nil),    // 12: attio.v1.CreateAttributeResponse
-	(*UpdateAttributeRequest)(nil),     // 13: attio.v1.UpdateAttributeRequest
-	(*UpdateAttributeResponse)(nil),    // 14: attio.v1.UpdateAttributeResponse
-	(*ListSelectOptionsRequest)(nil),   // 15: attio.v1.ListSelectOptionsRequest
-	(*ListSelectOptionsResponse)(nil),  // 16: attio.v1.ListSelectOptionsResponse
-	(*CreateSelectOptionRequest)(nil),  // 17: attio.v1.CreateSelectOptionRequest
-	(*CreateSelectOptionResponse)(nil), // 18: attio.v1.CreateSelectOptionResponse
-	(*UpdateSelectOptionRequest)(nil),  // 19: attio.v1.UpdateSelectOptionRequest
-	(*UpdateSelectOptionResponse)(nil), // 20: attio.v1.UpdateSelectOptionResponse
-	(*ListStatusesRequest)(nil),        // 21: attio.v1.ListStatusesRequest
-	(*ListStatusesResponse)(nil),       // 22: attio.v1.ListStatusesResponse
-	(*CreateStatusRequest)(nil),        // 23: attio.v1.CreateStatusRequest
-	(*CreateStatusResponse)(nil),       // 24: attio.v1.CreateStatusResponse
-	(*UpdateStatusRequest)(nil),        // 25: attio.v1.UpdateStatusRequest
-	(*UpdateStatusResponse)(nil),       // 26: attio.v1.UpdateStatusResponse
-	(*structpb.Struct)(nil),            // 27: google.protobuf.Struct
-	(*timestamppb.Timestamp)(nil),      // 28: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),      // 29: google.protobuf.FieldMask
-	(*SelectOption)(nil),               // 30: attio.v1.SelectOption
-	(*Status)(nil),                     // 31: attio.v1.Status
+	(*StreamAttributesRequest)(nil),    // 9: attio.v1.StreamAttributesRequest
+	(*StreamAttributesResponse)(nil),   // 10: attio.v1.StreamAttributesResponse
+	(*GetAttributeRequest)(nil),        // 11: attio.v1.GetAttributeRequest
+	(*GetAttributeResponse)(nil),       // 12: attio.v1.GetAttributeResponse
+	(*CreateAttributeRequest)(nil),     // 13: attio.v1.CreateAttributeRequest
+	(*CreateAttributeResponse)(nil),    // 14: attio.v1.CreateAttributeResponse
+	(*UpdateAttributeRequest)(nil),     // 15: attio.v1.UpdateAttributeRequest
+	(*UpdateAttributeResponse)(nil),    // 16: attio.v1.UpdateAttributeResponse
+	(*ListSelectOptionsRequest)(nil),   // 17: attio.v1.ListSelectOptionsRequest
+	(*ListSelectOptionsResponse)(nil),  // 18: attio.v1.ListSelectOptionsResponse
+	(*CreateSelectOptionRequest)(nil),  // 19: attio.v1.CreateSelectOptionRequest
+	(*CreateSelectOptionResponse)(nil), // 20: attio.v1.CreateSelectOptionResponse
+	(*UpdateSelectOptionRequest)(nil),  // 21: attio.v1.UpdateSelectOptionRequest
+	(*UpdateSelectOptionResponse)(nil), // 22: attio.v1.UpdateSelectOptionResponse
+	(*ListStatusesRequest)(nil),        // 23: attio.v1.ListStatusesRequest
+	(*ListStatusesResponse)(nil),       // 24: attio.v1.ListStatusesResponse
+	(*CreateStatusRequest)(nil),        // 25: attio.v1.CreateStatusRequest
+	(*CreateStatusResponse)(nil),       // 26: attio.v1.CreateStatusResponse
+	(*UpdateStatusRequest)(nil),        // 27: attio.v1.UpdateStatusRequest
+	(*UpdateStatusResponse)(nil),       // 28: attio.v1.UpdateStatusResponse
+	(*structpb.Struct)(nil),            // 29: google.protobuf.Struct
+	(*timestamppb.Timestamp)(nil),      // 30: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),      // 31: google.protobuf.FieldMask
+	(*SelectOption)(nil),               // 32: attio.v1.SelectOption
+	(*Status)(nil),                     // 33: attio.v1.Status
 }
 var file_attio_v1_attribute_service_proto_depIdxs = []int32{
 	1,  // 0: attio.v1.Attribute.id:type_name -> attio.v1.AttributeId
-	27, // 1: attio.v1.Attribute.default_value:type_name -> google.protobuf.Struct
+	29, // 1: attio.v1.Attribute.default_value:type_name -> google.protobuf.Struct
 	1,  // 2: attio.v1.Attribute.relationship:type_name -> attio.v1.AttributeId
-	28, // 3: attio.v1.Attribute.created_at:type_name -> google.protobuf.Timestamp
+	30, // 3: attio.v1.Attribute.created_at:type_name -> google.protobuf.Timestamp
 	4,  // 4: attio.v1.Attribute.config:type_name -> attio.v1.AttributeConfig
 	3,  // 5: attio.v1.Attribute.relationship_detail:type_name -> attio.v1.AttributeRelationship
 	1,  // 6: attio.v1.AttributeRelationship.id:type_name -> attio.v1.AttributeId
@@ -2371,56 +2526,60 @@ var file_attio_v1_attribute_service_proto_depIdxs = []int32{
 	6,  // 8: attio.v1.AttributeConfig.record_reference:type_name -> attio.v1.RecordReferenceConfig
 	0,  // 9: attio.v1.ListAttributesRequest.target:type_name -> attio.v1.AttributeTarget
 	2,  // 10: attio.v1.ListAttributesResponse.attributes:type_name -> attio.v1.Attribute
-	0,  // 11: attio.v1.GetAttributeRequest.target:type_name -> attio.v1.AttributeTarget
-	2,  // 12: attio.v1.GetAttributeResponse.attribute:type_name -> attio.v1.Attribute
-	0,  // 13: attio.v1.CreateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
-	4,  // 14: attio.v1.CreateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
-	27, // 15: attio.v1.CreateAttributeRequest.default_value:type_name -> google.protobuf.Struct
-	2,  // 16: attio.v1.CreateAttributeResponse.attribute:type_name -> attio.v1.Attribute
-	0,  // 17: attio.v1.UpdateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
-	4,  // 18: attio.v1.UpdateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
-	27, // 19: attio.v1.UpdateAttributeRequest.default_value:type_name -> google.protobuf.Struct
-	29, // 20: attio.v1.UpdateAttributeRequest.update_mask:type_name -> google.protobuf.FieldMask
-	2,  // 21: attio.v1.UpdateAttributeResponse.attribute:type_name -> attio.v1.Attribute
-	0,  // 22: attio.v1.ListSelectOptionsRequest.target:type_name -> attio.v1.AttributeTarget
-	30, // 23: attio.v1.ListSelectOptionsResponse.options:type_name -> attio.v1.SelectOption
-	0,  // 24: attio.v1.CreateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
-	30, // 25: attio.v1.CreateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
-	0,  // 26: attio.v1.UpdateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 27: attio.v1.UpdateSelectOptionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	30, // 28: attio.v1.UpdateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
-	0,  // 29: attio.v1.ListStatusesRequest.target:type_name -> attio.v1.AttributeTarget
-	31, // 30: attio.v1.ListStatusesResponse.statuses:type_name -> attio.v1.Status
-	0,  // 31: attio.v1.CreateStatusRequest.target:type_name -> attio.v1.AttributeTarget
-	31, // 32: attio.v1.CreateStatusResponse.status:type_name -> attio.v1.Status
-	0,  // 33: attio.v1.UpdateStatusRequest.target:type_name -> attio.v1.AttributeTarget
-	29, // 34: attio.v1.UpdateStatusRequest.update_mask:type_name -> google.protobuf.FieldMask
-	31, // 35: attio.v1.UpdateStatusResponse.status:type_name -> attio.v1.Status
-	7,  // 36: attio.v1.AttributeService.ListAttributes:input_type -> attio.v1.ListAttributesRequest
-	9,  // 37: attio.v1.AttributeService.GetAttribute:input_type -> attio.v1.GetAttributeRequest
-	11, // 38: attio.v1.AttributeService.CreateAttribute:input_type -> attio.v1.CreateAttributeRequest
-	13, // 39: attio.v1.AttributeService.UpdateAttribute:input_type -> attio.v1.UpdateAttributeRequest
-	15, // 40: attio.v1.AttributeService.ListSelectOptions:input_type -> attio.v1.ListSelectOptionsRequest
-	17, // 41: attio.v1.AttributeService.CreateSelectOption:input_type -> attio.v1.CreateSelectOptionRequest
-	19, // 42: attio.v1.AttributeService.UpdateSelectOption:input_type -> attio.v1.UpdateSelectOptionRequest
-	21, // 43: attio.v1.AttributeService.ListStatuses:input_type -> attio.v1.ListStatusesRequest
-	23, // 44: attio.v1.AttributeService.CreateStatus:input_type -> attio.v1.CreateStatusRequest
-	25, // 45: attio.v1.AttributeService.UpdateStatus:input_type -> attio.v1.UpdateStatusRequest
-	8,  // 46: attio.v1.AttributeService.ListAttributes:output_type -> attio.v1.ListAttributesResponse
-	10, // 47: attio.v1.AttributeService.GetAttribute:output_type -> attio.v1.GetAttributeResponse
-	12, // 48: attio.v1.AttributeService.CreateAttribute:output_type -> attio.v1.CreateAttributeResponse
-	14, // 49: attio.v1.AttributeService.UpdateAttribute:output_type -> attio.v1.UpdateAttributeResponse
-	16, // 50: attio.v1.AttributeService.ListSelectOptions:output_type -> attio.v1.ListSelectOptionsResponse
-	18, // 51: attio.v1.AttributeService.CreateSelectOption:output_type -> attio.v1.CreateSelectOptionResponse
-	20, // 52: attio.v1.AttributeService.UpdateSelectOption:output_type -> attio.v1.UpdateSelectOptionResponse
-	22, // 53: attio.v1.AttributeService.ListStatuses:output_type -> attio.v1.ListStatusesResponse
-	24, // 54: attio.v1.AttributeService.CreateStatus:output_type -> attio.v1.CreateStatusResponse
-	26, // 55: attio.v1.AttributeService.UpdateStatus:output_type -> attio.v1.UpdateStatusResponse
-	46, // [46:56] is the sub-list for method output_type
-	36, // [36:46] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	0,  // 11: attio.v1.StreamAttributesRequest.target:type_name -> attio.v1.AttributeTarget
+	2,  // 12: attio.v1.StreamAttributesResponse.attributes:type_name -> attio.v1.Attribute
+	0,  // 13: attio.v1.GetAttributeRequest.target:type_name -> attio.v1.AttributeTarget
+	2,  // 14: attio.v1.GetAttributeResponse.attribute:type_name -> attio.v1.Attribute
+	0,  // 15: attio.v1.CreateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
+	4,  // 16: attio.v1.CreateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
+	29, // 17: attio.v1.CreateAttributeRequest.default_value:type_name -> google.protobuf.Struct
+	2,  // 18: attio.v1.CreateAttributeResponse.attribute:type_name -> attio.v1.Attribute
+	0,  // 19: attio.v1.UpdateAttributeRequest.target:type_name -> attio.v1.AttributeTarget
+	4,  // 20: attio.v1.UpdateAttributeRequest.config:type_name -> attio.v1.AttributeConfig
+	29, // 21: attio.v1.UpdateAttributeRequest.default_value:type_name -> google.protobuf.Struct
+	31, // 22: attio.v1.UpdateAttributeRequest.update_mask:type_name -> google.protobuf.FieldMask
+	2,  // 23: attio.v1.UpdateAttributeResponse.attribute:type_name -> attio.v1.Attribute
+	0,  // 24: attio.v1.ListSelectOptionsRequest.target:type_name -> attio.v1.AttributeTarget
+	32, // 25: attio.v1.ListSelectOptionsResponse.options:type_name -> attio.v1.SelectOption
+	0,  // 26: attio.v1.CreateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
+	32, // 27: attio.v1.CreateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
+	0,  // 28: attio.v1.UpdateSelectOptionRequest.target:type_name -> attio.v1.AttributeTarget
+	31, // 29: attio.v1.UpdateSelectOptionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	32, // 30: attio.v1.UpdateSelectOptionResponse.option:type_name -> attio.v1.SelectOption
+	0,  // 31: attio.v1.ListStatusesRequest.target:type_name -> attio.v1.AttributeTarget
+	33, // 32: attio.v1.ListStatusesResponse.statuses:type_name -> attio.v1.Status
+	0,  // 33: attio.v1.CreateStatusRequest.target:type_name -> attio.v1.AttributeTarget
+	33, // 34: attio.v1.CreateStatusResponse.status:type_name -> attio.v1.Status
+	0,  // 35: attio.v1.UpdateStatusRequest.target:type_name -> attio.v1.AttributeTarget
+	31, // 36: attio.v1.UpdateStatusRequest.update_mask:type_name -> google.protobuf.FieldMask
+	33, // 37: attio.v1.UpdateStatusResponse.status:type_name -> attio.v1.Status
+	7,  // 38: attio.v1.AttributeService.ListAttributes:input_type -> attio.v1.ListAttributesRequest
+	9,  // 39: attio.v1.AttributeService.StreamAttributes:input_type -> attio.v1.StreamAttributesRequest
+	11, // 40: attio.v1.AttributeService.GetAttribute:input_type -> attio.v1.GetAttributeRequest
+	13, // 41: attio.v1.AttributeService.CreateAttribute:input_type -> attio.v1.CreateAttributeRequest
+	15, // 42: attio.v1.AttributeService.UpdateAttribute:input_type -> attio.v1.UpdateAttributeRequest
+	17, // 43: attio.v1.AttributeService.ListSelectOptions:input_type -> attio.v1.ListSelectOptionsRequest
+	19, // 44: attio.v1.AttributeService.CreateSelectOption:input_type -> attio.v1.CreateSelectOptionRequest
+	21, // 45: attio.v1.AttributeService.UpdateSelectOption:input_type -> attio.v1.UpdateSelectOptionRequest
+	23, // 46: attio.v1.AttributeService.ListStatuses:input_type -> attio.v1.ListStatusesRequest
+	25, // 47: attio.v1.AttributeService.CreateStatus:input_type -> attio.v1.CreateStatusRequest
+	27, // 48: attio.v1.AttributeService.UpdateStatus:input_type -> attio.v1.UpdateStatusRequest
+	8,  // 49: attio.v1.AttributeService.ListAttributes:output_type -> attio.v1.ListAttributesResponse
+	10, // 50: attio.v1.AttributeService.StreamAttributes:output_type -> attio.v1.StreamAttributesResponse
+	12, // 51: attio.v1.AttributeService.GetAttribute:output_type -> attio.v1.GetAttributeResponse
+	14, // 52: attio.v1.AttributeService.CreateAttribute:output_type -> attio.v1.CreateAttributeResponse
+	16, // 53: attio.v1.AttributeService.UpdateAttribute:output_type -> attio.v1.UpdateAttributeResponse
+	18, // 54: attio.v1.AttributeService.ListSelectOptions:output_type -> attio.v1.ListSelectOptionsResponse
+	20, // 55: attio.v1.AttributeService.CreateSelectOption:output_type -> attio.v1.CreateSelectOptionResponse
+	22, // 56: attio.v1.AttributeService.UpdateSelectOption:output_type -> attio.v1.UpdateSelectOptionResponse
+	24, // 57: attio.v1.AttributeService.ListStatuses:output_type -> attio.v1.ListStatusesResponse
+	26, // 58: attio.v1.AttributeService.CreateStatus:output_type -> attio.v1.CreateStatusResponse
+	28, // 59: attio.v1.AttributeService.UpdateStatus:output_type -> attio.v1.UpdateStatusResponse
+	49, // [49:60] is the sub-list for method output_type
+	38, // [38:49] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_attio_v1_attribute_service_proto_init() }
@@ -2440,7 +2599,7 @@ func file_attio_v1_attribute_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_attio_v1_attribute_service_proto_rawDesc), len(file_attio_v1_attribute_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   26,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

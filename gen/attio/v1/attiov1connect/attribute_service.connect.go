@@ -27,6 +27,9 @@ const (
 	// AttributeServiceListAttributesProcedure is the procedure name of the AttributeService's
 	// ListAttributes RPC.
 	AttributeServiceListAttributesProcedure = "/attio.v1.AttributeService/ListAttributes"
+	// AttributeServiceStreamAttributesProcedure is the procedure name of the AttributeService's
+	// StreamAttributes RPC.
+	AttributeServiceStreamAttributesProcedure = "/attio.v1.AttributeService/StreamAttributes"
 	// AttributeServiceGetAttributeProcedure is the procedure name of the AttributeService's
 	// GetAttribute RPC.
 	AttributeServiceGetAttributeProcedure = "/attio.v1.AttributeService/GetAttribute"
@@ -62,6 +65,14 @@ var (
 			StreamType:       connect.StreamTypeUnary,
 			Schema:           v1.File_attio_v1_attribute_service_proto.Services().ByName("AttributeService").Methods().ByName("ListAttributes"),
 			Procedure:        AttributeServiceListAttributesProcedure,
+			IdempotencyLevel: connect.IdempotencyNoSideEffects,
+		}
+	})
+	attributeServiceStreamAttributesSpec = sync.OnceValue(func() connect.Spec {
+		return connect.Spec{
+			StreamType:       connect.StreamTypeServer,
+			Schema:           v1.File_attio_v1_attribute_service_proto.Services().ByName("AttributeService").Methods().ByName("StreamAttributes"),
+			Procedure:        AttributeServiceStreamAttributesProcedure,
 			IdempotencyLevel: connect.IdempotencyNoSideEffects,
 		}
 	})
@@ -135,8 +146,11 @@ var (
 
 // AttributeServiceClient is a client for the attio.v1.AttributeService service.
 type AttributeServiceClient interface {
-	// ListAttributes returns one page of the attributes of an object or a list.
+	// ListAttributes returns one page of the attributes of an object, a list or an activity.
 	ListAttributes(context.Context, *v1.ListAttributesRequest) (*v1.ListAttributesResponse, error)
+	// StreamAttributes walks every attribute of an object, a list or an activity, one message per
+	// upstream page of page_size, resumable by token.
+	StreamAttributes(context.Context, *v1.StreamAttributesRequest) (AttributeServiceStreamAttributesClientStream, error)
 	// GetAttribute returns one attribute.
 	GetAttribute(context.Context, *v1.GetAttributeRequest) (*v1.GetAttributeResponse, error)
 	// CreateAttribute adds an attribute. Needs an approval.
@@ -163,10 +177,34 @@ func NewAttributeServiceClient(client *connect.Client) AttributeServiceClient {
 	return &attributeServiceClient{client: client}
 }
 
+// AttributeServiceStreamAttributesClientStream is the client stream for the AttributeService's
+// StreamAttributes RPC.
+type AttributeServiceStreamAttributesClientStream struct {
+	stream connect.ClientStream
+}
+
+// Receive returns the next response message from the server.
+func (s AttributeServiceStreamAttributesClientStream) Receive() (*v1.StreamAttributesResponse, error) {
+	var res v1.StreamAttributesResponse
+	if err := s.stream.Receive(&res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Close releases the stream's resources. It is idempotent and is typically deferred to clean up a
+// stream abandoned before io.EOF.
+func (s AttributeServiceStreamAttributesClientStream) Close() error {
+	return s.stream.Close()
+}
+
 // AttributeServiceHandler is an implementation of the attio.v1.AttributeService service.
 type AttributeServiceHandler interface {
-	// ListAttributes returns one page of the attributes of an object or a list.
+	// ListAttributes returns one page of the attributes of an object, a list or an activity.
 	ListAttributes(context.Context, *v1.ListAttributesRequest) (*v1.ListAttributesResponse, error)
+	// StreamAttributes walks every attribute of an object, a list or an activity, one message per
+	// upstream page of page_size, resumable by token.
+	StreamAttributes(context.Context, *v1.StreamAttributesRequest, AttributeServiceStreamAttributesServerStream) error
 	// GetAttribute returns one attribute.
 	GetAttribute(context.Context, *v1.GetAttributeRequest) (*v1.GetAttributeResponse, error)
 	// CreateAttribute adds an attribute. Needs an approval.
@@ -193,6 +231,7 @@ func RegisterAttributeServiceHandler(server *connect.Server, svc AttributeServic
 	adapter := attributeServiceHandler{svc: svc}
 	server.Register(
 		connect.Method{Spec: attributeServiceListAttributesSpec(), Handler: adapter.listAttributes},
+		connect.Method{Spec: attributeServiceStreamAttributesSpec(), Handler: adapter.streamAttributes},
 		connect.Method{Spec: attributeServiceGetAttributeSpec(), Handler: adapter.getAttribute},
 		connect.Method{Spec: attributeServiceCreateAttributeSpec(), Handler: adapter.createAttribute},
 		connect.Method{Spec: attributeServiceUpdateAttributeSpec(), Handler: adapter.updateAttribute},
@@ -205,11 +244,31 @@ func RegisterAttributeServiceHandler(server *connect.Server, svc AttributeServic
 	)
 }
 
+// AttributeServiceStreamAttributesServerStream is the server stream for the AttributeService's
+// StreamAttributes RPC.
+type AttributeServiceStreamAttributesServerStream struct {
+	stream connect.ServerStream
+}
+
+// SendHeaders flushes the response headers without a message. The first Send does this implicitly.
+func (s AttributeServiceStreamAttributesServerStream) SendHeaders() error {
+	return s.stream.SendHeaders()
+}
+
+// Send sends a response message to the client.
+func (s AttributeServiceStreamAttributesServerStream) Send(res *v1.StreamAttributesResponse) error {
+	return s.stream.Send(res)
+}
+
 // UnimplementedAttributeServiceHandler returns CodeUnimplemented from all methods.
 type UnimplementedAttributeServiceHandler struct{}
 
 func (UnimplementedAttributeServiceHandler) ListAttributes(context.Context, *v1.ListAttributesRequest) (*v1.ListAttributesResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, "attio.v1.AttributeService.ListAttributes is not implemented")
+}
+
+func (UnimplementedAttributeServiceHandler) StreamAttributes(context.Context, *v1.StreamAttributesRequest, AttributeServiceStreamAttributesServerStream) error {
+	return connect.NewError(connect.CodeUnimplemented, "attio.v1.AttributeService.StreamAttributes is not implemented")
 }
 
 func (UnimplementedAttributeServiceHandler) GetAttribute(context.Context, *v1.GetAttributeRequest) (*v1.GetAttributeResponse, error) {
@@ -258,6 +317,14 @@ func (c *attributeServiceClient) ListAttributes(ctx context.Context, req *v1.Lis
 		return nil, err
 	}
 	return &res, nil
+}
+
+func (c *attributeServiceClient) StreamAttributes(ctx context.Context, req *v1.StreamAttributesRequest) (AttributeServiceStreamAttributesClientStream, error) {
+	stream, err := c.client.CallServerStream(ctx, attributeServiceStreamAttributesSpec(), req)
+	if err != nil {
+		return AttributeServiceStreamAttributesClientStream{}, err
+	}
+	return AttributeServiceStreamAttributesClientStream{stream: stream}, nil
 }
 
 func (c *attributeServiceClient) GetAttribute(ctx context.Context, req *v1.GetAttributeRequest) (*v1.GetAttributeResponse, error) {
@@ -344,6 +411,14 @@ func (h attributeServiceHandler) listAttributes(ctx context.Context, _ connect.S
 		return err
 	}
 	return stream.Send(res)
+}
+
+func (h attributeServiceHandler) streamAttributes(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {
+	var req v1.StreamAttributesRequest
+	if err := stream.Receive(&req); err != nil {
+		return err
+	}
+	return h.svc.StreamAttributes(ctx, &req, AttributeServiceStreamAttributesServerStream{stream: stream})
 }
 
 func (h attributeServiceHandler) getAttribute(ctx context.Context, _ connect.Spec, stream connect.ServerStream) error {

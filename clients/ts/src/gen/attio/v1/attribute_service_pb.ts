@@ -17,7 +17,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file attio/v1/attribute_service.proto.
  */
 export const file_attio_v1_attribute_service: GenFile = /*@__PURE__*/
-  fileDesc("CiBhdHRpby92MS9hdHRyaWJ1dGVfc2VydmljZS5wcm90bxIIYXR0aW8udjEiTAoLQXR0cmlidXRlSWQSFAoMd29ya3NwYWNlX2lkGAEgASgJEhEKCW9iamVjdF9pZBgCIAEoCRIUCgxhdHRyaWJ1dGVfaWQYAyABKAkiugQKCUF0dHJpYnV0ZRIhCgJpZBgBIAEoCzIVLmF0dGlvLnYxLkF0dHJpYnV0ZUlkEg0KBXRpdGxlGAIgASgJEhgKC2Rlc2NyaXB0aW9uGAMgASgJSACIAQESEAoIYXBpX3NsdWcYBCABKAkSDAoEdHlwZRgFIAEoCRIbChNpc19zeXN0ZW1fYXR0cmlidXRlGAYgASgIEhMKC2lzX3dyaXRhYmxlGAcgASgIEhMKC2lzX3JlcXVpcmVkGAggASgIEhEKCWlzX3VuaXF1ZRgJIAEoCBIWCg5pc19tdWx0aXNlbGVjdBgKIAEoCBIgChhpc19kZWZhdWx0X3ZhbHVlX2VuYWJsZWQYCyABKAgSEwoLaXNfYXJjaGl2ZWQYDCABKAgSLgoNZGVmYXVsdF92YWx1ZRgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKwoMcmVsYXRpb25zaGlwGA4gASgLMhUuYXR0aW8udjEuQXR0cmlidXRlSWQSLgoKY3JlYXRlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoGY29uZmlnGBAgASgLMhkuYXR0aW8udjEuQXR0cmlidXRlQ29uZmlnEhIKCmV4dHJhX2pzb24YESABKAkSPAoTcmVsYXRpb25zaGlwX2RldGFpbBgSIAEoCzIfLmF0dGlvLnYxLkF0dHJpYnV0ZVJlbGF0aW9uc2hpcEIOCgxfZGVzY3JpcHRpb24i1gEKFUF0dHJpYnV0ZVJlbGF0aW9uc2hpcBIhCgJpZBgBIAEoCzIVLmF0dGlvLnYxLkF0dHJpYnV0ZUlkEhgKC29iamVjdF9zbHVnGAIgASgJSACIAQESEgoFdGl0bGUYAyABKAlIAYgBARIVCghhcGlfc2x1ZxgEIAEoCUgCiAEBEhsKDmlzX211bHRpc2VsZWN0GAUgASgISAOIAQFCDgoMX29iamVjdF9zbHVnQggKBl90aXRsZUILCglfYXBpX3NsdWdCEQoPX2lzX211bHRpc2VsZWN0IngKD0F0dHJpYnV0ZUNvbmZpZxIqCghjdXJyZW5jeRgBIAEoCzIYLmF0dGlvLnYxLkN1cnJlbmN5Q29uZmlnEjkKEHJlY29yZF9yZWZlcmVuY2UYAiABKAsyHy5hdHRpby52MS5SZWNvcmRSZWZlcmVuY2VDb25maWciegoOQ3VycmVuY3lDb25maWcSIgoVZGVmYXVsdF9jdXJyZW5jeV9jb2RlGAEgASgJSACIAQESGQoMZGlzcGxheV90eXBlGAIgASgJSAGIAQFCGAoWX2RlZmF1bHRfY3VycmVuY3lfY29kZUIPCg1fZGlzcGxheV90eXBlIjMKFVJlY29yZFJlZmVyZW5jZUNvbmZpZxIaChJhbGxvd2VkX29iamVjdF9pZHMYASADKAkiwQEKFUxpc3RBdHRyaWJ1dGVzUmVxdWVzdBI1CgZ0YXJnZXQYASABKA4yGS5hdHRpby52MS5BdHRyaWJ1dGVUYXJnZXRCCrpIB4IBBBABIAASHQoKaWRlbnRpZmllchgCIAEoCUIJukgGcgTIghQBEhUKDXNob3dfYXJjaGl2ZWQYAyABKAgSHQoJcGFnZV9zaXplGAQgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YBSABKAlCCLpIBXIDGIAQIloKFkxpc3RBdHRyaWJ1dGVzUmVzcG9uc2USJwoKYXR0cmlidXRlcxgBIAMoCzITLmF0dGlvLnYxLkF0dHJpYnV0ZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiiQEKE0dldEF0dHJpYnV0ZVJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUASI+ChRHZXRBdHRyaWJ1dGVSZXNwb25zZRImCglhdHRyaWJ1dGUYASABKAsyEy5hdHRpby52MS5BdHRyaWJ1dGUilgQKFkNyZWF0ZUF0dHJpYnV0ZVJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIZCgV0aXRsZRgDIAEoCUIKukgHcgUQARiAAhIdCgtkZXNjcmlwdGlvbhgEIAEoCUIIukgFcgMYgBASGwoIYXBpX3NsdWcYBSABKAlCCbpIBnIE0IIUARKzAQoEdHlwZRgGIAEoCUKkAbpIoAFynQFSBHRleHRSBm51bWJlclIIY2hlY2tib3hSCGN1cnJlbmN5UgRkYXRlUgl0aW1lc3RhbXBSBnJhdGluZ1IGc3RhdHVzUgZzZWxlY3RSEHJlY29yZC1yZWZlcmVuY2VSD2FjdG9yLXJlZmVyZW5jZVIIbG9jYXRpb25SBmRvbWFpblINZW1haWwtYWRkcmVzc1IMcGhvbmUtbnVtYmVyEhMKC2lzX3JlcXVpcmVkGAcgASgIEhEKCWlzX3VuaXF1ZRgIIAEoCBIWCg5pc19tdWx0aXNlbGVjdBgJIAEoCBIpCgZjb25maWcYCiABKAsyGS5hdHRpby52MS5BdHRyaWJ1dGVDb25maWcSLgoNZGVmYXVsdF92YWx1ZRgLIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiQQoXQ3JlYXRlQXR0cmlidXRlUmVzcG9uc2USJgoJYXR0cmlidXRlGAEgASgLMhMuYXR0aW8udjEuQXR0cmlidXRlIroDChZVcGRhdGVBdHRyaWJ1dGVSZXF1ZXN0EjUKBnRhcmdldBgBIAEoDjIZLmF0dGlvLnYxLkF0dHJpYnV0ZVRhcmdldEIKukgHggEEEAEgABIdCgppZGVudGlmaWVyGAIgASgJQgm6SAZyBMiCFAESHAoJYXR0cmlidXRlGAMgASgJQgm6SAZyBMiCFAESHAoFdGl0bGUYBCABKAlCDbpICtgBAXIFEAEYgAISHQoLZGVzY3JpcHRpb24YBSABKAlCCLpIBXIDGIAQEh4KCGFwaV9zbHVnGAYgASgJQgy6SAnYAQFyBNCCFAESEwoLaXNfcmVxdWlyZWQYByABKAgSEQoJaXNfdW5pcXVlGAggASgIEhMKC2lzX2FyY2hpdmVkGAkgASgIEikKBmNvbmZpZxgKIAEoCzIZLmF0dGlvLnYxLkF0dHJpYnV0ZUNvbmZpZxIuCg1kZWZhdWx0X3ZhbHVlGAsgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI3Cgt1cGRhdGVfbWFzaxgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tCBrpIA8gBASJBChdVcGRhdGVBdHRyaWJ1dGVSZXNwb25zZRImCglhdHRyaWJ1dGUYASABKAsyEy5hdHRpby52MS5BdHRyaWJ1dGUi4gEKGExpc3RTZWxlY3RPcHRpb25zUmVxdWVzdBI1CgZ0YXJnZXQYASABKA4yGS5hdHRpby52MS5BdHRyaWJ1dGVUYXJnZXRCCrpIB4IBBBABIAASHQoKaWRlbnRpZmllchgCIAEoCUIJukgGcgTIghQBEhwKCWF0dHJpYnV0ZRgDIAEoCUIJukgGcgTIghQBEhUKDXNob3dfYXJjaGl2ZWQYBCABKAgSHQoJcGFnZV9zaXplGAUgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YBiABKAlCCLpIBXIDGIAQIl0KGUxpc3RTZWxlY3RPcHRpb25zUmVzcG9uc2USJwoHb3B0aW9ucxgBIAMoCzIWLmF0dGlvLnYxLlNlbGVjdE9wdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiqgEKGUNyZWF0ZVNlbGVjdE9wdGlvblJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARIZCgV0aXRsZRgEIAEoCUIKukgHcgUQARiAAiJEChpDcmVhdGVTZWxlY3RPcHRpb25SZXNwb25zZRImCgZvcHRpb24YASABKAsyFi5hdHRpby52MS5TZWxlY3RPcHRpb24itwIKGVVwZGF0ZVNlbGVjdE9wdGlvblJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARI6CgZvcHRpb24YBCABKAlCKrpIJ3IlEAEYgAIyF15bXi8/IyVceDAwLVx4MUZceDdGXSskWgEuWgIuLhIcCgV0aXRsZRgFIAEoCUINukgK2AEBcgUQARiAAhITCgtpc19hcmNoaXZlZBgGIAEoCBI3Cgt1cGRhdGVfbWFzaxgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tCBrpIA8gBASJEChpVcGRhdGVTZWxlY3RPcHRpb25SZXNwb25zZRImCgZvcHRpb24YASABKAsyFi5hdHRpby52MS5TZWxlY3RPcHRpb24i3QEKE0xpc3RTdGF0dXNlc1JlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARIVCg1zaG93X2FyY2hpdmVkGAQgASgIEh0KCXBhZ2Vfc2l6ZRgFIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAYgASgJQgi6SAVyAxiAECJTChRMaXN0U3RhdHVzZXNSZXNwb25zZRIiCghzdGF0dXNlcxgBIAMoCzIQLmF0dGlvLnYxLlN0YXR1cxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki6QEKE0NyZWF0ZVN0YXR1c1JlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARIZCgV0aXRsZRgEIAEoCUIKukgHcgUQARiAAhIbChNjZWxlYnJhdGlvbl9lbmFibGVkGAUgASgIEiYKFXRhcmdldF90aW1lX2luX3N0YXR1cxgGIAEoCUIHukgEcgIYQCI4ChRDcmVhdGVTdGF0dXNSZXNwb25zZRIgCgZzdGF0dXMYASABKAsyEC5hdHRpby52MS5TdGF0dXMi9gIKE1VwZGF0ZVN0YXR1c1JlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARI6CgZzdGF0dXMYBCABKAlCKrpIJ3IlEAEYgAIyF15bXi8/IyVceDAwLVx4MUZceDdGXSskWgEuWgIuLhIcCgV0aXRsZRgFIAEoCUINukgK2AEBcgUQARiAAhIbChNjZWxlYnJhdGlvbl9lbmFibGVkGAYgASgIEiYKFXRhcmdldF90aW1lX2luX3N0YXR1cxgHIAEoCUIHukgEcgIYQBITCgtpc19hcmNoaXZlZBgIIAEoCBI3Cgt1cGRhdGVfbWFzaxgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tCBrpIA8gBASI4ChRVcGRhdGVTdGF0dXNSZXNwb25zZRIgCgZzdGF0dXMYASABKAsyEC5hdHRpby52MS5TdGF0dXMqigEKD0F0dHJpYnV0ZVRhcmdldBIgChxBVFRSSUJVVEVfVEFSR0VUX1VOU1BFQ0lGSUVEEAASGwoXQVRUUklCVVRFX1RBUkdFVF9PQkpFQ1QQARIZChVBVFRSSUJVVEVfVEFSR0VUX0xJU1QQAhIdChlBVFRSSUJVVEVfVEFSR0VUX0FDVElWSVRZEAMygggKEEF0dHJpYnV0ZVNlcnZpY2USYAoOTGlzdEF0dHJpYnV0ZXMSHy5hdHRpby52MS5MaXN0QXR0cmlidXRlc1JlcXVlc3QaIC5hdHRpby52MS5MaXN0QXR0cmlidXRlc1Jlc3BvbnNlIguQAgGCtRgECAEQARJaCgxHZXRBdHRyaWJ1dGUSHS5hdHRpby52MS5HZXRBdHRyaWJ1dGVSZXF1ZXN0Gh4uYXR0aW8udjEuR2V0QXR0cmlidXRlUmVzcG9uc2UiC5ACAYK1GAQIARABEmAKD0NyZWF0ZUF0dHJpYnV0ZRIgLmF0dGlvLnYxLkNyZWF0ZUF0dHJpYnV0ZVJlcXVlc3QaIS5hdHRpby52MS5DcmVhdGVBdHRyaWJ1dGVSZXNwb25zZSIIgrUYBAgEEAISfwoPVXBkYXRlQXR0cmlidXRlEiAuYXR0aW8udjEuVXBkYXRlQXR0cmlidXRlUmVxdWVzdBohLmF0dGlvLnYxLlVwZGF0ZUF0dHJpYnV0ZVJlc3BvbnNlIieCtRgjCAQQAhodQXR0cmlidXRlU2VydmljZS5HZXRBdHRyaWJ1dGUSaQoRTGlzdFNlbGVjdE9wdGlvbnMSIi5hdHRpby52MS5MaXN0U2VsZWN0T3B0aW9uc1JlcXVlc3QaIy5hdHRpby52MS5MaXN0U2VsZWN0T3B0aW9uc1Jlc3BvbnNlIguQAgGCtRgECAEQARJpChJDcmVhdGVTZWxlY3RPcHRpb24SIy5hdHRpby52MS5DcmVhdGVTZWxlY3RPcHRpb25SZXF1ZXN0GiQuYXR0aW8udjEuQ3JlYXRlU2VsZWN0T3B0aW9uUmVzcG9uc2UiCIK1GAQIBBACEmkKElVwZGF0ZVNlbGVjdE9wdGlvbhIjLmF0dGlvLnYxLlVwZGF0ZVNlbGVjdE9wdGlvblJlcXVlc3QaJC5hdHRpby52MS5VcGRhdGVTZWxlY3RPcHRpb25SZXNwb25zZSIIgrUYBAgEEAISWgoMTGlzdFN0YXR1c2VzEh0uYXR0aW8udjEuTGlzdFN0YXR1c2VzUmVxdWVzdBoeLmF0dGlvLnYxLkxpc3RTdGF0dXNlc1Jlc3BvbnNlIguQAgGCtRgECAEQARJXCgxDcmVhdGVTdGF0dXMSHS5hdHRpby52MS5DcmVhdGVTdGF0dXNSZXF1ZXN0Gh4uYXR0aW8udjEuQ3JlYXRlU3RhdHVzUmVzcG9uc2UiCIK1GAQIBBACElcKDFVwZGF0ZVN0YXR1cxIdLmF0dGlvLnYxLlVwZGF0ZVN0YXR1c1JlcXVlc3QaHi5hdHRpby52MS5VcGRhdGVTdGF0dXNSZXNwb25zZSIIgrUYBAgEEAJCO1o5Z2l0aHViLmNvbS9hdHRpby1mYWNhZGUvYXR0aW8tZmFjYWRlL2dlbi9hdHRpby92MTthdHRpb3YxYgZwcm90bzM", [file_attio_v1_access, file_attio_v1_rules, file_attio_v1_values, file_buf_validate_validate, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiBhdHRpby92MS9hdHRyaWJ1dGVfc2VydmljZS5wcm90bxIIYXR0aW8udjEiTAoLQXR0cmlidXRlSWQSFAoMd29ya3NwYWNlX2lkGAEgASgJEhEKCW9iamVjdF9pZBgCIAEoCRIUCgxhdHRyaWJ1dGVfaWQYAyABKAkiugQKCUF0dHJpYnV0ZRIhCgJpZBgBIAEoCzIVLmF0dGlvLnYxLkF0dHJpYnV0ZUlkEg0KBXRpdGxlGAIgASgJEhgKC2Rlc2NyaXB0aW9uGAMgASgJSACIAQESEAoIYXBpX3NsdWcYBCABKAkSDAoEdHlwZRgFIAEoCRIbChNpc19zeXN0ZW1fYXR0cmlidXRlGAYgASgIEhMKC2lzX3dyaXRhYmxlGAcgASgIEhMKC2lzX3JlcXVpcmVkGAggASgIEhEKCWlzX3VuaXF1ZRgJIAEoCBIWCg5pc19tdWx0aXNlbGVjdBgKIAEoCBIgChhpc19kZWZhdWx0X3ZhbHVlX2VuYWJsZWQYCyABKAgSEwoLaXNfYXJjaGl2ZWQYDCABKAgSLgoNZGVmYXVsdF92YWx1ZRgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKwoMcmVsYXRpb25zaGlwGA4gASgLMhUuYXR0aW8udjEuQXR0cmlidXRlSWQSLgoKY3JlYXRlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoGY29uZmlnGBAgASgLMhkuYXR0aW8udjEuQXR0cmlidXRlQ29uZmlnEhIKCmV4dHJhX2pzb24YESABKAkSPAoTcmVsYXRpb25zaGlwX2RldGFpbBgSIAEoCzIfLmF0dGlvLnYxLkF0dHJpYnV0ZVJlbGF0aW9uc2hpcEIOCgxfZGVzY3JpcHRpb24i1gEKFUF0dHJpYnV0ZVJlbGF0aW9uc2hpcBIhCgJpZBgBIAEoCzIVLmF0dGlvLnYxLkF0dHJpYnV0ZUlkEhgKC29iamVjdF9zbHVnGAIgASgJSACIAQESEgoFdGl0bGUYAyABKAlIAYgBARIVCghhcGlfc2x1ZxgEIAEoCUgCiAEBEhsKDmlzX211bHRpc2VsZWN0GAUgASgISAOIAQFCDgoMX29iamVjdF9zbHVnQggKBl90aXRsZUILCglfYXBpX3NsdWdCEQoPX2lzX211bHRpc2VsZWN0IngKD0F0dHJpYnV0ZUNvbmZpZxIqCghjdXJyZW5jeRgBIAEoCzIYLmF0dGlvLnYxLkN1cnJlbmN5Q29uZmlnEjkKEHJlY29yZF9yZWZlcmVuY2UYAiABKAsyHy5hdHRpby52MS5SZWNvcmRSZWZlcmVuY2VDb25maWciegoOQ3VycmVuY3lDb25maWcSIgoVZGVmYXVsdF9jdXJyZW5jeV9jb2RlGAEgASgJSACIAQESGQoMZGlzcGxheV90eXBlGAIgASgJSAGIAQFCGAoWX2RlZmF1bHRfY3VycmVuY3lfY29kZUIPCg1fZGlzcGxheV90eXBlIjMKFVJlY29yZFJlZmVyZW5jZUNvbmZpZxIaChJhbGxvd2VkX29iamVjdF9pZHMYASADKAkiwQEKFUxpc3RBdHRyaWJ1dGVzUmVxdWVzdBI1CgZ0YXJnZXQYASABKA4yGS5hdHRpby52MS5BdHRyaWJ1dGVUYXJnZXRCCrpIB4IBBBABIAASHQoKaWRlbnRpZmllchgCIAEoCUIJukgGcgTIghQBEhUKDXNob3dfYXJjaGl2ZWQYAyABKAgSHQoJcGFnZV9zaXplGAQgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YBSABKAlCCLpIBXIDGIAQIloKFkxpc3RBdHRyaWJ1dGVzUmVzcG9uc2USJwoKYXR0cmlidXRlcxgBIAMoCzITLmF0dGlvLnYxLkF0dHJpYnV0ZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkixQEKF1N0cmVhbUF0dHJpYnV0ZXNSZXF1ZXN0EjUKBnRhcmdldBgBIAEoDjIZLmF0dGlvLnYxLkF0dHJpYnV0ZVRhcmdldEIKukgHggEEEAEgABIdCgppZGVudGlmaWVyGAIgASgJQgm6SAZyBMiCFAESFQoNc2hvd19hcmNoaXZlZBgDIAEoCBIdCglwYWdlX3NpemUYBCABKAVCCrpIBxoFGOgHKAASHgoMcmVzdW1lX3Rva2VuGAUgASgJQgi6SAVyAxiAECJZChhTdHJlYW1BdHRyaWJ1dGVzUmVzcG9uc2USJwoKYXR0cmlidXRlcxgBIAMoCzITLmF0dGlvLnYxLkF0dHJpYnV0ZRIUCgxyZXN1bWVfdG9rZW4YAiABKAkiiQEKE0dldEF0dHJpYnV0ZVJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUASI+ChRHZXRBdHRyaWJ1dGVSZXNwb25zZRImCglhdHRyaWJ1dGUYASABKAsyEy5hdHRpby52MS5BdHRyaWJ1dGUilgQKFkNyZWF0ZUF0dHJpYnV0ZVJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIZCgV0aXRsZRgDIAEoCUIKukgHcgUQARiAAhIdCgtkZXNjcmlwdGlvbhgEIAEoCUIIukgFcgMYgBASGwoIYXBpX3NsdWcYBSABKAlCCbpIBnIE0IIUARKzAQoEdHlwZRgGIAEoCUKkAbpIoAFynQFSBHRleHRSBm51bWJlclIIY2hlY2tib3hSCGN1cnJlbmN5UgRkYXRlUgl0aW1lc3RhbXBSBnJhdGluZ1IGc3RhdHVzUgZzZWxlY3RSEHJlY29yZC1yZWZlcmVuY2VSD2FjdG9yLXJlZmVyZW5jZVIIbG9jYXRpb25SBmRvbWFpblINZW1haWwtYWRkcmVzc1IMcGhvbmUtbnVtYmVyEhMKC2lzX3JlcXVpcmVkGAcgASgIEhEKCWlzX3VuaXF1ZRgIIAEoCBIWCg5pc19tdWx0aXNlbGVjdBgJIAEoCBIpCgZjb25maWcYCiABKAsyGS5hdHRpby52MS5BdHRyaWJ1dGVDb25maWcSLgoNZGVmYXVsdF92YWx1ZRgLIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiQQoXQ3JlYXRlQXR0cmlidXRlUmVzcG9uc2USJgoJYXR0cmlidXRlGAEgASgLMhMuYXR0aW8udjEuQXR0cmlidXRlIroDChZVcGRhdGVBdHRyaWJ1dGVSZXF1ZXN0EjUKBnRhcmdldBgBIAEoDjIZLmF0dGlvLnYxLkF0dHJpYnV0ZVRhcmdldEIKukgHggEEEAEgABIdCgppZGVudGlmaWVyGAIgASgJQgm6SAZyBMiCFAESHAoJYXR0cmlidXRlGAMgASgJQgm6SAZyBMiCFAESHAoFdGl0bGUYBCABKAlCDbpICtgBAXIFEAEYgAISHQoLZGVzY3JpcHRpb24YBSABKAlCCLpIBXIDGIAQEh4KCGFwaV9zbHVnGAYgASgJQgy6SAnYAQFyBNCCFAESEwoLaXNfcmVxdWlyZWQYByABKAgSEQoJaXNfdW5pcXVlGAggASgIEhMKC2lzX2FyY2hpdmVkGAkgASgIEikKBmNvbmZpZxgKIAEoCzIZLmF0dGlvLnYxLkF0dHJpYnV0ZUNvbmZpZxIuCg1kZWZhdWx0X3ZhbHVlGAsgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI3Cgt1cGRhdGVfbWFzaxgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tCBrpIA8gBASJBChdVcGRhdGVBdHRyaWJ1dGVSZXNwb25zZRImCglhdHRyaWJ1dGUYASABKAsyEy5hdHRpby52MS5BdHRyaWJ1dGUi4gEKGExpc3RTZWxlY3RPcHRpb25zUmVxdWVzdBI1CgZ0YXJnZXQYASABKA4yGS5hdHRpby52MS5BdHRyaWJ1dGVUYXJnZXRCCrpIB4IBBBABIAASHQoKaWRlbnRpZmllchgCIAEoCUIJukgGcgTIghQBEhwKCWF0dHJpYnV0ZRgDIAEoCUIJukgGcgTIghQBEhUKDXNob3dfYXJjaGl2ZWQYBCABKAgSHQoJcGFnZV9zaXplGAUgASgFQgq6SAcaBRjoBygAEhwKCnBhZ2VfdG9rZW4YBiABKAlCCLpIBXIDGIAQIl0KGUxpc3RTZWxlY3RPcHRpb25zUmVzcG9uc2USJwoHb3B0aW9ucxgBIAMoCzIWLmF0dGlvLnYxLlNlbGVjdE9wdGlvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiqgEKGUNyZWF0ZVNlbGVjdE9wdGlvblJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARIZCgV0aXRsZRgEIAEoCUIKukgHcgUQARiAAiJEChpDcmVhdGVTZWxlY3RPcHRpb25SZXNwb25zZRImCgZvcHRpb24YASABKAsyFi5hdHRpby52MS5TZWxlY3RPcHRpb24itwIKGVVwZGF0ZVNlbGVjdE9wdGlvblJlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARI6CgZvcHRpb24YBCABKAlCKrpIJ3IlEAEYgAIyF15bXi8/IyVceDAwLVx4MUZceDdGXSskWgEuWgIuLhIcCgV0aXRsZRgFIAEoCUINukgK2AEBcgUQARiAAhITCgtpc19hcmNoaXZlZBgGIAEoCBI3Cgt1cGRhdGVfbWFzaxgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tCBrpIA8gBASJEChpVcGRhdGVTZWxlY3RPcHRpb25SZXNwb25zZRImCgZvcHRpb24YASABKAsyFi5hdHRpby52MS5TZWxlY3RPcHRpb24i3QEKE0xpc3RTdGF0dXNlc1JlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARIVCg1zaG93X2FyY2hpdmVkGAQgASgIEh0KCXBhZ2Vfc2l6ZRgFIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAYgASgJQgi6SAVyAxiAECJTChRMaXN0U3RhdHVzZXNSZXNwb25zZRIiCghzdGF0dXNlcxgBIAMoCzIQLmF0dGlvLnYxLlN0YXR1cxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki6QEKE0NyZWF0ZVN0YXR1c1JlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARIZCgV0aXRsZRgEIAEoCUIKukgHcgUQARiAAhIbChNjZWxlYnJhdGlvbl9lbmFibGVkGAUgASgIEiYKFXRhcmdldF90aW1lX2luX3N0YXR1cxgGIAEoCUIHukgEcgIYQCI4ChRDcmVhdGVTdGF0dXNSZXNwb25zZRIgCgZzdGF0dXMYASABKAsyEC5hdHRpby52MS5TdGF0dXMi9gIKE1VwZGF0ZVN0YXR1c1JlcXVlc3QSNQoGdGFyZ2V0GAEgASgOMhkuYXR0aW8udjEuQXR0cmlidXRlVGFyZ2V0Qgq6SAeCAQQQASAAEh0KCmlkZW50aWZpZXIYAiABKAlCCbpIBnIEyIIUARIcCglhdHRyaWJ1dGUYAyABKAlCCbpIBnIEyIIUARI6CgZzdGF0dXMYBCABKAlCKrpIJ3IlEAEYgAIyF15bXi8/IyVceDAwLVx4MUZceDdGXSskWgEuWgIuLhIcCgV0aXRsZRgFIAEoCUINukgK2AEBcgUQARiAAhIbChNjZWxlYnJhdGlvbl9lbmFibGVkGAYgASgIEiYKFXRhcmdldF90aW1lX2luX3N0YXR1cxgHIAEoCUIHukgEcgIYQBITCgtpc19hcmNoaXZlZBgIIAEoCBI3Cgt1cGRhdGVfbWFzaxgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2tCBrpIA8gBASI4ChRVcGRhdGVTdGF0dXNSZXNwb25zZRIgCgZzdGF0dXMYASABKAsyEC5hdHRpby52MS5TdGF0dXMqigEKD0F0dHJpYnV0ZVRhcmdldBIgChxBVFRSSUJVVEVfVEFSR0VUX1VOU1BFQ0lGSUVEEAASGwoXQVRUUklCVVRFX1RBUkdFVF9PQkpFQ1QQARIZChVBVFRSSUJVVEVfVEFSR0VUX0xJU1QQAhIdChlBVFRSSUJVVEVfVEFSR0VUX0FDVElWSVRZEAMy7AgKEEF0dHJpYnV0ZVNlcnZpY2USYAoOTGlzdEF0dHJpYnV0ZXMSHy5hdHRpby52MS5MaXN0QXR0cmlidXRlc1JlcXVlc3QaIC5hdHRpby52MS5MaXN0QXR0cmlidXRlc1Jlc3BvbnNlIguQAgGCtRgECAEQARJoChBTdHJlYW1BdHRyaWJ1dGVzEiEuYXR0aW8udjEuU3RyZWFtQXR0cmlidXRlc1JlcXVlc3QaIi5hdHRpby52MS5TdHJlYW1BdHRyaWJ1dGVzUmVzcG9uc2UiC5ACAYK1GAQIARABMAESWgoMR2V0QXR0cmlidXRlEh0uYXR0aW8udjEuR2V0QXR0cmlidXRlUmVxdWVzdBoeLmF0dGlvLnYxLkdldEF0dHJpYnV0ZVJlc3BvbnNlIguQAgGCtRgECAEQARJgCg9DcmVhdGVBdHRyaWJ1dGUSIC5hdHRpby52MS5DcmVhdGVBdHRyaWJ1dGVSZXF1ZXN0GiEuYXR0aW8udjEuQ3JlYXRlQXR0cmlidXRlUmVzcG9uc2UiCIK1GAQIBBACEn8KD1VwZGF0ZUF0dHJpYnV0ZRIgLmF0dGlvLnYxLlVwZGF0ZUF0dHJpYnV0ZVJlcXVlc3QaIS5hdHRpby52MS5VcGRhdGVBdHRyaWJ1dGVSZXNwb25zZSIngrUYIwgEEAIaHUF0dHJpYnV0ZVNlcnZpY2UuR2V0QXR0cmlidXRlEmkKEUxpc3RTZWxlY3RPcHRpb25zEiIuYXR0aW8udjEuTGlzdFNlbGVjdE9wdGlvbnNSZXF1ZXN0GiMuYXR0aW8udjEuTGlzdFNlbGVjdE9wdGlvbnNSZXNwb25zZSILkAIBgrUYBAgBEAESaQoSQ3JlYXRlU2VsZWN0T3B0aW9uEiMuYXR0aW8udjEuQ3JlYXRlU2VsZWN0T3B0aW9uUmVxdWVzdBokLmF0dGlvLnYxLkNyZWF0ZVNlbGVjdE9wdGlvblJlc3BvbnNlIgiCtRgECAQQAhJpChJVcGRhdGVTZWxlY3RPcHRpb24SIy5hdHRpby52MS5VcGRhdGVTZWxlY3RPcHRpb25SZXF1ZXN0GiQuYXR0aW8udjEuVXBkYXRlU2VsZWN0T3B0aW9uUmVzcG9uc2UiCIK1GAQIBBACEloKDExpc3RTdGF0dXNlcxIdLmF0dGlvLnYxLkxpc3RTdGF0dXNlc1JlcXVlc3QaHi5hdHRpby52MS5MaXN0U3RhdHVzZXNSZXNwb25zZSILkAIBgrUYBAgBEAESVwoMQ3JlYXRlU3RhdHVzEh0uYXR0aW8udjEuQ3JlYXRlU3RhdHVzUmVxdWVzdBoeLmF0dGlvLnYxLkNyZWF0ZVN0YXR1c1Jlc3BvbnNlIgiCtRgECAQQAhJXCgxVcGRhdGVTdGF0dXMSHS5hdHRpby52MS5VcGRhdGVTdGF0dXNSZXF1ZXN0Gh4uYXR0aW8udjEuVXBkYXRlU3RhdHVzUmVzcG9uc2UiCIK1GAQIBBACQjtaOWdpdGh1Yi5jb20vYXR0aW8tZmFjYWRlL2F0dGlvLWZhY2FkZS9nZW4vYXR0aW8vdjE7YXR0aW92MWIGcHJvdG8z", [file_attio_v1_access, file_attio_v1_rules, file_attio_v1_values, file_buf_validate_validate, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * AttributeId identifies an attribute.
@@ -55,7 +55,7 @@ export const AttributeIdSchema: GenMessage<AttributeId> = /*@__PURE__*/
   messageDesc(file_attio_v1_attribute_service, 0);
 
 /**
- * Attribute is a field of an object or a list.
+ * Attribute is a field of an object, a list or an activity.
  *
  * @generated from message attio.v1.Attribute
  */
@@ -331,20 +331,20 @@ export const RecordReferenceConfigSchema: GenMessage<RecordReferenceConfig> = /*
   messageDesc(file_attio_v1_attribute_service, 5);
 
 /**
- * ListAttributesRequest names an object or list.
+ * ListAttributesRequest names an object, a list or an activity.
  *
  * @generated from message attio.v1.ListAttributesRequest
  */
 export type ListAttributesRequest = Message<"attio.v1.ListAttributesRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -408,20 +408,97 @@ export const ListAttributesResponseSchema: GenMessage<ListAttributesResponse> = 
   messageDesc(file_attio_v1_attribute_service, 7);
 
 /**
- * GetAttributeRequest names an attribute.
+ * StreamAttributesRequest names the object, list or activity whose attributes to stream.
  *
- * @generated from message attio.v1.GetAttributeRequest
+ * @generated from message attio.v1.StreamAttributesRequest
  */
-export type GetAttributeRequest = Message<"attio.v1.GetAttributeRequest"> & {
+export type StreamAttributesRequest = Message<"attio.v1.StreamAttributesRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attributes belong to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
+   *
+   * @generated from field: string identifier = 2;
+   */
+  identifier: string;
+
+  /**
+   * Include archived attributes.
+   *
+   * @generated from field: bool show_archived = 3;
+   */
+  showArchived: boolean;
+
+  /**
+   * Attributes per message (0-1000); 0 means 100.
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * Resume after the message that carried this token; only valid with the same request.
+   *
+   * @generated from field: string resume_token = 5;
+   */
+  resumeToken: string;
+};
+
+/**
+ * Describes the message attio.v1.StreamAttributesRequest.
+ * Use `create(StreamAttributesRequestSchema)` to create a new message.
+ */
+export const StreamAttributesRequestSchema: GenMessage<StreamAttributesRequest> = /*@__PURE__*/
+  messageDesc(file_attio_v1_attribute_service, 8);
+
+/**
+ * StreamAttributesResponse is one page of attributes.
+ *
+ * @generated from message attio.v1.StreamAttributesResponse
+ */
+export type StreamAttributesResponse = Message<"attio.v1.StreamAttributesResponse"> & {
+  /**
+   * The attributes.
+   *
+   * @generated from field: repeated attio.v1.Attribute attributes = 1;
+   */
+  attributes: Attribute[];
+
+  /**
+   * Token that restarts the stream right after this message.
+   *
+   * @generated from field: string resume_token = 2;
+   */
+  resumeToken: string;
+};
+
+/**
+ * Describes the message attio.v1.StreamAttributesResponse.
+ * Use `create(StreamAttributesResponseSchema)` to create a new message.
+ */
+export const StreamAttributesResponseSchema: GenMessage<StreamAttributesResponse> = /*@__PURE__*/
+  messageDesc(file_attio_v1_attribute_service, 9);
+
+/**
+ * GetAttributeRequest names an attribute.
+ *
+ * @generated from message attio.v1.GetAttributeRequest
+ */
+export type GetAttributeRequest = Message<"attio.v1.GetAttributeRequest"> & {
+  /**
+   * Whether the attribute belongs to an object, a list or an activity. Required.
+   *
+   * @generated from field: attio.v1.AttributeTarget target = 1;
+   */
+  target: AttributeTarget;
+
+  /**
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -440,7 +517,7 @@ export type GetAttributeRequest = Message<"attio.v1.GetAttributeRequest"> & {
  * Use `create(GetAttributeRequestSchema)` to create a new message.
  */
 export const GetAttributeRequestSchema: GenMessage<GetAttributeRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 8);
+  messageDesc(file_attio_v1_attribute_service, 10);
 
 /**
  * GetAttributeResponse carries the attribute.
@@ -461,7 +538,7 @@ export type GetAttributeResponse = Message<"attio.v1.GetAttributeResponse"> & {
  * Use `create(GetAttributeResponseSchema)` to create a new message.
  */
 export const GetAttributeResponseSchema: GenMessage<GetAttributeResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 9);
+  messageDesc(file_attio_v1_attribute_service, 11);
 
 /**
  * CreateAttributeRequest defines a new attribute.
@@ -470,14 +547,14 @@ export const GetAttributeResponseSchema: GenMessage<GetAttributeResponse> = /*@_
  */
 export type CreateAttributeRequest = Message<"attio.v1.CreateAttributeRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -552,7 +629,7 @@ export type CreateAttributeRequest = Message<"attio.v1.CreateAttributeRequest"> 
  * Use `create(CreateAttributeRequestSchema)` to create a new message.
  */
 export const CreateAttributeRequestSchema: GenMessage<CreateAttributeRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 10);
+  messageDesc(file_attio_v1_attribute_service, 12);
 
 /**
  * CreateAttributeResponse carries the new attribute.
@@ -573,7 +650,7 @@ export type CreateAttributeResponse = Message<"attio.v1.CreateAttributeResponse"
  * Use `create(CreateAttributeResponseSchema)` to create a new message.
  */
 export const CreateAttributeResponseSchema: GenMessage<CreateAttributeResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 11);
+  messageDesc(file_attio_v1_attribute_service, 13);
 
 /**
  * UpdateAttributeRequest changes the fields of an attribute that update_mask names.
@@ -582,14 +659,14 @@ export const CreateAttributeResponseSchema: GenMessage<CreateAttributeResponse> 
  */
 export type UpdateAttributeRequest = Message<"attio.v1.UpdateAttributeRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -674,7 +751,7 @@ export type UpdateAttributeRequest = Message<"attio.v1.UpdateAttributeRequest"> 
  * Use `create(UpdateAttributeRequestSchema)` to create a new message.
  */
 export const UpdateAttributeRequestSchema: GenMessage<UpdateAttributeRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 12);
+  messageDesc(file_attio_v1_attribute_service, 14);
 
 /**
  * UpdateAttributeResponse carries the updated attribute.
@@ -695,7 +772,7 @@ export type UpdateAttributeResponse = Message<"attio.v1.UpdateAttributeResponse"
  * Use `create(UpdateAttributeResponseSchema)` to create a new message.
  */
 export const UpdateAttributeResponseSchema: GenMessage<UpdateAttributeResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 13);
+  messageDesc(file_attio_v1_attribute_service, 15);
 
 /**
  * ListSelectOptionsRequest names a select attribute.
@@ -704,14 +781,14 @@ export const UpdateAttributeResponseSchema: GenMessage<UpdateAttributeResponse> 
  */
 export type ListSelectOptionsRequest = Message<"attio.v1.ListSelectOptionsRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -752,7 +829,7 @@ export type ListSelectOptionsRequest = Message<"attio.v1.ListSelectOptionsReques
  * Use `create(ListSelectOptionsRequestSchema)` to create a new message.
  */
 export const ListSelectOptionsRequestSchema: GenMessage<ListSelectOptionsRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 14);
+  messageDesc(file_attio_v1_attribute_service, 16);
 
 /**
  * ListSelectOptionsResponse lists the options.
@@ -780,7 +857,7 @@ export type ListSelectOptionsResponse = Message<"attio.v1.ListSelectOptionsRespo
  * Use `create(ListSelectOptionsResponseSchema)` to create a new message.
  */
 export const ListSelectOptionsResponseSchema: GenMessage<ListSelectOptionsResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 15);
+  messageDesc(file_attio_v1_attribute_service, 17);
 
 /**
  * CreateSelectOptionRequest adds an option.
@@ -789,14 +866,14 @@ export const ListSelectOptionsResponseSchema: GenMessage<ListSelectOptionsRespon
  */
 export type CreateSelectOptionRequest = Message<"attio.v1.CreateSelectOptionRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -822,7 +899,7 @@ export type CreateSelectOptionRequest = Message<"attio.v1.CreateSelectOptionRequ
  * Use `create(CreateSelectOptionRequestSchema)` to create a new message.
  */
 export const CreateSelectOptionRequestSchema: GenMessage<CreateSelectOptionRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 16);
+  messageDesc(file_attio_v1_attribute_service, 18);
 
 /**
  * CreateSelectOptionResponse carries the new option.
@@ -843,7 +920,7 @@ export type CreateSelectOptionResponse = Message<"attio.v1.CreateSelectOptionRes
  * Use `create(CreateSelectOptionResponseSchema)` to create a new message.
  */
 export const CreateSelectOptionResponseSchema: GenMessage<CreateSelectOptionResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 17);
+  messageDesc(file_attio_v1_attribute_service, 19);
 
 /**
  * UpdateSelectOptionRequest changes the fields of an option that update_mask names.
@@ -852,14 +929,14 @@ export const CreateSelectOptionResponseSchema: GenMessage<CreateSelectOptionResp
  */
 export type UpdateSelectOptionRequest = Message<"attio.v1.UpdateSelectOptionRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -908,7 +985,7 @@ export type UpdateSelectOptionRequest = Message<"attio.v1.UpdateSelectOptionRequ
  * Use `create(UpdateSelectOptionRequestSchema)` to create a new message.
  */
 export const UpdateSelectOptionRequestSchema: GenMessage<UpdateSelectOptionRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 18);
+  messageDesc(file_attio_v1_attribute_service, 20);
 
 /**
  * UpdateSelectOptionResponse carries the updated option.
@@ -929,7 +1006,7 @@ export type UpdateSelectOptionResponse = Message<"attio.v1.UpdateSelectOptionRes
  * Use `create(UpdateSelectOptionResponseSchema)` to create a new message.
  */
 export const UpdateSelectOptionResponseSchema: GenMessage<UpdateSelectOptionResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 19);
+  messageDesc(file_attio_v1_attribute_service, 21);
 
 /**
  * ListStatusesRequest names a status attribute.
@@ -938,14 +1015,14 @@ export const UpdateSelectOptionResponseSchema: GenMessage<UpdateSelectOptionResp
  */
 export type ListStatusesRequest = Message<"attio.v1.ListStatusesRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -986,7 +1063,7 @@ export type ListStatusesRequest = Message<"attio.v1.ListStatusesRequest"> & {
  * Use `create(ListStatusesRequestSchema)` to create a new message.
  */
 export const ListStatusesRequestSchema: GenMessage<ListStatusesRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 20);
+  messageDesc(file_attio_v1_attribute_service, 22);
 
 /**
  * ListStatusesResponse lists the statuses.
@@ -1014,7 +1091,7 @@ export type ListStatusesResponse = Message<"attio.v1.ListStatusesResponse"> & {
  * Use `create(ListStatusesResponseSchema)` to create a new message.
  */
 export const ListStatusesResponseSchema: GenMessage<ListStatusesResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 21);
+  messageDesc(file_attio_v1_attribute_service, 23);
 
 /**
  * CreateStatusRequest adds a status.
@@ -1023,14 +1100,14 @@ export const ListStatusesResponseSchema: GenMessage<ListStatusesResponse> = /*@_
  */
 export type CreateStatusRequest = Message<"attio.v1.CreateStatusRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -1070,7 +1147,7 @@ export type CreateStatusRequest = Message<"attio.v1.CreateStatusRequest"> & {
  * Use `create(CreateStatusRequestSchema)` to create a new message.
  */
 export const CreateStatusRequestSchema: GenMessage<CreateStatusRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 22);
+  messageDesc(file_attio_v1_attribute_service, 24);
 
 /**
  * CreateStatusResponse carries the new status.
@@ -1091,7 +1168,7 @@ export type CreateStatusResponse = Message<"attio.v1.CreateStatusResponse"> & {
  * Use `create(CreateStatusResponseSchema)` to create a new message.
  */
 export const CreateStatusResponseSchema: GenMessage<CreateStatusResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 23);
+  messageDesc(file_attio_v1_attribute_service, 25);
 
 /**
  * UpdateStatusRequest changes the fields of a status that update_mask names.
@@ -1100,14 +1177,14 @@ export const CreateStatusResponseSchema: GenMessage<CreateStatusResponse> = /*@_
  */
 export type UpdateStatusRequest = Message<"attio.v1.UpdateStatusRequest"> & {
   /**
-   * Whether the attribute belongs to an object or a list. Required.
+   * Whether the attribute belongs to an object, a list or an activity. Required.
    *
    * @generated from field: attio.v1.AttributeTarget target = 1;
    */
   target: AttributeTarget;
 
   /**
-   * The object's or list's slug or id.
+   * The object's, list's or activity's slug or id.
    *
    * @generated from field: string identifier = 2;
    */
@@ -1171,7 +1248,7 @@ export type UpdateStatusRequest = Message<"attio.v1.UpdateStatusRequest"> & {
  * Use `create(UpdateStatusRequestSchema)` to create a new message.
  */
 export const UpdateStatusRequestSchema: GenMessage<UpdateStatusRequest> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 24);
+  messageDesc(file_attio_v1_attribute_service, 26);
 
 /**
  * UpdateStatusResponse carries the updated status.
@@ -1192,7 +1269,7 @@ export type UpdateStatusResponse = Message<"attio.v1.UpdateStatusResponse"> & {
  * Use `create(UpdateStatusResponseSchema)` to create a new message.
  */
 export const UpdateStatusResponseSchema: GenMessage<UpdateStatusResponse> = /*@__PURE__*/
-  messageDesc(file_attio_v1_attribute_service, 25);
+  messageDesc(file_attio_v1_attribute_service, 27);
 
 /**
  * AttributeTarget says whether an attribute belongs to an object, a list or an activity.
@@ -1244,7 +1321,7 @@ export const AttributeTargetSchema: GenEnum<AttributeTarget> = /*@__PURE__*/
  */
 export const AttributeService: GenService<{
   /**
-   * ListAttributes returns one page of the attributes of an object or a list.
+   * ListAttributes returns one page of the attributes of an object, a list or an activity.
    *
    * @generated from rpc attio.v1.AttributeService.ListAttributes
    */
@@ -1252,6 +1329,17 @@ export const AttributeService: GenService<{
     methodKind: "unary";
     input: typeof ListAttributesRequestSchema;
     output: typeof ListAttributesResponseSchema;
+  },
+  /**
+   * StreamAttributes walks every attribute of an object, a list or an activity, one message per
+   * upstream page of page_size, resumable by token.
+   *
+   * @generated from rpc attio.v1.AttributeService.StreamAttributes
+   */
+  streamAttributes: {
+    methodKind: "server_streaming";
+    input: typeof StreamAttributesRequestSchema;
+    output: typeof StreamAttributesResponseSchema;
   },
   /**
    * GetAttribute returns one attribute.
