@@ -31,10 +31,11 @@ type decoder struct {
 	stack []byte // the closing delimiters of the objects and arrays the cursor is in
 	spans []span // stack of the members of the objects being walked, reused
 	a     allocs
-	attrs int              // attributes of the last record or entry: the next one's map size
-	vals  []*attiov1.Value // stack of the values of the list being read, reused
-	vx    extras           // the extras of the value being read, reused
-	got   int              // members the value's typed decode found (field)
+	attrs int                // attributes of the last record or entry: the next one's map size
+	vals  []*attiov1.Value   // stack of the values of the list being read, reused
+	vx    extras             // the extras of the value being read, reused
+	got   int                // members the value's typed decode found (field)
+	empty *attiov1.ValueList // the list every empty attribute of the page shares
 
 	// The last actor and time decoded, and their text: Attio repeats them on value after value
 	// (every value of a record created at once has the same active_from and created_by_actor),

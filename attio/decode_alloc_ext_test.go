@@ -59,14 +59,15 @@ func TestDecodeRecordAllocatesForItsSize(t *testing.T) { // not parallel: reads 
 
 // Attio repeats the same created_by_actor and active_from on value after value: a repeat shares
 // the message decoded first (no second walk, no second allocation), and a different one after it
-// is decoded afresh.
+// is decoded afresh. Empty attributes share one empty list.
 func TestDecodeSharesRepeatedActorsAndTimes(t *testing.T) {
 	t.Parallel()
 	v := func(actor, from string) string {
 		return `[{"active_from":"` + from + `","active_until":null,"created_by_actor":{"type":"` + actor + `","id":"x"},"attribute_type":"text","value":"v"}]`
 	}
 	body := []byte(`{"data":{"id":{"record_id":"r"},"values":{"a":` + v("api-token", "2023-01-01T15:00:00.000000000Z") +
-		`,"b":` + v("api-token", "2023-01-01T15:00:00.000000000Z") + `,"c":` + v("robot", "2024-01-01T15:00:00.000000000Z") + `}}}`)
+		`,"b":` + v("api-token", "2023-01-01T15:00:00.000000000Z") + `,"c":` + v("robot", "2024-01-01T15:00:00.000000000Z") +
+		`,"d":[],"e":[]}}}`)
 	rec, err := attio.DecodeRecord(body)
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +81,11 @@ func TestDecodeSharesRepeatedActorsAndTimes(t *testing.T) {
 	}
 	if a.CreatedByActor.GetRawType() != "" || a.CreatedByActor.GetId() != "x" {
 		t.Errorf("actor %v", a.CreatedByActor)
+	}
+	// Empty attributes (half of a people record's) share one empty list; a list with values is its own.
+	d, e := rec.Values["d"], rec.Values["e"]
+	if d == nil || d != e || len(d.Values) != 0 || rec.Values["a"] == d || rec.Values["a"] == rec.Values["b"] {
+		t.Errorf("empty lists %p %p (%v), lists with values %p %p", d, e, d, rec.Values["a"], rec.Values["b"])
 	}
 }
 

@@ -269,8 +269,6 @@ func (p *decoder) nextMembers() (f fields, mark int, err error) {
 func (p *decoder) valueMap() (map[string]*attiov1.ValueList, error) {
 	m := make(map[string]*attiov1.ValueList, p.attrs)
 	err := p.object(func(slug string) error {
-		list := p.a.lists.new()
-		m[slug] = list
 		mark := len(p.vals)
 		err := p.elements(func() error {
 			v, err := p.nextValue()
@@ -279,7 +277,18 @@ func (p *decoder) valueMap() (map[string]*attiov1.ValueList, error) {
 			}
 			return err
 		})
+		if len(p.vals) == mark {
+			// Half the attributes of a record are empty: they share one list, like repeated
+			// actors and times (the messages of a page are read-only once decoded).
+			if p.empty == nil {
+				p.empty = p.a.lists.new()
+			}
+			m[slug] = p.empty
+			return err
+		}
+		list := p.a.lists.new()
 		list.Values = p.a.valueSlice(p.vals[mark:])
+		m[slug] = list
 		p.vals = p.vals[:mark]
 		return err
 	})
