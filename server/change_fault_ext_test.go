@@ -159,10 +159,13 @@ func TestWatchSurvivesLostDuplicatedReorderedDeliveriesAndResumes(t *testing.T) 
 	m := &mixedWriter{w: w, records: attiov1connect.NewRecordServiceClient(w.rpc(protocols[0])),
 		approvals: attiov1connect.NewApprovalServiceClient(w.rpc(protocols[0])), rng: rand.New(rand.NewPCG(15, 15))}
 	diag := func() string {
-		_, head, _ := w.log.Read(context.Background(), changes.DefaultConnection, 0, 0)
+		// Its own deadline: it runs when the test's may have passed.
+		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, head, _ := w.log.Read(dctx, changes.DefaultConnection, 0, 0)
 		pos, _ := watcher.pos()
 		return fmt.Sprintf("%v; sandbox deliveries %+v; log head %d, watcher at %d; %v; reconciled by passes %+v; %s",
-			m, w.sb.Sandbox.WebhookStats(), head, pos, watcher, passes, sameState(ctx, w, watcher, m.created))
+			m, w.sb.Sandbox.WebhookStats(), head, pos, watcher, passes, sameState(dctx, w, watcher, m.created))
 	}
 	for i := range writes {
 		if err := m.write(ctx, i); err != nil {
@@ -258,5 +261,5 @@ func sameState(ctx context.Context, w *watchHarness, watcher *resumingWatcher, i
 	if len(differ) == 0 && len(watcher.records) == len(truth) {
 		return ""
 	}
-	return fmt.Sprintf("the sandbox holds %d of the %d records created, the watcher %d; %d differ (e.g. %.3q)", len(truth), len(ids), len(watcher.records), len(differ), differ)
+	return fmt.Sprintf("the sandbox holds %d of the %d records created, the watcher %d; %d differ (e.g. %q)", len(truth), len(ids), len(watcher.records), len(differ), differ[:min(3, len(differ))])
 }
