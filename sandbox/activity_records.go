@@ -89,31 +89,11 @@ func hQueryActivityRecords(rc *reqCtx) ([]byte, *apiError) {
 }
 
 func hCreateActivityRecord(rc *reqCtx) ([]byte, *apiError) {
-	c, err := rc.activityColl()
-	if err != nil {
-		return nil, err
-	}
-	vals, err := rc.values("values")
-	if err != nil {
-		return nil, err
-	}
-	it, err := c.createItem(vals, "values", rc.actor, rc.now, -1, zeroUUID)
-	if err != nil {
-		return nil, err
-	}
-	return dataOne(func(w *jw) { c.writeActivityRecord(w, it) }), nil
+	return answerItem(rc.activityColl, rc.createRecordItem, (*collection).writeActivityRecord)
 }
 
 func hAssertActivityRecord(rc *reqCtx) ([]byte, *apiError) {
-	c, err := rc.activityColl()
-	if err != nil {
-		return nil, err
-	}
-	it, err := rc.assertItem(c)
-	if err != nil {
-		return nil, err
-	}
-	return dataOne(func(w *jw) { c.writeActivityRecord(w, it) }), nil
+	return answerItem(rc.activityColl, rc.assertItem, (*collection).writeActivityRecord)
 }
 
 func (rc *reqCtx) activityRecord() (*collection, *item, *apiError) {

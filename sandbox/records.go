@@ -235,10 +235,29 @@ func (c *collection) createItem(payload map[string]any, key string, actor int32,
 }
 
 func hCreateRecord(rc *reqCtx) ([]byte, *apiError) {
-	c, err := rc.object()
+	return answerItem(rc.object, rc.createRecordItem, (*collection).writeRecord)
+}
+
+func hAssertRecord(rc *reqCtx) ([]byte, *apiError) {
+	return answerItem(rc.object, rc.assertItem, (*collection).writeRecord)
+}
+
+// answerItem answers {"data": item} for the item write makes in the collection find resolves:
+// records and activity records are written alike and answered each in its own form.
+func answerItem(find func() (*collection, *apiError), write func(*collection) (*item, *apiError), form func(c *collection, w *jw, it *item)) ([]byte, *apiError) {
+	c, err := find()
 	if err != nil {
 		return nil, err
 	}
+	it, err := write(c)
+	if err != nil {
+		return nil, err
+	}
+	return dataOne(func(w *jw) { form(c, w, it) }), nil
+}
+
+// createRecordItem creates a record or an activity record from the request's values.
+func (rc *reqCtx) createRecordItem(c *collection) (*item, *apiError) {
 	vals, err := rc.values("values")
 	if err != nil {
 		return nil, err
@@ -248,19 +267,7 @@ func hCreateRecord(rc *reqCtx) ([]byte, *apiError) {
 		return nil, err
 	}
 	rc.emitItem(c, it, "created")
-	return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
-}
-
-func hAssertRecord(rc *reqCtx) ([]byte, *apiError) {
-	c, err := rc.object()
-	if err != nil {
-		return nil, err
-	}
-	it, err := rc.assertItem(c)
-	if err != nil {
-		return nil, err
-	}
-	return dataOne(func(w *jw) { c.writeRecord(w, it) }), nil
+	return it, nil
 }
 
 // assertItem is the upsert of records and activity records: it updates the one item whose unique
