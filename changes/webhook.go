@@ -31,6 +31,9 @@ type WebhookOptions struct {
 	Secret func(connection string) ([]byte, bool)
 	// Log records the events.
 	Log Log
+	// Logs names the log a delivery is recorded in: the path's connection, but under Maton
+	// DefaultConnection is the default connection's id (nil: DefaultConnection).
+	Logs *Logs
 	// MaxBody is the largest body accepted; larger ones get 413 and nothing is recorded. Default
 	// DefaultMaxBody.
 	MaxBody int64
@@ -96,7 +99,13 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusBadRequest, err.Error())
 		return
 	}
-	dup, err := h.o.Log.Record(r.Context(), conn, key, events)
+	logName, err := h.o.Logs.Name(r.Context(), conn)
+	if err != nil {
+		// Not recorded: Attio must deliver it again.
+		refuse(http.StatusServiceUnavailable, "could not resolve the default connection")
+		return
+	}
+	dup, err := h.o.Log.Record(r.Context(), logName, key, events)
 	if err != nil {
 		// Not recorded: Attio must deliver it again.
 		refuse(http.StatusServiceUnavailable, "could not record the events")

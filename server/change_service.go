@@ -45,6 +45,9 @@ type ChangeOptions struct {
 	// FetchCache is how many fetched records and entries are kept for watchers that come later
 	// (concurrent watchers share one fetch anyway). Default DefaultChangeFetchCache.
 	FetchCache int
+	// Logs names the log of a call without a Maton-Connection header (under Maton, the default
+	// connection's id); nil: DefaultConnection.
+	Logs *changes.Logs
 }
 
 // ChangeService serves WatchRecords and WatchEntries over the change log: a watcher reads the log
@@ -55,6 +58,7 @@ type ChangeService struct {
 	log       changes.Log
 	heartbeat time.Duration
 	fetch     *changeFetcher
+	logs      *changes.Logs
 }
 
 var _ attiov1connect.ChangeServiceHandler = (*ChangeService)(nil)
@@ -64,7 +68,7 @@ func NewChangeService(c *attio.Client, o ChangeOptions) *ChangeService {
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = DefaultChangeHeartbeat
 	}
-	return &ChangeService{client: c, log: o.Log, heartbeat: o.Heartbeat, fetch: newChangeFetcher(o.FetchCache)}
+	return &ChangeService{client: c, log: o.Log, heartbeat: o.Heartbeat, fetch: newChangeFetcher(o.FetchCache), logs: o.Logs}
 }
 
 // ChangeStats are ChangeService's figures, for metrics and tests.
@@ -222,10 +226,12 @@ func watchChanges[M proto.Message](ctx context.Context, s *ChangeService, since 
 	change func(ctx context.Context, conn string, e changes.Event, token string) (M, bool, error),
 	heartbeat func(token string) M, send func(M) error,
 ) error {
-	conn := changes.ConnectionName(connectionOf(ctx))
+	conn, err := s.logs.Name(ctx, connectionOf(ctx))
+	if err != nil {
+		return connect.NewError(connect.CodeUnavailable, "the default Maton connection could not be resolved (listing the connections failed); retry, or send the Maton-Connection header")
+	}
 	var pos uint64
 	if since != "" {
-		var err error
 		if pos, err = decodeChangeToken(since, conn); err != nil {
 			return err
 		}

@@ -291,7 +291,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	if err != nil {
 		return err
 	}
-	routes, webhookSecrets, err := webhookRoutes(cfg.webhookSecrets, cfg.webhookMaxBody, changeLog, logger, subscriber)
+	changeLogs := changeLogs(upstream.Direct, client)
+	routes, webhookSecrets, err := webhookRoutes(cfg.webhookSecrets, cfg.webhookMaxBody, changeLog, changeLogs, logger, subscriber)
 	if err != nil {
 		return err
 	}
@@ -335,7 +336,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 		CompressMinBytes: int(cfg.compressMin),
 		Routes:           routes,
 		Files:            server.FileLimits{UploadWindow: int(cfg.uploadWindow), DownloadChunk: int(cfg.downloadChunk)},
-		Changes:          server.NewChangeService(client, server.ChangeOptions{Log: changeLog, Heartbeat: cfg.watchHeartbeat, FetchCache: cfg.changeFetches}),
+		Changes:          server.NewChangeService(client, server.ChangeOptions{Log: changeLog, Logs: changeLogs, Heartbeat: cfg.watchHeartbeat, FetchCache: cfg.changeFetches}),
 	})
 	if cfg.adminAddr != "" {
 		// Probes and metrics stay up while the API port drains, so /readyz can say so.

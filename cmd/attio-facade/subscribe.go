@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"time"
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/changes"
@@ -68,6 +69,41 @@ func subscribedConnections(list string, direct bool, client *attio.Client) func(
 		}
 		return out, nil
 	}
+}
+
+// changeLogs names the change logs: with Attio directly one workspace, DefaultConnection; under
+// Maton a call without the header reaches the oldest ACTIVE connection (as Maton picks it), whose
+// webhook the managed subscription registers by id, so that id names its log.
+func changeLogs(direct bool, client *attio.Client) *changes.Logs {
+	if direct {
+		return nil
+	}
+	return changes.NewLogs(func(ctx context.Context) (string, error) {
+		conns, err := client.ListConnections(ctx, attio.ConnectionQuery{Status: "ACTIVE"})
+		if err != nil {
+			return "", err
+		}
+		var oldest *attio.Connection
+		for i, c := range conns {
+			if c.Status == "ACTIVE" && (oldest == nil || createdBefore(c, *oldest)) {
+				oldest = &conns[i]
+			}
+		}
+		if oldest == nil {
+			return "", nil
+		}
+		return oldest.ConnectionID, nil
+	})
+}
+
+// createdBefore orders connections by creation_time (RFC 3339; as text if one does not parse).
+func createdBefore(a, b attio.Connection) bool {
+	ta, ea := time.Parse(time.RFC3339Nano, a.CreationTime)
+	tb, eb := time.Parse(time.RFC3339Nano, b.CreationTime)
+	if ea != nil || eb != nil {
+		return a.CreationTime < b.CreationTime
+	}
+	return ta.Before(tb)
 }
 
 func loopbackHost(h string) bool {

@@ -15,7 +15,7 @@ import (
 // file, a JSON object of connection name to the signing secret of that connection's webhook. It
 // returns no route without a file (an empty map, for the caller's other routes), and the
 // secrets for the redaction list.
-func webhookRoutes(path string, maxBody int64, log changes.Log, logger *slog.Logger, managed *changes.Subscriber) (map[string]http.Handler, []string, error) {
+func webhookRoutes(path string, maxBody int64, log changes.Log, logs *changes.Logs, logger *slog.Logger, managed *changes.Subscriber) (map[string]http.Handler, []string, error) {
 	if path == "" && managed == nil {
 		return map[string]http.Handler{}, nil, nil
 	}
@@ -46,7 +46,7 @@ func webhookRoutes(path string, maxBody int64, log changes.Log, logger *slog.Log
 			s, ok := secretOf[conn]
 			return []byte(s), ok
 		},
-		Log: log, MaxBody: maxBody, Logger: logger,
+		Log: log, Logs: logs, MaxBody: maxBody, Logger: logger,
 	})
 	return map[string]http.Handler{changes.WebhookPattern: h}, secrets, nil
 }
