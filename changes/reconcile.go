@@ -1,6 +1,7 @@
 package changes
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,17 +35,20 @@ type ReconcileOptions struct {
 	Connections func(ctx context.Context) ([]string, error)
 	// Objects to walk (slugs); empty: every object of the workspace.
 	Objects []string
+	// Lists whose entries to walk (slugs or ids); empty: every list of the workspace.
+	Lists []string
 	// RequestsPerSecond paces the pass's page requests (the budget share); 0: no pacing beyond
 	// the client's. They go at the bulk priority of the shared budget either way.
 	RequestsPerSecond float64
-	// MaxRecords bounds one connection's snapshot; default DefaultReconcileMaxRecords.
+	// MaxRecords bounds one connection's snapshot (records and entries together); default
+	// DefaultReconcileMaxRecords.
 	MaxRecords int
 	// Now stamps reconciled changes; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
 }
 
-// Reconciler finds record changes webhooks did not report (lost deliveries, deletes
+// Reconciler finds record and list entry changes webhooks did not report (lost deliveries, deletes
 // especially): each pass reads what the change log told watchers since the last pass, then walks
 // every record of each object in created_at order (a keyset walk, at the bulk priority) and tells
 // watchers, as changes marked Reconciled that carry the record as read, every record whose state
@@ -56,27 +60,29 @@ type Reconciler struct {
 	o       ReconcileOptions
 	limiter *rate.Limiter
 
-	mu    sync.Mutex // one pass at a time
-	conns map[string]*connSnapshot
+	mu        sync.Mutex // one pass at a time
+	conns     map[string]*connSnapshot
+	objectIDs map[string]string // object slug -> id, for entries' parents
 }
 
 type connSnapshot struct {
 	logPos  uint64
-	objects map[string]*objectSnapshot // by object slug
+	objects map[string]*objectSnapshot // by reconciledObject.key
 }
 
-// objectSnapshot is, per record, the fingerprint of what watchers hold after the pass that took
+// objectSnapshot is, per record (entry) of an object (list), the fingerprint of what watchers hold after the pass that took
 // it: the pass told them every record whose state they might not hold.
 type objectSnapshot struct {
 	workspaceID, objectID string
-	records               map[string]uint64 // record id -> fingerprint (recordBytes)
+	records               map[string]uint64 // record (entry) id -> fingerprint (recordBytes)
 }
 
 // ReconcileStats is what one pass did: the records walked, the reconciled changes it recorded by
 // kind, and, among the updates, those of records a webhook had named since the last pass (told
 // again because what watchers fetched for the webhook's change is not known).
 type ReconcileStats struct {
-	Records, Created, Updated, Deleted, Reported int
+	// Records and Entries walked; Created, Updated, Deleted and Reported count both.
+	Records, Entries, Created, Updated, Deleted, Reported int
 }
 
 // NewReconciler checks the options.
@@ -93,7 +99,7 @@ func NewReconciler(o ReconcileOptions) (*Reconciler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	r := &Reconciler{o: o, conns: map[string]*connSnapshot{}}
+	r := &Reconciler{o: o, conns: map[string]*connSnapshot{}, objectIDs: map[string]string{}}
 	if o.RequestsPerSecond > 0 {
 		r.limiter = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), 1)
 	}
@@ -109,7 +115,7 @@ func (r *Reconciler) Run(ctx context.Context, interval time.Duration) {
 		if err != nil && ctx.Err() == nil {
 			r.o.Logger.Warn("reconciliation pass incomplete", "err", err)
 		}
-		r.o.Logger.Debug("reconciliation pass", "records", st.Records, "created", st.Created, "updated", st.Updated, "deleted", st.Deleted, "reported_by_webhooks", st.Reported)
+		r.o.Logger.Debug("reconciliation pass", "records", st.Records, "entries", st.Entries, "created", st.Created, "updated", st.Updated, "deleted", st.Deleted, "reported_by_webhooks", st.Reported)
 		select {
 		case <-ctx.Done():
 			return
@@ -158,7 +164,7 @@ func (r *Reconciler) passOne(ctx context.Context, name string, st *ReconcileStat
 	var errs []error
 	for _, obj := range objects {
 		// Without a snapshot of the object (the first pass, a new object) the walk only takes one.
-		before := snap.objects[obj.slug]
+		before := snap.objects[obj.key()]
 		if first {
 			before = nil
 		}
@@ -167,13 +173,17 @@ func (r *Reconciler) passOne(ctx context.Context, name string, st *ReconcileStat
 			err = out.gone(ctx, obj, before, now, told)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("object %s: %w", obj.slug, err))
+			errs = append(errs, fmt.Errorf("%s %s: %w", obj.noun(), obj.slug, err))
 			continue
 		}
-		snap.objects[obj.slug] = now
+		snap.objects[obj.key()] = now
 		total += len(now.records)
+		if obj.kind == kindEntry {
+			st.Entries += len(now.records)
+		} else {
+			st.Records += len(now.records)
+		}
 	}
-	st.Records += total
 	if err := out.flush(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("recording reconciled changes: %w", err))
 	}
@@ -186,9 +196,27 @@ func (r *Reconciler) passOne(ctx context.Context, name string, st *ReconcileStat
 	return errors.Join(errs...)
 }
 
-type reconciledObject struct{ slug, id string }
+// Kinds of what a pass walks: the prefix of their event types.
+const (
+	kindRecord = "record"
+	kindEntry  = "list-entry"
+)
 
-// objects are the objects to walk, with their ids (a window's events name objects by id).
+// reconciledObject is an object (kindRecord) or a list (kindEntry) to walk, with its id (a
+// window's events name them by id).
+type reconciledObject struct{ kind, slug, id string }
+
+// key names the object's snapshot: objects and lists may share a slug.
+func (o reconciledObject) key() string { return o.kind + ":" + o.slug }
+
+func (o reconciledObject) noun() string {
+	if o.kind == kindEntry {
+		return "list"
+	}
+	return "object"
+}
+
+// objects are the objects, then the lists, to walk.
 func (r *Reconciler) objects(ctx context.Context) ([]reconciledObject, error) {
 	var out []reconciledObject
 	if len(r.o.Objects) == 0 {
@@ -198,17 +226,32 @@ func (r *Reconciler) objects(ctx context.Context) ([]reconciledObject, error) {
 		}
 		for _, o := range all {
 			if o.APISlug != nil {
-				out = append(out, reconciledObject{*o.APISlug, o.ID.ObjectID})
+				out = append(out, reconciledObject{kindRecord, *o.APISlug, o.ID.ObjectID})
 			}
 		}
-		return out, nil
 	}
 	for _, slug := range r.o.Objects {
 		o, err := r.o.Client.GetObject(ctx, slug)
 		if err != nil {
 			return nil, fmt.Errorf("object %s: %w", slug, err)
 		}
-		out = append(out, reconciledObject{slug, o.ID.ObjectID})
+		out = append(out, reconciledObject{kindRecord, slug, o.ID.ObjectID})
+	}
+	if len(r.o.Lists) == 0 {
+		all, err := r.o.Client.ListLists(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing lists: %w", err)
+		}
+		for _, l := range all {
+			out = append(out, reconciledObject{kindEntry, cmp.Or(l.APISlug, l.ID.ListID), l.ID.ListID})
+		}
+	}
+	for _, slug := range r.o.Lists {
+		l, err := r.o.Client.GetList(ctx, slug)
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", slug, err)
+		}
+		out = append(out, reconciledObject{kindEntry, slug, l.ID.ListID})
 	}
 	return out, nil
 }

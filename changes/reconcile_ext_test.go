@@ -110,22 +110,25 @@ func TestReconcileTellsWhatWebhooksReportedOnce(t *testing.T) {
 	}
 }
 
-// The snapshot bound: a connection holding more records than MaxRecords is not reconciled, and the
-// pass says so; at exactly the bound it is.
+// The snapshot bound: a connection holding more records and list entries than MaxRecords is not
+// reconciled, and the pass says so; at exactly the bound it is.
 func TestReconcileMaxRecords(t *testing.T) {
 	t.Parallel()
 	f := newFacade(t)
 	st := f.pass(t, f.reconciler(t, 0))
-	if _, err := f.reconciler(t, st.Records).Pass(t.Context()); err != nil {
+	if st.Entries == 0 {
+		t.Fatalf("no list entry walked: %+v", st)
+	}
+	if _, err := f.reconciler(t, st.Records+st.Entries).Pass(t.Context()); err != nil {
 		t.Fatalf("at the bound: %v", err)
 	}
-	if _, err := f.reconciler(t, st.Records-1).Pass(t.Context()); err == nil || !strings.Contains(err.Error(), "reconcile-max-records") {
+	if _, err := f.reconciler(t, st.Records+st.Entries-1).Pass(t.Context()); err == nil || !strings.Contains(err.Error(), "reconcile-max-records") {
 		t.Fatalf("over the bound: %v", err)
 	}
 }
 
 // The walk takes every record exactly once over more records than fit a page (a keyset over
-// created_at), at the bulk priority of the shared budget.
+// created_at), at the bulk priority of the shared budget (the lists' entry walks too).
 func TestReconcileWalksAtBulkPriority(t *testing.T) {
 	t.Parallel()
 	f := newFacade(t)

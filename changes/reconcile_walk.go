@@ -21,9 +21,9 @@ import (
 // many changes appends them as it goes instead of holding them all.
 const emitChunk = 100
 
-// toldState is what the last change of the log's window about a record told watchers.
+// toldState is what the last change of the log's window about a record (entry) told watchers.
 type toldState struct {
-	objectID string
+	objectID string // the record's object id, or the entry's list id
 	// known: the change says exactly what watchers hold, present with fingerprint fp (a reconciled
 	// change, which carries the record it read) or gone (a delete). A webhook's created or updated
 	// change is not known: watchers fetch the record when they read it, so what they hold depends
@@ -56,17 +56,24 @@ func (r *Reconciler) told(ctx context.Context, name string, after uint64, first 
 		for _, e := range es {
 			after = e.Pos
 			ev := e.Event
-			if !strings.HasPrefix(ev.Type, "record.") || ev.IDs["record_id"] == "" {
+			kind, _, _ := strings.Cut(ev.Type, ".")
+			id, container := ev.IDs["record_id"], ev.IDs["object_id"]
+			if kind == kindEntry {
+				id, container = ev.IDs["entry_id"], ev.IDs["list_id"]
+			} else if kind != kindRecord {
 				continue
 			}
-			s := toldState{objectID: ev.IDs["object_id"]}
+			if id == "" {
+				continue
+			}
+			s := toldState{objectID: container}
 			switch {
-			case ev.Type == "record.deleted":
+			case ev.Type == kind+".deleted":
 				s.known = true
 			case ev.Reconciled && len(ev.Record) > 0:
 				s.known, s.present, s.fp = true, true, fingerprint(ev.Record)
 			}
-			out[ev.IDs["record_id"]] = s
+			out[id] = s
 			if d := ev.Extra["duplicate_record_id"]; d != "" && ev.Type == "record.merged" {
 				out[d] = toldState{objectID: ev.Extra["duplicate_object_id"], known: true}
 			}
@@ -87,23 +94,35 @@ type emitter struct {
 	chunks  int
 }
 
-func (m *emitter) emit(ctx context.Context, typ, ws, objectID, id string, b []byte) error {
-	switch typ {
-	case "record.created":
+// emit tells watchers a reconciled change (what: created, updated or deleted) of the record or
+// entry id of obj; it carries it (b) unless deleted, and an entry's parent (it) when read.
+func (m *emitter) emit(ctx context.Context, what string, ws string, obj reconciledObject, id string, it *walkItem, b []byte) error {
+	switch what {
+	case "created":
 		m.st.Created++
-	case "record.updated":
+	case "updated":
 		m.st.Updated++
 	default:
 		m.st.Deleted++
+	}
+	typ := obj.kind + "." + what
+	ids := map[string]string{"workspace_id": ws, "object_id": obj.id, "record_id": id}
+	extra := map[string]string{}
+	if obj.kind == kindEntry {
+		ids = map[string]string{"workspace_id": ws, "list_id": obj.id, "entry_id": id}
+		if it != nil {
+			extra["parent_record_id"] = it.parentRecord
+			extra["parent_object_id"] = it.parentObject
+		}
 	}
 	m.pending = append(m.pending, Event{
 		// Unique per pass and record on this replica (the head grows past every change a pass
 		// records), and the same for two replicas that read the same log and the same record.
 		ID:   changeID(m.conn, "reconcile:"+typ+":"+id+":"+strconv.FormatUint(fingerprint(b), 16)+":"+strconv.FormatUint(m.head, 10), 0),
 		Type: typ,
-		IDs:  map[string]string{"workspace_id": ws, "object_id": objectID, "record_id": id},
+		IDs:  ids,
 		// Attio's events carry no time and the walk cannot tell when the change happened.
-		Extra: map[string]string{}, Actor: Actor{Type: "system"}, Received: m.r.o.Now(), Reconciled: true,
+		Extra: extra, Actor: Actor{Type: "system"}, Received: m.r.o.Now(), Reconciled: true,
 		Record: b,
 	})
 	if len(m.pending) >= emitChunk {
@@ -125,17 +144,17 @@ func (m *emitter) flush(ctx context.Context) error {
 	return nil
 }
 
-// record decides whether watchers may hold something else than rec (fingerprint fp, bytes b),
-// and tells them rec if so.
-func (m *emitter) record(ctx context.Context, obj reconciledObject, rec *attiov1.Record, fp uint64, b []byte, before *objectSnapshot, told map[string]toldState) error {
-	id := rec.GetId().GetRecordId()
+// record decides whether watchers may hold something else than it (fingerprint fp, bytes b),
+// and tells them it if so.
+func (m *emitter) record(ctx context.Context, obj reconciledObject, it *walkItem, fp uint64, b []byte, before *objectSnapshot, told map[string]toldState) error {
+	id := it.id
 	last, had := before.records[id]
 	holds := had // watchers hold the record (with fingerprint last) as far as the snapshot says
 	if t, ok := told[id]; ok {
 		switch {
 		case !t.known:
 			m.st.Reported++
-			return m.emit(ctx, "record.updated", rec.GetId().GetWorkspaceId(), obj.id, id, b)
+			return m.emit(ctx, "updated", it.ws, obj, id, it, b)
 		case !t.present:
 			holds = false
 		default:
@@ -144,9 +163,9 @@ func (m *emitter) record(ctx context.Context, obj reconciledObject, rec *attiov1
 	}
 	switch {
 	case !holds:
-		return m.emit(ctx, "record.created", rec.GetId().GetWorkspaceId(), obj.id, id, b)
+		return m.emit(ctx, "created", it.ws, obj, id, it, b)
 	case last != fp:
-		return m.emit(ctx, "record.updated", rec.GetId().GetWorkspaceId(), obj.id, id, b)
+		return m.emit(ctx, "updated", it.ws, obj, id, it, b)
 	}
 	return nil
 }
@@ -162,7 +181,7 @@ func (m *emitter) gone(ctx context.Context, obj reconciledObject, before, now *o
 		if t, ok := told[id]; ok && t.known && !t.present {
 			continue // the log told the delete already
 		}
-		if err := m.emit(ctx, "record.deleted", ws, obj.id, id, nil); err != nil {
+		if err := m.emit(ctx, "deleted", ws, obj, id, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -172,7 +191,7 @@ func (m *emitter) gone(ctx context.Context, obj reconciledObject, before, now *o
 		if had || found || t.objectID != obj.id || (t.known && !t.present) {
 			continue
 		}
-		if err := m.emit(ctx, "record.deleted", ws, obj.id, id, nil); err != nil {
+		if err := m.emit(ctx, "deleted", ws, obj, id, nil, nil); err != nil {
 			return err
 		}
 	}
@@ -187,11 +206,10 @@ func (r *Reconciler) walk(ctx context.Context, obj reconciledObject, room int, b
 	if before != nil {
 		snap.workspaceID = before.workspaceID
 	}
-	sorts := []attio.Sort{{Direction: "asc", Attribute: "created_at"}, {Direction: "asc", Attribute: "record_id"}}
 	var cursor time.Time // created_at of the last record taken (zero before the first page)
 	offset := 0
 	for {
-		q := attio.Query{Sorts: sorts, Limit: reconcilePageSize, Offset: offset}
+		q := attio.Query{Sorts: obj.sorts(), Limit: reconcilePageSize, Offset: offset}
 		if !cursor.IsZero() {
 			var err error
 			if q.Filter, err = attio.CompareTime("created_at", attiov1.FilterOperator_FILTER_OPERATOR_GTE, cursor); err != nil {
@@ -203,53 +221,54 @@ func (r *Reconciler) walk(ctx context.Context, obj reconciledObject, room int, b
 				return nil, err
 			}
 		}
-		page, err := r.o.Client.QueryRecordMessages(ctx, obj.slug, q)
+		items, err := r.page(ctx, obj, q)
 		if err != nil {
 			return nil, err
 		}
-		allTied := len(page.Items) > 0
-		for _, rec := range page.Items {
-			created := rec.GetCreatedAt().AsTime()
-			if rec.GetCreatedAt() == nil {
-				return nil, fmt.Errorf("record %s has no created_at", rec.GetId().GetRecordId())
+		allTied := len(items) > 0
+		for i := range items {
+			it := &items[i]
+			if it.created == nil {
+				return nil, fmt.Errorf("%s %s has no created_at", obj.kind, it.id)
 			}
-			if !created.Equal(cursor) {
+			if !it.created.AsTime().Equal(cursor) {
 				allTied = false
 			}
-			id := rec.GetId().GetRecordId()
+			id := it.id
 			if _, seen := snap.records[id]; seen {
 				continue // the boundary of the last page, asked for again by $gte
 			}
 			if len(snap.records) >= room {
 				return nil, fmt.Errorf("more records than --reconcile-max-records leaves room for (%d)", room)
 			}
-			snap.workspaceID = rec.GetId().GetWorkspaceId()
-			b, err := recordBytes(rec)
+			snap.workspaceID = it.ws
+			b, err := recordBytes(it.msg)
 			if err != nil {
 				return nil, err
 			}
 			fp := fingerprint(b)
 			snap.records[id] = fp
 			if before != nil {
-				if err := out.record(ctx, obj, rec, fp, b, before, told); err != nil {
+				if err := out.record(ctx, obj, it, fp, b, before, told); err != nil {
 					return nil, err
 				}
 			}
 		}
-		if len(page.Items) < reconcilePageSize {
+		if len(items) < reconcilePageSize {
 			return snap, nil
 		}
-		last := page.Items[len(page.Items)-1].GetCreatedAt().AsTime()
+		last := items[len(items)-1].created.AsTime()
 		if allTied && last.Equal(cursor) {
-			offset += len(page.Items) // a run of one created_at longer than a page
+			offset += len(items) // a run of one created_at longer than a page
 			continue
 		}
 		cursor, offset = last, 0
 	}
 }
 
-// recordBytes is the record as a reconciled change carries it, the same bytes for the same record.
-func recordBytes(rec *attiov1.Record) ([]byte, error) {
+// recordBytes is the record (entry) as a reconciled change carries it, the same bytes for the
+// same record.
+func recordBytes(rec proto.Message) ([]byte, error) {
 	return proto.MarshalOptions{Deterministic: true}.Marshal(rec)
 }
 

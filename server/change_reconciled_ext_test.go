@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -36,5 +37,54 @@ func TestWatchRecordsSendsTheRecordAReconciledChangeCarries(t *testing.T) {
 	}
 	if got := w.svc.Stats().Fetches; got != fetches {
 		t.Errorf("%d fetches for a change that carries its record", got-fetches)
+	}
+}
+
+// The same for entries: a reconciled list entry change is sent with the entry it carries.
+func TestWatchEntriesSendsTheEntryAReconciledChangeCarries(t *testing.T) {
+	t.Parallel()
+	w := newWatchHarness(t, watchConfig{})
+	list, err := w.client.GetList(t.Context(), "sales_pipeline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(caller("sandbox-reader"))
+	defer cancel()
+	s, err := w.changes(protocols[0]).WatchEntries(ctx, &attiov1.WatchEntriesRequest{List: "sales_pipeline"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := s.Receive(); err != nil || m.GetHeartbeat() == nil {
+		t.Fatalf("first message %v, %v", m, err)
+	}
+	// An entry id the sandbox does not hold: a fetch would find nothing.
+	read := &attiov1.Entry{Id: &attiov1.EntryId{WorkspaceId: list.ID.WorkspaceID, ListId: list.ID.ListID, EntryId: "00000000-0000-4000-8000-00000000e001"},
+		ParentRecordId: "parent", EntryValues: map[string]*attiov1.ValueList{"next_step": {Values: []*attiov1.Value{{AttributeType: "text", Value: &attiov1.Value_Text{Text: "as the pass read it"}}}}}}
+	b, err := proto.Marshal(read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetches := w.svc.Stats().Fetches
+	if _, err := w.log.Record(t.Context(), changes.DefaultConnection, "reconcile:1", []changes.Event{{
+		ID: "reconciled-entry-1", Type: "list-entry.updated", Reconciled: true, Record: b, Actor: changes.Actor{Type: "system"}, Received: time.Now(),
+		IDs:   map[string]string{"workspace_id": list.ID.WorkspaceID, "list_id": list.ID.ListID, "entry_id": read.GetId().GetEntryId()},
+		Extra: map[string]string{"parent_record_id": "parent", "parent_object_id": "obj"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		m, err := s.Receive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := m.GetChange(); c != nil {
+			if !c.GetReconciled() || !proto.Equal(c.GetEntry(), read) || c.GetParentObjectId() != "obj" {
+				t.Fatalf("change %v, want the reconciled entry %v", c, read)
+			}
+			break
+		}
+	}
+	if got := w.svc.Stats().Fetches; got != fetches {
+		t.Errorf("%d fetches for a change that carries its entry", got-fetches)
 	}
 }

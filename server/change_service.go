@@ -120,7 +120,9 @@ func (s *ChangeService) WatchRecords(ctx context.Context, req *attiov1.WatchReco
 			c.MergedId = &attiov1.RecordId{WorkspaceId: e.IDs["workspace_id"], ObjectId: e.Extra["duplicate_object_id"], RecordId: e.Extra["duplicate_record_id"]}
 		}
 		if kind != attiov1.ChangeKind_CHANGE_KIND_DELETED {
-			m, err := s.changeRecord(ctx, conn, e, objectID, c.GetId().GetRecordId())
+			m, err := changeItem(ctx, s, conn, e, func(ctx context.Context) (*attiov1.Record, error) {
+				return s.client.GetRecordMessage(ctx, objectID, c.GetId().GetRecordId())
+			})
 			if err != nil {
 				return nil, false, err
 			}
@@ -160,17 +162,13 @@ func (s *ChangeService) WatchEntries(ctx context.Context, req *attiov1.WatchEntr
 			Reconciled: e.Reconciled, ChangeToken: token,
 		}
 		if kind != attiov1.ChangeKind_CHANGE_KIND_DELETED {
-			m, err := s.fetch.get(ctx, conn+"\x00"+e.ID, func(ctx context.Context) (proto.Message, error) {
-				en, err := s.client.GetEntryMessage(ctx, listID, c.GetId().GetEntryId())
-				if err != nil {
-					return nil, err
-				}
-				return en, nil
+			m, err := changeItem(ctx, s, conn, e, func(ctx context.Context) (*attiov1.Entry, error) {
+				return s.client.GetEntryMessage(ctx, listID, c.GetId().GetEntryId())
 			})
 			if err != nil {
 				return nil, false, err
 			}
-			c.Entry, _ = m.(*attiov1.Entry)
+			c.Entry = m
 			if filter != nil && (c.Entry == nil || !matchFilter(filter, c.Entry.GetEntryValues())) {
 				return nil, false, nil
 			}
@@ -183,26 +181,29 @@ func (s *ChangeService) WatchEntries(ctx context.Context, req *attiov1.WatchEntr
 	return watchChanges(ctx, s, req.GetResumeToken(), change, heartbeat, stream.Send)
 }
 
-// changeRecord is the record of a created, updated or merged change: the one a reconciled change
-// carries (what the pass compared, so that the next pass knows what watchers hold), else the
-// shared fetch. nil: deleted before it was fetched.
-func (s *ChangeService) changeRecord(ctx context.Context, conn string, e changes.Event, objectID, recordID string) (*attiov1.Record, error) {
+// changeItem is the record (entry) of a created, updated or merged change: the one a reconciled
+// change carries (what the pass compared, so that the next pass knows what watchers hold), else
+// the shared fetch. nil: deleted before it was fetched.
+func changeItem[M interface {
+	*T
+	proto.Message
+}, T any](ctx context.Context, s *ChangeService, conn string, e changes.Event, fetch func(context.Context) (M, error)) (M, error) {
 	if e.Reconciled && len(e.Record) > 0 {
-		r := &attiov1.Record{}
-		if err := proto.Unmarshal(e.Record, r); err != nil {
-			return nil, connect.NewError(connect.CodeInternal, "a reconciled change's record does not decode")
+		m := M(new(T))
+		if err := proto.Unmarshal(e.Record, m); err != nil {
+			return nil, connect.NewError(connect.CodeInternal, "a reconciled change's record or entry does not decode")
 		}
-		return r, nil
+		return m, nil
 	}
-	m, err := s.fetch.get(ctx, conn+"\x00"+e.ID, func(ctx context.Context) (proto.Message, error) {
-		r, err := s.client.GetRecordMessage(ctx, objectID, recordID)
+	got, err := s.fetch.get(ctx, conn+"\x00"+e.ID, func(ctx context.Context) (proto.Message, error) {
+		m, err := fetch(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return r, nil
+		return m, nil
 	})
-	r, _ := m.(*attiov1.Record)
-	return r, err
+	m, _ := got.(M)
+	return m, err
 }
 
 func newHeartbeat(token string) *attiov1.ChangeHeartbeat {

@@ -70,6 +70,7 @@ type serveConfig struct {
 	reconcileEvery  time.Duration
 	reconcileShare  float64
 	reconcileObjs   string
+	reconcileLists  string
 	reconcileMax    int
 	watchHeartbeat  time.Duration
 	changeFetches   int
@@ -130,7 +131,8 @@ func serve(ctx context.Context, args []string, env environment) error {
 	f.duration(&cfg.reconcileEvery, "reconcile-interval", "ATTIO_FACADE_RECONCILE_INTERVAL", changes.DefaultReconcileInterval, "with a webhook endpoint: how often reconciliation walks the records to find changes webhooks lost (0: never)")
 	f.float(&cfg.reconcileShare, "reconcile-share", "ATTIO_FACADE_RECONCILE_SHARE", changes.DefaultReconcileShare, "share of the upstream read budget a reconciliation pass may use (at bulk priority)", rule{func(v float64) bool { return v >= 0 && v <= 1 }, "in [0, 1]"})
 	f.str(&cfg.reconcileObjs, "reconcile-objects", "ATTIO_FACADE_RECONCILE_OBJECTS", "", "comma-separated objects reconciliation walks (empty: every object)")
-	f.integer(&cfg.reconcileMax, "reconcile-max-records", "ATTIO_FACADE_RECONCILE_MAX_RECORDS", changes.DefaultReconcileMaxRecords, "records one connection's reconciliation snapshot holds; an object past it is not reconciled", atLeast(1))
+	f.str(&cfg.reconcileLists, "reconcile-lists", "ATTIO_FACADE_RECONCILE_LISTS", "", "comma-separated lists whose entries reconciliation walks (empty: every list)")
+	f.integer(&cfg.reconcileMax, "reconcile-max-records", "ATTIO_FACADE_RECONCILE_MAX_RECORDS", changes.DefaultReconcileMaxRecords, "records and list entries one connection's reconciliation snapshot holds; an object or list past it is not reconciled", atLeast(1))
 	f.str(&cfg.redisURL, "redis-url", "ATTIO_FACADE_REDIS_URL", "", "Redis shared by all replicas for approvals, used tokens, the outbound budget and per-caller limits (redis://host:port/db; empty: in memory, one replica); prefer the env var when it has a password")
 	f.bytes(&cfg.compressMin, "compress-min-bytes", "ATTIO_FACADE_COMPRESS_MIN_BYTES", server.DefaultCompressMinBytes, "responses smaller than this are sent uncompressed even when the caller accepts zstd or gzip (bytes, or with KiB, MiB; 0: compress all)")
 	f.bytes(&cfg.uploadWindow, "upload-window", "ATTIO_FACADE_UPLOAD_WINDOW", server.DefaultUploadWindow, "the most bytes of one UploadFile the facade holds at once: one chunk message; larger chunks are InvalidArgument (1 B to 1MiB)")

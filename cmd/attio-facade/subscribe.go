@@ -123,7 +123,7 @@ func loopbackURL(s string) bool {
 // paced at --reconcile-share of the read budget; the returned func stops it and waits.
 func startReconciler(ctx context.Context, cfg serveConfig, upstream attio.Config, client *attio.Client, log changes.Log, logger *slog.Logger) (func(), error) {
 	r, err := changes.NewReconciler(changes.ReconcileOptions{
-		Client: client, Log: log, Objects: splitList(cfg.reconcileObjs), MaxRecords: cfg.reconcileMax,
+		Client: client, Log: log, Objects: splitList(cfg.reconcileObjs), Lists: splitList(cfg.reconcileLists), MaxRecords: cfg.reconcileMax,
 		Connections:       subscribedConnections(cfg.subscribeConns, upstream.Direct, client),
 		RequestsPerSecond: cfg.reconcileShare * readBudget(cfg, upstream),
 		Logger:            logger.With("component", "reconcile"),
