@@ -18,45 +18,14 @@ const (
 	entryNextKey = "next_step"
 )
 
-// entryWatcher applies the change log's list entry changes in order, as a WatchEntries caller
-// does: a webhook's created or updated change brings the entry as fetched when read, a reconciled
-// one the entry it carries, a delete removes it.
-type entryWatcher struct {
-	pos     uint64
-	entries map[string]*attiov1.Entry
-	last    changes.Event
-}
-
-func (w *entryWatcher) catchUp(t *testing.T, f *facade) {
-	t.Helper()
-	es, _, err := f.log.Read(t.Context(), changes.DefaultConnection, w.pos, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range es {
-		w.pos = e.Pos
-		id := e.Event.IDs["entry_id"]
-		if id == "" {
-			continue
+func entryWatcher(f *facade) *watcher[*attiov1.Entry] {
+	return &watcher[*attiov1.Entry]{kind: "list-entry", records: map[string]*attiov1.Entry{}, fetch: func(t *testing.T, id string) *attiov1.Entry {
+		en, err := f.client.GetEntryMessage(t.Context(), pipeline, id)
+		if err != nil {
+			t.Fatal(err)
 		}
-		w.last = e.Event
-		switch {
-		case e.Event.Type == "list-entry.deleted":
-			delete(w.entries, id)
-		case len(e.Event.Record) > 0:
-			en := &attiov1.Entry{}
-			if err := proto.Unmarshal(e.Event.Record, en); err != nil {
-				t.Fatal(err)
-			}
-			w.entries[id] = en
-		default:
-			en, err := f.client.GetEntryMessage(t.Context(), pipeline, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w.entries[id] = en
-		}
-	}
+		return en
+	}}
 }
 
 // entryReconciler walks the pipeline's entries only.
@@ -89,8 +58,8 @@ func TestReconcileRepairsADroppedEntryUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := created.ID.EntryID
-	w := &entryWatcher{entries: map[string]*attiov1.Entry{}}
-	testkit.Until(t, "the created entry reaches the watcher", func() bool { w.catchUp(t, f); return w.entries[id] != nil })
+	w := entryWatcher(f)
+	testkit.Until(t, "the created entry reaches the watcher", func() bool { w.catchUp(t, f); return w.records[id] != nil })
 
 	dropped(t, f, func() {
 		if _, err := f.client.UpdateEntry(t.Context(), pipeline, id, attio.Values{entryNextKey: {attio.TextInput{Value: "v2"}}}); err != nil {
@@ -103,7 +72,7 @@ func TestReconcileRepairsADroppedEntryUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.entries[id]; !proto.Equal(got.GetEntryValues()[entryNextKey], cur.GetEntryValues()[entryNextKey]) {
+	if got := w.records[id]; !proto.Equal(got.GetEntryValues()[entryNextKey], cur.GetEntryValues()[entryNextKey]) {
 		t.Fatalf("after the pass the watcher holds %s %v, the sandbox %v", entryNextKey, got.GetEntryValues()[entryNextKey], cur.GetEntryValues()[entryNextKey])
 	}
 	last := w.last

@@ -1,6 +1,7 @@
 package changes_test
 
 import (
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -12,51 +13,66 @@ import (
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
-// watcher applies the change log in order as a WatchRecords caller does: a webhook's created or
-// updated change brings the record as fetched when the watcher reads it, a reconciled one the
-// record it carries, a delete removes it.
-type watcher struct {
+// watcher applies the change log's changes of one kind ("record" or "list-entry") in order, as a
+// WatchRecords (WatchEntries) caller does: a webhook's created or updated change brings the record
+// (entry) as fetched when the watcher reads it, a reconciled one what it carries, a delete removes
+// it.
+type watcher[M proto.Message] struct {
+	kind    string
+	fetch   func(t *testing.T, id string) M
 	pos     uint64
-	records map[string]*attiov1.Record
+	records map[string]M
 	last    changes.Event
 }
 
-func (w *watcher) catchUp(t *testing.T, f *facade) {
+func recordWatcher(f *facade) *watcher[*attiov1.Record] {
+	return &watcher[*attiov1.Record]{kind: "record", records: map[string]*attiov1.Record{}, fetch: func(t *testing.T, id string) *attiov1.Record {
+		r, err := f.client.GetRecordMessage(t.Context(), "people", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}}
+}
+
+func (w *watcher[M]) catchUp(t *testing.T, f *facade) {
 	t.Helper()
 	es, _, err := f.log.Read(t.Context(), changes.DefaultConnection, w.pos, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
+	idKey := map[string]string{"record": "record_id", "list-entry": "entry_id"}[w.kind]
 	for _, e := range es {
-		w.pos, w.last = e.Pos, e.Event
-		id := e.Event.IDs["record_id"]
+		w.pos = e.Pos
+		id := e.Event.IDs[idKey]
+		if !strings.HasPrefix(e.Event.Type, w.kind+".") || id == "" {
+			continue
+		}
+		w.last = e.Event
 		switch {
-		case e.Event.Type == "record.deleted":
+		case e.Event.Type == w.kind+".deleted":
 			delete(w.records, id)
 		case len(e.Event.Record) > 0:
-			r := &attiov1.Record{}
-			if err := proto.Unmarshal(e.Event.Record, r); err != nil {
+			var zero M
+			m := zero.ProtoReflect().New().Interface().(M)
+			if err := proto.Unmarshal(e.Event.Record, m); err != nil {
 				t.Fatal(err)
 			}
-			w.records[id] = r
+			w.records[id] = m
 		default:
-			r, err := f.client.GetRecordMessage(t.Context(), "people", id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w.records[id] = r
+			w.records[id] = w.fetch(t, id)
 		}
 	}
 }
 
 // holdsCurrent fails unless the watcher holds the sandbox's current record id.
-func (w *watcher) holdsCurrent(t *testing.T, f *facade, id, when string) {
+func (w *watcher[M]) holdsCurrent(t *testing.T, f *facade, id, when string) {
 	t.Helper()
 	cur, err := f.client.GetRecordMessage(t.Context(), "people", id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := w.records[id]; !proto.Equal(got.GetValues()["job_title"], cur.GetValues()["job_title"]) {
+	if got := any(w.records[id]).(*attiov1.Record); !proto.Equal(got.GetValues()["job_title"], cur.GetValues()["job_title"]) {
 		t.Fatalf("%s: the watcher holds job_title %v, the sandbox %v", when, got.GetValues()["job_title"], cur.GetValues()["job_title"])
 	}
 }
@@ -73,7 +89,7 @@ func dropped(t *testing.T, f *facade, write func()) {
 
 // watchedPerson subscribes the facade, takes the reconciler's snapshot, then creates a person
 // (job_title v1) whose created change a watcher reads.
-func watchedPerson(t *testing.T) (*facade, *changes.Reconciler, *watcher, string) {
+func watchedPerson(t *testing.T) (*facade, *changes.Reconciler, *watcher[*attiov1.Record], string) {
 	t.Helper()
 	f := newFacade(t)
 	if err := f.subscriber(t, "").Sync(t.Context()); err != nil {
@@ -85,7 +101,7 @@ func watchedPerson(t *testing.T) (*facade, *changes.Reconciler, *watcher, string
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &watcher{records: map[string]*attiov1.Record{}}
+	w := recordWatcher(f)
 	testkit.Until(t, "the created record reaches the watcher", func() bool { w.catchUp(t, f); return w.records[rec.ID.RecordID] != nil })
 	return f, r, w, rec.ID.RecordID
 }

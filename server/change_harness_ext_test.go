@@ -167,6 +167,21 @@ func watching(t *testing.T, c attiov1connect.ChangeServiceClient, req *attiov1.W
 	return s, first.GetHeartbeat().GetChangeToken()
 }
 
+// watchingEntries opens WatchEntries of list as sandbox-reader, past its first heartbeat.
+func watchingEntries(t *testing.T, c attiov1connect.ChangeServiceClient, list string) attiov1connect.ChangeServiceWatchEntriesClientStream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(caller("sandbox-reader"))
+	t.Cleanup(cancel)
+	s, err := c.WatchEntries(ctx, &attiov1.WatchEntriesRequest{List: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := s.Receive(); err != nil || m.GetHeartbeat() == nil {
+		t.Fatalf("first message %v, %v", m, err)
+	}
+	return s
+}
+
 // nextChange receives until a change, skipping heartbeats.
 func nextChange(t *testing.T, s attiov1connect.ChangeServiceWatchRecordsClientStream) *attiov1.RecordChange {
 	t.Helper()

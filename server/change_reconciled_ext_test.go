@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -48,15 +47,7 @@ func TestWatchEntriesSendsTheEntryAReconciledChangeCarries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(caller("sandbox-reader"))
-	defer cancel()
-	s, err := w.changes(protocols[0]).WatchEntries(ctx, &attiov1.WatchEntriesRequest{List: "sales_pipeline"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m, err := s.Receive(); err != nil || m.GetHeartbeat() == nil {
-		t.Fatalf("first message %v, %v", m, err)
-	}
+	s := watchingEntries(t, w.changes(protocols[0]), "sales_pipeline")
 	// An entry id the sandbox does not hold: a fetch would find nothing.
 	read := &attiov1.Entry{Id: &attiov1.EntryId{WorkspaceId: list.ID.WorkspaceID, ListId: list.ID.ListID, EntryId: "00000000-0000-4000-8000-00000000e001"},
 		ParentRecordId: "parent", EntryValues: map[string]*attiov1.ValueList{"next_step": {Values: []*attiov1.Value{{AttributeType: "text", Value: &attiov1.Value_Text{Text: "as the pass read it"}}}}}}

@@ -262,15 +262,7 @@ func TestWatchEntries(t *testing.T) {
 		entry = &attiov1.Entry{Id: &attiov1.EntryId{WorkspaceId: e.ID.WorkspaceID, ListId: e.ID.ListID, EntryId: e.ID.EntryID}, ParentRecordId: e.ParentRecordID}
 		break
 	}
-	ctx, cancel := context.WithCancel(caller("sandbox-reader"))
-	defer cancel()
-	s, err := w.changes(protocols[0]).WatchEntries(ctx, &attiov1.WatchEntriesRequest{List: "sales_pipeline"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m, err := s.Receive(); err != nil || m.GetHeartbeat() == nil {
-		t.Fatalf("first message %v, %v", m, err)
-	}
+	s := watchingEntries(t, w.changes(protocols[0]), "sales_pipeline")
 	ids := map[string]any{"workspace_id": entry.GetId().GetWorkspaceId(), "list_id": list.ID.ListID, "entry_id": entry.GetId().GetEntryId()}
 	w.deliver(t,
 		map[string]any{"event_type": "list-entry.updated", "id": ids, "parent_record_id": entry.GetParentRecordId(), "parent_object_id": "obj", "actor": map[string]any{"type": "system", "id": nil}},
