@@ -62,7 +62,7 @@ type Reconciler struct {
 
 	mu        sync.Mutex // one pass at a time
 	conns     map[string]*connSnapshot
-	objectIDs map[string]string // object slug -> id, for entries' parents
+	objectIDs map[string]string // list id + object slug -> object id, for entries' parents, one pass
 }
 
 type connSnapshot struct {
@@ -128,6 +128,8 @@ func (r *Reconciler) Run(ctx context.Context, interval time.Duration) {
 func (r *Reconciler) Pass(ctx context.Context) (ReconcileStats, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	// Asked again each pass (a slug may be renamed); it holds a workspace's objects per list.
+	clear(r.objectIDs)
 	var st ReconcileStats
 	conns, err := r.o.Connections(ctx)
 	if err != nil {

@@ -57,8 +57,8 @@ func (r *Reconciler) page(ctx context.Context, obj reconciledObject, q attio.Que
 	return out, nil
 }
 
-// objectID is the id of the object an entry of list listID names by slug, asked once per list
-// and slug (a list id is unique across workspaces, a slug is not).
+// objectID is the id of the object an entry of list listID names by slug, asked once per pass,
+// list and slug (a list id is unique across workspaces, a slug is not).
 func (r *Reconciler) objectID(ctx context.Context, listID, slug string) (string, error) {
 	if slug == "" {
 		return "", nil
