@@ -1,6 +1,7 @@
 package attio
 
 import (
+	"cmp"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -15,8 +16,9 @@ import (
 // GetRecord) needs a few dozen messages, and full-size chunks of every type cost it 120 KB of
 // allocation for a 15 KB record (TestDecodeRecordAllocatesForItsSize).
 type slab[T any] struct {
-	buf  []T
-	next int // size of the next chunk
+	buf   []T
+	next  int // size of the next chunk
+	limit int // the largest chunk; 0 is slabChunk
 }
 
 const (
@@ -26,7 +28,7 @@ const (
 
 func (s *slab[T]) new() *T {
 	if len(s.buf) == 0 {
-		s.next = min(max(2*s.next, slabFirst), slabChunk)
+		s.next = min(max(2*s.next, slabFirst), cmp.Or(s.limit, slabChunk))
 		s.buf = make([]T, s.next)
 	}
 	p := &s.buf[0]
@@ -69,8 +71,25 @@ type allocs struct {
 	name  slab[box[vName, attiov1.PersonalNameValue]]
 	inter slab[box[vInter, attiov1.InteractionValue]]
 
-	ptrs     []*attiov1.Value // the chunk valueSlice hands out
-	ptrsNext int
+	recs slab[attiov1.Record]
+	ids  slab[attiov1.RecordId]
+
+	ptrs      []*attiov1.Value // the chunk valueSlice hands out
+	ptrsNext  int
+	ptrsLimit int // the largest chunk; 0 is 4*slabChunk
+}
+
+// limitChunks caps the chunks of every slab at n messages (4n pointers). A decoder kept between
+// calls (oneDecoders) hands out the rest of its chunks to the next calls' records, so that a
+// record retained by its caller keeps alive at most a few chunks of n, not whole page-sized ones.
+func (a *allocs) limitChunks(n int) {
+	for _, l := range []*int{&a.values.limit, &a.lists.limit, &a.actors.limit, &a.times.limit, &a.strs.limit,
+		&a.decs.limit, &a.text.limit, &a.num.limit, &a.check.limit, &a.date.limit, &a.ts.limit, &a.rate.limit,
+		&a.stat.limit, &a.sel.limit, &a.cur.limit, &a.ref.limit, &a.actor.limit, &a.loc.limit, &a.dom.limit,
+		&a.mail.limit, &a.phone.limit, &a.name.limit, &a.inter.limit, &a.recs.limit, &a.ids.limit} {
+		*l = n
+	}
+	a.ptrsLimit = 4 * n
 }
 
 // valueSlice is a copy of v in a shared chunk, capped at its length (an append to one list
@@ -81,7 +100,7 @@ func (a *allocs) valueSlice(v []*attiov1.Value) []*attiov1.Value {
 		return nil
 	}
 	if len(a.ptrs) < len(v) {
-		a.ptrsNext = min(max(2*a.ptrsNext, slabFirst), 4*slabChunk)
+		a.ptrsNext = min(max(2*a.ptrsNext, slabFirst), cmp.Or(a.ptrsLimit, 4*slabChunk))
 		a.ptrs = make([]*attiov1.Value, max(len(v), a.ptrsNext))
 	}
 	out := a.ptrs[:len(v):len(v)]

@@ -27,8 +27,12 @@ func bytesPerRun(n int, f func()) uint64 {
 // A single record (a unary GetRecord) allocates in proportion to its size, not a page's worth of
 // message slabs: full-size slab chunks of every message type cost 120 KB of allocation to decode
 // a 15 KB record, and 80 KB for a 400-byte one, which the facade then paid for in GC on every call
-// (issue 16, target 4).
+// (issue 16, target 4). With pooled decoders (decode_one.go), a record pays only for its own
+// messages and one copy of its JSON: 2.5x and 8.2x before them, 2.1x and 3.5x after.
 func TestDecodeRecordAllocatesForItsSize(t *testing.T) { // not parallel: reads the process's allocation counter
+	if raceEnabled {
+		t.Skip("the race detector's sync.Pool drops decoders at random")
+	}
 	real, err := os.ReadFile("../testdata/attio/examples/company-record.real.json")
 	if err != nil {
 		t.Fatal(err)
@@ -40,10 +44,10 @@ func TestDecodeRecordAllocatesForItsSize(t *testing.T) { // not parallel: reads 
 	for _, tc := range []struct {
 		name   string
 		body   []byte
-		factor uint64
+		factor float64
 	}{
-		{"real company record (15 KB)", real, 5},
-		{"one value", small, 16},
+		{"real company record (15 KB)", real, 2.4},
+		{"one value", small, 5},
 	} {
 		got := bytesPerRun(50, func() {
 			if _, err := attio.DecodeRecord(tc.body); err != nil {
@@ -51,8 +55,8 @@ func TestDecodeRecordAllocatesForItsSize(t *testing.T) { // not parallel: reads 
 			}
 		})
 		t.Logf("%s: %d bytes allocated for %d bytes of JSON", tc.name, got, len(tc.body))
-		if limit := tc.factor * uint64(len(tc.body)); got > limit {
-			t.Errorf("%s: %d bytes allocated to decode %d bytes of JSON, want at most %d (%dx)", tc.name, got, len(tc.body), limit, tc.factor)
+		if limit := uint64(tc.factor * float64(len(tc.body))); got > limit {
+			t.Errorf("%s: %d bytes allocated to decode %d bytes of JSON, want at most %d (%vx)", tc.name, got, len(tc.body), limit, tc.factor)
 		}
 	}
 }

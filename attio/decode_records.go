@@ -23,10 +23,12 @@ func DecodeRecords(body []byte) ([]*attiov1.Record, error) {
 // DecodeRecord decodes Attio's answer holding one record, {"data": record}.
 func DecodeRecord(body []byte) (*attiov1.Record, error) {
 	var out *attiov1.Record
-	err := decodeData(body, false, func(p *decoder) (err error) {
+	p := oneDecoder(body)
+	err := decodeDataWith(p, false, func(p *decoder) (err error) {
 		out, err = p.record()
 		return err
 	})
+	p.release()
 	if out == nil && err == nil {
 		out = &attiov1.Record{Id: &attiov1.RecordId{}}
 	}
@@ -47,10 +49,12 @@ func DecodeEntries(body []byte) ([]*attiov1.Entry, error) {
 // DecodeEntry decodes Attio's answer holding one entry, {"data": entry}.
 func DecodeEntry(body []byte) (*attiov1.Entry, error) {
 	var out *attiov1.Entry
-	err := decodeData(body, false, func(p *decoder) (err error) {
+	p := oneDecoder(body)
+	err := decodeDataWith(p, false, func(p *decoder) (err error) {
 		out, err = p.entry()
 		return err
 	})
+	p.release()
 	if out == nil && err == nil {
 		out = &attiov1.Entry{Id: &attiov1.EntryId{}}
 	}
@@ -173,7 +177,8 @@ func (p *decoder) textTo(key string, dst *string, x *extras) error {
 }
 
 func (p *decoder) record() (*attiov1.Record, error) {
-	r := &attiov1.Record{Id: &attiov1.RecordId{}}
+	r := p.a.recs.new()
+	r.Id = p.a.ids.new()
 	var x extras
 	err := p.object(func(key string) error {
 		switch key {
@@ -190,7 +195,9 @@ func (p *decoder) record() (*attiov1.Record, error) {
 			})
 		case "created_at":
 			v, err := p.next(key)
-			r.CreatedAt = p.time(v, &x)
+			if err == nil {
+				r.CreatedAt = p.time(v, &x)
+			}
 			return err
 		case "web_url":
 			return p.textTo(key, &r.WebUrl, &x)
@@ -200,7 +207,9 @@ func (p *decoder) record() (*attiov1.Record, error) {
 			return err
 		}
 		v, err := p.next(key)
-		x.add(v)
+		if err == nil {
+			x.add(v)
+		}
 		return err
 	})
 	r.ExtraJson = x.json(p)
@@ -225,7 +234,9 @@ func (p *decoder) entry() (*attiov1.Entry, error) {
 			})
 		case "created_at":
 			v, err := p.next(key)
-			e.CreatedAt = p.time(v, &x)
+			if err == nil {
+				e.CreatedAt = p.time(v, &x)
+			}
 			return err
 		case "parent_record_id":
 			return p.textTo(key, &e.ParentRecordId, &x)
@@ -237,7 +248,9 @@ func (p *decoder) entry() (*attiov1.Entry, error) {
 			return err
 		}
 		v, err := p.next(key)
-		x.add(v)
+		if err == nil {
+			x.add(v)
+		}
 		return err
 	})
 	e.ExtraJson = x.json(p)

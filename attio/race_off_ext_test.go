@@ -1,0 +1,5 @@
+//go:build !race
+
+package attio_test
+
+const raceEnabled = false
