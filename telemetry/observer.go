@@ -23,9 +23,9 @@ type observer struct{ t *Telemetry }
 func (o observer) ObserveAttempt(ctx context.Context, a attio.Attempt) {
 	t := o.t
 	prio := a.Priority.String()
-	t.inst.attemptDuration.Record(ctx, a.Duration.Seconds(), metric.WithAttributes(
-		attrEndpoint.String(a.Endpoint), attrStatusCode.Int(a.StatusCode), attrPriority.String(prio)))
-	t.inst.limiterWait.Record(ctx, a.RateLimitWait.Seconds(), prioritySet(a.Priority))
+	t.inst.attemptDuration.Record(ctx, a.Duration.Seconds(),
+		t.attemptSets.get(attemptSeries{a.Endpoint, a.StatusCode, prio}, attemptSeries.attrs)...)
+	t.inst.limiterWait.Record(ctx, a.RateLimitWait.Seconds(), prioritySet(a.Priority)...)
 	if a.Attempt > 1 {
 		t.inst.retries.Add(ctx, 1, metric.WithAttributes(attrEndpoint.String(a.Endpoint)))
 	}
@@ -85,13 +85,25 @@ func (o observer) ObserveAttempt(ctx context.Context, a attio.Attempt) {
 	t.logger.LogAttrs(ctx, level, msg, args...)
 }
 
-// The limiter wait's attribute sets, one per priority, built once rather than per attempt.
+// attemptSeries names a series of attio.client.attempt.duration.
+type attemptSeries struct {
+	endpoint string
+	status   int
+	priority string
+}
+
+func (s attemptSeries) attrs() attribute.Set {
+	return attribute.NewSet(attrEndpoint.String(s.endpoint), attrStatusCode.Int(s.status), attrPriority.String(s.priority))
+}
+
+// The limiter wait's record options, one per priority, built once rather than per attempt (a
+// slice: passing it to Record allocates nothing).
 var (
-	interactiveSet = metric.WithAttributeSet(attribute.NewSet(attrPriority.String(attio.PriorityInteractive.String())))
-	bulkSet        = metric.WithAttributeSet(attribute.NewSet(attrPriority.String(attio.PriorityBulk.String())))
+	interactiveSet = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrPriority.String(attio.PriorityInteractive.String())))}
+	bulkSet        = []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(attrPriority.String(attio.PriorityBulk.String())))}
 )
 
-func prioritySet(p attio.Priority) metric.MeasurementOption {
+func prioritySet(p attio.Priority) []metric.RecordOption {
 	if p == attio.PriorityBulk {
 		return bulkSet
 	}

@@ -83,11 +83,14 @@ type Telemetry struct {
 	// Propagator is W3C trace context only: callers' baggage is not forwarded upstream.
 	Propagator propagation.TextMapPropagator
 
-	logger   *slog.Logger
-	registry *prometheus.Registry // nil when metrics are off
-	server   connect.ServerInterceptor
-	attempts *attemptSpans
-	inst     instruments
+	logger    *slog.Logger
+	registry  *prometheus.Registry // nil when metrics are off
+	server    connect.ServerInterceptor
+	attempts  *attemptSpans
+	inst      instruments
+	unsampled bool // no span can be sampled: upstream calls take the lean path
+
+	attemptSets setMemo[attemptSeries] // attio.client.attempt.duration's attribute sets
 }
 
 // Setup builds the providers and exporters. On error nothing needs shutting down.
@@ -153,6 +156,7 @@ func Setup(ctx context.Context, opts Options) (*Telemetry, error) {
 		// or not a processor exists: a few percent of a unary call's CPU, issue 16 target 4).
 		// Spans still carry valid contexts, so trace ids reach the logs and the upstream.
 		topts = append(topts, sdktrace.WithSampler(sdktrace.NeverSample()))
+		t.unsampled = true
 	}
 	t.TracerProvider = sdktrace.NewTracerProvider(topts...)
 
@@ -207,11 +211,23 @@ func (t *Telemetry) MetricsHandler() http.Handler {
 
 // WrapTransport instruments an upstream transport: one client span per attempt, named by the
 // attio endpoint template ("GET /v2/objects/{object}"), child of the RPC's span, with the
-// traceparent header injected. base nil means http.DefaultTransport.
+// traceparent header injected, and otelhttp's http.client.* metrics. base nil means
+// http.DefaultTransport. When Setup chose to sample nothing (no exporter, no Sampler given),
+// bodyless requests skip otelhttp for a lean path with the same traceparent and metrics.
 func (t *Telemetry) WrapTransport(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
 	}
+	full := t.otelhttpTransport(base)
+	if t.unsampled {
+		if lean, err := newLeanTransport(base, full, t.TracerProvider, t.MeterProvider, t.Propagator); err == nil {
+			return lean
+		}
+	}
+	return full
+}
+
+func (t *Telemetry) otelhttpTransport(base http.RoundTripper) http.RoundTripper {
 	return otelhttp.NewTransport(attemptTransport{base: base},
 		otelhttp.WithTracerProvider(t.attempts.tracerProvider(t.TracerProvider)),
 		otelhttp.WithMeterProvider(t.MeterProvider),
