@@ -69,15 +69,20 @@ func CheckRequestSize(msg proto.Message) error {
 }
 
 func checkMessage(m protoreflect.Message, path string) error {
+	if !hasMessageFields(m.Descriptor()) {
+		return nil // scalars only (GetRecord and most reads): nothing to count, no closure to build
+	}
 	var err error
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Message() == nil {
+			return true // scalars, repeated or not: nothing to count (most fields of most requests)
+		}
 		name := path + string(fd.Name())
 		switch {
 		case fd.IsMap():
 			if vd := fd.MapValue().Message(); vd != nil && vd.FullName() == valueInputListName {
 				err = checkValues(v.Map(), name)
 			}
-		case fd.Message() == nil:
 		case fd.IsList():
 			for i := range v.List().Len() {
 				if err = checkNested(v.List().Get(i).Message(), fmt.Sprintf("%s[%d].", name, i)); err != nil {
@@ -90,6 +95,16 @@ func checkMessage(m protoreflect.Message, path string) error {
 		return err == nil
 	})
 	return err
+}
+
+func hasMessageFields(md protoreflect.MessageDescriptor) bool {
+	fields := md.Fields()
+	for i := range fields.Len() {
+		if fields.Get(i).Message() != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // checkNested checks a message field: filters by CheckFilter, request sub-messages recursively.

@@ -124,8 +124,11 @@ func (l *RateLimiter) Interceptor() connect.ServerInterceptor {
 			}
 			now := time.Now()
 			b := l.bucket(key, now)
-			r := b.lim.ReserveN(now, 1)
-			if d := r.DelayFrom(now); d > 0 {
+			// AllowN takes the token without a Reservation (an allocation per admitted call);
+			// only a refusal asks how long the caller would have waited.
+			if !b.lim.AllowN(now, 1) {
+				r := b.lim.ReserveN(now, 1)
+				d := r.DelayFrom(now)
 				r.CancelAt(now)
 				l.setHeaders(info, b.lim, now, d)
 				l.throttled(ctx, ThrottleRefused, d)
