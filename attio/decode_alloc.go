@@ -71,8 +71,10 @@ type allocs struct {
 	name  slab[box[vName, attiov1.PersonalNameValue]]
 	inter slab[box[vInter, attiov1.InteractionValue]]
 
-	recs slab[attiov1.Record]
-	ids  slab[attiov1.RecordId]
+	recs  slab[attiov1.Record]
+	ids   slab[attiov1.RecordId]
+	opts  slab[box[attiov1.SelectOption, attiov1.SelectOptionId]]
+	stats slab[box[attiov1.Status, attiov1.StatusId]]
 
 	ptrs      []*attiov1.Value // the chunk valueSlice hands out
 	ptrsNext  int
@@ -86,7 +88,8 @@ func (a *allocs) limitChunks(n int) {
 	for _, l := range []*int{&a.values.limit, &a.lists.limit, &a.actors.limit, &a.times.limit, &a.strs.limit,
 		&a.decs.limit, &a.text.limit, &a.num.limit, &a.check.limit, &a.date.limit, &a.ts.limit, &a.rate.limit,
 		&a.stat.limit, &a.sel.limit, &a.cur.limit, &a.ref.limit, &a.actor.limit, &a.loc.limit, &a.dom.limit,
-		&a.mail.limit, &a.phone.limit, &a.name.limit, &a.inter.limit, &a.recs.limit, &a.ids.limit} {
+		&a.mail.limit, &a.phone.limit, &a.name.limit, &a.inter.limit, &a.recs.limit, &a.ids.limit,
+		&a.opts.limit, &a.stats.limit} {
 		*l = n
 	}
 	a.ptrsLimit = 4 * n

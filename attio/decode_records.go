@@ -427,7 +427,9 @@ func (p *decoder) actor(v span) (*attiov1.ActorReference, bool) {
 
 // status reads a status object; its unknown keys go to its own extra_json.
 func (p *decoder) status(v span) *attiov1.Status {
-	st := &attiov1.Status{Id: &attiov1.StatusId{}}
+	b := p.a.stats.new()
+	st := &b.w
+	st.Id = &b.m
 	var x extras
 	f, mark := p.members(v.start, v.end)
 	for _, m := range f {
@@ -472,7 +474,9 @@ func (p *decoder) attributeID(v span, key string, ws, obj, attr, id *string) {
 
 // selectOption reads a select option object; its unknown keys go to its own extra_json.
 func (p *decoder) selectOption(v span) *attiov1.SelectOption {
-	o := &attiov1.SelectOption{Id: &attiov1.SelectOptionId{}}
+	b := p.a.opts.new()
+	o := &b.w
+	o.Id = &b.m
 	var x extras
 	f, mark := p.members(v.start, v.end)
 	for _, m := range f {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -151,10 +152,13 @@ func (p *decoder) scanArray(i, depth int) (int, error) {
 func (p *decoder) scanString(i int) (end int, plain bool, err error) {
 	b := p.in
 	i++
-	// Eight bytes at a time while none is '"', '\', a control character or non-ASCII.
+	// Eight bytes at a time while none is '"', '\', a control character or non-ASCII; the
+	// lowest marked byte of the first word with one is the first such byte (no borrow reaches
+	// below it), so the scan goes straight to it.
 	for i+8 <= len(b) {
 		x := binary.LittleEndian.Uint64(b[i:])
-		if (x-0x2020202020202020|hasZero(x^0x2222222222222222)|hasZero(x^0x5c5c5c5c5c5c5c5c)|x)&0x8080808080808080 != 0 {
+		if m := (x - 0x2020202020202020 | hasZero(x^0x2222222222222222) | hasZero(x^0x5c5c5c5c5c5c5c5c) | x) & 0x8080808080808080; m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
 			break
 		}
 		i += 8

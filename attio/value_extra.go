@@ -2,7 +2,9 @@ package attio
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 )
 
 // Keys each attribute type's value carries besides the common ones, as Attio documents them.
@@ -94,16 +96,34 @@ func eachMember(b []byte, f func(key string, raw []byte)) {
 	}
 }
 
+// skipSpace skips JSON's whitespace. Attio sends none: one comparison (every whitespace byte is
+// at most ' ') settles the usual case, where four were 7.5% of a record's decode.
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i
 }
 
-// skipString returns the index just past the string starting at b[i] == '"'.
+// skipString returns the index just past the (validated) string starting at b[i] == '"': eight
+// bytes at a time to the next '"' or '\' (the lowest marked byte is the first one, as in
+// scanString), then byte by byte in the last few.
 func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
+	i++
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		m := (hasZero(x^0x2222222222222222) | hasZero(x^0x5c5c5c5c5c5c5c5c)) & 0x8080808080808080
+		if m == 0 {
+			i += 8
+			continue
+		}
+		i += bits.TrailingZeros64(m) >> 3
+		if b[i] == '"' {
+			return i + 1
+		}
+		i += 2 // the escaped byte
+	}
+	for ; i < len(b); i++ {
 		switch b[i] {
 		case '\\':
 			i++
