@@ -2,7 +2,6 @@ package attio
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -24,16 +23,6 @@ type ActivityRecordID struct {
 	RecordID    string `json:"record_id"`
 }
 
-// activityRecordIDs holds just the ids of {"data": record} or {"data": [record, ...]}: the record
-// decoder reads the rest, and knows object ids only.
-type activityRecordIDs[T any] struct {
-	Data T `json:"data"`
-}
-
-type activityRecordIDOnly struct {
-	ID ActivityRecordID `json:"id"`
-}
-
 // asActivityRecord moves what the record decoder read into an activity record with its id.
 func asActivityRecord(r *attiov1.Record, id ActivityRecordID) *attiov1.ActivityRecord {
 	return &attiov1.ActivityRecord{
@@ -44,37 +33,47 @@ func asActivityRecord(r *attiov1.Record, id ActivityRecordID) *attiov1.ActivityR
 	}
 }
 
-// DecodeActivityRecord decodes Attio's answer holding one activity record, {"data": record}.
+// DecodeActivityRecord decodes Attio's answer holding one activity record, {"data": record}, in
+// one pass of the record decoder, which reads the activity_id of its id too.
 func DecodeActivityRecord(body []byte) (*attiov1.ActivityRecord, error) {
-	r, err := DecodeRecord(body)
+	var out *attiov1.ActivityRecord
+	p := oneDecoder(body)
+	err := decodeDataWith(p, false, func(p *decoder) (err error) {
+		out, err = p.activityRecord()
+		return err
+	})
+	p.release()
 	if err != nil {
 		return nil, err
 	}
-	var ids activityRecordIDs[activityRecordIDOnly]
-	if err := json.Unmarshal(body, &ids); err != nil {
-		return nil, fmt.Errorf("activity record id: %w", err)
+	if out == nil { // "data": null
+		out = asActivityRecord(&attiov1.Record{Id: &attiov1.RecordId{}}, ActivityRecordID{})
 	}
-	return asActivityRecord(r, ids.Data.ID), nil
+	return out, nil
 }
 
 // DecodeActivityRecords decodes Attio's answer to an activity records query, {"data": [record, ...]}.
 func DecodeActivityRecords(body []byte) ([]*attiov1.ActivityRecord, error) {
-	rs, err := DecodeRecords(body)
+	var out []*attiov1.ActivityRecord
+	err := decodeData(body, true, func(p *decoder) error {
+		r, err := p.activityRecord()
+		out = append(out, r)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	var ids activityRecordIDs[[]activityRecordIDOnly]
-	if err := json.Unmarshal(body, &ids); err != nil {
-		return nil, fmt.Errorf("activity record ids: %w", err)
-	}
-	if len(ids.Data) != len(rs) {
-		return nil, fmt.Errorf("activity records: %d ids for %d records", len(ids.Data), len(rs))
-	}
-	out := make([]*attiov1.ActivityRecord, len(rs))
-	for i, r := range rs {
-		out[i] = asActivityRecord(r, ids.Data[i].ID)
-	}
 	return out, nil
+}
+
+// activityRecord is the next record as an activity record. An activity_id that is not a string
+// is not Attio's shape.
+func (p *decoder) activityRecord() (*attiov1.ActivityRecord, error) {
+	r, err := p.record()
+	if err == nil && p.activityBad {
+		err = fmt.Errorf("activity record id: activity_id is not a string: %w", errShape)
+	}
+	return asActivityRecord(r, ActivityRecordID{WorkspaceID: r.Id.WorkspaceId, ActivityID: p.activityID, RecordID: r.Id.RecordId}), err
 }
 
 // QueryActivityRecordMessages runs one page of POST /activities/{activity}/records/query.

@@ -37,6 +37,12 @@ type decoder struct {
 	got   int                // members the value's typed decode found (field)
 	empty *attiov1.ValueList // the list every empty attribute of the page shares
 
+	// The activity_id of the last record's id: activity records decode with the record decoder
+	// (ids holds it instead of object_id), and their callers read it here. activityBad: it was
+	// not a string.
+	activityID  string
+	activityBad bool
+
 	// The last actor and time decoded, and their text: Attio repeats them on value after value
 	// (every value of a record created at once has the same active_from and created_by_actor),
 	// and a repeat shares the message already decoded instead of walking and allocating it again.

@@ -3,6 +3,7 @@ package attio_test
 import (
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/attio-facade/attio-facade/attio"
@@ -84,5 +85,35 @@ func TestDecodeOneItemCutOffFailsAsTruncated(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An activity record's body is read once, by the record decoder, which reads the activity_id of
+// its id too: a second read of the whole body with encoding/json, for the ids alone, cost more
+// allocations than the record itself. An activity_id that is not a string is refused.
+func TestDecodeActivityRecordReadsItsBodyOnce(t *testing.T) { // not parallel: AllocsPerRun
+	body := []byte(`{"data":` + activityRecordJSON + `}`)
+	a, err := attio.DecodeActivityRecord(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := a.GetId(); id.GetWorkspaceId() != "w1" || id.GetActivityId() != "a1" || id.GetRecordId() != "r1" {
+		t.Fatalf("id %v", id)
+	}
+	page, err := attio.DecodeActivityRecords([]byte(`{"data":[` + activityRecordJSON + `,` + strings.Replace(activityRecordJSON, `"a1"`, `"a2"`, 1) + `]}`))
+	if err != nil || len(page) != 2 || page[0].GetId().GetActivityId() != "a1" || page[1].GetId().GetActivityId() != "a2" {
+		t.Fatalf("page: %v, %v", page, err)
+	}
+	if _, err := attio.DecodeActivityRecord([]byte(strings.Replace(string(body), `"activity_id":"a1"`, `"activity_id":7`, 1))); err == nil {
+		t.Error("an activity_id that is not a string was accepted")
+	}
+	if raceEnabled {
+		return
+	}
+	record := testing.AllocsPerRun(100, func() { _, _ = attio.DecodeRecord(body) })
+	activity := testing.AllocsPerRun(100, func() { _, _ = attio.DecodeActivityRecord(body) })
+	t.Logf("%v allocations for the record, %v for the activity record", record, activity)
+	if activity > record+2 { // the ActivityRecord and its id
+		t.Errorf("%v allocations to decode an activity record, %v for the same body as a record: read twice?", activity, record)
 	}
 }

@@ -179,6 +179,7 @@ func (p *decoder) textTo(key string, dst *string, x *extras) error {
 func (p *decoder) record() (*attiov1.Record, error) {
 	r := p.a.recs.new()
 	r.Id = p.a.ids.new()
+	p.activityID, p.activityBad = "", false
 	var x extras
 	err := p.object(func(key string) error {
 		switch key {
@@ -191,6 +192,10 @@ func (p *decoder) record() (*attiov1.Record, error) {
 					r.Id.ObjectId, _ = p.text(v)
 				case "record_id":
 					r.Id.RecordId, _ = p.text(v)
+				case "activity_id":
+					var ok bool
+					p.activityID, ok = p.text(v)
+					p.activityBad = !ok
 				}
 			})
 		case "created_at":
