@@ -109,8 +109,7 @@ func (m *ActivityRecord) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		dAtA[i] = 0x22
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -526,8 +525,7 @@ func (m *CreateActivityRecordRequest) MarshalToSizedBufferVT(dAtA []byte) (int, 
 		copy(dAtA[i:], m.unknownFields)
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -631,8 +629,7 @@ func (m *AssertActivityRecordRequest) MarshalToSizedBufferVT(dAtA []byte) (int, 
 		copy(dAtA[i:], m.unknownFields)
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -748,8 +745,7 @@ func (m *UpdateActivityRecordRequest) MarshalToSizedBufferVT(dAtA []byte) (int, 
 		dAtA[i] = 0x20
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {

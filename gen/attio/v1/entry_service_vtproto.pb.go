@@ -109,8 +109,7 @@ func (m *Entry) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		dAtA[i] = 0x32
 	}
 	if len(m.EntryValues) > 0 {
-		for k := range m.EntryValues {
-			v := m.EntryValues[k]
+		for k, v := range m.EntryValues {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -568,8 +567,7 @@ func (m *CreateEntryRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		copy(dAtA[i:], m.unknownFields)
 	}
 	if len(m.EntryValues) > 0 {
-		for k := range m.EntryValues {
-			v := m.EntryValues[k]
+		for k, v := range m.EntryValues {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -692,8 +690,7 @@ func (m *UpdateEntryRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		dAtA[i] = 0x20
 	}
 	if len(m.EntryValues) > 0 {
-		for k := range m.EntryValues {
-			v := m.EntryValues[k]
+		for k, v := range m.EntryValues {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -804,8 +801,7 @@ func (m *AssertEntryRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		copy(dAtA[i:], m.unknownFields)
 	}
 	if len(m.EntryValues) > 0 {
-		for k := range m.EntryValues {
-			v := m.EntryValues[k]
+		for k, v := range m.EntryValues {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {

@@ -109,8 +109,7 @@ func (m *Record) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		dAtA[i] = 0x2a
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -561,8 +560,7 @@ func (m *CreateRecordRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		copy(dAtA[i:], m.unknownFields)
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -671,8 +669,7 @@ func (m *UpdateRecordRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		dAtA[i] = 0x20
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
@@ -783,8 +780,7 @@ func (m *AssertRecordRequest) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		copy(dAtA[i:], m.unknownFields)
 	}
 	if len(m.Values) > 0 {
-		for k := range m.Values {
-			v := m.Values[k]
+		for k, v := range m.Values {
 			baseI := i
 			size, err := v.MarshalToSizedBufferVT(dAtA[:i])
 			if err != nil {
