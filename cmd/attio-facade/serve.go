@@ -463,7 +463,7 @@ func listenAndServe(ctx context.Context, addr string, handler http.Handler, time
 	protocols.SetHTTP1(true)
 	protocols.SetUnencryptedHTTP2(true) // gRPC without TLS (h2c) on the same port
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           preGrownStacks(handler),
 		Protocols:         protocols,
 		ReadHeaderTimeout: 10 * time.Second,
 		// No WriteTimeout: server streams (exports) legitimately run for minutes. Unary calls are

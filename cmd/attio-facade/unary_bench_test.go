@@ -44,7 +44,9 @@ import (
 // other facade target out, so that a profile taken through UNARY_BENCH_ADMIN shows one protocol.
 // UNARY_BENCH_BASELINE=<test binary of this package built at another commit> runs that build's
 // facade too (targets baseline_connect and baseline_grpc), so that a change is measured against
-// its parent in one run: on a shared machine, two runs are not comparable.
+// its parent in one run: on a shared machine, two runs are not comparable;
+// UNARY_BENCH_BASELINE_ADMIN=127.0.0.1:PORT serves that facade's pprof, for profiles of both builds
+// taken in the same run.
 func BenchmarkUnaryGetRecord(b *testing.B) {
 	calls, rounds := envInt("UNARY_BENCH_CALLS", 400), envInt("UNARY_BENCH_ROUNDS", 5)
 	sb := sandbox.NewServer(sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithRateLimits(sandbox.Limits{}))
@@ -95,7 +97,11 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
-		base := startFacadeFrom(b, exe, sb, serveArgs...)
+		baseArgs := serveArgs
+		if addr := os.Getenv("UNARY_BENCH_BASELINE_ADMIN"); addr != "" { // its pprof, for a paired profile
+			baseArgs = append(slices.Clip(serveArgs), "--admin-addr="+addr, "--admin-pprof")
+		}
+		base := startFacadeFrom(b, exe, sb, baseArgs...)
 		baseConnect := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
 			&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, base.url)))
 		targets = append(targets,
