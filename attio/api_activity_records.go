@@ -36,18 +36,11 @@ func asActivityRecord(r *attiov1.Record, id ActivityRecordID) *attiov1.ActivityR
 // DecodeActivityRecord decodes Attio's answer holding one activity record, {"data": record}, in
 // one pass of the record decoder, which reads the activity_id of its id too.
 func DecodeActivityRecord(body []byte) (*attiov1.ActivityRecord, error) {
-	var out *attiov1.ActivityRecord
-	p := oneDecoder(body)
-	err := decodeDataWith(p, false, func(p *decoder) (err error) {
-		out, err = p.activityRecord()
-		return err
+	out, err := decodeOne(body, (*decoder).activityRecord, func() *attiov1.ActivityRecord {
+		return asActivityRecord(&attiov1.Record{Id: &attiov1.RecordId{}}, ActivityRecordID{})
 	})
-	p.release()
 	if err != nil {
 		return nil, err
-	}
-	if out == nil { // "data": null
-		out = asActivityRecord(&attiov1.Record{Id: &attiov1.RecordId{}}, ActivityRecordID{})
 	}
 	return out, nil
 }

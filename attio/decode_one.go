@@ -25,6 +25,24 @@ const (
 	oneKept = 1024
 )
 
+// decodeOne decodes Attio's answer holding one item, {"data": item}, with a pooled decoder;
+// "data": null (or absent) is empty().
+func decodeOne[T any](body []byte, item func(*decoder) (T, error), empty func() T) (T, error) {
+	var out T
+	found := false
+	p := oneDecoder(body)
+	err := decodeDataWith(p, false, func(p *decoder) (err error) {
+		out, err = item(p)
+		found = true
+		return err
+	})
+	p.release()
+	if !found && err == nil {
+		out = empty()
+	}
+	return out, err
+}
+
 // oneDecoder is a pooled decoder for in, which shares strings like a page's (one copy of in).
 func oneDecoder(in []byte) *decoder {
 	p := oneDecoders.Get().(*decoder)

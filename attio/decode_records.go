@@ -22,17 +22,7 @@ func DecodeRecords(body []byte) ([]*attiov1.Record, error) {
 
 // DecodeRecord decodes Attio's answer holding one record, {"data": record}.
 func DecodeRecord(body []byte) (*attiov1.Record, error) {
-	var out *attiov1.Record
-	p := oneDecoder(body)
-	err := decodeDataWith(p, false, func(p *decoder) (err error) {
-		out, err = p.record()
-		return err
-	})
-	p.release()
-	if out == nil && err == nil {
-		out = &attiov1.Record{Id: &attiov1.RecordId{}}
-	}
-	return out, err
+	return decodeOne(body, (*decoder).record, func() *attiov1.Record { return &attiov1.Record{Id: &attiov1.RecordId{}} })
 }
 
 // DecodeEntries decodes Attio's answer to an entries query, {"data": [entry, ...]}.
@@ -48,17 +38,7 @@ func DecodeEntries(body []byte) ([]*attiov1.Entry, error) {
 
 // DecodeEntry decodes Attio's answer holding one entry, {"data": entry}.
 func DecodeEntry(body []byte) (*attiov1.Entry, error) {
-	var out *attiov1.Entry
-	p := oneDecoder(body)
-	err := decodeDataWith(p, false, func(p *decoder) (err error) {
-		out, err = p.entry()
-		return err
-	})
-	p.release()
-	if out == nil && err == nil {
-		out = &attiov1.Entry{Id: &attiov1.EntryId{}}
-	}
-	return out, err
+	return decodeOne(body, (*decoder).entry, func() *attiov1.Entry { return &attiov1.Entry{Id: &attiov1.EntryId{}} })
 }
 
 // DecodeValues decodes Attio's answer listing one attribute's values, {"data": [value, ...]}.
