@@ -97,7 +97,8 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
-		baseArgs := serveArgs
+		// No admin listener unless asked: its default port may be taken by another process.
+		baseArgs := append(slices.Clip(serveArgs), "--admin-addr=")
 		if addr := os.Getenv("UNARY_BENCH_BASELINE_ADMIN"); addr != "" { // its pprof, for a paired profile
 			baseArgs = append(slices.Clip(serveArgs), "--admin-addr="+addr, "--admin-pprof")
 		}
