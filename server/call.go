@@ -10,6 +10,7 @@ import (
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/internal/wire"
 )
 
 // bulk marks ctx as a bulk (streaming) caller, which the client's limiter serves after interactive
@@ -102,7 +103,7 @@ func streamPages[T any, M proto.Message](ctx context.Context, p pager, start pag
 					done()
 				}
 				if err == nil {
-					err = r.g.resize(ctx, weigher.weigh(proto.Size(r.msg), len(page.Items)))
+					err = r.g.resize(ctx, weigher.weigh(wire.Size(r.msg), len(page.Items)))
 					pos = pageToken{Query: p.digest, Offset: int64(page.NextOffset), Cursor: page.NextCursor}
 				}
 				if r.err = err; err != nil {

@@ -298,8 +298,9 @@ func (w *exportWalk[T, M]) fetchPage(ctx context.Context, limits *StreamLimits, 
 		g.release()
 		return res
 	}
+	size := wireSize(res.items) // a walk of the whole page: not under the fetchers' shared lock
 	w.weigherMu.Lock()
-	weight := w.weigher.weigh(wireSize(res.items), len(res.items))
+	weight := w.weigher.weigh(size, len(res.items))
 	w.weigherMu.Unlock()
 	if err := g.resize(ctx, weight); err != nil {
 		g.release()

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/attio-facade/attio-facade/attio"
+	"github.com/attio-facade/attio-facade/internal/wire"
 )
 
 // memoryBudget is the one bound on page data held by all streams and exports together, weighted by
@@ -272,7 +273,7 @@ func wireSize[M any](items []M) int {
 	for _, m := range items {
 		switch v := any(m).(type) {
 		case proto.Message:
-			n += proto.Size(v)
+			n += wire.Size(v)
 		case []byte:
 			n += len(v)
 		}

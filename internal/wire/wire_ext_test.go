@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -16,7 +17,7 @@ import (
 )
 
 // sandboxRecords decodes a page of n generated records of object, as the facade does.
-func sandboxRecords(t *testing.T, object string, n int) []*attiov1.Record {
+func sandboxRecords(t testing.TB, object string, n int) []*attiov1.Record {
 	t.Helper()
 	srv := sandbox.NewServer(sandbox.WithRateLimits(sandbox.Limits{}))
 	t.Cleanup(srv.Close)
@@ -159,4 +160,34 @@ func TestWritePageThatDoesNotFit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Size is proto.Size, for pages and for messages without generated code alike.
+func TestSizeIsProtoSize(t *testing.T) {
+	t.Parallel()
+	for name, msg := range pages(sandboxRecords(t, "people", 30)) {
+		if got, want := wire.Size(msg), proto.Size(msg); got != want {
+			t.Errorf("%s: Size %d, proto.Size %d", name, got, want)
+		}
+	}
+	ts := timestamppb.New(time.Unix(1e9, 5))
+	if got, want := wire.Size(ts), proto.Size(ts); got != want {
+		t.Errorf("Timestamp: Size %d, proto.Size %d", got, want)
+	}
+}
+
+// BenchmarkSizePage is what the stream memory budget pays to weigh a page of 500 people:
+// go test -run '^$' -bench SizePage ./internal/wire/
+func BenchmarkSizePage(b *testing.B) {
+	msg := &attiov1.StreamRecordsResponse{Records: sandboxRecords(b, "people", 500)}
+	b.Run("proto.Size", func(b *testing.B) {
+		for b.Loop() {
+			proto.Size(msg)
+		}
+	})
+	b.Run("wire.Size", func(b *testing.B) {
+		for b.Loop() {
+			wire.Size(msg)
+		}
+	})
 }
