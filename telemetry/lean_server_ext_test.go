@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -71,28 +69,11 @@ func TestUnsampledRPCsKeepOtelconnectMetricsAndTraceContext(t *testing.T) {
 		tel.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 		return rec.Body.String(), seen
 	}
-	series := func(page string) []string {
-		var out []string
-		for line := range strings.SplitSeq(page, "\n") {
-			if strings.Contains(line, "rpc_server_") && (strings.HasPrefix(line, "#") || strings.Contains(line, "_count{")) {
-				out = append(out, line)
-			}
-		}
-		return out
-	}
-
 	leanPage, leanSeen := run(t, telemetry.Options{Env: noEnv, Logger: quiet})
 	fullPage, fullSeen := run(t, telemetry.Options{Env: noEnv, Logger: quiet, Sampler: sdktrace.NeverSample()})
-	lean, full := series(leanPage), series(fullPage)
-	if len(full) < 6 || !slices.Equal(lean, full) {
-		t.Errorf("rpc.server series differ:\nlean:\n%s\notelconnect:\n%s", strings.Join(lean, "\n"), strings.Join(full, "\n"))
-	}
-	for _, want := range []string{`rpc_system_name="connectrpc"`, `rpc_system_name="grpc"`, `error_type="NOT_FOUND"`,
-		`rpc_response_status_code="OK"`, `otel_scope_name="connectrpc.com/otelconnect"`} {
-		if !strings.Contains(strings.Join(lean, "\n"), want) {
-			t.Errorf("lean series lack %s", want)
-		}
-	}
+	requireSameSeries(t, "rpc_server_", leanPage, fullPage, 6,
+		`rpc_system_name="connectrpc"`, `rpc_system_name="grpc"`, `error_type="NOT_FOUND"`,
+		`rpc_response_status_code="OK"`, `otel_scope_name="connectrpc.com/otelconnect"`)
 	check := func(name string, seen []trace.SpanContext, sameTrace bool) {
 		if len(seen) != 9 {
 			t.Fatalf("%s: the handler ran %d times, want 9", name, len(seen))

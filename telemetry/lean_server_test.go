@@ -12,11 +12,7 @@ import (
 // attributes, the metric's attribute set). Every RPC pays it (issue 16, target 4). Not
 // parallel: AllocsPerRun refuses to run beside other tests.
 func TestUnsampledServerInterceptorAllocatesLittle(t *testing.T) {
-	tel, err := Setup(t.Context(), Options{Env: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tel.Shutdown(context.Background())
+	tel := unsampled(t)
 	spec := connect.Spec{Procedure: "/attio.v1.RecordService/GetRecord", StreamType: connect.StreamTypeUnary}
 	call := tel.ServerInterceptor()(func(context.Context, connect.Spec, connect.ServerStream) error { return nil })
 	ctx := t.Context()
@@ -29,3 +25,15 @@ func TestUnsampledServerInterceptorAllocatesLittle(t *testing.T) {
 }
 
 const maxServerInterceptorAllocs = 2 // the span and its context
+
+// unsampled is a Telemetry as serve builds it without an exporter: nothing sampled, metrics to
+// Prometheus. It is shut down when the test ends.
+func unsampled(tb testing.TB) *Telemetry {
+	tb.Helper()
+	tel, err := Setup(context.Background(), Options{Env: func(string) string { return "" }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
+	return tel
+}

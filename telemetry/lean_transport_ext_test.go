@@ -9,11 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/telemetry"
 )
 
@@ -36,14 +34,7 @@ func TestUnsampledUpstreamCallsKeepOtelhttpMetricsAndTraceparent(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tel.Shutdown(context.Background())
-		client, err := attio.New(attio.Config{
-			APIKey: matonKey, BaseURL: up.URL + "/attio/v2", ControlURL: up.URL,
-			HTTPClient: tel.HTTPClient(), Observer: tel.Observer(),
-			Limits: &attio.Limits{}, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		client := upstreamClient(t, tel, up)
 		before := len(up.seenTraceparents())
 		for _, object := range []string{"people", "people", "missing", "flaky"} {
 			ctx, span := tel.Tracer().Start(t.Context(), "rpc")
@@ -76,16 +67,9 @@ func TestUnsampledUpstreamCallsKeepOtelhttpMetricsAndTraceparent(t *testing.T) {
 	leanMetrics, leanTPs, leanParents := run(t, telemetry.Options{Env: noEnv, Logger: quiet})
 	fullMetrics, fullTPs, _ := run(t, telemetry.Options{Env: noEnv, Logger: quiet, Sampler: sdktrace.NeverSample()})
 
-	lean, full := clientSeries(leanMetrics), clientSeries(fullMetrics)
-	if len(full) < 8 || !slices.Equal(lean, full) {
-		t.Errorf("http.client series differ:\nlean:\n%s\notelhttp:\n%s", strings.Join(lean, "\n"), strings.Join(full, "\n"))
-	}
-	for _, want := range []string{`attio_endpoint="GET /v2/objects/{object}"`, `http_response_status_code="429"`, `error_type="net.OpError"`,
-		`http_request_method="POST"`, `otel_scope_name="go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"`} {
-		if !strings.Contains(strings.Join(lean, "\n"), want) {
-			t.Errorf("lean series lack %s", want)
-		}
-	}
+	requireSameSeries(t, "http_client_", leanMetrics, fullMetrics, 8,
+		`attio_endpoint="GET /v2/objects/{object}"`, `http_response_status_code="429"`, `error_type="net.OpError"`,
+		`http_request_method="POST"`, `otel_scope_name="go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"`)
 
 	if len(leanTPs) != 5 || len(fullTPs) != len(leanTPs) { // two people, missing, flaky twice
 		t.Fatalf("traceparents: lean %q, otelhttp %q; want 5 each", leanTPs, fullTPs)
@@ -103,12 +87,27 @@ func TestUnsampledUpstreamCallsKeepOtelhttpMetricsAndTraceparent(t *testing.T) {
 	}
 }
 
-// clientSeries returns the http_client_* lines of a Prometheus text page that do not depend on
-// timing: help and type lines, and each series' count.
-func clientSeries(page string) []string {
+// requireSameSeries checks that the lean path and the library it stands in for left the same
+// series of family (a metric name prefix) on /metrics, at least min lines, with every want.
+func requireSameSeries(t *testing.T, family string, leanPage, libPage string, min int, wants ...string) {
+	t.Helper()
+	lean, lib := series(leanPage, family), series(libPage, family)
+	if len(lib) < min || !slices.Equal(lean, lib) {
+		t.Errorf("%s series differ:\nlean:\n%s\nlibrary:\n%s", family, strings.Join(lean, "\n"), strings.Join(lib, "\n"))
+	}
+	for _, want := range wants {
+		if !strings.Contains(strings.Join(lean, "\n"), want) {
+			t.Errorf("lean %s series lack %s", family, want)
+		}
+	}
+}
+
+// series returns the lines of a Prometheus text page for family that do not depend on timing:
+// help and type lines, and each series' count.
+func series(page, family string) []string {
 	var out []string
 	for line := range strings.SplitSeq(page, "\n") {
-		if strings.Contains(line, "http_client_") && (strings.HasPrefix(line, "#") || strings.Contains(line, "_count{")) {
+		if strings.Contains(line, family) && (strings.HasPrefix(line, "#") || strings.Contains(line, "_count{")) {
 			out = append(out, line)
 		}
 	}

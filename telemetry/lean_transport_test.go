@@ -1,7 +1,6 @@
 package telemetry
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
@@ -29,11 +28,7 @@ func (s stubTransport) RoundTrip(*http.Request) (*http.Response, error) {
 // attempt pays it (issue 16, target 4). Not parallel: AllocsPerRun refuses to run beside other
 // tests.
 func TestUnsampledUpstreamCallAllocatesLittle(t *testing.T) {
-	tel, err := Setup(t.Context(), Options{Env: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tel.Shutdown(context.Background())
+	tel := unsampled(t)
 	rt := tel.WrapTransport(newStubTransport())
 	ctx, span := tel.Tracer().Start(t.Context(), "rpc")
 	defer span.End()
@@ -61,11 +56,7 @@ func TestUnsampledUpstreamCallAllocatesLittle(t *testing.T) {
 const maxUpstreamCallAllocs = 8 // 23 through otelhttp
 
 func BenchmarkUnsampledUpstreamCall(b *testing.B) {
-	tel, err := Setup(b.Context(), Options{Env: func(string) string { return "" }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tel.Shutdown(context.Background())
+	tel := unsampled(b)
 	ctx, span := tel.Tracer().Start(b.Context(), "rpc")
 	defer span.End()
 	for _, tc := range []struct {

@@ -1,7 +1,6 @@
 package telemetry
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -13,11 +12,7 @@ import (
 // nothing. Every upstream attempt pays it (issue 16, target 4).
 // Not parallel: AllocsPerRun refuses to run beside other tests.
 func TestObserveAttemptWithoutSpansAllocatesLittle(t *testing.T) {
-	tel, err := Setup(t.Context(), Options{Env: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tel.Shutdown(context.Background())
+	tel := unsampled(t)
 	ctx, span := tel.Tracer().Start(t.Context(), "rpc")
 	defer span.End()
 	if span.IsRecording() {

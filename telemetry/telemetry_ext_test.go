@@ -80,17 +80,24 @@ func (u *upstream) seenTraceparents() []string {
 	return append([]string(nil), u.traceparents...)
 }
 
-// facade serves GetObject(slug) by calling the attio client, behind the telemetry interceptor.
-func facade(t *testing.T, rec *telemetrytest.Recorder, up *upstream) *connect.Client {
+// upstreamClient is an attio client of up, instrumented by tel, retrying quickly.
+func upstreamClient(t *testing.T, tel *telemetry.Telemetry, up *upstream) *attio.Client {
 	t.Helper()
 	client, err := attio.New(attio.Config{
 		APIKey: matonKey, BaseURL: up.URL + "/attio/v2", ControlURL: up.URL,
-		HTTPClient: rec.HTTPClient(), Observer: rec.Observer(),
+		HTTPClient: tel.HTTPClient(), Observer: tel.Observer(),
 		Limits: &attio.Limits{}, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return client
+}
+
+// facade serves GetObject(slug) by calling the attio client, behind the telemetry interceptor.
+func facade(t *testing.T, rec *telemetrytest.Recorder, up *upstream) *connect.Client {
+	t.Helper()
+	client := upstreamClient(t, rec.Telemetry, up)
 	srv := connect.NewServer(rec.ServerInterceptor())
 	srv.Register(connect.Method{Spec: getObjectSpec, Handler: func(ctx context.Context, _ connect.Spec, s connect.ServerStream) error {
 		var req wrapperspb.StringValue
