@@ -2,7 +2,6 @@ package main
 
 import (
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -27,17 +26,8 @@ func TestHealthCommand(t *testing.T) {
 	// A facade that is draining says NOT_SERVING.
 	checker := server.NewHealth()
 	checker.SetStatus("", grpchealth.StatusNotServing)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	protocols := new(http.Protocols)
-	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true)
-	srv := &http.Server{Handler: server.NewHandler(server.Options{Health: checker}), Protocols: protocols}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Close() })
-	if got := cli(t, "", nil, "health", "--addr", ln.Addr().String()); got.code != 1 || !strings.Contains(got.stdout, "NOT_SERVING") {
+	draining := serveLoopback(t, server.NewHandler(server.Options{Health: checker}))
+	if got := cli(t, "", nil, "health", "--addr", draining); got.code != 1 || !strings.Contains(got.stdout, "NOT_SERVING") {
 		t.Errorf("draining facade: exit %d, %q %q", got.code, got.stdout, got.stderr)
 	}
 

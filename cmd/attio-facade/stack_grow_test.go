@@ -12,6 +12,23 @@ import (
 	"time"
 )
 
+// serveLoopback serves h on a free loopback port over HTTP/1.1 and h2c, as the facade does, until
+// the test ends, and returns the address.
+func serveLoopback(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Handler: h, Protocols: protocols, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return ln.Addr().String()
+}
+
 // stackBytes is the memory the runtime holds for goroutine stacks. A GC first returns the free
 // ones, but also shrinks the stacks of parked goroutines that use little of theirs: only for the
 // baseline.
@@ -34,16 +51,7 @@ func parkedHandlerStacks(t *testing.T, h2c bool, wrap func(http.Handler) http.Ha
 		<-release
 		w.WriteHeader(http.StatusNoContent)
 	}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	protocols := new(http.Protocols)
-	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true)
-	srv := &http.Server{Handler: handler, Protocols: protocols, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	addr := serveLoopback(t, handler)
 	tr := &http.Transport{Protocols: new(http.Protocols), MaxConnsPerHost: n}
 	if h2c {
 		tr.Protocols.SetUnencryptedHTTP2(true)
@@ -56,7 +64,7 @@ func parkedHandlerStacks(t *testing.T, h2c bool, wrap func(http.Handler) http.Ha
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://"+ln.Addr().String()+"/", nil)
+			req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://"+addr+"/", nil)
 			res, err := client.Do(req)
 			if err != nil {
 				t.Error(err)
