@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"context"
 	"net/http"
 	"testing"
 
@@ -94,4 +95,16 @@ func TestSetMemoStopsAtItsBound(t *testing.T) {
 	if m.size() != MaxMemoizedAttributeSets {
 		t.Errorf("memo holds %d sets, want its bound %d", m.size(), MaxMemoizedAttributeSets)
 	}
+}
+
+// unsampled is a Telemetry as serve builds it without an exporter: nothing sampled, metrics to
+// Prometheus. It is shut down when the test ends.
+func unsampled(tb testing.TB) *Telemetry {
+	tb.Helper()
+	tel, err := Setup(context.Background(), Options{Env: func(string) string { return "" }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
+	return tel
 }

@@ -173,12 +173,6 @@ func Setup(ctx context.Context, opts Options) (*Telemetry, error) {
 		}
 		t.server, err = otelconnect.NewServerInterceptor(copts...)
 	}
-	if err == nil && t.unsampled {
-		var lean *leanServer
-		if lean, err = newLeanServer(t.TracerProvider, t.MeterProvider, t.Propagator, !opts.UntrustedCallers); err == nil {
-			t.server = lean.interceptor
-		}
-	}
 	if err != nil {
 		_ = t.Shutdown(ctx)
 		return nil, errors.New("telemetry: instruments: " + err.Error())
@@ -202,9 +196,7 @@ func newResource(opts Options, env func(string) string) *resource.Resource {
 }
 
 // ServerInterceptor returns the otelconnect interceptor: a server span per RPC (continuing the
-// caller's W3C trace context) and the rpc.server.call.duration histogram. When Setup chose to
-// sample nothing (no exporter, no Sampler given), a lean equivalent with the same span contexts
-// and metric. Put it first in the
+// caller's W3C trace context) and the rpc.server.call.duration histogram. Put it first in the
 // chain, outside panic recovery, so refused, failed and panicking calls are measured too.
 func (t *Telemetry) ServerInterceptor() connect.ServerInterceptor { return t.server }
 
