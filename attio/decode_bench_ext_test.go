@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
 	"syscall"
 	"testing"
 	"time"
@@ -13,28 +12,14 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/internal/pagetest"
 	"github.com/attio-facade/attio-facade/internal/wire"
-	"github.com/attio-facade/attio-facade/sandbox"
 )
 
 // pageOfPeople returns a real query response body: 500 generated people, as the sandbox writes them.
 func pageOfPeople(b *testing.B) []byte {
 	b.Helper()
-	srv := sandbox.NewServer(sandbox.WithRateLimits(sandbox.Limits{}))
-	b.Cleanup(srv.Close)
-	if err := srv.Sandbox.Generate(sandbox.DefaultConnectionID, "people", 500, sandbox.GenerateOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodPost, srv.MatonBaseURL()+"/objects/people/records/query", bytes.NewReader([]byte(`{"limit":500}`)))
-	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return body
+	return pagetest.Body(b, "people", 500, 0)
 }
 
 // BenchmarkDecodeRecordPage measures the lossless decoding of one 500-record page, the client's

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,7 +13,7 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
-	"github.com/attio-facade/attio-facade/sandbox"
+	"github.com/attio-facade/attio-facade/internal/pagetest"
 )
 
 // The one-pass decoder (attio.DecodeRecords) against the independent reference path kept in
@@ -25,24 +23,7 @@ import (
 
 func sandboxPage(t testing.TB, object string, n int) []byte {
 	t.Helper()
-	srv := sandbox.NewServer(sandbox.WithRateLimits(sandbox.Limits{}))
-	t.Cleanup(srv.Close)
-	if err := srv.Sandbox.Generate(sandbox.DefaultConnectionID, object, n, sandbox.GenerateOptions{Seed: 3}); err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodPost, srv.MatonBaseURL()+"/objects/"+object+"/records/query", bytes.NewReader([]byte(`{"limit":500}`)))
-	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil || res.StatusCode != 200 {
-		t.Fatalf("%d %v", res.StatusCode, err)
-	}
-	return body
+	return pagetest.Body(t, object, n, 3)
 }
 
 func oracleRecords(t *testing.T, body []byte) []*attiov1.Record {

@@ -2,8 +2,6 @@ package wire_test
 
 import (
 	"bytes"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
@@ -12,28 +10,14 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/internal/pagetest"
 	"github.com/attio-facade/attio-facade/internal/wire"
-	"github.com/attio-facade/attio-facade/sandbox"
 )
 
 // sandboxRecords decodes a page of n generated records of object, as the facade does.
 func sandboxRecords(t testing.TB, object string, n int) []*attiov1.Record {
 	t.Helper()
-	srv := sandbox.NewServer(sandbox.WithRateLimits(sandbox.Limits{}))
-	t.Cleanup(srv.Close)
-	if err := srv.Sandbox.Generate(sandbox.DefaultConnectionID, object, n, sandbox.GenerateOptions{Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest(http.MethodPost, srv.MatonBaseURL()+"/objects/"+object+"/records/query", bytes.NewReader([]byte(`{"limit":500}`)))
-	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	recs, err := attio.DecodeRecords(body)
+	recs, err := attio.DecodeRecords(pagetest.Body(t, object, n, 5))
 	if err != nil || len(recs) != n {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
