@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -38,12 +37,15 @@ import (
 // (/proc/<pid>/stat) is its own. The same record is fetched sequentially, one call at a time:
 // directly from the sandbox (the latency baseline), through the proxy, and through the facade
 // over Connect (HTTP/1.1, binary protobuf, the client's default gzip accepted) and over gRPC
-// (h2c). Targets take turns in rounds, so that load from outside (the machine is shared) falls on
+// (h2c), each twice: by connect-go's typed client (facade_connect, facade_grpc: the answer decoded
+// into a GetRecordResponse in this process) and by a caller that reads the answer's bytes as the
+// direct and proxy callers do (facade_connect_bytes, facade_grpc_bytes: unary_bench_bytes_test.go).
+// The _bytes targets are the facade's added latency in the proxy's terms. Targets take turns in rounds, so that load from outside (the machine is shared) falls on
 // all of them alike. UNARY_BENCH_CALLS (default 400) calls per target and round,
 // UNARY_BENCH_ROUNDS (default 5) rounds. UNARY_BENCH_ONLY=facade_grpc (or facade_connect) leaves the
 // other facade target out, so that a profile taken through UNARY_BENCH_ADMIN shows one protocol.
 // UNARY_BENCH_BASELINE=<test binary of this package built at another commit> runs that build's
-// facade too (targets baseline_connect and baseline_grpc), so that a change is measured against
+// facade too (targets baseline_connect, baseline_grpc and their _bytes), so that a change is measured against
 // its parent in one run: on a shared machine, two runs are not comparable;
 // UNARY_BENCH_BASELINE_ADMIN=127.0.0.1:PORT serves that facade's pprof, for profiles of both builds
 // taken in the same run.
@@ -55,29 +57,6 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 	facade := startFacade(b, sb, append(serveArgs, "--admin-addr="+os.Getenv("UNARY_BENCH_ADMIN"), "--admin-pprof")...)
 	proxy := startProxy(b, sb.MatonBaseURL())
 
-	recordPath := "/objects/people/records/" + loadAdaID
-	get := func(base string) func() error {
-		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-		return func() error {
-			req, err := http.NewRequest(http.MethodGet, base+recordPath, nil)
-			if err != nil {
-				return err
-			}
-			req.Header.Set("Authorization", "Bearer "+sb.APIKey())
-			res, err := hc.Do(req)
-			if err != nil {
-				return err
-			}
-			defer res.Body.Close()
-			if _, err := io.Copy(io.Discard, res.Body); err != nil {
-				return err
-			}
-			if res.StatusCode != http.StatusOK {
-				return fmt.Errorf("status %d", res.StatusCode)
-			}
-			return nil
-		}
-	}
 	rpc := func(c attiov1connect.RecordServiceClient) func() error {
 		ctx := as(context.Background(), loadReaderKey)
 		return func() error {
@@ -91,10 +70,12 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 	connectClient := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
 		&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, facade.url)))
 	targets := []*unaryTarget{
-		{name: "direct", call: get(sb.MatonBaseURL())},
-		{name: "proxy", call: get(proxy.url + "/attio/v2"), proc: proxy},
+		{name: "direct", call: getBytes(sb.MatonBaseURL(), sb.APIKey())},
+		{name: "proxy", call: getBytes(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy},
 		{name: "facade_connect", call: rpc(connectClient), proc: facade},
 		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
+		{name: "facade_connect_bytes", call: rpcBytes(facade.url, false), proc: facade},
+		{name: "facade_grpc_bytes", call: rpcBytes(facade.url, true), proc: facade},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
 		// No admin listener unless asked: its default port may be taken by another process.
@@ -107,7 +88,9 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 			&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, base.url)))
 		targets = append(targets,
 			&unaryTarget{name: "baseline_connect", call: rpc(baseConnect), proc: base},
-			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base})
+			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base},
+			&unaryTarget{name: "baseline_connect_bytes", call: rpcBytes(base.url, false), proc: base},
+			&unaryTarget{name: "baseline_grpc_bytes", call: rpcBytes(base.url, true), proc: base})
 	}
 	if only := os.Getenv("UNARY_BENCH_ONLY"); only != "" { // profile one of the facade's protocols
 		targets = slices.DeleteFunc(targets, func(t *unaryTarget) bool {
@@ -140,7 +123,7 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		b.ReportMetric(ms(t.p50()-direct.p50()), t.name+"_added_p50_ms")
 	}
 	for _, t := range targets {
-		b.Logf("%-15s %5d calls  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  cpu/call %6.0f µs", t.name, len(t.lat),
+		b.Logf("%-22s %5d calls  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  cpu/call %6.0f µs", t.name, len(t.lat),
 			ms(t.p50()), ms(pct(t.sorted(), 0.9)), ms(pct(t.sorted(), 0.99)), t.cpuPerCall())
 	}
 }

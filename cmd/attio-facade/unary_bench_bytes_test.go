@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	be "encoding/binary"
+	"fmt"
+	"net/http"
+
+	"google.golang.org/protobuf/proto"
+
+	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+)
+
+// The benchmark's callers that only read the answer's bytes. "Added latency" is what a hop adds
+// for a caller doing the same with the answer: the direct and proxy callers read Attio's JSON
+// without decoding it, so these read the facade's protobuf without decoding it either. The typed
+// callers (connect-go, reflection-based proto.Unmarshal in this process) are measured too, as what a
+// Go caller sees end to end; the difference between the two is the caller's own work, which a
+// proxy's caller would pay in JSON decoding instead.
+
+// readAnswer reads a whole answer into buf (reused between calls, as a pooled client would) and
+// checks that it is a 200 carrying the record asked for, so that a benchmark of errors cannot
+// pass for one of answers.
+func readAnswer(res *http.Response, buf *bytes.Buffer) error {
+	defer res.Body.Close()
+	buf.Reset()
+	if _, err := buf.ReadFrom(res.Body); err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d: %.200s", res.StatusCode, buf.Bytes())
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(loadAdaID)) {
+		return fmt.Errorf("the answer does not carry record %s: %.200q", loadAdaID, buf.Bytes())
+	}
+	return nil
+}
+
+// getBytes GETs the record from an Attio-shaped base URL (the sandbox, or the proxy in front of it).
+func getBytes(base, apiKey string) func() error {
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	url := base + "/objects/people/records/" + loadAdaID
+	var buf bytes.Buffer
+	return func() error {
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+apiKey)
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		return readAnswer(res, &buf)
+	}
+}
+
+// rpcBytes calls the facade's GetRecord as the Connect protocol (HTTP/1.1, binary) or gRPC (h2c)
+// defines it on the wire, and reads the answer's bytes without decoding them.
+func rpcBytes(base string, grpc bool) func() error {
+	msg, err := proto.Marshal(&attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID})
+	if err != nil {
+		panic(err)
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: 4}
+	contentType, body := "application/proto", msg
+	if grpc {
+		tr.Protocols = new(http.Protocols)
+		tr.Protocols.SetUnencryptedHTTP2(true)
+		contentType = "application/grpc"
+		body = be.BigEndian.AppendUint32([]byte{0}, uint32(len(msg))) // uncompressed, then the length
+		body = append(body, msg...)
+	}
+	hc := &http.Client{Transport: tr}
+	url := base + attiov1connect.RecordServiceGetRecordProcedure
+	var buf bytes.Buffer
+	return func() error {
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Authorization", "Bearer "+loadReaderKey)
+		if grpc {
+			req.Header.Set("Te", "trailers")
+		} else {
+			req.Header.Set("Connect-Protocol-Version", "1")
+		}
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		if err := readAnswer(res, &buf); err != nil {
+			return err
+		}
+		if grpc {
+			// The status comes after the body, in the trailers (in the headers for an error
+			// without a body).
+			status := res.Trailer.Get("Grpc-Status")
+			if status == "" {
+				status = res.Header.Get("Grpc-Status")
+			}
+			if status != "0" {
+				return fmt.Errorf("grpc-status %q: %s", status, res.Trailer.Get("Grpc-Message"))
+			}
+		}
+		return nil
+	}
+}
