@@ -80,7 +80,7 @@ func BenchmarkDecodeRecordPageScan(b *testing.B) {
 }
 
 // BenchmarkDecodeRecordPageToWire is the typed path: decode the page into the contract's
-// messages and marshal them as the stream sends them: internal/wire.Write, which server/codec.go
+// messages and marshal them as the stream sends them: internal/wire.Write, which protocodec
 // runs, into a buffer kept from page to page as connect's pool keeps them.
 func BenchmarkDecodeRecordPageToWire(b *testing.B) {
 	body := pageOfPeople(b)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/protocodec"
 )
 
 // The facade's codec writes the same bytes as connect's, into a buffer of exactly the message's
@@ -38,7 +39,7 @@ func TestWireCodecSizesBuffersToTheMessage(t *testing.T) {
 		codec     connect.Codec
 		reference bool
 	}{
-		{"facade", newWireCodec(), false},
+		{"facade", protocodec.New(), false},
 		{"connect (reference: doubles)", connectproto.NewBinaryCodec(), true},
 	} {
 		var buf bytes.Buffer
@@ -96,7 +97,7 @@ func TestWireCodecMatchesProtoMarshal(t *testing.T) { // not parallel: AllocsPer
 		}
 		pages = append(pages, recs)
 	}
-	codec := newWireCodec()
+	codec := protocodec.New()
 	for i, recs := range pages {
 		msg := &attiov1.StreamRecordsResponse{Records: recs, ResumeToken: "t"}
 		var buf bytes.Buffer

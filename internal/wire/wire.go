@@ -1,5 +1,5 @@
 // Package wire writes the contract's messages in protobuf's binary format for the facade's codec
-// (server/codec.go), with the generated marshalling of gen/ (protoc-gen-go-vtproto: no
+// (protocodec, which the server uses), with the generated marshalling of gen/ (protoc-gen-go-vtproto: no
 // reflection), into the buffer connect hands the codec. The decoding benchmarks call it too, so
 // that they measure what the server runs (attio/decode_bench_ext_test.go; issue 16, target 1).
 package wire
