@@ -32,6 +32,7 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/internal/testkit"
+	"github.com/attio-facade/attio-facade/protocodec"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
@@ -273,7 +274,7 @@ func recordsClient(url string, smallWindows bool) loadClient {
 	if smallWindows {
 		tr.HTTP2 = &http.HTTP2Config{MaxReceiveBufferPerStream: 64 << 10, MaxReceiveBufferPerConnection: 256 << 20}
 	}
-	return loadClient{attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(&http.Client{Transport: tr}, url, connecthttp.WithGRPC()))), tr}
+	return loadClient{attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(&http.Client{Transport: tr}, url, connecthttp.WithGRPC(), connecthttp.WithCodecs(protocodec.New())))), tr}
 }
 
 type loadClient struct {

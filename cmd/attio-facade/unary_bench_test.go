@@ -22,6 +22,7 @@ import (
 	attiofacade "github.com/attio-facade/attio-facade"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/protocodec"
 	"github.com/attio-facade/attio-facade/sandbox"
 )
 
@@ -68,7 +69,7 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		}
 	}
 	connectClient := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
-		&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, facade.url)))
+		&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, facade.url, connecthttp.WithCodecs(protocodec.New()))))
 	targets := []*unaryTarget{
 		{name: "direct", call: getBytes(sb.MatonBaseURL(), sb.APIKey())},
 		{name: "proxy", call: getBytes(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy},
@@ -85,7 +86,7 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		}
 		base := startFacadeFrom(b, exe, sb, baseArgs...)
 		baseConnect := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
-			&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, base.url)))
+			&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, base.url, connecthttp.WithCodecs(protocodec.New()))))
 		targets = append(targets,
 			&unaryTarget{name: "baseline_connect", call: rpc(baseConnect), proc: base},
 			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base},
