@@ -9,6 +9,11 @@
 // The bytes and the messages are those of connect's own codec (connectproto.BinaryCodec): the
 // same wire form out, the same message in, and for malformed input the same error, from
 // protobuf-go itself. Messages without generated code go through protobuf-go as usual.
+//
+// One difference remains, on the marshalling side: vtprotobuf's copies of the well-known types
+// (google.protobuf.Timestamp and the like) keep no unknown fields, so unknown fields set inside a
+// well-known type are not written. The well-known types are frozen, so only a message built with
+// them by hand has such fields; decoding keeps them (they go to protobuf-go).
 package protocodec
 
 import (

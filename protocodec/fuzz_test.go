@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"testing"
 
+	"google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 )
@@ -82,6 +86,13 @@ func FuzzUnmarshalAgrees(f *testing.F) {
 	for _, b := range lax() {
 		f.Add(b, uint8(0))
 	}
+	// A timestamp sent twice: both decoders merge the two (plain).
+	ts := func(num protowire.Number, v uint64) []byte {
+		t := protowire.AppendVarint(protowire.AppendTag(nil, num, protowire.VarintType), v)
+		return protowire.AppendBytes(protowire.AppendTag(nil, 2, protowire.BytesType), t) // Record.created_at
+	}
+	rec := append(ts(1, 1700000000), ts(2, 5)...)
+	f.Add(protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), rec), uint8(0))
 	f.Fuzz(func(t *testing.T, b []byte, which uint8) {
 		agree(t, fuzzTypes[int(which)%len(fuzzTypes)], b)
 	})
@@ -109,6 +120,52 @@ func TestLaxInputsNeedProtobufGo(t *testing.T) {
 		}
 		if same {
 			t.Errorf("%s: UnmarshalVT alone agrees with proto.Unmarshal (%v): the generated code no longer needs this check", name, vtErr)
+		}
+	}
+}
+
+// A message type from a package built without vtprotobuf is decoded by the generated code with
+// proto.Unmarshal, which replaces an earlier occurrence of the field where protobuf-go merges: such
+// a field sent twice goes to protobuf-go, once it stays on the fast path, and a generated message
+// type may repeat.
+func TestPlainRefusesARepeatedForeignMessage(t *testing.T) {
+	t.Parallel()
+	file, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+		Name:       proto.String("protocodec_test/holder.proto"),
+		Package:    proto.String("protocodec.test"),
+		Syntax:     proto.String("proto3"),
+		Dependency: []string{"google/rpc/status.proto", "attio/v1/record_service.proto"},
+		MessageType: []*descriptorpb.DescriptorProto{{
+			Name: proto.String("Holder"),
+			Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("status"), Number: proto.Int32(1), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: descriptorpb.FieldDescriptorProto_TYPE_MESSAGE.Enum(), TypeName: proto.String(".google.rpc.Status")},
+				{Name: proto.String("record"), Number: proto.Int32(2), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: descriptorpb.FieldDescriptorProto_TYPE_MESSAGE.Enum(), TypeName: proto.String(".attio.v1.Record")},
+			},
+		}},
+	}, protoregistry.GlobalFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = status.Status{} // registers google.rpc.Status, which has no UnmarshalVT
+	s := shapeOf(file.Messages().Get(0))
+	field := func(num protowire.Number) []byte {
+		inner := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), 3) // Status.code
+		if num == 2 {
+			inner = protowire.AppendString(protowire.AppendTag(nil, 3, protowire.BytesType), "u") // Record.web_url
+		}
+		return protowire.AppendBytes(protowire.AppendTag(nil, num, protowire.BytesType), inner)
+	}
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		want bool
+	}{
+		{"foreign once", field(1), true},
+		{"foreign twice", append(field(1), field(1)...), false},
+		{"generated twice", append(field(2), field(2)...), true},
+	} {
+		if got := plain(tc.b, s, 0); got != tc.want {
+			t.Errorf("%s: plain %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -23,7 +23,9 @@ const maxDepth = protowire.DefaultRecursionLimit - 1
 // length, refuses a known field sent with another wire type (protobuf-go keeps it as an unknown
 // field), replaces a map value sent twice in one entry (protobuf-go merges), keeps a map entry
 // without a value as nil, keeps an unknown field's tag as sent (protobuf-go re-encodes it), drops
-// the unknown fields of well-known types, and has no depth limit (TestLaxInputsNeedProtobufGo).
+// the unknown fields of well-known types, has no depth limit, and decodes a message of a package
+// built without it with proto.Unmarshal, which drops what an earlier occurrence of the field set
+// (TestLaxInputsNeedProtobufGo, TestPlainRefusesARepeatedForeignMessage).
 // None of that happens in what a protobuf encoder writes, so plain is one pass, without
 // allocation, that says "as an encoder writes it", and anything else goes to protobuf-go
 // (FuzzUnmarshalAgrees).
@@ -34,6 +36,7 @@ func plain(b []byte, s *shape, depth int) bool {
 		return false
 	}
 	var seen [3]bool // map entries: key and value at most once each
+	var once uint64  // fields that must not repeat (fieldShape.once), by number below 64
 	for len(b) > 0 {
 		tag, n := protowire.ConsumeVarint(b)
 		if n < 0 || tag>>3 == 0 || tag>>3 > uint64(protowire.MaxValidNumber) {
@@ -63,6 +66,12 @@ func plain(b []byte, s *shape, depth int) bool {
 				return false
 			}
 			seen[num] = true
+		}
+		if f.once {
+			if num >= 64 || once&(1<<num) != 0 {
+				return false
+			}
+			once |= 1 << num
 		}
 		m := plainField(b[n:], f, typ, depth)
 		if m < 0 {

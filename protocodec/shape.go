@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
 // shape is what plain needs to know of a message type, read once from its descriptor: going
@@ -27,6 +28,10 @@ type fieldShape struct {
 	packable bool
 	utf8     bool
 	message  *shape
+	// once: a singular message field whose type has no generated UnmarshalVT (from a package built
+	// without vtprotobuf). The generated code decodes it with proto.Unmarshal, which replaces what
+	// an earlier occurrence of the field set, where protobuf-go merges the two.
+	once bool
 }
 
 // denseLimit: field numbers below it are found by index; the contract's are all far below.
@@ -84,6 +89,7 @@ func build(md protoreflect.MessageDescriptor, built map[protoreflect.MessageDesc
 		}
 		if fd.Message() != nil {
 			f.message = build(fd.Message(), built)
+			f.once = !fd.IsList() && !fd.IsMap() && !f.message.wellKnown && !generated(fd.Message())
 		}
 		if s.entry && fd.Number() == 2 && fd.Message() != nil {
 			s.valueIsMessage = true
@@ -101,6 +107,16 @@ func build(md protoreflect.MessageDescriptor, built map[protoreflect.MessageDesc
 		}
 	}
 	return s
+}
+
+// generated reports whether the Go type of md (from the global registry) has generated UnmarshalVT.
+func generated(md protoreflect.MessageDescriptor) bool {
+	mt, err := protoregistry.GlobalTypes.FindMessageByName(md.FullName())
+	if err != nil {
+		return false
+	}
+	_, ok := mt.New().Interface().(vtUnmarshaler)
+	return ok
 }
 
 // wireType is the wire type a field of kind k is written with (a repeated scalar may also come
