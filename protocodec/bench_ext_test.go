@@ -8,7 +8,9 @@ import (
 	"connectrpc.com/connect/v2/connectproto"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
+	"github.com/attio-facade/attio-facade/internal/pagetest"
 	"github.com/attio-facade/attio-facade/protocodec"
 )
 
@@ -18,7 +20,26 @@ import (
 //
 //	go test -run '^$' -bench UnmarshalGetRecord -benchtime 20000x -count 5 ./protocodec/
 func BenchmarkUnmarshalGetRecord(b *testing.B) {
-	msg, err := proto.Marshal(protocodec.AdaResponse(b))
+	benchmarkUnmarshal(b, protocodec.AdaResponse(b))
+}
+
+// BenchmarkUnmarshalRecordPage is the same for a typed page of 500 generated people, as a Go
+// caller of StreamRecords or the export CLI's --view typed decodes it (~4 MB of Attio JSON).
+//
+//	go test -run '^$' -bench UnmarshalRecordPage -benchtime 20x -count 5 ./protocodec/
+func BenchmarkUnmarshalRecordPage(b *testing.B) {
+	recs, err := attio.DecodeRecords(pagetest.Body(b, "people", 500, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkUnmarshal(b, &attiov1.StreamRecordsResponse{Records: recs, ResumeToken: "t"})
+}
+
+func benchmarkUnmarshal[M any, PM interface {
+	*M
+	proto.Message
+}](b *testing.B, m PM) {
+	msg, err := proto.Marshal(m)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -36,8 +57,7 @@ func BenchmarkUnmarshalGetRecord(b *testing.B) {
 			for b.Loop() {
 				buf.Reset()
 				buf.Write(msg)
-				var res attiov1.GetRecordResponse
-				if err := tc.codec.UnmarshalRead(b.Context(), &buf, &res); err != nil {
+				if err := tc.codec.UnmarshalRead(b.Context(), &buf, PM(new(M))); err != nil {
 					b.Fatal(err)
 				}
 			}

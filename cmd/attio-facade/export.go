@@ -20,6 +20,7 @@ import (
 	"github.com/attio-facade/attio-facade/attio"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/protocodec"
 )
 
 // exportConfig is the export subcommand's flags.
@@ -244,13 +245,15 @@ func newExportClient(cfg exportConfig, compressors []connect.Compressor) attiov1
 	return attiov1connect.NewExportServiceClient(facadeClient(cfg.addr, connecthttp.WithCompressors(compressors...)))
 }
 
-// facadeClient is a Connect client of the facade at addr, for the client subcommands.
+// facadeClient is a Connect client of the facade at addr, for the client subcommands. It decodes
+// with generated code (protocodec), not protobuf-go's reflection.
 func facadeClient(addr string, opts ...connecthttp.Option) *connect.Client {
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
 	protocols.SetHTTP2(true)
 	protocols.SetUnencryptedHTTP2(false)
 	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, Protocols: protocols, ForceAttemptHTTP2: true}}
+	opts = append([]connecthttp.Option{connecthttp.WithCodecs(protocodec.New())}, opts...)
 	return connect.NewClient(connecthttp.NewTransport(hc, facadeURL(addr), opts...))
 }
 
