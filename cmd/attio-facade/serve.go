@@ -394,10 +394,11 @@ const defaultGCPercent = 400
 
 // otherMemory is the Go heap the facade holds besides stream pages: connections, caches, unary
 // calls, and the pooled buffers pages pass through (upstream bodies, marshalled messages). The
-// process's RSS adds some 18 MiB of code and runtime outside the Go heap. 16 MiB: with + 32 MiB
-// the facade peaked at 107 MiB RSS over a 1,000,000-record export (issue 16, target 3: under
-// 100 MiB), with + 16 MiB it stays under 100 (docs/benchmarks.md).
-const otherMemory = 16 << 20
+// process's RSS adds some 18 MiB of code and runtime outside the Go heap. 12 MiB: over a
+// 1,000,000-record export (issue 16, target 3: under 100 MiB) the facade peaked at 107 MiB RSS
+// with + 32 MiB, at 97-103 MiB with + 16 MiB and at 94.8-94.9 MiB with + 12 MiB, whose
+// collections cost no measurable CPU more than 16's in the same runs (docs/benchmarks.md).
+const otherMemory = 12 << 20
 
 // readBudget is the read rate the client allows: the tightest of Maton's cap and Attio's reads.
 func readBudget(cfg serveConfig, c attio.Config) float64 {
