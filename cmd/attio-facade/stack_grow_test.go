@@ -43,9 +43,12 @@ func stackBytes(collect bool) uint64 {
 	return s[0].Value.Uint64()
 }
 
-// parkedHandlerStacks serves h (wrapped by wrap) and holds n concurrent requests in their
-// handlers, and returns how much the runtime's stack memory grew meanwhile.
-func parkedHandlerStacks(t *testing.T, h2c bool, wrap func(http.Handler) http.Handler, n int) uint64 {
+// asIs is the wrapper that leaves a handler as it is: the control beside preGrownStacks.
+func asIs(h http.Handler) http.Handler { return h }
+
+// parkedHandlerStacks serves h (wrapped by wrap) over HTTP/1.1 and holds n concurrent requests in
+// their handlers, and returns how much the runtime's stack memory grew meanwhile.
+func parkedHandlerStacks(t *testing.T, wrap func(http.Handler) http.Handler, n int) uint64 {
 	t.Helper()
 	arrived, release := make(chan struct{}, n), make(chan struct{})
 	handler := wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,11 +58,7 @@ func parkedHandlerStacks(t *testing.T, h2c bool, wrap func(http.Handler) http.Ha
 	}))
 	addr := serveLoopback(t, handler)
 	tr := &http.Transport{Protocols: new(http.Protocols), MaxConnsPerHost: n}
-	if h2c {
-		tr.Protocols.SetUnencryptedHTTP2(true)
-	} else {
-		tr.Protocols.SetHTTP1(true)
-	}
+	tr.Protocols.SetHTTP1(true)
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: time.Minute}
 	before := stackBytes(true)
@@ -157,16 +156,15 @@ func TestHTTP2HandlersStartWithGrownStacks(t *testing.T) {
 	// The control: the same handlers without it grow, unless the runtime's starting size already
 	// fits them (then there is nothing to show).
 	if start := startingStack(); start < 8<<10 {
-		if moved := stackMoves(t, func(h http.Handler) http.Handler { return h }, n); moved == 0 {
+		if moved := stackMoves(t, asIs, n); moved == 0 {
 			t.Errorf("with %d-byte starting stacks and no preGrownStacks, no HTTP/2 handler's stack grew: the probe shows nothing", start)
 		}
 	} else {
 		t.Logf("starting stacks of %d bytes: the control is left out", start)
 	}
 	const m = 64
-	asIs := func(h http.Handler) http.Handler { return h }
-	plain1 := parkedHandlerStacks(t, false, asIs, m)
-	grown1 := parkedHandlerStacks(t, false, preGrownStacks, m)
+	plain1 := parkedHandlerStacks(t, asIs, m)
+	grown1 := parkedHandlerStacks(t, preGrownStacks, m)
 	if grown1 > plain1+m*4<<10 {
 		t.Errorf("%d parked HTTP/1.1 handlers: stacks grew by %d KiB behind preGrownStacks, %d KiB without; want them left alone",
 			m, grown1>>10, plain1>>10)

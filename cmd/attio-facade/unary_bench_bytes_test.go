@@ -5,6 +5,7 @@ import (
 	be "encoding/binary"
 	"fmt"
 	"net/http"
+	"testing"
 
 	"google.golang.org/protobuf/proto"
 
@@ -58,10 +59,11 @@ func getBytes(base, apiKey string) func() error {
 
 // rpcBytes calls the facade's GetRecord as the Connect protocol (HTTP/1.1, binary) or gRPC (h2c)
 // defines it on the wire, and reads the answer's bytes without decoding them.
-func rpcBytes(base string, grpc bool) func() error {
+func rpcBytes(tb testing.TB, base string, grpc bool) func() error {
+	tb.Helper()
 	msg, err := proto.Marshal(&attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID})
 	if err != nil {
-		panic(err)
+		tb.Fatal(err)
 	}
 	tr := &http.Transport{MaxIdleConnsPerHost: 4}
 	contentType, body := "application/proto", msg

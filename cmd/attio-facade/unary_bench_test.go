@@ -68,15 +68,13 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 			return err
 		}
 	}
-	connectClient := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
-		&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, facade.url, connecthttp.WithCodecs(protocodec.New()))))
 	targets := []*unaryTarget{
 		{name: "direct", call: getBytes(sb.MatonBaseURL(), sb.APIKey())},
 		{name: "proxy", call: getBytes(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy},
-		{name: "facade_connect", call: rpc(connectClient), proc: facade},
+		{name: "facade_connect", call: rpc(connectRecords(facade.url)), proc: facade},
 		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
-		{name: "facade_connect_bytes", call: rpcBytes(facade.url, false), proc: facade},
-		{name: "facade_grpc_bytes", call: rpcBytes(facade.url, true), proc: facade},
+		{name: "facade_connect_bytes", call: rpcBytes(b, facade.url, false), proc: facade},
+		{name: "facade_grpc_bytes", call: rpcBytes(b, facade.url, true), proc: facade},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
 		// No admin listener unless asked: its default port may be taken by another process.
@@ -85,13 +83,11 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 			baseArgs = append(slices.Clip(serveArgs), "--admin-addr="+addr, "--admin-pprof")
 		}
 		base := startFacadeFrom(b, exe, sb, baseArgs...)
-		baseConnect := attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
-			&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, base.url, connecthttp.WithCodecs(protocodec.New()))))
 		targets = append(targets,
-			&unaryTarget{name: "baseline_connect", call: rpc(baseConnect), proc: base},
+			&unaryTarget{name: "baseline_connect", call: rpc(connectRecords(base.url)), proc: base},
 			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base},
-			&unaryTarget{name: "baseline_connect_bytes", call: rpcBytes(base.url, false), proc: base},
-			&unaryTarget{name: "baseline_grpc_bytes", call: rpcBytes(base.url, true), proc: base})
+			&unaryTarget{name: "baseline_connect_bytes", call: rpcBytes(b, base.url, false), proc: base},
+			&unaryTarget{name: "baseline_grpc_bytes", call: rpcBytes(b, base.url, true), proc: base})
 	}
 	if only := os.Getenv("UNARY_BENCH_ONLY"); only != "" { // profile one of the facade's protocols
 		targets = slices.DeleteFunc(targets, func(t *unaryTarget) bool {
@@ -127,6 +123,13 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		b.Logf("%-22s %5d calls  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  cpu/call %6.0f µs", t.name, len(t.lat),
 			ms(t.p50()), ms(pct(t.sorted(), 0.9)), ms(pct(t.sorted(), 0.99)), t.cpuPerCall())
 	}
+}
+
+// connectRecords is a typed caller of the facade at url over the Connect protocol (HTTP/1.1,
+// binary), decoding with protocodec as a Go caller of the facade can.
+func connectRecords(url string) attiov1connect.RecordServiceClient {
+	return attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
+		&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, url, connecthttp.WithCodecs(protocodec.New()))))
 }
 
 // unaryTarget is one way of fetching the record: its latencies, and the CPU its process spent.
