@@ -156,7 +156,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			p.ItemsPerSecond = float64(items-lastItems) / s
 		}
 		if !done {
-			p.EstimatedRemaining = est.remaining(st, items)
+			p.EstimatedRemaining = est.remaining(st)
 		}
 		lastItems, lastAt = items, now
 		return watch.send(func() error { return w.sendProg(p) }, "")
@@ -237,17 +237,19 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		}
 		r := res.job.r
 		keys := res.keys
+		from := r.Lo
 		deliver, done, err := r.advance(keys, res.job.q.Offset, res.job.q.Limit)
 		if err != nil {
 			res.g.release()
 			return connect.NewError(connect.CodeInternal, err.Error())
 		}
+		var pieces []*exportRange
 		if done {
 			st.Ranges = removeRange(st.Ranges, r)
 		} else {
 			// Idle fetchers take pieces of this range's remainder.
 			if idle := want() - active - len(pending) - 1; idle > 0 && len(keys) > 0 && !budgetBound() {
-				if pieces := r.split(idle, keys[len(keys)-1].ts-keys[0].ts, st.Max); len(pieces) > 0 {
+				if pieces = r.split(idle, keys[len(keys)-1].ts-keys[0].ts, st.Max); len(pieces) > 0 {
 					st.Ranges = append(st.Ranges, pieces...)
 					pending = append(pending, pieces...)
 				}
@@ -265,7 +267,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			out = kept
 		}
 		items += int64(len(out))
-		est.page(st, keys, items)
+		est.page(r, from, keys, deliver, done, pieces)
 		token := encodeExportToken(st)
 		err = watch.send(func() error { return w.sendBatch(out, token) }, token)
 		res.g.release()

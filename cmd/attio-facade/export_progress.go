@@ -74,6 +74,18 @@ func (p *progressReporter) server(pr *attiov1.ExportProgress) {
 			p.bar.ChangeMax64(est)
 			p.bar.Describe("export (total estimated)")
 		}
+	} else if p.total > 0 {
+		// The facade withdrew its estimate (it says nothing when the walk reaches items it cannot
+		// extrapolate from): an old total and its ETA would now be wrong, so show none.
+		p.total = 0
+		if p.bar != nil {
+			// progressbar cannot go back to an unknown length with a count past its spinner's
+			// width: it is reset (its elapsed time and rate restart) and given the count again.
+			p.bar.Reset()
+			p.bar.Describe("export")
+			p.bar.ChangeMax64(-1)
+			_ = p.bar.Set64(p.n)
+		}
 	}
 	p.show(pr.GetDone())
 }

@@ -89,3 +89,25 @@ func TestProgressTotalWhenDone(t *testing.T) {
 		t.Errorf("last line = %q, want the total written", last)
 	}
 }
+
+// The facade may withdraw its estimate (0: unknown again): the line then shows no total and no
+// ETA rather than the old ones, and the bar goes back to a count without total.
+func TestProgressEstimateWithdrawn(t *testing.T) {
+	t.Parallel()
+	for _, tty := range []bool{false, true} {
+		var out bytes.Buffer
+		p := newProgressReporter(&out, tty, 0, 0)
+		p.server(&attiov1.ExportProgress{EstimatedRemaining: 900})
+		p.items(100)
+		out.Reset()
+		p.server(&attiov1.ExportProgress{Items: 100})
+		p.items(200)
+		if got := out.String(); strings.Contains(got, "estimated") || strings.Contains(got, "ETA") || strings.Contains(got, "/1000") {
+			t.Errorf("terminal %v: a withdrawn estimate is still shown: %q", tty, got)
+		}
+		if tty && !strings.Contains(out.String(), "200") {
+			t.Errorf("bar without total shows no count: %q", out.String())
+		}
+		p.finish(true)
+	}
+}
