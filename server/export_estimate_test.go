@@ -36,8 +36,8 @@ func walkPage(t *testing.T, e *exportEstimate, st *exportToken, r *exportRange, 
 func TestExportEstimate(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name    string
-		walk    func(t *testing.T, e *exportEstimate, st *exportToken)
+		name   string
+		walk   func(t *testing.T, e *exportEstimate, st *exportToken)
 		lo, hi int64 // the estimate's bounds
 	}{
 		{name: "before any item", walk: func(*testing.T, *exportEstimate, *exportToken) {}},

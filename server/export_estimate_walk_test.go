@@ -41,7 +41,7 @@ func (ks keySpace) fetch(_ context.Context, q attio.Query) (attio.Page[int], err
 				if !ok {
 					return attio.Page[int]{}, fmt.Errorf("bad time %q", v)
 				}
-				first, _ := slices.BinarySearch(ks, ts)  // first item >= ts
+				first, _ := slices.BinarySearch(ks, ts)   // first item >= ts
 				after, _ := slices.BinarySearch(ks, ts+1) // first item > ts
 				switch op {
 				case "$gte":
