@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,20 +18,24 @@ import (
 
 	"github.com/attio-facade/attio-facade/attio"
 	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/internal/grpcbridge"
 	"github.com/attio-facade/attio-facade/sandbox"
 	"github.com/attio-facade/attio-facade/server"
 )
 
-// protocol is one of the three wire protocols every RPC must work over.
+// protocol is one of the three wire protocols every RPC must work over, or gRPC through the
+// gRPC-only listener (grpc-go's transport, internal/grpcbridge) that serve adds with --grpc-addr.
 type protocol struct {
-	name string
-	opts []connecthttp.Option
+	name     string
+	opts     []connecthttp.Option
+	grpcPort bool
 }
 
 var protocols = []protocol{
 	{name: "connect"},
 	{name: "grpc", opts: []connecthttp.Option{connecthttp.WithGRPC()}},
 	{name: "grpcweb", opts: []connecthttp.Option{connecthttp.WithGRPCWeb()}},
+	{name: "grpc-port", opts: []connecthttp.Option{connecthttp.WithGRPC()}, grpcPort: true},
 }
 
 // harness is the facade on loopback in front of a sandbox on loopback: the real stack, as callers
@@ -39,6 +44,7 @@ type harness struct {
 	sb     *sandbox.Server
 	client *attio.Client
 	srv    *httptest.Server
+	grpc   string // base URL of the same handler behind grpcbridge (h2c)
 }
 
 type harnessConfig struct {
@@ -80,16 +86,35 @@ func newHarness(t testing.TB, cfg harnessConfig) *harness {
 	}
 	opts.Secrets = append(opts.Secrets, sb.APIKey()) // as serve does with the upstream key
 	opts.Interceptors = append([]connect.ServerInterceptor{recordSuccess}, opts.Interceptors...)
-	srv := httptest.NewUnstartedServer(server.NewHandler(opts))
+	handler := server.NewHandler(opts)
+	srv := httptest.NewUnstartedServer(handler)
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return &harness{sb: sb, client: client, srv: srv}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bridge := grpcbridge.New(handler, grpcbridge.Config{})
+	go func() { _ = bridge.Serve(ln) }()
+	t.Cleanup(bridge.Stop)
+	return &harness{sb: sb, client: client, srv: srv, grpc: "http://" + ln.Addr().String()}
 }
 
 // rpc returns a connect.Client speaking p to the facade.
 func (h *harness) rpc(p protocol) *connect.Client {
+	if p.grpcPort {
+		return connect.NewClient(connecthttp.NewTransport(h2cClient(nil), h.grpc, p.opts...))
+	}
 	return connect.NewClient(connecthttp.NewTransport(h.srv.Client(), h.srv.URL, p.opts...))
+}
+
+// h2cClient speaks HTTP/2 without TLS, as to the gRPC-only listener; cfg, if set, sizes its
+// flow-control windows.
+func h2cClient(cfg *http.HTTP2Config) *http.Client {
+	tr := &http.Transport{Protocols: new(http.Protocols), HTTP2: cfg}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	return &http.Client{Transport: tr}
 }
 
 // httpClient is for plain HTTP checks (CORS, health over Connect JSON).

@@ -43,9 +43,17 @@ func limitsHarness(t *testing.T, deals int, cfg server.StreamLimitsConfig) (*har
 // slowRecords is a records client whose HTTP/2 stream receive windows (64 KiB) hold well under a
 // few pages, so that a caller that stops reading stalls the facade's Send deterministically. The
 // connection's window is large, so that one stalled stream does not stall the others.
-func slowRecords(h *harness) attiov1connect.RecordServiceClient {
+func slowRecords(h *harness) attiov1connect.RecordServiceClient { return slowRecordsVia(h, false) }
+
+// slowRecordsVia is slowRecords on the main listener or on the gRPC-only one.
+func slowRecordsVia(h *harness, grpcPort bool) attiov1connect.RecordServiceClient {
+	windows := &http.HTTP2Config{MaxReceiveBufferPerStream: 64 << 10, MaxReceiveBufferPerConnection: 64 << 20}
+	if grpcPort {
+		return attiov1connect.NewRecordServiceClient(connect.NewClient(
+			connecthttp.NewTransport(h2cClient(windows), h.grpc, connecthttp.WithGRPC())))
+	}
 	tr := h.httpClient().Transport.(*http.Transport).Clone()
-	tr.HTTP2 = &http.HTTP2Config{MaxReceiveBufferPerStream: 64 << 10, MaxReceiveBufferPerConnection: 64 << 20}
+	tr.HTTP2 = windows
 	return attiov1connect.NewRecordServiceClient(connect.NewClient(
 		connecthttp.NewTransport(&http.Client{Transport: tr}, h.srv.URL, connecthttp.WithGRPC())))
 }
@@ -155,12 +163,23 @@ func streamResuming(t *testing.T, h *harness, key string, req *attiov1.StreamRec
 // reset), so the other caller's stream finishes.
 func TestSendTimeoutFreesBudgetOfStalledReader(t *testing.T) {
 	t.Parallel()
+	for _, grpcPort := range []bool{false, true} {
+		t.Run(map[bool]string{false: "main listener", true: "grpc listener"}[grpcPort], func(t *testing.T) {
+			t.Parallel()
+			stalledReaderTest(t, grpcPort)
+		})
+	}
+}
+
+// stalledReaderTest stalls a reader on the main listener or the gRPC-only one, whose transport
+// (grpc-go's) must let the reset through as net/http's does.
+func stalledReaderTest(t *testing.T, grpcPort bool) {
 	h, limits := limitsHarness(t, 1000, server.StreamLimitsConfig{Memory: 16 << 10, CallerMemory: 16 << 10, SendTimeout: time.Second})
 	// The reader never takes a message: on a busy machine, even taking the first one could come
 	// after the send timeout, and the stream would be reset under the test's feet.
 	ctx, cancel := context.WithCancel(caller("sandbox-reader"))
 	t.Cleanup(cancel)
-	s, err := slowRecords(h).StreamRecords(ctx, &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100})
+	s, err := slowRecordsVia(h, grpcPort).StreamRecords(ctx, &attiov1.StreamRecordsRequest{Object: "deals", PageSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,8 @@ func loadChild(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err = run(ctx, args, environment{getenv: os.Getenv, stdout: os.Stdout, stderr: io.Discard,
-		ready: func(a net.Addr) { fmt.Printf("READY %s\n", a) }})
+		ready:     func(a net.Addr) { fmt.Printf("READY %s\n", a) },
+		grpcReady: func(a net.Addr) { fmt.Printf("GRPC %s\n", a) }})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -80,9 +81,10 @@ func loadChild(args []string) int {
 }
 
 type facadeProc struct {
-	cmd   *exec.Cmd
-	url   string
-	stats string
+	cmd     *exec.Cmd
+	url     string
+	grpcURL string // the gRPC-only listener, when started with --grpc-addr
+	stats   string
 }
 
 func (p *facadeProc) rss(t *testing.T) int64 {
@@ -195,12 +197,20 @@ func startFacadeFrom(t testing.TB, exe string, sb *sandbox.Server, args ...strin
 	serveArgs := append([]string{"serve", "--addr", "127.0.0.1:0", "--auth-file", authFile,
 		"--upstream-url", sb.MatonBaseURL(), "--control-url", sb.ControlURL(),
 		"--maton-rps", "0", "--attio-read-rps", "0", "--caller-rps", "0", "--log-level", "error"}, args...)
-	cmd, said := startExe(t, exe, []string{loadChildEnv + "=" + strings.Join(serveArgs, " "), "MATON_API_KEY=" + sb.APIKey(),
-		"ATTIO_FACADE_APPROVAL_SECRET=load-test-secret-0123456789abcdef0123"}, "STATS ", "READY ")
-	if said["READY "] == "" {
+	said := []string{"STATS ", "READY "}
+	if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--grpc-addr") }) {
+		said = append(said, "GRPC ")
+	}
+	cmd, got := startExe(t, exe, []string{loadChildEnv + "=" + strings.Join(serveArgs, " "), "MATON_API_KEY=" + sb.APIKey(),
+		"ATTIO_FACADE_APPROVAL_SECRET=load-test-secret-0123456789abcdef0123"}, said...)
+	if got["READY "] == "" {
 		t.Fatal("the facade did not start")
 	}
-	return &facadeProc{cmd: cmd, url: "http://" + said["READY "], stats: said["STATS "]}
+	p := &facadeProc{cmd: cmd, url: "http://" + got["READY "], stats: got["STATS "]}
+	if a := got["GRPC "]; a != "" {
+		p.grpcURL = "http://" + a
+	}
+	return p
 }
 
 // startSelf runs this test binary again as a child with env added, stopped (SIGINT) at cleanup,

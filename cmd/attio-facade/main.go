@@ -40,6 +40,8 @@ type environment struct {
 	ready func(net.Addr)
 	// adminReady, if set, is told the admin listener's address.
 	adminReady func(net.Addr)
+	// grpcReady, if set, is told the gRPC-only listener's address (--grpc-addr).
+	grpcReady func(net.Addr)
 }
 
 // command is one subcommand: its one-line summary is what `attio-facade -h` lists.

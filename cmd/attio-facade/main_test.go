@@ -51,6 +51,7 @@ func (s *syncBuffer) String() string {
 type running struct {
 	url    string
 	admin  string // base URL of the admin listener
+	grpc   string // host:port of the gRPC-only listener, with --grpc-addr
 	logs   *syncBuffer
 	stop   context.CancelFunc
 	result chan error
@@ -61,7 +62,7 @@ func start(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
-	ready, adminReady := make(chan net.Addr, 1), make(chan net.Addr, 1)
+	ready, adminReady, grpcReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
 	r := &running{logs: logs, stop: cancel, result: make(chan error, 1)}
 	go func() {
 		r.result <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0"}, args...), environment{
@@ -70,6 +71,7 @@ func start(t *testing.T, env map[string]string, args ...string) *running {
 			stderr:     logs,
 			ready:      func(a net.Addr) { ready <- a },
 			adminReady: func(a net.Addr) { adminReady <- a },
+			grpcReady:  func(a net.Addr) { grpcReady <- a },
 		})
 	}()
 	select {
@@ -79,6 +81,11 @@ func start(t *testing.T, env map[string]string, args ...string) *running {
 		case a := <-adminReady:
 			r.admin = "http://" + a.String()
 		default: // the admin listener was turned off
+		}
+		select {
+		case a := <-grpcReady: // told before the main listener's address
+			r.grpc = a.String()
+		default: // no --grpc-addr
 		}
 	case err := <-r.result:
 		t.Fatalf("serve ended before listening: %v\n%s", err, logs)
@@ -221,6 +228,13 @@ func TestRefusesToStartOpenInFrontOfRealData(t *testing.T) {
 
 func TestGracefulShutdownDrainsCallsAndEndsStreams(t *testing.T) {
 	t.Parallel()
+	t.Run("main listener", func(t *testing.T) { t.Parallel(); drainTest(t, false) })
+	t.Run("grpc listener", func(t *testing.T) { t.Parallel(); drainTest(t, true) })
+}
+
+// drainTest shuts the facade down with a unary call and a stream in flight on the main listener,
+// or on the gRPC-only one (--grpc-addr), which drains beside it.
+func drainTest(t *testing.T, grpcPort bool) {
 	// The facade runs against a sandbox of the test's own, in front of which GetRecord is held
 	// until shutdown has begun: the unary call is then provably in flight when the drain starts,
 	// whatever the machine's speed.
@@ -243,8 +257,12 @@ func TestGracefulShutdownDrainsCallsAndEndsStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := start(t, map[string]string{"MATON_API_KEY": sandbox.DefaultAPIKey}, "--upstream-url", upstream.URL+"/attio/v2",
-		"--control-url", upstream.URL, "--auth-file", auth, "--shutdown-timeout", "10s", "--maton-rps", "0")
-	rpc := connect.NewClient(connecthttp.NewTransport(h2c(), r.url, connecthttp.WithGRPC()))
+		"--control-url", upstream.URL, "--auth-file", auth, "--shutdown-timeout", "10s", "--maton-rps", "0", "--grpc-addr", "127.0.0.1:0")
+	target := r.url
+	if grpcPort {
+		target = "http://" + r.grpc
+	}
+	rpc := connect.NewClient(connecthttp.NewTransport(h2c(), target, connecthttp.WithGRPC()))
 	records := attiov1connect.NewRecordServiceClient(rpc)
 	authed := func() context.Context {
 		ctx, info := connect.NewClientContext(context.Background())
@@ -309,8 +327,11 @@ func TestGracefulShutdownDrainsCallsAndEndsStreams(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("shutdown did not finish")
 	}
-	if _, err := http.Get(r.url + "/grpc.health.v1.Health/Check"); err == nil {
-		t.Fatal("server still accepts connections after shutdown")
+	for _, addr := range []string{r.url[len("http://"):], r.grpc} {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			t.Fatalf("%s still accepts connections after shutdown", addr)
+		}
 	}
 }
 

@@ -18,6 +18,9 @@ import (
 
 	"connectrpc.com/connect/v2"
 	"connectrpc.com/connect/v2/connecthttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 
 	attiofacade "github.com/attio-facade/attio-facade"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -55,7 +58,7 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 	sb := sandbox.NewServer(sandbox.WithSeed(attiofacade.SeedFS()), sandbox.WithRateLimits(sandbox.Limits{}))
 	b.Cleanup(sb.Close)
 	serveArgs := []string{"--maton-rps", "1000000", "--attio-read-rps", "1000000", "--caller-rps", "1000000", "--log-level", "info"}
-	facade := startFacade(b, sb, append(serveArgs, "--admin-addr="+os.Getenv("UNARY_BENCH_ADMIN"), "--admin-pprof")...)
+	facade := startFacade(b, sb, append(serveArgs, "--admin-addr="+os.Getenv("UNARY_BENCH_ADMIN"), "--admin-pprof", "--grpc-addr=127.0.0.1:0")...)
 	proxy := startProxy(b, sb.MatonBaseURL())
 
 	rpc := func(c attiov1connect.RecordServiceClient) func() error {
@@ -75,6 +78,10 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
 		{name: "facade_connect_bytes", call: rpcBytes(b, facade.url, false), proc: facade},
 		{name: "facade_grpc_bytes", call: rpcBytes(b, facade.url, true), proc: facade},
+		{name: "facade_grpcport", call: rpc(recordsClient(facade.grpcURL, false)), proc: facade},
+		{name: "facade_grpcport_bytes", call: rpcBytes(b, facade.grpcURL, true), proc: facade},
+		{name: "facade_grpcgo", call: grpcGoGet(b, facade.url), proc: facade},
+		{name: "facade_grpcport_grpcgo", call: grpcGoGet(b, facade.grpcURL), proc: facade},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
 		// No admin listener unless asked: its default port may be taken by another process.
@@ -130,6 +137,29 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 func connectRecords(url string) attiov1connect.RecordServiceClient {
 	return attiov1connect.NewRecordServiceClient(connect.NewClient(connecthttp.NewTransport(
 		&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}, url, connecthttp.WithCodecs(protocodec.New()))))
+}
+
+// grpcGoGet fetches the record with grpc-go's client, what most gRPC callers in Go use (and, like
+// the other languages' gRPC libraries, with its own HTTP/2 transport): typed, decoded by
+// protobuf-go.
+func grpcGoGet(tb testing.TB, url string) func() error {
+	cc, err := grpc.NewClient(strings.TrimPrefix(url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cc.Close() })
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+loadReaderKey)
+	req := &attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID}
+	return func() error {
+		res := new(attiov1.GetRecordResponse)
+		if err := cc.Invoke(ctx, attiov1connect.RecordServiceGetRecordProcedure, req, res); err != nil {
+			return err
+		}
+		if res.GetRecord().GetId().GetRecordId() != loadAdaID {
+			return fmt.Errorf("got record %v", res.GetRecord().GetId())
+		}
+		return nil
+	}
 }
 
 // unaryTarget is one way of fetching the record: its latencies, and the CPU its process spent.
