@@ -22,6 +22,12 @@ import "math"
 //     the key space is walked, and an estimate is never more than an order of magnitude beyond
 //     the evidence, so an ETA never exceeds about estimateReach times the time spent so far.
 //     On the sandbox's shape it says nothing until the walk has crossed the empty years.
+//   - Both ends of the open-ended range. Its rest reaches up to the newest item, whose
+//     neighbourhood the probe for it samples (probeItems newest items, same request): the range
+//     is estimated at the mean of the density at its cursor and the density there (exact when
+//     the density changes linearly, as a steadily growing workspace's does). Without it (a
+//     resumed call makes no probe) the cursor's density alone stands for the whole rest, and a
+//     workspace that grew is under-estimated until the walk reaches its dense part.
 //
 // Memory: one density per range of the token, dropped when the range is finished. Cost: one pass
 // over the token's ranges per page and per progress message. The sender goroutine alone uses it.
@@ -30,11 +36,16 @@ type exportEstimate struct {
 	seen    bool
 	items   int64 // delivered by this call: the evidence the estimate may not outgrow too far
 	density map[*exportRange]*rangeDensity
+	top     float64 // items per nanosecond among the newest items; 0: unknown
 }
 
 const (
 	// estimateReach bounds the estimate to this many times the items delivered (see above).
 	estimateReach = 9
+	// probeItems is how many of the newest items the walk's first request asks for (at most
+	// the page size): 19 gaps between them measure the density there within about a quarter;
+	// the request is made once per export, and its items are read for their created_at only.
+	probeItems = 20
 	// densityDecay is the weight of a range's earlier pages against its latest one: a window of
 	// about two pages follows a change of density within a range (at parallelism 1 one range
 	// walks the whole key space) while still smoothing one page's noise.
@@ -45,6 +56,13 @@ const (
 type rangeDensity struct {
 	items, span float64
 	own         bool // measured in the range itself, not inherited from the range it came from
+}
+
+// newest takes the created_at of the newest items, newest first.
+func (e *exportEstimate) newest(ts []int64) {
+	if n := len(ts); n >= 2 && ts[0] > ts[n-1] {
+		e.top = float64(n-1) / float64(ts[0]-ts[n-1])
+	}
 }
 
 // page records a page of r the sender applied: r's cursor moved from from to r.Lo, delivering the
@@ -112,7 +130,11 @@ func (e *exportEstimate) remaining(st *exportToken) int64 {
 		if d == nil || d.span <= 0 {
 			return 0
 		}
-		est += d.items / d.span * float64(hi-r.Lo)
+		density := d.items / d.span
+		if r.Hi == noUpper && e.top > 0 {
+			density = (density + e.top) / 2
+		}
+		est += density * float64(hi-r.Lo)
 	}
 	if est > estimateReach*float64(e.items) {
 		return 0

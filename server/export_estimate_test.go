@@ -69,6 +69,16 @@ func TestExportEstimate(t *testing.T) {
 			walk: func(t *testing.T, e *exportEstimate, st *exportToken) {
 				walkPage(t, e, st, st.Ranges[0], evenKeys(1000, 1110), 11, 0)
 			}},
+		{name: "denser newest items", lo: 112, hi: 114, // the open range at 0.15 items/ns: 751 x 0.15
+			walk: func(t *testing.T, e *exportEstimate, st *exportToken) {
+				e.newest([]int64{1990, 1985, 1980, 1975, 1970}) // 0.2 items/ns
+				walkPage(t, e, st, st.Ranges[0], evenKeys(1000, 1250), 25, 0)
+			}},
+		{name: "newest items sharing a created_at", lo: 74, hi: 76, // no density there: the cursor's
+			walk: func(t *testing.T, e *exportEstimate, st *exportToken) {
+				e.newest([]int64{1990, 1990, 1990})
+				walkPage(t, e, st, st.Ranges[0], evenKeys(1000, 1250), 25, 0)
+			}},
 		{name: "a resumed range not walked yet", // its density is unknown
 			walk: func(t *testing.T, e *exportEstimate, st *exportToken) {
 				r := &exportRange{Lo: 1000, Hi: 1500}

@@ -181,16 +181,24 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 	dispatch()
 	if !st.Started {
 		// The newest item bounds the key space for splitting (the last range stays open-ended,
-		// so items created later are still reached). One request, overlapping the first page.
+		// so items created later are still reached); the few after it tell the estimate the
+		// density at that end. One request of at most a page, overlapping the first page.
 		probes++
 		page, err := w.fetch(ctx, attio.Query{Filter: w.filter,
-			Sorts: []attio.Sort{{Direction: "desc", Attribute: "created_at"}}, Limit: 1})
+			Sorts: []attio.Sort{{Direction: "desc", Attribute: "created_at"}}, Limit: min(probeItems, w.pageSize)})
 		if err != nil {
 			return upstreamError(err)
 		}
 		if len(page.Items) > 0 {
 			_, st.Max, _ = w.key(&page.Items[0])
 		}
+		newest := make([]int64, 0, len(page.Items))
+		for i := range page.Items {
+			if _, ts, ok := w.key(&page.Items[i]); ok {
+				newest = append(newest, ts)
+			}
+		}
+		est.newest(newest)
 		st.Started = true
 	}
 

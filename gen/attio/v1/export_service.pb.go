@@ -133,10 +133,11 @@ type ExportProgress struct {
 	Done bool `protobuf:"varint,7,opt,name=done,proto3" json:"done,omitempty"`
 	// An estimate of the items still to come; 0 while unknown and once done. Attio has no count:
 	// each range of the created_at key space left to walk (up to the newest item at the start) is
-	// extrapolated at the density the walk measured around it. Items may bunch in time (a bulk
-	// import, then nothing for years) beyond what was walked, so the estimate is given only while it
-	// is at most 9 times the items this call delivered: it can be unknown for most of a skewed
-	// export, and become unknown again.
+	// extrapolated at the density the walk measured around it (the open-ended last range: the mean
+	// of that and the density among the newest items). Items may bunch in time (a bulk import, then
+	// nothing for years) beyond what was walked, so the estimate is given only while it is at most
+	// 9 times the items this call delivered: it can be unknown for most of a skewed export, and
+	// become unknown again.
 	EstimatedRemaining int64 `protobuf:"varint,8,opt,name=estimated_remaining,json=estimatedRemaining,proto3" json:"estimated_remaining,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
