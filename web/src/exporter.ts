@@ -83,7 +83,11 @@ export function exportView(main: HTMLElement): () => void {
     let token = "";
     let retries = 0;
     let resumed = 0;
-    bar.value = 0;
+    // The bar has a total only while the facade has an estimate: it has none before its first
+    // progress message, for much of an export whose records bunch in time, and it may withdraw
+    // one. Without it the bar is indeterminate (no value), never full.
+    let estimated = false;
+    bar.removeAttribute("value");
     // Cancel also wakes a write waiting for room in the download (and may have come already).
     c.signal.addEventListener("abort", () => sink.abort("export cancelled"));
     if (c.signal.aborted) sink.abort("export cancelled");
@@ -104,13 +108,17 @@ export function exportView(main: HTMLElement): () => void {
               written += m.message.value.records.length;
               token = m.message.value.resumeToken;
               retries = 0;
-              bar.value = written;
+              if (estimated) bar.value = written;
             } else if (m.message.case === "progress") {
               const g = m.message.value;
               const remaining = Number(g.estimatedRemaining);
-              bar.max = Math.max(1, written + remaining);
-              bar.value = written;
-              figures.textContent = `${written} records · ${g.itemsPerSecond.toFixed(1)} records/s · ETA ${eta(remaining / g.itemsPerSecond)}`;
+              estimated = remaining > 0;
+              if (estimated) {
+                bar.max = written + remaining;
+                bar.value = written;
+              } else bar.removeAttribute("value");
+              figures.textContent = `${written} records · ${g.itemsPerSecond.toFixed(1)} records/s` +
+                (g.done ? "" : ` · ETA ${estimated ? eta(remaining / g.itemsPerSecond) : "unknown"}`);
             }
           }
           break;

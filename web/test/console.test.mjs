@@ -306,6 +306,66 @@ test("streamed download: the page's buffering stays bounded while the download i
   await ctx.close();
 });
 
+/** A Connect envelope of ExportRecordsResponse{progress: {items, items_per_second: 100,
+ * estimated_remaining}}, encoded by hand (protobuf fields 2; 1, 5 and 8), as the facade sends it. */
+function progressEnvelope(items, remaining) {
+  const varint = (n) => {
+    const b = [];
+    do {
+      b.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+      n = Math.floor(n / 0x80);
+    } while (n > 0);
+    return b;
+  };
+  const rate = Buffer.alloc(8);
+  rate.writeDoubleLE(100);
+  const p = [0x08, ...varint(items), 0x29, ...rate, ...(remaining > 0 ? [0x40, ...varint(remaining)] : [])];
+  const msg = Buffer.from([0x12, ...varint(p.length), ...p]);
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(msg.length, 1);
+  return Buffer.concat([head, msg]);
+}
+
+test("an export without an estimate shows an indeterminate bar and no ETA, also once one is withdrawn", async () => {
+  const { ctx, page, errors } = await signedIn(tok.reader, "apikey:reader");
+  // The first call's answer is cut after its first batch and two progress messages: an estimate,
+  // then none (the facade withdraws estimates it can no longer stand by). The resumed call waits
+  // until the page has been looked at.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let calls = 0;
+  await page.route("**/attio.v1.ExportService/ExportRecords", async (route) => {
+    if (++calls > 1) {
+      await held;
+      return route.continue();
+    }
+    const res = await route.fetch();
+    const body = await res.body();
+    let off = 0;
+    while (off + 5 <= body.length) {
+      const len = body.readUInt32BE(off + 1);
+      const flags = body[off];
+      off += 5 + len;
+      if (flags === 0 && len > 1000) break;
+    }
+    const cut = Buffer.concat([body.subarray(0, off), progressEnvelope(40, 1000), progressEnvelope(40, 0)]);
+    await route.fulfill({ status: 200, headers: res.headers(), body: cut });
+  });
+  await exportForm(page, "jsonl", 40);
+  await page.getByRole("button", { name: "Start export" }).click();
+  await page.getByRole("status").filter({ hasText: /Connection lost/ }).waitFor();
+  const figures = await page.locator("p.figures").textContent();
+  assert.match(figures, /ETA unknown/);
+  assert.equal(await page.locator("progress").evaluate((p) => p.position), -1, "the bar is indeterminate");
+  release();
+  await page.getByText("Saved people.jsonl (").waitFor();
+  const [value, max] = await page.locator("progress").evaluate((p) => [p.value, p.max]);
+  assert.ok(value > 0 && value === max, `the finished bar is full (${value}/${max})`);
+  assert.doesNotMatch(await page.locator("p.figures").textContent(), /ETA/);
+  assert.deepEqual(errors.filter((e) => !/ExportRecords/.test(e)), []);
+  await ctx.close();
+});
+
 test("without service workers the export says so and offers the file at the end", async () => {
   const { ctx, page } = await signedIn(tok.reader, "apikey:reader", (c) =>
     c.addInitScript(() => Object.defineProperty(Navigator.prototype, "serviceWorker", { get: () => undefined })));
