@@ -23,11 +23,11 @@ import "math"
 //     the evidence, so an ETA never exceeds about estimateReach times the time spent so far.
 //     On the sandbox's shape it says nothing until the walk has crossed the empty years.
 //   - Both ends of the open-ended range. Its rest reaches up to the newest item, whose
-//     neighbourhood the probe for it samples (probeItems newest items, same request): the range
-//     is estimated at the mean of the density at its cursor and the density there (exact when
-//     the density changes linearly, as a steadily growing workspace's does). Without it (a
-//     resumed call makes no probe) the cursor's density alone stands for the whole rest, and a
-//     workspace that grew is under-estimated until the walk reaches its dense part.
+//     neighbourhood the probe for it samples (probeItems newest items, same request; the token
+//     keeps the sample for resumed calls): the range is estimated at the mean of the density at
+//     its cursor and the density there. That is exact when the density changes linearly, as a
+//     steadily growing workspace's does, which the cursor's density alone would under-estimate
+//     until the walk reached its dense part.
 //
 // Memory: one density per range of the token, dropped when the range is finished. Cost: one pass
 // over the token's ranges per page and per progress message. The sender goroutine alone uses it.
@@ -36,7 +36,6 @@ type exportEstimate struct {
 	seen    bool
 	items   int64 // delivered by this call: the evidence the estimate may not outgrow too far
 	density map[*exportRange]*rangeDensity
-	top     float64 // items per nanosecond among the newest items; 0: unknown
 }
 
 const (
@@ -58,11 +57,13 @@ type rangeDensity struct {
 	own         bool // measured in the range itself, not inherited from the range it came from
 }
 
-// newest takes the created_at of the newest items, newest first.
-func (e *exportEstimate) newest(ts []int64) {
-	if n := len(ts); n >= 2 && ts[0] > ts[n-1] {
-		e.top = float64(n-1) / float64(ts[0]-ts[n-1])
+// newestDensity is the items per nanosecond among the newest items st sampled; 0 if unknown
+// (fewer than two, or all sharing one created_at).
+func newestDensity(st *exportToken) float64 {
+	if st.Newest >= 2 && st.Max > st.NewestLo {
+		return float64(st.Newest-1) / float64(st.Max-st.NewestLo)
 	}
+	return 0
 }
 
 // page records a page of r the sender applied: r's cursor moved from from to r.Lo, delivering the
@@ -118,6 +119,7 @@ func (e *exportEstimate) remaining(st *exportToken) int64 {
 		return 0 // no newest item known (empty, or the probe has not answered), or nothing seen
 	}
 	var est float64
+	top := newestDensity(st)
 	for _, r := range st.Ranges {
 		hi := min(r.Hi, st.Max+1)
 		if r.Lo == noLower {
@@ -131,8 +133,8 @@ func (e *exportEstimate) remaining(st *exportToken) int64 {
 			return 0
 		}
 		density := d.items / d.span
-		if r.Hi == noUpper && e.top > 0 {
-			density = (density + e.top) / 2
+		if r.Hi == noUpper && top > 0 {
+			density = (density + top) / 2
 		}
 		est += density * float64(hi-r.Lo)
 	}

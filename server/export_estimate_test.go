@@ -71,12 +71,12 @@ func TestExportEstimate(t *testing.T) {
 			}},
 		{name: "denser newest items", lo: 112, hi: 114, // the open range at 0.15 items/ns: 751 x 0.15
 			walk: func(t *testing.T, e *exportEstimate, st *exportToken) {
-				e.newest([]int64{1990, 1985, 1980, 1975, 1970}) // 0.2 items/ns
+				st.Newest, st.NewestLo = 5, 1970 // 0.2 items/ns
 				walkPage(t, e, st, st.Ranges[0], evenKeys(1000, 1250), 25, 0)
 			}},
 		{name: "newest items sharing a created_at", lo: 74, hi: 76, // no density there: the cursor's
 			walk: func(t *testing.T, e *exportEstimate, st *exportToken) {
-				e.newest([]int64{1990, 1990, 1990})
+				st.Newest, st.NewestLo = 3, 1990
 				walkPage(t, e, st, st.Ranges[0], evenKeys(1000, 1250), 25, 0)
 			}},
 		{name: "a resumed range not walked yet", // its density is unknown

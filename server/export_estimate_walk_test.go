@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -101,10 +102,17 @@ func growing(start time.Time, n int, x float64) keySpace {
 type estimateSample struct{ items, est, truth int64 }
 
 // walkEstimates walks ks with the real export walk (splits, open-ended last range, parallel
-// fetchers) in fake time, each page taking a millisecond, and returns every progress message's
-// estimate.
-func walkEstimates(t *testing.T, ks keySpace, pageSize, parallelism int) []estimateSample {
+// fetchers) in fake time, each page taking a millisecond, from token ("": a fresh export) after
+// before items delivered by earlier calls, and returns every progress message's estimate. With
+// stopAt > 0 the call ends, as when its connection drops, once it delivered that many items; the
+// last batch's token is returned.
+func walkEstimates(t *testing.T, ks keySpace, pageSize, parallelism int, token string, before, stopAt int64) ([]estimateSample, string) {
 	var samples []estimateSample
+	st, err := decodeExportToken(token, "estimate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errStop := errors.New("connection dropped")
 	synctest.Test(t, func(t *testing.T) {
 		var delivered atomic.Int64
 		w := &exportWalk[int, int]{pageSize: pageSize, parallelism: parallelism, interval: 5 * time.Millisecond,
@@ -115,26 +123,39 @@ func walkEstimates(t *testing.T, ks keySpace, pageSize, parallelism int) []estim
 				time.Sleep(time.Millisecond)
 				return ks.fetch(ctx, q)
 			},
-			key:       func(i *int) (string, int64, bool) { return strconv.Itoa(*i), ks[*i], true },
-			convert:   same[int],
-			sendBatch: func(b []int, _ string) error { delivered.Add(int64(len(b))); return nil },
+			key:     func(i *int) (string, int64, bool) { return strconv.Itoa(*i), ks[*i], true },
+			convert: same[int],
+			sendBatch: func(b []int, tok string) error {
+				token = tok
+				if n := delivered.Add(int64(len(b))); stopAt > 0 && n >= stopAt {
+					return errStop
+				}
+				return nil
+			},
 			sendProg: func(p *attiov1.ExportProgress) error {
 				if !p.GetDone() {
-					samples = append(samples, estimateSample{p.GetItems(), p.GetEstimatedRemaining(), int64(len(ks)) - p.GetItems()})
+					samples = append(samples, estimateSample{before + p.GetItems(), p.GetEstimatedRemaining(), int64(len(ks)) - before - p.GetItems()})
 				}
 				return nil
 			},
 		}
 		// Limits of this bubble's own: the shared fallback's semaphores belong to no bubble.
 		ctx := context.WithValue(t.Context(), streamLimitsKey{}, NewStreamLimits(StreamLimitsConfig{}))
-		if err := w.run(ctx, &exportToken{Ranges: []*exportRange{{Lo: noLower, Hi: noUpper}}}); err != nil {
+		err := w.run(ctx, st)
+		if stopAt > 0 {
+			if !errors.Is(err, errStop) {
+				t.Fatalf("the call ended with %v before delivering %d items", err, stopAt)
+			}
+			return
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
-		if got := delivered.Load(); got != int64(len(ks)) {
+		if got := before + delivered.Load(); got != int64(len(ks)) {
 			t.Fatalf("delivered %d items, want %d", got, len(ks))
 		}
 	})
-	return samples
+	return samples, token
 }
 
 // TestExportEstimateSkewed: the estimate on key spaces walked by the real walk. The sandbox's
@@ -183,7 +204,7 @@ func TestExportEstimateSkewed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			samples := walkEstimates(t, tc.ks, tc.pageSize, tc.parallelism)
+			samples, _ := walkEstimates(t, tc.ks, tc.pageSize, tc.parallelism, "", 0, 0)
 			var late, reported int
 			first, worst := int64(-1), 1.0
 			for _, s := range samples {
@@ -214,5 +235,36 @@ func TestExportEstimateSkewed(t *testing.T) {
 			t.Logf("%d progress messages, %d with an estimate once a tenth was delivered (of %d); first after %d items; worst ratio %.2f",
 				len(samples), reported, late, first, worst)
 		})
+	}
+}
+
+// TestExportEstimateResumed: a resumed call makes no probe for the newest items; the token carries
+// their density, so the resumed call estimates a growing workspace as well as the first did (the
+// cursor's density alone said a third less than was left).
+func TestExportEstimateResumed(t *testing.T) {
+	t.Parallel()
+	ks := growing(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), 100_000, 10)
+	const pageSize, dropAt = 200, 20_000
+	_, token := walkEstimates(t, ks, pageSize, 1, "", 0, dropAt)
+	st, err := decodeExportToken(token, "estimate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Newest != probeItems || st.NewestLo != ks[len(ks)-probeItems] {
+		t.Fatalf("token keeps %d newest items from %d, want %d from %d", st.Newest, st.NewestLo, probeItems, ks[len(ks)-probeItems])
+	}
+	samples, _ := walkEstimates(t, ks, pageSize, 1, token, dropAt, 0)
+	var reported int
+	for _, s := range samples {
+		if s.est == 0 {
+			continue
+		}
+		reported++
+		if float64(s.est) > 1.2*float64(s.truth)+1 || 1.2*float64(s.est) < float64(s.truth)-1 {
+			t.Errorf("after %d items: estimated %d remaining, truth %d", s.items, s.est, s.truth)
+		}
+	}
+	if reported < len(samples)/2 {
+		t.Errorf("estimate in %d of %d progress messages of the resumed call", reported, len(samples))
 	}
 }

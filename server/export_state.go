@@ -67,6 +67,11 @@ type exportToken struct {
 	Started bool           `json:"b"`           // false only before the first page
 	Max     int64          `json:"m,omitempty"` // created_at of the newest item when the export began
 	Ranges  []*exportRange `json:"r,omitempty"`
+	// The newest items the first call sampled with Max, for the progress estimate's density at
+	// that end (export_estimate.go), kept for resumed calls: how many, and the oldest one's
+	// created_at.
+	Newest   int   `json:"n,omitempty"`
+	NewestLo int64 `json:"nl,omitempty"`
 }
 
 func encodeExportToken(t *exportToken) string {
@@ -107,6 +112,9 @@ func decodeExportToken(token, digest string) (*exportToken, error) {
 	}
 	if !t.Started && len(t.Ranges) == 0 {
 		return nil, bad
+	}
+	if t.Newest < 0 || t.Newest > maxUpstreamPage || (t.Newest > 0 && t.NewestLo > t.Max) {
+		return nil, bad // a probe's sample lies at or below the newest item, and is at most a page
 	}
 	return &t, nil
 }

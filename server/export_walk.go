@@ -192,13 +192,11 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		if len(page.Items) > 0 {
 			_, st.Max, _ = w.key(&page.Items[0])
 		}
-		newest := make([]int64, 0, len(page.Items))
 		for i := range page.Items {
 			if _, ts, ok := w.key(&page.Items[i]); ok {
-				newest = append(newest, ts)
+				st.Newest, st.NewestLo = st.Newest+1, ts
 			}
 		}
-		est.newest(newest)
 		st.Started = true
 	}
 

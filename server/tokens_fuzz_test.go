@@ -52,8 +52,11 @@ func FuzzExportToken(f *testing.F) {
 	f.Add(encodeExportToken(&exportToken{Query: fuzzDigest, Started: true, Max: 1700000000000000000, Ranges: []*exportRange{
 		{Lo: 10, Hi: 20, Seen: []string{"a", "b"}}, {Lo: 20, Excl: true, Hi: noUpper, Tie: true, Cur: "id-7", Off: 3, Back: 2}}}))
 	f.Add(encodeExportToken(&exportToken{Query: fuzzDigest, Started: true}))
+	f.Add(encodeExportToken(&exportToken{Query: fuzzDigest, Started: true, Max: 1700000000000000000, Newest: 20, NewestLo: 1690000000000000000,
+		Ranges: []*exportRange{{Lo: 10, Hi: noUpper}}}))
 	for _, raw := range []string{`{"q":"` + fuzzDigest + `","r":[null]}`, `{"q":"` + fuzzDigest + `","r":[{"l":5,"h":1}]}`,
-		`{"q":"` + fuzzDigest + `","b":true,"r":[{"l":0,"h":9,"o":-1}]}`, `{"q":"x"}`} {
+		`{"q":"` + fuzzDigest + `","b":true,"r":[{"l":0,"h":9,"o":-1}]}`, `{"q":"x"}`,
+		`{"q":"` + fuzzDigest + `","b":true,"m":5,"n":2,"nl":6}`, `{"q":"` + fuzzDigest + `","b":true,"m":5,"n":-1}`} {
 		f.Add(base64.RawURLEncoding.EncodeToString([]byte(raw)))
 	}
 	f.Add("%%%")
@@ -76,6 +79,9 @@ func FuzzExportToken(f *testing.F) {
 			if r == nil || r.Hi <= r.Lo || r.Off < 0 || r.Back < 0 || len(r.Seen) > maxBoundaryIDs {
 				t.Fatalf("accepted a malformed range %+v", r)
 			}
+		}
+		if got.Newest < 0 || got.Newest > maxUpstreamPage || (got.Newest > 0 && got.NewestLo > got.Max) {
+			t.Fatalf("accepted a malformed sample of the newest items: %d up from %d (newest %d)", got.Newest, got.NewestLo, got.Max)
 		}
 		enc := encodeExportToken(got)
 		again, err := decodeExportToken(enc, fuzzDigest)
