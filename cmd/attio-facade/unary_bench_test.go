@@ -44,7 +44,10 @@ import (
 // (h2c), each twice: by connect-go's typed client (facade_connect, facade_grpc: the answer decoded
 // into a GetRecordResponse in this process) and by a caller that reads the answer's bytes as the
 // direct and proxy callers do (facade_connect_bytes, facade_grpc_bytes: unary_bench_bytes_test.go).
-// The _bytes targets are the facade's added latency in the proxy's terms. Targets take turns in rounds, so that load from outside (the machine is shared) falls on
+// The _bytes targets are the facade's added latency in the proxy's terms. The facade runs with
+// --grpc-addr, and gRPC is also measured on that listener (grpc-go's transport: facade_grpcport,
+// facade_grpcport_bytes) and, on both listeners, by grpc-go's own client (facade_grpcgo,
+// facade_grpcport_grpcgo), which is what most gRPC callers run. Targets take turns in rounds, so that load from outside (the machine is shared) falls on
 // all of them alike. UNARY_BENCH_CALLS (default 400) calls per target and round,
 // UNARY_BENCH_ROUNDS (default 5) rounds. UNARY_BENCH_ONLY=facade_grpc (or facade_connect) leaves the
 // other facade target out, so that a profile taken through UNARY_BENCH_ADMIN shows one protocol.
