@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/attio-facade/attio-facade/internal/grpcbridge"
+	"github.com/attio-facade/attio-facade/server"
 )
 
 // grpcPort is the optional gRPC-only listener (--grpc-addr): the same handler as the main
@@ -25,13 +26,21 @@ type grpcPort struct {
 	once    sync.Once
 }
 
-func serveGRPC(addr string, h http.Handler, timeout time.Duration, env environment, logger *slog.Logger) (*grpcPort, error) {
+// The gRPC listener decodes and encodes with the main listener's compressors (klauspost's zstd
+// and gzip, with their bounds), in place of grpc-go's own gzip.
+func init() {
+	for _, c := range server.Compressors() {
+		grpcbridge.RegisterCompressor(c)
+	}
+}
+
+func serveGRPC(addr string, h http.Handler, timeout time.Duration, compressMin int, env environment, logger *slog.Logger) (*grpcPort, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("grpc listener: %w", err)
 	}
 	p := &grpcPort{
-		srv:     grpcbridge.New(preGrownStacks(h), grpcbridge.Config{Logger: logger}),
+		srv:     grpcbridge.New(preGrownStacks(h), grpcbridge.Config{Logger: logger, CompressMinBytes: compressMin}),
 		timeout: timeout,
 		served:  make(chan struct{}),
 		drained: make(chan struct{}),

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	be "encoding/binary"
 	"io"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -135,7 +139,9 @@ func stable(err error) proto.Message {
 	return s
 }
 
-// keys is the header names a call brought, without the ones that vary per call.
+// keys is the header names a call brought, without the ones that vary per call, and without
+// grpc-accept-encoding, which grpc-go's server does not send (it accepts the same encodings:
+// TestGRPCPortSpeaksTheMainPortsEncodings).
 func keys(md metadata.MD) []string {
 	var ks []string
 	for k := range md {
@@ -145,4 +151,54 @@ func keys(md metadata.MD) []string {
 	}
 	slices.Sort(ks)
 	return ks
+}
+
+// The gRPC listener takes and gives the main listener's encodings, zstd included, by the same
+// rule: the caller's choice, nothing under --compress-min-bytes (a record, 3.5 KB, goes plain).
+func TestGRPCPortSpeaksTheMainPortsEncodings(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil, "--grpc-addr", "127.0.0.1:0")
+	cc := grpcConn(t, r.grpc)
+	ctx := metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer sandbox-reader")
+	for _, name := range []string{"zstd", "gzip"} {
+		res := new(attiov1.GetRecordResponse)
+		if err := cc.Invoke(ctx, attiov1connect.RecordServiceGetRecordProcedure, &attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID},
+			res, grpc.UseCompressor(name)); err != nil || res.GetRecord().GetId().GetRecordId() != loadAdaID {
+			t.Fatalf("a %s request: %v", name, err)
+		}
+	}
+	for _, tc := range []struct {
+		method  string
+		req     proto.Message
+		encoded string
+	}{
+		{attiov1connect.RecordServiceStreamRecordsProcedure, &attiov1.StreamRecordsRequest{Object: "people", PageSize: 100}, "zstd"},
+		{attiov1connect.RecordServiceGetRecordProcedure, &attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID}, ""},
+	} {
+		msg, err := proto.Marshal(tc.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := be.BigEndian.AppendUint32([]byte{0}, uint32(len(msg)))
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "http://"+r.grpc+tc.method, bytes.NewReader(append(body, msg...)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/grpc")
+		req.Header.Set("Te", "trailers")
+		req.Header.Set("Authorization", "Bearer sandbox-reader")
+		req.Header.Set("Grpc-Accept-Encoding", "zstd, gzip")
+		res, err := h2c().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if st := res.Trailer.Get("Grpc-Status"); st != "0" {
+			t.Fatalf("%s: grpc-status %q %s", tc.method, st, res.Trailer.Get("Grpc-Message"))
+		}
+		if got := strings.TrimPrefix(res.Header.Get("Grpc-Encoding"), "identity"); got != tc.encoded {
+			t.Errorf("%s answered in %q, want %q", tc.method, got, tc.encoded)
+		}
+	}
 }

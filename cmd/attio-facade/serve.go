@@ -356,7 +356,7 @@ func serve(ctx context.Context, args []string, env environment) error {
 	}
 	var grpcOnly *grpcPort
 	if cfg.grpcAddr != "" {
-		if grpcOnly, err = serveGRPC(cfg.grpcAddr, handler, cfg.shutdownTimeout, env, logger); err != nil {
+		if grpcOnly, err = serveGRPC(cfg.grpcAddr, handler, cfg.shutdownTimeout, int(cfg.compressMin), env, logger); err != nil {
 			return err
 		}
 		defer grpcOnly.close()

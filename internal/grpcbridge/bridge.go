@@ -45,6 +45,10 @@ type Config struct {
 	HandshakeTimeout time.Duration
 	// Logger receives handler panics. Default slog.Default().
 	Logger *slog.Logger
+	// CompressMinBytes: answers whose first message is smaller go uncompressed even when the
+	// caller accepts an encoding, as the main listener's --compress-min-bytes (0: compress all
+	// the caller accepts).
+	CompressMinBytes int
 }
 
 // The defaults of Config.
@@ -82,7 +86,7 @@ func (c Config) withDefaults() Config {
 // listener; stop it with GracefulStop (or Stop once a drain deadline has passed).
 func New(h http.Handler, cfg Config) *grpc.Server {
 	cfg = cfg.withDefaults()
-	b := &bridge{h: h, log: cfg.Logger}
+	b := &bridge{h: h, log: cfg.Logger, minCompress: cfg.CompressMinBytes}
 	return grpc.NewServer(
 		grpc.ForceServerCodecV2(rawCodec{}),
 		grpc.UnknownServiceHandler(b.serve),
@@ -95,8 +99,9 @@ func New(h http.Handler, cfg Config) *grpc.Server {
 }
 
 type bridge struct {
-	h   http.Handler
-	log *slog.Logger
+	h           http.Handler
+	log         *slog.Logger
+	minCompress int
 }
 
 // serve runs one call: its request as an HTTP/2 gRPC request to h, h's answer back as messages,
@@ -122,7 +127,7 @@ func (b *bridge) serve(_ any, ss grpc.ServerStream) (err error) {
 	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
 		r.RemoteAddr = p.Addr.String()
 	}
-	w := newResponseWriter(ctx, ss)
+	w := newResponseWriter(ctx, ss, b.minCompress)
 	defer func() {
 		if v := recover(); v != nil {
 			err = b.recovered(v, method)

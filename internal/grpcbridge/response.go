@@ -22,9 +22,10 @@ const maxErrorBody = 512
 // responseWriter takes the handler's gRPC answer apart: headers become the call's header
 // metadata, each enveloped message one SendMsg, the trailers its trailer metadata and status.
 type responseWriter struct {
-	ctx    context.Context
-	ss     grpc.ServerStream
-	header http.Header
+	ctx         context.Context
+	ss          grpc.ServerStream
+	header      http.Header
+	minCompress int // answers whose first message is smaller go uncompressed
 
 	code     int         // 0 until WriteHeader
 	sent     http.Header // the headers as they were at WriteHeader
@@ -41,8 +42,8 @@ type responseWriter struct {
 	deadline *time.Timer
 }
 
-func newResponseWriter(ctx context.Context, ss grpc.ServerStream) *responseWriter {
-	return &responseWriter{ctx: ctx, ss: ss, header: make(http.Header, 4)}
+func newResponseWriter(ctx context.Context, ss grpc.ServerStream, minCompress int) *responseWriter {
+	return &responseWriter{ctx: ctx, ss: ss, header: make(http.Header, 4), minCompress: minCompress}
 }
 
 func (w *responseWriter) Header() http.Header { return w.header }
@@ -57,12 +58,14 @@ func (w *responseWriter) WriteHeader(code int) {
 }
 
 // setHeaderMD hands the headers to grpc-go, which sends them with the first message (or the
-// status), in the same write.
-func (w *responseWriter) setHeaderMD() error {
+// status), in the same write, and chooses the answer's encoding by that first message's size
+// (first; -1 when there is none yet).
+func (w *responseWriter) setHeaderMD(first int) error {
 	if w.mdSet {
 		return nil
 	}
 	w.mdSet = true
+	w.chooseCompression(first)
 	if md := toMetadata(w.sent, false); len(md) > 0 {
 		return w.ss.SetHeader(md)
 	}
@@ -81,10 +84,6 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	}
 	if w.writeErr != nil {
 		return 0, w.writeErr
-	}
-	if err := w.setHeaderMD(); err != nil {
-		w.writeErr = err
-		return 0, err
 	}
 	n := len(p)
 	for len(p) > 0 {
@@ -134,6 +133,9 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 }
 
 func (w *responseWriter) send(m []byte) error {
+	if err := w.setHeaderMD(len(m)); err != nil {
+		return w.fail(err)
+	}
 	if err := w.ss.SendMsg(m); err != nil {
 		return w.fail(err)
 	}
@@ -156,7 +158,7 @@ func (w *responseWriter) Flush() {
 	if !w.grpc || w.writeErr != nil || w.mdSet {
 		return
 	}
-	if err := w.setHeaderMD(); err != nil {
+	if err := w.setHeaderMD(-1); err != nil {
 		w.fail(err)
 		return
 	}
@@ -211,7 +213,7 @@ func (w *responseWriter) finish() error {
 	if w.need > 0 || w.nprefix > 0 {
 		return status.Error(codes.Internal, "grpcbridge: the handler's last message was cut short")
 	}
-	if err := w.setHeaderMD(); err != nil {
+	if err := w.setHeaderMD(0); err != nil {
 		return err
 	}
 	trailer := w.trailers()
