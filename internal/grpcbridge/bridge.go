@@ -136,22 +136,22 @@ func (b *bridge) serve(_ any, ss grpc.ServerStream) (err error) {
 		w.stopDeadline()
 	}()
 	b.h.ServeHTTP(w, r.WithContext(ctx))
-	if err := w.finish(); err != nil && body.failed != nil {
+	if err = w.finish(); err != nil && body.failed != nil {
 		// The handler saw a read error and made its own status of it; grpc-go's (such as
 		// ResourceExhausted for a message over MaxRecvMsgBytes) says what happened.
 		return body.failed
-	} else {
-		return err
 	}
+	return err
 }
 
 // recovered does what net/http does with a handler's panic: log it (unless it is
-// http.ErrAbortHandler) and end the call, here with Internal and no detail.
+// http.ErrAbortHandler) and end the call, here with Internal and no detail. The log has the
+// panic's type and stack, not its value, which could hold a secret the handler had in hand.
 func (b *bridge) recovered(v any, method string) error {
 	if e, ok := v.(error); ok && errors.Is(e, http.ErrAbortHandler) {
 		return status.Error(codes.Canceled, "the handler aborted the call")
 	}
-	b.log.Error("grpcbridge: panic serving a call", "method", method, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	b.log.Error("grpcbridge: panic serving a call", "method", method, "panic_type", fmt.Sprintf("%T", v), "stack", string(debug.Stack()))
 	return status.Error(codes.Internal, "internal error")
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,13 +206,35 @@ func TestTheDeadlineReachesTheHandler(t *testing.T) {
 	}
 }
 
+// lockedBuffer is a log written by the server's goroutines and read by the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 func TestAPanicEndsOnlyItsCall(t *testing.T) {
 	t.Parallel()
-	cc := serve(t, handler(), grpcbridge.Config{})
+	var logs lockedBuffer
+	cc := serve(t, handler(), grpcbridge.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	err := cc.Invoke(ctxFor(t), attiov1connect.RecordServiceGetRecordProcedure,
 		&attiov1.GetRecordRequest{Object: "people", RecordId: "panic"}, new(attiov1.GetRecordResponse))
 	if s := status.Convert(err); s.Code() != codes.Internal || strings.Contains(s.Message(), "boom") {
 		t.Fatalf("got %v %q, want Internal without the panic's value", s.Code(), s.Message())
+	}
+	if l := logs.String(); !strings.Contains(l, "panic_type=string") || strings.Contains(l, "boom") {
+		t.Errorf("the log should name the panic's type and not its value: %s", l)
 	}
 	if err := cc.Invoke(ctxFor(t), attiov1connect.RecordServiceGetRecordProcedure,
 		&attiov1.GetRecordRequest{Object: "people", RecordId: "r2"}, new(attiov1.GetRecordResponse)); err != nil {
