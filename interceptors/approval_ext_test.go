@@ -138,7 +138,7 @@ func TestApprovalFlow(t *testing.T) {
 
 	// 4. The audit log tells the story, without secrets.
 	var decisions []string
-	for _, l := range e.audit.lines(t) {
+	for _, l := range auditLines(t, e.audit) {
 		decisions = append(decisions, l["decision"].(string))
 		if l["decision"] == "executed" && (l["outcome"] != "ok" || l["approval_id"] != ar.GetApprovalId() || l["request_digest"] != wantDigest || l["principal"] != "apikey:writer") {
 			t.Errorf("executed line = %v", l)

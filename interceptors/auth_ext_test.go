@@ -22,6 +22,7 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
 const (
@@ -67,7 +68,7 @@ func testConfig(jwks *jwksServer) *interceptors.AuthConfig {
 // env is one facade-like server: authenticator and approvals in front of fake handlers.
 type env struct {
 	clock     *testClock
-	audit     *syncBuffer
+	audit     *testkit.Buffer
 	records   *fakeRecords
 	approvals *interceptors.Approvals
 	auth      *interceptors.Authenticator
@@ -92,7 +93,7 @@ type envOptions struct {
 
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
-	e := &env{clock: newClock(), audit: &syncBuffer{}, records: &fakeRecords{}, jwks: o.jwks}
+	e := &env{clock: newClock(), audit: &testkit.Buffer{}, records: &fakeRecords{}, jwks: o.jwks}
 	auditLog := interceptors.NewAuditLog(slog.New(slog.NewJSONHandler(e.audit, nil)))
 	var cfg *interceptors.AuthConfig
 	if !o.sandbox {
@@ -360,7 +361,7 @@ func TestScopesAndConnections(t *testing.T) {
 	if n := e.records.creates.Load(); n != 0 {
 		t.Fatalf("creates reached the handler %d times", n)
 	}
-	for _, l := range e.audit.lines(t) {
+	for _, l := range auditLines(t, e.audit) {
 		if l["decision"] == "refused" && l["principal"] == "apikey:reader" && l["procedure"] == attiov1connect.RecordServiceCreateRecordProcedure {
 			return
 		}

@@ -62,7 +62,7 @@ func TestIdentityIncludesKindAndIssuer(t *testing.T) {
 		t.Fatalf("API key writer redeems: %v", err)
 	}
 	var refused bool
-	for _, l := range e.audit.lines(t) {
+	for _, l := range auditLines(t, e.audit) {
 		refused = refused || l["decision"] == "refused" && l["principal"] == "jwt:https://idp.test/|writer"
 	}
 	if !refused {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -21,6 +19,7 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/interceptors"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/server"
 )
 
@@ -34,26 +33,9 @@ func (c *countingRecords) DeleteRecord(context.Context, *attiov1.DeleteRecordReq
 	return &attiov1.DeleteRecordResponse{}, nil
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type approvalEnv struct {
 	records   *countingRecords
-	audit     *lockedBuffer
+	audit     *testkit.Buffer
 	client    *connect.Client
 	recordsC  attiov1connect.RecordServiceClient
 	approvalC attiov1connect.ApprovalServiceClient
@@ -73,7 +55,7 @@ func newApprovalEnv(t *testing.T) *approvalEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &approvalEnv{records: &countingRecords{}, audit: &lockedBuffer{}}
+	e := &approvalEnv{records: &countingRecords{}, audit: &testkit.Buffer{}}
 	audit := interceptors.NewAuditLog(slog.New(slog.NewJSONHandler(e.audit, nil)))
 	auth, err := interceptors.NewAuthenticator(cfg, interceptors.AuthenticatorOptions{Audit: audit})
 	if err != nil {

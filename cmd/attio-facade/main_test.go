@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -26,33 +25,16 @@ import (
 	attiofacade "github.com/attio-facade/attio-facade"
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/sandbox"
 	"github.com/attio-facade/attio-facade/server"
 )
-
-// syncBuffer collects logs written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 type running struct {
 	url    string
 	admin  string // base URL of the admin listener
 	grpc   string // host:port of the gRPC-only listener, with --grpc-addr
-	logs   *syncBuffer
+	logs   *testkit.Buffer
 	stop   context.CancelFunc
 	result chan error
 }
@@ -61,7 +43,7 @@ type running struct {
 func start(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	ready, adminReady, grpcReady := make(chan net.Addr, 1), make(chan net.Addr, 1), make(chan net.Addr, 1)
 	r := &running{logs: logs, stop: cancel, result: make(chan error, 1)}
 	go func() {

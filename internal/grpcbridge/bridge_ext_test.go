@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +29,7 @@ import (
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
 	"github.com/attio-facade/attio-facade/internal/grpcbridge"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
 // records is a RecordService whose answers say what the bridge handed it.
@@ -206,27 +206,9 @@ func TestTheDeadlineReachesTheHandler(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log written by the server's goroutines and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestAPanicEndsOnlyItsCall(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
+	var logs testkit.Buffer
 	cc := serve(t, handler(), grpcbridge.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	err := cc.Invoke(ctxFor(t), attiov1connect.RecordServiceGetRecordProcedure,
 		&attiov1.GetRecordRequest{Object: "people", RecordId: "panic"}, new(attiov1.GetRecordResponse))

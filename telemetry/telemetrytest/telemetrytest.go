@@ -4,7 +4,6 @@
 package telemetrytest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/attio-facade/attio-facade/internal/testkit"
 	"github.com/attio-facade/attio-facade/telemetry"
 )
 
@@ -26,7 +26,7 @@ type Recorder struct {
 	// Spans holds every span started and ended.
 	Spans *tracetest.SpanRecorder
 
-	logs    *syncBuffer
+	logs    *testkit.Buffer
 	logger  *slog.Logger
 	mu      sync.Mutex
 	sources map[string]func() string
@@ -46,7 +46,7 @@ func New(tb testing.TB, opts telemetry.Options) *Recorder {
 // NewRecorder builds a Recorder from opts: its SpanProcessor, Logger and Env are replaced
 // (metrics go to Prometheus, no exporter reads the environment). Shut it down when done.
 func NewRecorder(opts telemetry.Options) (*Recorder, error) {
-	r := &Recorder{Spans: tracetest.NewSpanRecorder(), logs: &syncBuffer{}, sources: map[string]func() string{}}
+	r := &Recorder{Spans: tracetest.NewSpanRecorder(), logs: &testkit.Buffer{}, sources: map[string]func() string{}}
 	r.logger = slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts.SpanProcessor = r.Spans
 	opts.Logger = r.logger
@@ -162,21 +162,4 @@ func (r *Recorder) RequireNoSecrets(tb testing.TB, secrets ...string) {
 	if hits := r.SecretHits(secrets...); len(hits) > 0 {
 		tb.Fatalf("secrets recorded in telemetry: %s", strings.Join(hits, "; "))
 	}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
