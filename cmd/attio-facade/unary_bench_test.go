@@ -92,12 +92,21 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		if addr := os.Getenv("UNARY_BENCH_BASELINE_ADMIN"); addr != "" { // its pprof, for a paired profile
 			baseArgs = append(slices.Clip(serveArgs), "--admin-addr="+addr, "--admin-pprof")
 		}
+		if os.Getenv("UNARY_BENCH_BASELINE_GRPC_ADDR") != "0" { // builds before 1e120f6 have no --grpc-addr
+			baseArgs = append(baseArgs, "--grpc-addr=127.0.0.1:0")
+		}
 		base := startFacadeFrom(b, exe, sb, baseArgs...)
 		targets = append(targets,
 			&unaryTarget{name: "baseline_connect", call: rpc(connectRecords(base.url)), proc: base},
 			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base},
 			&unaryTarget{name: "baseline_connect_bytes", call: rpcBytes(b, base.url, false), proc: base},
 			&unaryTarget{name: "baseline_grpc_bytes", call: rpcBytes(b, base.url, true), proc: base})
+		if base.grpcURL != "" {
+			targets = append(targets,
+				&unaryTarget{name: "baseline_grpcport", call: rpc(recordsClient(base.grpcURL, false)), proc: base},
+				&unaryTarget{name: "baseline_grpcport_bytes", call: rpcBytes(b, base.grpcURL, true), proc: base},
+				&unaryTarget{name: "baseline_grpcport_grpcgo", call: grpcGoGet(b, base.grpcURL), proc: base})
+		}
 	}
 	if only := os.Getenv("UNARY_BENCH_ONLY"); only != "" { // profile one of the facade's protocols
 		targets = slices.DeleteFunc(targets, func(t *unaryTarget) bool {

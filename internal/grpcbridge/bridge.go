@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -46,6 +47,17 @@ type Config struct {
 	HandshakeTimeout time.Duration
 	// Logger receives handler panics. Default slog.Default().
 	Logger *slog.Logger
+	// StreamWindowBytes and ConnWindowBytes are the HTTP/2 flow-control windows for what callers
+	// send: the request bytes one call, and one connection, may have in flight unread. Defaults
+	// DefaultStreamWindowBytes and DefaultConnWindowBytes, net/http's (http.HTTP2Config's
+	// MaxReceiveBufferPerStream and MaxReceiveBufferPerConnection). Fixed windows also turn off grpc-go's bandwidth-delay
+	// probing, which costs every call a PING and its ACK, a write and a read on each side; the
+	// facade's requests are small, and its answers ride the caller's window, not these.
+	StreamWindowBytes, ConnWindowBytes int32
+	// StreamWorkers is how many goroutines are kept to run calls (grpc-go's NumStreamWorkers);
+	// a call that finds them all busy gets a goroutine of its own, as it would with none. Kept
+	// goroutines keep the stacks the handler grew. Default runtime.GOMAXPROCS(0); negative: none.
+	StreamWorkers int
 	// CompressMinBytes: answers whose first message is smaller go uncompressed even when the
 	// caller accepts an encoding, as the main listener's --compress-min-bytes (0: compress all
 	// the caller accepts).
@@ -59,6 +71,8 @@ const (
 	DefaultMaxHeaderListBytes   = 1 << 20
 	DefaultIdleTimeout          = 2 * time.Minute
 	DefaultHandshakeTimeout     = 10 * time.Second
+	DefaultStreamWindowBytes    = 1 << 20
+	DefaultConnWindowBytes      = 1 << 20
 )
 
 func (c Config) withDefaults() Config {
@@ -77,6 +91,15 @@ func (c Config) withDefaults() Config {
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = DefaultHandshakeTimeout
 	}
+	if c.StreamWindowBytes <= 0 {
+		c.StreamWindowBytes = DefaultStreamWindowBytes
+	}
+	if c.ConnWindowBytes <= 0 {
+		c.ConnWindowBytes = DefaultConnWindowBytes
+	}
+	if c.StreamWorkers == 0 {
+		c.StreamWorkers = runtime.GOMAXPROCS(0)
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -88,7 +111,7 @@ func (c Config) withDefaults() Config {
 func New(h http.Handler, cfg Config) *grpc.Server {
 	cfg = cfg.withDefaults()
 	b := &bridge{h: h, log: cfg.Logger, minCompress: cfg.CompressMinBytes}
-	return grpc.NewServer(
+	opts := []grpc.ServerOption{
 		grpc.ForceServerCodecV2(rawCodec{}),
 		grpc.UnknownServiceHandler(b.serve),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
@@ -96,7 +119,13 @@ func New(h http.Handler, cfg Config) *grpc.Server {
 		grpc.MaxHeaderListSize(cfg.MaxHeaderListBytes),
 		grpc.ConnectionTimeout(cfg.HandshakeTimeout),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: cfg.IdleTimeout}),
-	)
+		grpc.InitialWindowSize(cfg.StreamWindowBytes),
+		grpc.InitialConnWindowSize(cfg.ConnWindowBytes),
+	}
+	if cfg.StreamWorkers > 0 {
+		opts = append(opts, grpc.NumStreamWorkers(uint32(cfg.StreamWorkers)))
+	}
+	return grpc.NewServer(opts...)
 }
 
 type bridge struct {
