@@ -252,12 +252,15 @@ func (w *responseWriter) trailers() http.Header {
 }
 
 // toMetadata is h as metadata, without what grpc-go writes itself. Binary values are decoded
-// from base64 (grpc-go encodes them again on the wire).
+// from base64 (grpc-go encodes them again on the wire). grpc-accept-encoding passes: grpc-go's
+// server does not list what it accepts, and callers learn from it which encodings they may send.
 func toMetadata(h http.Header, trailer bool) metadata.MD {
 	md := make(metadata.MD, len(h))
 	for k, vs := range h {
 		lk := strings.ToLower(k)
 		switch {
+		case !trailer && lk == "grpc-accept-encoding":
+			md[lk] = append(md[lk], vs...)
 		case strings.HasPrefix(lk, "grpc-"), lk == "content-type", lk == "content-length", lk == "trailer",
 			lk == "te", lk == "date", lk == "connection", lk == "transfer-encoding":
 			continue
