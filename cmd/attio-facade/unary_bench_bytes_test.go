@@ -2,11 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	be "encoding/binary"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
@@ -54,6 +61,39 @@ func getBytes(base, apiKey string) func() error {
 			return err
 		}
 		return readAnswer(res, &buf)
+	}
+}
+
+// getDecoded GETs the record as getBytes does and decodes Attio's answer with encoding/json into a
+// map[string]any (issue 16's yardstick decoder): a caller of Attio (or of the proxy) that wants the
+// record's data, as the facade's typed callers get it decoded.
+func getDecoded(base, apiKey string) func() error {
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	url := base + "/objects/people/records/" + loadAdaID
+	var buf bytes.Buffer
+	return func() error {
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+apiKey)
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		if err := readAnswer(res, &buf); err != nil {
+			return err
+		}
+		var answer map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &answer); err != nil {
+			return err
+		}
+		data, _ := answer["data"].(map[string]any)
+		id, _ := data["id"].(map[string]any)
+		if id["record_id"] != loadAdaID {
+			return fmt.Errorf("decoded record %v", id)
+		}
+		return nil
 	}
 }
 
@@ -110,3 +150,45 @@ func rpcBytes(tb testing.TB, base string, grpc bool) func() error {
 		return nil
 	}
 }
+
+// grpcGoBytes fetches the record with grpc-go's client, as grpcGoGet does, but reads the answer's
+// bytes (a codec that does not decode): grpc-go's transport without protobuf-go's decode, so that
+// grpcGoGet's difference from it is the caller's decode alone.
+func grpcGoBytes(tb testing.TB, url string) func() error {
+	tb.Helper()
+	cc, err := grpc.NewClient(strings.TrimPrefix(url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(rawCodec{})))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cc.Close() })
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+loadReaderKey)
+	req, err := proto.Marshal(&attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return func() error {
+		var res []byte
+		if err := cc.Invoke(ctx, attiov1connect.RecordServiceGetRecordProcedure, &req, &res); err != nil {
+			return err
+		}
+		if !bytes.Contains(res, []byte(loadAdaID)) {
+			return fmt.Errorf("the answer does not carry record %s: %.200q", loadAdaID, res)
+		}
+		return nil
+	}
+}
+
+// rawCodec moves messages through grpc-go as the bytes they are on the wire.
+type rawCodec struct{}
+
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	return mem.BufferSlice{mem.SliceBuffer(*v.(*[]byte))}, nil
+}
+
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	*v.(*[]byte) = data.Materialize()
+	return nil
+}
+
+func (rawCodec) Name() string { return "proto" }

@@ -77,14 +77,17 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 	targets := []*unaryTarget{
 		{name: "direct", call: getBytes(sb.MatonBaseURL(), sb.APIKey())},
 		{name: "proxy", call: getBytes(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy},
-		{name: "facade_connect", call: rpc(connectRecords(facade.url)), proc: facade},
-		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade},
+		{name: "direct_decoded", call: getDecoded(sb.MatonBaseURL(), sb.APIKey())},
+		{name: "proxy_decoded", call: getDecoded(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy},
+		{name: "facade_connect", call: rpc(connectRecords(facade.url)), proc: facade, decodes: true},
+		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade, decodes: true},
 		{name: "facade_connect_bytes", call: rpcBytes(b, facade.url, false), proc: facade},
 		{name: "facade_grpc_bytes", call: rpcBytes(b, facade.url, true), proc: facade},
-		{name: "facade_grpcport", call: rpc(recordsClient(facade.grpcURL, false)), proc: facade},
+		{name: "facade_grpcport", call: rpc(recordsClient(facade.grpcURL, false)), proc: facade, decodes: true},
 		{name: "facade_grpcport_bytes", call: rpcBytes(b, facade.grpcURL, true), proc: facade},
-		{name: "facade_grpcgo", call: grpcGoGet(b, facade.url), proc: facade},
-		{name: "facade_grpcport_grpcgo", call: grpcGoGet(b, facade.grpcURL), proc: facade},
+		{name: "facade_grpcgo", call: grpcGoGet(b, facade.url), proc: facade, decodes: true},
+		{name: "facade_grpcport_grpcgo", call: grpcGoGet(b, facade.grpcURL), proc: facade, decodes: true},
+		{name: "facade_grpcport_grpcgo_bytes", call: grpcGoBytes(b, facade.grpcURL), proc: facade},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
 		// No admin listener unless asked: its default port may be taken by another process.
@@ -97,15 +100,15 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		}
 		base := startFacadeFrom(b, exe, sb, baseArgs...)
 		targets = append(targets,
-			&unaryTarget{name: "baseline_connect", call: rpc(connectRecords(base.url)), proc: base},
-			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base},
+			&unaryTarget{name: "baseline_connect", call: rpc(connectRecords(base.url)), proc: base, decodes: true},
+			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base, decodes: true},
 			&unaryTarget{name: "baseline_connect_bytes", call: rpcBytes(b, base.url, false), proc: base},
 			&unaryTarget{name: "baseline_grpc_bytes", call: rpcBytes(b, base.url, true), proc: base})
 		if base.grpcURL != "" {
 			targets = append(targets,
-				&unaryTarget{name: "baseline_grpcport", call: rpc(recordsClient(base.grpcURL, false)), proc: base},
+				&unaryTarget{name: "baseline_grpcport", call: rpc(recordsClient(base.grpcURL, false)), proc: base, decodes: true},
 				&unaryTarget{name: "baseline_grpcport_bytes", call: rpcBytes(b, base.grpcURL, true), proc: base},
-				&unaryTarget{name: "baseline_grpcport_grpcgo", call: grpcGoGet(b, base.grpcURL), proc: base})
+				&unaryTarget{name: "baseline_grpcport_grpcgo", call: grpcGoGet(b, base.grpcURL), proc: base, decodes: true})
 		}
 	}
 	if only := os.Getenv("UNARY_BENCH_ONLY"); only != "" { // profile one of the facade's protocols
@@ -129,14 +132,19 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 			}
 		}
 	}
-	direct, prox := targets[0], targets[1]
+	direct, prox, directDecoded, proxDecoded := targets[0], targets[1], targets[2], targets[3]
 	b.ReportMetric(prox.cpuPerCall(), "proxy_cpu_us/call")
 	b.ReportMetric(ms(direct.p50()), "direct_p50_ms")
 	b.ReportMetric(ms(prox.p50()-direct.p50()), "proxy_added_p50_ms")
-	for _, t := range targets[2:] {
+	b.ReportMetric(ms(directDecoded.p50()-direct.p50()), "json_decode_p50_ms")
+	b.ReportMetric(ms(proxDecoded.p50()-directDecoded.p50()), "proxy_decoded_added_p50_ms")
+	for _, t := range targets[4:] {
 		b.ReportMetric(t.cpuPerCall(), t.name+"_cpu_us/call")
 		b.ReportMetric(t.cpuPerCall()/prox.cpuPerCall(), t.name+"_cpu_x_proxy")
 		b.ReportMetric(ms(t.p50()-direct.p50()), t.name+"_added_p50_ms")
+		if t.decodes { // against a caller of Attio that decodes its answer too
+			b.ReportMetric(ms(t.p50()-directDecoded.p50()), t.name+"_added_p50_vs_decoded_ms")
+		}
 	}
 	for _, t := range targets {
 		b.Logf("%-22s %5d calls  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  cpu/call %6.0f µs", t.name, len(t.lat),
@@ -179,8 +187,11 @@ type unaryTarget struct {
 	name string
 	call func() error
 	proc *facadeProc // nil: nothing between the client and the sandbox
-	lat  []time.Duration
-	cpu  time.Duration
+	// decodes: a typed caller, which decodes the answer into messages; its added latency is also
+	// reported against direct_decoded, a caller of Attio that decodes Attio's answer.
+	decodes bool
+	lat     []time.Duration
+	cpu     time.Duration
 }
 
 func (u *unaryTarget) reset() { u.lat, u.cpu = nil, 0 }
