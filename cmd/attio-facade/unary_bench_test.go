@@ -88,6 +88,10 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		{name: "facade_grpcgo", call: grpcGoGet(b, facade.url), proc: facade, decodes: true},
 		{name: "facade_grpcport_grpcgo", call: grpcGoGet(b, facade.grpcURL), proc: facade, decodes: true},
 		{name: "facade_grpcport_grpcgo_bytes", call: grpcGoBytes(b, facade.grpcURL), proc: facade},
+		// grpc-go's client with fixed windows, which turns off its bandwidth probe (a PING after
+		// each answer's first DATA frame), as docs/clients.md suggests for unary-heavy callers
+		{name: "facade_grpcport_grpcgo_fixed", call: grpcGoGet(b, facade.grpcURL,
+			grpc.WithInitialWindowSize(4<<20), grpc.WithInitialConnWindowSize(16<<20)), proc: facade, decodes: true},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
 		// No admin listener unless asked: its default port may be taken by another process.
@@ -162,8 +166,8 @@ func connectRecords(url string) attiov1connect.RecordServiceClient {
 // grpcGoGet fetches the record with grpc-go's client, what most gRPC callers in Go use (and, like
 // the other languages' gRPC libraries, with its own HTTP/2 transport): typed, decoded by
 // protobuf-go.
-func grpcGoGet(tb testing.TB, url string) func() error {
-	cc, err := grpc.NewClient(strings.TrimPrefix(url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
+func grpcGoGet(tb testing.TB, url string, opts ...grpc.DialOption) func() error {
+	cc, err := grpc.NewClient(strings.TrimPrefix(url, "http://"), append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))...)
 	if err != nil {
 		tb.Fatal(err)
 	}
