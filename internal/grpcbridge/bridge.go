@@ -50,7 +50,8 @@ type Config struct {
 	// StreamWindowBytes and ConnWindowBytes are the HTTP/2 flow-control windows for what callers
 	// send: the request bytes one call, and one connection, may have in flight unread. Defaults
 	// DefaultStreamWindowBytes and DefaultConnWindowBytes, net/http's (http.HTTP2Config's
-	// MaxReceiveBufferPerStream and MaxReceiveBufferPerConnection). Fixed windows also turn off grpc-go's bandwidth-delay
+	// MaxReceiveBufferPerStream and MaxReceiveBufferPerConnection); at least HTTP/2's initial
+	// 64 KiB (grpc-go keeps that for less). Fixed windows also turn off grpc-go's bandwidth-delay
 	// probing, which costs every call a PING and its ACK, a write and a read on each side; the
 	// facade's requests are small, and its answers ride the caller's window, not these.
 	StreamWindowBytes, ConnWindowBytes int32

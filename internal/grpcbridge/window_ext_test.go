@@ -28,6 +28,7 @@ func TestRequestWindowsAreFixedAndNoCallIsProbed(t *testing.T) {
 	}{
 		{"defaults", grpcbridge.Config{}, grpcbridge.DefaultStreamWindowBytes, grpcbridge.DefaultConnWindowBytes},
 		{"set", grpcbridge.Config{StreamWindowBytes: 256 << 10, ConnWindowBytes: 512 << 10}, 256 << 10, 512 << 10},
+		{"under HTTP/2's initial window", grpcbridge.Config{StreamWindowBytes: 1 << 10, ConnWindowBytes: 1 << 10}, 65535, 65535},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -61,7 +62,9 @@ func TestRequestWindowsAreFixedAndNoCallIsProbed(t *testing.T) {
 
 			// Two calls on the connection: the probe, when on, goes out after the first DATA
 			// frame of each call whose predecessor's probe was answered.
-			var gotStream, gotConn uint32
+			// HTTP/2's initial windows, unless the server's SETTINGS and its first connection
+			// WINDOW_UPDATE say otherwise.
+			gotStream, gotConn, connUpdated := uint32(65535), uint32(65535), false
 			for stream := uint32(1); stream <= 3; stream += 2 {
 				var hdr bytes.Buffer
 				enc := hpack.NewEncoder(&hdr)
@@ -94,8 +97,8 @@ func TestRequestWindowsAreFixedAndNoCallIsProbed(t *testing.T) {
 							t.Fatal(err)
 						}
 					case *http2.WindowUpdateFrame:
-						if f.StreamID == 0 && gotConn == 0 {
-							gotConn = 65535 + f.Increment
+						if f.StreamID == 0 && !connUpdated {
+							gotConn, connUpdated = 65535+f.Increment, true
 						}
 					case *http2.PingFrame:
 						if !f.IsAck() {
