@@ -47,9 +47,14 @@ func readAnswer(res *http.Response, buf *bytes.Buffer) error {
 
 // getBytes GETs the record from an Attio-shaped base URL (the sandbox, or the proxy in front of it).
 func getBytes(base, apiKey string) func() error {
+	var buf bytes.Buffer
+	return getInto(base, apiKey, &buf)
+}
+
+// getInto is getBytes reading the answer into buf.
+func getInto(base, apiKey string, buf *bytes.Buffer) func() error {
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	url := base + "/objects/people/records/" + loadAdaID
-	var buf bytes.Buffer
 	return func() error {
 		req, err := http.NewRequest(http.MethodGet, url, nil)
 		if err != nil {
@@ -60,7 +65,7 @@ func getBytes(base, apiKey string) func() error {
 		if err != nil {
 			return err
 		}
-		return readAnswer(res, &buf)
+		return readAnswer(res, buf)
 	}
 }
 
@@ -68,20 +73,10 @@ func getBytes(base, apiKey string) func() error {
 // map[string]any (issue 16's yardstick decoder): a caller of Attio (or of the proxy) that wants the
 // record's data, as the facade's typed callers get it decoded.
 func getDecoded(base, apiKey string) func() error {
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	url := base + "/objects/people/records/" + loadAdaID
 	var buf bytes.Buffer
+	get := getInto(base, apiKey, &buf)
 	return func() error {
-		req, err := http.NewRequest(http.MethodGet, url, nil)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+apiKey)
-		res, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		if err := readAnswer(res, &buf); err != nil {
+		if err := get(); err != nil {
 			return err
 		}
 		var answer map[string]any
