@@ -115,6 +115,18 @@ func handler() http.Handler {
 // serve starts the bridge on loopback in front of h and returns a client connection to it.
 func serve(t *testing.T, h http.Handler, cfg grpcbridge.Config, opts ...grpc.DialOption) *grpc.ClientConn {
 	t.Helper()
+	cc, err := grpc.NewClient(startBridge(t, h, cfg), append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cc.Close() })
+	return cc
+}
+
+// startBridge serves the bridge in front of h on loopback until the test ends, and returns its
+// address.
+func startBridge(t *testing.T, h http.Handler, cfg grpcbridge.Config) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -122,12 +134,7 @@ func serve(t *testing.T, h http.Handler, cfg grpcbridge.Config, opts ...grpc.Dia
 	srv := grpcbridge.New(h, cfg)
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(srv.Stop)
-	cc, err := grpc.NewClient(ln.Addr().String(), append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cc.Close() })
-	return cc
+	return ln.Addr().String()
 }
 
 func ctxFor(t *testing.T) context.Context {
