@@ -2,22 +2,18 @@ package main
 
 import (
 	"bytes"
-	"context"
 	be "encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/mem"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 
 	attiov1 "github.com/attio-facade/attio-facade/gen/attio/v1"
 	"github.com/attio-facade/attio-facade/gen/attio/v1/attiov1connect"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
 // The benchmark's callers that only read the answer's bytes. "Added latency" is what a hop adds
@@ -151,13 +147,7 @@ func rpcBytes(tb testing.TB, base string, grpc bool) func() error {
 // grpcGoGet's difference from it is the caller's decode alone.
 func grpcGoBytes(tb testing.TB, url string) func() error {
 	tb.Helper()
-	cc, err := grpc.NewClient(strings.TrimPrefix(url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(rawCodec{})))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = cc.Close() })
-	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+loadReaderKey)
+	cc, ctx := grpcGoConn(tb, url, grpc.WithDefaultCallOptions(grpc.ForceCodecV2(testkit.BytesCodec{})))
 	req, err := proto.Marshal(&attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID})
 	if err != nil {
 		tb.Fatal(err)
@@ -173,17 +163,3 @@ func grpcGoBytes(tb testing.TB, url string) func() error {
 		return nil
 	}
 }
-
-// rawCodec moves messages through grpc-go as the bytes they are on the wire.
-type rawCodec struct{}
-
-func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
-	return mem.BufferSlice{mem.SliceBuffer(*v.(*[]byte))}, nil
-}
-
-func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
-	*v.(*[]byte) = data.Materialize()
-	return nil
-}
-
-func (rawCodec) Name() string { return "proto" }

@@ -167,12 +167,7 @@ func connectRecords(url string) attiov1connect.RecordServiceClient {
 // the other languages' gRPC libraries, with its own HTTP/2 transport): typed, decoded by
 // protobuf-go.
 func grpcGoGet(tb testing.TB, url string, opts ...grpc.DialOption) func() error {
-	cc, err := grpc.NewClient(strings.TrimPrefix(url, "http://"), append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))...)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = cc.Close() })
-	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+loadReaderKey)
+	cc, ctx := grpcGoConn(tb, url, opts...)
 	req := &attiov1.GetRecordRequest{Object: "people", RecordId: loadAdaID}
 	return func() error {
 		res := new(attiov1.GetRecordResponse)
@@ -184,6 +179,18 @@ func grpcGoGet(tb testing.TB, url string, opts ...grpc.DialOption) func() error 
 		}
 		return nil
 	}
+}
+
+// grpcGoConn is a grpc-go client connection to the facade at url, closed when the benchmark
+// ends, and a context carrying the reader's credentials.
+func grpcGoConn(tb testing.TB, url string, opts ...grpc.DialOption) (*grpc.ClientConn, context.Context) {
+	tb.Helper()
+	cc, err := grpc.NewClient(strings.TrimPrefix(url, "http://"), append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cc.Close() })
+	return cc, metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+loadReaderKey)
 }
 
 // unaryTarget is one way of fetching the record: its latencies, and the CPU its process spent.

@@ -13,10 +13,9 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/encoding"
-	"google.golang.org/grpc/mem"
 
 	"github.com/attio-facade/attio-facade/internal/grpcbridge"
+	"github.com/attio-facade/attio-facade/internal/testkit"
 )
 
 // BenchmarkTransports is the transports alone: one http.Handler answering a 3 KB gRPC message at
@@ -40,10 +39,7 @@ func BenchmarkTransports(b *testing.B) {
 	srv := &http.Server{Handler: h, Protocols: p}
 	go func() { _ = srv.Serve(std) }()
 	b.Cleanup(func() { _ = srv.Close() })
-	bridged := listen(b)
-	g := grpcbridge.New(h, grpcbridge.Config{})
-	go func() { _ = g.Serve(bridged) }()
-	b.Cleanup(g.Stop)
+	bridged := startBridge(b, h, grpcbridge.Config{})
 
 	type pairing struct {
 		name string
@@ -52,9 +48,9 @@ func BenchmarkTransports(b *testing.B) {
 	}
 	pairings := []*pairing{
 		{name: "nethttp_server_nethttp_client", call: rawCall(std.Addr().String())},
-		{name: "grpcgo_server_nethttp_client", call: rawCall(bridged.Addr().String())},
+		{name: "grpcgo_server_nethttp_client", call: rawCall(bridged)},
 		{name: "nethttp_server_grpcgo_client", call: grpcCall(b, std.Addr().String())},
-		{name: "grpcgo_server_grpcgo_client", call: grpcCall(b, bridged.Addr().String())},
+		{name: "grpcgo_server_grpcgo_client", call: grpcCall(b, bridged)},
 	}
 	for range b.N {
 		for _, pr := range pairings {
@@ -128,23 +124,9 @@ func rawCall(addr string) func() error {
 	}
 }
 
-// rawBytes moves messages as bytes through grpc-go's client.
-type rawBytes struct{}
-
-func (rawBytes) Marshal(v any) (mem.BufferSlice, error) {
-	return mem.BufferSlice{mem.SliceBuffer(*v.(*[]byte))}, nil
-}
-func (rawBytes) Unmarshal(data mem.BufferSlice, v any) error {
-	*v.(*[]byte) = data.Materialize()
-	return nil
-}
-func (rawBytes) Name() string { return "proto" }
-
-var _ encoding.CodecV2 = rawBytes{}
-
 func grpcCall(tb testing.TB, addr string) func() error {
 	cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(rawBytes{})))
+		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(testkit.BytesCodec{})))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -125,7 +125,7 @@ func serve(t *testing.T, h http.Handler, cfg grpcbridge.Config, opts ...grpc.Dia
 
 // startBridge serves the bridge in front of h on loopback until the test ends, and returns its
 // address.
-func startBridge(t *testing.T, h http.Handler, cfg grpcbridge.Config) string {
+func startBridge(t testing.TB, h http.Handler, cfg grpcbridge.Config) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -19,6 +19,10 @@ import (
 // the status message.
 const maxErrorBody = 512
 
+// errFlagged ends a call whose handler sent a message with its compressed (or any other) flag
+// set: the bridge moves messages as they are, and grpc-go compresses them itself.
+var errFlagged = status.Error(codes.Internal, "grpcbridge: the handler sent a compressed or flagged message")
+
 // responseWriter takes the handler's gRPC answer apart: headers become the call's header
 // metadata, each enveloped message one SendMsg, the trailers its trailer metadata and status.
 type responseWriter struct {
@@ -91,7 +95,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 			if w.nprefix == 0 && len(p) >= 5 {
 				size := int(binary.BigEndian.Uint32(p[1:5]))
 				if p[0] != 0 {
-					return 0, w.fail(status.Error(codes.Internal, "grpcbridge: the handler sent a compressed or flagged message"))
+					return 0, w.fail(errFlagged)
 				}
 				if len(p)-5 >= size { // the common case: a whole message in one Write, sent from p itself
 					if err := w.send(p[5 : 5+size]); err != nil {
@@ -111,7 +115,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 				}
 			}
 			if w.prefix[0] != 0 {
-				return 0, w.fail(status.Error(codes.Internal, "grpcbridge: the handler sent a compressed or flagged message"))
+				return 0, w.fail(errFlagged)
 			}
 			w.need = int(binary.BigEndian.Uint32(w.prefix[1:5]))
 			w.msg = make([]byte, 0, w.need)
