@@ -47,9 +47,23 @@ func getBytes(base, apiKey string) func() error {
 	return getInto(base, apiKey, &buf)
 }
 
+// getH2C is getBytes over HTTP/2 without TLS (prior knowledge, as gRPC callers connect): what a
+// bare HTTP/2 hop adds, against the facade's gRPC targets.
+func getH2C(base, apiKey string) func() error {
+	tr := &http.Transport{MaxIdleConnsPerHost: 4, Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	var buf bytes.Buffer
+	return getOver(tr, base, apiKey, &buf)
+}
+
 // getInto is getBytes reading the answer into buf.
 func getInto(base, apiKey string, buf *bytes.Buffer) func() error {
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	return getOver(&http.Transport{MaxIdleConnsPerHost: 4}, base, apiKey, buf)
+}
+
+// getOver is getInto over the transport tr.
+func getOver(tr *http.Transport, base, apiKey string, buf *bytes.Buffer) func() error {
+	hc := &http.Client{Transport: tr}
 	url := base + "/objects/people/records/" + loadAdaID
 	return func() error {
 		req, err := http.NewRequest(http.MethodGet, url, nil)
@@ -60,6 +74,10 @@ func getInto(base, apiKey string, buf *bytes.Buffer) func() error {
 		res, err := hc.Do(req)
 		if err != nil {
 			return err
+		}
+		if h2 := tr.Protocols != nil && tr.Protocols.UnencryptedHTTP2(); h2 != (res.ProtoMajor == 2) {
+			res.Body.Close()
+			return fmt.Errorf("answered over %s", res.Proto) // not the hop this target measures
 		}
 		return readAnswer(res, buf)
 	}

@@ -79,19 +79,20 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		{name: "proxy", call: getBytes(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy},
 		{name: "direct_decoded", call: getDecoded(sb.MatonBaseURL(), sb.APIKey())},
 		{name: "proxy_decoded", call: getDecoded(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy},
+		{name: "proxy_h2c", call: getH2C(proxy.url+"/attio/v2", sb.APIKey()), proc: proxy, h2: true},
 		{name: "facade_connect", call: rpc(connectRecords(facade.url)), proc: facade, decodes: true},
-		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade, decodes: true},
+		{name: "facade_grpc", call: rpc(recordsClient(facade.url, false)), proc: facade, decodes: true, h2: true},
 		{name: "facade_connect_bytes", call: rpcBytes(b, facade.url, false), proc: facade},
-		{name: "facade_grpc_bytes", call: rpcBytes(b, facade.url, true), proc: facade},
-		{name: "facade_grpcport", call: rpc(recordsClient(facade.grpcURL, false)), proc: facade, decodes: true},
-		{name: "facade_grpcport_bytes", call: rpcBytes(b, facade.grpcURL, true), proc: facade},
-		{name: "facade_grpcgo", call: grpcGoGet(b, facade.url), proc: facade, decodes: true},
-		{name: "facade_grpcport_grpcgo", call: grpcGoGet(b, facade.grpcURL), proc: facade, decodes: true},
-		{name: "facade_grpcport_grpcgo_bytes", call: grpcGoBytes(b, facade.grpcURL), proc: facade},
+		{name: "facade_grpc_bytes", call: rpcBytes(b, facade.url, true), proc: facade, h2: true},
+		{name: "facade_grpcport", call: rpc(recordsClient(facade.grpcURL, false)), proc: facade, decodes: true, h2: true},
+		{name: "facade_grpcport_bytes", call: rpcBytes(b, facade.grpcURL, true), proc: facade, h2: true},
+		{name: "facade_grpcgo", call: grpcGoGet(b, facade.url), proc: facade, decodes: true, h2: true},
+		{name: "facade_grpcport_grpcgo", call: grpcGoGet(b, facade.grpcURL), proc: facade, decodes: true, h2: true},
+		{name: "facade_grpcport_grpcgo_bytes", call: grpcGoBytes(b, facade.grpcURL), proc: facade, h2: true},
 		// grpc-go's client with fixed windows, which turns off its bandwidth probe (a PING after
 		// each answer's first DATA frame), as docs/clients.md suggests for unary-heavy callers
 		{name: "facade_grpcport_grpcgo_fixed", call: grpcGoGet(b, facade.grpcURL,
-			grpc.WithInitialWindowSize(4<<20), grpc.WithInitialConnWindowSize(16<<20)), proc: facade, decodes: true},
+			grpc.WithInitialWindowSize(4<<20), grpc.WithInitialConnWindowSize(16<<20)), proc: facade, decodes: true, h2: true},
 	}
 	if exe := os.Getenv("UNARY_BENCH_BASELINE"); exe != "" { // A/B: another commit's build, same run
 		// No admin listener unless asked: its default port may be taken by another process.
@@ -105,14 +106,14 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 		base := startFacadeFrom(b, exe, sb, baseArgs...)
 		targets = append(targets,
 			&unaryTarget{name: "baseline_connect", call: rpc(connectRecords(base.url)), proc: base, decodes: true},
-			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base, decodes: true},
+			&unaryTarget{name: "baseline_grpc", call: rpc(recordsClient(base.url, false)), proc: base, decodes: true, h2: true},
 			&unaryTarget{name: "baseline_connect_bytes", call: rpcBytes(b, base.url, false), proc: base},
-			&unaryTarget{name: "baseline_grpc_bytes", call: rpcBytes(b, base.url, true), proc: base})
+			&unaryTarget{name: "baseline_grpc_bytes", call: rpcBytes(b, base.url, true), proc: base, h2: true})
 		if base.grpcURL != "" {
 			targets = append(targets,
-				&unaryTarget{name: "baseline_grpcport", call: rpc(recordsClient(base.grpcURL, false)), proc: base, decodes: true},
-				&unaryTarget{name: "baseline_grpcport_bytes", call: rpcBytes(b, base.grpcURL, true), proc: base},
-				&unaryTarget{name: "baseline_grpcport_grpcgo", call: grpcGoGet(b, base.grpcURL), proc: base, decodes: true})
+				&unaryTarget{name: "baseline_grpcport", call: rpc(recordsClient(base.grpcURL, false)), proc: base, decodes: true, h2: true},
+				&unaryTarget{name: "baseline_grpcport_bytes", call: rpcBytes(b, base.grpcURL, true), proc: base, h2: true},
+				&unaryTarget{name: "baseline_grpcport_grpcgo", call: grpcGoGet(b, base.grpcURL), proc: base, decodes: true, h2: true})
 		}
 	}
 	if only := os.Getenv("UNARY_BENCH_ONLY"); only != "" { // profile one of the facade's protocols
@@ -136,19 +137,26 @@ func BenchmarkUnaryGetRecord(b *testing.B) {
 			}
 		}
 	}
-	direct, prox, directDecoded, proxDecoded := targets[0], targets[1], targets[2], targets[3]
+	direct, prox, directDecoded, proxDecoded, proxH2C := targets[0], targets[1], targets[2], targets[3], targets[4]
 	b.ReportMetric(prox.cpuPerCall(), "proxy_cpu_us/call")
 	b.ReportMetric(ms(direct.p50()), "direct_p50_ms")
 	b.ReportMetric(ms(prox.p50()-direct.p50()), "proxy_added_p50_ms")
 	b.ReportMetric(ms(directDecoded.p50()-direct.p50()), "json_decode_p50_ms")
 	b.ReportMetric(ms(proxDecoded.p50()-directDecoded.p50()), "proxy_decoded_added_p50_ms")
-	for _, t := range targets[4:] {
+	b.ReportMetric(ms(proxH2C.p50()-direct.p50()), "proxy_h2c_added_p50_ms")
+	for _, t := range targets[5:] {
 		b.ReportMetric(t.cpuPerCall(), t.name+"_cpu_us/call")
 		b.ReportMetric(t.cpuPerCall()/prox.cpuPerCall(), t.name+"_cpu_x_proxy")
 		b.ReportMetric(ms(t.p50()-direct.p50()), t.name+"_added_p50_ms")
 		if t.decodes { // against a caller of Attio that decodes its answer too
 			b.ReportMetric(ms(t.p50()-directDecoded.p50()), t.name+"_added_p50_vs_decoded_ms")
 		}
+		// what the facade adds to a bare proxy speaking the caller's HTTP version
+		sameHop := prox
+		if t.h2 {
+			sameHop = proxH2C
+		}
+		b.ReportMetric(ms(t.p50()-sameHop.p50()), t.name+"_p50_over_proxy_ms")
 	}
 	for _, t := range targets {
 		b.Logf("%-22s %5d calls  p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  cpu/call %6.0f µs", t.name, len(t.lat),
@@ -201,8 +209,11 @@ type unaryTarget struct {
 	// decodes: a typed caller, which decodes the answer into messages; its added latency is also
 	// reported against direct_decoded, a caller of Attio that decodes Attio's answer.
 	decodes bool
-	lat     []time.Duration
-	cpu     time.Duration
+	// h2: the caller speaks HTTP/2 (gRPC); its added latency is also reported against proxy_h2c,
+	// a bare HTTP/2 hop, beside the HTTP/1.1 proxy's.
+	h2  bool
+	lat []time.Duration
+	cpu time.Duration
 }
 
 func (u *unaryTarget) reset() { u.lat, u.cpu = nil, 0 }
@@ -274,7 +285,12 @@ func asProxyChild() {
 		os.Exit(1)
 	}
 	u.Path = ""
-	srv := &http.Server{Handler: httputil.NewSingleHostReverseProxy(u), ReadHeaderTimeout: 10 * time.Second}
+	// HTTP/1.1 and, on the same port, HTTP/2 without TLS (h2c), as the facade's --addr: the h2c
+	// callers measure what a bare HTTP/2 hop adds, the protocol gRPC callers bring.
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Handler: httputil.NewSingleHostReverseProxy(u), Protocols: protocols, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Printf("READY %s\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
