@@ -47,8 +47,10 @@ func exportPeople(ctx context.Context, p *proc, pageSize int32, resume string, o
 }
 
 // arrivalJitter is how much of a second TestSharedBudget allows, outside its strict run, for the
-// variation in the time from a facade's wake-up to the sandbox counting the request.
-const arrivalJitter = 100 * time.Millisecond
+// variation in the time from a facade's wake-up to the sandbox counting the request. Beside two
+// busy loops, with the race detector, 10 requests arrived within 900 ms (and 11 within a second)
+// in two runs of four: 100 ms left no margin.
+const arrivalJitter = 200 * time.Millisecond
 
 // TestSharedBudget: three replicas in front of one Maton account (10 requests/s, 200 ms latency)
 // export at once, with unary calls on top (one every 5 s, to one replica after another): no 429,
@@ -159,7 +161,7 @@ func TestSharedBudget(t *testing.T) {
 	// facade sent it in. What Maton would make of it is the sandbox's own limiter's verdict (no
 	// 429, above). The strict run, on an idle machine, holds arrivals to the whole second; otherwise
 	// arrivals are held to a second shortened by arrivalJitter. A budget per replica or a
-	// double-booked slot still fails that at once (20 or more arrivals in a second here).
+	// double-booked slot still fails that at once (18 or more arrivals within 800 ms here).
 	window := time.Second - arrivalJitter
 	if strict {
 		window = time.Second
