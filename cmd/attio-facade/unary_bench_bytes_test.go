@@ -43,8 +43,7 @@ func readAnswer(res *http.Response, buf *bytes.Buffer) error {
 
 // getBytes GETs the record from an Attio-shaped base URL (the sandbox, or the proxy in front of it).
 func getBytes(base, apiKey string) func() error {
-	var buf bytes.Buffer
-	return getInto(base, apiKey, &buf)
+	return getOver(&http.Transport{MaxIdleConnsPerHost: 4}, base, apiKey, new(bytes.Buffer))
 }
 
 // getH2C is getBytes over HTTP/2 without TLS (prior knowledge, as gRPC callers connect): what a
@@ -52,19 +51,14 @@ func getBytes(base, apiKey string) func() error {
 func getH2C(base, apiKey string) func() error {
 	tr := &http.Transport{MaxIdleConnsPerHost: 4, Protocols: new(http.Protocols)}
 	tr.Protocols.SetUnencryptedHTTP2(true)
-	var buf bytes.Buffer
-	return getOver(tr, base, apiKey, &buf)
+	return getOver(tr, base, apiKey, new(bytes.Buffer))
 }
 
-// getInto is getBytes reading the answer into buf.
-func getInto(base, apiKey string, buf *bytes.Buffer) func() error {
-	return getOver(&http.Transport{MaxIdleConnsPerHost: 4}, base, apiKey, buf)
-}
-
-// getOver is getInto over the transport tr.
+// getOver is getBytes over the transport tr, reading the answer into buf.
 func getOver(tr *http.Transport, base, apiKey string, buf *bytes.Buffer) func() error {
 	hc := &http.Client{Transport: tr}
 	url := base + "/objects/people/records/" + loadAdaID
+	h2 := tr.Protocols != nil && tr.Protocols.UnencryptedHTTP2()
 	return func() error {
 		req, err := http.NewRequest(http.MethodGet, url, nil)
 		if err != nil {
@@ -75,7 +69,7 @@ func getOver(tr *http.Transport, base, apiKey string, buf *bytes.Buffer) func() 
 		if err != nil {
 			return err
 		}
-		if h2 := tr.Protocols != nil && tr.Protocols.UnencryptedHTTP2(); h2 != (res.ProtoMajor == 2) {
+		if h2 != (res.ProtoMajor == 2) {
 			res.Body.Close()
 			return fmt.Errorf("answered over %s", res.Proto) // not the hop this target measures
 		}
@@ -88,7 +82,7 @@ func getOver(tr *http.Transport, base, apiKey string, buf *bytes.Buffer) func() 
 // record's data, as the facade's typed callers get it decoded.
 func getDecoded(base, apiKey string) func() error {
 	var buf bytes.Buffer
-	get := getInto(base, apiKey, &buf)
+	get := getOver(&http.Transport{MaxIdleConnsPerHost: 4}, base, apiKey, &buf)
 	return func() error {
 		if err := get(); err != nil {
 			return err
