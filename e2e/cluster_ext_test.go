@@ -227,7 +227,7 @@ func (c *cluster) requests() []sandboxRequest {
 	var out []sandboxRequest
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		f := strings.Fields(line)
-		if len(f) != 4 {
+		if len(f) < 4 {
 			continue
 		}
 		ns, _ := strconv.ParseInt(f[0], 10, 64)

@@ -106,8 +106,15 @@ func (e *exportEstimate) page(r *exportRange, from int64, keys []pageKey, delive
 		d.items = d.items*densityDecay + n
 		d.span = d.span*densityDecay + span
 	}
-	for _, p := range pieces {
-		e.density[p] = &rangeDensity{items: d.items, span: d.span}
+	e.split(r, pieces)
+}
+
+// split gives pieces just split off r r's density, until their own first pages.
+func (e *exportEstimate) split(r *exportRange, pieces []*exportRange) {
+	if d := e.density[r]; d != nil {
+		for _, p := range pieces {
+			e.density[p] = &rangeDensity{items: d.items, span: d.span}
+		}
 	}
 }
 

@@ -16,12 +16,15 @@ import (
 // one split piece (64 pages: a piece carved where records were dense may reach past the last of
 // them, which only walking it shows). One range walks the dense part alone (the even-spread
 // estimate said thousands of times too much all along); four ranges carve it up, and the
-// open-ended last one crosses the empty years early. A small upstream latency makes the export
-// last long enough to report.
+// open-ended last one crosses the empty years early.
+//
+// The upstream's latency makes the export last long enough to report, whatever the machine's
+// speed: ~100 pages of 30, at most four in flight at 20 ms each, take at least 500 ms, five
+// progress intervals of 100 ms. (At 2 ms, an idle fast machine finished in two intervals.)
 func TestExportEstimateOnTheSandboxShape(t *testing.T) {
 	t.Parallel()
 	const pageSize = 30
-	h := exportHarness(t, 0, 2*time.Millisecond, nil)
+	h := exportHarness(t, 0, 20*time.Millisecond, nil)
 	if err := h.sb.Sandbox.Generate("", "people", 3_000, sandbox.GenerateOptions{Seed: 8, FillRatio: 0.05}); err != nil {
 		t.Fatal(err)
 	}

@@ -58,13 +58,15 @@ type exportRange struct {
 	Cur  string   `json:"c,omitempty"` // tie walk: items at Lo with an id <= Cur are passed
 	Off  int      `json:"o,omitempty"` // tie walk: Cur's position among the items at Lo when last seen
 	Back int      `json:"k,omitempty"` // tie walk: size of the last step back (0 once a page found Cur)
+
+	span int64 // created_at distance its latest page covered (the local density); not in tokens
 }
 
 // exportToken is the complete state of an export after a batch. Finished ranges are dropped, so a
 // token without ranges means the export is complete.
 type exportToken struct {
 	Query   string         `json:"q"`           // digest of the request it belongs to
-	Started bool           `json:"b"`           // false only before the first page
+	Started bool           `json:"b"`           // the probe answered (or nothing is left): a resumed call does not probe
 	Max     int64          `json:"m,omitempty"` // created_at of the newest item when the export began
 	Ranges  []*exportRange `json:"r,omitempty"`
 	// The newest items the first call sampled with Max, for the progress estimate's density at
@@ -180,14 +182,23 @@ func (r *exportRange) advance(keys []pageKey, offset, limit int) (deliver []int,
 		return r.advanceTie(keys, offset, limit)
 	}
 	full := len(keys) >= limit
+	// A split while this page was in flight may have moved Hi below what it asked for: whatever
+	// lies at or past Hi is the pieces' to deliver, and this range is finished.
+	past := len(keys)
+	if r.Hi != noUpper {
+		past = slices.IndexFunc(keys, func(k pageKey) bool { return k.ts >= r.Hi })
+		if past < 0 {
+			past = len(keys)
+		}
+	}
 	seen := func(id string) bool { return slices.Contains(r.Seen, id) }
-	for i, k := range keys {
+	for i, k := range keys[:past] {
 		if !r.Excl && k.ts == r.Lo && seen(k.id) {
 			continue
 		}
 		deliver = append(deliver, i)
 	}
-	if !full {
+	if !full || past < len(keys) {
 		return deliver, true, nil
 	}
 	last := keys[len(keys)-1].ts
@@ -265,14 +276,7 @@ func (r *exportRange) split(idle int, span, end int64) []*exportRange {
 	if idle <= 0 || span <= 0 || r.Tie {
 		return nil
 	}
-	start := r.Lo
-	if r.Excl {
-		start++
-	}
-	hi := r.Hi
-	if hi == noUpper {
-		hi = end + 1
-	}
+	start, hi := r.rest(end)
 	if start == noLower || hi <= start || hi-start <= 2*span {
 		return nil // less than about two pages left: not worth another partial page
 	}
@@ -297,4 +301,27 @@ func (r *exportRange) split(idle int, span, end int64) []*exportRange {
 		prev = up
 	}
 	return out
+}
+
+// rest is the part of the key space r has still to walk, [start, hi), up to end (the newest item
+// when the export began) for an open-ended range; start is noLower before r's first page.
+func (r *exportRange) rest(end int64) (start, hi int64) {
+	start, hi = r.Lo, r.Hi
+	if r.Excl {
+		start++
+	}
+	if hi == noUpper {
+		hi = end + 1
+	}
+	return start, hi
+}
+
+// pagesLeft is about how many pages r has still to walk at the density its latest page showed; 0
+// when unknown (before its first page, or in a tie walk).
+func (r *exportRange) pagesLeft(end int64) float64 {
+	start, hi := r.rest(end)
+	if r.span <= 0 || r.Tie || start == noLower || hi <= start {
+		return 0
+	}
+	return float64(hi-start) / float64(r.span)
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"os"
 	"slices"
 	"sync"
@@ -35,6 +36,10 @@ const tieObject = "workspaces"
 type handlerTransport struct{ h http.Handler }
 
 func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	// As a real transport does, once the request is "on the wire" (the export's probe waits for it).
+	if tr := httptrace.ContextClientTrace(r.Context()); tr != nil && tr.WroteHeaders != nil {
+		tr.WroteHeaders()
+	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, r)
 	return rec.Result(), nil
@@ -219,7 +224,9 @@ func (w *tieWorld) walk(sc tieScenario, token string, maxRequests int) ([]tieBat
 			cancel()
 			return context.Canceled
 		}
-		w.maybeWrite(ctx, sc.writeRate, sc.pageSize)
+		// The world's writes are the test's, not the walk's: a walk that finishes before its probe
+		// answers cancels the probe, not the writes made before it.
+		w.maybeWrite(context.WithoutCancel(ctx), sc.writeRate, sc.pageSize)
 		return nil
 	}
 	sendBatch := func(ids []string, token string) error {
@@ -261,7 +268,7 @@ func (w *tieWorld) walk(sc tieScenario, token string, maxRequests int) ([]tieBat
 		w.t.Fatal("the walk sent no batch")
 	}
 	if len(batches) > 0 && !finished(batches[len(batches)-1].token) {
-		w.t.Fatal("the walk ended without a final token")
+		w.t.Fatalf("the walk ended without a final token: %s", batches[len(batches)-1].token)
 	}
 	return batches, int(requests.Load())
 }

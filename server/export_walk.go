@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"math"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,6 +84,15 @@ type exportWalk[T, M any] struct {
 type exportJob struct {
 	r *exportRange
 	q attio.Query
+	// sent, if set, runs once when the request is on the wire (or when the fetch ends without
+	// sending it): the first call's probe waits for it, so the first page has the budget's first slot.
+	sent func()
+}
+
+// probeAnswer is the first call's probe: the newest items, for the key space's end.
+type probeAnswer[T any] struct {
+	page attio.Page[T]
+	err  error
 }
 
 type exportResult[M any] struct {
@@ -165,6 +175,7 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 	var pending []*exportRange // ranges waiting for a fetcher
 	pending = append(pending, st.Ranges...)
 	active := 0
+	var sent func() // the first job's, see probe below
 	dispatch := func() {
 		for active < w.parallelism && len(pending) > 0 {
 			r := pending[0]
@@ -174,31 +185,37 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 			if r.Tie && w.tieSorts != nil {
 				sorts = w.tieSorts
 			}
-			jobs <- exportJob{r: r, q: attio.Query{Filter: filter, Sorts: sorts, Limit: limit, Offset: offset}}
+			jobs <- exportJob{r: r, q: attio.Query{Filter: filter, Sorts: sorts, Limit: limit, Offset: offset}, sent: sent}
+			sent = nil
 			active++
 		}
 	}
-	dispatch()
+	// The first call asks for the newest items: the newest bounds the key space for splitting (the
+	// last range stays open-ended, so items created later are still reached); the few after it
+	// tell the estimate the density at that end. One request of at most probeItems items, sent
+	// right after the first page, whose answer it does not wait for: the first page's answer lets
+	// its range go on at once, and the probe's then splits that range while its next page is in
+	// flight (advance leaves what lies past a moved end to the pieces). Waiting for both before
+	// going on left two of Maton's slots unused at the start of every export.
+	var probe chan probeAnswer[T] // nil once answered (or on a resumed call)
 	if !st.Started {
-		// The newest item bounds the key space for splitting (the last range stays open-ended,
-		// so items created later are still reached); the few after it tell the estimate the
-		// density at that end. One request of at most a page, overlapping the first page.
 		probes++
-		page, err := w.fetch(ctx, attio.Query{Filter: w.filter,
-			Sorts: []attio.Sort{{Direction: "desc", Attribute: "created_at"}}, Limit: min(probeItems, w.pageSize)})
-		if err != nil {
-			return upstreamError(err)
-		}
-		if len(page.Items) > 0 {
-			_, st.Max, _ = w.key(&page.Items[0])
-		}
-		for i := range page.Items {
-			if _, ts, ok := w.key(&page.Items[i]); ok {
-				st.Newest, st.NewestLo = st.Newest+1, ts
+		probe = make(chan probeAnswer[T], 1)
+		onWire := make(chan struct{})
+		sent = sync.OnceFunc(func() { close(onWire) })
+		wg.Go(func() { // joined on return, like the fetchers: a finished export may not await it
+			select {
+			case <-onWire:
+			case <-ctx.Done():
+				probe <- probeAnswer[T]{err: ctx.Err()}
+				return
 			}
-		}
-		st.Started = true
+			page, err := w.fetch(ctx, attio.Query{Filter: w.filter,
+				Sorts: []attio.Sort{{Direction: "desc", Attribute: "created_at"}}, Limit: min(probeItems, w.pageSize)})
+			probe <- probeAnswer[T]{page, err}
+		})
 	}
+	dispatch()
 
 	// want is how many ranges to keep in flight: enough for the budget at the average service
 	// time (latency and decoding), at most parallelism. The budget wait is left out of it: counting
@@ -216,12 +233,54 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 	// the budget is the bottleneck and another range would only add a partial page.
 	budgetBound := func() bool { return w.rps > 0 && wait > rtt }
 
+	// splitIdle gives fetchers left idle (by the probe's answer, or by a finished range) pieces of
+	// the range with the most pages left, in flight or not: advance leaves what lies past a moved
+	// end to the pieces. Waiting for that range's next answer left a slot of the budget unused
+	// whenever ranges finished together.
+	splitIdle := func() {
+		idle := want() - active - len(pending)
+		if idle <= 0 || budgetBound() {
+			return
+		}
+		var big *exportRange
+		for _, r := range st.Ranges {
+			if big == nil || r.pagesLeft(st.Max) > big.pagesLeft(st.Max) {
+				big = r
+			}
+		}
+		if big == nil {
+			return
+		}
+		if pieces := big.split(idle, big.span, st.Max); len(pieces) > 0 {
+			st.Ranges = append(st.Ranges, pieces...)
+			pending = append(pending, pieces...)
+			est.split(big, pieces)
+		}
+	}
+
 	ticker := time.NewTicker(w.interval)
 	defer ticker.Stop()
 	for active > 0 {
 		var res exportResult[M]
 		select {
 		case res = <-results:
+		case a := <-probe:
+			probe = nil
+			if a.err != nil {
+				return upstreamError(a.err)
+			}
+			if len(a.page.Items) > 0 {
+				_, st.Max, _ = w.key(&a.page.Items[0])
+			}
+			for i := range a.page.Items {
+				if _, ts, ok := w.key(&a.page.Items[i]); ok {
+					st.Newest, st.NewestLo = st.Newest+1, ts
+				}
+			}
+			st.Started = true
+			splitIdle()
+			dispatch()
+			continue
 		case <-ticker.C:
 			if err := progress(false); err != nil {
 				return err
@@ -252,10 +311,18 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 		var pieces []*exportRange
 		if done {
 			st.Ranges = removeRange(st.Ranges, r)
+			// A finished export's token must read as finished, even if the probe has not answered.
+			st.Started = st.Started || len(st.Ranges) == 0
+			if st.Started {
+				splitIdle()
+			}
 		} else {
 			// Idle fetchers take pieces of this range's remainder.
+			if len(keys) > 0 {
+				r.span = keys[len(keys)-1].ts - keys[0].ts
+			}
 			if idle := want() - active - len(pending) - 1; idle > 0 && len(keys) > 0 && !budgetBound() {
-				if pieces = r.split(idle, keys[len(keys)-1].ts-keys[0].ts, st.Max); len(pieces) > 0 {
+				if pieces = r.split(idle, r.span, st.Max); len(pieces) > 0 {
 					st.Ranges = append(st.Ranges, pieces...)
 					pending = append(pending, pieces...)
 				}
@@ -288,6 +355,9 @@ func (w *exportWalk[T, M]) run(ctx context.Context, st *exportToken) error {
 // of the memory budget is taken before the fetch (estimated) and corrected after it; the fetch and
 // conversion hold one of the fetch gate's slots.
 func (w *exportWalk[T, M]) fetchPage(ctx context.Context, limits *StreamLimits, caller string, j exportJob) exportResult[M] {
+	if j.sent != nil {
+		defer j.sent() // not sent after all (an error before the request): the probe goes anyway
+	}
 	w.weigherMu.Lock()
 	estimate := w.weigher.estimate(j.q.Limit)
 	w.weigherMu.Unlock()
@@ -320,8 +390,12 @@ func (w *exportWalk[T, M]) fetchPage(ctx context.Context, limits *StreamLimits, 
 
 func (w *exportWalk[T, M]) fetchConverted(ctx context.Context, j exportJob) exportResult[M] {
 	timing := &fetchTiming{}
+	fctx := context.WithValue(ctx, fetchTimingKey{}, timing)
+	if j.sent != nil {
+		fctx = httptrace.WithClientTrace(fctx, &httptrace.ClientTrace{WroteHeaders: j.sent})
+	}
 	t0 := time.Now()
-	page, err := w.fetch(context.WithValue(ctx, fetchTimingKey{}, timing), j.q)
+	page, err := w.fetch(fctx, j.q)
 	if err != nil {
 		return exportResult[M]{job: j, err: err}
 	}

@@ -27,7 +27,7 @@ func runSandbox(ctx context.Context, args []string, env environment) error {
 	f.boolean(&limits, "rate-limits", "ATTIO_FACADE_SANDBOX_RATE_LIMITS", true, "enforce Maton's 10/s and Attio's 100 reads/s, 25 writes/s")
 	f.integer(&generate, "generate", "ATTIO_FACADE_SANDBOX_GENERATE", 0, "synthetic records to add to --generate-object at start", atLeast(0))
 	f.str(&generateObject, "generate-object", "ATTIO_FACADE_SANDBOX_GENERATE_OBJECT", "people", "object that --generate fills")
-	f.str(&requestLogPath, "request-log", "ATTIO_FACADE_SANDBOX_REQUEST_LOG", "", "append a line per request (arrival unix ns, status, method, path) to this file")
+	f.str(&requestLogPath, "request-log", "ATTIO_FACADE_SANDBOX_REQUEST_LOG", "", "append a line per request (arrival unix ns, status, method, path, ns to answer) to this file")
 	ratio := rule{func(v float64) bool { return v >= 0 && v <= 1 }, "in [0, 1]"}
 	f.float(&hooks.Drop, "webhook-drop", "ATTIO_FACADE_SANDBOX_WEBHOOK_DROP", 0, "share of webhook deliveries dropped (never sent)", ratio)
 	f.float(&hooks.Duplicate, "webhook-duplicate", "ATTIO_FACADE_SANDBOX_WEBHOOK_DUPLICATE", 0, "share of webhook deliveries sent twice with the same Idempotency-Key", ratio)

@@ -9,8 +9,9 @@ import (
 )
 
 // requestLog wraps the sandbox with a log of every request it receives, one line each:
-// "<arrival, unix ns> <status> <method> <path>". It is how tests of several facades in front of
-// one sandbox see the upstream traffic they made together (requests per window, 429s, writes).
+// "<arrival, unix ns> <status> <method> <path> <ns to answer, latency included>". It is how tests
+// of several facades in front of one sandbox see the upstream traffic they made together
+// (requests per window, 429s, writes), and how benchmarks see where a budget went unused.
 type requestLog struct {
 	next http.Handler
 	mu   sync.Mutex
@@ -57,7 +58,7 @@ func (l *requestLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// One write per line, unbuffered: a killed sandbox keeps every line it answered.
-	_, _ = fmt.Fprintf(l.f, "%d %d %s %s\n", arrived.UnixNano(), rec.status, r.Method, r.URL.Path)
+	_, _ = fmt.Fprintf(l.f, "%d %d %s %s %d\n", arrived.UnixNano(), rec.status, r.Method, r.URL.Path, time.Since(arrived))
 }
 
 func (l *requestLog) Close() error { return l.f.Close() }
