@@ -109,7 +109,7 @@ func (e *exportEstimate) page(r *exportRange, from int64, keys []pageKey, delive
 	e.split(r, pieces)
 }
 
-// split gives pieces just split off r r's density, until their own first pages.
+// split lends the pieces just split off r its density, until their own first pages.
 func (e *exportEstimate) split(r *exportRange, pieces []*exportRange) {
 	if d := e.density[r]; d != nil {
 		for _, p := range pieces {

@@ -225,7 +225,7 @@ func (w *tieWorld) walk(sc tieScenario, token string, maxRequests int) ([]tieBat
 			return context.Canceled
 		}
 		// The world's writes are the test's, not the walk's: a walk that finishes before its probe
-		// answers cancels the probe, not the writes made before it.
+		// answers cancels the probe's request, and must not cancel the write made before it.
 		w.maybeWrite(context.WithoutCancel(ctx), sc.writeRate, sc.pageSize)
 		return nil
 	}
