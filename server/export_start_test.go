@@ -181,3 +181,67 @@ func TestExportWalkSplitsAtOnceWhenARangeFinishes(t *testing.T) {
 		}
 	})
 }
+
+// TestExportResumesFromTokensSentBeforeTheProbeAnswered: batches sent while the probe is still
+// out carry tokens that say so (not Started), and the last of them says finished; a call resumed
+// from any of them probes again and delivers the rest exactly once. Fake time: the probe takes a
+// second, pages 10 ms.
+func TestExportResumesFromTokensSentBeforeTheProbeAnswered(t *testing.T) {
+	t.Parallel()
+	ks := series(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), time.Minute, 95)
+	type batch struct {
+		items []int
+		token string
+	}
+	walk := func(t *testing.T, token string) (out []batch) {
+		st, err := decodeExportToken(token, "ties")
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Test(t, func(t *testing.T) {
+			w := &exportWalk[int, int]{pageSize: 10, parallelism: 4, interval: time.Hour,
+				fetch: func(ctx context.Context, q attio.Query) (attio.Page[int], error) {
+					if len(q.Sorts) > 0 && q.Sorts[0].Direction == "desc" {
+						time.Sleep(time.Second)
+					} else {
+						time.Sleep(10 * time.Millisecond)
+					}
+					return ks.fetch(ctx, q)
+				},
+				key:       func(i *int) (string, int64, bool) { return strconv.Itoa(*i), ks[*i], true },
+				convert:   same[int],
+				sendBatch: func(b []int, tok string) error { out = append(out, batch{b, tok}); return nil },
+				sendProg:  func(*attiov1.ExportProgress) error { return nil },
+			}
+			if err := w.run(t.Context(), st); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return out
+	}
+	first := walk(t, "")
+	unstarted := 0
+	for _, b := range first {
+		if st, _ := decodeExportToken(b.token, "ties"); st != nil && !st.Started {
+			unstarted++
+		}
+	}
+	if unstarted == 0 {
+		t.Fatalf("none of %d batches was sent before the probe answered", len(first))
+	}
+	if !finished(first[len(first)-1].token) {
+		t.Fatalf("the last token does not say finished: %s", first[len(first)-1].token)
+	}
+	var upTo []int
+	for i, b := range first[:len(first)-1] {
+		upTo = append(upTo, b.items...)
+		got := slices.Clone(upTo)
+		for _, r := range walk(t, b.token) {
+			got = append(got, r.items...)
+		}
+		slices.Sort(got)
+		if len(got) != len(ks) || slices.Compact(got)[len(ks)-1] != len(ks)-1 {
+			t.Fatalf("resumed from batch %d of %d: %d items delivered, want each of %d once", i+1, len(first), len(got), len(ks))
+		}
+	}
+}
